@@ -1,0 +1,53 @@
+"""Who may do what where: roles from the workflow, office scope from the office tree.
+
+Officer: its own office. Supervisor: its office and the offices under it. Procurator:
+reads the offices it supervises, changes nothing. Administrator: fires no asset trigger.
+Every refusal is written to ``access_log`` (never to the asset or its audit chain).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select
+
+from .config import now_utc
+from .errors import PermissionDenied
+from .schema import access_log, offices
+
+SCOPED_DOWN = ("supervisor", "procurator")  # reach the offices under their own
+
+
+def office_chain(conn, office_id: int | None) -> list[int]:
+    """The office and its ancestors, nearest first."""
+    chain = []
+    while office_id is not None and office_id not in chain:
+        chain.append(office_id)
+        office_id = conn.execute(select(offices.c.parent_id).where(offices.c.id == office_id)).scalar()
+    return chain
+
+
+def in_scope(conn, actor: dict, office_id: int) -> bool:
+    if actor["office_id"] is None:
+        return False
+    if actor["office_id"] == office_id:
+        return True
+    return actor["role"] in SCOPED_DOWN and actor["office_id"] in office_chain(conn, office_id)
+
+
+def check(conn, actor: dict, action: str, roles: tuple[str, ...], office_id: int, office_code: str):
+    """Raise PermissionDenied unless ``actor`` may do ``action`` on an asset of ``office_id``."""
+    if actor["role"] not in roles:
+        raise PermissionDenied("role_denied", user=actor["username"], role=actor["role"], action=action,
+                               allowed_roles=", ".join(roles))
+    if not in_scope(conn, actor, office_id):
+        raise PermissionDenied("office_denied", user=actor["username"], action=action,
+                               user_office=actor.get("office_code") or "-", office=office_code)
+
+
+def record_denial(engine, actor: dict | None, action: str, asset_id, office: str | None, reason: str):
+    """Write one access_log row in a transaction of its own."""
+    from .db import writing
+
+    with writing(engine) as conn:
+        conn.execute(insert(access_log).values(
+            at=now_utc(), actor=(actor or {}).get("username", "?"), role=(actor or {}).get("role"),
+            action=action, asset_id=asset_id, office=office, reason=reason))

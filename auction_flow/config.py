@@ -1,0 +1,62 @@
+"""Where things are: the database URL, the workflows and migrations folders, today's date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+TZ_NAME = "Asia/Ho_Chi_Minh"
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _find(folder: str, env: str) -> Path:
+    if os.environ.get(env):
+        return Path(os.environ[env])
+    for base in (_ROOT, Path(sys.prefix) / "share" / "auction-flow"):
+        if (base / folder).is_dir():
+            return base / folder
+    return _ROOT / folder
+
+
+def workflows_dir() -> Path:
+    return _find("workflows", "AUCTION_FLOW_WORKFLOWS")
+
+
+def migrations_dir() -> Path:
+    return _find("migrations", "AUCTION_FLOW_MIGRATIONS")
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("auction-flow", appauthor=False)) / "auction-flow.db"
+
+
+def db_url(explicit: str | None = None) -> str:
+    """``--db``, else ``AUCTION_FLOW_DB``, else a SQLite file in the user's data directory.
+
+    A bare file path is accepted and turned into a sqlite URL.
+    """
+    url = explicit or os.environ.get("AUCTION_FLOW_DB")
+    if not url:
+        path = default_db_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def today() -> dt.date:
+    """Today's calendar date in Asia/Ho_Chi_Minh."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(TZ_NAME)).date()
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)

@@ -1,0 +1,1 @@
+"""Services: plain functions that cli.py, the scheduler and the tests all call."""

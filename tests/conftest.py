@@ -1,0 +1,161 @@
+"""Fixtures: a fresh real database per test, on SQLite always and on PostgreSQL when
+AUCTION_FLOW_TEST_PG names a server. Every test that takes ``db_url`` runs on both."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, text
+
+PG = os.environ.get("AUCTION_FLOW_TEST_PG")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG else [])
+
+
+def _pg_url(database: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    from auction_flow.config import db_url
+
+    return make_url(db_url(PG)).set(database=database).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    from auction_flow import db
+
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    db.upgrade(f"sqlite:///{path}")
+    db.get_engine(f"sqlite:///{path}").dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_admin():
+    if not PG:
+        pytest.skip("AUCTION_FLOW_TEST_PG is not set")
+    engine = create_engine(_pg_url(_pg_maintenance_db()), isolation_level="AUTOCOMMIT")
+    yield engine
+    engine.dispose()
+
+
+def _pg_maintenance_db() -> str:
+    from sqlalchemy.engine import make_url
+
+    from auction_flow.config import db_url
+
+    return make_url(db_url(PG)).database or "postgres"
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_admin):
+    from auction_flow import db
+
+    name = f"af_tmpl_{os.getpid()}"
+    with pg_admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = _pg_url(name)
+    db.upgrade(url)
+    db.get_engine(url).dispose()
+    yield name
+    with pg_admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def fresh_pg(pg_admin, template: str | None) -> str:
+    name = f"af_t_{uuid.uuid4().hex[:12]}"
+    with pg_admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    return name
+
+
+def drop_pg(pg_admin, name: str):
+    from auction_flow import db
+
+    db.get_engine(_pg_url(name)).dispose()
+    with pg_admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path, sqlite_template):
+    """A URL of a fresh database at the newest schema, on each backend."""
+    from auction_flow import db
+
+    if request.param == "sqlite":
+        path = tmp_path / "af.db"
+        shutil.copy(sqlite_template, path)
+        url = f"sqlite:///{path}"
+        yield url
+        db.get_engine(url).dispose()
+    else:
+        admin = request.getfixturevalue("pg_admin")
+        name = fresh_pg(admin, request.getfixturevalue("pg_template"))
+        yield _pg_url(name)
+        drop_pg(admin, name)
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_db_url(request, tmp_path):
+    """A URL of an empty database (no schema), on each backend."""
+    from auction_flow import db
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'empty.db'}"
+        yield url
+        db.get_engine(url).dispose()
+    else:
+        admin = request.getfixturevalue("pg_admin")
+        name = fresh_pg(admin, None)
+        yield _pg_url(name)
+        drop_pg(admin, name)
+
+
+@pytest.fixture
+def engine(db_url):
+    from auction_flow import db
+
+    return db.open_db(db_url)
+
+
+@pytest.fixture
+def world(db_url, engine):
+    """A province (HG) over two branches (HG-VT, HG-NB) with their people.
+
+    admin: administrator; cv_an, cv_ba: officers of HG-VT; cv_dung: officer of HG-NB;
+    ld_binh: supervisor of HG-VT; ld_tinh: supervisor of the province; ksv: procurator of HG.
+    """
+    from auction_flow.services import admin
+
+    admin.init(db_url, "admin")
+    admin.add_office(engine, "admin", "HG", "Cục THADS tỉnh Hậu Giang")
+    admin.add_office(engine, "admin", "HG-VT", "Chi cục THADS TP Vị Thanh", "HG")
+    admin.add_office(engine, "admin", "HG-NB", "Chi cục THADS TX Ngã Bảy", "HG")
+    for username, role, office in [("cv_an", "officer", "HG-VT"), ("cv_ba", "officer", "HG-VT"),
+                                   ("cv_dung", "officer", "HG-NB"), ("ld_binh", "supervisor", "HG-VT"),
+                                   ("ld_tinh", "supervisor", "HG"), ("ksv", "procurator", "HG")]:
+        admin.add_user(engine, "admin", username, role, office, email=f"{username}@thads.test")
+    return engine
+
+
+class Cli:
+    """Runs the real click command tree against one database, as a user would type it."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.runner = CliRunner()
+
+    def __call__(self, *args, actor: str | None = None, input: str | None = None):
+        from cli import main
+
+        argv = ["--db", self.url] + (["--as", actor] if actor else []) + [str(a) for a in args]
+        return self.runner.invoke(main, argv, input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def cli(db_url):
+    return Cli(db_url)
