@@ -127,3 +127,7 @@ access_log = Table(
     Column("office", String(32)),
     Column("reason", Text, nullable=False),
 )
+
+# Tables of later features live in their own modules on the same metadata; importing them
+# here lets Alembic and the tests see every table.
+from . import tables_alerts, tables_supervision, tables_reports  # noqa: E402,F401

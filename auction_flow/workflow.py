@@ -21,6 +21,9 @@ UNITS = ("working", "calendar")
 KINDS = ("movable", "real_estate")
 FIELD_TYPES = ("text", "money", "date")
 PREVIOUS = "$previous"
+# Optional top-level sections and the module whose ``parse_section(checker, value, states,
+# triggers)`` validates each one at load time (the checker's ``fail(entry, fault)`` refuses).
+SECTIONS = {"alerts": "auction_flow.alert_rules"}
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ class Workflow:
     triggers: dict[str, Trigger]
     initial_roles: tuple[str, ...] = ()  # who may create an asset (record a seizure)
     path: str = ""
+    sections: dict[str, Any] = field(default_factory=dict)  # e.g. "alerts": parsed by its own module
 
     def regime_on(self, day: dt.date) -> Regime | None:
         """The regime in force on ``day`` (None before the first one)."""
@@ -275,8 +279,13 @@ def parse(text: str, path: str = "<workflow>") -> Workflow:
     for r in initial_roles:
         if r not in roles:
             c.fail("initial_roles", f"unknown role {r!r}")
+    sections = {}
+    for name, module in SECTIONS.items():
+        if name in doc:
+            import importlib
+            sections[name] = importlib.import_module(module).parse_section(c, doc[name], states, triggers)
     return Workflow(str(doc["name"]), version, c.labels(doc["labels"], "labels"), roles, tuple(regimes),
-                    doc["initial"], states, triggers, initial_roles, path)
+                    doc["initial"], states, triggers, initial_roles, path, sections)
 
 
 def _parse_clock(c: _Checker, state: str, spec, regime_ids: list[str]) -> tuple[ClockRule, ...]:

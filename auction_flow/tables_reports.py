@@ -1,0 +1,3 @@
+"""Tables of the reports feature (on auction_flow.schema.metadata)."""
+
+from .schema import metadata  # noqa: F401
