@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import os
 import sys
@@ -51,12 +53,30 @@ def db_url(explicit: str | None = None) -> str:
     return url
 
 
+# A simulated "now" (UTC) for the demo and for replaying a day; None means the real clock.
+_simulated: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("simulated_now", default=None)
+
+
+@contextlib.contextmanager
+def simulated_now(moment: dt.datetime | dt.date):
+    """Run the block as if the clock read ``moment`` (a date means 10:00 that day in Vietnam)."""
+    if not isinstance(moment, dt.datetime):
+        from zoneinfo import ZoneInfo
+
+        moment = dt.datetime.combine(moment, dt.time(10, 0), ZoneInfo(TZ_NAME))
+    token = _simulated.set(moment.astimezone(dt.timezone.utc))
+    try:
+        yield
+    finally:
+        _simulated.reset(token)
+
+
+def now_utc() -> dt.datetime:
+    return _simulated.get() or dt.datetime.now(dt.timezone.utc)
+
+
 def today() -> dt.date:
     """Today's calendar date in Asia/Ho_Chi_Minh."""
     from zoneinfo import ZoneInfo
 
-    return dt.datetime.now(ZoneInfo(TZ_NAME)).date()
-
-
-def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return now_utc().astimezone(ZoneInfo(TZ_NAME)).date()

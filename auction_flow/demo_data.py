@@ -1,0 +1,222 @@
+"""The demo province: Hậu Giang's enforcement offices and a reporting year of assets.
+
+Every step is fired through the real engine under a simulated clock (the date it was
+recorded), so deadlines, audit rows and alerts are exactly what the program would produce.
+The year resembles the one in ../shared/domain.md: 45 successful auctions, 5 of them
+cancelled, some late handovers, some stalled stages, and one suspicious pattern of each
+inspection signal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+PROVINCE = ("HG", "Cục Thi hành án dân sự tỉnh Hậu Giang")
+BRANCHES = [
+    ("HG-VT", "Chi cục THADS thành phố Vị Thanh"), ("HG-NB", "Chi cục THADS thành phố Ngã Bảy"),
+    ("HG-LMX", "Chi cục THADS thị xã Long Mỹ"), ("HG-LMH", "Chi cục THADS huyện Long Mỹ"),
+    ("HG-CT", "Chi cục THADS huyện Châu Thành"), ("HG-CTA", "Chi cục THADS huyện Châu Thành A"),
+    ("HG-PH", "Chi cục THADS huyện Phụng Hiệp"), ("HG-VTH", "Chi cục THADS huyện Vị Thủy"),
+]
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
+GIVEN = ["Văn An", "Thị Bình", "Minh Châu", "Quốc Dũng", "Thị Hạnh", "Hoàng Long", "Thanh Tâm",
+         "Ngọc Lan", "Văn Phúc", "Thị Thu", "Đức Trí", "Kim Yến", "Văn Khánh", "Thị Mai", "Tấn Lộc",
+         "Bảo Ngọc", "Văn Sơn", "Thị Ánh", "Hữu Nghĩa", "Thị Diễm", "Công Minh", "Thị Hồng", "Văn Tài",
+         "Thùy Dung", "Văn Hậu", "Thị Nga"]
+APPRAISERS = ["Công ty CP Thẩm định giá Miền Nam", "Công ty TNHH Thẩm định giá Cửu Long"]
+AUCTIONEERS = ["Trung tâm Dịch vụ đấu giá tài sản tỉnh Hậu Giang", "Công ty Đấu giá hợp danh Cần Thơ",
+               "Công ty Đấu giá hợp danh Sài Gòn"]
+FREQUENT_BUYER = "Công ty TNHH Đầu tư Phát Đạt"
+MOVABLES = ["Xe ô tô Toyota Vios", "Xe ô tô Kia Morning", "Xe tải Hyundai 2,5 tấn", "Máy cày Kubota",
+            "Xe máy Honda SH", "Ghe composite 12 m", "Dàn máy xay lúa"]
+ESTATES = ["Nhà và đất {} m², phường {}", "Đất nông nghiệp {} m², xã {}", "Đất ở {} m², thị trấn {}"]
+PLACES = ["Vị Tân", "Hỏa Lựu", "Tân Tiến", "Long Thạnh", "Cái Tắc", "Một Ngàn", "Búng Tàu", "Vĩnh Viễn"]
+
+
+@dataclass
+class Plan:
+    """One asset's scripted life: the seizure and its steps (trigger, date, sets, actor, lag)."""
+
+    key: int
+    office: str
+    officer: str
+    kind: str
+    description: str
+    case: str
+    seized_on: dt.date
+    steps: list[tuple] = field(default_factory=list)
+
+
+class Year:
+    """Builds the plans of one reporting year (1 October .. 30 September)."""
+
+    def __init__(self, year: int, rng: random.Random, cal):
+        self.start, self.end = dt.date(year - 1, 10, 1), dt.date(year, 9, 30)
+        self.rng, self.cal = rng, cal
+        self.plans: list[Plan] = []
+        self.people: dict[str, list[str]] = {}
+
+    # --- people --------------------------------------------------------------------------
+    def staff(self):
+        names = iter(self.rng.sample([f"{s} {g}" for s in SURNAMES for g in GIVEN], 60))
+        users = [("ld_tinh", "supervisor", PROVINCE[0], next(names)),
+                 ("ksv_hau", "procurator", PROVINCE[0], next(names))]
+        for n, (code, _) in enumerate(BRANCHES):
+            short = code.split("-")[1].lower()
+            users.append((f"ld_{short}", "supervisor", code, next(names)))
+            users += [(f"cv_{short}{i}", "officer", code, next(names)) for i in (1, 2)]
+            self.people[code] = [f"cv_{short}1", f"cv_{short}2", f"ld_{short}"]
+        return users
+
+    # --- dates ---------------------------------------------------------------------------
+    def wd(self, day: dt.date, n: int) -> dt.date:
+        return self.cal.add_working_days(day, n)
+
+    def days(self, day: dt.date, lo: int, hi: int) -> dt.date:
+        return self.cal.next_working_day(day + dt.timedelta(days=self.rng.randint(lo, hi)))
+
+    # --- plans ---------------------------------------------------------------------------
+    def new(self, seized_on: dt.date, kind: str | None = None, office: str | None = None) -> Plan:
+        office = office or self.rng.choice(BRANCHES)[0]
+        kind = kind or self.rng.choice(["movable", "real_estate"])
+        if kind == "movable":
+            desc = f"{self.rng.choice(MOVABLES)} ({self.rng.randint(2008, 2019)})"
+        else:
+            desc = self.rng.choice(ESTATES).format(self.rng.randint(80, 3000), self.rng.choice(PLACES))
+        key = len(self.plans)
+        plan = Plan(key, office, self.people[office][self.rng.randint(0, 1)], kind, desc,
+                    f"{100 + key}/{seized_on.year}/QĐ-CCTHADS", self.cal.next_working_day(seized_on))
+        self.plans.append(plan)
+        return plan
+
+    def step(self, plan: Plan, trig: str, on: dt.date, *sets: str, actor: str | None = None,
+             reason: str | None = None, lag: int = 0):
+        if on <= self.end:
+            plan.steps.append((trig, on, sets, actor or plan.officer, reason, lag))
+        return on
+
+    def price_it(self, plan: Plan, day: dt.date, value: int) -> dt.date:
+        if self.rng.random() < 0.5:
+            day = self.step(plan, "agree_price", self.wd(day, self.rng.randint(1, 4)), f"price={value}")
+        else:
+            day = self.step(plan, "contract_appraisal", self.wd(day, self.rng.randint(1, 4)),
+                            f"appraisal_org={self.rng.choice(APPRAISERS)}")
+            day = self.step(plan, "record_appraisal", self.days(day, 10, 20), f"price={value}")
+        return day
+
+    def contract(self, plan: Plan, day: dt.date, org: str | None = None) -> tuple[dt.date, dt.date]:
+        day = self.step(plan, "contract_auction", self.days(day, 2, 8),
+                        f"auction_org={org or self.rng.choice(AUCTIONEERS)}", "auction_date=PLACEHOLDER")
+        span = (24, 29) if plan.kind == "movable" else (34, 44)
+        auction = self.days(day, *span)
+        if plan.steps and plan.steps[-1][0] == "contract_auction":
+            trig, on, sets, actor, reason, lag = plan.steps[-1]
+            plan.steps[-1] = (trig, on, (sets[0], f"auction_date={auction}"), actor, reason, lag)
+        return day, auction
+
+    def value(self, plan: Plan) -> int:
+        lo, hi = (30, 900) if plan.kind == "movable" else (300, 4000)
+        return self.rng.randint(lo, hi) * 1_000_000
+
+
+def build(year: int, rng: random.Random, cal) -> Year:
+    """Script the year: which asset does what, when, and who records it."""
+    y = Year(year, rng, cal)
+    users = y.staff()
+    y.users = users
+    span = (y.end - y.start).days
+    cancelled = {5: ("buyer_default", False), 12: ("court_decision", True), 19: ("collusion", False),
+                 26: ("procedural_breach", True), 33: ("agreement", False)}
+    late, overdue_now, extended = {7, 14, 22, 29}, {40, 41}, 8
+    for i in range(45):
+        latest = 60 if 30 <= i <= 38 else (120 if i in overdue_now else span - 170)
+        seized = y.start + dt.timedelta(days=rng.randint(0, latest))
+        p = y.new(seized, office=BRANCHES[i % len(BRANCHES)][0])
+        price = y.value(p)
+        day = y.price_it(p, p.seized_on, price)
+        rounds = 4 if i == 38 else (1 if 30 <= i < 37 else 0)
+        for _ in range(rounds):
+            day, auction = y.contract(p, day)
+            y.step(p, "record_auction_failed", auction)
+            price = price * 9 // 10
+            day = y.step(p, "reduce_price", y.wd(auction, rng.randint(2, 5)), f"price={price}")
+        day, auction = y.contract(p, day)
+        buyer = FREQUENT_BUYER if i in (3, 9, 15, 21, 27) else f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}"
+        bump = 0 if i == 38 else rng.randint(0, 20) * 5_000_000
+        day = y.step(p, "record_sale", auction, f"sale_price={price + bump}", f"buyer={buyer}")
+        supervisor = y.people[p.office][2]
+        if i in cancelled:
+            ground, after_payment = cancelled[i]
+            if after_payment:
+                day = y.step(p, "record_payment", y.days(day, 10, 25))
+            who = "ld_tinh" if i in (5, 19, 33) else supervisor
+            day = y.step(p, "cancel_result", y.days(day, 31, 36), f"ground={ground}", actor=who,
+                         reason="Hủy kết quả đấu giá / auction result cancelled")
+            if i in (5, 19):
+                y.step(p, "reauction", y.days(day, 3, 8))
+            continue
+        payer = "ld_tinh" if i == 11 else None  # a step by someone outside the asset's office
+        day = y.step(p, "record_payment", y.days(day, 8, 28), actor=payer)
+        if i in overdue_now:
+            continue
+        if i == extended:
+            y.step(p, "extend_handover", y.days(day, 20, 25), actor=supervisor,
+                   reason="Tài sản có tranh chấp, cần cưỡng chế / difficult handover")
+            day = y.step(p, "hand_over", y.days(day, 40, 50))
+        elif i in late:
+            day = y.step(p, "hand_over", y.days(day, 38, 55))
+        else:
+            day = y.step(p, "hand_over", y.days(day, 3, 25), lag=40 if i == 2 else 0)
+        if i != 2 and rng.random() < 0.93:
+            y.step(p, "close", y.days(day, 2, 8))
+
+    def failing(p: Plan, rounds: int):
+        price = y.value(p)
+        day = y.price_it(p, p.seized_on, price)
+        for _ in range(rounds):
+            day, auction = y.contract(p, day)
+            day = y.step(p, "record_auction_failed", auction)
+            if _ < rounds - 1 or rounds < 3:
+                price = price * 9 // 10
+                day = y.step(p, "reduce_price", y.wd(auction, rng.randint(2, 5)), f"price={price}")
+        return day
+
+    for _ in range(2):  # the creditor takes the asset after the second reduction
+        p = y.new(y.start + dt.timedelta(days=rng.randint(0, 90)), "movable")
+        day = failing(p, 2)
+        day, auction = y.contract(p, day)
+        day = y.step(p, "record_auction_failed", auction)
+        day = y.step(p, "accept_by_creditor", y.wd(day, 3))
+        y.step(p, "hand_over", y.days(day, 10, 30))
+    p = y.new(y.start + dt.timedelta(days=rng.randint(0, 60)), "movable")
+    day = failing(p, 3)
+    y.step(p, "return_to_debtor", y.days(day, 5, 9))
+    for _ in range(2):  # redeemed by the debtor before the auction
+        p = y.new(y.start + dt.timedelta(days=rng.randint(0, 200)))
+        day = y.price_it(p, p.seized_on, y.value(p))
+        y.step(p, "redeem", y.days(day, 2, 6))
+    p = y.new(y.start + dt.timedelta(days=rng.randint(0, 200)))
+    y.step(p, "release", y.wd(p.seized_on, 2), actor=y.people[p.office][2],
+           reason="Bản án bị hủy / the judgment was set aside")
+    for resumed in (True, False):  # postponed enforcement
+        p = y.new(y.end - dt.timedelta(days=rng.randint(40, 80)))
+        day = y.price_it(p, p.seized_on, y.value(p))
+        day = y.step(p, "suspend", y.days(day, 2, 4), "kind=postpone")
+        if resumed:
+            y.step(p, "resume", y.days(day, 10, 20))
+    for _ in range(3):  # stalled: no price 5 working days after the seizure
+        y.new(y.end - dt.timedelta(days=rng.randint(12, 30)))
+    for _ in range(2):  # stalled: priced, no auction contract within 10 days
+        p = y.new(y.end - dt.timedelta(days=rng.randint(40, 60)))
+        y.price_it(p, p.seized_on, y.value(p))
+    p = y.new(y.end - dt.timedelta(days=110), "movable")  # stalled: the auction never reported
+    day = y.price_it(p, p.seized_on, y.value(p))
+    y.contract(p, day)
+    for _ in range(16):  # ordinary assets in flight at the end of the year
+        p = y.new(y.end - dt.timedelta(days=rng.randint(1, 25)))
+        if rng.random() < 0.5:
+            y.step(p, "contract_appraisal", y.wd(p.seized_on, rng.randint(1, 3)),
+                   f"appraisal_org={rng.choice(APPRAISERS)}")
+    return y
