@@ -1,0 +1,298 @@
+"""Model-based test: hypothesis fires random triggers with random valid and invalid data at the
+engine, and after every step compares the engine with a plain-Python model of the default
+workflow (domain.md) and its deadlines, written here independently of workflows/*.yaml."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import shutil
+import uuid
+
+import holidays
+import pytest
+from hypothesis import HealthCheck, settings, strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from auction_flow import db
+from auction_flow.errors import AuctionFlowError
+from auction_flow.services import admin, assets as svc
+
+pytestmark = pytest.mark.reliability
+
+# --- the model -------------------------------------------------------------------------------
+REGIMES = [(dt.date(2015, 7, 1), "law2014"), (dt.date(2025, 1, 1), "decree2024"), (dt.date(2026, 7, 1), "law2025")]
+WD, CAL = "wd", "cal"
+CLOCKS = {  # state -> regime -> [(n, unit), ...] ; n may be {movable, real_estate}
+    "seized": {"law2014": [(5, WD)]},
+    "priced": {"law2014": [(10, CAL)]},
+    "auction_contracted": {"law2014": [({"movable": 30, "real_estate": 45}, CAL)]},
+    "auction_failed": {"law2014": [(5, WD), (10, CAL)]},
+    "sold": {"law2014": [(30, CAL)]},
+    "paid": {"law2014": [(30, CAL)], "decree2024": [(60, CAL)]},
+    "creditor_accepted": {"law2014": [(30, CAL)], "decree2024": [(60, CAL)]},
+    "handed_over": {"law2014": [(10, CAL)]},
+}
+FINAL = {"closed", "released", "returned_to_debtor"}
+MOVES = {
+    "contract_appraisal": ({"seized"}, "appraising"), "agree_price": ({"seized"}, "priced"),
+    "record_appraisal": ({"appraising"}, "priced"), "request_reappraisal": ({"priced"}, "appraising"),
+    "contract_auction": ({"priced"}, "auction_contracted"),
+    "record_auction_failed": ({"auction_contracted"}, "auction_failed"),
+    "reduce_price": ({"auction_failed"}, "priced"), "accept_by_creditor": ({"auction_failed"}, "creditor_accepted"),
+    "return_to_debtor": ({"auction_failed"}, "returned_to_debtor"), "record_sale": ({"auction_contracted"}, "sold"),
+    "record_payment": ({"sold"}, "paid"), "cancel_result": ({"sold", "paid"}, "auction_cancelled"),
+    "reauction": ({"auction_cancelled"}, "priced"), "hand_over": ({"paid", "creditor_accepted"}, "handed_over"),
+    "close": ({"handed_over"}, "closed"),
+    "redeem": ({"seized", "appraising", "priced", "auction_contracted", "auction_failed", "auction_cancelled"},
+               "released"),
+    "release": ({"seized", "appraising", "priced", "auction_contracted", "auction_failed", "sold",
+                 "auction_cancelled", "suspended"}, "released"),
+    "suspend": ({"seized", "appraising", "priced", "auction_contracted", "auction_failed", "sold", "paid",
+                 "handed_over", "auction_cancelled", "creditor_accepted"}, "suspended"),
+    "resume": ({"suspended"}, None), "extend_handover": ({"paid"}, "paid"), "extend_payment": ({"sold"}, "sold"),
+}
+_VN = holidays.country_holidays("VN", years=range(2024, 2028))
+
+
+def working(day):
+    return day in getattr(_VN, "weekend_workdays", ()) or (day.weekday() < 5 and day not in _VN)
+
+
+def add_wd(day, n):
+    while n:
+        day += dt.timedelta(days=1)
+        n -= working(day)
+    return day
+
+
+def roll(day):
+    while not working(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def regime(day):
+    return [r for eff, r in REGIMES if eff <= day][-1]
+
+
+def clock(state, start, kind):
+    rules = CLOCKS.get(state)
+    if not rules:
+        return None, None
+    names = [r for _, r in REGIMES]
+    reg = regime(start)
+    rule = [rules[r] for r in names[:names.index(reg) + 1] if r in rules][-1]
+    day = start
+    for n, unit in rule:
+        n = n[kind] if isinstance(n, dict) else n
+        day = add_wd(day, n) if unit == WD else day + dt.timedelta(days=n)
+    return roll(day), reg
+
+
+FIELDS = {"contract_appraisal": ["appraisal_org"], "agree_price": ["price"], "record_appraisal": ["price"],
+          "reduce_price": ["price"], "contract_auction": ["auction_org", "auction_date"],
+          "record_sale": ["sale_price", "buyer"], "cancel_result": ["ground"], "suspend": ["kind"],
+          "extend_payment": ["until"]}
+NEEDS_REASON = {"release", "cancel_result", "extend_handover"}
+SUPERVISOR_ONLY = {"cancel_result", "release", "extend_handover"}
+
+
+class Model:
+    def __init__(self, kind, on):
+        self.kind, self.state, self.entered, self.last = kind, "seized", on, on
+        self.deadline, self.regime = clock("seized", on, kind)
+        self.price = self.sold_by = self.auction_date = self.resume = None
+        self.reductions = self.reappraisals = 0
+        self.extended = False
+        self.remaining = None
+
+    def expect(self, trig, on, values, actor, reason):
+        """The new (state, deadline) if the step must succeed, else None."""
+        sources, dest = MOVES[trig]
+        if self.state not in sources or on < self.last:
+            return None
+        if any(values.get(f) is None for f in FIELDS.get(trig, [])) or (trig in NEEDS_REASON and not reason):
+            return None
+        if trig in SUPERVISOR_ONLY and actor != "ld_binh":
+            return None
+        p = values.get("price")
+        if trig == "request_reappraisal" and (self.reappraisals or on > add_wd(self.entered, 5)):
+            return None
+        if trig == "contract_auction" and values["auction_date"] <= on:
+            return None
+        if trig == "reduce_price" and not (math.ceil(self.price * 9 / 10) <= p < self.price):
+            return None
+        if trig == "accept_by_creditor" and self.reductions < 2:
+            return None
+        if trig == "record_sale" and values["sale_price"] < self.price:
+            return None
+        if trig == "redeem" and self.state == "auction_contracted":
+            cutoff = self.auction_date - dt.timedelta(days=1)
+            while not working(cutoff):
+                cutoff -= dt.timedelta(days=1)
+            if on >= cutoff:
+                return None
+        if trig == "release" and self.state == "suspended" and self.resume in ("paid", "creditor_accepted",
+                                                                              "handed_over"):
+            return None
+        if trig == "cancel_result" and self.sold_by == actor:
+            return None
+        if trig in ("extend_handover", "extend_payment") and self.extended:
+            return None
+        if trig == "extend_handover":
+            return None if self.regime != "law2014" else ("paid", roll(self.entered + dt.timedelta(days=60)))
+        if trig == "extend_payment":
+            limit = roll(self.entered + dt.timedelta(days=60))
+            if self.regime != "law2025" or not (self.deadline < values["until"] <= limit):
+                return None
+            return "sold", roll(values["until"])
+        if trig == "suspend":
+            return "suspended", None
+        if trig == "resume":
+            if self.remaining is None:
+                return self.resume, None
+            n, unit = self.remaining
+            if unit == WD:
+                return self.resume, roll(add_wd(on, n))
+            return self.resume, (roll(on + dt.timedelta(days=n)) if n > 0 else on + dt.timedelta(days=n))
+        return dest, clock(dest, on, self.kind)[0]
+
+    def apply(self, trig, on, values, actor, result):
+        state, deadline = result
+        old_state = self.state
+        if trig == "suspend":
+            self.resume = old_state
+            if self.deadline is None:
+                self.remaining = None
+            elif self.deadline > on and all(u == WD for _, u in CLOCKS[old_state][self._rule_regime(old_state)]):
+                self.remaining = (sum(working(on + dt.timedelta(days=i)) for i in
+                                      range(1, (self.deadline - on).days + 1)), WD)
+            else:
+                self.remaining = ((self.deadline - on).days, CAL)
+        if trig == "resume":
+            self.resume = self.remaining = None
+        if state != old_state:
+            self.entered, self.extended = on, False
+            if trig not in ("suspend", "resume"):
+                self.regime = clock(state, on, self.kind)[1]
+        if trig in ("extend_handover", "extend_payment"):
+            self.extended = True
+        self.state, self.deadline, self.last = state, deadline, on
+        if trig in ("agree_price", "record_appraisal", "reduce_price"):
+            self.price = values["price"]
+        self.reductions += trig == "reduce_price"
+        self.reappraisals += trig == "request_reappraisal"
+        if trig == "contract_auction":
+            self.auction_date = values["auction_date"]
+        if trig == "record_sale":
+            self.sold_by = actor
+        if trig == "reauction":
+            self.sold_by = self.auction_date = None
+
+    def _rule_regime(self, state):
+        names = [r for _, r in REGIMES]
+        reg = regime(self.entered)
+        return [r for r in names[:names.index(reg) + 1] if r in CLOCKS[state]][-1]
+
+
+# --- the machine under test ------------------------------------------------------------------------
+TEMPLATE: dict = {}
+REACHED: set = set()
+FORWARD = {"seized": ["agree_price", "contract_appraisal"], "appraising": ["record_appraisal"],
+           "priced": ["contract_auction"], "auction_contracted": ["record_sale", "record_sale", "record_auction_failed"],
+           "auction_failed": ["reduce_price", "accept_by_creditor"], "sold": ["record_payment", "extend_payment"],
+           "paid": ["hand_over", "extend_handover", "suspend"], "creditor_accepted": ["hand_over"],
+           "handed_over": ["close"], "auction_cancelled": ["reauction"], "suspended": ["resume"]}
+
+
+@pytest.fixture(autouse=True)
+def _template(sqlite_template, tmp_path):
+    TEMPLATE["path"], TEMPLATE["dir"] = sqlite_template, tmp_path
+
+
+class WorkflowMachine(RuleBasedStateMachine):
+    @initialize()
+    def open_db(self):
+        path = TEMPLATE["dir"] / f"{uuid.uuid4().hex}.db"
+        shutil.copy(TEMPLATE["path"], path)
+        self.url = f"sqlite:///{path}"
+        admin.init(self.url, "admin")
+        self.engine = db.open_db(self.url)
+        admin.add_office(self.engine, "admin", "HG", "Hậu Giang")
+        admin.add_user(self.engine, "admin", "cv_an", "officer", "HG")
+        admin.add_user(self.engine, "admin", "ld_binh", "supervisor", "HG")
+        self.models: dict[int, Model] = {}
+
+    def teardown(self):
+        if hasattr(self, "url"):
+            db.get_engine(self.url).dispose()
+
+    @precondition(lambda self: len(getattr(self, "models", {})) < 3)
+    @rule(kind=st.sampled_from(["movable", "real_estate"]),
+          on=st.dates(dt.date(2024, 12, 1), dt.date(2026, 10, 1)))
+    def seize(self, kind, on):
+        aid = svc.seize(self.engine, "cv_an", "1/2026", "HG", kind, "tài sản", on=on)
+        self.models[aid] = Model(kind, on)
+
+    @precondition(lambda self: getattr(self, "models", None))
+    @rule(data=st.data())
+    def fire(self, data):
+        aid = data.draw(st.sampled_from(sorted(self.models)))
+        m = self.models[aid]
+        possible = [t for t, (src, _) in MOVES.items() if m.state in src]
+        forward = FORWARD.get(m.state, [])
+        pick = data.draw(st.integers(0, 9), "kind of trigger")
+        pool = forward if pick < 6 and forward else possible if pick < 9 and possible else sorted(MOVES)
+        trig = data.draw(st.sampled_from(pool), "trigger")
+        on = min(m.last + dt.timedelta(days=data.draw(st.integers(-1, 45), "days")), dt.date(2026, 11, 20))
+        price = m.price or 1_000_000_000
+        values = {}
+        for f in FIELDS.get(trig, []):
+            if data.draw(st.integers(0, 19), f"drop {f}") == 0:
+                continue
+            values[f] = {
+                "price": data.draw(st.sampled_from([price, -(-price * 9 // 10), price * 8 // 10, price - 1,
+                                                    900_000_000]), "price"),
+                "sale_price": data.draw(st.sampled_from([price, price + 1, price - 1]), "sale"),
+                "auction_date": on + dt.timedelta(days=data.draw(st.integers(-1, 50), "auction")),
+                "until": on + dt.timedelta(days=data.draw(st.integers(0, 70), "until")),
+                "ground": "buyer_default", "kind": "postpone", "buyer": "B", "appraisal_org": "TĐG",
+                "auction_org": "ĐG"}[f]
+        actor = data.draw(st.sampled_from(["cv_an", "ld_binh"]), "actor")
+        reason = data.draw(st.sampled_from([None, "lý do"]), "reason")
+        expected = m.expect(trig, on, values, actor, reason)
+        sets = [f"{k}={v}" for k, v in values.items()]
+        try:
+            res = svc.advance(self.engine, aid, trig, actor, on, sets, reason)
+        except AuctionFlowError as exc:
+            assert expected is None, f"engine refused {trig} on {m.state} ({exc}); the model expected {expected}"
+            return
+        assert expected is not None, f"engine allowed {trig} from {m.state} on {on}; the model refuses it"
+        assert (res.to_state, res.deadline) == expected, (trig, m.state, on)
+        m.apply(trig, on, values, actor, expected)
+        REACHED.add((res.to_state, regime(on)))
+
+    @invariant()
+    def engine_matches_model(self):
+        if not getattr(self, "models", None):
+            return
+        from sqlalchemy import select
+
+        from auction_flow.schema import assets
+        with self.engine.connect() as conn:
+            rows = {r.id: r for r in conn.execute(select(assets.c.id, assets.c.state, assets.c.deadline))}
+        for aid, m in self.models.items():
+            assert (rows[aid].state, rows[aid].deadline) == (m.state, m.deadline), aid
+
+
+def test_engine_follows_the_model():
+    from hypothesis.stateful import run_state_machine_as_test
+
+    REACHED.clear()
+    run_state_machine_as_test(WorkflowMachine, settings=settings(
+        max_examples=30, stateful_step_count=40, deadline=None, suppress_health_check=list(HealthCheck)))
+    states = {s for s, _ in REACHED}
+    # the walk must have covered the lifecycle, or agreeing with the model proves little
+    assert {"priced", "sold", "paid", "handed_over", "suspended", "auction_failed"} <= states, states
+    assert {("paid", "decree2024"), ("paid", "law2025")} <= REACHED, sorted(REACHED)
