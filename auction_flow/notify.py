@@ -1,0 +1,198 @@
+"""Email digests: one per recipient per day, of the alerts new or escalated in their offices.
+
+A digest is claimed in ``alert_digests`` (UNIQUE recipient+day, committed) before it is
+sent, so a restart or a second scheduler never sends the same digest twice. A failed send
+is marked ``failed``, logged, and retried on the next run; nothing here raises into the
+scan. (A process killed in the middle of one SMTP conversation leaves that digest
+``sending``: it is not resent, by design: never twice beats at least once.)
+
+SMTP settings come from AUCTION_FLOW_SMTP_HOST, _PORT, _USER, _PASSWORD, _SENDER (and
+_STARTTLS=1), or from the matching command-line options.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import smtplib
+from dataclasses import dataclass, replace
+from email.message import EmailMessage
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from . import alert_rules, i18n
+from .config import now_utc, today
+from .db import reading, writing
+from .errors import InvalidInput
+from .schema import offices, users
+from .tables_alerts import alert_digests, alerts
+
+log = logging.getLogger("auction_flow.notify")
+
+i18n.register({
+    "smtp_not_configured": {
+        "vi": "chưa cấu hình máy chủ thư: đặt AUCTION_FLOW_SMTP_HOST (hoặc --smtp-host)",
+        "en": "no mail server configured: set AUCTION_FLOW_SMTP_HOST (or --smtp-host)"},
+})
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str | None = None
+    port: int = 25
+    user: str | None = None
+    password: str | None = None
+    sender: str = "auction-flow@localhost"
+    starttls: bool = False
+
+    @classmethod
+    def from_env(cls, **overrides) -> "SmtpConfig":
+        env = os.environ.get
+        cfg = cls(env("AUCTION_FLOW_SMTP_HOST") or None, int(env("AUCTION_FLOW_SMTP_PORT") or 25),
+                  env("AUCTION_FLOW_SMTP_USER") or None, env("AUCTION_FLOW_SMTP_PASSWORD") or None,
+                  env("AUCTION_FLOW_SMTP_SENDER") or "auction-flow@localhost",
+                  (env("AUCTION_FLOW_SMTP_STARTTLS") or "") in ("1", "true", "yes"))
+        return replace(cfg, **{k: v for k, v in overrides.items() if v is not None})
+
+
+@dataclass(frozen=True)
+class DigestsSent:
+    on: dt.date
+    sent: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
+    skipped: int = 0
+
+    def summary(self) -> dict:
+        return {"on": self.on, "sent": list(self.sent), "failed": list(self.failed), "skipped": self.skipped}
+
+
+def _children(conn) -> dict:
+    kids: dict = {}
+    for oid, parent in conn.execute(select(offices.c.id, offices.c.parent_id)):
+        kids.setdefault(parent, []).append(oid)
+    return kids
+
+
+def _below(kids, office_id) -> list[int]:
+    out, todo = [], list(kids.get(office_id, ()))
+    while todo:
+        oid = todo.pop()
+        if oid not in out:
+            out.append(oid)
+            todo.extend(kids.get(oid, ()))
+    return out
+
+
+def _escalation_filter(office_ids):
+    """Alerts of offices below: only the levels that go up to supervisors there."""
+    clauses = [(alerts.c.rule == rule) & alerts.c.level.in_(levels)
+               for rule, levels in alert_rules.PROVINCE_LEVELS.items()]
+    return alerts.c.office_id.in_(office_ids) & or_(*clauses)
+
+
+def _content(conn, user, kids, after_id: int):
+    """Unresolved alerts newer than ``after_id`` that ``user`` should read about."""
+    from .services.alerts import _query
+
+    where = alerts.c.office_id == user["office_id"]
+    below = _below(kids, user["office_id"]) if user["role"] == "supervisor" else []
+    if below:
+        where = or_(where, _escalation_filter(below))
+    q = _query().where(alerts.c.id > after_id, alerts.c.status != "resolved", where).order_by(alerts.c.id)
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def _body(user, rows, on: dt.date) -> str:
+    from .services.alerts import describe
+
+    lines = [f"auction-flow: {len(rows)} new or escalated alert(s) for {user['username']} on {on}", ""]
+    for r in rows:
+        a = describe(r, on)
+        late = f"{a['days_late']} day(s) late" if a["days_late"] > 0 else f"due in {-a['days_late']} day(s)"
+        extra = f" factors: {', '.join(a['factors'])}" if a.get("factors") else ""
+        lines.append(f"#{a['id']} {a['rule']}/{a['level']} asset {a['asset_id']} ({a['case_number']}) "
+                     f"{a['office']} officer {a['officer'] or '-'}: {a['state']}, deadline {a['deadline']}, "
+                     f"{late}.{extra}")
+        if a["basis"]:
+            lines.append(f"    {a['basis']}")
+    return "\n".join(lines) + "\n"
+
+
+def _send(cfg: SmtpConfig, to: str, subject: str, body: str, msg_id: str):
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = cfg.sender, to, subject, msg_id
+    msg.set_content(body)
+    with smtplib.SMTP(cfg.host, cfg.port, timeout=30) as smtp:
+        if cfg.starttls:
+            smtp.starttls()
+        if cfg.user:
+            smtp.login(cfg.user, cfg.password or "")
+        smtp.send_message(msg)
+
+
+def _claim(conn, user, on, email, count, max_id) -> bool:
+    row = conn.execute(select(alert_digests).where(alert_digests.c.recipient == user["username"],
+                                                   alert_digests.c.day == on)).mappings().first()
+    if row is None:
+        ins = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(alert_digests)
+        return conn.execute(ins.values(recipient=user["username"], day=on, email=email, status="sending",
+                                       alert_count=count, max_alert_id=max_id, attempts=1, created_at=now_utc())
+                            .on_conflict_do_nothing().returning(alert_digests.c.id)).first() is not None
+    if row["status"] != "failed":
+        return False
+    return conn.execute(update(alert_digests).where(alert_digests.c.id == row["id"],
+                                                    alert_digests.c.status == "failed")
+                        .values(status="sending", attempts=row["attempts"] + 1, alert_count=count,
+                                max_alert_id=max_id)).rowcount == 1
+
+
+def send_digests(engine, on: dt.date | None = None, smtp: SmtpConfig | None = None) -> DigestsSent:
+    """Send each officer's and supervisor's digest for ``on`` unless it was sent already."""
+    cfg = smtp or SmtpConfig.from_env()
+    if not cfg.host:
+        raise InvalidInput("smtp_not_configured")
+    on = on or today()
+    sent, failed, skipped = [], [], 0
+    with reading(engine) as conn:
+        recipients = [dict(r) for r in conn.execute(
+            select(users).where(users.c.active.is_(True), users.c.email.isnot(None),
+                                users.c.role.in_(("officer", "supervisor")), users.c.office_id.isnot(None))
+            .order_by(users.c.username)).mappings()]
+        kids = _children(conn)
+    for user in recipients:
+        with reading(engine) as conn:
+            done = conn.execute(select(alert_digests.c.status).where(
+                alert_digests.c.recipient == user["username"], alert_digests.c.day == on)).scalar()
+            if done in ("sent", "sending"):
+                skipped += 1
+                continue
+            after = conn.execute(select(func.max(alert_digests.c.max_alert_id)).where(
+                alert_digests.c.recipient == user["username"], alert_digests.c.status == "sent",
+                alert_digests.c.day < on)).scalar() or 0
+            rows = _content(conn, user, kids, after)
+        if not rows:
+            continue
+        with writing(engine) as conn:
+            if not _claim(conn, user, on, user["email"], len(rows), max(r["id"] for r in rows)):
+                skipped += 1
+                continue
+        subject = f"[auction-flow] {len(rows)} alert(s) {on.isoformat()}"
+        try:
+            _send(cfg, user["email"], subject, _body(user, rows, on),
+                  f"<digest-{user['username']}-{on.isoformat()}@auction-flow>")
+        except (OSError, smtplib.SMTPException) as exc:
+            log.warning("digest for %s on %s not sent (retried next run): %s", user["username"], on, exc)
+            with writing(engine) as conn:
+                conn.execute(update(alert_digests).where(alert_digests.c.recipient == user["username"],
+                                                         alert_digests.c.day == on)
+                             .values(status="failed", last_error=str(exc)[:500]))
+            failed.append(user["username"])
+            continue
+        with writing(engine) as conn:
+            conn.execute(update(alert_digests).where(alert_digests.c.recipient == user["username"],
+                                                     alert_digests.c.day == on)
+                         .values(status="sent", sent_at=now_utc(), last_error=None))
+        sent.append(user["username"])
+    return DigestsSent(on, tuple(sent), tuple(failed), skipped)

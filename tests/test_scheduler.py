@@ -1,0 +1,150 @@
+"""The scheduler as a real process against a SQLite file: killed with SIGKILL, restarted, catching
+up; its job in the database; the scan lock (lease row on SQLite, advisory lock on PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text, update
+
+from alert_walk import rows, seize
+from auction_flow import db, scheduler
+from auction_flow.config import today
+from auction_flow.tables_alerts import scheduler_leases
+
+EXE = Path(sys.executable).with_name("auction-flow")
+
+
+def _world(url):
+    from auction_flow.services import admin
+
+    engine = db.open_db(url)
+    admin.init(url, "admin")
+    admin.add_office(engine, "admin", "HG", "Cục THADS tỉnh Hậu Giang")
+    admin.add_office(engine, "admin", "HG-VT", "Chi cục THADS TP Vị Thanh", "HG")
+    admin.add_user(engine, "admin", "cv_an", "officer", "HG-VT")
+    return engine
+
+
+@pytest.fixture
+def file_db(tmp_path, sqlite_template):
+    path = tmp_path / "sched.db"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    engine = _world(url)
+    yield url, engine
+    db.get_engine(url).dispose()
+
+
+def _start(url, tmp_path, name):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AUCTION_FLOW_SMTP")}
+    log = open(tmp_path / f"{name}.log", "w")
+    return subprocess.Popen([str(EXE), "--db", url, "scheduler", "run", "--interval", "60"],
+                            stdout=log, stderr=subprocess.STDOUT, env=env), log
+
+
+def _wait_for(predicate, proc, seconds=60.0):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        assert proc.poll() is None, "the scheduler exited"
+        time.sleep(0.2)
+    return predicate()
+
+
+def _job_rows(engine):
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT id, next_run_time FROM apscheduler_jobs")).all()
+
+
+def test_killed_scheduler_loses_nothing_and_catches_up(file_db, tmp_path):
+    url, engine = file_db
+    late = today() - dt.timedelta(days=12)
+    first = seize(engine, late)
+    proc, log = _start(url, tmp_path, "first")
+    try:
+        assert _wait_for(lambda: rows(engine, asset_id=first), proc), (tmp_path / "first.log").read_text()
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        log.close()
+    [(job_id, next_run)] = _job_rows(engine)
+    assert job_id == "scan" and next_run > time.time() + 30 * 60  # the next run is kept in the database
+
+    # The machine stays down past the due run: the job's next run time is now in the past.
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE apscheduler_jobs SET next_run_time = :t"), {"t": time.time() - 1800})
+    second = seize(engine, late)
+    proc, log = _start(url, tmp_path, "second")
+    try:
+        assert _wait_for(lambda: rows(engine, asset_id=second), proc), (tmp_path / "second.log").read_text()
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        log.close()
+    assert [(r["asset_id"], r["level"]) for r in rows(engine)] == [(first, "overdue"), (second, "overdue")]
+    [(job_id, next_run)] = _job_rows(engine)
+    assert next_run > time.time() + 30 * 60
+
+    r = subprocess.run([str(EXE), "--db", url, "scheduler", "status", "--json"], capture_output=True, text=True)
+    status = json.loads(r.stdout)
+    assert [j["id"] for j in status["jobs"]] == ["scan"]
+    [run] = [x for x in status["last_runs"] if x["job"] == "scan"]
+    assert run["outcome"] == "ok" and "raised 1" in run["detail"] and run["holder"].endswith(f":{proc.pid}")
+
+
+def test_sqlite_lease_keeps_a_second_scheduler_out(file_db):
+    url, engine = file_db
+    seize(engine, today() - dt.timedelta(days=12))
+    with scheduler.scan_lock(engine, "otherhost:1") as got:
+        assert got
+        with scheduler.scan_lock(engine, "thirdhost:2") as second:
+            assert not second
+        scheduler.scan_job(url)  # this process: refused while the lease is held
+        assert rows(engine) == []
+        assert {r["job"]: r["outcome"] for r in scheduler.status(engine)["last_runs"]} == {"scan_skipped": "skipped"}
+    scheduler.scan_job(url)
+    assert len(rows(engine)) == 1
+    assert {r["job"]: r["outcome"] for r in scheduler.status(engine)["last_runs"]} == {
+        "scan": "ok", "scan_skipped": "skipped"}
+
+
+def test_sqlite_lease_of_a_dead_local_process_or_expired_is_taken_over(file_db):
+    _, engine = file_db
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    with scheduler.scan_lock(engine, f"{scheduler.socket.gethostname()}:{dead.pid}"):
+        pass
+    with engine.begin() as conn:  # a crash leaves the lease behind
+        conn.execute(update(scheduler_leases).values(holder=f"{scheduler.socket.gethostname()}:{dead.pid}",
+                                                     expires_at=dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)))
+    with scheduler.scan_lock(engine) as got:
+        assert got
+    with engine.begin() as conn:
+        conn.execute(update(scheduler_leases).values(holder="farhost:1",
+                                                     expires_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(1)))
+    with scheduler.scan_lock(engine) as got:
+        assert got
+    with engine.connect() as conn:
+        assert conn.execute(select(scheduler_leases.c.holder)).scalar() is None  # released
+
+
+def test_postgresql_advisory_lock_admits_one_scanner(db_url, engine):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    with scheduler.scan_lock(engine, "a") as got:
+        assert got
+        with scheduler.scan_lock(engine, "b") as second:
+            assert not second
+    with scheduler.scan_lock(engine, "c") as got:
+        assert got
