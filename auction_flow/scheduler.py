@@ -23,12 +23,12 @@ import logging
 import os
 import socket
 
-from sqlalchemy import inspect, select, text, update
+from sqlalchemy import insert, inspect, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .config import TZ_NAME, now_utc
 from .db import get_engine, is_sqlite, open_db, writing
-from .tables_alerts import scheduler_leases, scheduler_runs
+from .tables_alerts import scheduler_history, scheduler_leases, scheduler_runs
 
 log = logging.getLogger("auction_flow.scheduler")
 ADVISORY_KEY = 0x41465343  # "AFSC"
@@ -103,9 +103,11 @@ def scan_lock(engine, holder: str | None = None, name: str = "scan"):
 
 
 def record_run(engine, job: str, outcome: str, detail: str, started: dt.datetime, holder: str):
+    values = dict(job=job, started_at=started, finished_at=now_utc(), outcome=outcome, detail=detail[:1000],
+                  holder=holder)
     with writing(engine) as conn:
-        _upsert(conn, scheduler_runs, "job", dict(job=job, started_at=started, finished_at=now_utc(),
-                                                  outcome=outcome, detail=detail[:1000], holder=holder))
+        _upsert(conn, scheduler_runs, "job", values)
+        conn.execute(insert(scheduler_history).values(**values))
 
 
 def _digest_hour() -> int:
@@ -126,6 +128,7 @@ def scan_job(url: str) -> None:
             record_run(engine, "scan_skipped", "skipped", "another scheduler holds the scan lock", started, holder)
             log.info("scan skipped: another scheduler holds the lock")
             return
+        started = now_utc()  # the scan itself starts once the lock is held
         try:
             result = scanner.scan(engine)
         except Exception as exc:  # noqa: BLE001 - recorded for `scheduler status`, retried next run

@@ -72,3 +72,14 @@ scheduler_runs = Table(
     Column("detail", Text),
     Column("holder", String(128)),
 )
+
+scheduler_history = Table(  # every run, kept: shows that two schedulers never scanned at once
+    "scheduler_history", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("job", String(64), nullable=False),
+    Column("started_at", TS, nullable=False),
+    Column("finished_at", TS, nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("detail", Text),
+    Column("holder", String(128)),
+)

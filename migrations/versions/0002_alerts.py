@@ -81,11 +81,23 @@ def upgrade() -> None:
         sa.Column("holder", sa.String(length=128), nullable=True),
         sa.PrimaryKeyConstraint("job", name=op.f("pk_scheduler_runs")),
     )
+    op.create_table(
+        "scheduler_history",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("job", sa.String(length=64), nullable=False),
+        sa.Column("started_at", TS, nullable=False),
+        sa.Column("finished_at", TS, nullable=False),
+        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=True),
+        sa.Column("holder", sa.String(length=128), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_scheduler_history")),
+    )
 
 
 def downgrade() -> None:
     # APScheduler's own job table lives in the same database once a scheduler has run.
     op.execute("DROP TABLE IF EXISTS apscheduler_jobs")
+    op.drop_table("scheduler_history")
     op.drop_table("scheduler_runs")
     op.drop_table("scheduler_leases")
     op.drop_table("alert_digests")

@@ -1,0 +1,146 @@
+"""8 processes of transitions on PostgreSQL: the engine against the same statements issued
+directly through psycopg, measured in the same run.
+
+Each process cycles its own assets through suspend/resume (real, audited transitions with
+deadline bookkeeping) so there are no conflicts: this measures throughput, not contention.
+Run: python bench/bench_pg_concurrency.py [--transitions N] [--procs P] [--json]
+Needs AUCTION_FLOW_TEST_PG (default postgresql://postgres@127.0.0.1:5432/test).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import multiprocessing as mp
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import emit, result  # noqa: E402
+
+PG = os.environ.get("AUCTION_FLOW_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+DB = "af_bench_pg"
+
+
+def arg(name, default):
+    return int(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else default
+
+
+def urls():
+    from sqlalchemy.engine import make_url
+
+    from auction_flow.config import db_url
+
+    base = make_url(db_url(PG))
+    return base.render_as_string(hide_password=False), base.set(database=DB).render_as_string(hide_password=False)
+
+
+def setup(procs: int, per: int) -> list[list[int]]:
+    from sqlalchemy import create_engine, text
+
+    from auction_flow import db
+    from auction_flow.services import admin, assets
+
+    admin_url, url = urls()
+    eng = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with eng.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{DB}"'))
+    admin.init(url, "admin")
+    e = db.open_db(url)
+    admin.add_office(e, "admin", "O", "Office")
+    admin.add_user(e, "admin", "cv", "officer", "O")
+    groups = [[assets.seize(e, "cv", f"{p}-{i}", "O", "movable", "x", on="2026-08-03") for i in range(per)]
+              for p in range(procs)]
+    db.get_engine(url).dispose()
+    return groups
+
+
+def engine_worker(ids, n, queue):
+    from auction_flow import db
+    from auction_flow.services.assets import advance
+
+    _, url = urls()
+    e = db.open_db(url)
+    on = dt.date(2026, 8, 3)
+    queue.get()  # start together
+    start = time.perf_counter()
+    for i in range(n):
+        aid = ids[i % len(ids)]
+        advance(e, aid, "suspend" if (i // len(ids)) % 2 == 0 else "resume", "cv", on,
+                ["kind=postpone"] if (i // len(ids)) % 2 == 0 else [])
+    queue.put(time.perf_counter() - start)
+
+
+def psycopg_worker(ids, n, queue):
+    """The statements the engine issues for one step, written by hand (no ORM, no Core)."""
+    import psycopg
+
+    _, url = urls()
+    from psycopg.rows import dict_row
+
+    conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), row_factory=dict_row)
+    on = dt.date(2026, 8, 3)
+    queue.get()
+    start = time.perf_counter()
+    for i in range(n):
+        aid = ids[i % len(ids)]
+        suspend = (i // len(ids)) % 2 == 0
+        with conn.transaction():
+            conn.execute("SELECT u.*, o.code FROM users u LEFT JOIN offices o ON o.id = u.office_id "
+                         "WHERE u.username = %s", ("cv",)).fetchone()
+            a = conn.execute("SELECT a.*, o.code FROM assets a JOIN offices o ON o.id = a.office_id "
+                             "WHERE a.id = %s", (aid,)).fetchone()
+            conn.execute("SELECT parent_id FROM offices WHERE id = %s", (a["office_id"],)).fetchone()
+            conn.execute("SELECT day, kind, name FROM calendar_days").fetchall()
+        version = a["version"]
+        h = hashlib.sha256(f"{aid}{version}".encode()).hexdigest()
+        with conn.transaction():
+            cur = conn.execute("UPDATE assets SET state = %s, last_event_on = %s, deadline = NULL, "
+                               "version = version + 1, last_hash = %s WHERE id = %s AND version = %s",
+                               ("suspended" if suspend else "seized", on, h, aid, version))
+            assert cur.rowcount == 1
+            conn.execute("UPDATE audit_head SET claims = claims + 1 WHERE id = 1")
+            head = conn.execute("SELECT log_seq, log_hash FROM audit_head WHERE id = 1").fetchone()
+            seq, prev = head["log_seq"], head["log_hash"]
+            conn.execute("SELECT o.code FROM offices o JOIN users u ON u.office_id = o.id WHERE u.username = %s",
+                         ("cv",)).fetchone()
+            conn.execute("INSERT INTO audit_log (asset_id, seq, event, trigger, from_state, to_state, actor, role, "
+                         "office, business_date, recorded_at, reason, changes, imported, prev_hash, hash, "
+                         "actor_office, log_seq, log_prev_hash, log_hash) VALUES (%s, %s, 'transition', %s, %s, "
+                         "%s, 'cv', 'officer', 'O', %s, now(), NULL, '{}', false, %s, %s, 'O', %s, %s, %s)",
+                         (aid, version + 1, "suspend" if suspend else "resume", "x", "y", on, prev, h, seq + 1,
+                          prev, h))
+            conn.execute("UPDATE audit_head SET log_seq = %s, log_hash = %s WHERE id = 1", (seq + 1, h))
+    queue.put(time.perf_counter() - start)
+
+
+def run(worker, groups, n) -> float:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=worker, args=(g, n, queue)) for g in groups]
+    for p in procs:
+        p.start()
+    time.sleep(3)  # let every process import and connect
+    for _ in procs:
+        queue.put("go")
+    time.sleep(0.2)
+    wall = time.perf_counter()
+    for p in procs:
+        p.join()
+    return len(groups) * n / (time.perf_counter() - wall + 0.2)
+
+
+def main():
+    procs, n = arg("--procs", 8), arg("--transitions", 300)
+    groups = setup(procs, 10)
+    ours = run(engine_worker, groups, n)
+    bare = run(psycopg_worker, groups, n)
+    emit([result(f"PostgreSQL, {procs} processes: audited transitions", ours, "transitions/s", bare, ours / bare,
+                 ">= 0.4", "baseline: the same statements through psycopg, no hashing or validation")])
+
+
+if __name__ == "__main__":
+    main()
