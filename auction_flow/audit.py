@@ -1,4 +1,17 @@
-"""Audit rows: building them and chaining their hashes (one chain per asset)."""
+"""Audit rows: building them and chaining their hashes.
+
+Two chains run through ``audit_log``:
+
+* one per asset: ``prev_hash``/``hash`` over the row's content (the engine builds these with
+  :func:`make_row`; the asset's ``last_hash`` is the head of its chain);
+* one over the whole log: ``log_seq``/``log_prev_hash``/``log_hash``, added by :func:`insert`
+  to every row whatever its writer, so that a deleted asset chain (or any deleted row) shows.
+
+The head of the whole-log chain is the one row of ``audit_head``. :func:`insert` updates it
+first thing in the caller's write transaction (a row lock on PostgreSQL, the write lock on
+SQLite), so two writers at once queue there and can never both claim the same predecessor;
+``log_seq`` is also UNIQUE in the database.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +49,37 @@ def row_hash(prev_hash: str, row: dict) -> str:
     return hashlib.sha256((prev_hash + canonical(body)).encode("utf-8")).hexdigest()
 
 
+_SORTED = tuple(sorted(HASHED))
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_UTC = dt.timezone.utc
+
+
+def row_hash_sorted(prev_hash: str, values) -> str:
+    """row_hash for ``values`` given in ``sorted(HASHED)`` order (the fast path of audit verify).
+
+    Builds the same canonical JSON as :func:`row_hash` (a dict in sorted key order encodes like
+    ``sort_keys=True``), converting only the date and time columns.
+    """
+    body = {}
+    for key, value in zip(_SORTED, values):
+        if key == "recorded_at" and value is not None:
+            if value.tzinfo is not None:
+                value = value.astimezone(_UTC).replace(tzinfo=None)
+            value = value.isoformat(timespec="microseconds")
+        elif key == "business_date" and value is not None:
+            value = value.isoformat()
+        elif key == "imported":
+            value = bool(value)
+        body[key] = value
+    return hashlib.sha256((prev_hash + _ENCODE(body)).encode("utf-8")).hexdigest()
+
+
+def log_hash(log_prev_hash: str, log_seq: int, row_hash_: str, actor_office: str | None) -> str:
+    """The whole-log link: the previous link, this row's position, its own hash, the actor's office."""
+    text = f"{log_prev_hash}|{log_seq}|{row_hash_}|{actor_office or ''}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def make_row(prev_hash: str, **fields) -> dict:
     """A complete audit_log row with its hash over ``prev_hash`` and its own content."""
     row = {k: None for k in HASHED}
@@ -54,11 +98,50 @@ def append(conn, prev_hash: str, **fields) -> dict:
     return insert(conn, make_row(prev_hash, **fields))
 
 
+def _actor_office(conn, username: str | None) -> str | None:
+    from sqlalchemy import select
+
+    from .schema import offices, users
+
+    return conn.execute(select(offices.c.code).join(users, users.c.office_id == offices.c.id)
+                        .where(users.c.username == username)).scalar()
+
+
+def claim_head(conn) -> tuple[int, str]:
+    """Lock the head of the whole-log chain for this transaction; return (last log_seq, last hash)."""
+    from sqlalchemy import select, update
+
+    from .tables_supervision import audit_head
+
+    # UPDATE first: it takes the row lock (PostgreSQL) or the write lock (SQLite) before
+    # anything is read, so a concurrent writer waits here and then reads the new head.
+    conn.execute(update(audit_head).where(audit_head.c.id == 1).values(claims=audit_head.c.claims + 1))
+    head = conn.execute(select(audit_head.c.log_seq, audit_head.c.log_hash)
+                        .where(audit_head.c.id == 1)).first()
+    if head is None:  # a database migrated before any row existed always has the head row
+        raise RuntimeError("audit_head is missing its row; run `auction-flow db upgrade`")
+    return head.log_seq, head.log_hash
+
+
 def insert(conn, row: dict) -> dict:
-    """INSERT a row built by make_row (inside the caller's transaction)."""
+    """INSERT a row built by make_row (inside the caller's write transaction).
+
+    Adds the actor's office and the whole-log link, and moves the log head.
+    """
     from sqlalchemy import insert as sql_insert
+    from sqlalchemy import update
 
     from .schema import audit_log
+    from .tables_supervision import audit_head
 
+    seq, prev = claim_head(conn)
+    row = dict(row)
+    if "actor_office" not in row:
+        row["actor_office"] = _actor_office(conn, row.get("actor"))
+    row["log_seq"] = seq + 1
+    row["log_prev_hash"] = prev
+    row["log_hash"] = log_hash(prev, seq + 1, row["hash"], row["actor_office"])
     conn.execute(sql_insert(audit_log).values(**row))
+    conn.execute(update(audit_head).where(audit_head.c.id == 1)
+                 .values(log_seq=row["log_seq"], log_hash=row["log_hash"]))
     return row

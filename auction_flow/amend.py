@@ -1,0 +1,127 @@
+"""Changes to an asset that are not steps of its workflow: reassignment and field corrections.
+
+They change columns above the state (``officer_id``, descriptive text), never the state, its
+dates, prices or deadlines (those go through a trigger of the engine). Like a step they are
+written in one transaction guarded by the asset's version, with an audit row on the asset's
+chain (``seq`` = the new version), so ``asset history`` and ``audit verify`` see them.
+
+Reassignment is a supervisor's decision (of the asset's office or above it); a correction may
+be made by an officer or supervisor of the office. Both need a reason. Refusals for role or
+scope go to ``access_log``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from . import audit, authz
+from .config import now_utc
+from .db import reading, writing
+from .engine import check_date, load_actor, load_asset
+from .errors import ConflictError, InvalidInput, PermissionDenied
+from .i18n import register
+from .schema import assets, users
+
+REASSIGN_ROLES = ("supervisor",)
+CORRECT_ROLES = ("officer", "supervisor")
+CORRECTABLE = ("case_number", "description", "buyer", "appraisal_org", "auction_org")
+
+register({
+    "amend_reason_required": {"vi": "cần nêu lý do (--reason)", "en": "a reason is required (--reason)"},
+    "not_correctable": {
+        "vi": "không sửa trực tiếp được trường {field!r}; sửa được: {fields} (giá, ngày, trạng thái đi qua thao tác)",
+        "en": "field {field!r} cannot be corrected directly; correctable: {fields} (prices, dates and the state "
+              "change only through a trigger)"},
+    "nothing_to_correct": {"vi": "không có gì thay đổi", "en": "nothing would change"},
+    "same_officer": {"vi": "tài sản {asset} đã do {user} phụ trách", "en": "asset {asset} is already {user}'s"},
+})
+
+
+@dataclass(frozen=True)
+class AssetAmended:
+    asset_id: int
+    event: str
+    changes: dict
+    version: int
+
+
+def _write(engine, asset: dict, user: dict, event: str, trigger: str, on, reason: str, updates: dict,
+           changes: dict) -> AssetAmended:
+    seen = asset["version"]
+    row = audit.make_row(asset["last_hash"], asset_id=asset["id"], seq=seen + 1, event=event, trigger=trigger,
+                         from_state=asset["state"], to_state=asset["state"], actor=user["username"],
+                         role=user["role"], office=asset["office_code"], business_date=on, recorded_at=now_utc(),
+                         reason=reason, changes=audit.changes_json(changes), imported=False)
+    with writing(engine) as conn:
+        done = conn.execute(update(assets).where(assets.c.id == asset["id"], assets.c.version == seen)
+                            .values(**updates, version=seen + 1, last_hash=row["hash"]))
+        if done.rowcount != 1:
+            raise ConflictError("conflict", asset=asset["id"], seen=seen)
+        audit.insert(conn, row)
+    return AssetAmended(asset["id"], event, {k: list(v) for k, v in changes.items()}, seen + 1)
+
+
+def _load(engine, asset_id, actor, action, roles):
+    with reading(engine) as conn:
+        user = load_actor(conn, actor)
+        asset = load_asset(conn, asset_id)
+        try:
+            authz.check(conn, user, action, roles, asset["office_id"], asset["office_code"])
+        except PermissionDenied as exc:
+            denied = exc
+        else:
+            denied = None
+    if denied is not None:
+        authz.record_denial(engine, user, action, asset["id"], asset["office_code"], str(denied))
+        raise denied
+    return user, asset
+
+
+def _reason(reason) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("amend_reason_required")
+    return reason
+
+
+def reassign(engine, asset_id, actor, to_user: str, reason: str | None, on=None) -> AssetAmended:
+    """Give the asset to another officer (a supervisor's decision), audited on the asset's chain."""
+    reason = _reason(reason)
+    user, asset = _load(engine, asset_id, actor, "reassign", REASSIGN_ROLES)
+    on = check_date(on, asset["last_event_on"], asset["id"])
+    with reading(engine) as conn:
+        target = load_actor(conn, to_user)
+        fits = target["role"] in ("officer", "supervisor") and authz.in_scope(
+            conn, {**target, "role": "supervisor"}, asset["office_id"])
+        old = conn.execute(select(users.c.username).where(users.c.id == asset["officer_id"])).scalar()
+    if not fits:
+        raise InvalidInput("officer_not_in_office", user=target["username"], office=asset["office_code"])
+    if target["id"] == asset["officer_id"]:
+        raise InvalidInput("same_officer", asset=asset["id"], user=target["username"])
+    return _write(engine, asset, user, "reassigned", "reassign", on, reason, {"officer_id": target["id"]},
+                  {"officer": (old, target["username"])})
+
+
+def correct(engine, asset_id, actor, sets, reason: str | None, on=None) -> AssetAmended:
+    """Correct descriptive fields (``FIELD=VALUE`` strings), audited on the asset's chain."""
+    reason = _reason(reason)
+    values = {}
+    for item in sets or ():
+        name, sep, value = str(item).partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise InvalidInput("bad_set", value=item)
+        if name not in CORRECTABLE:
+            raise InvalidInput("not_correctable", field=name, fields=", ".join(CORRECTABLE))
+        if not value.strip():
+            raise InvalidInput("empty_text", field=name)
+        values[name] = value.strip()
+    user, asset = _load(engine, asset_id, actor, "correct", CORRECT_ROLES)
+    on = check_date(on, asset["last_event_on"], asset["id"])
+    changes = {k: (asset[k], v) for k, v in values.items() if asset[k] != v}
+    if not changes:
+        raise InvalidInput("nothing_to_correct")
+    return _write(engine, asset, user, "corrected", "correct", on, reason, {k: v for k, (_, v) in changes.items()},
+                  changes)

@@ -1,0 +1,288 @@
+"""Tamper evidence: `audit verify` names the first row that was changed, deleted, inserted or
+reordered directly in the database; the PostgreSQL trigger refuses UPDATE and DELETE."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from sqlalchemy import func, insert, select, text, update
+
+from auction_flow import audit, db
+from auction_flow.schema import assets, audit_log
+from auction_flow.services import assets as svc
+from auction_flow.tables_supervision import audit_head
+
+
+def walk(engine, officer="cv_an", office="HG-VT", case="1/2026", steps=True) -> int:
+    aid = svc.seize(engine, officer, case, office, "movable", "Xe máy", on="2026-03-02")
+    if steps:
+        svc.advance(engine, aid, "agree_price", officer, on="2026-03-04", sets=["price=50000000"])
+        svc.advance(engine, aid, "contract_auction", officer, on="2026-03-06",
+                    sets=["auction_org=ĐG Cần Thơ", "auction_date=2026-04-01"])
+    return aid
+
+
+@pytest.fixture
+def history(world):
+    a1 = walk(world, case="1/2026")
+    a2 = walk(world, "cv_dung", "HG-NB", case="2/2026")
+    a3 = walk(world, case="3/2026")
+    return world, (a1, a2, a3)
+
+
+def rows_of(engine, asset_id):
+    with db.reading(engine) as conn:
+        return conn.execute(select(audit_log.c.id, audit_log.c.seq).where(audit_log.c.asset_id == asset_id)
+                            .order_by(audit_log.c.seq)).all()
+
+
+def tamper(engine, *statements):
+    """Run statements as someone with direct access to the database (the trigger switched off on PG)."""
+    with engine.begin() as conn:
+        pg = conn.dialect.name == "postgresql"
+        if pg:
+            conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER USER"))
+        for st in statements:
+            conn.execute(text(st) if isinstance(st, str) else st)
+        if pg:
+            conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER USER"))
+
+
+def verify(cli):
+    return cli("audit", "verify", actor="ld_tinh")
+
+
+def test_intact_log_verifies(history, cli):
+    r = verify(cli)
+    assert r.exit_code == 0, r.output
+    assert "intact" in r.output
+    data = json.loads(cli("audit", "verify", "--json", actor="ksv").output)
+    engine = history[0]
+    with db.reading(engine) as conn:
+        total = conn.execute(select(func.count()).select_from(audit_log)).scalar()
+        seqs = [s for (s,) in conn.execute(select(audit_log.c.log_seq).order_by(audit_log.c.id))]
+    assert data["ok"] and data["rows"] == total and data["assets"] == 3
+    assert seqs == list(range(1, total + 1))
+
+
+def test_changed_row_is_named(history, cli):
+    engine, (a1, a2, a3) = history
+    target = rows_of(engine, a2)[1].id
+    tamper(engine, update(audit_log).where(audit_log.c.id == target).values(actor="cv_an"))
+    r = verify(cli)
+    assert r.exit_code == 1
+    assert f"row {target} was changed" in r.output
+    assert r.output.count("tampered") == 1 or "asset" in r.output
+
+
+def test_changed_date_with_recomputed_row_hash_is_named(history, cli):
+    """Someone who knows the hashing recomputes the row's own hash: the chains still break."""
+    engine, (a1, _a2, _a3) = history
+    row_id = rows_of(engine, a1)[1].id
+    with db.reading(engine) as conn:
+        row = dict(conn.execute(select(audit_log).where(audit_log.c.id == row_id)).mappings().one())
+    import datetime as dt
+    row["business_date"] = dt.date(2026, 3, 3)
+    new_hash = audit.row_hash(row["prev_hash"], row)
+    tamper(engine, update(audit_log).where(audit_log.c.id == row_id)
+           .values(business_date=row["business_date"], hash=new_hash))
+    r = verify(cli)
+    assert r.exit_code == 1
+    assert f"row {row_id} (position" in r.output and "was changed" in r.output
+
+
+def test_deleted_row_is_named(history, cli):
+    engine, (a1, a2, a3) = history
+    rows = rows_of(engine, a1)
+    tamper(engine, f"DELETE FROM audit_log WHERE id = {rows[1].id}")
+    r = verify(cli)
+    assert r.exit_code == 1
+    assert f"before row {rows[1].id + 1} were deleted" in r.output
+    assert f"asset {a1}, row {rows[2].id}" in r.output  # the asset's chain breaks at the next row
+
+
+def test_deleted_asset_chain_shows(history, cli):
+    """Deleting an asset with its whole chain leaves the per-asset chains intact; the whole-log one breaks."""
+    engine, (a1, a2, a3) = history
+    rows = rows_of(engine, a2)
+    tamper(engine, f"DELETE FROM audit_log WHERE asset_id = {a2}", f"DELETE FROM assets WHERE id = {a2}")
+    r = verify(cli)
+    assert r.exit_code == 1
+    assert "were deleted" in r.output
+    with db.reading(engine) as conn:
+        first_after = conn.execute(select(func.min(audit_log.c.id)).where(audit_log.c.id > rows[0].id)).scalar()
+    assert f"before row {first_after} were deleted" in r.output
+    assert "asset " not in r.output.split("problems found:")[1].split("were deleted")[1]
+
+
+def test_deleted_last_row_is_named(history, cli):
+    engine, (a1, a2, a3) = history
+    last = rows_of(engine, a3)[-1].id
+    tamper(engine, f"DELETE FROM audit_log WHERE id = {last}")
+    r = verify(cli)
+    assert r.exit_code == 1
+    assert f"rows after row {last - 1}" in r.output
+    assert f"asset {a3}: its last audit rows were deleted (after row {last - 1})" in r.output
+
+
+def test_inserted_row_is_named(history, cli):
+    """A forged step for asset 1, chained correctly on the asset AND on the whole log."""
+    engine, (a1, a2, a3) = history
+    with db.reading(engine) as conn:
+        last_hash = conn.execute(select(assets.c.last_hash).where(assets.c.id == a1)).scalar()
+        head = conn.execute(select(audit_head)).first()
+        seq = conn.execute(select(func.max(audit_log.c.seq)).where(audit_log.c.asset_id == a1)).scalar()
+    import datetime as dt
+    row = audit.make_row(last_hash, asset_id=a1, seq=seq + 1, event="transition", trigger="record_sale",
+                         from_state="auction_contracted", to_state="sold", actor="cv_an", role="officer",
+                         office="HG-VT", business_date=dt.date(2026, 4, 1),
+                         recorded_at=dt.datetime(2026, 4, 1, 3, tzinfo=dt.timezone.utc), reason=None,
+                         changes="{}", imported=False)
+    row.update(actor_office="HG-VT", log_seq=head.log_seq + 1, log_prev_hash=head.log_hash,
+               log_hash=audit.log_hash(head.log_hash, head.log_seq + 1, row["hash"], "HG-VT"))
+    tamper(engine, insert(audit_log).values(**row))
+    with db.reading(engine) as conn:
+        new_id = conn.execute(select(func.max(audit_log.c.id))).scalar()
+    r = verify(cli)
+    assert r.exit_code == 1
+    assert f"row {new_id} was inserted" in r.output
+    assert f"asset {a1}: row {new_id} was inserted after the asset's last row" in r.output
+
+
+def test_naively_inserted_row_is_named(history, cli):
+    engine, (a1, a2, a3) = history
+    tamper(engine, "INSERT INTO audit_log (id, asset_id, seq, event, actor, role, business_date, recorded_at, "
+                   "changes, imported, prev_hash, hash) VALUES (9999, NULL, NULL, 'user_added', 'ghost', 'admin', "
+                   "'2026-03-01', '2026-03-01 00:00:00', '{}', false, 'x', 'y')")
+    r = verify(cli)
+    assert r.exit_code == 1
+    assert "row 9999 was inserted" in r.output
+
+
+def test_reordered_rows_are_named(history, cli):
+    engine, (a1, a2, a3) = history
+    x, y = rows_of(engine, a2)[1].id, rows_of(engine, a3)[0].id
+    tamper(engine, f"UPDATE audit_log SET id = -1 WHERE id = {x}", f"UPDATE audit_log SET id = {x} WHERE id = {y}",
+           f"UPDATE audit_log SET id = {y} WHERE id = -1")
+    r = verify(cli)
+    assert r.exit_code == 1
+    assert f"row {x} was reordered" in r.output
+
+
+def test_postgres_trigger_refuses_update_and_delete(history):
+    engine = history[0]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only")
+    from sqlalchemy.exc import DBAPIError
+
+    for statement in ("UPDATE audit_log SET reason = 'x' WHERE id = 1", "DELETE FROM audit_log WHERE id = 1",
+                      "TRUNCATE audit_log CASCADE"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with engine.begin() as conn:
+                conn.execute(text(statement))
+    with engine.begin() as conn:  # appending still works
+        audit.append(conn, audit.GENESIS, asset_id=None, seq=None, event="note", actor="admin", role="admin",
+                     business_date=db_today(), recorded_at=now(), changes="{}", imported=False)
+
+
+def db_today():
+    from auction_flow.config import today
+    return today()
+
+
+def now():
+    from auction_flow.config import now_utc
+    return now_utc()
+
+
+def test_concurrent_writers_never_share_a_predecessor(world, cli):
+    """Two threads seize assets at once: every row gets its own position and the chain verifies."""
+    errors = []
+
+    def work(officer, office):
+        try:
+            for i in range(6):
+                svc.seize(world, officer, f"{officer}/{i}", office, "movable", "Tài sản", on="2026-03-02")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=a) for a in (("cv_an", "HG-VT"), ("cv_dung", "HG-NB"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    with db.reading(world) as conn:
+        prev = [p for (p,) in conn.execute(select(audit_log.c.log_prev_hash))]
+        head = conn.execute(select(audit_head.c.log_seq)).scalar()
+        total = conn.execute(select(func.count()).select_from(audit_log)).scalar()
+    assert len(prev) == len(set(prev)) and head == total
+    assert verify(cli).exit_code == 0
+
+
+def test_migration_chains_rows_written_before_it(empty_db_url):
+    """Rows written at revision 0002 (no whole-log chain yet) are chained by the upgrade."""
+    import datetime as dt
+
+    from auction_flow.schema import offices, users
+
+    db.upgrade(empty_db_url, "0002")
+    engine = db.get_engine(empty_db_url)
+    with engine.begin() as conn:
+        conn.execute(insert(offices).values(id=1, code="HG", name="Cục", created_at=now()))
+        conn.execute(insert(users).values(username="admin", name="a", role="admin", active=True, created_at=now()))
+        for i in range(3):
+            row = audit.make_row(audit.GENESIS, event="user_added", actor="admin", role="admin",
+                                 business_date=dt.date(2026, 1, 5), recorded_at=now(), changes=f'{{"n":{i}}}',
+                                 imported=False)
+            conn.execute(text("INSERT INTO audit_log (event, actor, role, business_date, recorded_at, changes, "
+                              "imported, prev_hash, hash) VALUES (:event, :actor, :role, :business_date, "
+                              ":recorded_at, :changes, :imported, :prev_hash, :hash)"), row)
+    db.upgrade(empty_db_url)
+    from auction_flow import verify as verify_mod
+    report = verify_mod.verify(engine)
+    assert report.ok and report.rows == 3 and report.head == 3
+    assert db.downgrade(empty_db_url, "0002") == "0002"
+    assert db.upgrade(empty_db_url) == db.SCHEMA_HEAD
+
+
+def test_deleted_head_is_named(history, cli):
+    engine = history[0]
+    tamper(engine, "DELETE FROM audit_head")
+    r = verify(cli)
+    assert r.exit_code == 1 and "audit_head" in r.output
+
+
+def test_verify_while_writers_write_sees_one_consistent_snapshot(world, monkeypatch):
+    """Small pages force many queries per pass; rows committed meanwhile must not look tampered."""
+    from auction_flow import verify as verify_mod
+
+    monkeypatch.setattr(verify_mod, "PAGE", 2)
+    for i in range(4):
+        walk(world, case=f"pre/{i}", steps=False)
+    stop, errors = threading.Event(), []
+
+    def writer():
+        i = 0
+        while not stop.is_set() and i < 40:
+            try:
+                svc.seize(world, "cv_dung", f"w/{i}", "HG-NB", "movable", "x", on="2026-03-02")
+            except Exception as exc:  # noqa: BLE001
+                errors.append(exc)
+                return
+            i += 1
+
+    t = threading.Thread(target=writer)
+    t.start()
+    reports = []
+    try:
+        for _ in range(6):
+            reports.append(verify_mod.verify(world))
+    finally:
+        stop.set()
+        t.join()
+    assert not errors
+    assert all(r.ok for r in reports), [str(p) for r in reports for p in r.problems]
+    assert verify_mod.verify(world).ok
