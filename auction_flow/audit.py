@@ -16,6 +16,7 @@ SQLite), so two writers at once queue there and can never both claim the same pr
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 
@@ -99,25 +100,35 @@ def append(conn, prev_hash: str, **fields) -> dict:
 
 
 def _actor_office(conn, username: str | None) -> str | None:
-    from sqlalchemy import select
+    return conn.execute(_stmts()["office"], {"username": username}).scalar()
 
-    from .schema import offices, users
 
-    return conn.execute(select(offices.c.code).join(users, users.c.office_id == offices.c.id)
-                        .where(users.c.username == username)).scalar()
+@functools.lru_cache(maxsize=1)
+def _stmts() -> dict:
+    """The statements of the hot path, built once (building them per call cost more than the
+    database work: bench/bench_transitions.py). Same SQL as before."""
+    from sqlalchemy import bindparam, insert as sql_insert, select, update
+
+    from .schema import audit_log, offices, users
+    from .tables_supervision import audit_head
+
+    return {
+        "claim": update(audit_head).where(audit_head.c.id == 1).values(claims=audit_head.c.claims + 1),
+        "head": select(audit_head.c.log_seq, audit_head.c.log_hash).where(audit_head.c.id == 1),
+        "office": select(offices.c.code).join(users, users.c.office_id == offices.c.id)
+        .where(users.c.username == bindparam("username")),
+        "insert": sql_insert(audit_log),
+        "move": update(audit_head).where(audit_head.c.id == 1)
+        .values(log_seq=bindparam("_seq"), log_hash=bindparam("_hash")),
+    }
 
 
 def claim_head(conn) -> tuple[int, str]:
     """Lock the head of the whole-log chain for this transaction; return (last log_seq, last hash)."""
-    from sqlalchemy import select, update
-
-    from .tables_supervision import audit_head
-
     # UPDATE first: it takes the row lock (PostgreSQL) or the write lock (SQLite) before
     # anything is read, so a concurrent writer waits here and then reads the new head.
-    conn.execute(update(audit_head).where(audit_head.c.id == 1).values(claims=audit_head.c.claims + 1))
-    head = conn.execute(select(audit_head.c.log_seq, audit_head.c.log_hash)
-                        .where(audit_head.c.id == 1)).first()
+    conn.execute(_stmts()["claim"])
+    head = conn.execute(_stmts()["head"]).first()
     if head is None:  # a database migrated before any row existed always has the head row
         raise RuntimeError("audit_head is missing its row; run `auction-flow db upgrade`")
     return head.log_seq, head.log_hash
@@ -128,12 +139,6 @@ def insert(conn, row: dict) -> dict:
 
     Adds the actor's office and the whole-log link, and moves the log head.
     """
-    from sqlalchemy import insert as sql_insert
-    from sqlalchemy import update
-
-    from .schema import audit_log
-    from .tables_supervision import audit_head
-
     seq, prev = claim_head(conn)
     row = dict(row)
     if "actor_office" not in row:
@@ -141,7 +146,6 @@ def insert(conn, row: dict) -> dict:
     row["log_seq"] = seq + 1
     row["log_prev_hash"] = prev
     row["log_hash"] = log_hash(prev, seq + 1, row["hash"], row["actor_office"])
-    conn.execute(sql_insert(audit_log).values(**row))
-    conn.execute(update(audit_head).where(audit_head.c.id == 1)
-                 .values(log_seq=row["log_seq"], log_hash=row["log_hash"]))
+    conn.execute(_stmts()["insert"], row)
+    conn.execute(_stmts()["move"], {"_seq": row["log_seq"], "_hash": row["log_hash"]})
     return row

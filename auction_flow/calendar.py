@@ -11,6 +11,7 @@ from sqlalchemy import select
 from .schema import calendar_days
 
 ONE_DAY = dt.timedelta(days=1)
+_DAYS_Q = select(calendar_days.c.day, calendar_days.c.kind, calendar_days.c.name)  # built once
 
 
 @functools.lru_cache(maxsize=64)
@@ -31,8 +32,7 @@ class WorkCalendar:
     @classmethod
     def from_db(cls, conn) -> "WorkCalendar":
         hol, work = {}, {}
-        for day, kind, name in conn.execute(select(calendar_days.c.day, calendar_days.c.kind,
-                                                   calendar_days.c.name)):
+        for day, kind, name in conn.execute(_DAYS_Q):
             (hol if kind == "holiday" else work)[day] = name
         return cls(hol, work)
 

@@ -36,12 +36,19 @@ def compute(wf: Workflow, state: str, start: dt.date, kind: str, cal: WorkCalend
     if rule is None:
         return None
     unit = "working" if all(p.unit == "working" for p in rule.periods) else "calendar"
-    return Deadline(due_date(rule, start, kind, cal), rule.basis, rule.regime, unit)
+    # the regime in force on the start day (a regime that kept the previous rule still governs)
+    in_force = wf.regime_on(start)
+    return Deadline(due_date(rule, start, kind, cal), rule.basis, in_force.id if in_force else rule.regime, unit)
 
 
-def extended(wf: Workflow, state: str, start: dt.date, cal: WorkCalendar) -> dt.date | None:
-    """The longest deadline an extension may give the clock started on ``start``."""
-    rule = wf.clock_rule(state, start)
+def extended(wf: Workflow, state: str, start: dt.date, cal: WorkCalendar,
+             regime: str | None = None) -> dt.date | None:
+    """The longest deadline an extension may give the clock started on ``start``.
+
+    ``regime`` is the regime the clock runs under (the asset's ``deadline_regime``): a clock
+    restored on resume keeps the regime it started under even if the resume day is later."""
+    effective = {r.id: r.effective for r in wf.regimes}
+    rule = wf.clock_rule(state, effective[regime] if regime in effective else start)
     if rule is None or rule.extension is None:
         return None
     return cal.next_working_day(start + dt.timedelta(days=rule.extension))

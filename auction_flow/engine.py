@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from . import audit, authz, deadlines, rules
 from . import workflow as workflow_mod
@@ -50,12 +50,22 @@ class AssetTransitioned:
     version: int
 
 
+# The hot path's statements are built once (building a statement per call cost more than the
+# database work itself; see bench/bench_transitions.py).
+_ACTOR_Q = (select(users, offices.c.code.label("office_code"))
+            .outerjoin(offices, offices.c.id == users.c.office_id)
+            .where(users.c.username == bindparam("username")))
+_ASSET_Q = (select(assets, offices.c.code.label("office_code"))
+            .join(offices, offices.c.id == assets.c.office_id)
+            .where(assets.c.id == bindparam("asset_id")))
+# SET takes the columns given at execution; the WHERE is the optimistic lock.
+_ASSET_UPDATE = update(assets).where(assets.c.id == bindparam("_id"), assets.c.version == bindparam("_seen"))
+
+
 def load_actor(conn, username: str | None) -> dict:
     if not username:
         raise InvalidInput("no_actor")
-    row = conn.execute(select(users, offices.c.code.label("office_code"))
-                       .outerjoin(offices, offices.c.id == users.c.office_id)
-                       .where(users.c.username == username)).mappings().first()
+    row = conn.execute(_ACTOR_Q, {"username": username}).mappings().first()
     if row is None or not row["active"]:
         raise NotFound("user_not_found", user=username)
     return dict(row)
@@ -66,9 +76,7 @@ def load_asset(conn, asset_id) -> dict:
         asset_id = int(asset_id)
     except (TypeError, ValueError):
         raise NotFound("asset_not_found", asset=asset_id) from None
-    row = conn.execute(select(assets, offices.c.code.label("office_code"))
-                       .join(offices, offices.c.id == assets.c.office_id)
-                       .where(assets.c.id == asset_id)).mappings().first()
+    row = conn.execute(_ASSET_Q, {"asset_id": asset_id}).mappings().first()
     if row is None:
         raise NotFound("asset_not_found", asset=asset_id)
     return dict(row)
@@ -144,11 +152,17 @@ def _denied(engine, actor, action, asset_id, office, exc: PermissionDenied):
 
 
 def fire(engine, asset_id, trigger: str, actor: str | None, on=None, fields: dict | None = None,
-         reason: str | None = None) -> AssetTransitioned:
-    """Fire ``trigger`` on one asset as ``actor``; everything or nothing is written."""
+         reason: str | None = None, expected_version: int | None = None) -> AssetTransitioned:
+    """Fire ``trigger`` on one asset as ``actor``; everything or nothing is written.
+
+    ``expected_version`` is the version the caller saw: if the asset changed since, the
+    step is refused as a conflict instead of being judged against a state the caller never saw.
+    """
     with reading(engine) as conn:
         user = load_actor(conn, actor)
         asset = load_asset(conn, asset_id)
+        if expected_version is not None and asset["version"] != expected_version:
+            raise ConflictError("conflict", asset=asset["id"], seen=expected_version)
         wf = workflow_mod.get(asset["workflow"], asset["workflow_version"])
         allowed = allowed_triggers(wf, asset)
         trig = wf.triggers.get(trigger)
@@ -159,6 +173,11 @@ def fire(engine, asset_id, trigger: str, actor: str | None, on=None, fields: dic
             authz.check(conn, user, trigger, trig.roles, asset["office_id"], asset["office_code"])
         except PermissionDenied as exc:
             denied = exc
+            if exc.key == "role_denied" and authz.in_scope(conn, user, asset["office_id"]):
+                from .i18n import Msg  # in scope: name the asset, its state and what is allowed now
+                denied = PermissionDenied("guard_refused", asset=asset["id"], state=asset["state"],
+                                          trigger=trigger, why=Msg(exc.key, **exc.params),
+                                          allowed=", ".join(allowed) or "-")
         else:
             denied = None
         cal = WorkCalendar.from_db(conn)
@@ -167,11 +186,16 @@ def fire(engine, asset_id, trigger: str, actor: str | None, on=None, fields: dic
     if asset["state"] not in trig.sources:
         raise TriggerNotAllowed("not_allowed_now", asset=asset["id"], state=asset["state"], trigger=trigger,
                                 allowed=", ".join(allowed) or "-")
-    on = check_date(on, asset["last_event_on"], asset["id"])
-    values = parse_fields(trig, dict(fields or {}))
-    reason = (reason or "").strip() or None
-    if trig.reason_required and not reason:
-        raise InvalidInput("reason_required", trigger=trigger)
+    try:
+        on = check_date(on, asset["last_event_on"], asset["id"])
+        values = parse_fields(trig, dict(fields or {}))
+        reason = (reason or "").strip() or None
+        if trig.reason_required and not reason:
+            raise InvalidInput("reason_required", trigger=trigger)
+    except InvalidInput as exc:  # name the asset, its state and what is allowed now (issue 2, part 6)
+        from .i18n import Msg
+        raise InvalidInput("guard_refused", asset=asset["id"], state=asset["state"], trigger=trigger,
+                           why=Msg(exc.key, **exc.params), allowed=", ".join(allowed) or "-") from None
 
     step = rules.Step(wf, trig, asset, user, on, values, cal, allowed)
     try:
@@ -211,8 +235,8 @@ def fire(engine, asset_id, trigger: str, actor: str | None, on=None, fields: dic
         changes=audit.changes_json(changes), imported=False)
     row = audit.make_row(asset["last_hash"], **fields_row)
     with writing(engine) as conn:
-        result = conn.execute(update(assets).where(assets.c.id == asset["id"], assets.c.version == seen)
-                              .values(**updates, version=seen + 1, last_hash=row["hash"]))
+        result = conn.execute(_ASSET_UPDATE, {**updates, "version": seen + 1, "last_hash": row["hash"],
+                                              "_id": asset["id"], "_seen": seen})
         if result.rowcount != 1:
             raise ConflictError("conflict", asset=asset["id"], seen=seen)
         audit.insert(conn, row)
@@ -268,3 +292,133 @@ def create(engine, actor: str | None, case_number: str, office: str, kind: str, 
             recorded_at=now_utc(), reason=None, changes=audit.changes_json(changes), imported=False)
         conn.execute(update(assets).where(assets.c.id == asset_id).values(last_hash=row["hash"]))
     return AssetCreated(asset_id, wf.initial, on, values["deadline"])
+
+
+def import_assets(engine, records: list[dict], actor: dict, wf: Workflow | None = None) -> list[int]:
+    """Write assets already in progress, checked by :mod:`auction_flow.importer`, all or nothing.
+
+    Each record's ``steps`` (trigger, target state, business date, column values) are replayed
+    as ``fire`` would leave them: state, state_entered_on and the deadline of each state from
+    ``deadlines.compute``; one audit row per step, marked imported and hash-chained (seq 1..n,
+    the first one ``asset_imported``). The rows are built before the write transaction, so the
+    write lock is held only to link them into the whole-log chain and insert them (one
+    executemany per table). Returns the new ids.
+    """
+    import json
+    import operator
+
+    from sqlalchemy import func
+
+    from .schema import audit_log
+    from .tables_supervision import audit_head
+
+    cache_kib = -131072  # SQLite's page cache for the batch: 128 MiB
+    wf = wf or workflow_mod.get()
+    sqlite = engine.dialect.name == "sqlite"
+    memo: dict = {}
+    now = now_utc()
+
+    def next_ids(conn) -> list[int]:
+        if sqlite:  # rowids follow the largest; checked again under the write lock
+            start = conn.execute(select(func.coalesce(func.max(assets.c.id), 0))).scalar()
+            return list(range(start + 1, start + 1 + len(records)))
+        return [r[0] for r in conn.exec_driver_sql(  # sequence values are never handed out twice
+            "SELECT nextval(pg_get_serial_sequence('assets', 'id')) FROM generate_series(1, %(n)s)",
+            {"n": len(records)})]
+
+    texts: dict = {}  # each date's and the timestamp's canonical text, made once: hashing is the hot path
+
+    def text(value):
+        if isinstance(value, dt.date):
+            if value not in texts:
+                texts[value] = json.loads(audit.canonical(value))
+            return texts[value]
+        return value
+
+    def build(ids, cal):
+        asset_rows, audit_rows = [], []
+        for asset_id, rec in zip(ids, records):
+            kind, office = rec["kind"], rec["office_code"]
+            asset = dict.fromkeys(assets.c.keys())
+            asset.update(id=asset_id, case_number=rec["case_number"], description=rec["description"], kind=kind,
+                         office_id=rec["office_id"], officer_id=rec["officer_id"], workflow=wf.name,
+                         workflow_version=wf.version, clock_extended=False, reduction_count=0,
+                         reappraisal_count=0, cancellation_count=0, created_at=now)
+            prev = audit.GENESIS
+            for seq, step in enumerate(rec["steps"], 1):
+                on, to = step["on"], step["to"]
+                if (to, on, kind) not in memo:
+                    memo[to, on, kind] = (None if wf.states[to].stops_clock
+                                          else deadlines.compute(wf, to, on, kind, cal))
+                dl = memo[to, on, kind]
+                updates = dict(step["set"], state=to, state_entered_on=on, last_event_on=on,
+                               deadline=dl.due if dl else None, deadline_basis=dl.basis if dl else None,
+                               deadline_regime=dl.regime if dl else None)
+                if seq == 1:
+                    changes = {k: (None, text(updates.get(k, asset[k]))) for k in
+                               ("case_number", "description", "kind", "state", "deadline")}
+                    changes.update(office=(None, office), officer=(None, rec["officer"]))
+                else:
+                    changes = {k: (text(asset.get(k)), text(v)) for k, v in updates.items() if asset.get(k) != v}
+                    changes.update({k: (None, v) for k, v in step.get("fields", {}).items()})
+                # hashed over the same texts the dates and timestamp would give, then stored as values
+                row = audit.make_row(
+                    prev, asset_id=asset_id, seq=seq, event="asset_imported" if seq == 1 else "transition",
+                    trigger=step["trigger"], from_state=asset["state"], to_state=to, actor=actor["username"],
+                    role=actor["role"], office=office, business_date=text(on), recorded_at=now_text,
+                    reason=step.get("reason"), changes=audit.changes_json(changes), imported=True)
+                row.update(business_date=on, recorded_at=now)
+                asset.update(updates)
+                audit_rows.append(row)
+                prev = row["hash"]
+            asset.update(version=len(rec["steps"]), last_hash=prev)
+            asset_rows.append(asset)
+        return asset_rows, audit_rows
+
+    def bulk(conn, table, rows):  # one executemany with the column types' own bind processors
+        dialect = conn.dialect
+        cols = list(rows[0])
+        procs = [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in cols]
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        quote = dialect.identifier_preparer.quote
+        sql = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, cols))}) "
+               f"VALUES ({', '.join([mark] * len(cols))})")
+        get, active = operator.itemgetter(*cols), [(i, p) for i, p in enumerate(procs) if p]
+
+        def params(r):
+            values = list(get(r))
+            for i, p in active:
+                values[i] = p(values[i])
+            return tuple(values)
+
+        conn.exec_driver_sql(sql, [params(r) for r in rows])
+
+    if not records:
+        return []
+    now_text = json.loads(audit.canonical(now))
+    with reading(engine) as conn:
+        cal = WorkCalendar.from_db(conn)
+        ids = next_ids(conn)
+    asset_rows, audit_rows = build(ids, cal)
+    with writing(engine) as conn:
+        log_seq, log_prev = audit.claim_head(conn)  # first: the whole-log chain's lock
+        if sqlite and next_ids(conn)[0] != ids[0]:  # someone seized an asset meanwhile: renumber
+            ids = next_ids(conn)
+            asset_rows, audit_rows = build(ids, cal)
+        office = actor.get("office_code")
+        for row in audit_rows:
+            log_seq += 1
+            row.update(actor_office=office, log_seq=log_seq, log_prev_hash=log_prev,
+                       log_hash=audit.log_hash(log_prev, log_seq, row["hash"], office))
+            log_prev = row["log_hash"]
+        if sqlite:  # room for the indexes of a big batch (the page cache is per connection: restored below)
+            cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+            conn.exec_driver_sql(f"PRAGMA cache_size={cache_kib}")
+        try:
+            bulk(conn, assets, asset_rows)
+            bulk(conn, audit_log, audit_rows)
+        finally:
+            if sqlite:
+                conn.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
+        conn.execute(update(audit_head).where(audit_head.c.id == 1).values(log_seq=log_seq, log_hash=log_prev))
+    return ids

@@ -179,6 +179,7 @@ def clear_sale(s: Step):
 def stop_clock(s: Step):
     a = s.asset
     s.updates["resume_state"] = a["state"]
+    s.updates["clock_extended"] = a["clock_extended"]  # an extension used stays used
     if a["deadline"] is not None:
         count, unit = deadlines.remaining(s.on, a["deadline"], _unit_of(s, a), s.cal)
         s.updates.update(resume_remaining=count, resume_unit=unit, resume_basis=a["deadline_basis"],
@@ -202,13 +203,13 @@ def restart_clock(s: Step):
     else:
         s.set_deadline(None)
     s.updates.update(resume_state=None, resume_remaining=None, resume_unit=None, resume_basis=None,
-                     resume_regime=None)
+                     resume_regime=None, clock_extended=a["clock_extended"])
 
 
 @effect
 def extend_clock(s: Step):
     a = s.asset
-    due = deadlines.extended(s.wf, a["state"], a["state_entered_on"], s.cal)
+    due = deadlines.extended(s.wf, a["state"], a["state_entered_on"], s.cal, a["deadline_regime"])
     if due is None or (a["deadline"] and due <= a["deadline"]):
         s.refuse("g_not_extended")
     s.set_deadline(due, a["deadline_basis"], a["deadline_regime"])
@@ -218,11 +219,13 @@ def extend_clock(s: Step):
 @effect
 def extend_clock_until(s: Step):
     a = s.asset
-    limit = deadlines.extended(s.wf, a["state"], a["state_entered_on"], s.cal)
+    limit = deadlines.extended(s.wf, a["state"], a["state_entered_on"], s.cal, a["deadline_regime"])
     until = s.fields["until"]
     if limit is None:
         s.refuse("g_not_extended")
     if a["deadline"] is not None and until <= a["deadline"] or until > limit:
-        raise InvalidInput("g_until", until=until, deadline=a["deadline"], limit=limit)
+        raise InvalidInput("guard_refused", asset=a["id"], state=a["state"], trigger=s.trig.name,
+                           why=Msg("g_until", until=until, deadline=a["deadline"], limit=limit),
+                           allowed=", ".join(s.allowed) or "-")
     s.set_deadline(s.cal.next_working_day(until), a["deadline_basis"], a["deadline_regime"])
     s.updates["clock_extended"] = True

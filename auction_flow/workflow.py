@@ -146,7 +146,7 @@ def _resumes_to(target: str, event) -> bool:
     return event.model.resume_state == target
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """safe_load, but a key given twice in one mapping is an error, not silently the last."""
 
 
@@ -365,7 +365,15 @@ def load(path: str | Path) -> Workflow:
 
 
 @functools.lru_cache(maxsize=None)
-def _load_cached(path: str, mtime: float) -> Workflow:
+def _load_cached(path: str, mtime: float) -> Workflow | None:
+    """The workflow in ``path``; None for a YAML file that is not a workflow (no states/triggers),
+    such as another module's data file sharing the folder. A workflow with faults is refused."""
+    try:
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        doc = {"states": None, "triggers": None}  # let load() name the fault
+    if not (isinstance(doc, dict) and "states" in doc and "triggers" in doc):
+        return None
     return load(path)
 
 
@@ -373,12 +381,24 @@ def get(name: str = "asset_auction", version: int | None = None) -> Workflow:
     """The workflow ``name`` (its given ``version``, else the newest) from the workflows folder."""
     from .config import workflows_dir
 
+    # A workflow version, once loaded, is fixed (a change is a new version): the engine asks
+    # for the asset's exact version on every step, so that answer is kept, not re-globbed.
+    folder = workflows_dir()
+    if version is not None and (folder, name, version) in _BY_VERSION:
+        return _BY_VERSION[folder, name, version]
     found = []
-    for p in sorted(workflows_dir().glob("*.yaml")):
+    # "NAME.yaml" is the current definition; older versions kept for live assets are "NAME.vN.yaml".
+    for p in sorted(workflows_dir().glob(f"{name}.yaml")) + sorted(workflows_dir().glob(f"{name}.v*.yaml")):
         wf = _load_cached(str(p), p.stat().st_mtime)
-        if wf.name == name and (version is None or wf.version == version):
+        if wf is not None and wf.name == name and (version is None or wf.version == version):
             found.append(wf)
     if not found:
         from .errors import NotFound
         raise NotFound("workflow_not_found", name=name, version=version or "", folder=workflows_dir())
-    return max(found, key=lambda w: w.version)
+    wf = max(found, key=lambda w: w.version)
+    if version is not None:
+        _BY_VERSION[folder, name, version] = wf
+    return wf
+
+
+_BY_VERSION: dict[tuple, Workflow] = {}

@@ -17,15 +17,20 @@ def seize(engine, actor, case_number, office, kind, description, officer=None, o
     return eng.create(engine, actor, case_number, office, kind, description, officer, on).asset_id
 
 
-def advance(engine, asset_id, trigger, actor, on=None, sets: list[str] | tuple = (), reason=None):
-    """Fire ``trigger``; ``sets`` are ``FIELD=VALUE`` strings as given on the command line."""
+def advance(engine, asset_id, trigger, actor, on=None, sets: list[str] | tuple = (), reason=None,
+            expected_version: int | None = None):
+    """Fire ``trigger``; ``sets`` are ``FIELD=VALUE`` strings as given on the command line.
+
+    ``expected_version``: refuse as a conflict if the asset is no longer at that version.
+    """
     fields = {}
     for item in sets:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise InvalidInput("bad_set", value=item)
         fields[name.strip()] = value
-    return eng.fire(engine, asset_id, trigger, actor, on=on, fields=fields, reason=reason)
+    return eng.fire(engine, asset_id, trigger, actor, on=on, fields=fields, reason=reason,
+                    expected_version=expected_version)
 
 
 def _reader(conn, actor: str | None) -> dict:
@@ -92,6 +97,9 @@ def list_assets(engine, actor, state=None, office=None, overdue=False, lang="en"
         user = _reader(conn, actor)
         q = _query().order_by(assets.c.deadline.is_(None), assets.c.deadline, assets.c.id)
         if state:
+            known = set(workflow_mod.get().states)
+            if state not in known:  # a typo must not read as "no asset in that state"
+                raise InvalidInput("bad_choice", field="--state", choices=", ".join(sorted(known)), value=state)
             q = q.where(assets.c.state == state)
         if office:
             office_id = conn.execute(select(offices.c.id).where(offices.c.code == office)).scalar()

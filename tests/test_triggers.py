@@ -1,0 +1,330 @@
+"""Every trigger of the default workflow, from each of its sources, and every guard.
+
+Steps go through the service layer (auction_flow.services.assets), the same functions the
+CLI calls; each test runs on SQLite and on PostgreSQL (``world`` depends on ``db_url``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from assetwalk import PRICE, D, asset_row, audit_rows, days, step, walk
+from auction_flow import workflow as workflow_mod
+from auction_flow.errors import InvalidInput, PermissionDenied, TriggerNotAllowed
+from auction_flow.services import assets as svc
+
+WF = workflow_mod.get()
+ONE = dt.timedelta(days=1)
+
+# trigger -> (fields, actor, reason, start date of the walk)
+FIRE = {
+    "contract_appraisal": ({"appraisal_org": "TĐG Miền Nam"}, "cv_an", None, "2026-03-02"),
+    "agree_price": ({"price": 200_000_000}, "cv_an", None, "2026-03-02"),
+    "record_appraisal": ({"price": 150_000_000}, "cv_an", None, "2026-03-02"),
+    "request_reappraisal": ({}, "cv_an", "đương sự yêu cầu", "2026-03-02"),
+    "contract_auction": ({"auction_org": "ĐG Hậu Giang", "auction_date": "2026-04-20"}, "cv_an", None,
+                         "2026-03-02"),
+    "record_auction_failed": ({}, "cv_an", None, "2026-03-02"),
+    "reduce_price": ({"price": 95_000_000}, "cv_an", None, "2026-03-02"),
+    "accept_by_creditor": ({}, "cv_an", None, "2026-03-02"),
+    "return_to_debtor": ({}, "cv_an", None, "2026-03-02"),
+    "record_sale": ({"sale_price": 120_000_000, "buyer": "Võ Thị Hoa"}, "cv_an", None, "2026-03-02"),
+    "record_payment": ({}, "cv_an", None, "2026-03-02"),
+    "cancel_result": ({"ground": "collusion"}, "ld_binh", "thông đồng dìm giá", "2026-03-02"),
+    "reauction": ({}, "cv_an", None, "2026-03-02"),
+    "hand_over": ({}, "cv_an", None, "2026-03-02"),
+    "close": ({}, "cv_an", None, "2026-03-02"),
+    "redeem": ({}, "cv_an", "nộp đủ tiền", "2026-03-02"),
+    "release": ({}, "ld_binh", "bản án bị hủy", "2026-03-02"),
+    "suspend": ({"kind": "suspend"}, "cv_an", "kháng nghị", "2026-03-02"),
+    "resume": ({}, "cv_an", None, "2026-03-02"),
+    "extend_handover": ({}, "ld_binh", "tài sản phức tạp", "2024-10-01"),
+    "extend_payment": ({"until": "2026-09-20"}, "cv_an", "hai bên thỏa thuận", "2026-07-01"),
+}
+
+
+def test_the_table_covers_every_trigger():
+    assert set(FIRE) == set(WF.triggers)
+
+
+def _fire_and_check(engine, aid, trigger, fields, actor, reason, expect_to):
+    before = asset_row(engine, aid)
+    on = before["last_event_on"] + ONE
+    res = step(engine, aid, trigger, on, actor=actor, reason=reason, **fields)
+    after = asset_row(engine, aid)
+    assert (res.from_state, res.to_state) == (before["state"], expect_to)
+    assert after["state"] == expect_to
+    assert after["version"] == before["version"] + 1
+    row = audit_rows(engine, aid)[-1]
+    role = "supervisor" if actor.startswith("ld_") else "officer"
+    assert (row["actor"], row["role"], row["office"], row["trigger"]) == (actor, role, "HG-VT", trigger)
+    assert (row["from_state"], row["to_state"], row["business_date"]) == (before["state"], expect_to, on)
+    assert row["reason"] == reason
+    assert row["seq"] == after["version"]
+    for name in fields:
+        assert name in row["changes"], (name, row["changes"])
+    if expect_to != before["state"]:
+        assert row["changes"]["state"] == [before["state"], expect_to]
+    return before, after, row
+
+
+# a few groups rather than one test per trigger: each test costs a fresh database per backend
+GROUPS = [tuple(sorted(WF.triggers))[i::4] for i in range(4)]
+
+
+@pytest.mark.parametrize("group", GROUPS, ids=lambda g: "+".join(g)[:60])
+def test_trigger_fires_from_each_source(world, group):
+    for trigger in group:
+        _fire_from_each_source(world, trigger)
+
+
+def _fire_from_each_source(engine, trigger):
+    trig = WF.triggers[trigger]
+    fields, actor, reason, start = FIRE[trigger]
+    for source in trig.sources:
+        if trigger == "accept_by_creditor":
+            aid = walk(engine, "auction_failed", start)
+            step(engine, aid, "reduce_price", days(start, 32), price=PRICE * 9 // 10)
+            step(engine, aid, "contract_auction", days(start, 33), auction_org="X", auction_date=days(start, 50))
+            step(engine, aid, "record_auction_failed", days(start, 50))
+            step(engine, aid, "reduce_price", days(start, 52), price=PRICE * 81 // 100)
+            step(engine, aid, "contract_auction", days(start, 53), auction_org="X", auction_date=days(start, 70))
+            step(engine, aid, "record_auction_failed", days(start, 70))
+        elif trigger == "resume":
+            continue  # every way into suspended is checked in test_resume_returns_to_the_state_left
+        elif source == "suspended":
+            aid = walk(engine, "suspended:priced", start)
+        else:
+            aid = walk(engine, source, start)
+        expect_to = trig.dest
+        _fire_and_check(engine, aid, trigger, fields, actor, reason, expect_to)
+        assert len(audit_rows(engine, aid)) == asset_row(engine, aid)["version"]
+
+
+def test_resume_returns_to_the_state_left(world):
+    assert set(WF.triggers["suspend"].sources) == set(SUSPENDABLE)
+    for source in SUSPENDABLE:
+        _suspend_and_resume(world, source)
+
+
+SUSPENDABLE = ["seized", "appraising", "priced", "auction_contracted", "auction_failed", "sold", "paid",
+               "handed_over", "auction_cancelled", "creditor_accepted"]
+
+
+def _suspend_and_resume(engine, source):
+    aid = walk(engine, "suspended:" + source)
+    row = asset_row(engine, aid)
+    assert row["state"] == "suspended" and row["resume_state"] == source
+    assert row["deadline"] is None
+    _fire_and_check(engine, aid, "resume", {}, "cv_an", None, source)
+    row = asset_row(engine, aid)
+    assert row["resume_state"] is None
+    allowed = svc.show(engine, aid, "cv_an")["allowed_triggers"]
+    assert allowed == WF.triggers_from(source)
+
+
+def test_history_and_audit_count_equal_version(world):
+    engine = world
+    aid = walk(engine, "closed")
+    shown = svc.show(engine, aid, "ld_binh")
+    hist = shown["history"]
+    assert [h["trigger"] for h in hist] == ["seize", "agree_price", "contract_auction", "record_sale",
+                                            "record_payment", "hand_over", "close"]
+    assert [h["to"] for h in hist] == ["seized", "priced", "auction_contracted", "sold", "paid",
+                                       "handed_over", "closed"]
+    assert [h["from"] for h in hist[1:]] == [h["to"] for h in hist[:-1]]
+    assert len(hist) == shown["version"] == len(audit_rows(engine, aid))
+    assert [h["seq"] for h in hist] == list(range(1, len(hist) + 1))
+    assert shown["allowed_triggers"] == []
+    rows = audit_rows(engine, aid)
+    assert rows[0]["event"] == "asset_created" and rows[0]["to_state"] == "seized"
+    assert all(r["prev_hash"] == p["hash"] for p, r in zip(rows, rows[1:]))
+
+
+# --- guards --------------------------------------------------------------------------------
+
+def test_request_reappraisal_once(world):
+    engine = world
+    aid = walk(engine, "priced")  # priced on 2026-03-04
+    step(engine, aid, "request_reappraisal", "2026-03-05")
+    step(engine, aid, "record_appraisal", "2026-03-06", price=90_000_000)
+    with pytest.raises(TriggerNotAllowed, match="only once"):
+        step(engine, aid, "request_reappraisal", "2026-03-09")
+    assert asset_row(engine, aid)["state"] == "priced"
+
+
+def test_request_reappraisal_within_five_working_days(world):
+    engine = world
+    late = walk(engine, "priced")  # priced Wed 2026-03-04: 5 WD end Wed 2026-03-11
+    with pytest.raises(TriggerNotAllowed, match="2026-03-11"):
+        step(engine, late, "request_reappraisal", "2026-03-12")
+    on_time = walk(engine, "priced")
+    step(engine, on_time, "request_reappraisal", "2026-03-11")
+    assert asset_row(engine, on_time)["state"] == "appraising"
+
+
+def test_reduce_price_limits(world):
+    engine = world
+    aid = walk(engine, "auction_failed")  # starting price 100,000,000
+    with pytest.raises(TriggerNotAllowed, match="below 90000000"):
+        step(engine, aid, "reduce_price", "2026-04-02", price=89_999_999)
+    with pytest.raises(TriggerNotAllowed, match="not below"):
+        step(engine, aid, "reduce_price", "2026-04-02", price=PRICE)
+    with pytest.raises(TriggerNotAllowed, match="not below"):
+        step(engine, aid, "reduce_price", "2026-04-02", price=PRICE + 1)
+    step(engine, aid, "reduce_price", "2026-04-02", price=90_000_000)
+    row = asset_row(engine, aid)
+    assert (row["state"], row["price"], row["reduction_count"]) == ("priced", 90_000_000, 1)
+    assert row["appraised_price"] == PRICE  # a reduction is not a new appraisal
+    # the next reduction is measured against the new starting price
+    step(engine, aid, "contract_auction", "2026-04-03", auction_org="X", auction_date="2026-04-20")
+    step(engine, aid, "record_auction_failed", "2026-04-20")
+    with pytest.raises(TriggerNotAllowed, match="below 81000000"):
+        step(engine, aid, "reduce_price", "2026-04-21", price=80_999_999)
+
+
+def test_accept_by_creditor_only_after_the_second_reduction(world):
+    engine = world
+    aid = walk(engine, "auction_failed")
+    with pytest.raises(TriggerNotAllowed, match="reduction 2"):
+        step(engine, aid, "accept_by_creditor", "2026-04-01")
+    step(engine, aid, "reduce_price", "2026-04-02", price=90_000_000)
+    step(engine, aid, "contract_auction", "2026-04-03", auction_org="X", auction_date="2026-04-20")
+    step(engine, aid, "record_auction_failed", "2026-04-20")
+    with pytest.raises(TriggerNotAllowed, match=r"1 so far"):
+        step(engine, aid, "accept_by_creditor", "2026-04-21")
+    step(engine, aid, "reduce_price", "2026-04-22", price=81_000_000)
+    step(engine, aid, "contract_auction", "2026-04-23", auction_org="X", auction_date="2026-05-11")
+    step(engine, aid, "record_auction_failed", "2026-05-11")
+    step(engine, aid, "accept_by_creditor", "2026-05-12")
+    assert asset_row(engine, aid)["state"] == "creditor_accepted"
+
+
+def test_record_sale_needs_the_starting_price_and_a_buyer(world):
+    engine = world
+    aid = walk(engine, "auction_contracted")
+    with pytest.raises(TriggerNotAllowed, match="below the starting price"):
+        step(engine, aid, "record_sale", "2026-03-31", sale_price=PRICE - 1, buyer="B")
+    with pytest.raises(InvalidInput, match="buyer"):
+        step(engine, aid, "record_sale", "2026-03-31", sale_price=PRICE)
+    with pytest.raises(InvalidInput, match="buyer"):
+        step(engine, aid, "record_sale", "2026-03-31", sale_price=PRICE, buyer="  ")
+    step(engine, aid, "record_sale", "2026-03-31", sale_price=PRICE, buyer="B")
+    row = asset_row(engine, aid)
+    assert (row["state"], row["sale_price"], row["buyer"], row["sold_by"]) == ("sold", PRICE, "B", "cv_an")
+
+
+def test_contract_auction_date_must_follow_the_contract(world):
+    engine = world
+    aid = walk(engine, "priced")
+    with pytest.raises(TriggerNotAllowed, match="must be after"):
+        step(engine, aid, "contract_auction", "2026-03-10", auction_org="X", auction_date="2026-03-10")
+
+
+def test_redeem_refused_from_one_working_day_before_the_auction(world):
+    engine = world
+
+    def contracted():
+        aid = walk(engine, "priced")
+        step(engine, aid, "contract_auction", "2026-03-06", auction_org="X", auction_date="2026-03-30")
+        return aid  # auction Mon 2026-03-30: one working day before is Fri 2026-03-27
+
+    for refused_on in ("2026-03-27", "2026-03-28", "2026-03-30"):
+        aid = contracted()
+        with pytest.raises(TriggerNotAllowed, match="2026-03-27"):
+            step(engine, aid, "redeem", refused_on)
+        assert asset_row(engine, aid)["state"] == "auction_contracted"
+    aid = contracted()
+    step(engine, aid, "redeem", "2026-03-26")
+    assert asset_row(engine, aid)["state"] == "released"
+
+
+def test_release_refused_after_payment(world):
+    engine = world
+    paid = walk(engine, "paid")
+    with pytest.raises(TriggerNotAllowed, match="not allowed now"):
+        step(engine, paid, "release", "2026-04-20", actor="ld_binh", reason="x")
+    for before in ("paid", "creditor_accepted", "handed_over"):
+        aid = walk(engine, "suspended:" + before)
+        on = asset_row(engine, aid)["last_event_on"] + ONE
+        with pytest.raises(TriggerNotAllowed, match="paid in full"):
+            step(engine, aid, "release", on, actor="ld_binh", reason="x")
+        assert asset_row(engine, aid)["state"] == "suspended"
+    sold = walk(engine, "suspended:sold")
+    step(engine, sold, "release", "2026-04-20", actor="ld_binh", reason="đình chỉ thi hành án")
+    assert asset_row(engine, sold)["state"] == "released"
+    # release needs a supervisor and a reason
+    aid = walk(engine, "priced")
+    with pytest.raises(PermissionDenied):
+        step(engine, aid, "release", "2026-03-05", actor="cv_an", reason="x")
+    with pytest.raises(InvalidInput, match="reason"):
+        step(engine, aid, "release", "2026-03-05", actor="ld_binh")
+
+
+def test_cancel_result_needs_a_supervisor_a_ground_and_a_reason(world):
+    engine = world
+    aid = walk(engine, "sold")  # sold 2026-04-01
+    with pytest.raises(PermissionDenied, match="only supervisor"):
+        step(engine, aid, "cancel_result", "2026-04-05", actor="cv_ba", reason="x", ground="collusion")
+    with pytest.raises(InvalidInput, match="ground"):
+        step(engine, aid, "cancel_result", "2026-04-05", actor="ld_binh", reason="x")
+    with pytest.raises(InvalidInput, match="must be one of"):
+        step(engine, aid, "cancel_result", "2026-04-05", actor="ld_binh", reason="x", ground="whim")
+    with pytest.raises(InvalidInput, match="reason"):
+        step(engine, aid, "cancel_result", "2026-04-05", actor="ld_binh", ground="collusion")
+    assert asset_row(engine, aid)["version"] == 4
+    step(engine, aid, "cancel_result", "2026-04-05", actor="ld_binh", reason="x", ground="court_decision")
+    row = asset_row(engine, aid)
+    assert (row["state"], row["cancellation_count"]) == ("auction_cancelled", 1)
+    step(engine, aid, "reauction", "2026-04-06")
+    row = asset_row(engine, aid)
+    assert (row["state"], row["sale_price"], row["buyer"], row["sold_by"]) == ("priced", None, None, None)
+
+
+def test_who_recorded_the_sale_cannot_approve_its_cancellation(world):
+    engine = world
+    aid = walk(engine, "auction_contracted")
+    step(engine, aid, "record_sale", "2026-03-31", actor="ld_binh", sale_price=PRICE, buyer="B")
+    with pytest.raises(PermissionDenied, match="recorded the sale"):
+        step(engine, aid, "cancel_result", "2026-04-02", actor="ld_binh", reason="x", ground="other")
+    step(engine, aid, "record_payment", "2026-04-03")
+    with pytest.raises(PermissionDenied, match="recorded the sale"):
+        step(engine, aid, "cancel_result", "2026-04-04", actor="ld_binh", reason="x", ground="other")
+    # another supervisor (the province's) may
+    step(engine, aid, "cancel_result", "2026-04-04", actor="ld_tinh", reason="x", ground="other")
+    assert asset_row(engine, aid)["state"] == "auction_cancelled"
+    rows = audit_rows(engine, aid)
+    assert rows[-1]["actor"] == "ld_tinh" and rows[-1]["office"] == "HG-VT"
+    # the officer who recorded a sale is refused too (officers never approve a cancellation)
+    aid = walk(engine, "sold")
+    with pytest.raises(PermissionDenied):
+        step(engine, aid, "cancel_result", "2026-04-02", actor="cv_an", reason="x", ground="other")
+
+
+def test_role_and_office_are_checked(world):
+    engine = world
+    aid = walk(engine, "seized")
+    with pytest.raises(PermissionDenied, match="ksv"):
+        step(engine, aid, "agree_price", "2026-03-03", actor="ksv", price=5)
+    with pytest.raises(PermissionDenied, match="HG-NB"):
+        step(engine, aid, "agree_price", "2026-03-03", actor="cv_dung", price=5)
+    with pytest.raises(PermissionDenied):
+        step(engine, aid, "agree_price", "2026-03-03", actor="admin", price=5)
+    # a supervisor of the province reaches its branches
+    step(engine, aid, "agree_price", "2026-03-03", actor="ld_tinh", price=5)
+    assert asset_row(engine, aid)["version"] == 2
+
+
+def test_seizure_is_audited(world):
+    engine = world
+    aid = svc.seize(engine, "cv_an", "7/2026", "HG-VT", "real_estate", "Nhà", officer="cv_ba", on="2026-03-02")
+    rows = audit_rows(engine, aid)
+    assert len(rows) == 1
+    r = rows[0]
+    assert (r["event"], r["trigger"], r["from_state"], r["to_state"]) == ("asset_created", "seize", None, "seized")
+    assert (r["actor"], r["role"], r["office"], r["business_date"]) == ("cv_an", "officer", "HG-VT", D("2026-03-02"))
+    assert r["changes"]["officer"] == [None, "cv_ba"] and r["changes"]["kind"] == [None, "real_estate"]
+    shown = svc.show(engine, aid, "cv_ba")
+    assert shown["officer"] == "cv_ba" and shown["deadline"] == D("2026-03-09")
