@@ -156,6 +156,11 @@ def build(year: int, rng: random.Random, cal) -> Year:
                          reason="Hủy kết quả đấu giá / auction result cancelled")
             if i in (5, 19):
                 y.step(p, "reauction", y.days(day, 3, 8))
+            if i == 12:  # the buyer who had paid complains about the cancellation
+                y.step(p, "complaint_add", day + dt.timedelta(days=6), "complaint", buyer,
+                       "Khiếu nại quyết định hủy kết quả đấu giá / contests the cancellation")
+                y.step(p, "complaint_accept", y.wd(day + dt.timedelta(days=6), 4), actor=supervisor)
+                y.step(p, "complaint_resolve", y.days(day, 25, 30), actor=supervisor)
             continue
         payer = "ld_tinh" if i == 11 else None  # a step by someone outside the asset's office
         day = y.step(p, "record_payment", y.days(day, 8, 28), actor=payer)
@@ -166,6 +171,10 @@ def build(year: int, rng: random.Random, cal) -> Year:
                    reason="Tài sản có tranh chấp, cần cưỡng chế / difficult handover")
             day = y.step(p, "hand_over", y.days(day, 40, 50))
         elif i in late:
+            if i == 7:  # the debtor complains; the asset is handed over while it is still open
+                y.step(p, "complaint_add", day + dt.timedelta(days=31), "complaint",
+                       "Người phải thi hành án / the debtor", "Phản đối việc giao tài sản / objects to the handover")
+                y.step(p, "complaint_accept", y.wd(day + dt.timedelta(days=31), 3), actor=supervisor)
             day = y.step(p, "hand_over", y.days(day, 38, 55))
         else:
             day = y.step(p, "hand_over", y.days(day, 3, 25), lag=40 if i == 2 else 0)

@@ -49,14 +49,25 @@ def build(url: str, seed: int = 2020, year: int = 2020) -> dict:
             admin.add_office(eng, "admin", code, name, demo_data.PROVINCE[0])
         for username, role, office, name in plan.users:
             admin.add_user(eng, "admin", username, role, office, name, email=f"{username}@thads.demo")
+    from . import complaints
+
     steps = 0
     for p in plan.plans:
         with simulated_now(p.seized_on):
             asset_id = assets.seize(eng, p.officer, p.case, p.office, p.kind, p.description, on=p.seized_on)
+        complaint_id = None
         for trig, on, sets, actor, reason, lag in p.steps:
             with simulated_now(on + dt.timedelta(days=lag)):
-                assets.advance(eng, asset_id, trig, actor, on, sets, reason)
-            steps += 1
+                if trig == "complaint_add":
+                    kind, by, about = sets
+                    complaint_id = complaints.add(eng, actor, asset_id, kind, on, by, about)["id"]
+                elif trig == "complaint_accept":
+                    complaints.accept(eng, actor, complaint_id, on)
+                elif trig == "complaint_resolve":
+                    complaints.resolve(eng, actor, complaint_id, on, "Giữ nguyên quyết định / upheld")
+                else:
+                    assets.advance(eng, asset_id, trig, actor, on, sets, reason)
+                    steps += 1
     return {"url": url, "engine": eng, "assets": len(plan.plans), "steps": steps, "as_of": plan.end,
             "start": plan.start}
 
@@ -72,13 +83,42 @@ def run(explicit_url: str | None = None, seed: int = 2020, lang: str = "en", yea
               f"năm báo cáo {built['start']}..{as_of}") if vi else
              (f"Demo province: {built['assets']} assets, {built['steps']} steps through the engine, "
               f"reporting year {built['start']}..{as_of}")]
-    from ..render import table
-    with simulated_now(as_of):
-        rows = [r for r in assets.list_assets(eng, "ld_tinh", overdue=True, lang=lang)]
-    lines += ["", ("Tài sản quá hạn tại " if vi else "Assets past their deadline on ") + str(as_of) + ":",
-              table(rows[:15], [("id", "ID"), ("office", "OFFICE"), ("officer", "OFFICER"), ("state", "STATE"),
-                                ("deadline", "DEADLINE"), ("deadline_basis", "BASIS")]) or "-"]
+    lines += supervisor_view(eng, as_of, vi)
     lines += ["", ("Cơ sở dữ liệu demo: " if vi else "Demo database: ") + url,
               ("Xem tiếp: " if vi else "Explore: ") + f"auction-flow --db {url} --as ld_tinh asset list --overdue",
               f"({time.perf_counter() - started:.1f} s)"]
     return "\n".join(lines)
+
+
+def supervisor_view(eng, as_of: dt.date, vi: bool) -> list[str]:
+    """What the provincial supervisor sees first: open alerts, the year's figures, the signals."""
+    from ..render import table
+    from . import alerts, audit, reports
+
+    def H(en: str, vi_text: str) -> str:
+        return vi_text if vi else en
+
+    with simulated_now(as_of):
+        alerts.scan(eng, as_of)
+        open_alerts = alerts.list_alerts(eng, "ld_tinh", on=as_of)
+        summary = reports.summary(eng, "ld_tinh", year=as_of.year, by="office")
+        found = audit.signals(eng, "ld_tinh", start=dt.date(as_of.year - 1, 10, 1), end=as_of)["signals"]
+    lines = ["", (f"Cảnh báo đang mở ngày {as_of} ({len(open_alerts)}), khẩn cấp nhất trước:" if vi else
+                  f"Open alerts on {as_of} ({len(open_alerts)}), most urgent first:"),
+             table(open_alerts[:12], [("id", "ID"), ("rule", H("RULE", "QUY TẮC")), ("level", H("LEVEL", "MỨC")), ("asset_id", H("ASSET", "TÀI SẢN")),
+                                      ("office", H("OFFICE", "ĐƠN VỊ")), ("officer", H("OFFICER", "CHV")), ("state", H("STATE", "TRẠNG THÁI")),
+                                      ("deadline", H("DEADLINE", "THỜI HẠN")), ("days_late", H("DAYS LATE", "SỐ NGÀY TRỄ"))]) or "-"]
+    if len(open_alerts) > 12:
+        lines.append(f"... (+{len(open_alerts) - 12}: auction-flow alerts list)")
+    t = summary["total"]
+    head = "Số liệu năm báo cáo" if vi else "The reporting year"
+    lines += ["", f"{head} {summary['from']}..{summary['to']}:",
+              table(summary["groups"] + [t], [
+                  ("key", H("OFFICE", "ĐƠN VỊ")), ("seized", H("SEIZED", "KÊ BIÊN")), ("sold", H("SOLD", "ĐÃ BÁN")), ("cancelled", H("CANCELLED", "BỊ HỦY")),
+                  ("cancellation_rate", H("RATE", "TỶ LỆ")), ("handed_over_on_time", H("ON TIME", "GIAO ĐÚNG HẠN")), ("handed_over_late", H("LATE", "GIAO TRỄ")),
+                  ("delay_worst_days", H("WORST DELAY", "TRỄ NHIỀU NHẤT")), ("alerts_raised", H("ALERTS", "CẢNH BÁO")),
+                  ("realised_pct", H("% OF APPRAISED", "% GIÁ THẨM ĐỊNH"))])]
+    lines += ["", (f"Dấu hiệu cần kiểm tra ({len(found)}):" if vi else f"Inspection signals ({len(found)}):"),
+              table(found, [("signal", H("SIGNAL", "DẤU HIỆU")), ("subject", H("SUBJECT", "ĐỐI TƯỢNG")), ("office", H("OFFICE", "ĐƠN VỊ")),
+                            ("value", H("VALUE", "GIÁ TRỊ")), ("threshold", H("THRESHOLD", "NGƯỠNG"))]) or "-"]
+    return lines

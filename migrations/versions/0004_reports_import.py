@@ -1,10 +1,9 @@
-"""reports import (placeholder: filled in by the issue that needs it)
+"""reports import: an index of the audit log by trigger and business date, for the reports
 
 Revision ID: 0004
 Revises: 0003
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
 
 revision = "0004"
 down_revision = "0003"
@@ -13,8 +12,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_index("ix_audit_log_trigger_business_date", "audit_log", ["trigger", "business_date"])
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index("ix_audit_log_trigger_business_date", table_name="audit_log")

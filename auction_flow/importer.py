@@ -1,0 +1,348 @@
+"""Reading and checking a CSV of assets already in progress (``auction-flow import assets``).
+
+The whole file is checked before anything is written: every bad row is reported with its
+line number, column and reason. A good row becomes a record that
+:func:`auction_flow.engine.import_assets` writes with a back-filled, hash-chained history.
+The format is documented in docs/import.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from . import authz, i18n
+from .engine import parse_field
+from .errors import InvalidInput
+from .i18n import Msg
+from .schema import assets, offices, users
+from .workflow import Field, Workflow
+
+BASE = ("case_number", "office", "kind", "description", "officer", "state", "seized_on")
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """One step an imported asset may have passed: its date column, trigger and fields."""
+
+    name: str
+    date_col: str
+    trigger: str
+    to: str
+    fields: tuple[tuple[str, str], ...] = ()  # (column, type: text|money|date|choice)
+
+
+STEPS = (
+    StepSpec("seized", "seized_on", "seize", "seized"),
+    StepSpec("appraisal_contracted", "appraisal_contracted_on", "contract_appraisal", "appraising",
+             (("appraisal_org", "text"),)),
+    StepSpec("priced", "priced_on", "agree_price", "priced", (("price", "money"),)),
+    StepSpec("auction_contracted", "auction_contracted_on", "contract_auction", "auction_contracted",
+             (("auction_org", "text"), ("auction_date", "date"))),
+    StepSpec("auction_failed", "auction_failed_on", "record_auction_failed", "auction_failed"),
+    StepSpec("sold", "sold_on", "record_sale", "sold", (("sale_price", "money"), ("buyer", "text"))),
+    StepSpec("paid", "paid_on", "record_payment", "paid"),
+    StepSpec("cancelled", "cancelled_on", "cancel_result", "auction_cancelled",
+             (("cancel_ground", "choice"), ("cancel_reason", "optional"))),
+    StepSpec("handed_over", "handed_over_on", "hand_over", "handed_over"),
+    StepSpec("closed", "closed_on", "close", "closed"),
+)
+BY_NAME = {s.name: s for s in STEPS}
+_MAIN = ("seized", "priced", "auction_contracted")
+# For each importable state: the steps it must have passed, and those it may have passed.
+PATHS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "seized": (("seized",), ()),
+    "appraising": (("seized", "appraisal_contracted"), ()),
+    "priced": (("seized", "priced"), ("appraisal_contracted",)),
+    "auction_contracted": (_MAIN, ("appraisal_contracted",)),
+    "auction_failed": (_MAIN + ("auction_failed",), ("appraisal_contracted",)),
+    "sold": (_MAIN + ("sold",), ("appraisal_contracted",)),
+    "paid": (_MAIN + ("sold", "paid"), ("appraisal_contracted",)),
+    "auction_cancelled": (_MAIN + ("sold", "cancelled"), ("appraisal_contracted", "paid")),
+    "handed_over": (_MAIN + ("sold", "paid", "handed_over"), ("appraisal_contracted",)),
+    "closed": (_MAIN + ("sold", "paid", "handed_over", "closed"), ("appraisal_contracted",)),
+}
+COLUMNS = BASE + tuple(c for s in STEPS[1:] for c in (s.date_col,) + tuple(f for f, _ in s.fields))
+KIND_WORDS = {"movable": "movable", "real_estate": "real_estate", "động sản": "movable",
+              "bất động sản": "real_estate"}
+
+i18n.register({
+    "import_rejected": {
+        "vi": "{file}: {count} dòng lỗi, không nhập tài sản nào:\n{errors}",
+        "en": "{file}: {count} bad row(s); nothing was imported:\n{errors}"},
+    "import_encoding": {
+        "vi": "{file}: không phải văn bản UTF-8 (dòng {line}, byte {byte}); hãy lưu lại tệp dạng "
+              "CSV UTF-8 rồi nhập lại; không nhập tài sản nào",
+        "en": "{file}: not UTF-8 text (line {line}, byte {byte}); save it as CSV UTF-8 and import "
+              "again; nothing was imported"},
+    "import_unreadable": {"vi": "không đọc được {file}: {why}", "en": "cannot read {file}: {why}"},
+    "import_empty": {"vi": "{file}: tệp trống, không có dòng tiêu đề",
+                     "en": "{file}: the file is empty (no header line)"},
+    "import_actor": {
+        "vi": "{user} (vai trò {role}) không được nhập tài sản (chỉ quản trị viên hoặc lãnh đạo đơn vị)",
+        "en": "{user} (role {role}) may not import assets (only an administrator or a supervisor "
+              "of the offices)"},
+    "ie_line": {"vi": "dòng {line}, cột {column}: {why}", "en": "line {line}, column {column}: {why}"},
+    "ie_unknown_column": {"vi": "cột không biết (các cột nhận: {known})",
+                          "en": "unknown column (known columns: {known})"},
+    "ie_missing_column": {"vi": "thiếu cột bắt buộc", "en": "required column missing"},
+    "ie_twice": {"vi": "cột có hai lần", "en": "column given twice"},
+    "ie_missing": {"vi": "thiếu giá trị (bắt buộc với trạng thái {state})",
+                   "en": "missing value (required for state {state})"},
+    "ie_missing_plain": {"vi": "thiếu giá trị", "en": "missing value"},
+    "ie_unknown_state": {"vi": "trạng thái không biết {value!r} (nhập được: {known})",
+                         "en": "unknown state {value!r} (importable: {known})"},
+    "ie_not_reached": {"vi": "tài sản ở trạng thái {state} chưa qua bước này; để trống",
+                       "en": "an asset in state {state} has not passed this step; leave it empty"},
+    "ie_field_without_step": {"vi": "có giá trị nhưng thiếu ngày {date_col}",
+                              "en": "given without the step's date {date_col}"},
+    "ie_bad_date": {"vi": "ngày không hợp lệ {value!r} (dùng YYYY-MM-DD hoặc DD/MM/YYYY)",
+                    "en": "bad date {value!r} (use YYYY-MM-DD or DD/MM/YYYY)"},
+    "ie_future": {"vi": "ngày {value} là ngày tương lai (hôm nay {today})",
+                  "en": "the date {value} is in the future (today is {today})"},
+    "ie_order": {"vi": "thứ tự ngày không thể có: {value} trước {prev_col} {prev}",
+                 "en": "impossible date order: {value} is before {prev_col} {prev}"},
+    "ie_auction_date": {"vi": "ngày đấu giá {value} phải sau ngày ký hợp đồng {on}",
+                        "en": "the auction date {value} must be after the contract date {on}"},
+    "ie_bad_number": {"vi": "số không hợp lệ {value!r} (số nguyên VND dương)",
+                      "en": "bad number {value!r} (a positive whole number of VND)"},
+    "ie_sale_below": {"vi": "giá bán {value} thấp hơn giá khởi điểm {price}",
+                      "en": "the sale price {value} is below the starting price {price}"},
+    "ie_bad_kind": {"vi": "loại tài sản không biết {value!r} (movable, real_estate)",
+                    "en": "unknown kind {value!r} (movable or real_estate)"},
+    "ie_bad_choice": {"vi": "giá trị không biết {value!r} (một trong: {choices})",
+                      "en": "unknown value {value!r} (one of: {choices})"},
+    "ie_duplicate": {"vi": "tài sản {value!r} với mô tả này đã có ({where})",
+                     "en": "asset {value!r} with this description is already there ({where})"},
+    "ie_in_db": {"vi": "tài sản số {asset} trong cơ sở dữ liệu", "en": "asset {asset} in the database"},
+    "ie_line_ref": {"vi": "dòng {line}", "en": "line {line}"},
+    "ie_width": {"vi": "{n} giá trị nhưng dòng tiêu đề có {m} cột (dấu phẩy trong giá trị chưa đặt trong ngoặc kép?)",
+                 "en": "{n} values but the header has {m} columns (a comma in a value without quotes?)"},
+    "ie_unknown_office": {"vi": "không có đơn vị {value!r}", "en": "unknown office {value!r}"},
+    "ie_unknown_officer": {"vi": "không có người dùng {value!r}", "en": "unknown officer {value!r}"},
+    "ie_officer_office": {"vi": "{value} không phải chấp hành viên của {office}",
+                          "en": "{value} is not an officer of {office}"},
+})
+
+
+class ErrorList(Msg):
+    """The bad rows of a file, rendered one a line in the reader's language."""
+
+    def __init__(self, errors: list[tuple[int, str, Msg]]):
+        super().__init__("literal")
+        self.errors = errors
+
+    def render(self, lang: str = "en") -> str:
+        return "\n".join("  " + i18n.message("ie_line", lang, line=ln, column=col, why=why.render(lang))
+                         for ln, col, why in self.errors)
+
+
+@dataclass
+class Checked:
+    """What a file holds once checked: records ready for the engine, or the bad rows."""
+
+    records: list[dict] = field(default_factory=list)
+    errors: list[tuple[int, str, Msg]] = field(default_factory=list)
+    offices: dict[str, int] = field(default_factory=dict)  # office code -> id, of the good rows
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 with or without a BOM; anything else is refused naming the first bad line."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InvalidInput("import_encoding", file=name, line=1, byte=f"0x{data[0]:02X}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise InvalidInput("import_encoding", file=name, line=line, byte=f"0x{data[exc.start]:02X}") from None
+
+
+def parse_day(text: str) -> dt.date | None:
+    text = text.strip()
+    try:
+        if "/" in text:
+            d, m, y = text.split("/")
+            return dt.date(int(y), int(m), int(d))
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+class _Lookups:
+    """Offices and officers, each read once."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.offices = {code: oid for oid, code in conn.execute(select(offices.c.id, offices.c.code))}
+        self.users: dict[str, dict | None] = {}
+        self.scope: dict[tuple[str, int], bool] = {}
+        # (office, case, description) of the assets already recorded -> where they are
+        self.seen: dict[tuple, object] = {
+            (o, c, d): Msg("ie_in_db", asset=i) for i, o, c, d in conn.execute(
+                select(assets.c.id, assets.c.office_id, assets.c.case_number, assets.c.description))}
+
+    def officer(self, username: str) -> dict | None:
+        if username not in self.users:
+            row = self.conn.execute(select(users).where(users.c.username == username)).mappings().first()
+            self.users[username] = dict(row) if row and row["active"] else None
+        return self.users[username]
+
+    def officer_of(self, user: dict, office_id: int) -> bool:
+        key = (user["username"], office_id)
+        if key not in self.scope:
+            self.scope[key] = user["role"] in ("officer", "supervisor") and authz.in_scope(
+                self.conn, {**user, "role": "supervisor"}, office_id)
+        return self.scope[key]
+
+
+def check(conn, text: str, wf: Workflow, today: dt.date) -> Checked:
+    """Check every row of ``text`` (CSV); return the records, or every error found."""
+    out = Checked()
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, None)
+    if header is None or not any(h.strip() for h in header):
+        raise InvalidInput("import_empty", file="")
+    header = [h.strip() for h in header]
+    for i, h in enumerate(header):
+        if h not in COLUMNS:
+            out.errors.append((1, h, Msg("ie_unknown_column", known=", ".join(COLUMNS))))
+        elif h in header[:i]:
+            out.errors.append((1, h, Msg("ie_twice")))
+    for col in BASE:
+        if col not in header:
+            out.errors.append((1, col, Msg("ie_missing_column")))
+    if out.errors:
+        return out
+    look = _Lookups(conn)
+    ground = wf.triggers["cancel_result"].fields[0]
+    for values in reader:
+        if not any(v.strip() for v in values):
+            continue
+        line = reader.line_num
+        if len(values) > len(header):
+            out.errors.append((line, "-", Msg("ie_width", n=len(values), m=len(header))))
+            continue
+        row = {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header)}
+        rec, errs = _check_row(row, line, look, wf, today, ground)
+        if errs:
+            out.errors.extend(errs)
+        else:
+            out.records.append(rec)
+            out.offices[rec["office_code"]] = rec["office_id"]
+    return out
+
+
+def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.date, ground: Field):
+    errs: list[tuple[int, str, Msg]] = []
+
+    def bad(col, key, **params):
+        errs.append((line, col, Msg(key, **params)))
+
+    for col in ("case_number", "office", "kind", "description", "officer", "state"):
+        if not row.get(col):
+            bad(col, "ie_missing_plain")
+    kind = KIND_WORDS.get(row.get("kind", "").lower())
+    if row.get("kind") and kind is None:
+        bad("kind", "ie_bad_kind", value=row["kind"])
+    office_id = look.offices.get(row.get("office", ""))
+    if row.get("office") and office_id is None:
+        bad("office", "ie_unknown_office", value=row["office"])
+    officer = look.officer(row["officer"]) if row.get("officer") else None
+    if row.get("officer") and officer is None:
+        bad("officer", "ie_unknown_officer", value=row["officer"])
+    elif officer and office_id is not None and not look.officer_of(officer, office_id):
+        bad("officer", "ie_officer_office", value=row["officer"], office=row["office"])
+    key = (office_id, row.get("case_number"), row.get("description"))
+    if office_id is not None and key in look.seen:
+        bad("case_number", "ie_duplicate", value=row["case_number"], where=look.seen[key])
+    elif office_id is not None:
+        look.seen[key] = Msg("ie_line_ref", line=line)
+    state = row.get("state", "")
+    if state not in PATHS:
+        if state:
+            bad("state", "ie_unknown_state", value=state, known=", ".join(PATHS))
+        if row.get("seized_on") and parse_day(row["seized_on"]) is None:
+            bad("seized_on", "ie_bad_date", value=row["seized_on"])
+        return None, errs
+    required, optional = PATHS[state]
+    steps = []
+    prev: tuple[str, dt.date] | None = None
+    price = None
+    for spec in STEPS:
+        given = row.get(spec.date_col, "")
+        passed = spec.name in required or (spec.name in optional and given)
+        if not passed:
+            if given:
+                bad(spec.date_col, "ie_not_reached", state=state)
+            for col, _ in spec.fields:
+                if row.get(col):
+                    bad(col, "ie_not_reached" if spec.name not in optional else "ie_field_without_step",
+                        state=state, date_col=spec.date_col)
+            continue
+        if not given:
+            bad(spec.date_col, "ie_missing", state=state)
+            continue
+        on = parse_day(given)
+        if on is None:
+            bad(spec.date_col, "ie_bad_date", value=given)
+            continue
+        if on > today:
+            bad(spec.date_col, "ie_future", value=on, today=today)
+        if prev is not None and on < prev[1]:
+            bad(spec.date_col, "ie_order", value=on, prev_col=prev[0], prev=prev[1])
+        prev = (spec.date_col, on)
+        sets, extra, reason = {}, {}, None
+        for col, typ in spec.fields:
+            text = row.get(col, "")
+            if typ == "optional":
+                reason = text or None
+                continue
+            if not text:
+                bad(col, "ie_missing", state=state)
+                continue
+            if typ == "money":
+                try:
+                    sets[col] = parse_field(Field(col, "money"), text)
+                except InvalidInput:
+                    bad(col, "ie_bad_number", value=text)
+            elif typ == "date":
+                day = parse_day(text)
+                if day is None:
+                    bad(col, "ie_bad_date", value=text)
+                elif day <= on:
+                    bad(col, "ie_auction_date", value=day, on=on)
+                else:
+                    sets[col] = day
+            elif typ == "choice":
+                if text not in ground.choices:
+                    bad(col, "ie_bad_choice", value=text, choices=", ".join(ground.choices))
+                extra[col.removeprefix("cancel_")] = text
+            else:
+                sets[col] = text
+        trigger = spec.trigger
+        if spec.name == "priced":
+            if "appraisal_contracted" in [s["step"] for s in steps]:
+                trigger = "record_appraisal"
+            if "price" in sets:
+                price = sets["price"]
+                sets["appraised_price"] = price
+        if spec.name == "sold" and price is not None and sets.get("sale_price", price) < price:
+            bad("sale_price", "ie_sale_below", value=sets["sale_price"], price=price)
+        if spec.name == "cancelled":
+            sets["cancellation_count"] = 1
+            reason = reason or "imported"
+        steps.append({"step": spec.name, "trigger": trigger, "to": spec.to, "on": on, "set": sets,
+                      "fields": extra, "reason": reason})
+    if errs:
+        return None, errs
+    return {"line": line, "case_number": row["case_number"], "description": row["description"],
+            "kind": kind, "office_id": office_id, "office_code": row["office"], "officer_id": officer["id"],
+            "officer": officer["username"], "steps": steps}, errs

@@ -1,0 +1,253 @@
+"""`import assets`: good files, every kind of bad row, encodings, and a bad file changing nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from auction_flow import deadlines, workflow
+from auction_flow.calendar import WorkCalendar
+from auction_flow.schema import assets, audit_log, metadata
+
+
+def asset_row(engine, aid) -> dict:
+    with engine.connect() as conn:
+        return dict(conn.execute(select(assets).where(assets.c.id == aid)).mappings().one())
+
+
+def audit_rows(engine, aid) -> list[dict]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(audit_log).where(audit_log.c.asset_id == aid)
+                            .order_by(audit_log.c.seq)).mappings().all()
+    return [{**r, "changes": json.loads(r["changes"])} for r in rows]
+
+
+def step(engine, aid, trigger, on, **fields):
+    from auction_flow.services import assets as svc
+
+    return svc.advance(engine, aid, trigger, "cv_an", on, [f"{k}={v}" for k, v in fields.items()])
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "import-example.csv"
+HEADER = ("case_number,office,kind,description,officer,state,seized_on,appraisal_contracted_on,appraisal_org,"
+          "priced_on,price,auction_contracted_on,auction_org,auction_date,sold_on,sale_price,buyer,paid_on,"
+          "handed_over_on")
+PAID = ("22/2025/QĐ,HG-VT,real_estate,Nhà và đất số 12,cv_an,paid,2025-01-06,2025-01-08,Công ty Thẩm định giá Miền Nam,"
+        "2025-01-20,2.100.000.000,2025-01-24,Công ty Đấu giá Hợp danh Cần Thơ,2025-03-03,2025-03-03,2150000000,"
+        "Nguyễn Văn Tám,2025-03-20,")
+SEIZED = "{n}/2026/QĐ,HG-VT,movable,Xe máy số {n},cv_an,seized,2026-11-02,,,,,,,,,,,,"
+
+
+def dump(engine) -> dict:
+    """Every row of every table: what "the database is unchanged" is compared on."""
+    with engine.connect() as conn:
+        return {t.name: sorted(map(repr, conn.execute(select(t)).all())) for t in metadata.sorted_tables}
+
+
+def write(tmp_path, lines, name="assets.csv", bom=False, encoding="utf-8", eol="\n") -> str:
+    path = tmp_path / name
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + (eol.join(lines) + eol).encode(encoding))
+    return str(path)
+
+
+def test_example_file_imports_with_the_engines_deadlines_and_a_chained_history(world, cli):
+    r = cli("import", "assets", str(EXAMPLE), "--json", actor="ld_tinh")
+    assert r.exit_code == 0, r.output
+    res = json.loads(r.output)
+    assert res["rows"] == 6 and res["by_state"]["paid"] == 1 and res["dry_run"] is False
+    first, last = res["ids"]
+    with world.connect() as conn:
+        rows = {a.case_number: a for a in conn.execute(select(assets).where(assets.c.id.between(first, last)))}
+        cal = WorkCalendar.from_db(conn)
+    paid = rows["22/2025/QĐ-CCTHADS"]
+    assert (paid.state, paid.state_entered_on, paid.deadline, paid.deadline_regime) == (
+        "paid", dt.date(2026, 6, 1), dt.date(2026, 7, 31), "decree2024")
+    assert (paid.appraised_price, paid.price, paid.sale_price, paid.buyer) == (
+        2_100_000_000, 2_100_000_000, 2_150_000_000, "Nguyễn Văn Tám")
+    history = audit_rows(world, paid.id)
+    assert [h["trigger"] for h in history] == ["seize", "contract_appraisal", "record_appraisal", "contract_auction",
+                                               "record_sale", "record_payment"]
+    assert [h["seq"] for h in history] == [1, 2, 3, 4, 5, 6] and paid.version == 6
+    assert all(h["imported"] for h in history) and history[0]["event"] == "asset_imported"
+    assert history[0]["prev_hash"] == "0" * 64 and history[-1]["hash"] == paid.last_hash
+    assert all(h["prev_hash"] == p["hash"] for p, h in zip(history, history[1:]))
+    wf = workflow.get()
+    for a in rows.values():  # every current deadline is what deadlines.compute gives
+        dl = deadlines.compute(wf, a.state, a.state_entered_on, a.kind, cal)
+        assert a.deadline == (dl.due if dl else None), a.case_number
+    handed = rows["03/2025/QĐ-CCTHADS"]
+    assert handed.deadline == dt.date(2026, 3, 16)  # 2026-03-05 + 10 days is a Sunday
+    from auction_flow.verify import verify
+
+    assert verify(world).ok
+    r = cli("asset", "list", "--overdue", "--json", actor="ld_tinh")
+    assert paid.id in [a["id"] for a in json.loads(r.output)]
+
+
+def test_an_imported_asset_matches_the_same_asset_walked_through_the_engine(world, tmp_path, cli):
+    from auction_flow.services import assets as svc
+
+    aid = svc.seize(world, "cv_an", "22/2025/QĐ", "HG-VT", "real_estate", "Nhà và đất số 12 (engine)",
+                    on="2025-01-06")
+    for trig, on, sets in [("contract_appraisal", "2025-01-08", {"appraisal_org": "Công ty Thẩm định giá Miền Nam"}),
+                           ("record_appraisal", "2025-01-20", {"price": 2_100_000_000}),
+                           ("contract_auction", "2025-01-24", {"auction_org": "Công ty Đấu giá Hợp danh Cần Thơ",
+                                                               "auction_date": "2025-03-03"}),
+                           ("record_sale", "2025-03-03", {"sale_price": 2_150_000_000, "buyer": "Nguyễn Văn Tám"}),
+                           ("record_payment", "2025-03-20", {})]:
+        step(world, aid, trig, on, **sets)
+    r = cli("import", "assets", write(tmp_path, [HEADER, PAID]), "--json", actor="ld_binh")
+    assert r.exit_code == 0, r.output
+    new = json.loads(r.output)["ids"][0]
+    walked, imported = asset_row(world, aid), asset_row(world, new)
+    for col in ("id", "description", "last_hash", "created_at", "sold_by"):
+        walked.pop(col), imported.pop(col)
+    assert imported == walked
+    assert imported["deadline"] == dt.date(2025, 5, 19) and imported["deadline_regime"] == "decree2024"
+    a, b = audit_rows(world, aid), audit_rows(world, new)
+    assert [(x["trigger"], x["from_state"], x["to_state"], x["business_date"]) for x in a] == \
+           [(x["trigger"], x["from_state"], x["to_state"], x["business_date"]) for x in b]
+    changes = [{k: v for k, v in x["changes"].items() if k != "sold_by"} for x in a[1:]]
+    assert changes == [x["changes"] for x in b[1:]]
+
+
+def test_bom_crlf_semicolons_and_day_first_dates_are_accepted(world, tmp_path, cli):
+    lines = [HEADER.replace(",", ";"), SEIZED.format(n=1).replace(",", ";").replace("2026-11-02", "02/11/2026")]
+    r = cli("import", "assets", write(tmp_path, lines, bom=True, eol="\r\n"), "--json", actor="admin")
+    assert r.exit_code == 0, r.output
+    aid = json.loads(r.output)["ids"][0]
+    row = asset_row(world, aid)
+    assert (row["case_number"], row["state_entered_on"]) == ("1/2026/QĐ", dt.date(2026, 11, 2))
+
+
+BAD = {
+    "unknown state": (SEIZED.format(n=7).replace(",seized,", ",flying,"), "state", "unknown state 'flying'"),
+    "impossible date order": (PAID.replace("2025-03-20,", "2025-02-01,"), "paid_on",
+                              "impossible date order: 2025-02-01 is before sold_on 2025-03-03"),
+    "missing field": (PAID.replace("Nguyễn Văn Tám", ""), "buyer", "missing value (required for state paid)"),
+    "missing step date": (PAID.replace("2025-01-24", ""), "auction_contracted_on", "missing value"),
+    "bad number": (PAID.replace("2150000000", "2.15 tỷ"), "sale_price", "bad number '2.15 tỷ'"),
+    "too many values": (PAID + ",x", "-", "20 values but the header has 19 columns"),
+    "bad date": (SEIZED.format(n=7).replace("2026-11-02", "2026-02-30"), "seized_on", "bad date '2026-02-30'"),
+    "future date": (SEIZED.format(n=7).replace("2026-11-02", "2999-01-01"), "seized_on", "in the future"),
+    "unknown office": (SEIZED.format(n=7).replace("HG-VT", "HG-XX"), "office", "unknown office 'HG-XX'"),
+    "unknown officer": (SEIZED.format(n=7).replace("cv_an", "cv_zzz"), "officer", "unknown officer 'cv_zzz'"),
+    "officer of another office": (SEIZED.format(n=7).replace("cv_an", "cv_dung"), "officer",
+                                  "cv_dung is not an officer of HG-VT"),
+    "step not reached": (SEIZED.format(n=7).replace(",,,,,,,,,,,,", ",,,,,,,,2026-11-03,,,,"), "sold_on",
+                         "has not passed this step"),
+    "sale below the price": (PAID.replace("2150000000", "2000000000"), "sale_price", "below the starting price"),
+}
+
+
+@pytest.mark.parametrize("kind", list(BAD))
+def test_each_kind_of_bad_row_is_reported_and_nothing_is_imported(world, tmp_path, cli, kind):
+    row, column, reason = BAD[kind]
+    path = write(tmp_path, [HEADER, SEIZED.format(n=1), row, SEIZED.format(n=2)])
+    before = dump(world)
+    r = cli("import", "assets", path, actor="ld_tinh")
+    assert r.exit_code == 1
+    assert r.output.splitlines()[0] == f"error: {path}: 1 bad row(s); nothing was imported:"
+    assert f"line 3, column {column}: " in r.output and reason in r.output, r.output
+    assert dump(world) == before
+
+
+def test_a_file_whose_last_row_is_bad_leaves_the_database_unchanged(world, tmp_path, cli):
+    lines = [HEADER] + [SEIZED.format(n=n) for n in range(1, 41)] + [PAID]
+    lines.append(SEIZED.format(n=99).replace("movable", "boat"))
+    path = write(tmp_path, lines)
+    before = dump(world)
+    r = cli("import", "assets", path, actor="ld_tinh")
+    assert r.exit_code == 1 and "line 43, column kind: unknown kind 'boat'" in r.output
+    assert dump(world) == before
+    r = cli("import", "assets", write(tmp_path, lines[:-1], "good.csv"), actor="ld_tinh")
+    assert r.exit_code == 0 and "imported 41 assets" in r.output
+    assert dump(world) != before
+
+
+def test_wrong_encoding_is_refused_with_a_clear_message(world, tmp_path, cli):
+    row = SEIZED.format(n=1).replace("Xe máy số 1", "Xe máy Đen")  # Windows-1258, as old Excel saves it
+    path = write(tmp_path, [HEADER, row], encoding="cp1258")
+    before = dump(world)
+    r = cli("import", "assets", path, actor="ld_tinh")
+    assert r.exit_code == 1
+    assert "not UTF-8 text (line 2" in r.output and "nothing was imported" in r.output
+    assert dump(world) == before
+
+
+def test_dry_run_checks_and_writes_nothing(world, tmp_path, cli):
+    before = dump(world)
+    r = cli("import", "assets", write(tmp_path, [HEADER, PAID, SEIZED.format(n=1)]), "--dry-run", actor="ld_binh")
+    assert r.exit_code == 0 and "2 rows are good (paid 1, seized 1); nothing written" in r.output
+    assert dump(world) == before
+
+
+def test_only_an_administrator_or_a_supervisor_of_the_offices_imports(world, tmp_path, cli):
+    nb = SEIZED.format(n=3).replace("HG-VT", "HG-NB").replace("cv_an", "cv_dung")
+    path = write(tmp_path, [HEADER, SEIZED.format(n=1), nb])
+    r = cli("import", "assets", path, actor="cv_an")
+    assert r.exit_code == 1 and "may not import assets" in r.output
+    r = cli("import", "assets", path, actor="ld_binh")
+    assert r.exit_code == 1 and "ld_binh of HG-VT may not import an asset of HG-NB" in r.output
+    with world.connect() as conn:
+        assert conn.execute(select(assets.c.id)).first() is None
+    r = cli("import", "assets", path, actor="admin")
+    assert r.exit_code == 0, r.output
+
+
+def test_importing_the_same_file_twice_is_refused(world, tmp_path, cli):
+    path = write(tmp_path, [HEADER, PAID, SEIZED.format(n=1)])
+    assert cli("import", "assets", path, actor="ld_tinh").exit_code == 0
+    r = cli("import", "assets", path, actor="ld_tinh")
+    assert r.exit_code == 1 and "is already there (asset 1 in the database)" in r.output
+    r = cli("import", "assets", write(tmp_path, [HEADER, SEIZED.format(n=5), SEIZED.format(n=5)], "dup.csv"),
+            actor="ld_tinh")
+    assert r.exit_code == 1 and "line 3, column case_number" in r.output and "(line 2)" in r.output
+
+
+def test_imported_history_counts_in_the_reports(world, tmp_path, cli):
+    handed = PAID.replace("Nhà và đất số 12", "Nhà số 14").replace(",paid,", ",handed_over,") + "2025-05-26"
+    r = cli("import", "assets", write(tmp_path, [HEADER, PAID, handed]), actor="ld_tinh")
+    assert r.exit_code == 0, r.output
+    r = cli("report", "summary", "--year", "2025", "--json", actor="ld_tinh")
+    total = json.loads(r.output)["total"]
+    # paid 2025-03-20 under decree2024: due 2025-05-19; handed over 2025-05-26: 7 days late
+    assert (total["seized"], total["sold"], total["handed_over_late"], total["delay_worst_days"]) == (2, 2, 1, 7)
+    assert total["stage_median_days"]["paid"] == 67
+
+
+def test_an_imported_overdue_asset_is_alerted_on_the_first_scan(world, tmp_path, cli):
+    from auction_flow.services import alerts
+
+    r = cli("import", "assets", write(tmp_path, [HEADER, PAID]), "--json", actor="ld_tinh")
+    aid = json.loads(r.output)["ids"][0]
+    alerts.scan(world, on=dt.date(2025, 5, 20))
+    from auction_flow.tables_alerts import alerts as alerts_t
+
+    with world.connect() as conn:
+        raised = conn.execute(select(alerts_t).where(alerts_t.c.asset_id == aid)).all()
+    assert "handover" in {row.rule for row in raised}
+    # and the report counts them as raised in the period of the scan
+    r = cli("report", "summary", "--from", "2025-05-01", "--to", "2025-05-31", "--json", actor="ld_tinh")
+    total = json.loads(r.output)["total"]
+    assert total["alerts_raised"] == len(raised) and total["alerts_resolved"] == 0
+    r = cli("report", "summary", "--from", "2025-06-01", "--to", "2025-06-30", "--json", actor="ld_tinh")
+    assert json.loads(r.output)["total"]["alerts_raised"] == 0
+    with world.connect() as conn:
+        assert conn.execute(select(audit_log.c.id).where(audit_log.c.asset_id == aid,
+                                                         audit_log.c.imported.is_(False))).first() is None
+
+
+def test_a_bad_header_is_reported_on_line_1(world, tmp_path, cli):
+    path = write(tmp_path, [HEADER.replace("officer,", "officer,state,").replace("buyer", "nguoi_mua"),
+                            SEIZED.format(n=1)])
+    r = cli("import", "assets", path, actor="ld_tinh")
+    assert r.exit_code == 1
+    assert "line 1, column state: column given twice" in r.output
+    assert "line 1, column nguoi_mua: unknown column" in r.output
+    r = cli("import", "assets", write(tmp_path, ["case_number,office", "1,HG-VT"], "short.csv"), actor="ld_tinh")
+    assert r.exit_code == 1 and "line 1, column kind: required column missing" in r.output
