@@ -1,0 +1,1 @@
+"""The larger command groups of cli.py, one module per concept."""

@@ -1,0 +1,173 @@
+"""Commands: the audit trail, refused access, inspection signals, complaints."""
+
+from __future__ import annotations
+
+import click
+
+from auction_flow.clikit import actor, common, engine, json_option, lang, out
+
+
+@click.group()
+def audit():
+    """The audit trail: verify its chains, read it, refusals, inspection signals."""
+
+
+@audit.command("verify")
+@common
+@json_option
+def audit_verify(as_json):
+    """Check every hash chain of the audit log; name the first row that does not match (exit 1).
+
+    Example: auction-flow --as ld_tinh audit verify
+    """
+    from auction_flow.services import audit as svc
+    from auction_flow.supervision_text import verify_text
+
+    res = svc.verify(engine(), actor())
+    errors = res.pop("errors")
+    out(res, as_json, lambda d: verify_text(d, lang()))
+    if errors:
+        raise errors[0]
+
+
+@audit.command("log")
+@common
+@click.option("--asset", "asset_id", metavar="ID", help="Only this asset.")
+@click.option("--actor", "who", metavar="USERNAME", help="Only rows by this user.")
+@click.option("--office", "office_code", metavar="CODE", help="Only this office and those under it.")
+@click.option("--from", "date_from", metavar="DATE", help="Business dates from this day.")
+@click.option("--to", "date_to", metavar="DATE", help="Business dates up to this day.")
+@click.option("--trigger", help="Only this trigger.")
+@click.option("--limit", type=int, help="At most this many rows.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@json_option
+def audit_log(asset_id, who, office_code, date_from, date_to, trigger, limit, fmt, as_json):
+    """Read the audit log (rows of the offices you may read), oldest first.
+
+    Example: auction-flow --as ksv audit log --office HG-VT --from 2026-01-01 --format csv
+    """
+    from auction_flow.services import audit as svc
+    from auction_flow.supervision_text import log_csv, log_table
+
+    rows = svc.log(engine(), actor(), asset_id, who, office_code, date_from, date_to, trigger, limit)
+    fmt = "json" if as_json else fmt
+    out(rows, fmt == "json", lambda d: (log_csv if fmt == "csv" else log_table)(d, lang()))
+
+
+@audit.command("denied")
+@common
+@click.option("--limit", type=int, help="At most this many rows.")
+@json_option
+def audit_denied(limit, as_json):
+    """Refusals for lack of permission or scope (the access log).
+
+    Example: auction-flow --as ld_tinh audit denied --json
+    """
+    from auction_flow.services import audit as svc
+    from auction_flow.supervision_text import denied_table
+
+    out(svc.denied(engine(), actor(), limit), as_json, lambda d: denied_table(d, lang()))
+
+
+@audit.command("signals")
+@common
+@click.option("--office", "office_code", metavar="CODE", help="Only this office and those under it.")
+@click.option("--from", "date_from", metavar="DATE", help="Business dates from this day.")
+@click.option("--to", "date_to", metavar="DATE", help="Business dates up to this day.")
+@click.option("--threshold", "thresholds", multiple=True, metavar="NAME=N",
+              help="Override a threshold (backdated_days, low_sale_percent, buyer_wins, "
+                   "officer_cancellations, price_reductions).")
+@click.option("--config", type=click.Path(dir_okay=False), help="YAML file with a `signals:` mapping of "
+              "thresholds (default: $AUCTION_FLOW_CONFIG).")
+@json_option
+def audit_signals(office_code, date_from, date_to, thresholds, config, as_json):
+    """Inspection signals with their evidence rows (back-dating, out-of-office steps, low sales...).
+
+    Example: auction-flow --as ld_tinh audit signals --office HG --from 2026-01-01 --threshold buyer_wins=3
+    """
+    from auction_flow.services import audit as svc
+    from auction_flow.supervision_text import signals_text
+
+    out(svc.signals(engine(), actor(), office_code, date_from, date_to, thresholds, config), as_json,
+        lambda d: signals_text(d, lang()))
+
+
+@click.group()
+def complaint():
+    """The complaints and denunciations register and its statutory clocks."""
+
+
+@complaint.command("add")
+@common
+@click.option("--asset", "asset_id", required=True, metavar="ID", help="The asset it is about.")
+@click.option("--kind", required=True, type=click.Choice(["complaint", "denunciation"]))
+@click.option("--received", required=True, metavar="DATE", help="Day it was received.")
+@click.option("--by", "by", required=True, metavar="NAME", help="Who filed it.")
+@click.option("--about", required=True, metavar="TEXT", help="What it is about.")
+@click.option("--level", type=click.Choice(["first", "second"]), default="first", show_default=True,
+              help="First or second decision (complaints).")
+@click.option("--coercion", is_flag=True, help="About a coercive measure (longer clock).")
+@click.option("--complex", "complex_", is_flag=True, help="A complex case (longer clock).")
+@json_option
+def complaint_add(asset_id, kind, received, by, about, level, coercion, complex_, as_json):
+    """Register a complaint or denunciation; print its acceptance deadline.
+
+    Example: auction-flow --as cv_an complaint add --asset 3 --kind complaint --received 2026-02-12
+    --by "Trần Văn B" --about "Hủy kết quả đấu giá"
+    """
+    from auction_flow.services import complaints as svc
+    from auction_flow.supervision_text import complaint_text
+
+    out(svc.add(engine(), actor(), asset_id, kind, received, by, about, level, coercion, complex_), as_json,
+        complaint_text)
+
+
+@complaint.command("accept")
+@common
+@click.argument("complaint_id", metavar="ID")
+@click.option("--on", "on", metavar="DATE", help="Day of acceptance (default: today).")
+@click.option("--complex", "complex_", is_flag=True, default=None, help="Mark the case complex.")
+@json_option
+def complaint_accept(complaint_id, on, complex_, as_json):
+    """Accept (thụ lý) a complaint; its resolution clock starts (supervisors).
+
+    Example: auction-flow --as ld_binh complaint accept 1 --on 2026-02-23
+    """
+    from auction_flow.services import complaints as svc
+    from auction_flow.supervision_text import complaint_text
+
+    out(svc.accept(engine(), actor(), complaint_id, on, complex_), as_json, complaint_text)
+
+
+@complaint.command("resolve")
+@common
+@click.argument("complaint_id", metavar="ID")
+@click.option("--on", "on", metavar="DATE", help="Day of the decision (default: today).")
+@click.option("--outcome", metavar="TEXT", help="The decision in a few words.")
+@json_option
+def complaint_resolve(complaint_id, on, outcome, as_json):
+    """Record the decision on an accepted complaint (supervisors).
+
+    Example: auction-flow --as ld_binh complaint resolve 1 --on 2026-03-05 --outcome "Không có căn cứ"
+    """
+    from auction_flow.services import complaints as svc
+    from auction_flow.supervision_text import complaint_text
+
+    out(svc.resolve(engine(), actor(), complaint_id, on, outcome), as_json, complaint_text)
+
+
+@complaint.command("list")
+@common
+@click.option("--status", type=click.Choice(["received", "accepted", "resolved"]))
+@click.option("--asset", "asset_id", metavar="ID", help="Only this asset.")
+@json_option
+def complaint_list(status, asset_id, as_json):
+    """List complaints of the offices you may read, with the state of each clock.
+
+    Example: auction-flow --as ksv complaint list --json
+    """
+    from auction_flow.services import complaints as svc
+    from auction_flow.supervision_text import complaints_table
+
+    out(svc.list_complaints(engine(), actor(), status, asset_id), as_json,
+        lambda d: complaints_table(d, lang()))
