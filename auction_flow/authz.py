@@ -25,6 +25,20 @@ def office_chain(conn, office_id: int | None) -> list[int]:
     return chain
 
 
+def offices_under(conn, office_id: int) -> list[int]:
+    """The office and every office below it (the reach of its supervisors and procurators)."""
+    children: dict[int | None, list[int]] = {}
+    for oid, parent in conn.execute(select(offices.c.id, offices.c.parent_id)):
+        children.setdefault(parent, []).append(oid)
+    out, todo = [], [office_id]
+    while todo:
+        oid = todo.pop()
+        if oid not in out:
+            out.append(oid)
+            todo.extend(children.get(oid, ()))
+    return out
+
+
 def in_scope(conn, actor: dict, office_id: int) -> bool:
     if actor["office_id"] is None:
         return False

@@ -37,19 +37,6 @@ def scan(engine, on=None) -> dict:
     return scanner.scan(engine, parse_date(on, "--now") if on else None).summary()
 
 
-def _subtree(conn, office_id: int) -> list[int]:
-    children: dict[int | None, list[int]] = {}
-    for oid, parent in conn.execute(select(offices.c.id, offices.c.parent_id)):
-        children.setdefault(parent, []).append(oid)
-    out, todo = [], [office_id]
-    while todo:
-        oid = todo.pop()
-        if oid not in out:
-            out.append(oid)
-            todo.extend(children.get(oid, ()))
-    return out
-
-
 def visible_offices(conn, user: dict) -> list[int] | None:
     """Office ids whose alerts ``user`` may read; None means every office (administrators)."""
     if user["role"] == "admin":
@@ -57,7 +44,7 @@ def visible_offices(conn, user: dict) -> list[int] | None:
     if user["office_id"] is None:
         return []
     if user["role"] in authz.SCOPED_DOWN:
-        return _subtree(conn, user["office_id"])
+        return authz.offices_under(conn, user["office_id"])
     return [user["office_id"]]
 
 
@@ -108,7 +95,7 @@ def list_alerts(engine, actor, office=None, rule=None, level=None, show_all=Fals
             office_id = conn.execute(select(offices.c.id).where(offices.c.code == office)).scalar()
             if office_id is None:
                 raise NotFound("office_not_found", office=office)
-            wanted = _subtree(conn, office_id)
+            wanted = authz.offices_under(conn, office_id)
             scope = wanted if scope is None else [o for o in scope if o in wanted]
         if scope is not None:
             q = q.where(alerts.c.office_id.in_(scope))

@@ -39,18 +39,11 @@ def visible_offices(conn, user: dict) -> dict[int, str] | None:
 
 def subtree(conn, code: str) -> dict[int, str]:
     """The office ``code`` and every office under it."""
-    rows = conn.execute(select(offices.c.id, offices.c.code, offices.c.parent_id)).all()
-    root = next((r.id for r in rows if r.code == code), None)
+    root = conn.execute(select(offices.c.id).where(offices.c.code == code)).scalar()
     if root is None:
         raise NotFound("office_not_found", office=code)
-    out, changed = {root: code}, True
-    while changed:
-        changed = False
-        for r in rows:
-            if r.parent_id in out and r.id not in out:
-                out[r.id] = r.code
-                changed = True
-    return out
+    under = set(authz.offices_under(conn, root))
+    return {oid: c for oid, c in conn.execute(select(offices.c.id, offices.c.code)) if oid in under}
 
 
 def office_codes(conn, user: dict, office: str | None) -> list[str] | None:
