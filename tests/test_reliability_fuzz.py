@@ -111,3 +111,53 @@ def test_cli_refuses_garbage_cleanly(fuzz_db, cli):
 
     run()
     assert tried["refused"] > tried["n"] // 2
+
+
+COLUMNS = ["case_number", "office", "kind", "description", "officer", "state", "seized_on", "priced_on", "price",
+           "auction_contracted_on", "auction_org", "auction_date", "sold_on", "sale_price", "buyer", "paid_on"]
+cells = st.one_of(junk, dates, values, st.sampled_from(["HG-VT", "cv_an", "movable", "real_estate", "seized",
+                                                        "priced", "sold", "paid", "2026-08-03", "100000000"]))
+
+
+@st.composite
+def csv_files(draw) -> bytes:
+    import csv
+    import io
+
+    header = draw(st.one_of(st.just(COLUMNS), st.permutations(COLUMNS),
+                            st.lists(st.sampled_from(COLUMNS + ["bogus"]), max_size=8)))
+    rows = draw(st.lists(st.lists(cells, min_size=len(header), max_size=len(header) + 1), max_size=4))
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(header)
+    writer.writerows(rows)
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1258", "latin-1"]))
+    return buf.getvalue().encode(encoding, errors="replace")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_import_refuses_garbage_files_cleanly(fuzz_db, cli, tmp_path):
+    engine = db.open_db(fuzz_db)
+    path = tmp_path / "fuzz.csv"
+    tried = {"n": 0, "refused": 0}
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(data=csv_files(), dry=st.booleans())
+    def run(data, dry):
+        path.write_bytes(data)
+        before = dump(engine)
+        result = cli("import", "assets", str(path), *(["--dry-run"] if dry else []), actor="admin")
+        tried["n"] += 1
+        assert "Traceback" not in result.output + result.stderr
+        if result.exit_code == 0:
+            return
+        tried["refused"] += 1
+        assert result.exit_code == 1, (result.exit_code, result.stderr)
+        lines = result.stderr.splitlines()
+        # one line gives the reason; an import also lists every bad row under it, indented
+        assert lines[0].startswith("error: ") and "internal error" not in lines[0], result.stderr
+        assert all(ln.startswith("  ") for ln in lines[1:]), result.stderr
+        assert dump(engine) == before, "a refused import changed the data"
+
+    run()
+    assert tried["refused"] > tried["n"] // 2
