@@ -13,6 +13,17 @@ from sqlalchemy import create_engine, text
 
 PG = os.environ.get("AUCTION_FLOW_TEST_PG")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG else [])
+# Settings a developer may have exported; no test may depend on them (or send mail through them).
+_AMBIENT = ("AUCTION_FLOW_DB", "AUCTION_FLOW_USER", "AUCTION_FLOW_LANG", "AUCTION_FLOW_CONFIG",
+            "AUCTION_FLOW_DIGEST_HOUR", "AUCTION_FLOW_SMTP_HOST", "AUCTION_FLOW_SMTP_PORT",
+            "AUCTION_FLOW_SMTP_USER", "AUCTION_FLOW_SMTP_PASSWORD", "AUCTION_FLOW_SMTP_SENDER",
+            "AUCTION_FLOW_SMTP_STARTTLS")
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_settings(monkeypatch):
+    for name in _AMBIENT:
+        monkeypatch.delenv(name, raising=False)
 
 
 def _pg_url(database: str) -> str:

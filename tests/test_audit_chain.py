@@ -171,10 +171,9 @@ def test_reordered_rows_are_named(history, cli):
     assert f"row {x} was reordered" in r.output
 
 
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_postgres_trigger_refuses_update_and_delete(history):
     engine = history[0]
-    if engine.dialect.name != "postgresql":
-        pytest.skip("the trigger exists on PostgreSQL only")
     from sqlalchemy.exc import DBAPIError
 
     for statement in ("UPDATE audit_log SET reason = 'x' WHERE id = 1", "DELETE FROM audit_log WHERE id = 1",

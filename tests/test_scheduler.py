@@ -139,9 +139,8 @@ def test_sqlite_lease_of_a_dead_local_process_or_expired_is_taken_over(file_db):
         assert conn.execute(select(scheduler_leases.c.holder)).scalar() is None  # released
 
 
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_postgresql_advisory_lock_admits_one_scanner(db_url, engine):
-    if not db_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only")
     with scheduler.scan_lock(engine, "a") as got:
         assert got
         with scheduler.scan_lock(engine, "b") as second:

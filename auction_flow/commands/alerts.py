@@ -20,7 +20,8 @@ def _smtp_options(fn):
 
 
 def _smtp_env(**opts):
-    """Put --smtp-* options into the environment, where notify (and the scheduler's jobs) read them."""
+    """Put --smtp-* options into this long-running process's environment, where the scheduler's
+    jobs read them (jobs take only ids; SMTP secrets are never stored in the job store)."""
     for key, value in opts.items():
         if value is not None:
             os.environ[f"AUCTION_FLOW_{key.upper()}"] = str(value)
@@ -150,10 +151,11 @@ def alerts_digest(now, as_json, **smtp):
 
     Example: auction-flow alerts digest --smtp-host mail.thads.gov.vn --smtp-port 25
     """
+    from auction_flow import notify
     from auction_flow.services import alerts as svc
 
-    _smtp_env(**smtp)
-    res = svc.digest(engine(), now)
+    cfg = notify.SmtpConfig.from_env(**{k[len("smtp_"):]: v for k, v in smtp.items()})
+    res = svc.digest(engine(), now, cfg)
     out(res, as_json, f"digests of {res['on']}: sent {len(res['sent'])}, failed {len(res['failed'])}"
         + (f" ({', '.join(res['failed'])}: retried next run)" if res["failed"] else ""))
 
