@@ -365,15 +365,9 @@ def load(path: str | Path) -> Workflow:
 
 
 @functools.lru_cache(maxsize=None)
-def _load_cached(path: str, mtime: float) -> Workflow | None:
-    """The workflow in ``path``; None for a YAML file that is not a workflow (no states/triggers),
-    such as another module's data file sharing the folder. A workflow with faults is refused."""
-    try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        doc = {"states": None, "triggers": None}  # let load() name the fault
-    if not (isinstance(doc, dict) and "states" in doc and "triggers" in doc):
-        return None
+def _load_cached(path: str, mtime: float) -> Workflow:
+    # Only NAME.yaml / NAME.vN.yaml are read (see get), so other modules' data files sharing
+    # the folder, such as complaints.yaml, are never taken for a workflow.
     return load(path)
 
 
@@ -390,7 +384,7 @@ def get(name: str = "asset_auction", version: int | None = None) -> Workflow:
     # "NAME.yaml" is the current definition; older versions kept for live assets are "NAME.vN.yaml".
     for p in sorted(workflows_dir().glob(f"{name}.yaml")) + sorted(workflows_dir().glob(f"{name}.v*.yaml")):
         wf = _load_cached(str(p), p.stat().st_mtime)
-        if wf is not None and wf.name == name and (version is None or wf.version == version):
+        if wf.name == name and (version is None or wf.version == version):
             found.append(wf)
     if not found:
         from .errors import NotFound
