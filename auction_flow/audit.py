@@ -113,8 +113,8 @@ def _stmts() -> dict:
     from .tables_supervision import audit_head
 
     return {
-        "claim": update(audit_head).where(audit_head.c.id == 1).values(claims=audit_head.c.claims + 1),
-        "head": select(audit_head.c.log_seq, audit_head.c.log_hash).where(audit_head.c.id == 1),
+        "claim": update(audit_head).where(audit_head.c.id == 1).values(claims=audit_head.c.claims + 1)
+        .returning(audit_head.c.log_seq, audit_head.c.log_hash),
         "office": select(offices.c.code).join(users, users.c.office_id == offices.c.id)
         .where(users.c.username == bindparam("username")),
         "insert": sql_insert(audit_log),
@@ -125,10 +125,9 @@ def _stmts() -> dict:
 
 def claim_head(conn) -> tuple[int, str]:
     """Lock the head of the whole-log chain for this transaction; return (last log_seq, last hash)."""
-    # UPDATE first: it takes the row lock (PostgreSQL) or the write lock (SQLite) before
-    # anything is read, so a concurrent writer waits here and then reads the new head.
-    conn.execute(_stmts()["claim"])
-    head = conn.execute(_stmts()["head"]).first()
+    # One UPDATE ... RETURNING: it takes the row lock (PostgreSQL) or the write lock (SQLite)
+    # and reads the head under it, so a concurrent writer waits here and then sees the new head.
+    head = conn.execute(_stmts()["claim"]).first()
     if head is None:  # a database migrated before any row existed always has the head row
         raise RuntimeError("audit_head is missing its row; run `auction-flow db upgrade`")
     return head.log_seq, head.log_hash

@@ -234,6 +234,7 @@ def fire(engine, asset_id, trigger: str, actor: str | None, on=None, fields: dic
         office=asset["office_code"], business_date=on, recorded_at=now_utc(), reason=reason,
         changes=audit.changes_json(changes), imported=False)
     row = audit.make_row(asset["last_hash"], **fields_row)
+    row["actor_office"] = user["office_code"]  # known here: spares audit.insert a lookup
     with writing(engine) as conn:
         result = conn.execute(_ASSET_UPDATE, {**updates, "version": seen + 1, "last_hash": row["hash"],
                                               "_id": asset["id"], "_seen": seen})

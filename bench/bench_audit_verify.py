@@ -3,7 +3,9 @@
 Builds a database (SQLite file by default, or --db URL of an EMPTY database) with --rows valid,
 chained audit rows spread over --assets assets (bulk-inserted directly, hashed exactly as
 auction_flow.audit does), then runs the verification in a fresh child process and prints rows/s
-and that process's peak resident memory.
+and that process's peak resident memory. The same is then done over a tenth of the rows (a
+second temporary file, or --small-db) so that the peak memory is a ratio: flat is ~1.
+With --json the last line is ``RESULTS [...]`` (bench/common.py, bench/run_all.py).
 
     .venv/bin/python bench/bench_audit_verify.py                 # 1,000,000 rows on SQLite
     .venv/bin/python bench/bench_audit_verify.py --rows 200000 --db postgresql://postgres@127.0.0.1/bench
@@ -23,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import emit, result  # noqa: E402
 
 STATES = ["seized", "priced", "auction_contracted", "auction_failed"]
 
@@ -92,13 +96,22 @@ import json, resource, sys, time
 sys.path.insert(0, {root!r})
 from auction_flow import db, verify
 engine = db.open_db({url!r})
+with engine.connect() as conn:
+    conn.exec_driver_sql("SELECT 1")
+start_kb = next(int(ln.split()[1]) for ln in open("/proc/self/status") if ln.startswith("VmRSS:"))
 t0 = time.perf_counter()
 report = verify.verify(engine)
 elapsed = time.perf_counter() - t0
 peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({{"ok": report.ok, "rows": report.rows, "assets": report.assets, "seconds": elapsed,
-                   "peak_rss_mb": peak_kb / 1024, "problems": [str(p) for p in report.problems]}}))
+                   "peak_rss_mb": peak_kb / 1024, "start_rss_mb": start_kb / 1024, "problems": [str(p) for p in report.problems]}}))
 """
+
+
+def run_child(url: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT), url=url)], capture_output=True,
+                         text=True, check=True)
+    return json.loads(out.stdout)
 
 
 def main(argv=None) -> int:
@@ -106,7 +119,9 @@ def main(argv=None) -> int:
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--assets", type=int, default=None, help="default: rows / 10")
     p.add_argument("--db", help="URL of an empty database (default: a temporary SQLite file)")
+    p.add_argument("--small-db", help="URL of a second empty database for the memory comparison at rows / 10")
     p.add_argument("--keep", action="store_true", help="keep the temporary SQLite file")
+    p.add_argument("--json", action="store_true", help="end with a RESULTS line (bench/run_all.py)")
     args = p.parse_args(argv)
     n_assets = args.assets or max(1, args.rows // 10)
     tmp = None
@@ -117,19 +132,46 @@ def main(argv=None) -> int:
         tmp = tempfile.mkdtemp(prefix="af-verify-bench-")
         url = f"sqlite:///{tmp}/bench.db"
     build(url, args.rows, n_assets)
-    out = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT), url=url)], capture_output=True,
-                         text=True, check=True)
-    res = json.loads(out.stdout)
+    res = run_child(url)
     print(f"audit verify: {res['rows']:,} rows, {res['assets']:,} asset chains, ok={res['ok']}")
     print(f"  time {res['seconds']:.1f} s  ->  {res['rows'] / res['seconds']:,.0f} rows/s")
-    print(f"  peak memory (child process max RSS) {res['peak_rss_mb']:.0f} MB")
+    print(f"  peak memory (child process max RSS) {res['peak_rss_mb']:.0f} MB "
+          f"(RSS {res['start_rss_mb']:.0f} MB after imports and connecting)")
     if res["problems"]:
         print("  problems:", *res["problems"], sep="\n    ")
+    # the same verification over a tenth of the rows: peak memory should not grow with the rows
+    small_url = None
+    if args.small_db:
+        from auction_flow.config import db_url
+        small_url = db_url(args.small_db)
+    elif tmp:
+        small_url = f"sqlite:///{tmp}/small.db"
+    small = None
+    if small_url and args.rows >= 10:
+        build(small_url, args.rows // 10, max(1, n_assets // 10))
+        small = run_child(small_url)
+        print(f"  over {small['rows']:,} rows: peak memory {small['peak_rss_mb']:.0f} MB; "
+              f"ratio {res['rows'] / small['rows']:.0f}x rows -> x{res['peak_rss_mb'] / small['peak_rss_mb']:.2f} memory")
+    from auction_flow import db
+    dialect = db.get_engine(url).dialect.name
+    print()
+    results = [result(f"audit verify throughput, {res['rows']:,} rows", res["rows"] / res["seconds"], "rows/s",
+                      note=f"{dialect}; {res['assets']:,} asset chains; ok={res['ok']}; {res['seconds']:.1f} s")]
+    if small:
+        results.append(result(f"audit verify peak memory, {res['rows']:,} vs {small['rows']:,} rows",
+                              res["peak_rss_mb"], "MB", small["peak_rss_mb"], res["peak_rss_mb"] / small["peak_rss_mb"],
+                              "flat (~1)", f"child process max RSS; {res['start_rss_mb']:.0f} MB of it before "
+                              f"verifying (imports, connection)"))
+    else:
+        results.append(result(f"audit verify peak memory, {res['rows']:,} rows", res["peak_rss_mb"], "MB",
+                              note="child process max RSS"))
+    emit(results)
+    ok = res["ok"] and (small is None or small["ok"])
     if tmp and not args.keep:
         for f in Path(tmp).iterdir():
             f.unlink()
         os.rmdir(tmp)
-    return 0 if res["ok"] else 1
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

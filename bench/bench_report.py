@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import emit, result  # noqa: E402
 
 PATHS = [
     (60, ["seize", "agree_price", "contract_auction", "record_sale", "record_payment", "hand_over", "close"]),
@@ -134,6 +136,7 @@ def main() -> None:
     p.add_argument("--rows", type=int, default=1_000_000, help="audit rows to create (default 1,000,000)")
     p.add_argument("--db", help="an EMPTY database URL (default: a new SQLite file, removed afterwards)")
     p.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    p.add_argument("--json", action="store_true", help="end with a RESULTS line (bench/run_all.py)")
     args = p.parse_args()
     from auction_flow import db
     from auction_flow.config import db_url
@@ -145,6 +148,8 @@ def main() -> None:
     n = build(url, args.rows)
     print(f"built {n:,} audit rows in {time.perf_counter() - t0:.1f} s ({url})")
     engine = db.open_db(url)
+    dialect = engine.dialect.name
+    results = []
     for by in ("office", "officer"):
         t0 = time.perf_counter()
         data = reports.summary(engine, "ld_tinh", year=2020, by=by)
@@ -153,9 +158,16 @@ def main() -> None:
         print(f"report summary --year 2020 --by {by}: {elapsed:.2f} s  ({len(data['groups'])} groups; "
               f"sold {total['sold']:,}, cancelled {total['cancellation_rate']}, "
               f"handed over late {total['handed_over_late']:,})")
+        results.append(result(f"report summary --year 2020 --by {by}, {n:,} audit rows", elapsed, "s",
+                              goal="seconds, not minutes", note=f"{dialect}; {len(data['groups'])} groups"))
     t0 = time.perf_counter()
     reports.stages(engine, "ld_tinh", year=2020)
-    print(f"report stages --year 2020: {time.perf_counter() - t0:.2f} s")
+    elapsed = time.perf_counter() - t0
+    print(f"report stages --year 2020: {elapsed:.2f} s")
+    results.append(result(f"report stages --year 2020, {n:,} audit rows", elapsed, "s", goal="seconds, not minutes",
+                          note=dialect))
+    print()
+    emit(results)
     engine.dispose()
     if tmp is not None and not args.keep:
         import shutil
