@@ -44,31 +44,25 @@ def changes_json(changes: dict) -> str:
     return canonical({k: [_plain(a), _plain(b)] for k, (a, b) in changes.items()})
 
 
-def row_hash(prev_hash: str, row: dict) -> str:
-    body = {k: _plain(row.get(k)) for k in HASHED}
-    body["imported"] = bool(body["imported"])
-    return hashlib.sha256((prev_hash + canonical(body)).encode("utf-8")).hexdigest()
-
-
 _SORTED = tuple(sorted(HASHED))
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_UTC = dt.timezone.utc
+
+
+def row_hash(prev_hash: str, row: dict) -> str:
+    """SHA-256 over the previous hash and the row's canonical JSON (the per-asset chain link)."""
+    return row_hash_sorted(prev_hash, [row.get(k) for k in _SORTED])
 
 
 def row_hash_sorted(prev_hash: str, values) -> str:
-    """row_hash for ``values`` given in ``sorted(HASHED)`` order (the fast path of audit verify).
+    """row_hash for ``values`` given in ``sorted(HASHED)`` order (audit verify reads them so).
 
-    Builds the same canonical JSON as :func:`row_hash` (a dict in sorted key order encodes like
-    ``sort_keys=True``), converting only the date and time columns.
+    A dict built in sorted key order encodes like ``sort_keys=True``; only the date and time
+    columns need converting. This is the one implementation of the hash.
     """
     body = {}
     for key, value in zip(_SORTED, values):
-        if key == "recorded_at" and value is not None:
-            if value.tzinfo is not None:
-                value = value.astimezone(_UTC).replace(tzinfo=None)
-            value = value.isoformat(timespec="microseconds")
-        elif key == "business_date" and value is not None:
-            value = value.isoformat()
+        if key in ("recorded_at", "business_date"):
+            value = _plain(value)
         elif key == "imported":
             value = bool(value)
         body[key] = value

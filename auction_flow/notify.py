@@ -26,7 +26,7 @@ from . import alert_rules, i18n
 from .config import now_utc, today
 from .db import reading, writing
 from .errors import InvalidInput
-from .schema import offices, users
+from .schema import users
 from .tables_alerts import alert_digests, alerts
 
 log = logging.getLogger("auction_flow.notify")
@@ -68,23 +68,6 @@ class DigestsSent:
         return {"on": self.on, "sent": list(self.sent), "failed": list(self.failed), "skipped": self.skipped}
 
 
-def _children(conn) -> dict:
-    kids: dict = {}
-    for oid, parent in conn.execute(select(offices.c.id, offices.c.parent_id)):
-        kids.setdefault(parent, []).append(oid)
-    return kids
-
-
-def _below(kids, office_id) -> list[int]:
-    out, todo = [], list(kids.get(office_id, ()))
-    while todo:
-        oid = todo.pop()
-        if oid not in out:
-            out.append(oid)
-            todo.extend(kids.get(oid, ()))
-    return out
-
-
 def _escalation_filter(office_ids):
     """Alerts of offices below: only the levels that go up to supervisors there."""
     clauses = [(alerts.c.rule == rule) & alerts.c.level.in_(levels)
@@ -92,12 +75,14 @@ def _escalation_filter(office_ids):
     return alerts.c.office_id.in_(office_ids) & or_(*clauses)
 
 
-def _content(conn, user, kids, after_id: int):
+def _content(conn, user, after_id: int):
     """Unresolved alerts newer than ``after_id`` that ``user`` should read about."""
     from .services.alerts import _query
 
     where = alerts.c.office_id == user["office_id"]
-    below = _below(kids, user["office_id"]) if user["role"] == "supervisor" else []
+    from .authz import offices_under
+
+    below = offices_under(conn, user["office_id"])[1:] if user["role"] == "supervisor" else []
     if below:
         where = or_(where, _escalation_filter(below))
     q = _query().where(alerts.c.id > after_id, alerts.c.status != "resolved", where).order_by(alerts.c.id)
@@ -160,7 +145,6 @@ def send_digests(engine, on: dt.date | None = None, smtp: SmtpConfig | None = No
             select(users).where(users.c.active.is_(True), users.c.email.isnot(None),
                                 users.c.role.in_(("officer", "supervisor")), users.c.office_id.isnot(None))
             .order_by(users.c.username)).mappings()]
-        kids = _children(conn)
     for user in recipients:
         with reading(engine) as conn:
             done = conn.execute(select(alert_digests.c.status).where(
@@ -171,7 +155,7 @@ def send_digests(engine, on: dt.date | None = None, smtp: SmtpConfig | None = No
             after = conn.execute(select(func.max(alert_digests.c.max_alert_id)).where(
                 alert_digests.c.recipient == user["username"], alert_digests.c.status == "sent",
                 alert_digests.c.day < on)).scalar() or 0
-            rows = _content(conn, user, kids, after)
+            rows = _content(conn, user, after)
         if not rows:
             continue
         with writing(engine) as conn:

@@ -34,6 +34,11 @@ def init(url: str, admin: str, name: str | None = None) -> dict:
     """Create the schema if needed and the first administrator, only on an empty database."""
     if not admin or not admin.strip():
         raise InvalidInput("empty_text", field="--admin")
+    engine = db.get_engine(url)
+    if db.current_revision(engine) is not None:  # refuse before touching the schema
+        with engine.connect() as conn:
+            if conn.execute(select(func.count()).select_from(users)).scalar():
+                raise InvalidInput("not_empty")
     db.upgrade(url)
     engine = db.open_db(url)
     with db.writing(engine) as conn:

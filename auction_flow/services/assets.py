@@ -33,10 +33,6 @@ def advance(engine, asset_id, trigger, actor, on=None, sets: list[str] | tuple =
                     expected_version=expected_version)
 
 
-def _reader(conn, actor: str | None) -> dict:
-    return eng.load_actor(conn, actor)
-
-
 def _visible(conn, user: dict, office_id: int) -> bool:
     return user["role"] == "admin" or authz.in_scope(conn, user, office_id)
 
@@ -75,7 +71,7 @@ def history(conn, asset_id: int) -> list[dict]:
 
 def show(engine, asset_id, actor, lang: str = "en") -> dict:
     with db.reading(engine) as conn:
-        user = _reader(conn, actor)
+        user = eng.load_actor(conn, actor)
         asset = eng.load_asset(conn, asset_id)
         if not _visible(conn, user, asset["office_id"]):
             denied = PermissionDenied("office_denied", user=user["username"], action="read",
@@ -94,7 +90,7 @@ def show(engine, asset_id, actor, lang: str = "en") -> dict:
 def list_assets(engine, actor, state=None, office=None, overdue=False, lang="en", limit=None) -> list[dict]:
     on = today()
     with db.reading(engine) as conn:
-        user = _reader(conn, actor)
+        user = eng.load_actor(conn, actor)
         q = _query().order_by(assets.c.deadline.is_(None), assets.c.deadline, assets.c.id)
         if state:
             known = set(workflow_mod.get().states)

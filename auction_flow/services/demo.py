@@ -11,7 +11,6 @@ from pathlib import Path
 from .. import db, demo_data
 from ..calendar import WorkCalendar
 from ..config import db_url, default_db_path, simulated_now
-from ..errors import InvalidInput
 from . import admin, assets
 
 
@@ -23,18 +22,6 @@ def _fresh_url(explicit: str | None) -> str:
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     return f"sqlite:///{path}"
-
-
-def _require_empty(url: str):
-    from sqlalchemy import func, select
-
-    from ..schema import users
-
-    engine = db.get_engine(url)
-    if db.current_revision(engine) is not None:
-        with engine.connect() as conn:
-            if conn.execute(select(func.count()).select_from(users)).scalar():
-                raise InvalidInput("not_empty")
 
 
 def build(url: str, seed: int = 2020, year: int = 2020) -> dict:
@@ -75,7 +62,6 @@ def build(url: str, seed: int = 2020, year: int = 2020) -> dict:
 def run(explicit_url: str | None = None, seed: int = 2020, lang: str = "en", year: int = 2020) -> str:
     started = time.perf_counter()
     url = _fresh_url(explicit_url)
-    _require_empty(url)
     built = build(url, seed, year)
     eng, as_of = built["engine"], built["as_of"]
     vi = lang == "vi"
