@@ -16,7 +16,6 @@ SQLite), so two writers at once queue there and can never both claim the same pr
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 
@@ -94,37 +93,45 @@ def append(conn, prev_hash: str, **fields) -> dict:
 
 
 def _actor_office(conn, username: str | None) -> str | None:
-    return conn.execute(_stmts()["office"], {"username": username}).scalar()
+    from . import driver
+
+    row = driver.one(driver.cursor(conn), driver.statement(conn, "actor_office", _office_q), {"username": username})
+    return row and row["code"]
 
 
-@functools.lru_cache(maxsize=1)
-def _stmts() -> dict:
-    """The statements of the hot path, built once (building them per call cost more than the
-    database work: bench/bench_transitions.py). Same SQL as before."""
-    from sqlalchemy import bindparam, insert as sql_insert, select, update
+# The statements run on every audited step, so they go straight to the driver
+# (auction_flow.driver); each is built once per dialect.
+def _office_q(dialect):
+    from . import driver
+    from .schema import offices
 
-    from .schema import audit_log, offices, users
-    from .tables_supervision import audit_head
+    return driver.Statement(dialect, "SELECT o.code FROM offices o JOIN users u ON u.office_id = o.id "
+                                     "WHERE u.username = :username", results=[offices.c.code])
 
-    return {
-        "claim": update(audit_head).where(audit_head.c.id == 1).values(claims=audit_head.c.claims + 1)
-        .returning(audit_head.c.log_seq, audit_head.c.log_hash),
-        "office": select(offices.c.code).join(users, users.c.office_id == offices.c.id)
-        .where(users.c.username == bindparam("username")),
-        "insert": sql_insert(audit_log),
-        "move": update(audit_head).where(audit_head.c.id == 1)
-        .values(log_seq=bindparam("_seq"), log_hash=bindparam("_hash")),
-    }
+
+def _claim_q(dialect):
+    from . import driver
+
+    return driver.Statement(dialect, "UPDATE audit_head SET claims = claims + 1 WHERE id = 1 "
+                                     "RETURNING log_seq, log_hash")
+
+
+def _move_q(dialect):
+    from . import driver
+
+    return driver.Statement(dialect, "UPDATE audit_head SET log_seq = :log_seq, log_hash = :log_hash WHERE id = 1")
 
 
 def claim_head(conn) -> tuple[int, str]:
     """Lock the head of the whole-log chain for this transaction; return (last log_seq, last hash)."""
+    from . import driver
+
     # One UPDATE ... RETURNING: it takes the row lock (PostgreSQL) or the write lock (SQLite)
     # and reads the head under it, so a concurrent writer waits here and then sees the new head.
-    head = conn.execute(_stmts()["claim"]).first()
+    head = driver.execute(driver.cursor(conn), driver.statement(conn, "claim", _claim_q), {}).fetchone()
     if head is None:  # a database migrated before any row existed always has the head row
         raise RuntimeError("audit_head is missing its row; run `auction-flow db upgrade`")
-    return head.log_seq, head.log_hash
+    return head[0], head[1]
 
 
 def insert(conn, row: dict) -> dict:
@@ -132,13 +139,17 @@ def insert(conn, row: dict) -> dict:
 
     Adds the actor's office and the whole-log link, and moves the log head.
     """
-    seq, prev = claim_head(conn)
+    from . import driver
+    from .schema import audit_log
+
     row = dict(row)
     if "actor_office" not in row:
         row["actor_office"] = _actor_office(conn, row.get("actor"))
+    seq, prev = claim_head(conn)  # the lock is held from here to the commit: nothing slow after it
     row["log_seq"] = seq + 1
     row["log_prev_hash"] = prev
     row["log_hash"] = log_hash(prev, seq + 1, row["hash"], row["actor_office"])
-    conn.execute(_stmts()["insert"], row)
-    conn.execute(_stmts()["move"], {"_seq": row["log_seq"], "_hash": row["log_hash"]})
+    driver.insert(conn, audit_log, row)
+    driver.execute(driver.cursor(conn), driver.statement(conn, "move", _move_q),
+                   {"log_seq": row["log_seq"], "log_hash": row["log_hash"]})
     return row

@@ -6,12 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from sqlalchemy import select
-
 from .schema import calendar_days
 
 ONE_DAY = dt.timedelta(days=1)
-_DAYS_Q = select(calendar_days.c.day, calendar_days.c.kind, calendar_days.c.name)  # built once
+
+
+def _days_q(dialect):
+    from . import driver
+
+    return driver.Statement(dialect, "SELECT day, kind, name FROM calendar_days",
+                            results=[calendar_days.c.day, calendar_days.c.kind, calendar_days.c.name])
 
 
 @functools.lru_cache(maxsize=64)
@@ -31,8 +35,12 @@ class WorkCalendar:
 
     @classmethod
     def from_db(cls, conn) -> "WorkCalendar":
+        from . import driver
+
         hol, work = {}, {}
-        for day, kind, name in conn.execute(_DAYS_Q):
+        stmt = driver.statement(conn, "calendar_days", _days_q)  # read on every step: the driver's path
+        for row in driver.execute(driver.cursor(conn), stmt, {}).fetchall():
+            day, kind, name = stmt.convert(row).values()
             (hol if kind == "holiday" else work)[day] = name
         return cls(hol, work)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import functools
 import os
 import sys
 from pathlib import Path
@@ -14,8 +15,14 @@ _ROOT = Path(__file__).resolve().parent.parent
 
 
 def _find(folder: str, env: str) -> Path:
-    if os.environ.get(env):
-        return Path(os.environ[env])
+    return _found(folder, os.environ.get(env) or None)
+
+
+@functools.lru_cache(maxsize=32)
+def _found(folder: str, given: str | None) -> Path:
+    # Asked on every engine step (the workflow's folder): answered once per setting.
+    if given:
+        return Path(given)
     for base in (_ROOT, Path(sys.prefix) / "share" / "auction-flow"):
         if (base / folder).is_dir():
             return base / folder

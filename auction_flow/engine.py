@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select, update
 
 from . import audit, authz, deadlines, rules
 from . import workflow as workflow_mod
@@ -50,36 +50,61 @@ class AssetTransitioned:
     version: int
 
 
-# The hot path's statements are built once (building a statement per call cost more than the
-# database work itself; see bench/bench_transitions.py).
-_ACTOR_Q = (select(users, offices.c.code.label("office_code"))
-            .outerjoin(offices, offices.c.id == users.c.office_id)
-            .where(users.c.username == bindparam("username")))
-_ASSET_Q = (select(assets, offices.c.code.label("office_code"))
-            .join(offices, offices.c.id == assets.c.office_id)
-            .where(assets.c.id == bindparam("asset_id")))
-# SET takes the columns given at execution; the WHERE is the optimistic lock.
-_ASSET_UPDATE = update(assets).where(assets.c.id == bindparam("_id"), assets.c.version == bindparam("_seen"))
+# The step's statements go to the driver (auction_flow.driver): Core's cost per statement was
+# several times SQLite's own work on them (bench/bench_transitions.py).
+def _actor_q(dialect):
+    from . import driver
+
+    cols = list(users.c) + [offices.c.code.label("office_code")]
+    sql = (f"SELECT {', '.join('u.' + driver.quote(dialect, c.name) for c in users.c)}, o.code "
+           "FROM users u LEFT JOIN offices o ON o.id = u.office_id WHERE u.username = :username")
+    return driver.Statement(dialect, sql, results=cols)
+
+
+def _asset_q(dialect):
+    from . import driver
+
+    cols = list(assets.c) + [offices.c.code.label("office_code")]
+    sql = (f"SELECT {', '.join('a.' + driver.quote(dialect, c.name) for c in assets.c)}, o.code "
+           "FROM assets a JOIN offices o ON o.id = a.office_id WHERE a.id = :asset_id")
+    return driver.Statement(dialect, sql, results=cols)
+
+
+def _asset_update(columns: tuple):
+    """UPDATE of ``columns``; the WHERE is the optimistic lock."""
+    def build(dialect):
+        from . import driver
+
+        sets = ", ".join(f"{driver.quote(dialect, c)} = :{c}" for c in columns)
+        return driver.Statement(dialect, f"UPDATE assets SET {sets} WHERE id = :_id AND version = :_seen",
+                                {c: assets.c[c] for c in columns})
+    return build
 
 
 def load_actor(conn, username: str | None) -> dict:
+    from . import driver
+
     if not username:
         raise InvalidInput("no_actor")
-    row = conn.execute(_ACTOR_Q, {"username": username}).mappings().first()
+    row = driver.one(driver.cursor(conn), driver.statement(conn, "actor", _actor_q), {"username": username})
     if row is None or not row["active"]:
         raise NotFound("user_not_found", user=username)
-    return dict(row)
+    return row
 
 
 def load_asset(conn, asset_id) -> dict:
+    from . import driver
+
     try:
         asset_id = int(asset_id)
     except (TypeError, ValueError):
         raise NotFound("asset_not_found", asset=asset_id) from None
-    row = conn.execute(_ASSET_Q, {"asset_id": asset_id}).mappings().first()
+    if not -2**63 <= asset_id < 2**63:  # beyond any id (and any driver's integer)
+        raise NotFound("asset_not_found", asset=asset_id)
+    row = driver.one(driver.cursor(conn), driver.statement(conn, "asset", _asset_q), {"asset_id": asset_id})
     if row is None:
         raise NotFound("asset_not_found", asset=asset_id)
-    return dict(row)
+    return row
 
 
 def allowed_triggers(wf: Workflow, asset: dict, role: str | None = None) -> list[str]:
@@ -155,34 +180,46 @@ def fire(engine, asset_id, trigger: str, actor: str | None, on=None, fields: dic
          reason: str | None = None, expected_version: int | None = None) -> AssetTransitioned:
     """Fire ``trigger`` on one asset as ``actor``; everything or nothing is written.
 
-    ``expected_version`` is the version the caller saw: if the asset changed since, the
-    step is refused as a conflict instead of being judged against a state the caller never saw.
+    The step reads and writes in ONE write transaction (on SQLite, BEGIN IMMEDIATE: the asset
+    cannot change between the checks and the write); the UPDATE is still guarded by the version
+    read, which is what stops a concurrent writer on PostgreSQL. ``expected_version`` is the
+    version the caller saw: if the asset changed since, the step is refused as a conflict
+    instead of being judged against a state the caller never saw. A refusal on permission is
+    written to access_log after the step's transaction is rolled back.
     """
-    with reading(engine) as conn:
-        user = load_actor(conn, actor)
-        asset = load_asset(conn, asset_id)
-        if expected_version is not None and asset["version"] != expected_version:
-            raise ConflictError("conflict", asset=asset["id"], seen=expected_version)
-        wf = workflow_mod.get(asset["workflow"], asset["workflow_version"])
-        allowed = allowed_triggers(wf, asset)
-        trig = wf.triggers.get(trigger)
-        if trig is None:
-            raise InvalidInput("unknown_trigger", asset=asset["id"], state=asset["state"], trigger=trigger,
-                               allowed=", ".join(allowed) or "-")
-        try:
-            authz.check(conn, user, trigger, trig.roles, asset["office_id"], asset["office_code"])
-        except PermissionDenied as exc:
-            denied = exc
-            if exc.key == "role_denied" and authz.in_scope(conn, user, asset["office_id"]):
-                from .i18n import Msg  # in scope: name the asset, its state and what is allowed now
-                denied = PermissionDenied("guard_refused", asset=asset["id"], state=asset["state"],
-                                          trigger=trigger, why=Msg(exc.key, **exc.params),
-                                          allowed=", ".join(allowed) or "-")
-        else:
-            denied = None
-        cal = WorkCalendar.from_db(conn)
-    if denied is not None:
-        _denied(engine, user, trigger, asset["id"], asset["office_code"], denied)
+    who: dict = {}
+    try:
+        with writing(engine) as conn:
+            return _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_version)
+    except PermissionDenied as exc:
+        if who:
+            authz.record_denial(engine, who["user"], trigger, who["asset"]["id"], who["asset"]["office_code"],
+                                str(exc))
+        raise
+
+
+def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_version) -> AssetTransitioned:
+    from . import driver
+
+    user = load_actor(conn, actor)
+    asset = load_asset(conn, asset_id)
+    if expected_version is not None and asset["version"] != expected_version:
+        raise ConflictError("conflict", asset=asset["id"], seen=expected_version)
+    wf = workflow_mod.get(asset["workflow"], asset["workflow_version"])
+    allowed = allowed_triggers(wf, asset)
+    trig = wf.triggers.get(trigger)
+    if trig is None:
+        raise InvalidInput("unknown_trigger", asset=asset["id"], state=asset["state"], trigger=trigger,
+                           allowed=", ".join(allowed) or "-")
+    who.update(user=user, asset=asset)  # from here a permission refusal is logged
+    try:
+        authz.check(conn, user, trigger, trig.roles, asset["office_id"], asset["office_code"])
+    except PermissionDenied as exc:
+        if exc.key == "role_denied" and authz.in_scope(conn, user, asset["office_id"]):
+            from .i18n import Msg  # in scope: name the asset, its state and what is allowed now
+            raise PermissionDenied("guard_refused", asset=asset["id"], state=asset["state"], trigger=trigger,
+                                   why=Msg(exc.key, **exc.params), allowed=", ".join(allowed) or "-") from None
+        raise
     if asset["state"] not in trig.sources:
         raise TriggerNotAllowed("not_allowed_now", asset=asset["id"], state=asset["state"], trigger=trigger,
                                 allowed=", ".join(allowed) or "-")
@@ -197,12 +234,10 @@ def fire(engine, asset_id, trigger: str, actor: str | None, on=None, fields: dic
         raise InvalidInput("guard_refused", asset=asset["id"], state=asset["state"], trigger=trigger,
                            why=Msg(exc.key, **exc.params), allowed=", ".join(allowed) or "-") from None
 
+    cal = WorkCalendar.from_db(conn)
     step = rules.Step(wf, trig, asset, user, on, values, cal, allowed)
-    try:
-        for name in trig.guards:
-            rules.GUARDS[name](step)
-    except PermissionDenied as exc:
-        _denied(engine, user, trigger, asset["id"], asset["office_code"], exc)
+    for name in trig.guards:
+        rules.GUARDS[name](step)
     proxy = SimpleNamespace(state=asset["state"], resume_state=asset["resume_state"])
     wf.machine.events[trigger].trigger(proxy)
     new_state = proxy.state
@@ -228,19 +263,17 @@ def fire(engine, asset_id, trigger: str, actor: str | None, on=None, fields: dic
     changes = {k: (asset.get(k), v) for k, v in updates.items() if asset.get(k) != v}
     changes.update({k: (None, v) for k, v in values.items() if k not in COLUMNS})
     seen = asset["version"]
-    fields_row = dict(
-        asset_id=asset["id"], seq=seen + 1, event="transition", trigger=trigger,
+    row = audit.make_row(
+        asset["last_hash"], asset_id=asset["id"], seq=seen + 1, event="transition", trigger=trigger,
         from_state=asset["state"], to_state=new_state, actor=user["username"], role=user["role"],
         office=asset["office_code"], business_date=on, recorded_at=now_utc(), reason=reason,
         changes=audit.changes_json(changes), imported=False)
-    row = audit.make_row(asset["last_hash"], **fields_row)
     row["actor_office"] = user["office_code"]  # known here: spares audit.insert a lookup
-    with writing(engine) as conn:
-        result = conn.execute(_ASSET_UPDATE, {**updates, "version": seen + 1, "last_hash": row["hash"],
-                                              "_id": asset["id"], "_seen": seen})
-        if result.rowcount != 1:
-            raise ConflictError("conflict", asset=asset["id"], seen=seen)
-        audit.insert(conn, row)
+    updates.update(version=seen + 1, last_hash=row["hash"])
+    stmt = driver.statement(conn, ("asset_update", tuple(updates)), _asset_update(tuple(updates)))
+    if driver.execute(driver.cursor(conn), stmt, {**updates, "_id": asset["id"], "_seen": seen}).rowcount != 1:
+        raise ConflictError("conflict", asset=asset["id"], seen=seen)
+    audit.insert(conn, row)
     return AssetTransitioned(asset["id"], trigger, asset["state"], new_state, on,
                              updates.get("deadline", asset["deadline"]), seen + 1)
 

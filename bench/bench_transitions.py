@@ -115,21 +115,54 @@ def workload(n_assets: int, count: int, seed: int = 7):
             yield aid, "suspend", {"kind": "postpone"}
 
 
+class _Recorder:
+    """Every statement the driver receives, with its parameters and the transaction ends.
+
+    Installed as the sqlite3 connection factory (SQLAlchemy's ``do_connect`` event), so it sees
+    what reaches SQLite whichever layer sent it: Core, exec_driver_sql or auction_flow.driver."""
+
+    def __init__(self, record: list):
+        rec = record
+
+        class Cursor(sqlite3.Cursor):
+            def execute(self, sql, params=()):
+                rec.append((sql, params))
+                return super().execute(sql, params)
+
+            def executemany(self, sql, seq):
+                seq = list(seq)
+                rec.extend((sql, p) for p in seq)
+                return super().executemany(sql, seq)
+
+        class Connection(sqlite3.Connection):
+            def cursor(self, factory=Cursor):
+                return super().cursor(factory)
+
+            def execute(self, sql, params=()):
+                return self.cursor().execute(sql, params)
+
+            def commit(self):
+                rec.append(("COMMIT", ()))
+                return super().commit()
+
+            def rollback(self):
+                rec.append(("ROLLBACK", ()))
+                return super().rollback()
+
+        self.factory = Connection
+
+
 def run_engine(url: str, steps, record: list | None = None) -> float:
     """Fire every step through the engine; return the elapsed wall time."""
     engine = db.open_db(url)
     if record is not None:
-        @event.listens_for(engine, "before_cursor_execute")
-        def _stmt(conn, cursor, statement, params, context, executemany):
-            record.append((statement, params))
+        factory = _Recorder(record).factory
 
-        @event.listens_for(engine, "commit")
-        def _commit(conn):
-            record.append(("COMMIT", ()))
+        @event.listens_for(engine, "do_connect")
+        def _connect(dialect, conn_rec, cargs, cparams):
+            cparams["factory"] = factory
 
-        @event.listens_for(engine, "rollback")
-        def _rollback(conn):
-            record.append(("ROLLBACK", ()))
+        engine.dispose()  # the schema check's connection was made before the recorder
     steps = list(steps)
     t0 = time.perf_counter()
     for aid, trigger, fields in steps:

@@ -1,0 +1,130 @@
+"""Statements issued straight to the database driver, for the paths that run per step or per row.
+
+SQLAlchemy Core costs about 40 µs per statement above the driver (building an execution
+context, events, result set-up), several times what SQLite itself spends on the engine's
+small statements. The engine's step (read the actor, the asset and the calendar; update the
+asset; link and insert the audit row) and the import's bulk inserts therefore go to the
+DBAPI cursor of the SQLAlchemy connection, inside the transaction SQLAlchemy opened (so
+``db.writing`` still decides BEGIN IMMEDIATE, commit and rollback).
+
+Values cross with the columns' own SQLAlchemy type processors (the same functions Core
+uses), so what is stored and what is read back is exactly what Core would store and read:
+dates and timestamps as SQLAlchemy's text on SQLite, native types on PostgreSQL.
+tests/test_driver.py holds the two paths to that.
+
+SQL is written with ``:name`` parameters; for a ``pyformat`` driver (psycopg) they become
+``%(name)s`` once, when the statement is built.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import re
+
+_PARAM = re.compile(r"(?<![:\w]):(\w+)")
+
+
+class Statement:
+    """One SQL text in the driver's paramstyle, with its bind and result processors."""
+
+    __slots__ = ("sql", "binds", "results", "names")
+
+    def __init__(self, dialect, sql: str, params: dict | None = None, results: list | None = None):
+        """``params``: parameter name -> SQLAlchemy column (or None) whose type converts it;
+        ``results``: the selected columns in order, for their result processors."""
+        if dialect.paramstyle in ("pyformat", "format"):
+            sql = _PARAM.sub(r"%(\1)s", sql)
+        self.sql = sql
+        self.binds = [(name, p) for name, p in ((name, _bind(dialect, col)) for name, col in (params or {}).items())
+                      if p is not None]
+        self.results = [_result(dialect, col) for col in (results or [])]
+        self.names = [col.name for col in (results or [])]
+
+    def params(self, values: dict) -> dict:
+        if not self.binds:
+            return values
+        values = dict(values)
+        for name, proc in self.binds:
+            if name in values:
+                values[name] = proc(values[name])
+        return values
+
+    def convert(self, row) -> dict:
+        return {name: (proc(v) if proc is not None and v is not None else v)
+                for name, proc, v in zip(self.names, self.results, row)}
+
+
+def _bind(dialect, col):
+    return None if col is None else col.type.dialect_impl(dialect).bind_processor(dialect)
+
+
+def _result(dialect, col):
+    return col.type.dialect_impl(dialect).result_processor(dialect, None)
+
+
+def cursor(conn):
+    """The DBAPI cursor of a SQLAlchemy connection, in the transaction the connection opened."""
+    return conn.connection.cursor()
+
+
+def execute(cur, stmt: Statement, values: dict):
+    cur.execute(stmt.sql, stmt.params(values))
+    return cur
+
+
+def one(cur, stmt: Statement, values: dict) -> dict | None:
+    row = execute(cur, stmt, values).fetchone()
+    return None if row is None else stmt.convert(row)
+
+
+def statement(conn, key, build) -> Statement:
+    """The statement ``key`` of this connection's dialect, built by ``build(dialect)`` once."""
+    dialect = conn.dialect
+    cache = _STATEMENTS.setdefault((dialect.name, dialect.driver), {})
+    stmt = cache.get(key)
+    if stmt is None:
+        stmt = cache[key] = build(dialect)
+    return stmt
+
+
+_STATEMENTS: dict[tuple, dict] = {}
+
+
+def quote(dialect, name: str) -> str:
+    return dialect.identifier_preparer.quote(name)
+
+
+def insert_statement(dialect, table, cols) -> Statement:
+    q = functools.partial(quote, dialect)
+    sql = (f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in cols)}) "
+           f"VALUES ({', '.join(':' + c for c in cols)})")
+    return Statement(dialect, sql, {c: table.c[c] for c in cols})
+
+
+def insert(conn, table, row: dict) -> None:
+    """INSERT one row (its keys are the columns)."""
+    cols = tuple(row)
+    stmt = statement(conn, ("insert", table.name, cols), lambda d: insert_statement(d, table, cols))
+    execute(cursor(conn), stmt, row)
+
+
+def insert_many(conn, table, rows: list[dict]) -> None:
+    """One executemany of ``rows`` (all with the first row's keys), positional for speed."""
+    if not rows:
+        return
+    dialect = conn.dialect
+    cols = list(rows[0])
+    procs = [(i, p) for i, p in enumerate(_bind(dialect, table.c[c]) for c in cols) if p is not None]
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO {quote(dialect, table.name)} ({', '.join(quote(dialect, c) for c in cols)}) "
+           f"VALUES ({', '.join([mark] * len(cols))})")
+    get = operator.itemgetter(*cols)
+
+    def params(r):
+        values = list(get(r))
+        for i, p in procs:
+            values[i] = p(values[i])
+        return values
+
+    cursor(conn).executemany(sql, [params(r) for r in rows])
