@@ -34,16 +34,25 @@ def _plain(value):
     return value
 
 
+# One encoder, built once: json.dumps with these arguments builds the same encoder on every call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain).encode
+
+
 def canonical(value) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain)
+    return _CANONICAL(value)
 
 
 def changes_json(changes: dict) -> str:
-    """{field: [before, after]} as canonical JSON."""
-    return canonical({k: [_plain(a), _plain(b)] for k, (a, b) in changes.items()})
+    """{field: [before, after]} as canonical JSON.
+
+    Dates and times inside are converted by the encoder's ``default`` (:func:`_plain`), which
+    it calls for exactly the values JSON cannot hold itself: the same text as converting first.
+    """
+    return _CANONICAL({k: [a, b] for k, (a, b) in changes.items()})
 
 
 _SORTED = tuple(sorted(HASHED))
+_N = len(_SORTED)
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -58,13 +67,17 @@ def row_hash_sorted(prev_hash: str, values) -> str:
     A dict built in sorted key order encodes like ``sort_keys=True``; only the date and time
     columns need converting. This is the one implementation of the hash.
     """
-    body = {}
-    for key, value in zip(_SORTED, values):
-        if key in ("recorded_at", "business_date"):
-            value = _plain(value)
-        elif key == "imported":
-            value = bool(value)
-        body[key] = value
+    body = dict(zip(_SORTED, values))
+    if len(body) == _N:  # replacing a value keeps the key's place, so the order stays sorted
+        body["business_date"] = _plain(body["business_date"])
+        body["imported"] = bool(body["imported"])
+        body["recorded_at"] = _plain(body["recorded_at"])
+    else:  # fewer values than columns: the keys they reach
+        for key in ("business_date", "recorded_at"):
+            if key in body:
+                body[key] = _plain(body[key])
+        if "imported" in body:
+            body["imported"] = bool(body["imported"])
     return hashlib.sha256((prev_hash + _ENCODE(body)).encode("utf-8")).hexdigest()
 
 
@@ -76,7 +89,7 @@ def log_hash(log_prev_hash: str, log_seq: int, row_hash_: str, actor_office: str
 
 def make_row(prev_hash: str, **fields) -> dict:
     """A complete audit_log row with its hash over ``prev_hash`` and its own content."""
-    row = {k: None for k in HASHED}
+    row = dict.fromkeys(HASHED)
     row.update(fields)
     row["imported"] = bool(row["imported"])
     row["prev_hash"] = prev_hash
