@@ -64,8 +64,15 @@ def _result(dialect, col):
 
 
 def cursor(conn):
-    """The DBAPI cursor of a SQLAlchemy connection, in the transaction the connection opened."""
-    return conn.connection.cursor()
+    """The DBAPI cursor of a SQLAlchemy connection, in the transaction the connection opened.
+
+    One per DBAPI connection, kept in its ``info`` (which lives and dies with it): a step runs
+    several statements one after another, each fetched before the next."""
+    info = conn.info
+    cur = info.get("driver_cursor")
+    if cur is None:
+        cur = info["driver_cursor"] = conn.connection.cursor()
+    return cur
 
 
 def execute(cur, stmt: Statement, values: dict):

@@ -75,7 +75,11 @@ def engine_worker(ids, n, queue):
 
 
 def psycopg_worker(ids, n, queue):
-    """The statements the engine issues for one step, written by hand (no ORM, no Core)."""
+    """The statements the engine issues for one step, written by hand (no ORM, no Core).
+
+    One transaction per step, as the engine's: the pool's liveness ping, read the actor, the
+    asset and the calendar; update the asset under its version; claim the whole-log head,
+    insert the audit row, move the head. No validation, no deadline, a stand-in hash."""
     import psycopg
 
     _, url = urls()
@@ -88,32 +92,32 @@ def psycopg_worker(ids, n, queue):
     for i in range(n):
         aid = ids[i % len(ids)]
         suspend = (i // len(ids)) % 2 == 0
+        conn.execute("SELECT 1").fetchone()  # SQLAlchemy's pool_pre_ping on checkout
         with conn.transaction():
             conn.execute("SELECT u.*, o.code FROM users u LEFT JOIN offices o ON o.id = u.office_id "
-                         "WHERE u.username = %s", ("cv",)).fetchone()
+                         "WHERE u.username = %(username)s", {"username": "cv"}).fetchone()
             a = conn.execute("SELECT a.*, o.code FROM assets a JOIN offices o ON o.id = a.office_id "
-                             "WHERE a.id = %s", (aid,)).fetchone()
-            conn.execute("SELECT parent_id FROM offices WHERE id = %s", (a["office_id"],)).fetchone()
+                             "WHERE a.id = %(asset_id)s", {"asset_id": aid}).fetchone()
             conn.execute("SELECT day, kind, name FROM calendar_days").fetchall()
-        version = a["version"]
-        h = hashlib.sha256(f"{aid}{version}".encode()).hexdigest()
-        with conn.transaction():
-            cur = conn.execute("UPDATE assets SET state = %s, last_event_on = %s, deadline = NULL, "
-                               "version = version + 1, last_hash = %s WHERE id = %s AND version = %s",
-                               ("suspended" if suspend else "seized", on, h, aid, version))
+            version = a["version"]
+            h = hashlib.sha256(f"{aid}{version}".encode()).hexdigest()
+            cur = conn.execute("UPDATE assets SET state = %(state)s, last_event_on = %(on)s, deadline = NULL, "
+                               "version = %(version)s, last_hash = %(hash)s WHERE id = %(id)s AND version = %(seen)s",
+                               {"state": "suspended" if suspend else "seized", "on": on, "version": version + 1,
+                                "hash": h, "id": aid, "seen": version})
             assert cur.rowcount == 1
-            conn.execute("UPDATE audit_head SET claims = claims + 1 WHERE id = 1")
-            head = conn.execute("SELECT log_seq, log_hash FROM audit_head WHERE id = 1").fetchone()
+            head = conn.execute("UPDATE audit_head SET claims = claims + 1 WHERE id = 1 "
+                                "RETURNING log_seq, log_hash").fetchone()
             seq, prev = head["log_seq"], head["log_hash"]
-            conn.execute("SELECT o.code FROM offices o JOIN users u ON u.office_id = o.id WHERE u.username = %s",
-                         ("cv",)).fetchone()
             conn.execute("INSERT INTO audit_log (asset_id, seq, event, trigger, from_state, to_state, actor, role, "
                          "office, business_date, recorded_at, reason, changes, imported, prev_hash, hash, "
-                         "actor_office, log_seq, log_prev_hash, log_hash) VALUES (%s, %s, 'transition', %s, %s, "
-                         "%s, 'cv', 'officer', 'O', %s, now(), NULL, '{}', false, %s, %s, 'O', %s, %s, %s)",
-                         (aid, version + 1, "suspend" if suspend else "resume", "x", "y", on, prev, h, seq + 1,
-                          prev, h))
-            conn.execute("UPDATE audit_head SET log_seq = %s, log_hash = %s WHERE id = 1", (seq + 1, h))
+                         "actor_office, log_seq, log_prev_hash, log_hash) VALUES (%(a)s, %(s)s, 'transition', "
+                         "%(t)s, %(f)s, %(to)s, 'cv', 'officer', 'O', %(on)s, now(), NULL, '{}', false, %(p)s, "
+                         "%(h)s, 'O', %(ls)s, %(lp)s, %(lh)s)",
+                         {"a": aid, "s": version + 1, "t": "suspend" if suspend else "resume", "f": "x", "to": "y",
+                          "on": on, "p": prev, "h": h, "ls": seq + 1, "lp": prev, "lh": h})
+            conn.execute("UPDATE audit_head SET log_seq = %(seq)s, log_hash = %(hash)s WHERE id = 1",
+                         {"seq": seq + 1, "hash": h})
     queue.put(time.perf_counter() - start)
 
 
