@@ -1,7 +1,8 @@
 """The database schema as SQLAlchemy Core tables (Alembic migrations create them).
 
-The engine writes through Core statements: one UPDATE guarded by the version the row was
-read with, one INSERT of the audit row, in one transaction.
+The engine writes one UPDATE guarded by the version the row was read with and one INSERT of
+the audit row, in one transaction, through auction_flow.driver (the columns' types below still
+convert every value it sends and reads).
 """
 
 from __future__ import annotations
