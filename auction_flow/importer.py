@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import io
 from dataclasses import dataclass, field
 
@@ -69,6 +70,11 @@ PATHS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 COLUMNS = BASE + tuple(c for s in STEPS[1:] for c in (s.date_col,) + tuple(f for f, _ in s.fields))
 KIND_WORDS = {"movable": "movable", "real_estate": "real_estate", "động sản": "movable",
               "bất động sản": "real_estate"}
+# Per state, each step with whether it must / may have been passed: asked once per row.
+_PLANS = {state: tuple((spec, spec.name in required, spec.name in optional) for spec in STEPS)
+          for state, (required, optional) in PATHS.items()}
+_MONEY = {col: Field(col, "money") for spec in STEPS for col, typ in spec.fields if typ == "money"}
+_REQUIRED = ("case_number", "office", "kind", "description", "officer", "state")
 
 i18n.register({
     "import_rejected": {
@@ -183,6 +189,7 @@ class _Lookups:
         self.users: dict[str, dict | None] = {}
         self.scope: dict[tuple[str, int], bool] = {}
         # (office, case, description) of the assets already recorded -> where they are
+        # (a Msg, or the line number of an earlier row of the file)
         self.seen: dict[tuple, object] = {
             (o, c, d): Msg("ie_in_db", asset=i) for i, o, c, d in conn.execute(
                 select(assets.c.id, assets.c.office_id, assets.c.case_number, assets.c.description))}
@@ -202,7 +209,22 @@ class _Lookups:
 
 
 def check(conn, text: str, wf: Workflow, today: dt.date) -> Checked:
-    """Check every row of ``text`` (CSV); return the records, or every error found."""
+    """Check every row of ``text`` (CSV); return the records, or every error found.
+
+    The cyclic garbage collector is paused meanwhile: the records of a large file are hundreds
+    of thousands of small dicts, none of them part of a cycle, and collecting through them while
+    they were made cost as much as the checking itself.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check(conn, text, wf, today)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check(conn, text: str, wf: Workflow, today: dt.date) -> Checked:
     out = Checked()
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -223,14 +245,17 @@ def check(conn, text: str, wf: Workflow, today: dt.date) -> Checked:
         return out
     look = _Lookups(conn)
     ground = wf.triggers["cancel_result"].fields[0]
+    width = len(header)
     for values in reader:
         if not any(v.strip() for v in values):
             continue
         line = reader.line_num
-        if len(values) > len(header):
-            out.errors.append((line, "-", Msg("ie_width", n=len(values), m=len(header))))
+        if len(values) > width:
+            out.errors.append((line, "-", Msg("ie_width", n=len(values), m=width)))
             continue
-        row = {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(header)}
+        if len(values) < width:  # the missing values at the end are empty
+            values += [""] * (width - len(values))
+        row = dict(zip(header, map(str.strip, values)))
         rec, errs = _check_row(row, line, look, wf, today, ground)
         if errs:
             out.errors.extend(errs)
@@ -246,8 +271,9 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
     def bad(col, key, **params):
         errs.append((line, col, Msg(key, **params)))
 
-    for col in ("case_number", "office", "kind", "description", "officer", "state"):
-        if not row.get(col):
+    get = row.get
+    for col in _REQUIRED:
+        if not get(col):
             bad(col, "ie_missing_plain")
     kind = KIND_WORDS.get(row.get("kind", "").lower())
     if row.get("kind") and kind is None:
@@ -262,29 +288,30 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
         bad("officer", "ie_officer_office", value=row["officer"], office=row["office"])
     key = (office_id, row.get("case_number"), row.get("description"))
     if office_id is not None and key in look.seen:
-        bad("case_number", "ie_duplicate", value=row["case_number"], where=look.seen[key])
+        where = look.seen[key]
+        bad("case_number", "ie_duplicate", value=row["case_number"],
+            where=Msg("ie_line_ref", line=where) if isinstance(where, int) else where)
     elif office_id is not None:
-        look.seen[key] = Msg("ie_line_ref", line=line)
-    state = row.get("state", "")
-    if state not in PATHS:
+        look.seen[key] = line
+    state = get("state", "")
+    if state not in _PLANS:
         if state:
             bad("state", "ie_unknown_state", value=state, known=", ".join(PATHS))
         if row.get("seized_on") and parse_day(row["seized_on"]) is None:
             bad("seized_on", "ie_bad_date", value=row["seized_on"])
         return None, errs
-    required, optional = PATHS[state]
     steps = []
     prev: tuple[str, dt.date] | None = None
     price = None
-    for spec in STEPS:
-        given = row.get(spec.date_col, "")
-        passed = spec.name in required or (spec.name in optional and given)
-        if not passed:
+    appraised = False  # an appraisal contract among the steps so far
+    for spec, required, optional in _PLANS[state]:
+        given = get(spec.date_col, "")
+        if not (required or (optional and given)):
             if given:
                 bad(spec.date_col, "ie_not_reached", state=state)
             for col, _ in spec.fields:
-                if row.get(col):
-                    bad(col, "ie_not_reached" if spec.name not in optional else "ie_field_without_step",
+                if get(col):
+                    bad(col, "ie_not_reached" if not optional else "ie_field_without_step",
                         state=state, date_col=spec.date_col)
             continue
         if not given:
@@ -301,7 +328,7 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
         prev = (spec.date_col, on)
         sets, extra, reason = {}, {}, None
         for col, typ in spec.fields:
-            text = row.get(col, "")
+            text = get(col, "")
             if typ == "optional":
                 reason = text or None
                 continue
@@ -310,7 +337,7 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
                 continue
             if typ == "money":
                 try:
-                    sets[col] = parse_field(Field(col, "money"), text)
+                    sets[col] = parse_field(_MONEY[col], text)
                 except InvalidInput:
                     bad(col, "ie_bad_number", value=text)
             elif typ == "date":
@@ -328,8 +355,10 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
             else:
                 sets[col] = text
         trigger = spec.trigger
-        if spec.name == "priced":
-            if "appraisal_contracted" in [s["step"] for s in steps]:
+        if spec.name == "appraisal_contracted":
+            appraised = True
+        elif spec.name == "priced":
+            if appraised:
                 trigger = "record_appraisal"
             if "price" in sets:
                 price = sets["price"]
