@@ -400,6 +400,9 @@ def import_assets(engine, records: list[dict], actor: dict, wf: Workflow | None 
                     changes = {k: (None, updates.get(k, asset[k])) for k in
                                ("case_number", "description", "kind", "state", "deadline")}
                     changes.update(office=(None, office), officer=(None, rec["officer"]))
+                    if counts := rec.get("counts"):  # earlier rounds' reductions, the re-appraisal
+                        updates.update(counts)
+                        changes.update({k: (None, v) for k, v in counts.items()})
                 else:  # dates go in as dates: changes_json writes them as its encoder does
                     changes = {k: (asset.get(k), v) for k, v in updates.items() if asset.get(k) != v}
                     if fields := step.get("fields"):

@@ -67,7 +67,11 @@ PATHS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "handed_over": (_MAIN + ("sold", "paid", "handed_over"), ("appraisal_contracted",)),
     "closed": (_MAIN + ("sold", "paid", "handed_over", "closed"), ("appraisal_contracted",)),
 }
-COLUMNS = BASE + tuple(c for s in STEPS[1:] for c in (s.date_col,) + tuple(f for f, _ in s.fields))
+# What an asset's earlier rounds leave that its steps above do not show, and the rules read:
+# price reductions (creditor acceptance comes only after the second) and the one re-appraisal.
+COUNTS = {"reductions": ("reduction_count", 99), "reappraisals": ("reappraisal_count", 1)}  # column, most
+COLUMNS = (BASE + tuple(c for s in STEPS[1:] for c in (s.date_col,) + tuple(f for f, _ in s.fields))
+           + tuple(COUNTS))
 KIND_WORDS = {"movable": "movable", "real_estate": "real_estate", "động sản": "movable",
               "bất động sản": "real_estate"}
 # Per state, each step with whether it must / may have been passed: asked once per row.
@@ -118,6 +122,10 @@ i18n.register({
                       "en": "bad number {value!r} (a positive whole number of VND)"},
     "ie_sale_below": {"vi": "giá bán {value} thấp hơn giá khởi điểm {price}",
                       "en": "the sale price {value} is below the starting price {price}"},
+    "ie_bad_count": {"vi": "số lần không hợp lệ {value!r} (số nguyên từ 0 đến {most})",
+                     "en": "bad count {value!r} (a whole number from 0 to {most})"},
+    "ie_count_unpriced": {"vi": "tài sản chưa qua bước định giá (priced_on) thì chưa thể có lần này",
+                          "en": "an asset that has not been priced (priced_on) cannot have had this"},
     "ie_bad_kind": {"vi": "loại tài sản không biết {value!r} (movable, real_estate)",
                     "en": "unknown kind {value!r} (movable or real_estate)"},
     "ie_bad_choice": {"vi": "giá trị không biết {value!r} (một trong: {choices})",
@@ -370,8 +378,20 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
             reason = reason or "imported"
         steps.append({"step": spec.name, "trigger": trigger, "to": spec.to, "on": on, "set": sets,
                       "fields": extra, "reason": reason})
+    counts = {}
+    for col, (column, most) in COUNTS.items():
+        text = get(col, "")
+        if not text:
+            continue
+        n = int(text) if text.isascii() and text.isdigit() else -1
+        if not 0 <= n <= most:
+            bad(col, "ie_bad_count", value=text, most=most)
+        elif n and not any(s["step"] == "priced" for s in steps):
+            bad(col, "ie_count_unpriced")
+        elif n:
+            counts[column] = n
     if errs:
         return None, errs
-    return {"line": line, "case_number": row["case_number"], "description": row["description"],
+    return {"line": line, "counts": counts, "case_number": row["case_number"], "description": row["description"],
             "kind": kind, "office_id": office_id, "office_code": row["office"], "officer_id": officer["id"],
             "officer": officer["username"], "steps": steps}, errs

@@ -251,3 +251,67 @@ def test_a_bad_header_is_reported_on_line_1(world, tmp_path, cli):
     assert "line 1, column nguoi_mua: unknown column" in r.output
     r = cli("import", "assets", write(tmp_path, ["case_number,office", "1,HG-VT"], "short.csv"), actor="ld_tinh")
     assert r.exit_code == 1 and "line 1, column kind: required column missing" in r.output
+
+
+FAILED = ("31/2024/QĐ,HG-VT,movable,Xe ô tô số 31,cv_an,auction_failed,2024-03-04,,,2024-03-11,900000000,"
+          "2024-03-18,Công ty Đấu giá Hợp danh Cần Thơ,2024-04-22,,,,,,2024-04-22,{reductions},{reappraisals}")
+COUNTED = HEADER + ",auction_failed_on,reductions,reappraisals"
+
+
+def test_earlier_rounds_reductions_and_reappraisal_are_imported_and_bind_the_rules(world, tmp_path, cli):
+    """An asset that failed at auction twice after two reductions may go to the creditor at once;
+    one already re-appraised may not be re-appraised again (issue 2's once-per-asset rule)."""
+    lines = [COUNTED, FAILED.format(reductions=2, reappraisals=1), FAILED.format(reductions="", reappraisals="")
+             .replace("31/2024", "32/2024").replace("số 31", "số 32")]
+    r = cli("import", "assets", write(tmp_path, lines), "--json", actor="ld_tinh")
+    assert r.exit_code == 0, r.output
+    counted, plain = json.loads(r.output)["ids"]
+    row = asset_row(world, counted)
+    assert (row["reduction_count"], row["reappraisal_count"]) == (2, 1)
+    assert asset_row(world, plain)["reduction_count"] == 0
+    first = audit_rows(world, counted)[0]
+    assert first["event"] == "asset_imported"
+    assert (first["changes"]["reduction_count"], first["changes"]["reappraisal_count"]) == ([None, 2], [None, 1])
+    assert "reduction_count" not in audit_rows(world, plain)[0]["changes"]
+    # the second reduction is behind the counted asset, not the other one
+    r = cli("asset", "advance", plain, "accept_by_creditor", "--on", "2024-04-25", actor="cv_an")
+    assert r.exit_code == 1 and "accept_by_creditor" in r.output
+    r = cli("asset", "advance", counted, "accept_by_creditor", "--on", "2024-04-25", actor="cv_an")
+    assert r.exit_code == 0, r.output
+    assert asset_row(world, counted)["state"] == "creditor_accepted"
+    r = cli("audit", "verify", actor="admin")
+    assert r.exit_code == 0, r.output
+
+
+def test_a_counted_reappraisal_refuses_another(world, tmp_path, cli):
+    row = FAILED.format(reductions=0, reappraisals=1)
+    r = cli("import", "assets", write(tmp_path, [COUNTED, row]), "--json", actor="ld_tinh")
+    assert r.exit_code == 0, r.output
+    aid = json.loads(r.output)["ids"][0]
+    assert cli("asset", "advance", aid, "reduce_price", "--on", "2024-04-25", "--set", "price=850000000",
+               actor="cv_an").exit_code == 0
+    r = cli("asset", "advance", aid, "request_reappraisal", "--on", "2024-04-26", actor="cv_an")
+    assert r.exit_code == 1 and "request_reappraisal" in r.output, r.output
+    assert asset_row(world, aid)["state"] == "priced"
+
+
+@pytest.mark.parametrize("reductions,reappraisals,column,reason", [
+    ("-1", "", "reductions", "bad count '-1' (a whole number from 0 to 99)"),
+    ("2.5", "", "reductions", "bad count '2.5'"),
+    ("hai", "", "reductions", "bad count 'hai'"),
+    ("100", "", "reductions", "bad count '100'"),
+    ("", "2", "reappraisals", "bad count '2' (a whole number from 0 to 1)"),
+])
+def test_bad_counts_are_reported_and_nothing_is_imported(world, tmp_path, cli, reductions, reappraisals,
+                                                         column, reason):
+    before = dump(world)
+    path = write(tmp_path, [COUNTED, FAILED.format(reductions=reductions, reappraisals=reappraisals)])
+    r = cli("import", "assets", path, actor="ld_tinh")
+    assert r.exit_code == 1 and f"line 2, column {column}: {reason}" in r.output, r.output
+    assert dump(world) == before
+
+
+def test_a_count_on_an_asset_never_priced_is_refused(world, tmp_path, cli):
+    seized = SEIZED.format(n=5) + ",,1,"
+    r = cli("import", "assets", write(tmp_path, [COUNTED, seized]), actor="ld_tinh")
+    assert r.exit_code == 1 and "line 2, column reductions: an asset that has not been priced" in r.output, r.output
