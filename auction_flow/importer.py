@@ -371,8 +371,11 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
             if "price" in sets:
                 price = sets["price"]
                 sets["appraised_price"] = price
-        if spec.name == "sold" and price is not None and sets.get("sale_price", price) < price:
-            bad("sale_price", "ie_sale_below", value=sets["sale_price"], price=price)
+        if spec.name == "sold":
+            if price is not None and sets.get("sale_price", price) < price:
+                bad("sale_price", "ie_sale_below", value=sets["sale_price"], price=price)
+            if officer:  # the officer in charge recorded it, as far as anyone knows: separation of duties
+                sets["sold_by"] = officer["username"]
         if spec.name == "cancelled":
             sets["cancellation_count"] = 1
             reason = reason or "imported"

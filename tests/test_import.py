@@ -104,15 +104,14 @@ def test_an_imported_asset_matches_the_same_asset_walked_through_the_engine(worl
     assert r.exit_code == 0, r.output
     new = json.loads(r.output)["ids"][0]
     walked, imported = asset_row(world, aid), asset_row(world, new)
-    for col in ("id", "description", "last_hash", "created_at", "sold_by"):
+    for col in ("id", "description", "last_hash", "created_at"):
         walked.pop(col), imported.pop(col)
     assert imported == walked
     assert imported["deadline"] == dt.date(2025, 5, 19) and imported["deadline_regime"] == "decree2024"
     a, b = audit_rows(world, aid), audit_rows(world, new)
     assert [(x["trigger"], x["from_state"], x["to_state"], x["business_date"]) for x in a] == \
            [(x["trigger"], x["from_state"], x["to_state"], x["business_date"]) for x in b]
-    changes = [{k: v for k, v in x["changes"].items() if k != "sold_by"} for x in a[1:]]
-    assert changes == [x["changes"] for x in b[1:]]
+    assert [x["changes"] for x in a[1:]] == [x["changes"] for x in b[1:]]  # the sale's sold_by included
 
 
 def test_bom_crlf_semicolons_and_day_first_dates_are_accepted(world, tmp_path, cli):
@@ -315,3 +314,17 @@ def test_a_count_on_an_asset_never_priced_is_refused(world, tmp_path, cli):
     seized = SEIZED.format(n=5) + ",,1,"
     r = cli("import", "assets", write(tmp_path, [COUNTED, seized]), actor="ld_tinh")
     assert r.exit_code == 1 and "line 2, column reductions: an asset that has not been priced" in r.output, r.output
+
+
+def test_an_imported_sale_is_the_officer_in_charges_for_separation_of_duties(world, tmp_path, cli):
+    row = PAID.replace(",cv_an,", ",ld_binh,")  # a supervisor of HG-VT in charge of the asset
+    r = cli("import", "assets", write(tmp_path, [HEADER, row]), "--json", actor="ld_tinh")
+    assert r.exit_code == 0, r.output
+    aid = json.loads(r.output)["ids"][0]
+    assert asset_row(world, aid)["sold_by"] == "ld_binh"
+    args = ("asset", "advance", aid, "cancel_result", "--on", "2025-03-25", "--set", "ground=collusion",
+            "--reason", "Thông đồng")
+    r = cli(*args, actor="ld_binh")
+    assert r.exit_code == 1 and "recorded the sale of asset" in r.output, r.output
+    assert cli(*args, actor="ld_tinh").exit_code == 0
+    assert asset_row(world, aid)["state"] == "auction_cancelled"
