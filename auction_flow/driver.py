@@ -33,8 +33,8 @@ class Statement:
     def __init__(self, dialect, sql: str, params: dict | None = None, results: list | None = None):
         """``params``: parameter name -> SQLAlchemy column (or None) whose type converts it;
         ``results``: the selected columns in order, for their result processors."""
-        if dialect.paramstyle in ("pyformat", "format"):
-            sql = _PARAM.sub(r"%(\1)s", sql)
+        if dialect.paramstyle in ("pyformat", "format"):  # a literal % is doubled first
+            sql = _PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
         self.sql = sql
         self.binds = [(name, p) for name, p in ((name, _bind(dialect, col)) for name, col in (params or {}).items())
                       if p is not None]

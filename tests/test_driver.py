@@ -75,3 +75,7 @@ def test_named_parameters_follow_the_driver_style(engine):
         assert stmt.sql == "SELECT a FROM t WHERE b = %(b)s AND c = %(c_1)s AND d = '10:30'"
     else:
         assert stmt.sql == "SELECT a FROM t WHERE b = :b AND c = :c_1 AND d = '10:30'"
+    # and a literal percent sign reaches the database as one, whatever the driver's style
+    stmt = driver.Statement(engine.dialect, "SELECT '100%' || :x AS v", results=[])
+    with engine.connect() as conn:
+        assert driver.execute(driver.cursor(conn), stmt, {"x": "!"}).fetchone()[0] == "100%!"
