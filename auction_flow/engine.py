@@ -396,6 +396,12 @@ def import_assets(engine, records: list[dict], actor: dict, wf: Workflow | None 
                 due, basis, regime = memo.get((to, on, kind)) or deadline(to, on, kind, cal)
                 updates = dict(step["set"], state=to, state_entered_on=on, last_event_on=on,
                                deadline=due, deadline_basis=basis, deadline_regime=regime)
+                if step.get("effects"):  # a suspension: the trigger's own effects stop the clock, as fire's do
+                    trig = wf.triggers[step["trigger"]]
+                    done = rules.Step(wf, trig, asset, actor, on, step.get("fields", {}), cal, [])
+                    for name in trig.effects:
+                        rules.EFFECTS[name](done)
+                    updates = {**done.updates, **updates}
                 if seq == 1:
                     changes = {k: (None, updates.get(k, asset[k])) for k in
                                ("case_number", "description", "kind", "state", "deadline")}

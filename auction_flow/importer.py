@@ -34,7 +34,7 @@ class StepSpec:
     date_col: str
     trigger: str
     to: str
-    fields: tuple[tuple[str, str], ...] = ()  # (column, type: text|money|date|choice)
+    fields: tuple[tuple[str, str], ...] = ()  # (column, type: text|money|date|choice|optional)
 
 
 STEPS = (
@@ -45,13 +45,18 @@ STEPS = (
     StepSpec("auction_contracted", "auction_contracted_on", "contract_auction", "auction_contracted",
              (("auction_org", "text"), ("auction_date", "date"))),
     StepSpec("auction_failed", "auction_failed_on", "record_auction_failed", "auction_failed"),
+    StepSpec("creditor_accepted", "creditor_accepted_on", "accept_by_creditor", "creditor_accepted"),
     StepSpec("sold", "sold_on", "record_sale", "sold", (("sale_price", "money"), ("buyer", "text"))),
     StepSpec("paid", "paid_on", "record_payment", "paid"),
     StepSpec("cancelled", "cancelled_on", "cancel_result", "auction_cancelled",
              (("cancel_ground", "choice"), ("cancel_reason", "optional"))),
     StepSpec("handed_over", "handed_over_on", "hand_over", "handed_over"),
     StepSpec("closed", "closed_on", "close", "closed"),
+    # last: an asset suspended in any of the states above (the column suspended_from says which)
+    StepSpec("suspended", "suspended_on", "suspend", "suspended", (("suspension_kind", "choice"),)),
 )
+# A choice column's trigger field: cancel_ground -> cancel_result's ground, suspension_kind -> suspend's kind.
+_CHOICE_FIELD = {"cancel_ground": "ground", "suspension_kind": "kind"}
 BY_NAME = {s.name: s for s in STEPS}
 _MAIN = ("seized", "priced", "auction_contracted")
 # For each importable state: the steps it must have passed, and those it may have passed.
@@ -61,6 +66,7 @@ PATHS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "priced": (("seized", "priced"), ("appraisal_contracted",)),
     "auction_contracted": (_MAIN, ("appraisal_contracted",)),
     "auction_failed": (_MAIN + ("auction_failed",), ("appraisal_contracted",)),
+    "creditor_accepted": (_MAIN + ("auction_failed", "creditor_accepted"), ("appraisal_contracted",)),
     "sold": (_MAIN + ("sold",), ("appraisal_contracted",)),
     "paid": (_MAIN + ("sold", "paid"), ("appraisal_contracted",)),
     "auction_cancelled": (_MAIN + ("sold", "cancelled"), ("appraisal_contracted", "paid")),
@@ -71,12 +77,16 @@ PATHS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # price reductions (creditor acceptance comes only after the second) and the one re-appraisal.
 COUNTS = {"reductions": ("reduction_count", 99), "reappraisals": ("reappraisal_count", 1)}  # column, most
 COLUMNS = (BASE + tuple(c for s in STEPS[1:] for c in (s.date_col,) + tuple(f for f, _ in s.fields))
-           + tuple(COUNTS))
+           + ("suspended_from",) + tuple(COUNTS))
 KIND_WORDS = {"movable": "movable", "real_estate": "real_estate", "động sản": "movable",
               "bất động sản": "real_estate"}
 # Per state, each step with whether it must / may have been passed: asked once per row.
 _PLANS = {state: tuple((spec, spec.name in required, spec.name in optional) for spec in STEPS)
           for state, (required, optional) in PATHS.items()}
+# A suspended asset: the steps of the state it left, then the suspension.
+_SUSPENDED_PLANS = {state: tuple((spec, spec.name in required + ("suspended",), spec.name in optional)
+                                 for spec in STEPS) for state, (required, optional) in PATHS.items()}
+IMPORTABLE = tuple(PATHS) + ("suspended",)
 _MONEY = {col: Field(col, "money") for spec in STEPS for col, typ in spec.fields if typ == "money"}
 _REQUIRED = ("case_number", "office", "kind", "description", "officer", "state")
 
@@ -126,6 +136,9 @@ i18n.register({
                      "en": "bad count {value!r} (a whole number from 0 to {most})"},
     "ie_count_unpriced": {"vi": "tài sản chưa qua bước định giá (priced_on) thì chưa thể có lần này",
                           "en": "an asset that has not been priced (priced_on) cannot have had this"},
+    "ie_creditor_reductions": {
+        "vi": "người được thi hành án chỉ nhận tài sản sau {n} lần giảm giá: ghi số lần vào cột này",
+        "en": "the creditor takes an asset only after {n} price reductions: give them in this column"},
     "ie_bad_kind": {"vi": "loại tài sản không biết {value!r} (movable, real_estate)",
                     "en": "unknown kind {value!r} (movable or real_estate)"},
     "ie_bad_choice": {"vi": "giá trị không biết {value!r} (một trong: {choices})",
@@ -252,7 +265,8 @@ def _check(conn, text: str, wf: Workflow, today: dt.date) -> Checked:
     if out.errors:
         return out
     look = _Lookups(conn)
-    ground = wf.triggers["cancel_result"].fields[0]
+    choices = {col: next(f for f in wf.triggers[spec.trigger].fields if f.name == _CHOICE_FIELD[col])
+               for spec in STEPS for col, typ in spec.fields if typ == "choice"}
     width = len(header)
     for values in reader:
         if not any(v.strip() for v in values):
@@ -264,7 +278,7 @@ def _check(conn, text: str, wf: Workflow, today: dt.date) -> Checked:
         if len(values) < width:  # the missing values at the end are empty
             values += [""] * (width - len(values))
         row = dict(zip(header, map(str.strip, values)))
-        rec, errs = _check_row(row, line, look, wf, today, ground)
+        rec, errs = _check_row(row, line, look, wf, today, choices)
         if errs:
             out.errors.extend(errs)
         else:
@@ -273,7 +287,7 @@ def _check(conn, text: str, wf: Workflow, today: dt.date) -> Checked:
     return out
 
 
-def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.date, ground: Field):
+def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.date, choices: dict[str, Field]):
     errs: list[tuple[int, str, Msg]] = []
 
     def bad(col, key, **params):
@@ -302,9 +316,21 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
     elif office_id is not None:
         look.seen[key] = line
     state = get("state", "")
-    if state not in _PLANS:
-        if state:
-            bad("state", "ie_unknown_state", value=state, known=", ".join(PATHS))
+    left = get("suspended_from", "")
+    if state == "suspended":
+        plan = _SUSPENDED_PLANS.get(left)
+        if plan is None:
+            if left:
+                bad("suspended_from", "ie_bad_choice", value=left, choices=", ".join(PATHS))
+            else:
+                bad("suspended_from", "ie_missing", state=state)
+    else:
+        plan = _PLANS.get(state)
+        if left:
+            bad("suspended_from", "ie_not_reached", state=state)
+    if plan is None:
+        if state and state not in IMPORTABLE:
+            bad("state", "ie_unknown_state", value=state, known=", ".join(IMPORTABLE))
         if row.get("seized_on") and parse_day(row["seized_on"]) is None:
             bad("seized_on", "ie_bad_date", value=row["seized_on"])
         return None, errs
@@ -312,7 +338,7 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
     prev: tuple[str, dt.date] | None = None
     price = None
     appraised = False  # an appraisal contract among the steps so far
-    for spec, required, optional in _PLANS[state]:
+    for spec, required, optional in plan:
         given = get(spec.date_col, "")
         if not (required or (optional and given)):
             if given:
@@ -357,9 +383,10 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
                 else:
                     sets[col] = day
             elif typ == "choice":
-                if text not in ground.choices:
-                    bad(col, "ie_bad_choice", value=text, choices=", ".join(ground.choices))
-                extra[col.removeprefix("cancel_")] = text
+                field_ = choices[col]
+                if text not in field_.choices:
+                    bad(col, "ie_bad_choice", value=text, choices=", ".join(field_.choices))
+                extra[field_.name] = text
             else:
                 sets[col] = text
         trigger = spec.trigger
@@ -379,8 +406,11 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
         if spec.name == "cancelled":
             sets["cancellation_count"] = 1
             reason = reason or "imported"
-        steps.append({"step": spec.name, "trigger": trigger, "to": spec.to, "on": on, "set": sets,
-                      "fields": extra, "reason": reason})
+        step = {"step": spec.name, "trigger": trigger, "to": spec.to, "on": on, "set": sets, "fields": extra,
+                "reason": reason}
+        if spec.name == "suspended":  # its stopped clock is the engine's effect's to compute
+            step["effects"] = True
+        steps.append(step)
     counts = {}
     for col, (column, most) in COUNTS.items():
         text = get(col, "")
@@ -393,6 +423,9 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
             bad(col, "ie_count_unpriced")
         elif n:
             counts[column] = n
+    least = wf.triggers["accept_by_creditor"].params["min_reductions"]
+    if any(s["step"] == "creditor_accepted" for s in steps) and counts.get("reduction_count", 0) < least:
+        bad("reductions", "ie_creditor_reductions", n=least)
     if errs:
         return None, errs
     return {"line": line, "counts": counts, "case_number": row["case_number"], "description": row["description"],

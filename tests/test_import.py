@@ -328,3 +328,73 @@ def test_an_imported_sale_is_the_officer_in_charges_for_separation_of_duties(wor
     assert r.exit_code == 1 and "recorded the sale of asset" in r.output, r.output
     assert cli(*args, actor="ld_tinh").exit_code == 0
     assert asset_row(world, aid)["state"] == "auction_cancelled"
+
+
+SUSPENDED = ("41/2025/QĐ,HG-VT,real_estate,Nhà số 41,cv_an,suspended,2025-01-06,,,2025-01-20,2100000000,"
+             "2025-01-24,Công ty Đấu giá Hợp danh Cần Thơ,2025-03-03,,,,,,{on},{left},{kind}")
+SUSPENDED_HEADER = HEADER + ",suspended_on,suspended_from,suspension_kind"
+
+
+def test_a_suspended_asset_imports_with_the_engines_stopped_clock_and_resumes_like_it(world, tmp_path, cli):
+    from auction_flow.services import assets as svc
+
+    aid = svc.seize(world, "cv_an", "41/2025/QĐ", "HG-VT", "real_estate", "Nhà số 41 (engine)", on="2025-01-06")
+    step(world, aid, "agree_price", "2025-01-20", price=2_100_000_000)
+    step(world, aid, "contract_auction", "2025-01-24", auction_org="Công ty Đấu giá Hợp danh Cần Thơ",
+         auction_date="2025-03-03")
+    step(world, aid, "suspend", "2025-02-10", kind="suspend")
+    row = SUSPENDED.format(on="2025-02-10", left="auction_contracted", kind="suspend")
+    r = cli("import", "assets", write(tmp_path, [SUSPENDED_HEADER, row]), "--json", actor="ld_tinh")
+    assert r.exit_code == 0, r.output
+    new = json.loads(r.output)["ids"][0]
+
+    def same():
+        walked, imported = asset_row(world, aid), asset_row(world, new)
+        for col in ("id", "description", "last_hash", "created_at"):
+            walked.pop(col), imported.pop(col)
+        assert imported == walked
+        return imported
+
+    stopped = same()
+    assert (stopped["state"], stopped["resume_state"], stopped["deadline"]) == ("suspended", "auction_contracted", None)
+    assert stopped["resume_remaining"] is not None
+    a, b = audit_rows(world, aid), audit_rows(world, new)
+    assert a[-1]["changes"] == b[-1]["changes"] and b[-1]["trigger"] == "suspend"
+    for asset in (aid, new):
+        assert cli("asset", "advance", asset, "resume", "--on", "2025-04-01", actor="cv_an").exit_code == 0
+    resumed = same()
+    assert resumed["state"] == "auction_contracted" and resumed["deadline"] is not None
+
+
+@pytest.mark.parametrize("left,kind,column,reason", [
+    ("", "postpone", "suspended_from", "missing value (required for state suspended)"),
+    ("flying", "postpone", "suspended_from", "unknown value 'flying'"),
+    ("auction_contracted", "nap", "suspension_kind", "unknown value 'nap' (one of: postpone, suspend)"),
+    ("auction_contracted", "", "suspension_kind", "missing value"),
+    ("paid", "postpone", "paid_on", "missing value (required for state suspended)"),
+])
+def test_bad_suspended_rows_are_reported(world, tmp_path, cli, left, kind, column, reason):
+    before = dump(world)
+    path = write(tmp_path, [SUSPENDED_HEADER, SUSPENDED.format(on="2025-02-10", left=left, kind=kind)])
+    r = cli("import", "assets", path, actor="ld_tinh")
+    assert r.exit_code == 1 and f"line 2, column {column}: {reason}" in r.output, r.output
+    assert dump(world) == before
+
+
+def test_a_creditor_accepted_asset_needs_its_two_reductions_and_then_hands_over(world, tmp_path, cli):
+    header = COUNTED + ",creditor_accepted_on"
+    row = FAILED.format(reductions=2, reappraisals="").replace(",auction_failed,", ",creditor_accepted,") + ",2024-05-06"
+    r = cli("import", "assets", write(tmp_path, [header, row.replace(",2,,2024-05-06", ",1,,2024-05-06")]),
+            actor="ld_tinh")
+    assert r.exit_code == 1 and "column reductions: the creditor takes an asset only after 2 price reductions" \
+        in r.output, r.output
+    r = cli("import", "assets", write(tmp_path, [header, row], "ok.csv"), "--json", actor="ld_tinh")
+    assert r.exit_code == 0, r.output
+    aid = json.loads(r.output)["ids"][0]
+    got = asset_row(world, aid)
+    assert (got["state"], got["state_entered_on"], got["reduction_count"]) == \
+        ("creditor_accepted", dt.date(2024, 5, 6), 2)
+    wf = workflow.get()
+    due = deadlines.compute(wf, "creditor_accepted", dt.date(2024, 5, 6), "movable", WorkCalendar())
+    assert got["deadline"] == (due.due if due else None)
+    assert cli("asset", "advance", aid, "hand_over", "--on", "2024-05-20", actor="cv_an").exit_code == 0
