@@ -11,6 +11,11 @@ from .render import cell, money, table
 WORDS = {
     "intact": ("nhật ký nguyên vẹn: {rows} dòng trong chuỗi toàn nhật ký, đã kiểm {assets} chuỗi tài sản",
                "audit log intact: {rows} rows in the whole-log chain, {assets} asset chains checked"),
+    "anchors_ok": ("{n} mốc ghi bên ngoài vẫn đúng chỗ", "{n} anchor(s) recorded outside still in place"),
+    "anchor": ("mốc hiện tại: {anchor}\n  (ghi lại bên ngoài hệ thống, ví dụ vào biên bản kiểm sát: sau này "
+               "`audit verify --anchor` với mốc này chứng minh nhật ký đến đó không bị viết lại)",
+               "anchor now: {anchor}\n  (write it down outside the system, e.g. in the inspection minutes: a later "
+               "`audit verify --anchor` with it shows the log up to there was not rewritten)"),
     "broken": ("đã kiểm {rows} dòng, {assets} chuỗi tài sản; phát hiện sai lệch:",
                "audit log checked: {rows} rows, {assets} asset chains; problems found:"),
     "id": ("Số", "ID"), "date": ("NGÀY", "DATE"), "recorded": ("GHI LÚC", "RECORDED"), "by": ("NGƯỜI", "BY"),
@@ -44,7 +49,12 @@ def verify_text(res: dict, lang: str = "en") -> str:
     from .i18n import message
 
     if res["ok"]:
-        return w("intact", lang, rows=res["rows"], assets=res["assets"])
+        text = w("intact", lang, rows=res["rows"], assets=res["assets"])
+        if res.get("anchors_checked"):
+            text += "\n" + w("anchors_ok", lang, n=res["anchors_checked"])
+        if res.get("anchor"):
+            text += "\n" + w("anchor", lang, anchor=res["anchor"])
+        return text
     params = ({k: v for k, v in p.items() if k not in ("key", "message")} for p in res["problems"])
     return w("broken", lang, rows=res["rows"], assets=res["assets"]) + "\n" + "\n".join(
         f"  - {message(p['key'], lang, **q)}" for p, q in zip(res["problems"], params))

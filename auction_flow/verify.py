@@ -15,6 +15,7 @@ inserted or reordered).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, tuple_
@@ -64,6 +65,16 @@ register({
     "audit_asset_extra": {
         "vi": "nhật ký bị sửa: tài sản {asset}: dòng {id} đã bị chèn thêm sau dòng cuối của tài sản",
         "en": "audit log tampered: asset {asset}: row {id} was inserted after the asset's last row"},
+    "audit_anchor": {
+        "vi": "nhật ký bị viết lại: ở vị trí {pos} mã móc là {found}, không phải {anchor} đã ghi lại bên ngoài",
+        "en": "audit log rewritten: position {pos} holds link {found}, not the anchor {anchor} recorded outside"},
+    "audit_anchor_beyond": {
+        "vi": "nhật ký bị cắt: mốc {pos} đã ghi lại bên ngoài nhưng nhật ký chỉ còn đến vị trí {head}",
+        "en": "audit log cut short: the anchor at position {pos} was recorded outside, but the log ends at "
+              "position {head}"},
+    "bad_anchor": {
+        "vi": "--anchor phải có dạng VỊ_TRÍ:MÃ (mã hex, ít nhất 16 ký tự, như verify in ra), không phải {value!r}",
+        "en": "--anchor must be POSITION:HASH (hex, at least 16 characters, as verify prints it), not {value!r}"},
     "audit_orphan": {
         "vi": "nhật ký bị sửa: dòng {id} thuộc tài sản {asset} không tồn tại",
         "en": "audit log tampered: row {id} belongs to asset {asset}, which does not exist"},
@@ -79,6 +90,8 @@ class Report:
     rows: int = 0
     assets: int = 0
     head: int = 0
+    head_hash: str | None = None  # the whole-log link at the head: the anchor to record outside
+    anchors: int = 0  # anchors given and found in place
     problems: list[AuditTampered] = field(default_factory=list)
 
     @property
@@ -87,6 +100,7 @@ class Report:
 
     def as_dict(self) -> dict:
         return {"ok": self.ok, "rows": self.rows, "assets": self.assets, "head": self.head,
+                "anchor": f"{self.head}:{self.head_hash}" if self.head_hash and self.head else None, "anchors_checked": self.anchors,
                 "problems": [{"key": p.key, **{k: v for k, v in p.params.items()}, "message": str(p)}
                              for p in self.problems]}
 
@@ -120,7 +134,18 @@ def _position_holder(conn, pos: int):
     return conn.execute(select(audit_log.c.id).where(audit_log.c.log_seq == pos)).scalar()
 
 
-def _whole_log(conn, report: Report) -> AuditTampered | None:
+def parse_anchor(text: str) -> tuple[int, str]:
+    """``POSITION:HASH`` as ``verify`` prints it (the hash may be shortened to 16 hex digits)."""
+    pos, sep, link = str(text).strip().partition(":")
+    link = link.strip().lower()
+    if not (sep and pos.strip().isdigit() and int(pos) > 0 and 16 <= len(link) <= 64
+            and all(c in "0123456789abcdef" for c in link)):
+        from .errors import InvalidInput
+        raise InvalidInput("bad_anchor", value=text)
+    return int(pos), link
+
+
+def _whole_log(conn, report: Report, anchors: dict[int, str]) -> AuditTampered | None:
     head = conn.execute(select(audit_head.c.log_seq, audit_head.c.log_hash).where(audit_head.c.id == 1)).first()
     report.head = head.log_seq if head else 0
     prev_seq, prev_link, prev_id = 0, audit.GENESIS, None
@@ -149,7 +174,15 @@ def _whole_log(conn, report: Report) -> AuditTampered | None:
             # right position, self-consistent, wrong predecessor: the row before was forged in its place
             return AuditTampered("audit_inserted", id=prev_id if prev_id is not None else row["id"],
                                  expected=prev_seq)
+        if seq in anchors:  # recorded outside the database: a rewritten log cannot match it
+            if not row["log_hash"].startswith(anchors[seq]):
+                return AuditTampered("audit_anchor", pos=seq, found=row["log_hash"][:len(anchors[seq])],
+                                     anchor=anchors[seq])
+            report.anchors += 1
         prev_seq, prev_link, prev_id = seq, row["log_hash"], row["id"]
+    beyond = [pos for pos in anchors if pos > prev_seq]
+    if beyond:
+        return AuditTampered("audit_anchor_beyond", pos=min(beyond), head=prev_seq)
     if head is None:
         return AuditTampered("audit_head_missing", id=prev_id or 0)
     if head.log_seq != prev_seq or head.log_hash != prev_link:
@@ -157,6 +190,7 @@ def _whole_log(conn, report: Report) -> AuditTampered | None:
             return AuditTampered("audit_tail_deleted", id=prev_id or 0, pos=prev_seq, head=head.log_seq)
         extra = _position_holder(conn, head.log_seq + 1) if head.log_seq < prev_seq else prev_id
         return AuditTampered("audit_inserted", id=extra, expected=head.log_seq)
+    report.head_hash = head.log_hash
     return None
 
 
@@ -195,15 +229,19 @@ def _asset_chains(conn, report: Report) -> AuditTampered | None:
     return None
 
 
-def verify(engine) -> Report:
-    """Check every chain; the report lists the first problem of each pass (none: intact)."""
+def verify(engine, anchors: dict[int, str] | None = None) -> Report:
+    """Check every chain; the report lists the first problem of each pass (none: intact).
+
+    ``anchors``: {position: whole-log link (or its first 16+ hex digits)} recorded outside the
+    database from an earlier verify. Someone who can write to the database can rewrite every
+    row and the head consistently; they cannot change what was written down elsewhere."""
     report = Report()
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             # one snapshot for every page of both passes, whatever is written meanwhile
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():  # on SQLite (WAL) a read transaction is one snapshot already
-            for check in (_whole_log, _asset_chains):
+            for check in (functools.partial(_whole_log, anchors=anchors or {}), _asset_chains):
                 problem = check(conn, report)
                 if problem is not None:
                     report.problems.append(problem)

@@ -285,3 +285,62 @@ def test_verify_while_writers_write_sees_one_consistent_snapshot(world, monkeypa
     assert not errors
     assert all(r.ok for r in reports), [str(p) for r in reports for p in r.problems]
     assert verify_mod.verify(world).ok
+
+
+def _forge_everything(engine, row_id, **changes):
+    """The perfect forger: change one row, then recompute every hash after it, the assets' heads
+    and the log head, as someone with write access to the database and this code could."""
+    with db.reading(engine) as conn:
+        rows = [dict(r) for r in conn.execute(select(audit_log).order_by(audit_log.c.id)).mappings()]
+    statements, per_asset, link = [], {}, audit.GENESIS
+    for row in rows:
+        if row["id"] == row_id:
+            row.update(changes)
+        if row["asset_id"] is not None:
+            row["prev_hash"] = per_asset.get(row["asset_id"], audit.GENESIS)
+        row["hash"] = audit.row_hash_sorted(row["prev_hash"], [row[k] for k in sorted(audit.HASHED)])
+        if row["asset_id"] is not None:
+            per_asset[row["asset_id"]] = row["hash"]
+        row["log_prev_hash"] = link
+        link = row["log_hash"] = audit.log_hash(link, row["log_seq"], row["hash"], row["actor_office"])
+        statements.append(update(audit_log).where(audit_log.c.id == row["id"]).values(
+            **changes if row["id"] == row_id else {}, prev_hash=row["prev_hash"], hash=row["hash"],
+            log_prev_hash=row["log_prev_hash"], log_hash=row["log_hash"]))
+    statements += [update(assets).where(assets.c.id == a).values(last_hash=h) for a, h in per_asset.items()]
+    statements.append(update(audit_head).where(audit_head.c.id == 1).values(log_hash=link))
+    tamper(engine, *statements)
+
+
+def test_an_anchor_written_down_outside_catches_a_rewrite_the_chains_cannot(history, cli):
+    engine, (a1, a2, a3) = history
+    first = json.loads(cli("audit", "verify", "--json", actor="ksv").output)
+    anchor = first["anchor"]
+    assert first["ok"] and anchor == f"{first['rows']}:" + anchor.split(":")[1] and len(anchor.split(":")[1]) == 64
+    svc.advance(engine, a1, "suspend", "cv_an", on="2026-03-09", sets=["kind=postpone"])  # the log goes on
+    r = cli("audit", "verify", "--anchor", anchor, actor="ksv")
+    assert r.exit_code == 0 and "1 anchor(s) recorded outside still in place" in r.output, r.output
+    # who sold, rewritten at the source, every hash after it recomputed: the chains agree again
+    target = rows_of(engine, a2)[1].id
+    _forge_everything(engine, target, actor="cv_an")
+    assert verify(cli).exit_code == 0
+    r = cli("audit", "verify", "--anchor", anchor, actor="ksv")
+    assert r.exit_code == 1 and f"position {anchor.split(':')[0]} holds link" in r.output, r.output
+    short = anchor[:anchor.index(":") + 17]  # the first 16 hex digits, easier to copy by hand
+    r = cli("audit", "verify", "--anchor", short, actor="ksv")
+    assert r.exit_code == 1 and "rewritten" in r.output
+
+
+def test_an_anchor_beyond_the_log_means_rows_were_cut(history, cli):
+    engine = history[0]
+    data = json.loads(cli("audit", "verify", "--json", actor="ksv").output)
+    pos, link = data["anchor"].split(":")
+    r = cli("audit", "verify", "--anchor", f"{int(pos) + 5}:{link}", actor="ksv")
+    assert r.exit_code == 1 and f"the log ends at position {pos}" in r.output, r.output
+
+
+@pytest.mark.parametrize("bad", ["12", "x:abcdefabcdefabcdef", "3:xyz", "3:abc", "0:abcdefabcdefabcdef", ":"])
+def test_a_malformed_anchor_is_refused_in_one_line(history, cli, bad):
+    r = cli("audit", "verify", "--anchor", bad, actor="ksv")
+    assert r.exit_code == 1
+    assert r.output.strip().splitlines() == [f"error: --anchor must be POSITION:HASH (hex, at least 16 characters, "
+                                             f"as verify prints it), not {bad!r}"]

@@ -14,16 +14,23 @@ def audit():
 
 @audit.command("verify")
 @common
+@click.option("--anchor", "anchors", multiple=True, metavar="POSITION:HASH",
+              help="An anchor an earlier verify printed, written down outside the system: it must still "
+                   "be in place (repeatable).")
 @json_option
-def audit_verify(as_json):
+def audit_verify(anchors, as_json):
     """Check every hash chain of the audit log; name the first row that does not match (exit 1).
 
-    Example: auction-flow --as ld_tinh audit verify
+    An intact log prints its anchor (position:hash of the head). Recorded outside the
+    system (inspection minutes, an e-mail), it lets a later --anchor show that the log up to
+    it was not rewritten, even by someone who can write to the database.
+
+    Example: auction-flow --as ksv audit verify --anchor 1234:9f2c4e1a0b7d3c55
     """
     from auction_flow.services import audit as svc
     from auction_flow.supervision_text import verify_text
 
-    res = svc.verify(engine(), actor())
+    res = svc.verify(engine(), actor(), anchors)
     errors = res.pop("errors")
     out(res, as_json, lambda d: verify_text(d, lang()))
     if errors:

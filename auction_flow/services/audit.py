@@ -63,17 +63,21 @@ def period(start, end) -> tuple[dt.date | None, dt.date | None]:
     return start, end
 
 
-def verify(engine, actor: str | None) -> dict:
-    """Check every chain of the audit log (streaming); the report names the first broken row."""
+def verify(engine, actor: str | None, anchors=()) -> dict:
+    """Check every chain of the audit log (streaming); the report names the first broken row.
+
+    ``anchors``: ``POSITION:HASH`` texts an earlier verify printed and someone wrote down
+    outside the system; each must still be in place."""
     from .. import verify as verify_mod
 
+    wanted = dict(verify_mod.parse_anchor(a) for a in anchors)
     with db.reading(engine) as conn:
         user = load_actor(conn, actor)
     if user["role"] not in VERIFY_ROLES:
         exc = PermissionDenied("verify_denied", user=user["username"], role=user["role"])
         authz.record_denial(engine, user, "audit_verify", None, user.get("office_code"), str(exc))
         raise exc
-    report = verify_mod.verify(engine)
+    report = verify_mod.verify(engine, wanted)
     out = report.as_dict()
     out["errors"] = report.problems
     return out
