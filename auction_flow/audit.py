@@ -135,6 +135,20 @@ def _move_q(dialect):
     return driver.Statement(dialect, "UPDATE audit_head SET log_seq = :log_seq, log_hash = :log_hash WHERE id = 1")
 
 
+def head(conn) -> tuple[int, str]:
+    """The head of the whole-log chain as it stands (read, not locked): (log_seq, log_hash)."""
+    from . import driver
+
+    row = driver.execute(driver.cursor(conn), driver.statement(conn, "head", _head_q), {}).fetchone()
+    return (row[0], row[1]) if row else (0, GENESIS)
+
+
+def _head_q(dialect):
+    from . import driver
+
+    return driver.Statement(dialect, "SELECT log_seq, log_hash FROM audit_head WHERE id = 1")
+
+
 def claim_head(conn) -> tuple[int, str]:
     """Lock the head of the whole-log chain for this transaction; return (last log_seq, last hash)."""
     from . import driver

@@ -86,7 +86,9 @@ def actor() -> str | None:
 
 
 def lang() -> str:
-    return obj().get("lang") or os.environ.get("AUCTION_FLOW_LANG", "en")
+    from auction_flow.config import default_lang
+
+    return obj().get("lang") or default_lang()
 
 
 def out(data, as_json: bool, text=None):

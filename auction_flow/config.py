@@ -29,6 +29,11 @@ def _found(folder: str, given: str | None) -> Path:
     return _ROOT / folder
 
 
+def default_lang() -> str:
+    """The language of what users read when no --lang is given: AUCTION_FLOW_LANG, else English."""
+    return os.environ.get("AUCTION_FLOW_LANG") or "en"
+
+
 def workflows_dir() -> Path:
     return _find("workflows", "AUCTION_FLOW_WORKFLOWS")
 

@@ -13,6 +13,7 @@ _STARTTLS=1), or from the matching command-line options.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import smtplib
@@ -32,6 +33,22 @@ from .tables_alerts import alert_digests, alerts
 log = logging.getLogger("auction_flow.notify")
 
 i18n.register({
+    "digest_subject": {"vi": "[auction-flow] {n} cảnh báo ngày {on}", "en": "[auction-flow] {n} alert(s) {on}"},
+    "digest_head": {"vi": "auction-flow: {n} cảnh báo mới hoặc tăng mức cho {user} ngày {on}",
+                    "en": "auction-flow: {n} new or escalated alert(s) for {user} on {on}"},
+    "digest_line": {
+        "vi": "#{id} {rule}/{level} tài sản {asset} ({case}) {office}, chấp hành viên {officer}: {state}, "
+              "hạn {deadline}, {late}.{extra}",
+        "en": "#{id} {rule}/{level} asset {asset} ({case}) {office} officer {officer}: {state}, "
+              "deadline {deadline}, {late}.{extra}"},
+    "digest_late": {"vi": "trễ {n} ngày", "en": "{n} day(s) late"},
+    "digest_due": {"vi": "còn {n} ngày", "en": "due in {n} day(s)"},
+    "digest_factors": {"vi": " Yếu tố: {factors}", "en": " factors: {factors}"},
+    "digest_anchor": {
+        "vi": "Mốc nhật ký khi gửi thư này: {anchor}\nHãy giữ thư này: `auction-flow audit verify --anchor {anchor}` "
+              "chứng minh nhật ký đến mốc này không bị viết lại.",
+        "en": "Audit log anchor when this was sent: {anchor}\nKeep this e-mail: `auction-flow audit verify --anchor "
+              "{anchor}` shows the log up to it was not rewritten."},
     "smtp_not_configured": {
         "vi": "chưa cấu hình máy chủ thư: đặt AUCTION_FLOW_SMTP_HOST (hoặc --smtp-host)",
         "en": "no mail server configured: set AUCTION_FLOW_SMTP_HOST (or --smtp-host)"},
@@ -89,19 +106,24 @@ def _content(conn, user, after_id: int):
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
-def _body(user, rows, on: dt.date) -> str:
+def _body(user, rows, on: dt.date, lang: str, anchor: str | None) -> str:
+    """The digest's text in ``lang``; it ends with the audit log's anchor, so that every mailbox
+    that receives one keeps a record of the log outside the database (see ``audit verify``)."""
     from .services.alerts import describe
 
-    lines = [f"auction-flow: {len(rows)} new or escalated alert(s) for {user['username']} on {on}", ""]
+    m = functools.partial(i18n.message, lang=lang)
+    lines = [m("digest_head", n=len(rows), user=user["username"], on=on), ""]
     for r in rows:
         a = describe(r, on)
-        late = f"{a['days_late']} day(s) late" if a["days_late"] > 0 else f"due in {-a['days_late']} day(s)"
-        extra = f" factors: {', '.join(a['factors'])}" if a.get("factors") else ""
-        lines.append(f"#{a['id']} {a['rule']}/{a['level']} asset {a['asset_id']} ({a['case_number']}) "
-                     f"{a['office']} officer {a['officer'] or '-'}: {a['state']}, deadline {a['deadline']}, "
-                     f"{late}.{extra}")
+        late = m("digest_late", n=a["days_late"]) if a["days_late"] > 0 else m("digest_due", n=-a["days_late"])
+        extra = m("digest_factors", factors=", ".join(a["factors"])) if a.get("factors") else ""
+        lines.append(m("digest_line", id=a["id"], rule=a["rule"], level=a["level"], asset=a["asset_id"],
+                       case=a["case_number"], office=a["office"], officer=a["officer"] or "-", state=a["state"],
+                       deadline=a["deadline"], late=late, extra=extra))
         if a["basis"]:
             lines.append(f"    {a['basis']}")
+    if anchor:
+        lines += ["", m("digest_anchor", anchor=anchor)]
     return "\n".join(lines) + "\n"
 
 
@@ -133,8 +155,15 @@ def _claim(conn, user, on, email, count, max_id) -> bool:
                                 max_alert_id=max_id)).rowcount == 1
 
 
-def send_digests(engine, on: dt.date | None = None, smtp: SmtpConfig | None = None) -> DigestsSent:
-    """Send each officer's and supervisor's digest for ``on`` unless it was sent already."""
+def send_digests(engine, on: dt.date | None = None, smtp: SmtpConfig | None = None,
+                 lang: str | None = None) -> DigestsSent:
+    """Send each officer's and supervisor's digest for ``on`` unless it was sent already.
+
+    ``lang``: the digests' language (default: AUCTION_FLOW_LANG, else English)."""
+    from . import audit
+    from .config import default_lang
+
+    lang = lang or default_lang()
     cfg = smtp or SmtpConfig.from_env()
     if not cfg.host:
         raise InvalidInput("smtp_not_configured")
@@ -156,15 +185,16 @@ def send_digests(engine, on: dt.date | None = None, smtp: SmtpConfig | None = No
                 alert_digests.c.recipient == user["username"], alert_digests.c.status == "sent",
                 alert_digests.c.day < on)).scalar() or 0
             rows = _content(conn, user, after)
+            seq, link = audit.head(conn)
         if not rows:
             continue
         with writing(engine) as conn:
             if not _claim(conn, user, on, user["email"], len(rows), max(r["id"] for r in rows)):
                 skipped += 1
                 continue
-        subject = f"[auction-flow] {len(rows)} alert(s) {on.isoformat()}"
+        subject = i18n.message("digest_subject", lang, n=len(rows), on=on.isoformat())
         try:
-            _send(cfg, user["email"], subject, _body(user, rows, on),
+            _send(cfg, user["email"], subject, _body(user, rows, on, lang, f"{seq}:{link}" if seq else None),
                   f"<digest-{user['username']}-{on.isoformat()}@auction-flow>")
         except (OSError, smtplib.SMTPException) as exc:
             log.warning("digest for %s on %s not sent (retried next run): %s", user["username"], on, exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 from email import message_from_bytes
+from email.header import decode_header, make_header
 
 import pytest
 from sqlalchemy import select
@@ -118,3 +119,22 @@ def test_a_mail_failure_does_not_block_the_scheduled_scan(world, db_url, monkeyp
     assert status["digest"]["outcome"] == "failed" and "cv_an" in status["digest"]["detail"]
     from alert_walk import levels
     assert levels(world, aid) == ["escalated"]
+
+
+def test_a_digest_in_vietnamese_carries_the_audit_anchor_that_verify_checks(world, smtp, cli):
+    """The digest is in the language asked for, and every mailbox keeps the log's anchor: after
+    someone rewrites the log in the database, the anchor in the e-mail no longer verifies."""
+    vt = to_paid(world, D("2024-12-20"))
+    cli("alerts", "scan", "--now", "2025-01-21")
+    r = cli("--lang", "vi", "alerts", "digest", "--now", "2025-01-22", "--smtp-host", "127.0.0.1",
+            "--smtp-port", smtp.config.port)
+    assert r.exit_code == 0, r.output
+    mail = smtp.messages[0][1]
+    body = mail.get_payload(decode=True).decode(mail.get_content_charset())
+    assert str(make_header(decode_header(mail["Subject"]))) == "[auction-flow] 1 cảnh báo ngày 2025-01-22"
+    assert f"tài sản {vt} " in body and "trễ 2 ngày" in body and "handover/overdue" in body, body
+    anchor = body.split("Mốc nhật ký khi gửi thư này: ")[1].split()[0]
+    r = cli("audit", "verify", "--anchor", anchor, actor="ksv")
+    assert r.exit_code == 0 and "1 anchor(s) recorded outside still in place" in r.output, r.output
+    english = notify._body({"username": "cv_an"}, [], D("2025-01-22"), "en", anchor)
+    assert f"Audit log anchor when this was sent: {anchor}" in english

@@ -6,7 +6,7 @@ import os
 
 import click
 
-from auction_flow.clikit import actor, common, engine, json_option, out, url
+from auction_flow.clikit import actor, common, engine, json_option, lang, out, url
 
 
 # --- alerts and the scheduler ------------------------------------------------------------
@@ -149,13 +149,16 @@ def alerts_snooze(alert_id, until, reason, as_json):
 def alerts_digest(now, as_json, **smtp):
     """Send today's email digests that were not sent yet (one per recipient per day).
 
+    Written in --lang (default $AUCTION_FLOW_LANG, else English); each ends with the audit
+    log's anchor, so every mailbox keeps a record of the log outside the database.
+
     Example: auction-flow alerts digest --smtp-host mail.thads.gov.vn --smtp-port 25
     """
     from auction_flow import notify
     from auction_flow.services import alerts as svc
 
     cfg = notify.SmtpConfig.from_env(**{k[len("smtp_"):]: v for k, v in smtp.items()})
-    res = svc.digest(engine(), now, cfg)
+    res = svc.digest(engine(), now, cfg, lang())
     out(res, as_json, f"digests of {res['on']}: sent {len(res['sent'])}, failed {len(res['failed'])}"
         + (f" ({', '.join(res['failed'])}: retried next run)" if res["failed"] else ""))
 

@@ -206,8 +206,8 @@ def status(engine) -> dict:
     return scheduler.status(engine)
 
 
-def digest(engine, on=None, smtp=None) -> dict:
+def digest(engine, on=None, smtp=None, lang: str | None = None) -> dict:
     """Send the digests due today (one per recipient per day); failures are kept for the next run."""
     from .. import notify
 
-    return notify.send_digests(engine, parse_date(on, "--now") if on else None, smtp).summary()
+    return notify.send_digests(engine, parse_date(on, "--now") if on else None, smtp, lang).summary()
