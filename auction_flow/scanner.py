@@ -27,7 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from . import alert_rules, audit
 from . import workflow as workflow_mod
-from .config import now_utc, today, workflows_dir
+from .config import now_utc, today
 from .db import writing
 from .schema import TS, assets, audit_log, offices
 from .tables_alerts import alerts
@@ -84,14 +84,13 @@ def workflows() -> list:
     from .errors import WorkflowDefinitionError
 
     found = []
-    for path in sorted(workflows_dir().glob("*.yaml")):
+    for path in workflow_mod.definition_files():
         try:
             wf = workflow_mod._load_cached(str(path), path.stat().st_mtime)
         except WorkflowDefinitionError as exc:
             log.error("alert scan skips %s: %s", path, exc)
             continue
-        if wf is not None:  # None: a data file of another feature sharing the folder
-            found.append(wf)
+        found.append(wf)
     return found
 
 

@@ -396,3 +396,13 @@ def get(name: str = "asset_auction", version: int | None = None) -> Workflow:
 
 
 _BY_VERSION: dict[tuple, Workflow] = {}
+
+# Files of other features that share the workflows folder: data, not workflow definitions.
+DATA_FILES = frozenset({"complaints.yaml"})  # auction_flow.complaints
+
+
+def definition_files() -> list[Path]:
+    """Every workflow definition file in the folder (NAME.yaml and NAME.vN.yaml), data files excluded."""
+    from .config import workflows_dir
+
+    return [p for p in sorted(workflows_dir().glob("*.yaml")) if p.name not in DATA_FILES]

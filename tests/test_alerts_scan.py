@@ -337,3 +337,23 @@ def test_migration_0002_upgrades_and_downgrades(empty_db_url):
     assert not {"alerts", "alert_digests", "scheduler_leases", "scheduler_runs"} & set(inspect(engine).get_table_names())
     engine.dispose()
     assert db.upgrade(empty_db_url, "0002") == "0002"
+
+
+def test_the_scan_reads_only_workflow_files_and_names_a_broken_one(world, tmp_path, monkeypatch, caplog):
+    """The complaints clocks share the workflows folder: the scan must not take them for a broken
+    workflow (an ERROR in the scheduler's log every run), and must still name a broken workflow."""
+    import logging
+    import shutil
+
+    from auction_flow.config import workflows_dir
+
+    caplog.set_level(logging.ERROR, logger="auction_flow.scanner")
+    assert [wf.name for wf in scanner.workflows()] == ["asset_auction"]
+    scan(world, "2026-03-02")
+    assert not caplog.records, caplog.text
+    for name in ("asset_auction.yaml", "complaints.yaml"):
+        shutil.copy(workflows_dir() / name, tmp_path / name)
+    (tmp_path / "broken.yaml").write_text("name: broken\nversion: 1\nstates: {}\n", encoding="utf-8")
+    monkeypatch.setenv("AUCTION_FLOW_WORKFLOWS", str(tmp_path))
+    assert [wf.name for wf in scanner.workflows()] == ["asset_auction"]
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == [f"alert scan skips {tmp_path / 'broken.yaml'}"]
