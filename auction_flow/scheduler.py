@@ -161,6 +161,20 @@ def _stored_next_run(engine, job_id: str) -> dt.datetime | None:
     return None if ts is None else dt.datetime.fromtimestamp(ts, dt.timezone.utc)
 
 
+def _create_job_table(engine, table) -> None:
+    """APScheduler's job table, created before its store starts. Two schedulers started at the
+    same moment on a new PostgreSQL database both find it missing and both create it; the
+    second CREATE fails on the catalog's unique index. That one finds the table made, and goes on."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        table.create(engine, checkfirst=True)
+    except DBAPIError:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table(table.name):
+                raise
+
+
 def build(url: str, interval_minutes: float):
     """A BlockingScheduler with the scan job in the database job store (not started)."""
     from zoneinfo import ZoneInfo
@@ -171,8 +185,10 @@ def build(url: str, interval_minutes: float):
 
     engine = open_db(url)
     tz = ZoneInfo(TZ_NAME)
+    store = SQLAlchemyJobStore(engine=get_engine(url), tablename=JOB_TABLE)
+    _create_job_table(engine, store.jobs_t)
     sched = BlockingScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=get_engine(url), tablename=JOB_TABLE)},
+        jobstores={"default": store},
         job_defaults={"coalesce": True, "misfire_grace_time": MISFIRE_GRACE, "max_instances": 1},
         timezone=tz)
     stored = _stored_next_run(engine, "scan")
