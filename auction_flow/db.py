@@ -12,7 +12,7 @@ from .errors import SchemaError
 
 # Alembic revisions in order; the last one is what this code expects. A test checks this
 # against migrations/ so the two cannot drift.
-REVISIONS = ("0001", "0002", "0003", "0004")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 SCHEMA_HEAD = REVISIONS[-1]
 
 

@@ -246,9 +246,10 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
     for name in trig.effects:
         rules.EFFECTS[name](step)
     updates.update(step.updates)
-    if new_state != asset["state"]:
-        updates.update(state=new_state, state_entered_on=on, clock_extended=step.updates.get(
-            "clock_extended", False))
+    if new_state != asset["state"]:  # a new stint in a state, unless an effect carries one on (resume)
+        updates.update(state=new_state, state_entered_on=step.updates.get("state_entered_on", on),
+                       suspended_days=step.updates.get("suspended_days", 0),
+                       clock_extended=step.updates.get("clock_extended", False))
         if not step.deadline_set:
             step.set_deadline(None)
             dl = deadlines.compute(wf, new_state, on, asset["kind"], cal)
@@ -313,7 +314,7 @@ def create(engine, actor: str | None, case_number: str, office: str, kind: str, 
                   workflow_version=wf.version, state=wf.initial, state_entered_on=on, last_event_on=on,
                   deadline=dl.due if dl else None, deadline_basis=dl.basis if dl else None,
                   deadline_regime=dl.regime if dl else None, clock_extended=False,
-                  reduction_count=0, reappraisal_count=0, cancellation_count=0, version=1,
+                  reduction_count=0, reappraisal_count=0, cancellation_count=0, suspended_days=0, version=1,
                   last_hash=audit.GENESIS, created_at=now_utc())
     with writing(engine) as conn:
         asset_id = conn.execute(insert(assets).values(**values)).inserted_primary_key[0]
@@ -364,7 +365,7 @@ def import_assets(engine, records: list[dict], actor: dict, wf: Workflow | None 
     username, role = actor["username"], actor["role"]
     blank = dict.fromkeys(assets.c.keys())
     blank.update(workflow=wf.name, workflow_version=wf.version, clock_extended=False, reduction_count=0,
-                 reappraisal_count=0, cancellation_count=0, created_at=now)
+                 reappraisal_count=0, cancellation_count=0, suspended_days=0, created_at=now)
     memo: dict = {}  # (state, day, kind) -> (deadline, basis, regime)
 
     def next_ids(conn) -> list[int]:

@@ -164,6 +164,7 @@ LABELS: dict[str, dict[str, str]] = {
     "history": {"vi": "Lịch sử", "en": "History"},
     "regime": {"vi": "Chế độ pháp lý", "en": "Legal regime"},
     "entered": {"vi": "Vào trạng thái ngày", "en": "In this state since"},
+    "days_suspended": {"vi": "ngày tạm dừng không tính", "en": "day(s) suspended, not counted"},
     "price": {"vi": "Giá khởi điểm", "en": "Starting price"},
     "appraised": {"vi": "Giá thẩm định", "en": "Appraised price"},
     "sale_price": {"vi": "Giá bán", "en": "Sale price"},

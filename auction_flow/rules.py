@@ -65,10 +65,16 @@ def reappraisal_once(s: Step):
         s.refuse("g_reappraisal_once")
 
 
+def clock_start(a: dict) -> dt.date:
+    """The day the windows of the asset's state count from: the day it entered the state, moved
+    on by the days it has spent suspended since (while suspended, clocks stop)."""
+    return a["state_entered_on"] + dt.timedelta(days=a.get("suspended_days") or 0)
+
+
 @guard
 def reappraisal_window(s: Step):
     spec = s.trig.params["reappraisal_window"]
-    end = s.cal.add_working_days(s.asset["state_entered_on"], spec["days"])
+    end = s.cal.add_working_days(clock_start(s.asset), spec["days"])
     if s.on > end:
         s.refuse("g_reappraisal_window", deadline=end, basis=spec["basis"])
 
@@ -180,6 +186,9 @@ def stop_clock(s: Step):
     a = s.asset
     s.updates["resume_state"] = a["state"]
     s.updates["clock_extended"] = a["clock_extended"]  # an extension used stays used
+    # the stint in the state goes on after the suspension: its entry day and its days suspended so far
+    s.updates["resume_entered_on"] = a["state_entered_on"]
+    s.updates["suspended_days"] = a.get("suspended_days") or 0
     if a["deadline"] is not None:
         count, unit = deadlines.remaining(s.on, a["deadline"], _unit_of(s, a), s.cal)
         s.updates.update(resume_remaining=count, resume_unit=unit, resume_basis=a["deadline_basis"],
@@ -203,13 +212,16 @@ def restart_clock(s: Step):
     else:
         s.set_deadline(None)
     s.updates.update(resume_state=None, resume_remaining=None, resume_unit=None, resume_basis=None,
-                     resume_regime=None, clock_extended=a["clock_extended"])
+                     resume_regime=None, resume_entered_on=None, clock_extended=a["clock_extended"])
+    if a.get("resume_entered_on") is not None:  # back in the state it entered then, the days away not counted
+        s.updates["state_entered_on"] = a["resume_entered_on"]
+        s.updates["suspended_days"] = (a.get("suspended_days") or 0) + (s.on - a["state_entered_on"]).days
 
 
 @effect
 def extend_clock(s: Step):
     a = s.asset
-    due = deadlines.extended(s.wf, a["state"], a["state_entered_on"], s.cal, a["deadline_regime"])
+    due = deadlines.extended(s.wf, a["state"], clock_start(a), s.cal, a["deadline_regime"])
     if due is None or (a["deadline"] and due <= a["deadline"]):
         s.refuse("g_not_extended")
     s.set_deadline(due, a["deadline_basis"], a["deadline_regime"])
@@ -219,7 +231,7 @@ def extend_clock(s: Step):
 @effect
 def extend_clock_until(s: Step):
     a = s.asset
-    limit = deadlines.extended(s.wf, a["state"], a["state_entered_on"], s.cal, a["deadline_regime"])
+    limit = deadlines.extended(s.wf, a["state"], clock_start(a), s.cal, a["deadline_regime"])
     until = s.fields["until"]
     if limit is None:
         s.refuse("g_not_extended")

@@ -75,6 +75,10 @@ assets = Table(
     Column("resume_unit", String(16)),
     Column("resume_basis", Text),
     Column("resume_regime", String(32)),
+    Column("resume_entered_on", Date),  # while suspended: the day the asset entered the state it left
+    # days spent suspended since the asset entered its state: not counted by the windows that run
+    # from that day (the clocks stop while suspended)
+    Column("suspended_days", Integer, nullable=False, default=0, server_default="0"),
     Column("version", Integer, nullable=False),
     Column("last_hash", String(64), nullable=False),
     Column("created_at", TS, nullable=False),

@@ -157,7 +157,7 @@ def test_alert_resolves_when_the_asset_moves_on(world):
     assert (alert["status"], alert["resolution"], alert["resolved_on"]) == ("resolved", "moved_on", D("2025-01-27"))
 
 
-def test_suspension_resolves_and_resumption_starts_a_new_clock(world):
+def test_suspension_resolves_and_resumption_restarts_the_stints_clock(world):
     aid = seize(world, "2026-02-12")
     scan(world, "2026-03-02")
     assert levels(world, aid) == ["overdue"]
@@ -167,7 +167,9 @@ def test_suspension_resolves_and_resumption_starts_a_new_clock(world):
     step(world, aid, "resume", "2026-04-01")  # it was late already: it stays late
     scan(world, "2026-04-02")
     open_ = [r for r in rows(world, asset_id=aid) if r["status"] == "open"]
-    assert [(r["level"], r["entered_on"]) for r in open_] == [("overdue", D("2026-04-01"))]
+    # the same stint in "seized" (entered 12 Feb), with the deadline the resume gave back
+    assert [(r["level"], r["entered_on"]) for r in open_] == [("overdue", D("2026-02-12"))]
+    assert open_[0]["deadline"] != rows(world, asset_id=aid)[0]["deadline"]
 
 
 def test_extending_the_handover_clock_replaces_its_alerts(world):

@@ -3,6 +3,8 @@ records, the regime changes of 2025-01-01 and 2026-07-01, extensions, suspend an
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from assetwalk import D, PRICE, asset_row, days, seize, step, walk
@@ -284,6 +286,27 @@ def test_a_clock_restored_on_resume_keeps_its_regime_for_an_extension(world):
     step(engine, aid, "resume", "2025-01-10")  # Decree 152/2024 is in force by now
     row = asset_row(engine, aid)
     assert (row["deadline"], row["deadline_regime"]) == (D("2025-02-04"), "law2014")
+    # still the stint that began with the payment, 56 days suspended in between
+    assert (row["state_entered_on"], row["suspended_days"]) == (D("2024-11-10"), 56)
     step(engine, aid, "extend_handover", "2025-01-13", actor="ld_binh", reason="phức tạp")
     row = asset_row(engine, aid)
-    assert row["clock_extended"] and row["deadline"] == D("2025-03-11")  # 60 days from the restart
+    # 60 days from the payment, not counting the 56 suspended: 2024-11-10 + 56 + 60 = 2025-03-06
+    assert row["clock_extended"] and row["deadline"] == D("2025-03-06")
+
+
+def test_the_reappraisal_window_does_not_count_the_days_suspended(world):
+    """Priced on Wednesday 4 March 2026 (5 working days to ask for a re-appraisal), suspended on
+    Friday 6 March, resumed on Friday 3 April: the 28 days away do not count, so the window runs
+    as if priced on 1 April and closes on Wednesday 8 April (not 10 April, 5 working days after
+    the resume, nor 11 March)."""
+    engine = world
+    aid = walk(engine, "priced", "2026-03-02")
+    assert asset_row(engine, aid)["state_entered_on"] == D("2026-03-04")
+    step(engine, aid, "suspend", "2026-03-06", kind="postpone")
+    step(engine, aid, "resume", "2026-04-03")
+    row = asset_row(engine, aid)
+    assert (row["state"], row["state_entered_on"], row["suspended_days"]) == ("priced", D("2026-03-04"), 28)
+    with pytest.raises(TriggerNotAllowed, match="re-appraisal window closed on 2026-04-08"):
+        step(engine, aid, "request_reappraisal", "2026-04-09")
+    step(engine, aid, "request_reappraisal", "2026-04-08")
+    assert asset_row(engine, aid)["state"] == "appraising"

@@ -116,3 +116,30 @@ def test_sqlite_pragmas(tmp_path):
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         db.get_engine(url).dispose()
+
+
+def test_the_suspension_days_migration_keeps_the_data_both_ways(empty_db_url):
+    """0005 adds two columns to assets, which audit_log and alerts point at: on SQLite it must not
+    rebuild the table (the foreign keys would refuse to drop it), up or down, with rows in it."""
+    from auction_flow.services import admin, assets as svc
+
+    url = empty_db_url
+    admin.init(url, "admin")
+    engine = db.open_db(url)
+    admin.add_office(engine, "admin", "HG", "Cục THADS Hậu Giang")
+    admin.add_user(engine, "admin", "cv", "officer", "HG")
+    aid = svc.seize(engine, "cv", "1/2026", "HG", "movable", "Xe máy", on="2026-03-02")
+    svc.advance(engine, aid, "suspend", "cv", "2026-03-03", ["kind=postpone"])
+    svc.advance(engine, aid, "resume", "cv", "2026-03-10")
+    count = "SELECT count(*) FROM audit_log"
+    with engine.connect() as conn:
+        before = conn.execute(text(count)).scalar()
+        assert conn.execute(text("SELECT suspended_days FROM assets")).scalar() == 7
+    assert db.downgrade(url, "0004") == "0004"
+    with engine.connect() as conn:
+        assert conn.execute(text(count)).scalar() == before
+        assert conn.execute(text("SELECT state FROM assets")).scalar() == "seized"
+    assert db.upgrade(url) == db.SCHEMA_HEAD
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT suspended_days, resume_entered_on FROM assets")).one() == (0, None)
+    engine.dispose()

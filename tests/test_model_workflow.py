@@ -106,6 +106,12 @@ class Model:
         self.reductions = self.reappraisals = 0
         self.extended = False
         self.remaining = None
+        # a stint in a state goes on across a suspension: its entry day, and the days away not counted
+        self.away, self.resume_entered, self.suspended_on = 0, None, None
+
+    def start(self):
+        """The day the windows of the current stint count from."""
+        return self.entered + dt.timedelta(days=self.away)
 
     def expect(self, trig, on, values, actor, reason):
         """The new (state, deadline) if the step must succeed, else None."""
@@ -117,7 +123,7 @@ class Model:
         if trig in SUPERVISOR_ONLY and actor != "ld_binh":
             return None
         p = values.get("price")
-        if trig == "request_reappraisal" and (self.reappraisals or on > add_wd(self.entered, 5)):
+        if trig == "request_reappraisal" and (self.reappraisals or on > add_wd(self.start(), 5)):
             return None
         if trig == "contract_auction" and values["auction_date"] <= on:
             return None
@@ -141,9 +147,9 @@ class Model:
         if trig in ("extend_handover", "extend_payment") and self.extended:
             return None
         if trig == "extend_handover":
-            return None if self.regime != "law2014" else ("paid", roll(self.entered + dt.timedelta(days=60)))
+            return None if self.regime != "law2014" else ("paid", roll(self.start() + dt.timedelta(days=60)))
         if trig == "extend_payment":
-            limit = roll(self.entered + dt.timedelta(days=60))
+            limit = roll(self.start() + dt.timedelta(days=60))
             if self.regime != "law2025" or not (self.deadline < values["until"] <= limit):
                 return None
             return "sold", roll(values["until"])
@@ -172,10 +178,13 @@ class Model:
                 self.remaining = ((self.deadline - on).days, CAL)
         if trig == "resume":
             self.resume = self.remaining = None
-        if state != old_state:
-            self.entered, self.extended = on, False
-            if trig not in ("suspend", "resume"):
-                self.regime = clock(state, on, self.kind)[1]
+        if trig == "suspend":  # the stint is kept aside; an extension used stays used
+            self.resume_entered, self.suspended_on, self.entered = self.entered, on, on
+        elif trig == "resume":  # back in the stint, the days away not counted
+            self.entered, self.away = self.resume_entered, self.away + (on - self.suspended_on).days
+        elif state != old_state:
+            self.entered, self.extended, self.away = on, False, 0
+            self.regime = clock(state, on, self.kind)[1]
         if trig in ("extend_handover", "extend_payment"):
             self.extended = True
         self.state, self.deadline, self.last = state, deadline, on
@@ -281,9 +290,12 @@ class WorkflowMachine(RuleBasedStateMachine):
 
         from auction_flow.schema import assets
         with self.engine.connect() as conn:
-            rows = {r.id: r for r in conn.execute(select(assets.c.id, assets.c.state, assets.c.deadline))}
+            rows = {r.id: r for r in conn.execute(select(assets.c.id, assets.c.state, assets.c.deadline,
+                                                         assets.c.state_entered_on, assets.c.suspended_days))}
         for aid, m in self.models.items():
-            assert (rows[aid].state, rows[aid].deadline) == (m.state, m.deadline), aid
+            r = rows[aid]
+            assert (r.state, r.deadline, r.state_entered_on, r.suspended_days) == \
+                (m.state, m.deadline, m.entered, m.away), aid
 
 
 def test_engine_follows_the_model():

@@ -67,7 +67,8 @@ def _asset_text(a: dict) -> str:
     lines = [f"{L('id', lg)} {a['id']}  {a['case_number']}  {a['description']}",
              f"{L('kind', lg)}: {L(a['kind'], lg)}   {L('office', lg)}: {a['office']}   "
              f"{L('officer', lg)}: {a['officer'] or '-'}",
-             f"{L('state', lg)}: {a['state']} ({a['state_label']})   {L('entered', lg)}: {a['state_entered_on']}"]
+             f"{L('state', lg)}: {a['state']} ({a['state_label']})   {L('entered', lg)}: {a['state_entered_on']}"
+             + (f" ({a['suspended_days']} {L('days_suspended', lg)})" if a.get("suspended_days") else "")]
     if a["deadline"]:
         late = f"  [{L('overdue', lg)}]" if a["overdue"] else ""
         lines.append(f"{L('deadline', lg)}: {a['deadline']} ({L('days_left', lg)}: {a['days_left']}){late}")

@@ -44,7 +44,7 @@ def _describe(row: dict, lang: str, on) -> dict:
         "id": row["id"], "case_number": row["case_number"], "description": row["description"],
         "kind": row["kind"], "office": row["office_code"], "officer": row["officer_username"],
         "state": row["state"], "state_label": wf.states[row["state"]].labels[lang],
-        "state_entered_on": row["state_entered_on"], "deadline": deadline,
+        "state_entered_on": row["state_entered_on"], "suspended_days": row["suspended_days"], "deadline": deadline,
         "deadline_basis": row["deadline_basis"], "regime": row["deadline_regime"],
         "days_left": (deadline - on).days if deadline else None,
         "overdue": bool(deadline and on > deadline),
