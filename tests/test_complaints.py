@@ -172,3 +172,19 @@ def test_complaint_clocks_raise_alerts_and_close_the_complaint_risk_loop(world, 
     listed = json.loads(cli("alerts", "list", "--json", "--rule", "complaint", "--now", "2026-03-17",
                             actor="ld_binh").output)
     assert [a["asset_id"] for a in listed] == [aid]
+
+
+def test_an_assets_audit_log_lists_its_complaints(world, asset, cli):
+    """A procurator reading one asset's record sees the complaints about it beside its steps,
+    and not those about another asset whose id starts with the same digits."""
+    others = [svc.seize(world, "cv_an", f"{n}/2025", "HG-VT", "movable", "Xe", on="2025-11-03") for n in range(2, 12)]
+    other = next(o for o in others if str(o).startswith(str(asset)) and o != asset)  # e.g. 1 and 10
+    c = comp.add(world, "cv_an", asset, "complaint", "2026-03-02", "B", "x")
+    comp.accept(world, "ld_binh", c["id"], on="2026-03-03")
+    comp.add(world, "cv_an", other, "complaint", "2026-03-02", "C", "y")
+    rows = json.loads(cli("audit", "log", "--asset", asset, "--json", actor="ksv").output)
+    assert [(r["event"], r["asset"]) for r in rows] == [
+        ("asset_created", asset), ("complaint_received", None), ("complaint_accepted", None)]
+    assert all(r["changes"]["asset"] == [None, asset] for r in rows[1:])
+    rows = json.loads(cli("audit", "log", "--asset", other, "--json", actor="ksv").output)
+    assert [r["event"] for r in rows] == ["asset_created", "complaint_received"]

@@ -39,7 +39,7 @@ def audit_verify(anchors, as_json):
 
 @audit.command("log")
 @common
-@click.option("--asset", "asset_id", metavar="ID", help="Only this asset.")
+@click.option("--asset", "asset_id", metavar="ID", help="Only this asset: its steps and the complaints about it.")
 @click.option("--actor", "who", metavar="USERNAME", help="Only rows by this user.")
 @click.option("--office", "office_code", metavar="CODE", help="Only this office and those under it.")
 @click.option("--from", "date_from", metavar="DATE", help="Business dates from this day.")
@@ -166,7 +166,7 @@ def complaint_resolve(complaint_id, on, outcome, as_json):
 @complaint.command("list")
 @common
 @click.option("--status", type=click.Choice(["received", "accepted", "resolved"]))
-@click.option("--asset", "asset_id", metavar="ID", help="Only this asset.")
+@click.option("--asset", "asset_id", metavar="ID", help="Only this asset: its steps and the complaints about it.")
 @json_option
 def complaint_list(status, asset_id, as_json):
     """List complaints of the offices you may read, with the state of each clock.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from .. import authz, db
 from ..config import today
@@ -108,13 +108,21 @@ def log(engine, actor: str | None, asset=None, who=None, office=None, start=None
     raise denied_exc
 
 
+def about_asset(asset_id: int):
+    """The rows about an asset outside its own chain: its complaints' rows (received, accepted,
+    resolved). They name the asset in their hashed ``changes``, in canonical JSON, so the
+    match is on text the chain protects: ``"asset":[null,ID]``."""
+    return (audit_log.c.asset_id.is_(None) & audit_log.c.event.like("complaint%")
+            & audit_log.c.changes.contains(f'"asset":[null,{int(asset_id)}]', autoescape=True))
+
+
 def _log_rows(conn, user, asset, who, office, start, end, trigger, limit) -> list[dict]:
     codes = office_codes(conn, user, office)
     q = select(audit_log).order_by(audit_log.c.id)
     if codes is not None:
         q = q.where(audit_log.c.office.in_(codes))
     if asset is not None:
-        q = q.where(audit_log.c.asset_id == asset["id"])
+        q = q.where(or_(audit_log.c.asset_id == asset["id"], about_asset(asset["id"])))
     if who:
         q = q.where(audit_log.c.actor == who)
     if trigger:
