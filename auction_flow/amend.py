@@ -1,4 +1,5 @@
-"""Changes to an asset that are not steps of its workflow: reassignment and field corrections.
+"""Changes to an asset that are not steps of its workflow: reassignment, field corrections, and
+moving a live asset to a newer version of its workflow.
 
 They change columns above the state (``officer_id``, descriptive text), never the state, its
 dates, prices or deadlines (those go through a trigger of the engine). Like a step they are
@@ -25,6 +26,7 @@ from .i18n import register
 from .schema import assets, users
 
 REASSIGN_ROLES = ("supervisor",)
+MIGRATE_ROLES = ("supervisor",)
 CORRECT_ROLES = ("officer", "supervisor")
 CORRECTABLE = ("case_number", "description", "buyer", "appraisal_org", "auction_org")
 
@@ -36,6 +38,12 @@ register({
               "change only through a trigger)"},
     "nothing_to_correct": {"vi": "không có gì thay đổi", "en": "nothing would change"},
     "same_officer": {"vi": "tài sản {asset} đã do {user} phụ trách", "en": "asset {asset} is already {user}'s"},
+    "workflow_not_newer": {
+        "vi": "tài sản {asset} đang theo quy trình {name} v{current}; chỉ chuyển sang phiên bản mới hơn (không phải v{to})",
+        "en": "asset {asset} follows {name} v{current}; it moves only to a newer version (not v{to})"},
+    "workflow_state_missing": {
+        "vi": "tài sản {asset} đang ở trạng thái {state}, không có trong {name} v{to}: không chuyển được",
+        "en": "asset {asset} is in state {state}, which {name} v{to} does not have: it cannot move"},
 })
 
 
@@ -125,3 +133,31 @@ def correct(engine, asset_id, actor, sets, reason: str | None, on=None) -> Asset
         raise InvalidInput("nothing_to_correct")
     return _write(engine, asset, user, "corrected", "correct", on, reason, {k: v for k, (_, v) in changes.items()},
                   changes)
+
+
+def check_migration(asset: dict, to_version: int):
+    """The target workflow if ``asset`` can move to ``to_version`` of its workflow; else refused.
+
+    The asset keeps its state and its running deadline (a clock runs under the rules it started
+    with, as across a change of legal regime); only its next steps follow the new version."""
+    from . import workflow as workflow_mod
+
+    target = workflow_mod.get(asset["workflow"], int(to_version))
+    if target.version <= asset["workflow_version"]:
+        raise InvalidInput("workflow_not_newer", asset=asset["id"], name=asset["workflow"],
+                           current=asset["workflow_version"], to=target.version)
+    for state in (asset["state"], asset["resume_state"]):
+        if state is not None and state not in target.states:
+            raise InvalidInput("workflow_state_missing", asset=asset["id"], state=state, name=target.name,
+                               to=target.version)
+    return target
+
+
+def migrate_workflow(engine, asset_id, actor, to_version: int, reason: str | None, on=None) -> AssetAmended:
+    """Move a live asset to a newer version of its workflow (a supervisor's decision), audited."""
+    reason = _reason(reason)
+    user, asset = _load(engine, asset_id, actor, "migrate_workflow", MIGRATE_ROLES)
+    target = check_migration(asset, to_version)
+    on = check_date(on, asset["last_event_on"], asset["id"])
+    return _write(engine, asset, user, "workflow_migrated", "migrate_workflow", on, reason,
+                  {"workflow_version": target.version}, {"workflow_version": (asset["workflow_version"], target.version)})

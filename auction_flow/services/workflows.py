@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from .. import workflow as workflow_mod
+from ..i18n import Msg, register
 from ..workflow import PREVIOUS, Workflow
+
+register({
+    "migrate_what": {"vi": "chỉ rõ tài sản (--asset ID) hoặc tất cả (--all)",
+                     "en": "name the assets (--asset ID) or all of them (--all)"},
+    "migrate_refused": {
+        "vi": "{count} tài sản không chuyển được sang {name} v{to}; không thay đổi gì:\n{errors}",
+        "en": "{count} asset(s) cannot move to {name} v{to}; nothing was changed:\n{errors}"},
+})
 
 
 def _get(path: str | None) -> Workflow:
@@ -69,3 +78,65 @@ def diagram(fmt: str = "mermaid", path: str | None = None, lang: str = "en") -> 
     lines += [f'    {a} -> {b} [label="{t}"];' for a, b, t in edges]
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+class _Problems(Msg):
+    """The assets that cannot move, one a line, in the reader's language."""
+
+    def __init__(self, problems: list):
+        super().__init__("literal")
+        self.problems = problems
+
+    def render(self, lang: str = "en") -> str:
+        return "\n".join("  " + p.render(lang) for p in self.problems)
+
+
+def migrate(engine, actor: str | None, to_version: int, asset_ids=(), all_assets: bool = False,
+            reason: str | None = None, on=None, dry_run: bool = False, name: str = "asset_auction") -> dict:
+    """Move live assets to version ``to_version`` of their workflow (each audited on its chain).
+
+    ``all_assets``: every asset of the workflow on an older version, not in a final state, in the
+    actor's offices. Every asset is checked first; if any cannot move (its state is not in the new
+    version), nothing is changed and each is named. Then each moves in its own transaction,
+    guarded by its version: a conflict stops the run, and running it again moves the rest."""
+    from sqlalchemy import select
+
+    from .. import amend, authz, db
+    from ..engine import load_actor
+    from ..errors import InvalidInput, PermissionDenied
+    from ..schema import assets
+
+    if not asset_ids and not all_assets:
+        raise InvalidInput("migrate_what")
+    reason = amend._reason(reason)
+    target = workflow_mod.get(name, int(to_version))
+    if all_assets:
+        finals = [s.name for s in target.states.values() if s.final]
+        with db.reading(engine) as conn:
+            user = load_actor(conn, actor)
+            allowed = user["role"] in amend.MIGRATE_ROLES and user["office_id"] is not None
+            asset_ids = [r.id for r in conn.execute(
+                select(assets.c.id).where(assets.c.workflow == name, assets.c.workflow_version < target.version,
+                                          assets.c.state.not_in(finals),
+                                          assets.c.office_id.in_(authz.offices_under(conn, user["office_id"])))
+                .order_by(assets.c.id))] if allowed else []
+        if not allowed:
+            exc = PermissionDenied("role_denied", user=user["username"], role=user["role"], action="migrate_workflow",
+                                   allowed_roles=", ".join(amend.MIGRATE_ROLES))
+            authz.record_denial(engine, user, "migrate_workflow", None, user.get("office_code"), str(exc))
+            raise exc
+    problems, ready = [], []
+    for aid in asset_ids:
+        _, asset = amend._load(engine, aid, actor, "migrate_workflow", amend.MIGRATE_ROLES)
+        try:
+            amend.check_migration(asset, target.version)
+        except InvalidInput as exc:
+            problems.append(Msg(exc.key, **exc.params))
+        else:
+            ready.append(asset["id"])
+    if problems:
+        raise InvalidInput("migrate_refused", count=len(problems), name=name, to=target.version,
+                           errors=_Problems(problems))
+    moved = [] if dry_run else [amend.migrate_workflow(engine, aid, actor, target.version, reason, on).asset_id
+                                for aid in ready]
+    return {"workflow": name, "to": target.version, "dry_run": dry_run, "assets": ready, "moved": moved}

@@ -1,0 +1,125 @@
+"""Moving live assets to a newer version of their workflow: each asset audited on its own chain,
+all checked before any moves, the running deadline kept, the next steps under the new version."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from auction_flow import amend
+from auction_flow.config import workflows_dir
+from auction_flow.errors import InvalidInput, PermissionDenied
+from auction_flow.schema import access_log, assets, audit_log
+from auction_flow.services import assets as svc
+from auction_flow.services import workflows as wfsvc
+
+
+SHIPPED = workflows_dir()
+
+
+def _v2_without_appraising() -> dict:
+    """Version 2 of the default workflow, in which the price is always agreed (no appraisal state)."""
+    doc = yaml.safe_load((SHIPPED / "asset_auction.yaml").read_text(encoding="utf-8"))
+    doc["version"] = 2
+    del doc["states"]["appraising"]
+    for name in ("contract_appraisal", "record_appraisal", "request_reappraisal"):
+        del doc["triggers"][name]
+    for trig in doc["triggers"].values():
+        trig["from"] = [s for s in trig["from"] if s != "appraising"]
+    return doc
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    """A workflows folder holding version 1; ``publish()`` makes version 2 the current one and
+    keeps version 1 as asset_auction.v1.yaml for the assets still on it."""
+    d = tmp_path / "workflows"
+    d.mkdir()
+    for name in ("asset_auction.yaml", "complaints.yaml"):
+        shutil.copy(SHIPPED / name, d / name)
+    monkeypatch.setenv("AUCTION_FLOW_WORKFLOWS", str(d))
+
+    def publish():
+        (d / "asset_auction.yaml").rename(d / "asset_auction.v1.yaml")
+        (d / "asset_auction.yaml").write_text(yaml.safe_dump(_v2_without_appraising(), allow_unicode=True,
+                                                             sort_keys=False), encoding="utf-8")
+    return publish
+
+
+def row(engine, aid) -> dict:
+    with engine.connect() as conn:
+        return dict(conn.execute(select(assets).where(assets.c.id == aid)).mappings().one())
+
+
+def test_assets_move_only_when_every_one_can_and_keep_their_clock(world, folder, cli):
+    seized = svc.seize(world, "cv_an", "1/2026", "HG-VT", "movable", "Xe", on="2026-03-02")
+    appraising = svc.seize(world, "cv_an", "2/2026", "HG-VT", "movable", "Xe", on="2026-03-02")
+    svc.advance(world, appraising, "contract_appraisal", "cv_an", "2026-03-03", ["appraisal_org=TĐG"])
+    other_branch = svc.seize(world, "cv_dung", "3/2026", "HG-NB", "movable", "Xe", on="2026-03-02")
+    folder()
+    before = {a: row(world, a) for a in (seized, appraising, other_branch)}
+
+    # the asset in "appraising" has no place in v2: nothing moves, and it is named
+    with pytest.raises(InvalidInput) as info:
+        wfsvc.migrate(world, "ld_tinh", 2, all_assets=True, reason="Quy trình mới", on="2026-03-05")
+    assert f"asset {appraising} is in state appraising, which asset_auction v2 does not have" in str(info.value)
+    assert "1 asset(s) cannot move" in str(info.value)
+    assert {a: row(world, a) for a in before} == before
+
+    svc.advance(world, appraising, "record_appraisal", "cv_an", "2026-03-04", ["price=90000000"])
+    # a branch supervisor moves its own branch's assets only
+    res = wfsvc.migrate(world, "ld_binh", 2, all_assets=True, reason="Quy trình mới", on="2026-03-05")
+    assert res["moved"] == [seized, appraising]
+    assert row(world, other_branch)["workflow_version"] == 1
+    for aid in (seized, appraising):
+        now, then = row(world, aid), before[aid]
+        assert now["workflow_version"] == 2 and now["version"] == then["version"] + (1 if aid == seized else 2)
+        if aid == seized:  # state and running deadline untouched
+            assert (now["state"], now["deadline"], now["deadline_basis"]) == \
+                (then["state"], then["deadline"], then["deadline_basis"])
+    with world.connect() as conn:
+        last = conn.execute(select(audit_log).where(audit_log.c.asset_id == seized)
+                            .order_by(audit_log.c.seq.desc())).mappings().first()
+    assert (last["event"], last["actor"], last["reason"]) == ("workflow_migrated", "ld_binh", "Quy trình mới")
+    assert json.loads(last["changes"]) == {"workflow_version": [1, 2]}
+
+    # from now on the asset follows v2: there is no appraisal to contract
+    with pytest.raises(InvalidInput, match="unknown trigger|contract_appraisal"):
+        svc.advance(world, seized, "contract_appraisal", "cv_an", "2026-03-06", ["appraisal_org=TĐG"])
+    svc.advance(world, seized, "agree_price", "cv_an", "2026-03-06", ["price=50000000"])
+    assert svc.seize(world, "cv_an", "4/2026", "HG-VT", "movable", "Xe", on="2026-03-06") and \
+        row(world, seized + 3)["workflow_version"] == 2
+    # the asset left behind is still served by v1, and the record verifies
+    svc.advance(world, other_branch, "contract_appraisal", "cv_dung", "2026-03-06", ["appraisal_org=TĐG"])
+    assert cli("audit", "verify", actor="ksv").exit_code == 0
+
+
+def test_who_may_migrate_and_what_is_refused(world, folder):
+    aid = svc.seize(world, "cv_an", "1/2026", "HG-VT", "movable", "Xe", on="2026-03-02")
+    with pytest.raises(InvalidInput, match="only to a newer version"):
+        amend.migrate_workflow(world, aid, "ld_binh", 1, "x")  # v1 is all there is
+    folder()
+    with pytest.raises(PermissionDenied):
+        wfsvc.migrate(world, "cv_an", 2, asset_ids=[aid], reason="x")
+    with pytest.raises(PermissionDenied):
+        wfsvc.migrate(world, "cv_an", 2, all_assets=True, reason="x")
+    with pytest.raises(PermissionDenied):  # another branch's supervisor
+        wfsvc.migrate(world, "ld_binh", 2, asset_ids=[svc.seize(world, "cv_dung", "2", "HG-NB", "movable", "x",
+                                                                on="2026-03-02")], reason="x")
+    with world.connect() as conn:
+        assert conn.execute(select(access_log.c.action)).scalars().all().count("migrate_workflow") == 3
+    with pytest.raises(InvalidInput, match="reason"):
+        wfsvc.migrate(world, "ld_binh", 2, asset_ids=[aid], reason=" ")
+    with pytest.raises(InvalidInput, match="--asset ID"):
+        wfsvc.migrate(world, "ld_binh", 2, reason="x")
+    res = wfsvc.migrate(world, "ld_binh", 2, asset_ids=[aid], reason="x", dry_run=True)
+    assert res["assets"] == [aid] and res["moved"] == [] and row(world, aid)["workflow_version"] == 1
+    assert wfsvc.migrate(world, "ld_binh", 2, asset_ids=[aid], reason="x")["moved"] == [aid]
+    with pytest.raises(InvalidInput, match="only to a newer version"):
+        wfsvc.migrate(world, "ld_binh", 2, asset_ids=[aid], reason="x")
+    with pytest.raises(InvalidInput, match="'contract_appraisal'"):  # v2 has no appraisal step
+        svc.advance(world, aid, "contract_appraisal", "cv_an", "2026-03-03", ["appraisal_org=TĐG"])
