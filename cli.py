@@ -43,10 +43,11 @@ def init(admin, name):
 
     Example: auction-flow --db office.db init --admin admin
     """
+    from auction_flow.cli_text import t
     from auction_flow.services import admin as svc
 
     res = svc.init(url(), admin, name)
-    click.echo(f"initialised {res['database']} with administrator {res['username']}")
+    click.echo(t("initialised", database=res["database"], username=res["username"]))
 
 
 @main.group()
@@ -63,8 +64,9 @@ def db_upgrade(revision):
     Example: auction-flow db upgrade --db postgresql://localhost/thads
     """
     from auction_flow import db as dbm
+    from auction_flow.cli_text import t
 
-    click.echo(f"schema at revision {dbm.upgrade(url(), revision)}")
+    click.echo(t("schema_at", revision=dbm.upgrade(url(), revision)))
 
 
 @db.command("where")
@@ -94,10 +96,11 @@ def office_add(code, name, parent):
 
     Example: auction-flow --as admin office add HG-VT "Chi cục THADS Vị Thanh" --parent HG
     """
+    from auction_flow.cli_text import t
     from auction_flow.services import admin as svc
 
     res = svc.add_office(engine(), actor(), code, name, parent)
-    click.echo(f"office {res['code']} added")
+    click.echo(t("office_added", code=res["code"]))
 
 
 @office.command("list")
@@ -108,11 +111,12 @@ def office_list(as_json):
 
     Example: auction-flow office list --json
     """
+    from auction_flow.cli_text import cols
     from auction_flow.render import table
     from auction_flow.services import admin as svc
 
     out(svc.list_offices(engine()), as_json,
-        lambda rows: table(rows, [("code", "CODE"), ("name", "NAME"), ("parent", "PARENT")]))
+        lambda rows: table(rows, cols(("code", "code"), ("name", "name"), ("parent", "parent"))))
 
 
 @main.group()
@@ -132,10 +136,11 @@ def user_add(username, role, office_code, name, email):
 
     Example: auction-flow --as admin user add cv_an --role officer --office HG-VT --name "Nguyễn Văn An"
     """
+    from auction_flow.cli_text import t
     from auction_flow.services import admin as svc
 
     res = svc.add_user(engine(), actor(), username, role, office_code, name, email)
-    click.echo(f"user {res['username']} ({res['role']}) added")
+    click.echo(t("user_added", username=res["username"], role=res["role"]))
 
 
 @user.command("list")
@@ -146,11 +151,12 @@ def user_list(as_json):
 
     Example: auction-flow user list
     """
+    from auction_flow.cli_text import cols
     from auction_flow.render import table
     from auction_flow.services import admin as svc
 
-    out(svc.list_users(engine()), as_json, lambda rows: table(rows, [
-        ("username", "USERNAME"), ("name", "NAME"), ("role", "ROLE"), ("office", "OFFICE"), ("email", "EMAIL")]))
+    out(svc.list_users(engine()), as_json, lambda rows: table(rows, cols(
+        ("username", "username"), ("name", "full_name"), ("role", "role"), ("office", "office"), ("email", "email"))))
 
 
 @main.group()
@@ -167,10 +173,11 @@ def holiday_add(day, name):
 
     Example: auction-flow --as admin holiday add 2026-12-31 "Nghỉ bù"
     """
+    from auction_flow.cli_text import t
     from auction_flow.services import admin as svc
 
     res = svc.add_day(engine(), actor(), day, name, "holiday")
-    click.echo(f"{res['day']} recorded as a day off")
+    click.echo(t("day_off", day=res["day"]))
 
 
 @holiday.command("workday")
@@ -182,10 +189,11 @@ def holiday_workday(day, name):
 
     Example: auction-flow --as admin holiday workday 2027-01-09 "Làm bù"
     """
+    from auction_flow.cli_text import t
     from auction_flow.services import admin as svc
 
     res = svc.add_day(engine(), actor(), day, name, "workday")
-    click.echo(f"{res['day']} recorded as a working day")
+    click.echo(t("workday", day=res["day"]))
 
 
 @holiday.command("list")
@@ -197,11 +205,14 @@ def holiday_list(year, as_json):
 
     Example: auction-flow holiday list --year 2026
     """
+    from auction_flow.cli_text import cols, day_kind, weekday
     from auction_flow.render import table
     from auction_flow.services import admin as svc
 
-    out(svc.list_days(engine(), year), as_json, lambda rows: table(rows, [
-        ("day", "DATE"), ("weekday", "DAY"), ("kind", "KIND"), ("name", "NAME")]))
+    def text(rows):
+        view = [{**r, "weekday": weekday(r["day"], r["weekday"]), "kind": day_kind(r["kind"])} for r in rows]
+        return table(view, cols(("day", "date"), ("weekday", "weekday"), ("kind", "kind"), ("name", "day_name")))
+    out(svc.list_days(engine(), year), as_json, text)
 
 
 # --- workflow definitions --------------------------------------------------------------
@@ -219,11 +230,12 @@ def workflow_validate(file):
 
     Example: auction-flow workflow validate workflows/asset_auction.yaml
     """
+    from auction_flow.cli_text import t
     from auction_flow.services import workflows as svc
 
     res = svc.validate(file)
-    click.echo(f"{res['file']}: valid ({res['name']} v{res['version']}, {res['states']} states, "
-               f"{res['triggers']} triggers, regimes {', '.join(res['regimes'])})")
+    click.echo(t("workflow_valid", file=res["file"], name=res["name"], version=res["version"],
+                 states=res["states"], triggers=res["triggers"], regimes=", ".join(res["regimes"])))
 
 
 @workflow.command("show")
@@ -235,18 +247,19 @@ def workflow_show(file, as_json):
 
     Example: auction-flow workflow show --lang vi
     """
+    from auction_flow.cli_text import cols, t
     from auction_flow.render import table
     from auction_flow.services import workflows as svc
 
     def text(d):
         states = [{"name": s["name"], "label": s["label"], "clock": "; ".join(
-            f"{c['regime']}: {c['time']} ({c['basis']})" for c in s["clock"]) or ("final" if s["final"] else "")}
+            f"{c['regime']}: {c['time']} ({c['basis']})" for c in s["clock"]) or (t("final") if s["final"] else "")}
             for s in d["states"]]
-        trigs = [{**t, "from": ",".join(t["from"]), "fields": ", ".join(t["fields"])} for t in d["triggers"]]
+        trigs = [{**tr, "from": ",".join(tr["from"]), "fields": ", ".join(tr["fields"])} for tr in d["triggers"]]
         return "\n\n".join([f"{d['name']} v{d['version']}: {d['label']}",
-                            table(states, [("name", "STATE"), ("label", "LABEL"), ("clock", "CLOCK")]),
-                            table(trigs, [("name", "TRIGGER"), ("from", "FROM"), ("to", "TO"),
-                                          ("roles", "ROLES"), ("fields", "FIELDS")])])
+                            table(states, cols(("name", "state"), ("label", "label"), ("clock", "clock"))),
+                            table(trigs, cols(("name", "trigger"), ("from", "from"), ("to", "to"),
+                                              ("roles", "roles"), ("fields", "fields")))])
     out(svc.show(file, lang()), as_json, text)
 
 

@@ -28,30 +28,34 @@ def _smtp_env(**opts):
 
 
 def _alert_rows(rows):
+    from auction_flow.cli_text import cols, t
     from auction_flow.render import table
 
-    return table(rows, [("id", "ID"), ("level", "LEVEL"), ("rule", "RULE"), ("asset_id", "ASSET"),
-                        ("office", "OFFICE"), ("officer", "OFFICER"), ("state", "STATE"),
-                        ("deadline", "DEADLINE"), ("days_late", "DAYS LATE"), ("status", "STATUS"),
-                        ("basis", "LEGAL BASIS")]) or "(no alerts)"
+    return table(rows, cols(("id", "id"), ("level", "level"), ("rule", "rule"), ("asset_id", "asset"),
+                            ("office", "office"), ("officer", "officer"), ("state", "state"),
+                            ("deadline", "deadline"), ("days_late", "days_late"), ("status", "status"),
+                            ("basis", "basis"))) or t("no_alerts")
 
 
 def _alert_text(a: dict) -> str:
-    lines = [f"alert {a['id']}: {a['rule']}/{a['level']} [{a['status']}]",
-             f"asset {a['asset_id']} ({a['case_number']}, {a['description']}) office {a['office']}, "
-             f"officer {a['officer'] or '-'}",
-             f"state {a['state']} entered {a['entered_on']}; deadline {a['deadline']} ({a['days_late']} days late)",
-             f"legal basis: {a['basis'] or '-'} [{a['regime'] or '-'}]"]
+    from auction_flow.cli_text import t
+
+    lines = [t("alert_head", id=a["id"], rule=a["rule"], level=a["level"], status=a["status"]),
+             t("alert_asset", asset=a["asset_id"], case=a["case_number"], description=a["description"],
+               office=a["office"], officer=a["officer"] or "-"),
+             t("alert_state", state=a["state"], entered=a["entered_on"], deadline=a["deadline"],
+               days_late=a["days_late"]),
+             t("alert_basis", basis=a["basis"] or "-", regime=a["regime"] or "-")]
     if a.get("factors") is not None:
-        lines.append(f"factors: {', '.join(a['factors']) or '-'}; risk window ends {a.get('window_ends')}")
+        lines.append(t("alert_factors", factors=", ".join(a["factors"]) or "-", window_ends=a.get("window_ends")))
     if a["snoozed_until"]:
-        lines.append(f"snoozed until {a['snoozed_until']}")
+        lines.append(t("alert_snoozed", until=a["snoozed_until"]))
     if a["handled_by"]:
-        lines.append(f"handled by {a['handled_by']}: {a['handled_reason']}")
+        lines.append(t("alert_handled", user=a["handled_by"], reason=a["handled_reason"]))
     if a["resolution"]:
-        lines.append(f"resolved on {a['resolved_on']} ({a['resolution']})")
+        lines.append(t("alert_resolved", on=a["resolved_on"], resolution=a["resolution"]))
     for h in a.get("history", []):
-        lines.append(f"  {h['on']} {h['event']} by {h['actor']}: {h['reason'] or ''}")
+        lines.append(t("alert_event", on=h["on"], event=h["event"], actor=h["actor"], reason=h["reason"] or ""))
     return "\n".join(lines)
 
 
@@ -69,11 +73,12 @@ def alerts_scan(now, as_json):
 
     Example: auction-flow alerts scan --now 2026-11-30
     """
+    from auction_flow.cli_text import t
     from auction_flow.services import alerts as svc
 
     res = svc.scan(engine(), now)
-    out(res, as_json, f"scan of {res['on']}: raised {res['raised']}, resolved {res['resolved']}, "
-        f"superseded {res['superseded']}, reopened {res['reopened']}")
+    out(res, as_json, t("scan", on=res["on"], raised=res["raised"], resolved=res["resolved"],
+                        superseded=res["superseded"], reopened=res["reopened"]))
 
 
 @alerts.command("list")
@@ -118,10 +123,11 @@ def alerts_ack(alert_id, reason, as_json):
 
     Example: auction-flow --as cv_an alerts ack 3 --reason "handover set for 2 Dec"
     """
+    from auction_flow.cli_text import t
     from auction_flow.services import alerts as svc
 
     res = svc.ack(engine(), alert_id, actor(), reason)
-    out(res, as_json, f"alert {res['id']} acknowledged")
+    out(res, as_json, t("acked", id=res["id"]))
 
 
 @alerts.command("snooze")
@@ -135,10 +141,11 @@ def alerts_snooze(alert_id, until, reason, as_json):
 
     Example: auction-flow --as cv_an alerts snooze 3 --until 2026-12-05 --reason "buyer abroad until 4 Dec"
     """
+    from auction_flow.cli_text import t
     from auction_flow.services import alerts as svc
 
     res = svc.snooze(engine(), alert_id, actor(), until, reason)
-    out(res, as_json, f"alert {res['id']} snoozed until {res['snoozed_until']}")
+    out(res, as_json, t("snoozed", id=res["id"], until=res["snoozed_until"]))
 
 
 @alerts.command("digest")
@@ -155,12 +162,13 @@ def alerts_digest(now, as_json, **smtp):
     Example: auction-flow alerts digest --smtp-host mail.thads.gov.vn --smtp-port 25
     """
     from auction_flow import notify
+    from auction_flow.cli_text import t
     from auction_flow.services import alerts as svc
 
     cfg = notify.SmtpConfig.from_env(**{k[len("smtp_"):]: v for k, v in smtp.items()})
     res = svc.digest(engine(), now, cfg, lang())
-    out(res, as_json, f"digests of {res['on']}: sent {len(res['sent'])}, failed {len(res['failed'])}"
-        + (f" ({', '.join(res['failed'])}: retried next run)" if res["failed"] else ""))
+    out(res, as_json, t("digest", on=res["on"], sent=len(res["sent"]), failed=len(res["failed"]))
+        + (t("digest_retry", who=", ".join(res["failed"])) if res["failed"] else ""))
 
 
 @click.group()
@@ -196,11 +204,12 @@ def scheduler_status(as_json):
 
     Example: auction-flow scheduler status --json
     """
+    from auction_flow.cli_text import t
     from auction_flow.services import alerts as svc
 
     def text(d):
-        lines = [f"job {j['id']}: next run {j['next_run']}" for j in d["jobs"]] or ["no jobs (never started)"]
-        lines += [f"last {r['job']}: {r['outcome']} at {r['finished_at']} ({r['detail']}) by {r['holder']}"
-                  for r in d["last_runs"]]
+        lines = [t("job", id=j["id"], next_run=j["next_run"]) for j in d["jobs"]] or [t("no_jobs")]
+        lines += [t("last_run", job=r["job"], outcome=r["outcome"], finished_at=r["finished_at"],
+                    detail=r["detail"], holder=r["holder"]) for r in d["last_runs"]]
         return "\n".join(lines)
     out(svc.status(engine()), as_json, text)

@@ -52,14 +52,16 @@ def asset_advance(asset_id, trigger, on, reason, sets, expect_version, as_json):
     """
     from dataclasses import asdict
 
+    from auction_flow.cli_text import t
     from auction_flow.services import assets as svc
 
     res = svc.advance(engine(), asset_id, trigger, actor(), on, sets, reason, expect_version)
-    out(asdict(res), as_json, f"asset {res.asset_id}: {res.from_state} -> {res.to_state} on {res.on}"
-        + (f", deadline {res.deadline}" if res.deadline else ""))
+    out(asdict(res), as_json, t("advanced", asset=res.asset_id, from_state=res.from_state, to_state=res.to_state,
+                                on=res.on) + (t("advanced_deadline", deadline=res.deadline) if res.deadline else ""))
 
 
 def _asset_text(a: dict) -> str:
+    from auction_flow.cli_text import cols
     from auction_flow.i18n import label as L
     from auction_flow.render import money, table
 
@@ -79,9 +81,9 @@ def _asset_text(a: dict) -> str:
                  f"   {L('sale_price', lg)}: {money(a['sale_price'])}   {L('buyer', lg)}: {a['buyer'] or '-'}")
     lines.append(f"{L('allowed', lg)}: {', '.join(a['allowed_triggers']) or '-'}")
     if "history" in a:
-        lines += ["", L("history", lg) + ":", table(a["history"], [
-            ("seq", "#"), ("on", "DATE"), ("trigger", "TRIGGER"), ("from", "FROM"), ("to", "TO"),
-            ("actor", "BY"), ("reason", "REASON")])]
+        lines += ["", L("history", lg) + ":", table(a["history"], cols(
+            ("seq", "seq"), ("on", "date"), ("trigger", "trigger"), ("from", "from"), ("to", "to"),
+            ("actor", "by"), ("reason", "reason")))]
     return "\n".join(lines)
 
 
@@ -110,13 +112,14 @@ def asset_list(state, office_code, overdue, as_json):
 
     Example: auction-flow --as ld_binh asset list --overdue
     """
+    from auction_flow.cli_text import cols, t
     from auction_flow.render import table
     from auction_flow.services import assets as svc
 
     rows = svc.list_assets(engine(), actor(), state, office_code, overdue, lang())
-    out(rows, as_json, lambda r: table(r, [
-        ("id", "ID"), ("case_number", "CASE"), ("office", "OFFICE"), ("officer", "OFFICER"), ("state", "STATE"),
-        ("deadline", "DEADLINE"), ("days_left", "DAYS LEFT"), ("description", "DESCRIPTION")]) or "(none)")
+    out(rows, as_json, lambda r: table(r, cols(
+        ("id", "id"), ("case_number", "case"), ("office", "office"), ("officer", "officer"), ("state", "state"),
+        ("deadline", "deadline"), ("days_left", "days_left"), ("description", "description"))) or t("none"))
 
 
 
@@ -150,11 +153,12 @@ def asset_reassign(asset_id, to_user, reason, on, as_json):
 
     Example: auction-flow --as ld_binh asset reassign 1 --to cv_ba --reason "cv_an nghỉ phép dài hạn"
     """
+    from auction_flow.cli_text import t
     from auction_flow.services import amend as svc
 
     res = svc.reassign(engine(), asset_id, actor(), to_user, reason, on)
-    out(res, as_json, f"asset {res['asset_id']}: officer {res['changes']['officer'][0]} -> "
-                      f"{res['changes']['officer'][1]}")
+    before, after = res["changes"]["officer"]
+    out(res, as_json, t("reassigned", asset=res["asset_id"], before=before, after=after))
 
 
 @asset.command("correct")
@@ -170,8 +174,9 @@ def asset_correct(asset_id, sets, reason, on, as_json):
 
     Example: auction-flow --as cv_an asset correct 1 --set "buyer=Lê Văn Tám" --reason "sai chính tả"
     """
+    from auction_flow.cli_text import t
     from auction_flow.services import amend as svc
 
     res = svc.correct(engine(), asset_id, actor(), sets, reason, on)
-    out(res, as_json, f"asset {res['asset_id']} corrected: " + ", ".join(
-        f"{k}: {a!r} -> {b!r}" for k, (a, b) in res["changes"].items()))
+    out(res, as_json, t("corrected", asset=res["asset_id"], changes=", ".join(
+        f"{k}: {a!r} -> {b!r}" for k, (a, b) in res["changes"].items())))

@@ -24,15 +24,16 @@ def import_assets(file, dry_run, as_json):
 
     Example: auction-flow --as ld_binh import assets assets.csv --dry-run
     """
+    from auction_flow.cli_text import t
     from auction_flow.services import imports as svc
 
     res = svc.import_assets(engine(), file, actor(), dry_run)
     states = ", ".join(f"{k} {v}" for k, v in res["by_state"].items()) or "-"
     if res["dry_run"]:
-        text = f"{res['file']}: {res['rows']} rows are good ({states}); nothing written (--dry-run)"
+        text = t("import_dry", file=res["file"], rows=res["rows"], states=states)
     else:
-        ids = f", ids {res['ids'][0]}..{res['ids'][1]}" if res["ids"] else ""
-        text = f"{res['file']}: imported {res['rows']} assets ({states}){ids}"
+        ids = t("import_ids", first=res["ids"][0], last=res["ids"][1]) if res["ids"] else ""
+        text = t("imported", file=res["file"], rows=res["rows"], states=states, ids=ids)
     out(res, as_json, text)
 
 
@@ -63,12 +64,13 @@ def report_summary(date_from, date_to, year, by, fmt, output, as_json):
     Example: auction-flow --as ld_tinh report summary --year 2020 --by office --format xlsx --output hg-2020.xlsx
     """
     from auction_flow import reports as rep
+    from auction_flow.cli_text import t
     from auction_flow.services import reports as svc
 
     fmt = "json" if as_json else fmt
     data = svc.summary(engine(), actor(), date_from, date_to, year, by)
     written = rep.emit(data, fmt, output, lang())
-    click.echo(written if isinstance(written, str) else f"written {output}")
+    click.echo(written if isinstance(written, str) else t("written", path=output))
 
 
 @report.command("stages")

@@ -126,7 +126,7 @@ def complaint_add(asset_id, kind, received, by, about, level, coercion, complex_
     from auction_flow.supervision_text import complaint_text
 
     out(svc.add(engine(), actor(), asset_id, kind, received, by, about, level, coercion, complex_), as_json,
-        complaint_text)
+        lambda d: complaint_text(d, lang()))
 
 
 @complaint.command("accept")
@@ -143,7 +143,7 @@ def complaint_accept(complaint_id, on, complex_, as_json):
     from auction_flow.services import complaints as svc
     from auction_flow.supervision_text import complaint_text
 
-    out(svc.accept(engine(), actor(), complaint_id, on, complex_), as_json, complaint_text)
+    out(svc.accept(engine(), actor(), complaint_id, on, complex_), as_json, lambda d: complaint_text(d, lang()))
 
 
 @complaint.command("resolve")
@@ -160,7 +160,7 @@ def complaint_resolve(complaint_id, on, outcome, as_json):
     from auction_flow.services import complaints as svc
     from auction_flow.supervision_text import complaint_text
 
-    out(svc.resolve(engine(), actor(), complaint_id, on, outcome), as_json, complaint_text)
+    out(svc.resolve(engine(), actor(), complaint_id, on, outcome), as_json, lambda d: complaint_text(d, lang()))
 
 
 @complaint.command("list")
