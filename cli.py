@@ -277,6 +277,34 @@ def workflow_diagram(fmt, file):
     click.echo(svc.diagram(fmt, file, lang()), nl=False)
 
 
+@workflow.command("migrate")
+@common
+@click.option("--to", "to_version", type=int, required=True, help="The newer version of the workflow.")
+@click.option("--asset", "asset_ids", multiple=True, metavar="ID", help="An asset to move (repeatable).")
+@click.option("--all", "all_assets", is_flag=True, help="Every asset of your offices on an older version, "
+              "not closed.")
+@click.option("--reason", help="Why (required; it goes on each asset's audit row).")
+@click.option("--on", metavar="DATE", help="Business date (default: today).")
+@click.option("--dry-run", is_flag=True, help="Check and list the assets; change nothing.")
+@json_option
+def workflow_migrate(to_version, asset_ids, all_assets, reason, on, dry_run, as_json):
+    """Move live assets to a newer version of their workflow (supervisors).
+
+    Every asset is checked first; if any cannot move (its state is not in the new version),
+    nothing changes and each is named. An asset keeps its state and running deadline and
+    follows the new version from its next step; each move is an audit row on its chain.
+
+    Example: auction-flow --as ld_tinh workflow migrate --to 2 --all --reason "Nghị định mới" --dry-run
+    """
+    from auction_flow.cli_text import t
+    from auction_flow.services import workflows as svc
+
+    res = svc.migrate(engine(), actor(), to_version, asset_ids, all_assets, reason, on, dry_run)
+    ids = ", ".join(map(str, res["assets"])) or "-"
+    out(res, as_json, t("migrate_dry_run" if dry_run else "migrated", count=len(res["assets"]), name=res["workflow"],
+                        to=res["to"], ids=ids))
+
+
 # --- demo --------------------------------------------------------------------------------
 
 @main.command()

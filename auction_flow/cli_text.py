@@ -25,6 +25,10 @@ register({
               "chế độ pháp lý {regimes})",
         "en": "{file}: valid ({name} v{version}, {states} states, {triggers} triggers, regimes {regimes})"},
     "cli.final": {"vi": "trạng thái cuối", "en": "final"},
+    "cli.migrated": {"vi": "đã chuyển {count} tài sản sang {name} v{to}: {ids}",
+                     "en": "moved {count} asset(s) to {name} v{to}: {ids}"},
+    "cli.migrate_dry_run": {"vi": "{count} tài sản sẽ chuyển sang {name} v{to}: {ids} (--dry-run: chưa thay đổi gì)",
+                            "en": "{count} asset(s) would move to {name} v{to}: {ids} (--dry-run: nothing changed)"},
     # assets (commands/assets.py)
     "cli.advanced": {"vi": "tài sản {asset}: {from_state} -> {to_state} ngày {on}",
                      "en": "asset {asset}: {from_state} -> {to_state} on {on}"},

@@ -123,3 +123,34 @@ def test_who_may_migrate_and_what_is_refused(world, folder):
         wfsvc.migrate(world, "ld_binh", 2, asset_ids=[aid], reason="x")
     with pytest.raises(InvalidInput, match="'contract_appraisal'"):  # v2 has no appraisal step
         svc.advance(world, aid, "contract_appraisal", "cv_an", "2026-03-03", ["appraisal_org=TĐG"])
+
+
+def test_from_the_command_line(world, folder, cli):
+    a = svc.seize(world, "cv_an", "1/2026", "HG-VT", "movable", "Xe", on="2026-03-02")
+    b = svc.seize(world, "cv_an", "2/2026", "HG-VT", "movable", "Xe", on="2026-03-02")
+    svc.advance(world, b, "contract_appraisal", "cv_an", "2026-03-03", ["appraisal_org=TĐG"])
+    folder()
+    args = ("workflow", "migrate", "--to", "2", "--all", "--reason", "Quy trình mới", "--on", "2026-03-05")
+    r = cli(*args, actor="ld_tinh")
+    assert r.exit_code == 1
+    assert r.output.splitlines() == [
+        "error: 1 asset(s) cannot move to asset_auction v2; nothing was changed:",
+        f"  asset {b} is in state appraising, which asset_auction v2 does not have: it cannot move"]
+    r = cli("--lang", "vi", *args, "--asset", a, actor="ld_tinh")
+    assert r.exit_code == 1 and r.output.startswith("error: 1 tài sản không chuyển được sang asset_auction v2")
+    r = cli("workflow", "migrate", "--to", "2", "--asset", a, "--reason", "Quy trình mới", "--dry-run",
+            actor="ld_tinh")
+    assert r.exit_code == 0 and r.output.strip() == \
+        f"1 asset(s) would move to asset_auction v2: {a} (--dry-run: nothing changed)"
+    assert row(world, a)["workflow_version"] == 1
+    r = cli("--lang", "vi", "workflow", "migrate", "--to", "2", "--asset", a, "--reason", "Quy trình mới",
+            actor="ld_tinh")
+    assert r.exit_code == 0 and r.output.strip() == f"đã chuyển 1 tài sản sang asset_auction v2: {a}"
+    r = cli("workflow", "migrate", "--to", "2", "--asset", a, "--reason", "again", actor="ld_tinh")
+    assert r.exit_code == 1 and r.output.strip() == \
+        f"error: 1 asset(s) cannot move to asset_auction v2; nothing was changed:\n" \
+        f"  asset {a} follows asset_auction v2; it moves only to a newer version (not v2)"
+    r = cli("workflow", "migrate", "--to", "3", "--all", "--reason", "x", actor="ld_tinh")
+    assert r.exit_code == 1 and r.output.count("\n") == 1 and "asset_auction" in r.output and "3" in r.output
+    history = cli("asset", "show", a, "--json", actor="ksv")
+    assert json.loads(history.output)["workflow"] == "asset_auction v2"
