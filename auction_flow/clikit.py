@@ -24,22 +24,34 @@ class AppGroup(click.Group):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except Exception as exc:  # noqa: BLE001 - the one place errors become messages
+            from auction_flow.config import default_lang
             from auction_flow.errors import AuctionFlowError
+            from auction_flow.i18n import message, register
 
-            lang = (ctx.obj or {}).get("lang", "en")
+            lang = (ctx.obj or {}).get("lang") or default_lang()
             if isinstance(exc, AuctionFlowError):
                 click.echo(f"error: {exc.render(lang)}", err=True)
                 ctx.exit(exc.exit_code)
             if os.environ.get("AUCTION_FLOW_DEBUG"):
                 raise
+            register(_ERRORS)
             name = type(exc).__name__
             first = (str(exc).strip().splitlines() or [""])[0][:300]
             if name == "OperationalError":
-                click.echo(f"error: the database could not be used: {first}", err=True)
+                click.echo("error: " + message("cli.db_unusable", lang, first=first), err=True)
             else:
-                click.echo(f"error: internal error ({name}: {first}); "
-                           "set AUCTION_FLOW_DEBUG=1 for details", err=True)
+                click.echo("error: " + message("cli.internal_error", lang, name=name, first=first), err=True)
             ctx.exit(EXIT_REFUSED)
+
+
+# The two fallback error lines (registered with auction_flow.i18n only when one is printed, so
+# that importing this module at start-up stays cheap). The "error: " prefix is the same in both.
+_ERRORS = {
+    "cli.db_unusable": {"vi": "không dùng được cơ sở dữ liệu: {first}",
+                        "en": "the database could not be used: {first}"},
+    "cli.internal_error": {"vi": "lỗi nội bộ ({name}: {first}); đặt AUCTION_FLOW_DEBUG=1 để xem chi tiết",
+                           "en": "internal error ({name}: {first}); set AUCTION_FLOW_DEBUG=1 for details"},
+}
 
 
 def _store(key):

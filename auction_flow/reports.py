@@ -59,6 +59,7 @@ TEXTS = {
     "median": {"vi": "Trung vị (ngày)", "en": "Median (days)"},
     "count": {"vi": "Số lượt", "en": "Count"},
     "worst": {"vi": "Lâu nhất (ngày)", "en": "Longest (days)"},
+    "chart": {"vi": "biểu đồ: {file}", "en": "chart: {file}"},
 }
 
 
@@ -201,5 +202,5 @@ def stages_text(data: dict, lang: str) -> str:
     body = table(rows, [("office", KEY_LABELS["office"][lang]), ("stage", _t("stage", lang)),
                         ("median_days", _t("median", lang)), ("count", _t("count", lang)),
                         ("worst_days", _t("worst", lang))]) or "(-)"
-    tail = f"\nchart: {data['chart']}" if data.get("chart") else ""
+    tail = "\n" + _t("chart", lang, file=data["chart"]) if data.get("chart") else ""
     return f"{head}\n{body}{tail}"

@@ -37,7 +37,28 @@ WORDS = {
     "resolve_by": ("HẠN GIẢI QUYẾT", "RESOLVE BY"),
     "resolve": ("GIẢI QUYẾT", "RESOLVE"), "filer": ("NGƯỜI GỬI", "FROM"),
     "thresholds": ("ngưỡng", "thresholds"), "no_signals": ("không có dấu hiệu nào", "no signals"),
+    # the detail lines of `audit signals` (signal names, triggers, usernames, codes stay as they are)
+    "sig.head": ("[{signal}] {subject} — đơn vị {office}: {value}{limit}",
+                 "[{signal}] {subject} — office {office}: {value}{limit}"),
+    "sig.limit": (" (ngưỡng {threshold})", " (threshold {threshold})"),
+    "sig.asset": ("tài sản {asset}", "asset {asset}"),
+    "sig.low_sale": ("  giá bán {sale}, giá thẩm định {appraised}", "  sold {sale} against appraised {appraised}"),
+    "sig.open": ("  {noun} số {id} chưa giải quyết xong, nhận ngày {received_on}, người gửi {by}",
+                 "  open {kind} #{id} received {received_on} from {by}"),
+    "sig.row": ("  dòng {id}: tài sản {asset} {trigger} ngày {on}, người thực hiện {actor} ({office}), "
+                "ghi lúc {at}",
+                "  row {id}: asset {asset} {trigger} on {on} by {actor} ({office}), recorded {at}"),
+    # a complaint in one line (kind, level, status and clock codes stay as they are, like in the table)
+    "c.line": ("{noun} số {id} ({kind}, {level}{flags}) về tài sản {asset}: {status}; hạn thụ lý {accept_due} "
+               "[{accept_clock}]",
+               "{noun} {id} ({kind}, {level}{flags}) on asset {asset}: {status}; accept by {accept_due} "
+               "[{accept_clock}]"),
+    "c.resolve": ("; hạn giải quyết {resolve_due} [{resolve_clock}]", "; resolve by {resolve_due} [{resolve_clock}]"),
+    "c.coercion": (", cưỡng chế", ", coercion"), "c.complex": (", phức tạp", ", complex"),
+    "noun.complaint": ("khiếu nại", "complaint"), "noun.denunciation": ("tố cáo", "complaint"),
 }
+# Signals whose subject is an asset, written "asset N" by auction_flow.signals (and kept so in JSON).
+_ASSET_SUBJECTS = ("backdated", "low_sale", "price_reductions", "handover_open_complaint")
 
 
 def w(key: str, lang: str = "en", **params) -> str:
@@ -91,21 +112,35 @@ def denied_table(rows: list[dict], lang: str = "en") -> str:
                               ("asset", "asset"), ("office", "office"), ("reason", "why")], lang)) or w("none", lang)
 
 
+def _subject(s: dict, lang: str) -> str:
+    subject = s["subject"]
+    if s["signal"] in _ASSET_SUBJECTS and subject.startswith("asset "):
+        return w("sig.asset", lang, asset=subject[len("asset "):])
+    return subject
+
+
+def _noun(kind: str, lang: str) -> str:
+    """What a register entry is called: in English always "complaint"; in Vietnamese by its kind."""
+    return w(f"noun.{kind}" if f"noun.{kind}" in WORDS else "noun.complaint", lang)
+
+
 def signals_text(res: dict, lang: str = "en") -> str:
     lines = [w("thresholds", lang) + ": " + ", ".join(f"{k}={v}" for k, v in res["thresholds"].items())]
     if not res["signals"]:
         return "\n".join(lines + [w("no_signals", lang)])
     for s in res["signals"]:
-        limit = "" if s["threshold"] is None else f" (threshold {s['threshold']})"
-        lines.append(f"\n[{s['signal']}] {s['subject']} — office {s['office']}: {cell(s['value'])}{limit}")
+        limit = "" if s["threshold"] is None else w("sig.limit", lang, threshold=s["threshold"])
+        lines.append("\n" + w("sig.head", lang, signal=s["signal"], subject=_subject(s, lang), office=s["office"],
+                              value=cell(s["value"]), limit=limit))
         if s["signal"] == "low_sale":
-            lines.append(f"  sold {money(s['sale_price'])} against appraised {money(s['appraised_price'])}")
+            lines.append(w("sig.low_sale", lang, sale=money(s["sale_price"]), appraised=money(s["appraised_price"])))
         for c in s.get("complaints", []):
-            lines.append(f"  open {c['kind']} #{c['id']} received {c['received_on']} from {c['by']}")
+            lines.append(w("sig.open", lang, noun=_noun(c["kind"], lang), kind=c["kind"], id=c["id"],
+                           received_on=c["received_on"], by=c["by"]))
         for e in s["evidence"]:
-            lines.append(f"  row {e['id']}: asset {e['asset']} {e['trigger']} on {e['business_date']} by "
-                         f"{e['actor']} ({e['actor_office'] or '-'}), recorded "
-                         f"{e['recorded_at'].strftime('%Y-%m-%d %H:%M')}")
+            lines.append(w("sig.row", lang, id=e["id"], asset=e["asset"], trigger=e["trigger"],
+                           on=e["business_date"], actor=e["actor"], office=e["actor_office"] or "-",
+                           at=e["recorded_at"].strftime("%Y-%m-%d %H:%M")))
     return "\n".join(lines)
 
 
@@ -127,11 +162,11 @@ def history_text(res: dict, lang: str = "en") -> str:
 
 
 def complaint_text(c: dict, lang: str = "en") -> str:
-    out = (f"complaint {c['id']} ({c['kind']}, {c['level']}{', coercion' if c['coercion'] else ''}"
-           f"{', complex' if c['complex'] else ''}) on asset {c['asset']}: {c['status']}; "
-           f"accept by {c['accept_due']} [{c['accept_clock']}]")
+    flags = (w("c.coercion", lang) if c["coercion"] else "") + (w("c.complex", lang) if c["complex"] else "")
+    out = w("c.line", lang, noun=_noun(c["kind"], lang), id=c["id"], kind=c["kind"], level=c["level"], flags=flags,
+            asset=c["asset"], status=c["status"], accept_due=c["accept_due"], accept_clock=c["accept_clock"])
     if c["resolve_due"]:
-        out += f"; resolve by {c['resolve_due']} [{c['resolve_clock']}]"
+        out += w("c.resolve", lang, resolve_due=c["resolve_due"], resolve_clock=c["resolve_clock"])
     return out
 
 

@@ -1,0 +1,241 @@
+"""The last texts that were English only now follow the reader's language: a complaint's line,
+the detail lines of `audit signals`, the chart line of `report stages`, and the two fallback
+error lines. Vietnamese for --lang vi (or AUCTION_FLOW_LANG=vi), English exactly as before
+otherwise; codes, usernames, numbers and dates are the same in both."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from auction_flow.render import money
+from auction_flow.services import assets as svc
+from auction_flow.services import complaints as comp
+
+from conftest import Cli
+
+
+def lines(result) -> list[str]:
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()
+
+
+def _one(result) -> str:
+    [line] = lines(result)
+    return line
+
+
+@pytest.fixture
+def asset(world):
+    return svc.seize(world, "cv_an", "1/2025", "HG-VT", "real_estate", "Nhà đất", on="2025-11-03")
+
+
+def _clocks(cli, cid) -> dict:
+    [c] = [x for x in json.loads(cli("complaint", "list", "--json", actor="ksv").output) if x["id"] == cid]
+    return c
+
+
+# --- complaints -------------------------------------------------------------------------------
+
+def test_complaint_lines_in_both_languages(world, asset, cli):
+    add = ["complaint", "add", "--asset", asset, "--kind", "complaint", "--received", "2026-02-12",
+           "--by", "Trần Văn B", "--about", "Giá khởi điểm quá thấp", "--coercion"]
+    english = _one(cli(*add, actor="cv_an"))
+    first = json.loads(cli("complaint", "list", "--json", actor="ksv").output)[0]["id"]
+    clock = _clocks(cli, first)["accept_clock"]
+    assert english == (f"complaint {first} (complaint, first, coercion) on asset {asset}: received; "
+                       f"accept by 2026-02-26 [{clock}]")
+    vietnamese = _one(cli("--lang", "vi", *add, actor="cv_an"))
+    second = first + 1
+    assert vietnamese == (f"khiếu nại số {second} (complaint, first, cưỡng chế) về tài sản {asset}: received; "
+                          f"hạn thụ lý 2026-02-26 [{clock}]")
+
+    accepted = _one(cli("complaint", "accept", first, "--on", "2026-02-23", "--complex", actor="ld_binh"))
+    clock = _clocks(cli, first)["resolve_clock"]
+    assert accepted == (f"complaint {first} (complaint, first, coercion, complex) on asset {asset}: accepted; "
+                        f"accept by 2026-02-26 [met]; resolve by 2026-04-24 [{clock}]")
+    accepted = _one(cli("complaint", "accept", second, "--on", "2026-02-23", "--complex", "--lang", "vi",
+                        actor="ld_binh"))
+    assert accepted == (f"khiếu nại số {second} (complaint, first, cưỡng chế, phức tạp) về tài sản {asset}: "
+                        f"accepted; hạn thụ lý 2026-02-26 [met]; hạn giải quyết 2026-04-24 [{clock}]")
+
+    resolved = _one(cli("complaint", "resolve", first, "--on", "2026-03-20", "--outcome", "Không có căn cứ",
+                        actor="ld_binh"))
+    assert resolved == (f"complaint {first} (complaint, first, coercion, complex) on asset {asset}: resolved; "
+                        f"accept by 2026-02-26 [met]; resolve by 2026-04-24 [met]")
+
+
+def test_a_denunciation_reads_as_to_cao(world, asset, cli, monkeypatch):
+    add = ["complaint", "add", "--asset", asset, "--kind", "denunciation", "--received", "2026-02-12",
+           "--by", "Lê C", "--about", "Thông đồng dìm giá"]
+    monkeypatch.setenv("AUCTION_FLOW_LANG", "vi")  # the language may come from the environment
+    line = _one(cli(*add, actor="cv_an"))
+    assert line.startswith("tố cáo số 1 (denunciation, first) về tài sản ")
+    assert "accept by" not in line and "hạn thụ lý 2026-02-26 [" in line
+    assert _one(cli("--lang", "en", *add, actor="cv_an")).startswith("complaint 2 (denunciation, first) on asset ")
+
+
+# --- audit signals ----------------------------------------------------------------------------
+
+def _signal_walk(engine) -> str:
+    """One branch asset: priced by a province supervisor (outside its office), four price cuts, a
+    sale at 65.6 % of the appraisal, then handed over while a complaint is open."""
+    day = dt.date(2026, 2, 2)
+
+    def step(trigger, *sets, who="cv_an", days=2):
+        nonlocal day
+        day += dt.timedelta(days=days)
+        svc.advance(engine, aid, trigger, who, on=day, sets=list(sets))
+
+    aid = svc.seize(engine, "cv_an", "9/2026", "HG-VT", "movable", "Xe", on=day)
+    price = 100_000_000
+    step("agree_price", f"price={price}", who="ld_tinh")
+    for _ in range(4):
+        step("contract_auction", "auction_org=ĐG", f"auction_date={day + dt.timedelta(days=5)}")
+        step("record_auction_failed", days=5)
+        price = price * 9 // 10 + 1
+        step("reduce_price", f"price={price}")
+    step("contract_auction", "auction_org=ĐG", f"auction_date={day + dt.timedelta(days=5)}")
+    step("record_sale", f"sale_price={price}", "buyer=Phạm Thị Mai", days=5)
+    step("record_payment")
+    c = comp.add(engine, "cv_an", aid, "complaint", day, "Nguyễn Văn C", "giao tài sản")
+    comp.accept(engine, "ld_binh", c["id"], on=day + dt.timedelta(days=1))
+    step("hand_over", days=5)
+    return aid
+
+
+def _expected(data: dict, lang: str) -> list[str]:
+    """What signals_text should print, written out independently for each language."""
+    vi = lang == "vi"
+    out = [("ngưỡng" if vi else "thresholds") + ": "
+           + ", ".join(f"{k}={v}" for k, v in data["thresholds"].items())]
+    for s in data["signals"]:
+        subject = s["subject"]
+        if vi and subject.startswith("asset "):
+            subject = "tài sản " + subject[len("asset "):]
+        value = ", ".join(map(str, s["value"])) if isinstance(s["value"], list) else str(s["value"])
+        limit = "" if s["threshold"] is None else (f" (ngưỡng {s['threshold']})" if vi
+                                                   else f" (threshold {s['threshold']})")
+        out += ["", f"[{s['signal']}] {subject} — {'đơn vị' if vi else 'office'} {s['office']}: {value}{limit}"]
+        if s["signal"] == "low_sale":
+            sold, appraised = money(s["sale_price"]), money(s["appraised_price"])
+            out.append(f"  giá bán {sold}, giá thẩm định {appraised}" if vi
+                       else f"  sold {sold} against appraised {appraised}")
+        for c in s.get("complaints", []):
+            noun = {"complaint": "khiếu nại", "denunciation": "tố cáo"}[c["kind"]]
+            out.append(f"  {noun} số {c['id']} chưa giải quyết xong, nhận ngày {c['received_on']}, "
+                       f"người gửi {c['by']}" if vi
+                       else f"  open {c['kind']} #{c['id']} received {c['received_on']} from {c['by']}")
+        for e in s["evidence"]:
+            at = dt.datetime.fromisoformat(e["recorded_at"]).strftime("%Y-%m-%d %H:%M")
+            office = e["actor_office"] or "-"
+            out.append(f"  dòng {e['id']}: tài sản {e['asset']} {e['trigger']} ngày {e['business_date']}, "
+                       f"người thực hiện {e['actor']} ({office}), ghi lúc {at}" if vi
+                       else f"  row {e['id']}: asset {e['asset']} {e['trigger']} on {e['business_date']} by "
+                            f"{e['actor']} ({office}), recorded {at}")
+    return out
+
+
+def test_signal_details_in_both_languages(world, cli):
+    aid = _signal_walk(world)
+    args = ["audit", "signals", "--threshold", "backdated_days=100000"]
+    data = json.loads(cli(*args, "--json", actor="ld_tinh").output)
+    assert {s["signal"] for s in data["signals"]} == {"outside_office", "low_sale", "price_reductions",
+                                                       "handover_open_complaint"}
+    english = lines(cli(*args, actor="ld_tinh"))
+    assert english == _expected(data, "en")
+    assert f"[low_sale] asset {aid} — office HG-VT: 65.6 (threshold 70)" in english
+    assert "  sold 65.610.001 ₫ against appraised 100.000.000 ₫" in english
+    vietnamese = lines(cli("--lang", "vi", *args, actor="ld_tinh"))
+    assert vietnamese == _expected(data, "vi")
+    assert f"[low_sale] tài sản {aid} — đơn vị HG-VT: 65.6 (ngưỡng 70)" in vietnamese
+    assert "  giá bán 65.610.001 ₫, giá thẩm định 100.000.000 ₫" in vietnamese
+    assert "[outside_office] ld_tinh (HG) — đơn vị HG-VT: HG" in vietnamese
+    assert any(x.startswith("  khiếu nại số 1 chưa giải quyết xong, nhận ngày ") and
+               x.endswith(", người gửi Nguyễn Văn C") for x in vietnamese)
+    for word in ("threshold", "office ", "sold ", "appraised", "open ", "received ", "row ", "recorded "):
+        assert not [x for x in vietnamese if word in x], word
+
+
+def test_no_signals(world, cli):
+    assert lines(cli("--lang", "vi", "audit", "signals", actor="ksv"))[1:] == ["không có dấu hiệu nào"]
+    assert lines(cli("audit", "signals", actor="ksv"))[1:] == ["no signals"]
+
+
+# --- report stages --chart --------------------------------------------------------------------
+
+def test_the_chart_line_of_report_stages(world, cli, tmp_path):
+    aid = svc.seize(world, "cv_an", "3/2025", "HG-VT", "movable", "Xe ô tô", on="2024-11-04")
+    svc.advance(world, aid, "agree_price", "cv_an", "2024-11-15", ["price=100000000"])
+    chart = tmp_path / "giai-doan.svg"
+    english = lines(cli("report", "stages", "--year", "2025", "--chart", chart, actor="ld_tinh"))
+    assert english[0] == "Days in each stage (median) (2024-10-01 .. 2025-09-30)"
+    assert english[-1] == f"chart: {chart}"
+    vietnamese = lines(cli("report", "stages", "--year", "2025", "--chart", chart, "--lang", "vi",
+                           actor="ld_tinh"))
+    assert vietnamese[0] == "Số ngày ở mỗi giai đoạn (trung vị) (2024-10-01 .. 2025-09-30)"
+    assert vietnamese[-1] == f"biểu đồ: {chart}"
+    assert english[1:-1] != [] and len(vietnamese) == len(english)
+    assert b"<svg" in chart.read_bytes()
+
+
+# --- the fallback error lines -----------------------------------------------------------------
+
+def _error(url, *args, env_lang=None, monkeypatch=None) -> str:
+    if env_lang:
+        monkeypatch.setenv("AUCTION_FLOW_LANG", env_lang)
+    r = Cli(url)(*args, actor="admin")
+    assert r.exit_code == 1, r.output
+    [line] = r.stderr.splitlines()
+    return line
+
+
+def test_the_database_could_not_be_used(tmp_path, monkeypatch):
+    url = str(tmp_path / "no-such-folder" / "af.db")
+    english = _error(url, "office", "list")
+    assert english == ("error: the database could not be used: (sqlite3.OperationalError) "
+                       "unable to open database file")
+    vietnamese = _error(url, "--lang", "vi", "office", "list")
+    assert vietnamese == ("error: không dùng được cơ sở dữ liệu: (sqlite3.OperationalError) "
+                          "unable to open database file")
+    assert _error(url, "office", "list", env_lang="vi", monkeypatch=monkeypatch) == vietnamese
+    assert _error(url, "office", "list", "--lang", "en") == english
+
+
+def test_internal_error_on_a_file_that_is_not_a_database(tmp_path, monkeypatch):
+    bogus = tmp_path / "not-a-database.db"
+    bogus.write_bytes(b"this is not an SQLite database, only some bytes\n" * 64)
+    english = _error(str(bogus), "asset", "list")
+    assert english == ("error: internal error (DatabaseError: (sqlite3.DatabaseError) file is not a database); "
+                       "set AUCTION_FLOW_DEBUG=1 for details")
+    vietnamese = _error(str(bogus), "asset", "list", "--lang", "vi")
+    assert vietnamese == ("error: lỗi nội bộ (DatabaseError: (sqlite3.DatabaseError) file is not a database); "
+                          "đặt AUCTION_FLOW_DEBUG=1 để xem chi tiết")
+    assert _error(str(bogus), "asset", "list", env_lang="vi", monkeypatch=monkeypatch) == vietnamese
+
+
+def test_refusals_follow_the_language_of_the_environment(tmp_path, monkeypatch):
+    """An AuctionFlowError in the same handler: AUCTION_FLOW_LANG counts when --lang is not given."""
+    url = str(tmp_path / "empty.db")
+    english = _error(url, "asset", "list")
+    assert english.startswith("error: the database sqlite:///") and "has no auction-flow schema yet" in english
+    vietnamese = _error(url, "asset", "list", env_lang="vi", monkeypatch=monkeypatch)
+    assert vietnamese.startswith("error: cơ sở dữ liệu sqlite:///") and "chưa có lược đồ auction-flow" in vietnamese
+    assert _error(url, "--lang", "en", "asset", "list") == english
+
+
+def test_help_does_not_load_the_messages():
+    import subprocess
+    import sys
+
+    code = ("import sys; from cli import main; from click.testing import CliRunner; "
+            "r = CliRunner().invoke(main, ['--help']); assert r.exit_code == 0; "
+            "print(sorted(m for m in ('auction_flow.i18n', 'auction_flow.config', 'sqlalchemy') "
+            "if m in sys.modules))")
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
