@@ -37,7 +37,7 @@ class AppGroup(click.Group):
             register(_ERRORS)
             name = type(exc).__name__
             first = (str(exc).strip().splitlines() or [""])[0][:300]
-            if name == "OperationalError":
+            if name in ("OperationalError", "DatabaseError"):  # unreachable, locked, or not a database at all
                 click.echo("error: " + message("cli.db_unusable", lang, first=first), err=True)
             else:
                 click.echo("error: " + message("cli.internal_error", lang, name=name, first=first), err=True)

@@ -204,16 +204,28 @@ def test_the_database_could_not_be_used(tmp_path, monkeypatch):
     assert _error(url, "office", "list", "--lang", "en") == english
 
 
-def test_internal_error_on_a_file_that_is_not_a_database(tmp_path, monkeypatch):
+def test_a_file_that_is_not_a_database_is_named_as_such(tmp_path, monkeypatch):
+    """A corrupt or foreign file is the database's problem, not an internal error of ours."""
     bogus = tmp_path / "not-a-database.db"
     bogus.write_bytes(b"this is not an SQLite database, only some bytes\n" * 64)
     english = _error(str(bogus), "asset", "list")
-    assert english == ("error: internal error (DatabaseError: (sqlite3.DatabaseError) file is not a database); "
-                       "set AUCTION_FLOW_DEBUG=1 for details")
+    assert english == "error: the database could not be used: (sqlite3.DatabaseError) file is not a database"
     vietnamese = _error(str(bogus), "asset", "list", "--lang", "vi")
-    assert vietnamese == ("error: lỗi nội bộ (DatabaseError: (sqlite3.DatabaseError) file is not a database); "
-                          "đặt AUCTION_FLOW_DEBUG=1 để xem chi tiết")
+    assert vietnamese == "error: không dùng được cơ sở dữ liệu: (sqlite3.DatabaseError) file is not a database"
     assert _error(str(bogus), "asset", "list", env_lang="vi", monkeypatch=monkeypatch) == vietnamese
+
+
+def test_an_internal_error_says_so_in_the_readers_language(world, db_url, monkeypatch):
+    from auction_flow.services import assets as svc_assets
+
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(svc_assets, "list_assets", broken)
+    english = _error(db_url, "--as", "cv_an", "asset", "list")
+    assert english == "error: internal error (KeyError: 'boom'); set AUCTION_FLOW_DEBUG=1 for details"
+    vietnamese = _error(db_url, "--as", "cv_an", "--lang", "vi", "asset", "list")
+    assert vietnamese == "error: lỗi nội bộ (KeyError: 'boom'); đặt AUCTION_FLOW_DEBUG=1 để xem chi tiết"
 
 
 def test_refusals_follow_the_language_of_the_environment(tmp_path, monkeypatch):
