@@ -115,8 +115,8 @@ def build(url: str, rows: int, seed: int = 1) -> int:
                          price=price, sale_price=price + rnd.randrange(0, 50) * 1_000_000 if sold else None,
                          buyer="Nguyễn Văn A" if sold else None, auction_org=f"Công ty Đấu giá {branch % 3}",
                          appraisal_org=f"Công ty Thẩm định giá {branch % 2}", reduction_count=0,
-                         reappraisal_count=0, cancellation_count=0, version=len(path), last_hash="1" * 64,
-                         created_at=now)
+                         reappraisal_count=0, cancellation_count=0, suspended_days=0, version=len(path),
+                         last_hash="1" * 64, created_at=now)
             a_batch.append(tuple(val(asset[c]) for c in asset_cols))
             if len(l_batch) >= 50_000:
                 conn.exec_driver_sql(a_sql, a_batch)
