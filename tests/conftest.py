@@ -167,6 +167,18 @@ class Cli:
         return self.runner.invoke(main, argv, input=input, catch_exceptions=False)
 
 
+def lines(result) -> list[str]:
+    """The lines a successful command printed."""
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()
+
+
+def one_line(result) -> str:
+    """The one line a successful command printed."""
+    [line] = lines(result)
+    return line
+
+
 @pytest.fixture
 def cli(db_url):
     return Cli(db_url)

@@ -10,17 +10,7 @@ import json
 import pytest
 
 from auction_flow.config import today
-from conftest import Cli
-
-
-def lines(result) -> list[str]:
-    assert result.exit_code == 0, result.output
-    return result.output.splitlines()
-
-
-def _one(result) -> str:
-    [line] = lines(result)
-    return line
+from conftest import Cli, lines, one_line as _one
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

@@ -14,17 +14,7 @@ from auction_flow.render import money
 from auction_flow.services import assets as svc
 from auction_flow.services import complaints as comp
 
-from conftest import Cli
-
-
-def lines(result) -> list[str]:
-    assert result.exit_code == 0, result.output
-    return result.output.splitlines()
-
-
-def _one(result) -> str:
-    [line] = lines(result)
-    return line
+from conftest import Cli, lines, one_line as _one
 
 
 @pytest.fixture
