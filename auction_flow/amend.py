@@ -71,7 +71,8 @@ def _write(engine, asset: dict, user: dict, event: str, trigger: str, on, reason
     return AssetAmended(asset["id"], event, {k: list(v) for k, v in changes.items()}, seen + 1)
 
 
-def _load(engine, asset_id, actor, action, roles):
+def load_checked(engine, asset_id, actor, action, roles):
+    """The actor and the asset, if the actor may do ``action`` on it; else refused and logged."""
     with reading(engine) as conn:
         user = load_actor(conn, actor)
         asset = load_asset(conn, asset_id)
@@ -87,7 +88,8 @@ def _load(engine, asset_id, actor, action, roles):
     return user, asset
 
 
-def _reason(reason) -> str:
+def require_reason(reason) -> str:
+    """The reason given, stripped; none is refused (every amendment says why)."""
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("amend_reason_required")
@@ -96,8 +98,8 @@ def _reason(reason) -> str:
 
 def reassign(engine, asset_id, actor, to_user: str, reason: str | None, on=None) -> AssetAmended:
     """Give the asset to another officer (a supervisor's decision), audited on the asset's chain."""
-    reason = _reason(reason)
-    user, asset = _load(engine, asset_id, actor, "reassign", REASSIGN_ROLES)
+    reason = require_reason(reason)
+    user, asset = load_checked(engine, asset_id, actor, "reassign", REASSIGN_ROLES)
     on = check_date(on, asset["last_event_on"], asset["id"])
     with reading(engine) as conn:
         target = load_actor(conn, to_user)
@@ -114,7 +116,7 @@ def reassign(engine, asset_id, actor, to_user: str, reason: str | None, on=None)
 
 def correct(engine, asset_id, actor, sets, reason: str | None, on=None) -> AssetAmended:
     """Correct descriptive fields (``FIELD=VALUE`` strings), audited on the asset's chain."""
-    reason = _reason(reason)
+    reason = require_reason(reason)
     values = {}
     for item in sets or ():
         name, sep, value = str(item).partition("=")
@@ -126,7 +128,7 @@ def correct(engine, asset_id, actor, sets, reason: str | None, on=None) -> Asset
         if not value.strip():
             raise InvalidInput("empty_text", field=name)
         values[name] = value.strip()
-    user, asset = _load(engine, asset_id, actor, "correct", CORRECT_ROLES)
+    user, asset = load_checked(engine, asset_id, actor, "correct", CORRECT_ROLES)
     on = check_date(on, asset["last_event_on"], asset["id"])
     changes = {k: (asset[k], v) for k, v in values.items() if asset[k] != v}
     if not changes:
@@ -155,8 +157,8 @@ def check_migration(asset: dict, to_version: int):
 
 def migrate_workflow(engine, asset_id, actor, to_version: int, reason: str | None, on=None) -> AssetAmended:
     """Move a live asset to a newer version of its workflow (a supervisor's decision), audited."""
-    reason = _reason(reason)
-    user, asset = _load(engine, asset_id, actor, "migrate_workflow", MIGRATE_ROLES)
+    reason = require_reason(reason)
+    user, asset = load_checked(engine, asset_id, actor, "migrate_workflow", MIGRATE_ROLES)
     target = check_migration(asset, to_version)
     on = check_date(on, asset["last_event_on"], asset["id"])
     return _write(engine, asset, user, "workflow_migrated", "migrate_workflow", on, reason,

@@ -108,7 +108,7 @@ def migrate(engine, actor: str | None, to_version: int, asset_ids=(), all_assets
 
     if not asset_ids and not all_assets:
         raise InvalidInput("migrate_what")
-    reason = amend._reason(reason)
+    reason = amend.require_reason(reason)
     target = workflow_mod.get(name, int(to_version))
     if all_assets:
         finals = [s.name for s in target.states.values() if s.final]
@@ -127,7 +127,7 @@ def migrate(engine, actor: str | None, to_version: int, asset_ids=(), all_assets
             raise exc
     problems, ready = [], []
     for aid in asset_ids:
-        _, asset = amend._load(engine, aid, actor, "migrate_workflow", amend.MIGRATE_ROLES)
+        _, asset = amend.load_checked(engine, aid, actor, "migrate_workflow", amend.MIGRATE_ROLES)
         try:
             amend.check_migration(asset, target.version)
         except InvalidInput as exc:
