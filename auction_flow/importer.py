@@ -317,11 +317,12 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
         look.seen[key] = line
     state = get("state", "")
     left = get("suspended_from", "")
-    if state == "suspended":
-        plan = _SUSPENDED_PLANS.get(left)
+    if state == "suspended":  # from a state the workflow's suspend leaves from
+        sources = [s for s in PATHS if s in wf.triggers["suspend"].sources]
+        plan = _SUSPENDED_PLANS.get(left) if left in sources else None
         if plan is None:
             if left:
-                bad("suspended_from", "ie_bad_choice", value=left, choices=", ".join(PATHS))
+                bad("suspended_from", "ie_bad_choice", value=left, choices=", ".join(sources))
             else:
                 bad("suspended_from", "ie_missing", state=state)
     else:

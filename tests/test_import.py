@@ -372,6 +372,9 @@ def test_a_suspended_asset_imports_with_the_engines_stopped_clock_and_resumes_li
     ("auction_contracted", "nap", "suspension_kind", "unknown value 'nap' (one of: postpone, suspend)"),
     ("auction_contracted", "", "suspension_kind", "missing value"),
     ("paid", "postpone", "paid_on", "missing value (required for state suspended)"),
+    ("closed", "postpone", "suspended_from", "unknown value 'closed' (one of: seized, appraising, priced, "
+                                             "auction_contracted, auction_failed, creditor_accepted, sold, paid, "
+                                             "auction_cancelled, handed_over)"),
 ])
 def test_bad_suspended_rows_are_reported(world, tmp_path, cli, left, kind, column, reason):
     before = dump(world)
