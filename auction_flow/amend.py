@@ -155,11 +155,31 @@ def check_migration(asset: dict, to_version: int):
     return target
 
 
+@dataclass(frozen=True)
+class Migration:
+    """An asset checked to move: who moves it, the asset as read, the target version, the day."""
+    user: dict
+    asset: dict
+    to_version: int
+    on: object
+
+
+def plan_migration(engine, asset_id, actor, to_version: int, on=None) -> Migration:
+    """Everything that can refuse a move, checked without writing (role and scope, the new
+    version, the asset's state in it, the business date)."""
+    user, asset = load_checked(engine, asset_id, actor, "migrate_workflow", MIGRATE_ROLES)
+    target = check_migration(asset, to_version)
+    return Migration(user, asset, target.version, check_date(on, asset["last_event_on"], asset["id"]))
+
+
+def apply_migration(engine, plan: Migration, reason: str) -> AssetAmended:
+    """Write a planned move, guarded by the version the asset was read with."""
+    a = plan.asset
+    return _write(engine, a, plan.user, "workflow_migrated", "migrate_workflow", plan.on, reason,
+                  {"workflow_version": plan.to_version}, {"workflow_version": (a["workflow_version"], plan.to_version)})
+
+
 def migrate_workflow(engine, asset_id, actor, to_version: int, reason: str | None, on=None) -> AssetAmended:
     """Move a live asset to a newer version of its workflow (a supervisor's decision), audited."""
     reason = require_reason(reason)
-    user, asset = load_checked(engine, asset_id, actor, "migrate_workflow", MIGRATE_ROLES)
-    target = check_migration(asset, to_version)
-    on = check_date(on, asset["last_event_on"], asset["id"])
-    return _write(engine, asset, user, "workflow_migrated", "migrate_workflow", on, reason,
-                  {"workflow_version": target.version}, {"workflow_version": (asset["workflow_version"], target.version)})
+    return apply_migration(engine, plan_migration(engine, asset_id, actor, to_version, on), reason)

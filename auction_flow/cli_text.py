@@ -12,6 +12,11 @@ from __future__ import annotations
 from .i18n import message, register
 
 register({
+    # the two fallback error lines of clikit.AppGroup (after its "error: " prefix)
+    "cli.db_unusable": {"vi": "không dùng được cơ sở dữ liệu: {first}",
+                        "en": "the database could not be used: {first}"},
+    "cli.internal_error": {"vi": "lỗi nội bộ ({name}: {first}); đặt AUCTION_FLOW_DEBUG=1 để xem chi tiết",
+                           "en": "internal error ({name}: {first}); set AUCTION_FLOW_DEBUG=1 for details"},
     # set-up (cli.py)
     "cli.initialised": {"vi": "đã khởi tạo {database} với quản trị viên {username}",
                         "en": "initialised {database} with administrator {username}"},

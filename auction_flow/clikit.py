@@ -26,7 +26,6 @@ class AppGroup(click.Group):
         except Exception as exc:  # noqa: BLE001 - the one place errors become messages
             from auction_flow.config import default_lang
             from auction_flow.errors import AuctionFlowError
-            from auction_flow.i18n import message, register
 
             lang = (ctx.obj or {}).get("lang") or default_lang()
             if isinstance(exc, AuctionFlowError):
@@ -34,7 +33,9 @@ class AppGroup(click.Group):
                 ctx.exit(exc.exit_code)
             if os.environ.get("AUCTION_FLOW_DEBUG"):
                 raise
-            register(_ERRORS)
+            from auction_flow.i18n import message
+
+            import auction_flow.cli_text  # noqa: F401 - registers the words of these two lines
             name = type(exc).__name__
             first = (str(exc).strip().splitlines() or [""])[0][:300]
             if name in ("OperationalError", "DatabaseError"):  # unreachable, locked, or not a database at all
@@ -42,16 +43,6 @@ class AppGroup(click.Group):
             else:
                 click.echo("error: " + message("cli.internal_error", lang, name=name, first=first), err=True)
             ctx.exit(EXIT_REFUSED)
-
-
-# The two fallback error lines (registered with auction_flow.i18n only when one is printed, so
-# that importing this module at start-up stays cheap). The "error: " prefix is the same in both.
-_ERRORS = {
-    "cli.db_unusable": {"vi": "không dùng được cơ sở dữ liệu: {first}",
-                        "en": "the database could not be used: {first}"},
-    "cli.internal_error": {"vi": "lỗi nội bộ ({name}: {first}); đặt AUCTION_FLOW_DEBUG=1 để xem chi tiết",
-                           "en": "internal error ({name}: {first}); set AUCTION_FLOW_DEBUG=1 for details"},
-}
 
 
 def _store(key):

@@ -85,6 +85,9 @@ def one(cur, stmt: Statement, values: dict) -> dict | None:
     return None if row is None else stmt.convert(row)
 
 
+_STATEMENTS: dict[tuple, dict] = {}  # (dialect, driver) -> {key: Statement}
+
+
 def statement(conn, key, build) -> Statement:
     """The statement ``key`` of this connection's dialect, built by ``build(dialect)`` once."""
     dialect = conn.dialect
@@ -93,9 +96,6 @@ def statement(conn, key, build) -> Statement:
     if stmt is None:
         stmt = cache[key] = build(dialect)
     return stmt
-
-
-_STATEMENTS: dict[tuple, dict] = {}
 
 
 def quote(dialect, name: str) -> str:

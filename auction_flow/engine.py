@@ -52,22 +52,21 @@ class AssetTransitioned:
 
 # The step's statements go to the driver (auction_flow.driver): Core's cost per statement was
 # several times SQLite's own work on them (bench/bench_transitions.py).
-def _actor_q(dialect):
-    from . import driver
+def _with_office_code(table, join: str, key: str):
+    """SELECT every column of ``table`` and its office's code, by one key (built per dialect)."""
+    def build(dialect):
+        from . import driver
 
-    cols = list(users.c) + [offices.c.code.label("office_code")]
-    sql = (f"SELECT {', '.join('u.' + driver.quote(dialect, c.name) for c in users.c)}, o.code "
-           "FROM users u LEFT JOIN offices o ON o.id = u.office_id WHERE u.username = :username")
-    return driver.Statement(dialect, sql, results=cols)
+        alias = table.name[0]
+        sql = (f"SELECT {', '.join(f'{alias}.' + driver.quote(dialect, c.name) for c in table.c)}, o.code "
+               f"FROM {table.name} {alias} {join} offices o ON o.id = {alias}.office_id "
+               f"WHERE {alias}.{key} = :{key}")
+        return driver.Statement(dialect, sql, results=list(table.c) + [offices.c.code.label("office_code")])
+    return build
 
 
-def _asset_q(dialect):
-    from . import driver
-
-    cols = list(assets.c) + [offices.c.code.label("office_code")]
-    sql = (f"SELECT {', '.join('a.' + driver.quote(dialect, c.name) for c in assets.c)}, o.code "
-           "FROM assets a JOIN offices o ON o.id = a.office_id WHERE a.id = :asset_id")
-    return driver.Statement(dialect, sql, results=cols)
+_actor_q = _with_office_code(users, "LEFT JOIN", "username")  # a user may have no office (admin)
+_asset_q = _with_office_code(assets, "JOIN", "id")
 
 
 def _asset_update(columns: tuple):
@@ -101,7 +100,7 @@ def load_asset(conn, asset_id) -> dict:
         raise NotFound("asset_not_found", asset=asset_id) from None
     if not -2**63 <= asset_id < 2**63:  # beyond any id (and any driver's integer)
         raise NotFound("asset_not_found", asset=asset_id)
-    row = driver.one(driver.cursor(conn), driver.statement(conn, "asset", _asset_q), {"asset_id": asset_id})
+    row = driver.one(driver.cursor(conn), driver.statement(conn, "asset", _asset_q), {"id": asset_id})
     if row is None:
         raise NotFound("asset_not_found", asset=asset_id)
     return row
@@ -345,7 +344,6 @@ def import_assets(engine, records: list[dict], actor: dict, wf: Workflow | None 
     the timestamp's text is made once, and the cyclic garbage collector is paused while the
     hundreds of thousands of rows, none of them part of a cycle, are made.
     """
-    import gc
     import json
     import operator
 
@@ -428,9 +426,9 @@ def import_assets(engine, records: list[dict], actor: dict, wf: Workflow | None 
             asset_rows.append(asset)
         return asset_rows, audit_rows
 
-    collecting = gc.isenabled()
-    gc.disable()  # nothing built here is cyclic; collecting through it cost 10-15% of an import
-    try:
+    from .importer import paused_gc
+
+    with paused_gc():  # nothing built here is cyclic (see importer.paused_gc)
         with reading(engine) as conn:
             cal = WorkCalendar.from_db(conn)
             ids = next_ids(conn)
@@ -456,7 +454,4 @@ def import_assets(engine, records: list[dict], actor: dict, wf: Workflow | None 
                 if sqlite:
                     conn.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
             conn.execute(update(audit_head).where(audit_head.c.id == 1).values(log_seq=log_seq, log_hash=log_prev))
-    finally:
-        if collecting:
-            gc.enable()
     return ids

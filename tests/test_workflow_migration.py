@@ -154,3 +154,16 @@ def test_from_the_command_line(world, folder, cli):
     assert r.exit_code == 1 and r.output.count("\n") == 1 and "asset_auction" in r.output and "3" in r.output
     history = cli("asset", "show", a, "--json", actor="ksv")
     assert json.loads(history.output)["workflow"] == "asset_auction v2"
+
+
+def test_a_date_one_asset_cannot_take_refuses_the_whole_batch(world, folder):
+    """The business date is checked for every asset before any moves: a day before one asset's
+    last step must not leave the assets before it moved and the rest behind."""
+    early = svc.seize(world, "cv_an", "1/2026", "HG-VT", "movable", "Xe", on="2026-03-02")
+    late = svc.seize(world, "cv_an", "2/2026", "HG-VT", "movable", "Xe", on="2026-03-02")
+    svc.advance(world, late, "agree_price", "cv_an", "2026-03-10", ["price=50000000"])
+    folder()
+    with pytest.raises(InvalidInput) as info:
+        wfsvc.migrate(world, "ld_binh", 2, all_assets=True, reason="Quy trình mới", on="2026-03-05")
+    assert "1 asset(s) cannot move" in str(info.value) and str(late) in str(info.value)
+    assert [row(world, a)["workflow_version"] for a in (early, late)] == [1, 1]

@@ -96,47 +96,57 @@ def migrate(engine, actor: str | None, to_version: int, asset_ids=(), all_assets
     """Move live assets to version ``to_version`` of their workflow (each audited on its chain).
 
     ``all_assets``: every asset of the workflow on an older version, not in a final state, in the
-    actor's offices. Every asset is checked first; if any cannot move (its state is not in the new
-    version), nothing is changed and each is named. Then each moves in its own transaction,
-    guarded by its version: a conflict stops the run, and running it again moves the rest."""
-    from sqlalchemy import select
-
-    from .. import amend, authz, db
-    from ..engine import load_actor
-    from ..errors import InvalidInput, PermissionDenied
-    from ..schema import assets
+    actor's offices. Every asset is checked first (its state in the new version, the date); if
+    any cannot move, nothing is changed and each is named. Then each moves in its own
+    transaction, guarded by the version it was checked at: a conflict stops the run, and
+    running it again moves the rest."""
+    from .. import amend
+    from ..errors import InvalidInput
 
     if not asset_ids and not all_assets:
         raise InvalidInput("migrate_what")
     reason = amend.require_reason(reason)
     target = workflow_mod.get(name, int(to_version))
     if all_assets:
-        finals = [s.name for s in target.states.values() if s.final]
-        with db.reading(engine) as conn:
-            user = load_actor(conn, actor)
-            allowed = user["role"] in amend.MIGRATE_ROLES and user["office_id"] is not None
-            asset_ids = [r.id for r in conn.execute(
-                select(assets.c.id).where(assets.c.workflow == name, assets.c.workflow_version < target.version,
-                                          assets.c.state.not_in(finals),
-                                          assets.c.office_id.in_(authz.offices_under(conn, user["office_id"])))
-                .order_by(assets.c.id))] if allowed else []
-        if not allowed:
-            exc = PermissionDenied("role_denied", user=user["username"], role=user["role"], action="migrate_workflow",
-                                   allowed_roles=", ".join(amend.MIGRATE_ROLES))
-            authz.record_denial(engine, user, "migrate_workflow", None, user.get("office_code"), str(exc))
-            raise exc
-    problems, ready = [], []
+        asset_ids = _older_assets(engine, actor, target)
+    problems, plans = [], []
     for aid in asset_ids:
-        _, asset = amend.load_checked(engine, aid, actor, "migrate_workflow", amend.MIGRATE_ROLES)
         try:
-            amend.check_migration(asset, target.version)
+            plans.append(amend.plan_migration(engine, aid, actor, target.version, on))
         except InvalidInput as exc:
             problems.append(Msg(exc.key, **exc.params))
-        else:
-            ready.append(asset["id"])
     if problems:
         raise InvalidInput("migrate_refused", count=len(problems), name=name, to=target.version,
                            errors=_Problems(problems))
-    moved = [] if dry_run else [amend.migrate_workflow(engine, aid, actor, target.version, reason, on).asset_id
-                                for aid in ready]
-    return {"workflow": name, "to": target.version, "dry_run": dry_run, "assets": ready, "moved": moved}
+    moved = [] if dry_run else [amend.apply_migration(engine, plan, reason).asset_id for plan in plans]
+    return {"workflow": name, "to": target.version, "dry_run": dry_run,
+            "assets": [plan.asset["id"] for plan in plans], "moved": moved}
+
+
+def _older_assets(engine, actor, target: Workflow) -> list[int]:
+    """The assets of ``target``'s workflow on an older version, not closed, in the actor's offices;
+    an actor who may not migrate is refused (and logged) as for one asset."""
+    from sqlalchemy import select
+
+    from .. import amend, authz, db
+    from ..engine import load_actor
+    from ..errors import PermissionDenied
+    from ..schema import assets
+
+    finals = [s.name for s in target.states.values() if s.final]
+    with db.reading(engine) as conn:
+        user = load_actor(conn, actor)
+        try:
+            authz.check(conn, user, "migrate_workflow", amend.MIGRATE_ROLES, user["office_id"],
+                        user.get("office_code"))
+        except PermissionDenied as exc:
+            denied = exc
+        else:
+            denied = None
+            return [r.id for r in conn.execute(
+                select(assets.c.id).where(assets.c.workflow == target.name,
+                                          assets.c.workflow_version < target.version, assets.c.state.not_in(finals),
+                                          assets.c.office_id.in_(authz.offices_under(conn, user["office_id"])))
+                .order_by(assets.c.id))]
+    authz.record_denial(engine, user, "migrate_workflow", None, user.get("office_code"), str(denied))
+    raise denied
