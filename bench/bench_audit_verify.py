@@ -34,10 +34,10 @@ STATES = ["seized", "priced", "auction_contracted", "auction_failed"]
 def build(url: str, rows: int, n_assets: int, batch: int = 20000) -> None:
     from sqlalchemy import insert, update
 
-    from auction_flow import audit, db
-    from auction_flow.config import now_utc
-    from auction_flow.schema import assets, audit_log, offices, users
-    from auction_flow.tables_supervision import audit_head
+    from auction_flow.common.config import now_utc
+    from auction_flow.core import audit
+    from auction_flow.storage import db
+    from auction_flow.storage.schema import assets, audit_head, audit_log, offices, users
 
     db.upgrade(url)
     engine = db.get_engine(url)
@@ -94,7 +94,8 @@ def build(url: str, rows: int, n_assets: int, batch: int = 20000) -> None:
 CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
-from auction_flow import db, verify
+from auction_flow.storage import db
+from auction_flow.features.supervision import verify
 engine = db.open_db({url!r})
 with engine.connect() as conn:
     conn.exec_driver_sql("SELECT 1")
@@ -126,7 +127,7 @@ def main(argv=None) -> int:
     n_assets = args.assets or max(1, args.rows // 10)
     tmp = None
     if args.db:
-        from auction_flow.config import db_url
+        from auction_flow.common.config import db_url
         url = db_url(args.db)
     else:
         tmp = tempfile.mkdtemp(prefix="af-verify-bench-")
@@ -142,7 +143,7 @@ def main(argv=None) -> int:
     # the same verification over a tenth of the rows: peak memory should not grow with the rows
     small_url = None
     if args.small_db:
-        from auction_flow.config import db_url
+        from auction_flow.common.config import db_url
         small_url = db_url(args.small_db)
     elif tmp:
         small_url = f"sqlite:///{tmp}/small.db"
@@ -152,7 +153,7 @@ def main(argv=None) -> int:
         small = run_child(small_url)
         print(f"  over {small['rows']:,} rows: peak memory {small['peak_rss_mb']:.0f} MB; "
               f"ratio {res['rows'] / small['rows']:.0f}x rows -> x{res['peak_rss_mb'] / small['peak_rss_mb']:.2f} memory")
-    from auction_flow import db
+    from auction_flow.storage import db
     dialect = db.get_engine(url).dialect.name
     print()
     results = [result(f"audit verify throughput, {res['rows']:,} rows", res["rows"] / res["seconds"], "rows/s",

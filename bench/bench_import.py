@@ -56,8 +56,8 @@ def make_csv(path: Path, n: int, seed: int = 5) -> None:
 
 
 def world(url: str) -> None:
-    from auction_flow import db
-    from auction_flow.services import admin
+    from auction_flow.features.admin import service as admin
+    from auction_flow.storage import db
 
     admin.init(url, "admin")
     engine = db.open_db(url)
@@ -96,8 +96,8 @@ def main() -> None:
     p.add_argument("--keep", action="store_true", help="keep the CSV and the databases")
     p.add_argument("--json", action="store_true", help="end with a RESULTS line (bench/run_all.py)")
     args = p.parse_args()
-    from auction_flow import db
-    from auction_flow.services import imports
+    from auction_flow.features.imports import service as imports
+    from auction_flow.storage import db
 
     tmp = Path(tempfile.mkdtemp(prefix="af-bench-import-"))
     csv_path = tmp / "assets.csv"

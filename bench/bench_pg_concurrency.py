@@ -34,7 +34,7 @@ def arg(name, default):
 def urls():
     from sqlalchemy.engine import make_url
 
-    from auction_flow.config import db_url
+    from auction_flow.common.config import db_url
 
     base = make_url(db_url(PG))
     return base.render_as_string(hide_password=False), base.set(database=DB).render_as_string(hide_password=False)
@@ -43,8 +43,9 @@ def urls():
 def setup(procs: int, per: int) -> list[list[int]]:
     from sqlalchemy import create_engine, text
 
-    from auction_flow import db
-    from auction_flow.services import admin, assets
+    from auction_flow.features.admin import service as admin
+    from auction_flow.features.assets import service as assets
+    from auction_flow.storage import db
 
     admin_url, url = urls()
     eng = create_engine(admin_url, isolation_level="AUTOCOMMIT")
@@ -62,13 +63,16 @@ def setup(procs: int, per: int) -> list[list[int]]:
 
 
 def engine_worker(ids, n, start_q, done_q):
-    from auction_flow import db
-    from auction_flow.services.assets import advance
+    from auction_flow.features.assets.service import advance
+    from auction_flow.storage import db
 
     _, url = urls()
     e = db.open_db(url)
     on = dt.date(2026, 8, 3)
-    from auction_flow import engine, workflow  # warm: the imports, the workflow file, a pooled connection
+    from auction_flow.core import (
+        engine,
+        workflow,  # warm: the imports, the workflow file, a pooled connection
+    )
 
     workflow.get()
     with db.reading(e) as conn:

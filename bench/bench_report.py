@@ -42,9 +42,9 @@ GAP = {"record_payment": (1, 30), "hand_over": (5, 90), "contract_auction": (3, 
 def build(url: str, rows: int, seed: int = 1) -> int:
     from sqlalchemy import insert
 
-    from auction_flow import db
-    from auction_flow.schema import assets, audit_log, offices, users
-    from auction_flow.services import admin
+    from auction_flow.features.admin import service as admin
+    from auction_flow.storage import db
+    from auction_flow.storage.schema import assets, audit_log, offices, users
 
     admin.init(url, "admin")
     engine = db.open_db(url)
@@ -138,9 +138,9 @@ def main() -> None:
     p.add_argument("--keep", action="store_true", help="keep the SQLite file")
     p.add_argument("--json", action="store_true", help="end with a RESULTS line (bench/run_all.py)")
     args = p.parse_args()
-    from auction_flow import db
-    from auction_flow.config import db_url
-    from auction_flow.services import reports
+    from auction_flow.common.config import db_url
+    from auction_flow.features.reports import service as reports
+    from auction_flow.storage import db
 
     tmp = None if args.db else Path(tempfile.mkdtemp(prefix="af-bench-report-"))
     url = db_url(args.db) if args.db else f"sqlite:///{tmp / 'r.db'}"

@@ -29,12 +29,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import delete, func, insert, select, text  # noqa: E402
 
-from auction_flow import alert_rules, db, scanner  # noqa: E402
-from auction_flow import workflow as workflow_mod  # noqa: E402
-from auction_flow.audit import GENESIS  # noqa: E402
-from auction_flow.config import now_utc  # noqa: E402
-from auction_flow.schema import assets, offices, users  # noqa: E402
-from auction_flow.tables_alerts import alerts  # noqa: E402
+from auction_flow.common.config import now_utc  # noqa: E402
+from auction_flow.core import workflow as workflow_mod  # noqa: E402
+from auction_flow.core.audit import GENESIS  # noqa: E402
+from auction_flow.core.workflow import alerts_section as alert_rules
+from auction_flow.features.alerts import scan as scanner  # noqa: E402
+from auction_flow.storage import db
+from auction_flow.storage.schema import (  # noqa: E402
+    alerts,  # noqa: E402
+    assets,
+    offices,
+    users,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import emit, result  # noqa: E402
@@ -224,7 +230,7 @@ def main(argv=None):
 
 
 def db_url(value):
-    from auction_flow.config import db_url as resolve
+    from auction_flow.common.config import db_url as resolve
 
     return resolve(value)
 

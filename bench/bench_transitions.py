@@ -39,9 +39,10 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event, insert, select, text  # noqa: E402
 
-from auction_flow import db, engine as eng  # noqa: E402
-from auction_flow.schema import assets  # noqa: E402
-from auction_flow.services import admin  # noqa: E402
+from auction_flow.core import engine as eng  # noqa: E402
+from auction_flow.features.admin import service as admin  # noqa: E402
+from auction_flow.storage import db
+from auction_flow.storage.schema import assets  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import emit, result  # noqa: E402
@@ -164,7 +165,7 @@ def run_engine(url: str, steps, record: list | None = None) -> float:
 
         engine.dispose()  # the schema check's connection was made before the recorder
     steps = list(steps)
-    from auction_flow import workflow  # as the stdlib side, start timing once connected and loaded
+    from auction_flow.core import workflow  # as the stdlib side, start timing once connected and loaded
 
     workflow.get()
     with engine.connect():

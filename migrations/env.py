@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from auction_flow.db import get_engine
-from auction_flow.schema import metadata
+from auction_flow.storage.db import get_engine
+from auction_flow.storage.schema import metadata
 
 config = context.config
 

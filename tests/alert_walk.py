@@ -6,8 +6,8 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from auction_flow.services import assets as svc
-from auction_flow.tables_alerts import alerts
+from auction_flow.features.assets import service as svc
+from auction_flow.storage.schema import alerts
 
 D = dt.date.fromisoformat
 

@@ -11,8 +11,9 @@ import json
 
 from sqlalchemy import select
 
-from auction_flow.schema import assets as assets_t, audit_log
-from auction_flow.services import assets as svc
+from auction_flow.features.assets import service as svc
+from auction_flow.storage.schema import assets as assets_t
+from auction_flow.storage.schema import audit_log
 
 D = dt.date.fromisoformat
 PRICE = 100_000_000

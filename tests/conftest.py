@@ -29,14 +29,14 @@ def _no_ambient_settings(monkeypatch):
 def _pg_url(database: str) -> str:
     from sqlalchemy.engine import make_url
 
-    from auction_flow.config import db_url
+    from auction_flow.common.config import db_url
 
     return make_url(db_url(PG)).set(database=database).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
-    from auction_flow import db
+    from auction_flow.storage import db
 
     path = tmp_path_factory.mktemp("template") / "template.db"
     db.upgrade(f"sqlite:///{path}")
@@ -56,14 +56,14 @@ def pg_admin():
 def _pg_maintenance_db() -> str:
     from sqlalchemy.engine import make_url
 
-    from auction_flow.config import db_url
+    from auction_flow.common.config import db_url
 
     return make_url(db_url(PG)).database or "postgres"
 
 
 @pytest.fixture(scope="session")
 def pg_template(pg_admin):
-    from auction_flow import db
+    from auction_flow.storage import db
 
     name = f"af_tmpl_{os.getpid()}"
     with pg_admin.connect() as conn:
@@ -85,7 +85,7 @@ def fresh_pg(pg_admin, template: str | None) -> str:
 
 
 def drop_pg(pg_admin, name: str):
-    from auction_flow import db
+    from auction_flow.storage import db
 
     db.get_engine(_pg_url(name)).dispose()
     with pg_admin.connect() as conn:
@@ -95,7 +95,7 @@ def drop_pg(pg_admin, name: str):
 @pytest.fixture(params=BACKENDS)
 def db_url(request, tmp_path, sqlite_template):
     """A URL of a fresh database at the newest schema, on each backend."""
-    from auction_flow import db
+    from auction_flow.storage import db
 
     if request.param == "sqlite":
         path = tmp_path / "af.db"
@@ -113,7 +113,7 @@ def db_url(request, tmp_path, sqlite_template):
 @pytest.fixture(params=BACKENDS)
 def empty_db_url(request, tmp_path):
     """A URL of an empty database (no schema), on each backend."""
-    from auction_flow import db
+    from auction_flow.storage import db
 
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'empty.db'}"
@@ -128,7 +128,7 @@ def empty_db_url(request, tmp_path):
 
 @pytest.fixture
 def engine(db_url):
-    from auction_flow import db
+    from auction_flow.storage import db
 
     return db.open_db(db_url)
 
@@ -140,7 +140,7 @@ def world(db_url, engine):
     admin: administrator; cv_an, cv_ba: officers of HG-VT; cv_dung: officer of HG-NB;
     ld_binh: supervisor of HG-VT; ld_tinh: supervisor of the province; ksv: procurator of HG.
     """
-    from auction_flow.services import admin
+    from auction_flow.features.admin import service as admin
 
     admin.init(db_url, "admin")
     admin.add_office(engine, "admin", "HG", "Cục THADS tỉnh Hậu Giang")

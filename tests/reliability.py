@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from auction_flow import audit
-from auction_flow.schema import assets, audit_log
+from auction_flow.core import audit
+from auction_flow.storage.schema import assets, audit_log
 
 WORKER = Path(__file__).with_name("reliability_worker.py")
 SEIZED_ON = dt.date(2026, 8, 3)
@@ -24,7 +24,7 @@ def scale(default: int) -> int:
 
 
 def seed_pool(engine, n: int) -> list[int]:
-    from auction_flow.services.assets import seize
+    from auction_flow.features.assets.service import seize
 
     return [seize(engine, "cv_an", f"{i}/2026", "HG-VT", "movable" if i % 2 else "real_estate",
                   f"Tài sản {i}", on=SEIZED_ON) for i in range(n)]

@@ -15,10 +15,10 @@ import sys
 
 from sqlalchemy import select
 
-from auction_flow import db
-from auction_flow.errors import ConflictError
-from auction_flow.schema import assets
-from auction_flow.services.assets import advance
+from auction_flow.common.errors import ConflictError
+from auction_flow.features.assets.service import advance
+from auction_flow.storage import db
+from auction_flow.storage.schema import assets
 
 OFFICER, SUPERVISOR = "cv_an", "ld_binh"
 RARE = {"close", "redeem", "release", "return_to_debtor"}  # lead to final states

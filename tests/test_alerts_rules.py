@@ -8,10 +8,10 @@ import dataclasses
 import pytest
 import yaml
 
-from auction_flow import alert_rules
-from auction_flow import workflow as workflow_mod
-from auction_flow.config import workflows_dir
-from auction_flow.errors import WorkflowDefinitionError
+from auction_flow.common.config import workflows_dir
+from auction_flow.common.errors import WorkflowDefinitionError
+from auction_flow.core import workflow as workflow_mod
+from auction_flow.core.workflow import alerts_section as alert_rules
 
 DOC = yaml.safe_load((workflows_dir() / "asset_auction.yaml").read_text(encoding="utf-8"))
 

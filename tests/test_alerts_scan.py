@@ -9,12 +9,12 @@ import json
 import threading
 from collections import Counter
 
+from alert_walk import D, levels, rows, seize, step, to_paid, to_sold
 from sqlalchemy import select
 
-from alert_walk import D, levels, rows, seize, step, to_paid, to_sold
-from auction_flow import scanner
-from auction_flow.config import today
-from auction_flow.schema import audit_log
+from auction_flow.common.config import today
+from auction_flow.features.alerts import scan as scanner
+from auction_flow.storage.schema import audit_log
 
 DAY = dt.timedelta(days=1)
 
@@ -38,7 +38,7 @@ def test_stalled_seizure_across_tet_is_late_the_day_after_its_deadline(world):
 
 
 def rows_asset_deadline(engine, aid):
-    from auction_flow.schema import assets
+    from auction_flow.storage.schema import assets
 
     with engine.connect() as conn:
         return conn.execute(select(assets.c.deadline).where(assets.c.id == aid)).scalar()
@@ -227,7 +227,7 @@ def test_complaint_risk_cancelled_before_and_resolution_after_the_window(world):
 
 
 def test_complaint_risk_stays_open_without_follow_up_or_with_a_complaint(world):
-    from auction_flow.services import complaints
+    from auction_flow.features.complaints import service as complaints
 
     quiet = to_sold(world, D("2026-01-05"), D("2026-02-02"))
     _cancel(world, quiet, "2026-02-05")  # never followed up
@@ -243,7 +243,7 @@ def test_complaint_risk_stays_open_without_follow_up_or_with_a_complaint(world):
 
 
 def test_complaint_filed_after_the_risk_was_raised_closes_it_for_good(world):
-    from auction_flow.services import complaints
+    from auction_flow.features.complaints import service as complaints
 
     aid = to_paid(world, D("2026-01-20"))
     _cancel(world, aid, "2026-02-05")
@@ -285,7 +285,7 @@ def test_ack_and_snooze_are_audited_and_scoped(world, cli):
     assert r.exit_code == 1 and "HG-NB" in r.output
     r = cli("alerts", "ack", alert["id"], "--reason", "xem", actor="ksv")
     assert r.exit_code == 1
-    from auction_flow.schema import access_log
+    from auction_flow.storage.schema import access_log
     with world.connect() as conn:
         denials = conn.execute(select(access_log.c.actor, access_log.c.action, access_log.c.asset_id)).all()
     assert [tuple(d) for d in denials] == [("cv_dung", "alert_acknowledged", aid), ("ksv", "alert_acknowledged", aid)]
@@ -307,11 +307,11 @@ def test_ack_and_snooze_are_audited_and_scoped(world, cli):
 
 
 def test_alert_audit_rows_keep_the_audit_log_verifiable(world):
-    from auction_flow import verify
+    from auction_flow.features.supervision import verify
 
     aid = to_paid(world, D("2024-12-20"))
     scan(world, "2025-03-01")  # escalated to the province: audited
-    from auction_flow.services import alerts as svc
+    from auction_flow.features.alerts import service as svc
 
     svc.ack(world, rows(world, asset_id=aid)[0]["id"], "ld_binh", "đã nhắc chấp hành viên")
     report = verify.verify(world)
@@ -325,7 +325,7 @@ def test_alert_audit_rows_keep_the_audit_log_verifiable(world):
 def test_migration_0002_upgrades_and_downgrades(empty_db_url):
     from sqlalchemy import inspect
 
-    from auction_flow import db
+    from auction_flow.storage import db
 
     assert db.upgrade(empty_db_url, "0002") == "0002"
     engine = db.get_engine(empty_db_url)
@@ -347,7 +347,7 @@ def test_the_scan_reads_only_workflow_files_and_names_a_broken_one(world, tmp_pa
     import logging
     import shutil
 
-    from auction_flow.config import workflows_dir
+    from auction_flow.common.config import workflows_dir
 
     caplog.set_level(logging.ERROR, logger="auction_flow.scanner")
     assert [wf.name for wf in scanner.workflows()] == ["asset_auction"]

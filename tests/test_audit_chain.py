@@ -9,10 +9,10 @@ import threading
 import pytest
 from sqlalchemy import func, insert, select, text, update
 
-from auction_flow import audit, db
-from auction_flow.schema import assets, audit_log
-from auction_flow.services import assets as svc
-from auction_flow.tables_supervision import audit_head
+from auction_flow.core import audit
+from auction_flow.features.assets import service as svc
+from auction_flow.storage import db
+from auction_flow.storage.schema import assets, audit_head, audit_log
 
 
 def walk(engine, officer="cv_an", office="HG-VT", case="1/2026", steps=True) -> int:
@@ -187,12 +187,12 @@ def test_postgres_trigger_refuses_update_and_delete(history):
 
 
 def db_today():
-    from auction_flow.config import today
+    from auction_flow.common.config import today
     return today()
 
 
 def now():
-    from auction_flow.config import now_utc
+    from auction_flow.common.config import now_utc
     return now_utc()
 
 
@@ -225,7 +225,7 @@ def test_migration_chains_rows_written_before_it(empty_db_url):
     """Rows written at revision 0002 (no whole-log chain yet) are chained by the upgrade."""
     import datetime as dt
 
-    from auction_flow.schema import offices, users
+    from auction_flow.storage.schema import offices, users
 
     db.upgrade(empty_db_url, "0002")
     engine = db.get_engine(empty_db_url)
@@ -240,7 +240,7 @@ def test_migration_chains_rows_written_before_it(empty_db_url):
                               "imported, prev_hash, hash) VALUES (:event, :actor, :role, :business_date, "
                               ":recorded_at, :changes, :imported, :prev_hash, :hash)"), row)
     db.upgrade(empty_db_url)
-    from auction_flow import verify as verify_mod
+    from auction_flow.features.supervision import verify as verify_mod
     report = verify_mod.verify(engine)
     assert report.ok and report.rows == 3 and report.head == 3
     assert db.downgrade(empty_db_url, "0002") == "0002"
@@ -256,7 +256,7 @@ def test_deleted_head_is_named(history, cli):
 
 def test_verify_while_writers_write_sees_one_consistent_snapshot(world, monkeypatch):
     """Small pages force many queries per pass; rows committed meanwhile must not look tampered."""
-    from auction_flow import verify as verify_mod
+    from auction_flow.features.supervision import verify as verify_mod
 
     monkeypatch.setattr(verify_mod, "PAGE", 2)
     for i in range(4):

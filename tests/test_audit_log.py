@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from auction_flow.services import assets as svc
+from auction_flow.features.assets import service as svc
 
 
 def build(world):

@@ -8,9 +8,10 @@ import datetime as dt
 import json
 
 import pytest
+from conftest import Cli, lines
+from conftest import one_line as _one
 
-from auction_flow.config import today
-from conftest import Cli, lines, one_line as _one
+from auction_flow.common.config import today
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

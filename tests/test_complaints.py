@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from auction_flow import complaints as rules_mod
-from auction_flow.calendar import WorkCalendar
-from auction_flow.errors import PermissionDenied, TriggerNotAllowed, WorkflowDefinitionError
-from auction_flow.services import assets as svc
-from auction_flow.services import complaints as comp
+from auction_flow.common.errors import PermissionDenied, TriggerNotAllowed, WorkflowDefinitionError
+from auction_flow.core import complaint_clocks as rules_mod
+from auction_flow.core.calendar import WorkCalendar
+from auction_flow.features.assets import service as svc
+from auction_flow.features.complaints import service as comp
 
 D = dt.date.fromisoformat
 
@@ -131,7 +131,7 @@ def _sold_and_cancelled(world, seller="cv_an"):
 def _alerts(world, aid, rule):
     from sqlalchemy import select
 
-    from auction_flow.tables_alerts import alerts
+    from auction_flow.storage.schema import alerts
 
     with world.connect() as conn:
         return [dict(r) for r in conn.execute(select(alerts).where(alerts.c.asset_id == aid, alerts.c.rule == rule)
@@ -139,7 +139,7 @@ def _alerts(world, aid, rule):
 
 
 def test_complaint_clocks_raise_alerts_and_close_the_complaint_risk_loop(world, cli):
-    from auction_flow import scanner
+    from auction_flow.features.alerts import scan as scanner
 
     aid = _sold_and_cancelled(world)
     scanner.scan(world, D("2026-02-06"))

@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from assetwalk import PRICE, D, asset_row, days, seize, step, walk
 
-from assetwalk import D, PRICE, asset_row, days, seize, step, walk
-from auction_flow import deadlines
-from auction_flow import workflow as workflow_mod
-from auction_flow.calendar import WorkCalendar
-from auction_flow.errors import InvalidInput, PermissionDenied, TriggerNotAllowed
-from auction_flow.services import admin, assets as svc
+from auction_flow.common.errors import InvalidInput, PermissionDenied, TriggerNotAllowed
+from auction_flow.core import deadlines
+from auction_flow.core import workflow as workflow_mod
+from auction_flow.core.calendar import WorkCalendar
+from auction_flow.features.admin import service as admin
+from auction_flow.features.assets import service as svc
 
 WF = workflow_mod.get()
 CAL = WorkCalendar()
@@ -272,7 +273,7 @@ def test_an_extension_survives_suspend_and_resume(world):
 
 
 def test_stored_deadline_is_indexed():
-    from auction_flow.schema import assets
+    from auction_flow.storage.schema import assets
     indexed = {tuple(c.name for c in ix.columns) for ix in assets.indexes}
     assert ("deadline",) in indexed
     assert days("2026-01-01", 1) == D("2026-01-02")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from auction_flow import db
-from auction_flow.schema import assets, audit_log
+from auction_flow.storage import db
+from auction_flow.storage.schema import assets, audit_log
 
 
 def test_demo_builds_the_province_through_the_engine(empty_db_url, tmp_path):

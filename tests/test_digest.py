@@ -8,11 +8,13 @@ from email import message_from_bytes
 from email.header import decode_header, make_header
 
 import pytest
+from alert_walk import D, seize, to_paid
 from sqlalchemy import select
 
-from alert_walk import D, seize, to_paid
-from auction_flow import db, notify, scanner
-from auction_flow.tables_alerts import alert_digests
+from auction_flow.features.alerts import digest as notify
+from auction_flow.features.alerts import scan as scanner
+from auction_flow.storage import db
+from auction_flow.storage.schema import alert_digests
 
 
 class Inbox:
@@ -107,7 +109,7 @@ def test_digest_command_and_missing_configuration(world, smtp, cli, monkeypatch)
 
 
 def test_a_mail_failure_does_not_block_the_scheduled_scan(world, db_url, monkeypatch):
-    from auction_flow import scheduler
+    from auction_flow.features.alerts import jobs as scheduler
 
     aid = seize(world, "2026-02-12")
     monkeypatch.setenv("AUCTION_FLOW_SMTP_HOST", "127.0.0.1")

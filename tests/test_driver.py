@@ -12,9 +12,10 @@ import datetime as dt
 
 from sqlalchemy import insert, select, text
 
-from auction_flow import driver, engine as eng
-from auction_flow.db import reading, writing
-from auction_flow.schema import assets, audit_log
+from auction_flow.core import engine as eng
+from auction_flow.storage import driver
+from auction_flow.storage.db import reading, writing
+from auction_flow.storage.schema import assets, audit_log
 
 ROW = dict(case_number="7/2026", description="Xe ô tô", kind="movable", office_id=None, officer_id=None,
            workflow="asset_auction", workflow_version=1, state="priced",

@@ -16,7 +16,9 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def _walk(group: click.Group, path=()):
-    for name, cmd in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # through click's API: the root loads its groups lazily
+        cmd = group.get_command(ctx, name)
         yield path + (name,), cmd
         if isinstance(cmd, click.Group):
             yield from _walk(cmd, path + (name,))
@@ -38,7 +40,7 @@ def test_every_command_has_help(path):
     assert r.exit_code == 0
     cmd = main
     for name in path:
-        cmd = cmd.commands[name]
+        cmd = cmd.get_command(click.Context(cmd), name)
     assert (cmd.help or "").strip(), f"{' '.join(path)} has no help text"
     assert "Usage:" in r.stdout
     if not isinstance(cmd, click.Group) or not path:
@@ -87,5 +89,5 @@ def test_readme_first_session_runs(tmp_path, monkeypatch):
         ran += 1
     assert ran >= 5
     assert (tmp_path / "office.db").exists()
-    from auction_flow import db
+    from auction_flow.storage import db
     db.get_engine(f"sqlite:///{tmp_path / 'office.db'}").dispose()

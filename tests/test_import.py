@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from auction_flow import deadlines, workflow
-from auction_flow.calendar import WorkCalendar
-from auction_flow.schema import assets, audit_log, metadata
+from auction_flow.core import deadlines, workflow
+from auction_flow.core.calendar import WorkCalendar
+from auction_flow.storage.schema import assets, audit_log, metadata
 
 
 def asset_row(engine, aid) -> dict:
@@ -27,7 +27,7 @@ def audit_rows(engine, aid) -> list[dict]:
 
 
 def step(engine, aid, trigger, on, **fields):
-    from auction_flow.services import assets as svc
+    from auction_flow.features.assets import service as svc
 
     return svc.advance(engine, aid, trigger, "cv_an", on, [f"{k}={v}" for k, v in fields.items()])
 
@@ -81,7 +81,7 @@ def test_example_file_imports_with_the_engines_deadlines_and_a_chained_history(w
         assert a.deadline == (dl.due if dl else None), a.case_number
     handed = rows["03/2025/QĐ-CCTHADS"]
     assert handed.deadline == dt.date(2026, 3, 16)  # 2026-03-05 + 10 days is a Sunday
-    from auction_flow.verify import verify
+    from auction_flow.features.supervision.verify import verify
 
     assert verify(world).ok
     r = cli("asset", "list", "--overdue", "--json", actor="ld_tinh")
@@ -89,7 +89,7 @@ def test_example_file_imports_with_the_engines_deadlines_and_a_chained_history(w
 
 
 def test_an_imported_asset_matches_the_same_asset_walked_through_the_engine(world, tmp_path, cli):
-    from auction_flow.services import assets as svc
+    from auction_flow.features.assets import service as svc
 
     aid = svc.seize(world, "cv_an", "22/2025/QĐ", "HG-VT", "real_estate", "Nhà và đất số 12 (engine)",
                     on="2025-01-06")
@@ -220,12 +220,12 @@ def test_imported_history_counts_in_the_reports(world, tmp_path, cli):
 
 
 def test_an_imported_overdue_asset_is_alerted_on_the_first_scan(world, tmp_path, cli):
-    from auction_flow.services import alerts
+    from auction_flow.features.alerts import service as alerts
 
     r = cli("import", "assets", write(tmp_path, [HEADER, PAID]), "--json", actor="ld_tinh")
     aid = json.loads(r.output)["ids"][0]
     alerts.scan(world, on=dt.date(2025, 5, 20))
-    from auction_flow.tables_alerts import alerts as alerts_t
+    from auction_flow.storage.schema import alerts as alerts_t
 
     with world.connect() as conn:
         raised = conn.execute(select(alerts_t).where(alerts_t.c.asset_id == aid)).all()
@@ -336,7 +336,7 @@ SUSPENDED_HEADER = HEADER + ",suspended_on,suspended_from,suspension_kind"
 
 
 def test_a_suspended_asset_imports_with_the_engines_stopped_clock_and_resumes_like_it(world, tmp_path, cli):
-    from auction_flow.services import assets as svc
+    from auction_flow.features.assets import service as svc
 
     aid = svc.seize(world, "cv_an", "41/2025/QĐ", "HG-VT", "real_estate", "Nhà số 41 (engine)", on="2025-01-06")
     step(world, aid, "agree_price", "2025-01-20", price=2_100_000_000)

@@ -9,10 +9,13 @@ import json
 import pytest
 from sqlalchemy import select
 
-from auction_flow import audit, engine as eng, importer, workflow
-from auction_flow.config import today
-from auction_flow.schema import assets, audit_log, metadata
-from auction_flow.verify import verify
+from auction_flow.common.config import today
+from auction_flow.core import audit, workflow
+from auction_flow.core import bulk
+from auction_flow.core import engine as eng
+from auction_flow.features.imports import check as importer
+from auction_flow.features.supervision.verify import verify
+from auction_flow.storage.schema import assets, audit_log, metadata
 
 HEADER = ("case_number,office,kind,description,officer,state,seized_on,appraisal_contracted_on,appraisal_org,"
           "priced_on,price,auction_contracted_on,auction_org,auction_date,auction_failed_on,sold_on,sale_price,"
@@ -85,11 +88,11 @@ def test_a_write_that_fails_half_way_leaves_the_database_unchanged(world, tmp_pa
     records[-1]["office_id"] = 999_999  # no such office: the last asset's INSERT fails, after the others
     before = dump(world)
     with pytest.raises(Exception, match="(?i)foreign key"):
-        eng.import_assets(world, records, actor, wf)
+        bulk.import_assets(world, records, actor, wf)
     assert dump(world) == before
     assert gc.isenabled()  # the import pauses the collector and gives it back, also on failure
     records[-1]["office_id"] = records[0]["office_id"]
-    ids = eng.import_assets(world, records, actor, wf)
+    ids = bulk.import_assets(world, records, actor, wf)
     assert len(ids) == len(EVERY_STATE) and gc.isenabled()
     assert verify(world).ok
 

@@ -7,9 +7,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import inspect, text
 
-from auction_flow import db
-from auction_flow.errors import SchemaError
-from auction_flow.schema import metadata
+from auction_flow.common.errors import SchemaError
+from auction_flow.storage import db
+from auction_flow.storage.schema import metadata
 
 
 def _script():
@@ -121,7 +121,8 @@ def test_sqlite_pragmas(tmp_path):
 def test_the_suspension_days_migration_keeps_the_data_both_ways(empty_db_url):
     """0005 adds two columns to assets, which audit_log and alerts point at: on SQLite it must not
     rebuild the table (the foreign keys would refuse to drop it), up or down, with rows in it."""
-    from auction_flow.services import admin, assets as svc
+    from auction_flow.features.admin import service as admin
+    from auction_flow.features.assets import service as svc
 
     url = empty_db_url
     admin.init(url, "admin")

@@ -11,12 +11,14 @@ import uuid
 
 import holidays
 import pytest
-from hypothesis import HealthCheck, settings, strategies as st
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from auction_flow import db
-from auction_flow.errors import AuctionFlowError
-from auction_flow.services import admin, assets as svc
+from auction_flow.common.errors import AuctionFlowError
+from auction_flow.features.admin import service as admin
+from auction_flow.features.assets import service as svc
+from auction_flow.storage import db
 
 pytestmark = pytest.mark.reliability
 
@@ -288,7 +290,7 @@ class WorkflowMachine(RuleBasedStateMachine):
             return
         from sqlalchemy import select
 
-        from auction_flow.schema import assets
+        from auction_flow.storage.schema import assets
         with self.engine.connect() as conn:
             rows = {r.id: r for r in conn.execute(select(assets.c.id, assets.c.state, assets.c.deadline,
                                                          assets.c.state_entered_on, assets.c.suspended_days))}

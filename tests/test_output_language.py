@@ -9,12 +9,12 @@ import datetime as dt
 import json
 
 import pytest
+from conftest import Cli, lines
+from conftest import one_line as _one
 
-from auction_flow.render import money
-from auction_flow.services import assets as svc
-from auction_flow.services import complaints as comp
-
-from conftest import Cli, lines, one_line as _one
+from auction_flow.common.render import money
+from auction_flow.features.assets import service as svc
+from auction_flow.features.complaints import service as comp
 
 
 @pytest.fixture
@@ -206,7 +206,7 @@ def test_a_file_that_is_not_a_database_is_named_as_such(tmp_path, monkeypatch):
 
 
 def test_an_internal_error_says_so_in_the_readers_language(world, db_url, monkeypatch):
-    from auction_flow.services import assets as svc_assets
+    from auction_flow.features.assets import service as svc_assets
 
     def broken(*args, **kwargs):
         raise KeyError("boom")

@@ -25,9 +25,9 @@ WORKER = r"""
 import json, os, sys, time
 url, aid, workdir, me = sys.argv[1:5]
 steps = json.loads(sys.argv[5])
-from auction_flow.db import open_db
-from auction_flow.errors import AuctionFlowError
-from auction_flow.services import assets
+from auction_flow.storage.db import open_db
+from auction_flow.common.errors import AuctionFlowError
+from auction_flow.features.assets import service as assets
 engine = open_db(url)
 for n, (trigger, on, sets) in enumerate(steps):
     open(os.path.join(workdir, f"ready{n}_{me}"), "w").close()

@@ -8,14 +8,13 @@ import subprocess
 import time
 
 import pytest
-
 from reliability import check_record, scale, seed_pool, worker_cmd
 
 pytestmark = pytest.mark.reliability
 
 
 def test_sigkill_never_half_writes_a_step(world, db_url):
-    from auction_flow import db
+    from auction_flow.storage import db
 
     seed_pool(world, 10)
     rng = random.Random(7)

@@ -7,11 +7,12 @@ was but access_log."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
-from auction_flow import db
-from auction_flow.schema import metadata
+from auction_flow.storage import db
+from auction_flow.storage.schema import metadata
 
 pytestmark = pytest.mark.reliability
 
@@ -77,7 +78,7 @@ def commands(draw):
 
 @pytest.fixture
 def fuzz_db(world, db_url, cli):
-    from auction_flow.services import assets
+    from auction_flow.features.assets import service as assets
 
     for i in range(2):
         aid = assets.seize(world, "cv_an", f"{i}/2026", "HG-VT", "movable", "xe", on="2026-08-03")

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from auction_flow import scanner
-from auction_flow.config import today
-from auction_flow.services import assets
-from auction_flow.tables_alerts import alerts, scheduler_history
+from auction_flow.common.config import today
+from auction_flow.features.alerts import scan as scanner
+from auction_flow.features.assets import service as assets
+from auction_flow.storage.schema import alerts, scheduler_history
 
 pytestmark = pytest.mark.reliability
 EXE = Path(sys.executable).with_name("auction-flow")

@@ -31,12 +31,11 @@ import json
 import shutil
 
 import pytest
-
-from auction_flow.services import admin
-from auction_flow.services import assets as svc
-from auction_flow.services import reports
-
 from conftest import BACKENDS, Cli, _pg_url, drop_pg, fresh_pg
+
+from auction_flow.features.admin import service as admin
+from auction_flow.features.assets import service as svc
+from auction_flow.features.reports import service as reports
 
 M = 1_000_000
 ORG_VT = "Công ty Đấu giá Hợp danh Cần Thơ"
@@ -90,7 +89,7 @@ def seed(engine):
 @pytest.fixture(scope="module", params=BACKENDS)
 def province(request, tmp_path_factory, sqlite_template):
     """One seeded database per backend, shared by the read-only tests of this module."""
-    from auction_flow import db
+    from auction_flow.storage import db
 
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("reports") / "province.db"
@@ -117,7 +116,7 @@ def province(request, tmp_path_factory, sqlite_template):
 
 
 def _summary(url, actor="ld_tinh", **kw):
-    from auction_flow import db
+    from auction_flow.storage import db
 
     return reports.summary(db.open_db(url), actor, year=kw.pop("year", 2025), **kw)
 

@@ -11,10 +11,12 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from auction_flow import db, engine as eng, workflow
-from auction_flow.errors import PermissionDenied, TriggerNotAllowed
-from auction_flow.schema import access_log, assets, audit_log
-from auction_flow.services import assets as svc
+from auction_flow.common.errors import PermissionDenied, TriggerNotAllowed
+from auction_flow.core import engine as eng
+from auction_flow.core import workflow
+from auction_flow.features.assets import service as svc
+from auction_flow.storage import db
+from auction_flow.storage.schema import access_log, assets, audit_log
 
 OFFICES = ("HG", "HG-VT", "HG-NB")
 # username -> (role, offices where it may act)
@@ -146,7 +148,7 @@ def test_supervisor_of_the_province_acts_on_branch_assets(world):
 
 
 def test_reassignment_is_a_supervisors_decision_and_corrections_are_audited(world, cli):
-    from auction_flow.errors import InvalidInput
+    from auction_flow.common.errors import InvalidInput
 
     aid = svc.seize(world, "cv_an", "5/2026", "HG-VT", "movable", "Xe máy Hona", on="2026-03-02")
     r = cli("asset", "reassign", aid, "--to", "cv_ba", "--reason", "nghỉ phép", actor="cv_an")
@@ -174,6 +176,6 @@ def test_reassignment_is_a_supervisors_decision_and_corrections_are_audited(worl
 
 
 def svc_amend():
-    from auction_flow.services import amend
+    from auction_flow.features.assets import service as amend
 
     return amend

@@ -14,18 +14,19 @@ import time
 from pathlib import Path
 
 import pytest
+from alert_walk import rows, seize
 from sqlalchemy import select, text, update
 
-from alert_walk import rows, seize
-from auction_flow import db, scheduler
-from auction_flow.config import today
-from auction_flow.tables_alerts import scheduler_leases
+from auction_flow.common.config import today
+from auction_flow.features.alerts import jobs as scheduler
+from auction_flow.storage import db
+from auction_flow.storage.schema import scheduler_leases
 
 EXE = Path(sys.executable).with_name("auction-flow")
 
 
 def _world(url):
-    from auction_flow.services import admin
+    from auction_flow.features.admin import service as admin
 
     engine = db.open_db(url)
     admin.init(url, "admin")

@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from auction_flow.config import today
-from auction_flow.errors import PermissionDenied
-from auction_flow.services import assets as svc
-from auction_flow.services import audit as audit_svc
-from auction_flow.services import complaints as comp
+from auction_flow.common.config import today
+from auction_flow.common.errors import PermissionDenied
+from auction_flow.features.assets import service as svc
+from auction_flow.features.complaints import service as comp
+from auction_flow.features.supervision import service as audit_svc
 
 NO_BACKDATING = ["backdated_days=100000"]
 

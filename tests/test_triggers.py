@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from assetwalk import PRICE, D, asset_row, audit_rows, days, step, walk
-from auction_flow import workflow as workflow_mod
-from auction_flow.errors import InvalidInput, PermissionDenied, TriggerNotAllowed
-from auction_flow.services import assets as svc
+
+from auction_flow.common.errors import InvalidInput, PermissionDenied, TriggerNotAllowed
+from auction_flow.core import workflow as workflow_mod
+from auction_flow.features.assets import service as svc
 
 WF = workflow_mod.get()
 ONE = dt.timedelta(days=1)

@@ -11,9 +11,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from auction_flow import workflow as workflow_mod
-from auction_flow.config import workflows_dir
-from auction_flow.errors import WorkflowDefinitionError
+from auction_flow.common.config import workflows_dir
+from auction_flow.common.errors import WorkflowDefinitionError
+from auction_flow.core import workflow as workflow_mod
 
 DEFAULT = workflows_dir() / "asset_auction.yaml"
 STATES = {"seized", "appraising", "priced", "auction_contracted", "auction_failed", "sold", "paid", "handed_over",

@@ -10,13 +10,12 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from auction_flow import amend
-from auction_flow.config import workflows_dir
-from auction_flow.errors import InvalidInput, PermissionDenied
-from auction_flow.schema import access_log, assets, audit_log
-from auction_flow.services import assets as svc
-from auction_flow.services import workflows as wfsvc
-
+from auction_flow.common.config import workflows_dir
+from auction_flow.common.errors import InvalidInput, PermissionDenied
+from auction_flow.core import amend
+from auction_flow.features.admin import workflows as wfsvc
+from auction_flow.features.assets import service as svc
+from auction_flow.storage.schema import access_log, assets, audit_log
 
 SHIPPED = workflows_dir()
 

@@ -3,8 +3,8 @@
 Revision ID: 0003
 Revises: 0002
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0003"
 down_revision = "0002"
@@ -31,7 +31,7 @@ PG_TRIGGERS = (
 
 def _backfill(conn) -> tuple[int, str]:
     """Chain the rows written before this revision, in id order; return the new head."""
-    from auction_flow.audit import log_hash
+    from auction_flow.core.audit import log_hash
 
     log = sa.table("audit_log", sa.column("id"), sa.column("actor"), sa.column("hash"),
                    sa.column("actor_office"), sa.column("log_seq"), sa.column("log_prev_hash"),

@@ -8,8 +8,8 @@ kept across a suspension and the days suspended are counted beside it.
 Revision ID: 0005
 Revises: 0004
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0005"
 down_revision = "0004"

@@ -1,0 +1,94 @@
+"""Where things are: the database URL, the workflows and migrations folders, today's date."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import functools
+import os
+import sys
+from pathlib import Path
+
+TZ_NAME = "Asia/Ho_Chi_Minh"
+_ROOT = Path(__file__).resolve().parents[2]  # the checkout: auction_flow/common/config.py
+
+
+def _find(folder: str, env: str) -> Path:
+    return _found(folder, os.environ.get(env) or None)
+
+
+@functools.lru_cache(maxsize=32)
+def _found(folder: str, given: str | None) -> Path:
+    # Asked on every engine step (the workflow's folder): answered once per setting.
+    if given:
+        return Path(given)
+    for base in (_ROOT, Path(sys.prefix) / "share" / "auction-flow"):
+        if (base / folder).is_dir():
+            return base / folder
+    return _ROOT / folder
+
+
+def default_lang() -> str:
+    """The language of what users read when no --lang is given: AUCTION_FLOW_LANG, else English."""
+    return os.environ.get("AUCTION_FLOW_LANG") or "en"
+
+
+def workflows_dir() -> Path:
+    return _find("workflows", "AUCTION_FLOW_WORKFLOWS")
+
+
+def migrations_dir() -> Path:
+    return _find("migrations", "AUCTION_FLOW_MIGRATIONS")
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("auction-flow", appauthor=False)) / "auction-flow.db"
+
+
+def db_url(explicit: str | None = None) -> str:
+    """``--db``, else ``AUCTION_FLOW_DB``, else a SQLite file in the user's data directory.
+
+    A bare file path is accepted and turned into a sqlite URL.
+    """
+    url = explicit or os.environ.get("AUCTION_FLOW_DB")
+    if not url:
+        path = default_db_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+# A simulated "now" (UTC) for the demo and for replaying a day; None means the real clock.
+_simulated: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("simulated_now", default=None)
+
+
+@contextlib.contextmanager
+def simulated_now(moment: dt.datetime | dt.date):
+    """Run the block as if the clock read ``moment`` (a date means 10:00 that day in Vietnam)."""
+    if not isinstance(moment, dt.datetime):
+        from zoneinfo import ZoneInfo
+
+        moment = dt.datetime.combine(moment, dt.time(10, 0), ZoneInfo(TZ_NAME))
+    token = _simulated.set(moment.astimezone(dt.timezone.utc))
+    try:
+        yield
+    finally:
+        _simulated.reset(token)
+
+
+def now_utc() -> dt.datetime:
+    return _simulated.get() or dt.datetime.now(dt.timezone.utc)
+
+
+def today() -> dt.date:
+    """Today's calendar date in Asia/Ho_Chi_Minh."""
+    from zoneinfo import ZoneInfo
+
+    return now_utc().astimezone(ZoneInfo(TZ_NAME)).date()

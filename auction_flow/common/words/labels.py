@@ -1,0 +1,27 @@
+"""Labels of fields and of values a person reads (the asset page, the desk)."""
+
+WORDS = {
+    'label.id': {"vi": 'Số', "en": 'ID'},
+    'label.state': {"vi": 'Trạng thái', "en": 'State'},
+    'label.office': {"vi": 'Đơn vị', "en": 'Office'},
+    'label.officer': {"vi": 'Chấp hành viên', "en": 'Officer'},
+    'label.kind': {"vi": 'Loại', "en": 'Kind'},
+    'label.case': {"vi": 'Vụ việc', "en": 'Case'},
+    'label.description': {"vi": 'Mô tả', "en": 'Description'},
+    'label.deadline': {"vi": 'Thời hạn', "en": 'Deadline'},
+    'label.basis': {"vi": 'Căn cứ', "en": 'Legal basis'},
+    'label.days_left': {"vi": 'Còn (ngày)', "en": 'Days left'},
+    'label.allowed': {"vi": 'Thao tác được phép', "en": 'Allowed next'},
+    'label.history': {"vi": 'Lịch sử', "en": 'History'},
+    'label.regime': {"vi": 'Chế độ pháp lý', "en": 'Legal regime'},
+    'label.entered': {"vi": 'Vào trạng thái ngày', "en": 'In this state since'},
+    'label.days_suspended': {"vi": 'ngày tạm dừng không tính', "en": 'day(s) suspended, not counted'},
+    'label.price': {"vi": 'Giá khởi điểm', "en": 'Starting price'},
+    'label.appraised': {"vi": 'Giá thẩm định', "en": 'Appraised price'},
+    'label.sale_price': {"vi": 'Giá bán', "en": 'Sale price'},
+    'label.buyer': {"vi": 'Người mua', "en": 'Buyer'},
+    'label.overdue': {"vi": 'QUÁ HẠN', "en": 'OVERDUE'},
+    'label.none': {"vi": 'không có', "en": 'none'},
+    'label.movable': {"vi": 'động sản', "en": 'movable'},
+    'label.real_estate': {"vi": 'bất động sản', "en": 'real estate'},
+}

@@ -1,0 +1,104 @@
+"""Working days in Vietnam: the `holidays` library's calendar (Tết, substituted days off and
+make-up Saturdays included) plus the days an administrator records later."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+from auction_flow.storage import driver
+from auction_flow.storage.schema import calendar_days
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def _days_q(dialect):
+    return driver.Statement(dialect, "SELECT day, kind, name FROM calendar_days",
+                            results=[calendar_days.c.day, calendar_days.c.kind, calendar_days.c.name])
+
+
+@functools.lru_cache(maxsize=64)
+def _library_year(year: int):
+    import holidays
+
+    return holidays.country_holidays("VN", years=year)
+
+
+class WorkCalendar:
+    """Mon-Fri minus public holidays; ``extra_holidays`` and ``extra_workdays`` override."""
+
+    def __init__(self, extra_holidays: dict[dt.date, str] | None = None,
+                 extra_workdays: dict[dt.date, str] | None = None):
+        self.extra_holidays = dict(extra_holidays or {})
+        self.extra_workdays = dict(extra_workdays or {})
+
+    @classmethod
+    def from_db(cls, conn) -> "WorkCalendar":
+        hol, work = {}, {}
+        stmt = driver.statement(conn, "calendar_days", _days_q)  # read on every step: the driver's path
+        for row in driver.execute(driver.cursor(conn), stmt, {}).fetchall():
+            day, kind, name = stmt.convert(row).values()
+            (hol if kind == "holiday" else work)[day] = name
+        return cls(hol, work)
+
+    def holiday_name(self, day: dt.date) -> str | None:
+        if day in self.extra_holidays:
+            return self.extra_holidays[day]
+        return _library_year(day.year).get(day)
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day in self.extra_workdays:
+            return True
+        if day in self.extra_holidays:
+            return False
+        lib = _library_year(day.year)
+        if day in getattr(lib, "weekend_workdays", ()):
+            return True
+        return day.weekday() < 5 and day not in lib
+
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """``day`` itself if it is a working day, else the first working day after it."""
+        while not self.is_working_day(day):
+            day += ONE_DAY
+        return day
+
+    def add_working_days(self, start: dt.date, n: int) -> dt.date:
+        """The n-th working day after ``start`` (counting from the next day)."""
+        day = start
+        while n > 0:
+            day += ONE_DAY
+            if self.is_working_day(day):
+                n -= 1
+        return day
+
+    def previous_working_day(self, day: dt.date, n: int = 1) -> dt.date:
+        """The n-th working day before ``day``."""
+        while n > 0:
+            day -= ONE_DAY
+            if self.is_working_day(day):
+                n -= 1
+        return day
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in (start, end]."""
+        count, day = 0, start
+        while day < end:
+            day += ONE_DAY
+            if self.is_working_day(day):
+                count += 1
+        return count
+
+    def days_off(self, year: int) -> list[tuple[dt.date, str, str]]:
+        """(date, kind, name) for every public holiday, recorded day off and make-up workday."""
+        lib = _library_year(year)
+        out = {d: ("holiday", n) for d, n in lib.items() if d.year == year}
+        for d in getattr(lib, "weekend_workdays", ()):
+            if d.year == year:
+                out[d] = ("workday", "make-up working day")
+        for d, n in self.extra_holidays.items():
+            if d.year == year:
+                out[d] = ("holiday", n)
+        for d, n in self.extra_workdays.items():
+            if d.year == year:
+                out[d] = ("workday", n)
+        return [(d, k, n) for d, (k, n) in sorted(out.items())]

@@ -1,0 +1,106 @@
+"""Named guards that workflow files refer to (``guards:``): each refuses a step by raising.
+
+Their numbers (10 %, 2 reductions, 5 working days...) come from the trigger's entry in the
+YAML, never from this code.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+from auction_flow.common.errors import PermissionDenied
+from auction_flow.core.step import Step, clock_start
+
+GUARDS: dict[str, Callable[[Step], None]] = {}
+
+
+def guard(fn):
+    GUARDS[fn.__name__] = fn
+    return fn
+
+
+@guard
+def reappraisal_once(s: Step):
+    if s.asset["reappraisal_count"] >= 1:
+        s.refuse("g_reappraisal_once")
+
+
+@guard
+def reappraisal_window(s: Step):
+    spec = s.trig.params["reappraisal_window"]
+    end = s.cal.add_working_days(clock_start(s.asset), spec["days"])
+    if s.on > end:
+        s.refuse("g_reappraisal_window", deadline=end, basis=spec["basis"])
+
+
+@guard
+def auction_date_after_contract(s: Step):
+    if s.fields["auction_date"] <= s.on:
+        s.refuse("g_auction_date", auction_date=s.fields["auction_date"], on=s.on)
+
+
+@guard
+def reduction_limit(s: Step):
+    previous, price = s.asset["price"], s.fields["price"]
+    pct = s.trig.params["max_reduction_percent"]
+    floor = math.ceil(previous * (100 - pct) / 100)
+    if price >= previous:
+        s.refuse("g_reduction_not_lower", price=price, previous=previous)
+    if price < floor:
+        s.refuse("g_reduction_limit", price=price, floor=floor, pct=100 - pct, previous=previous)
+
+
+@guard
+def after_second_reduction(s: Step):
+    n = s.trig.params["min_reductions"]
+    if s.asset["reduction_count"] < n:
+        s.refuse("g_after_reductions", n=n, count=s.asset["reduction_count"])
+
+
+@guard
+def sale_at_least_start(s: Step):
+    if s.fields["sale_price"] < s.asset["price"]:
+        s.refuse("g_sale_price", sale_price=s.fields["sale_price"], price=s.asset["price"])
+
+
+@guard
+def before_redemption_cutoff(s: Step):
+    auction = s.asset["auction_date"]
+    if s.asset["state"] != "auction_contracted" or auction is None:
+        return
+    spec = s.trig.params["redemption_cutoff"]
+    cutoff = s.cal.previous_working_day(auction, spec["days"])
+    if s.on >= cutoff:
+        s.refuse("g_redemption_cutoff", cutoff=cutoff, auction_date=auction, basis=spec["basis"])
+
+
+@guard
+def not_after_payment(s: Step):
+    if s.asset["state"] == "suspended" and s.asset["resume_state"] in (
+            "paid", "creditor_accepted", "handed_over"):
+        s.refuse("g_not_after_payment")
+
+
+@guard
+def not_the_seller(s: Step):
+    if s.asset["sold_by"] and s.asset["sold_by"] == s.actor["username"]:
+        raise PermissionDenied("separation_of_duties", user=s.actor["username"], asset=s.asset["id"])
+
+
+def _regime_guard(regime: str):
+    def check(s: Step):
+        if s.asset["deadline_regime"] != regime:
+            s.refuse("g_regime", regime=regime, current=s.asset["deadline_regime"] or "-")
+    check.__name__ = f"regime_{regime}"
+    return guard(check)
+
+
+for _regime in ("law2014", "decree2024", "law2025"):
+    _regime_guard(_regime)
+
+
+@guard
+def not_extended(s: Step):
+    if s.asset["clock_extended"]:
+        s.refuse("g_not_extended")

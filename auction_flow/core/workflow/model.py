@@ -1,0 +1,135 @@
+"""Workflow definitions as frozen data: regimes, states with their clocks, triggers and fields.
+
+A :class:`Workflow` is built once by :mod:`auction_flow.core.workflow.loader` from a
+``workflows/*.yaml`` file and never changes (a changed definition is a new version).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from transitions import Machine
+
+UNITS = ("working", "calendar")
+KINDS = ("movable", "real_estate")
+FIELD_TYPES = ("text", "money", "date")
+PREVIOUS = "$previous"
+@dataclass(frozen=True)
+class Regime:
+    id: str
+    effective: dt.date
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Period:
+    """``days`` of ``unit`` (working or calendar); ``days`` may differ by asset kind."""
+
+    days: int | dict[str, int]
+    unit: str
+
+    def length(self, kind: str) -> int:
+        return self.days[kind] if isinstance(self.days, dict) else self.days
+
+
+@dataclass(frozen=True)
+class ClockRule:
+    """The time a state allows under one regime, and the law that sets it."""
+
+    regime: str
+    periods: tuple[Period, ...]
+    basis: str
+    extension: int | None = None  # longest total in calendar days, when an extension trigger may stretch it
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    labels: dict[str, str]
+    final: bool = False
+    stops_clock: bool = False
+    clock: tuple[ClockRule, ...] = ()  # one per regime that changes it, in regime order
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # text | money | date | choice
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Trigger:
+    name: str
+    labels: dict[str, str]
+    sources: tuple[str, ...]
+    dest: str  # a state name, or "$previous"
+    roles: tuple[str, ...]
+    fields: tuple[Field, ...] = ()
+    reason_required: bool = False
+    guards: tuple[str, ...] = ()
+    effects: tuple[str, ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Workflow:
+    name: str
+    version: int
+    labels: dict[str, str]
+    roles: tuple[str, ...]
+    regimes: tuple[Regime, ...]  # sorted by effective date
+    initial: str
+    states: dict[str, State]
+    triggers: dict[str, Trigger]
+    initial_roles: tuple[str, ...] = ()  # who may create an asset (record a seizure)
+    path: str = ""
+    sections: dict[str, Any] = field(default_factory=dict)  # e.g. "alerts": parsed by its own module
+
+    def regime_on(self, day: dt.date) -> Regime | None:
+        """The regime in force on ``day`` (None before the first one)."""
+        current = None
+        for regime in self.regimes:
+            if regime.effective <= day:
+                current = regime
+        return current
+
+    def clock_rule(self, state: str, day: dt.date) -> ClockRule | None:
+        """The clock of ``state`` for a clock starting on ``day``; None if the state has none."""
+        rules = self.states[state].clock
+        if not rules:
+            return None
+        regime = self.regime_on(day)
+        if regime is None:
+            return rules[0]
+        order = [r.id for r in self.regimes]
+        chosen = None
+        for rule in rules:
+            if order.index(rule.regime) <= order.index(regime.id):
+                chosen = rule
+        return chosen
+
+    def triggers_from(self, state: str) -> list[str]:
+        return [t.name for t in self.triggers.values() if state in t.sources]
+
+    @functools.cached_property
+    def machine(self):
+        """One transitions Machine per workflow version, with no model bound to it."""
+        machine = Machine(model=None, states=list(self.states), initial=self.initial,
+                          auto_transitions=False, send_event=True, ignore_invalid_triggers=False)
+        for trig in self.triggers.values():
+            for source in trig.sources:
+                if trig.dest == PREVIOUS:
+                    for target in self.states:
+                        machine.add_transition(trig.name, source, target, conditions=[
+                            functools.partial(_resumes_to, target)])
+                else:
+                    machine.add_transition(trig.name, source, trig.dest)
+        return machine
+
+
+def _resumes_to(target: str, event) -> bool:
+    return event.model.resume_state == target

@@ -1,0 +1,114 @@
+"""The demo: a whole province on an empty database, a reporting year of assets pushed through
+the real engine under a simulated clock, then what a supervisor would look at first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from pathlib import Path
+
+from auction_flow.common.config import db_url, default_db_path, simulated_now
+from auction_flow.common.render import table
+from auction_flow.core.calendar import WorkCalendar
+from auction_flow.demo import data as demo_data
+from auction_flow.features.admin import service as admin
+from auction_flow.features.alerts import service as alerts
+from auction_flow.features.assets import service as assets
+from auction_flow.features.complaints import service as complaints
+from auction_flow.features.reports import service as reports
+from auction_flow.features.supervision import service as audit
+from auction_flow.storage import db
+
+
+def _fresh_url(explicit: str | None) -> str:
+    if explicit:
+        return db_url(explicit)
+    path = default_db_path().with_name("demo.db")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def build(url: str, seed: int = 2020, year: int = 2020) -> dict:
+    """Create the province and play the year; return what was built."""
+    rng = random.Random(seed)
+    plan = demo_data.build(year, rng, WorkCalendar())
+    with simulated_now(plan.start - dt.timedelta(days=1)):
+        admin.init(url, "admin", "Quản trị hệ thống")
+        eng = db.open_db(url)
+        admin.add_office(eng, "admin", *demo_data.PROVINCE)
+        for code, name in demo_data.BRANCHES:
+            admin.add_office(eng, "admin", code, name, demo_data.PROVINCE[0])
+        for username, role, office, name in plan.users:
+            admin.add_user(eng, "admin", username, role, office, name, email=f"{username}@thads.demo")
+
+    steps = 0
+    for p in plan.plans:
+        with simulated_now(p.seized_on):
+            asset_id = assets.seize(eng, p.officer, p.case, p.office, p.kind, p.description, on=p.seized_on)
+        complaint_id = None
+        for trig, on, sets, actor, reason, lag in p.steps:
+            with simulated_now(on + dt.timedelta(days=lag)):
+                if trig == "complaint_add":
+                    kind, by, about = sets
+                    complaint_id = complaints.add(eng, actor, asset_id, kind, on, by, about)["id"]
+                elif trig == "complaint_accept":
+                    complaints.accept(eng, actor, complaint_id, on)
+                elif trig == "complaint_resolve":
+                    complaints.resolve(eng, actor, complaint_id, on, "Giữ nguyên quyết định / upheld")
+                else:
+                    assets.advance(eng, asset_id, trig, actor, on, sets, reason)
+                    steps += 1
+    return {"url": url, "engine": eng, "assets": len(plan.plans), "steps": steps, "as_of": plan.end,
+            "start": plan.start}
+
+
+def run(explicit_url: str | None = None, seed: int = 2020, lang: str = "en", year: int = 2020) -> str:
+    started = time.perf_counter()
+    url = _fresh_url(explicit_url)
+    built = build(url, seed, year)
+    eng, as_of = built["engine"], built["as_of"]
+    vi = lang == "vi"
+    lines = [(f"Tỉnh demo: {built['assets']} tài sản, {built['steps']} bước qua engine, "
+              f"năm báo cáo {built['start']}..{as_of}") if vi else
+             (f"Demo province: {built['assets']} assets, {built['steps']} steps through the engine, "
+              f"reporting year {built['start']}..{as_of}")]
+    lines += supervisor_view(eng, as_of, vi)
+    lines += ["", ("Cơ sở dữ liệu demo: " if vi else "Demo database: ") + url,
+              ("Xem tiếp: " if vi else "Explore: ") + f"auction-flow --db {url} --as ld_tinh asset list --overdue",
+              f"({time.perf_counter() - started:.1f} s)"]
+    return "\n".join(lines)
+
+
+def supervisor_view(eng, as_of: dt.date, vi: bool) -> list[str]:
+    """What the provincial supervisor sees first: open alerts, the year's figures, the signals."""
+
+    def H(en: str, vi_text: str) -> str:
+        return vi_text if vi else en
+
+    with simulated_now(as_of):
+        alerts.scan(eng, as_of)
+        open_alerts = alerts.list_alerts(eng, "ld_tinh", on=as_of)
+        summary = reports.summary(eng, "ld_tinh", year=as_of.year, by="office")
+        found = audit.signals(eng, "ld_tinh", start=dt.date(as_of.year - 1, 10, 1), end=as_of)["signals"]
+    lines = ["", (f"Cảnh báo đang mở ngày {as_of} ({len(open_alerts)}), khẩn cấp nhất trước:" if vi else
+                  f"Open alerts on {as_of} ({len(open_alerts)}), most urgent first:"),
+             table(open_alerts[:12], [("id", "ID"), ("rule", H("RULE", "QUY TẮC")), ("level", H("LEVEL", "MỨC")), ("asset_id", H("ASSET", "TÀI SẢN")),
+                                      ("office", H("OFFICE", "ĐƠN VỊ")), ("officer", H("OFFICER", "CHV")), ("state", H("STATE", "TRẠNG THÁI")),
+                                      ("deadline", H("DEADLINE", "THỜI HẠN")), ("days_late", H("DAYS LATE", "SỐ NGÀY TRỄ"))]) or "-"]
+    if len(open_alerts) > 12:
+        lines.append(f"... (+{len(open_alerts) - 12}: auction-flow alerts list)")
+    t = summary["total"]
+    head = "Số liệu năm báo cáo" if vi else "The reporting year"
+    lines += ["", f"{head} {summary['from']}..{summary['to']}:",
+              table(summary["groups"] + [t], [
+                  ("key", H("OFFICE", "ĐƠN VỊ")), ("seized", H("SEIZED", "KÊ BIÊN")), ("sold", H("SOLD", "ĐÃ BÁN")), ("cancelled", H("CANCELLED", "BỊ HỦY")),
+                  ("cancellation_rate", H("RATE", "TỶ LỆ")), ("handed_over_on_time", H("ON TIME", "GIAO ĐÚNG HẠN")), ("handed_over_late", H("LATE", "GIAO TRỄ")),
+                  ("delay_worst_days", H("WORST DELAY", "TRỄ NHIỀU NHẤT")), ("alerts_raised", H("ALERTS", "CẢNH BÁO")),
+                  ("realised_pct", H("% OF APPRAISED", "% GIÁ THẨM ĐỊNH"))])]
+    lines += ["", (f"Dấu hiệu cần kiểm tra ({len(found)}):" if vi else f"Inspection signals ({len(found)}):"),
+              table(found, [("signal", H("SIGNAL", "DẤU HIỆU")), ("subject", H("SUBJECT", "ĐỐI TƯỢNG")), ("office", H("OFFICE", "ĐƠN VỊ")),
+                            ("value", H("VALUE", "GIÁ TRỊ")), ("threshold", H("THRESHOLD", "NGƯỠNG"))]) or "-"]
+    return lines

@@ -1,0 +1,143 @@
+"""Administration: the first admin, offices, users, days off. Every change is audited."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from auction_flow.common.config import now_utc, today
+from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied
+from auction_flow.core import audit
+from auction_flow.core.calendar import WorkCalendar
+from auction_flow.core.engine import load_actor
+from auction_flow.core.fields import parse_date
+from auction_flow.storage import db
+from auction_flow.storage.schema import calendar_days, offices, users
+
+ROLES = ("officer", "supervisor", "procurator", "admin")
+
+
+def _audit(conn, actor: dict, event: str, changes: dict, reason: str | None = None, office: str | None = None):
+    audit.append(conn, audit.GENESIS, asset_id=None, seq=None, event=event, trigger=None, from_state=None,
+                         to_state=None, actor=actor["username"], role=actor["role"], office=office,
+                         business_date=today(), recorded_at=now_utc(), reason=reason,
+                 changes=audit.changes_json(changes), imported=False)
+
+
+def _admin(conn, actor: str | None) -> dict:
+    user = load_actor(conn, actor)
+    if user["role"] != "admin":
+        raise PermissionDenied("role_denied", user=user["username"], role=user["role"],
+                               action="administer", allowed_roles="admin")
+    return user
+
+
+def init(url: str, admin: str, name: str | None = None) -> dict:
+    """Create the schema if needed and the first administrator, only on an empty database."""
+    if not admin or not admin.strip():
+        raise InvalidInput("empty_text", field="--admin")
+    engine = db.get_engine(url)
+    if db.current_revision(engine) is not None:  # refuse before touching the schema
+        with engine.connect() as conn:
+            if conn.execute(select(func.count()).select_from(users)).scalar():
+                raise InvalidInput("not_empty")
+    db.upgrade(url)
+    engine = db.open_db(url)
+    with db.writing(engine) as conn:
+        if conn.execute(select(func.count()).select_from(users)).scalar():
+            raise InvalidInput("not_empty")
+        conn.execute(insert(users).values(username=admin.strip(), name=name or admin.strip(), role="admin",
+                                          office_id=None, active=True, created_at=now_utc()))
+        _audit(conn, {"username": admin.strip(), "role": "admin"}, "user_added",
+               {"username": (None, admin.strip()), "role": (None, "admin")})
+    return {"username": admin.strip(), "role": "admin", "database": url}
+
+
+def add_office(engine, actor: str | None, code: str, name: str, parent: str | None = None) -> dict:
+    code, name = (code or "").strip(), (name or "").strip()
+    if not code or not name:
+        raise InvalidInput("empty_text", field="CODE" if not code else "NAME")
+    with db.writing(engine) as conn:
+        user = _admin(conn, actor)
+        parent_id = None
+        if parent:
+            parent_id = conn.execute(select(offices.c.id).where(offices.c.code == parent)).scalar()
+            if parent_id is None:
+                raise NotFound("office_not_found", office=parent)
+        if conn.execute(select(offices.c.id).where(offices.c.code == code)).scalar() is not None:
+            raise InvalidInput("duplicate", what="office", value=code)
+        conn.execute(insert(offices).values(code=code, name=name, parent_id=parent_id, created_at=now_utc()))
+        _audit(conn, user, "office_added", {"code": (None, code), "name": (None, name),
+                                            "parent": (None, parent)}, office=code)
+    return {"code": code, "name": name, "parent": parent}
+
+
+def list_offices(engine) -> list[dict]:
+    parent = offices.alias("parent")
+    with db.reading(engine) as conn:
+        rows = conn.execute(select(offices.c.code, offices.c.name, parent.c.code.label("parent"))
+                            .outerjoin(parent, parent.c.id == offices.c.parent_id).order_by(offices.c.code))
+        return [dict(r._mapping) for r in rows]
+
+
+def add_user(engine, actor: str | None, username: str, role: str, office: str | None,
+             name: str | None = None, email: str | None = None) -> dict:
+    username = (username or "").strip()
+    if not username:
+        raise InvalidInput("empty_text", field="USERNAME")
+    if role not in ROLES:
+        raise InvalidInput("bad_role", roles=", ".join(ROLES), value=role)
+    with db.writing(engine) as conn:
+        user = _admin(conn, actor)
+        office_id = None
+        if office:
+            office_id = conn.execute(select(offices.c.id).where(offices.c.code == office)).scalar()
+            if office_id is None:
+                raise NotFound("office_not_found", office=office)
+        elif role != "admin":
+            raise InvalidInput("no_office", role=role)
+        if conn.execute(select(users.c.id).where(users.c.username == username)).scalar() is not None:
+            raise InvalidInput("duplicate", what="user", value=username)
+        conn.execute(insert(users).values(username=username, name=(name or username).strip(), role=role,
+                                          office_id=office_id, email=email, active=True, created_at=now_utc()))
+        _audit(conn, user, "user_added", {"username": (None, username), "role": (None, role),
+                                          "office": (None, office), "email": (None, email)}, office=office)
+    return {"username": username, "role": role, "office": office, "name": name or username, "email": email}
+
+
+def list_users(engine) -> list[dict]:
+    with db.reading(engine) as conn:
+        rows = conn.execute(select(users.c.username, users.c.name, users.c.role, offices.c.code.label("office"),
+                                   users.c.email, users.c.active)
+                            .outerjoin(offices, offices.c.id == users.c.office_id).order_by(users.c.username))
+        return [dict(r._mapping) for r in rows]
+
+
+def add_day(engine, actor: str | None, day, name: str, kind: str) -> dict:
+    """Record a day off the government declared (kind=holiday) or a make-up working day."""
+    day = parse_date(day, "DATE")
+    if not (name or "").strip():
+        raise InvalidInput("empty_text", field="NAME")
+    with db.writing(engine) as conn:
+        user = _admin(conn, actor)
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(calendar_days).values(day=day, kind=kind, name=name.strip(),
+                                                          created_by=user["username"], created_at=now_utc()))
+        except IntegrityError:
+            existing = conn.execute(select(calendar_days.c.name).where(calendar_days.c.day == day)).scalar()
+            raise InvalidInput("holiday_exists", day=day, name=existing) from None
+        _audit(conn, user, "holiday_added" if kind == "holiday" else "workday_added",
+               {"day": (None, day), "name": (None, name.strip())})
+    return {"day": day, "kind": kind, "name": name.strip()}
+
+
+def list_days(engine, year: int) -> list[dict]:
+    with db.reading(engine) as conn:
+        cal = WorkCalendar.from_db(conn)
+    return [{"day": d, "kind": k, "name": n, "weekday": d.strftime("%a")} for d, k, n in cal.days_off(year)]
+
+
+def is_working_day(engine, day) -> bool:
+    with db.reading(engine) as conn:
+        return WorkCalendar.from_db(conn).is_working_day(parse_date(day, "DATE"))

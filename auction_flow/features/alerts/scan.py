@@ -1,0 +1,296 @@
+"""The alert scan: set-based SQL that raises, escalates and resolves alerts for one day.
+
+Each (rule, level) is one ``INSERT INTO alerts ... SELECT ... FROM assets WHERE state IN (...)
+AND deadline BETWEEN :low AND :high ... ON CONFLICT DO NOTHING`` over the (state, deadline)
+index: due assets are found and written by the database, never loaded into Python (only
+escalations come back, to be audited). The UNIQUE constraint on (asset, rule, state,
+entered_on, deadline, level) makes it exactly-once: a second scan, or a second scanner at the
+same moment, inserts nothing. The level follows from how late the deadline is today, so a
+scan after a long outage raises the level the asset has reached (catch-up), and a higher
+level supersedes the lower ones of the same clock. The whole scan is one write transaction.
+
+Complaint risk starts from the audit rows of cancellations (``trigger = cancel_result``),
+the still-open ones only (one row per cancellation, not per asset); their factors come from
+SQL and their level from the workflow's weights. The complaints register's own clocks are
+raised by auction_flow.complaint_alerts, called from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, func, literal, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from auction_flow.common.config import now_utc, today
+from auction_flow.common.errors import WorkflowDefinitionError
+from auction_flow.core import audit
+from auction_flow.core import workflow as workflow_mod
+from auction_flow.core.workflow import alerts_section as alert_rules
+from auction_flow.features.alerts import complaint_clocks as complaint_alerts
+from auction_flow.features.alerts.view import rank_of
+from auction_flow.storage.db import writing
+from auction_flow.storage.schema import TS, alerts, assets, audit_log, complaints, offices
+
+log = logging.getLogger("auction_flow.scanner")
+ONE_DAY = dt.timedelta(days=1)
+UNRESOLVED = ("open", "acknowledged", "snoozed")
+SYSTEM_ACTOR = "scheduler"
+# A complaint-risk window is over when it passed quietly, or when a complaint was filed in it
+# (auction_flow.complaint_alerts resolves the risk then, and the complaint's own clocks take over).
+CLOSED = ("window_closed", "complaint_filed")
+
+
+@dataclass(frozen=True)
+class AlertRaised:
+    alert_id: int
+    asset_id: int
+    rule: str
+    level: str
+
+
+@dataclass(frozen=True)
+class ScanFinished:
+    """What one scan did (events named in the past tense, as APScheduler names its own).
+
+    ``counts``: alerts raised per (rule, level); ``escalated``: the escalations among them.
+    """
+
+    on: dt.date
+    counts: dict = field(default_factory=dict)
+    escalated: tuple[AlertRaised, ...] = ()
+    resolved: int = 0
+    superseded: int = 0
+    reopened: int = 0
+
+    @property
+    def raised(self) -> int:
+        return sum(self.counts.values())
+
+    def summary(self) -> dict:
+        return {"on": self.on, "raised": self.raised,
+                "by_rule_level": {f"{r}/{lv}": n for (r, lv), n in sorted(self.counts.items()) if n},
+                "escalated": len(self.escalated), "resolved": self.resolved, "superseded": self.superseded,
+                "reopened": self.reopened}
+
+
+def _insert(conn):
+    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(alerts)
+
+
+def workflows() -> list:
+    """Every workflow definition in the workflows folder (an invalid file is skipped and logged)."""
+    found = []
+    for path in workflow_mod.definition_files():
+        try:
+            wf = workflow_mod.load_cached(str(path), path.stat().st_mtime)
+        except WorkflowDefinitionError as exc:
+            log.error("alert scan skips %s: %s", path, exc)
+            continue
+        found.append(wf)
+    return found
+
+
+def _raise_level(conn, wf, rule: str, level: str, states, low: dt.date | None, high: dt.date, on, stamp,
+                 counts: dict, escalated: list):
+    """INSERT ... SELECT the assets of ``wf`` in ``states`` whose deadline is in [low, high] as
+    ``level`` alerts; existing ones are skipped by the UNIQUE constraint (ON CONFLICT DO NOTHING).
+    Only escalations come back to Python (RETURNING), to be audited; the rest is just counted."""
+    cols = ["asset_id", "rule", "level", "state", "entered_on", "deadline", "basis", "regime", "office_id",
+            "officer_id", "raised_on", "raised_at", "status"]
+    sel = (select(assets.c.id, literal(rule), literal(level), assets.c.state, assets.c.state_entered_on,
+                  assets.c.deadline, assets.c.deadline_basis, assets.c.deadline_regime, assets.c.office_id,
+                  assets.c.officer_id, literal(on), literal(stamp, TS), literal("open"))
+           .where(assets.c.state.in_(states), assets.c.deadline <= high,
+                  assets.c.workflow == wf.name, assets.c.workflow_version == wf.version))
+    if low is not None:
+        sel = sel.where(assets.c.deadline >= low)
+    stmt = _insert(conn).from_select(cols, sel).on_conflict_do_nothing()
+    if level in alert_rules.ESCALATIONS.get(rule, ()):
+        rows = list(conn.execute(stmt.returning(alerts.c.id, alerts.c.asset_id, alerts.c.rule, alerts.c.level,
+                                                alerts.c.office_id)))
+        escalated += rows
+        n = len(rows)
+    else:
+        n = conn.execute(stmt.execution_options(preserve_rowcount=True)).rowcount
+    counts[(rule, level)] = counts.get((rule, level), 0) + n
+
+
+def _handover(conn, wf, r: alert_rules.HandoverRule, on, stamp, counts, escalated):
+    """Levels by deadline: warning in [on, on+w]; overdue 1..e days late; escalated e+1..p; province > p."""
+    day = lambda n: on - dt.timedelta(days=n)  # noqa: E731 - the deadline of an asset n days late today
+    e, p = r.escalate_after_days, r.escalate_province_after_days
+    for level, low, high in (("warning", on, on + dt.timedelta(days=r.warning_days)), ("overdue", day(e), day(1)),
+                             ("escalated", day(p), day(e + 1)), ("escalated_province", None, day(p + 1))):
+        _raise_level(conn, wf, "handover", level, r.states, low, high, on, stamp, counts, escalated)
+
+
+def _stalled(conn, wf, r: alert_rules.StalledRule, on, stamp, counts, escalated):
+    e = r.escalate_after_days
+    for level, low, high in (("overdue", on - dt.timedelta(days=e), on - ONE_DAY),
+                             ("escalated", None, on - dt.timedelta(days=e + 1))):
+        _raise_level(conn, wf, "stalled", level, r.states, low, high, on, stamp, counts, escalated)
+
+
+def _complaint_filed(conn, asset_id, since: dt.date, until: dt.date) -> bool:
+    """A complaint about the asset was received in the risk window: the risk came true."""
+    table = complaints
+    q = (select(func.count()).select_from(table)
+         .where(table.c.asset_id == asset_id, table.c.received_on >= since, table.c.received_on <= until))
+    return bool(conn.execute(q).scalar())
+
+
+def _cancellations(conn, wf, r: alert_rules.ComplaintRiskRule, on):
+    """Cancellations of ``wf`` on or before ``on`` whose risk window is not yet closed."""
+    c, earlier, follow = audit_log.alias("c"), audit_log.alias("earlier"), audit_log.alias("follow")
+    closed = (select(alerts.c.id).where(alerts.c.asset_id == c.c.asset_id, alerts.c.rule == "complaint_risk",
+                                        alerts.c.entered_on == c.c.business_date,
+                                        alerts.c.resolution.in_(CLOSED)))
+    before = exists().where(earlier.c.asset_id == c.c.asset_id, earlier.c.trigger == r.trigger,
+                            earlier.c.seq < c.c.seq)
+    follow_on = (select(func.min(follow.c.business_date))
+                 .where(follow.c.asset_id == c.c.asset_id, follow.c.seq > c.c.seq,
+                        follow.c.trigger.in_(r.follow_up_triggers), follow.c.business_date <= on)
+                 .scalar_subquery())
+    q = (select(c.c.asset_id, c.c.seq, c.c.business_date, c.c.from_state, assets.c.office_id,
+                assets.c.officer_id, before.label("before"), follow_on.label("follow_on"))
+         .join(assets, assets.c.id == c.c.asset_id)
+         .where(c.c.trigger == r.trigger, c.c.business_date <= on, ~exists(closed),
+                assets.c.workflow == wf.name, assets.c.workflow_version == wf.version))
+    return list(conn.execute(q))
+
+
+def _close_stage(conn, r, ev, resolution: str, on, stamp) -> int:
+    """Resolve the cancellation's risk alerts; with none raised yet, record one closed row so the
+    cancellation is not looked at again."""
+    where = (alerts.c.asset_id == ev.asset_id, alerts.c.rule == "complaint_risk",
+             alerts.c.entered_on == ev.business_date)
+    done = conn.execute(update(alerts).where(*where, alerts.c.resolution.is_(None))
+                        .values(status="resolved", resolution=resolution, resolved_on=on)).rowcount
+    if not done and not conn.execute(select(alerts.c.id).where(*where, alerts.c.resolution.in_(CLOSED))).first():
+        factors = ["paid_in_full"] if ev.from_state in r.paid_states else []
+        conn.execute(_insert(conn).values(
+            asset_id=ev.asset_id, rule="complaint_risk", level=r.level(factors), state=r.state,
+            entered_on=ev.business_date, deadline=ev.business_date + dt.timedelta(days=r.follow_up_days),
+            basis=r.basis, office_id=ev.office_id, officer_id=ev.officer_id, raised_on=on, raised_at=stamp,
+            factors=json.dumps({"factors": factors, "cancel_seq": ev.seq}), status="resolved",
+            resolution=resolution, resolved_on=on).on_conflict_do_nothing())
+    return done
+
+
+def _complaint_risk(conn, wf, r: alert_rules.ComplaintRiskRule, on, stamp, counts, escalated) -> int:
+    rows, resolved = [], 0
+    for ev in _cancellations(conn, wf, r, on):
+        follow_by = ev.business_date + dt.timedelta(days=r.follow_up_days)
+        window_end = ev.business_date + dt.timedelta(days=r.window_days)
+        followed = ev.follow_on is not None
+        if _complaint_filed(conn, ev.asset_id, ev.business_date, min(on, window_end)):
+            resolved += _close_stage(conn, r, ev, "complaint_filed", on, stamp)
+            continue
+        if followed and on > window_end:
+            resolved += _close_stage(conn, r, ev, "window_closed", on, stamp)
+            continue
+        factors = []
+        if ev.from_state in r.paid_states:
+            factors.append("paid_in_full")
+        if ev.before:
+            factors.append("cancelled_before")
+        if on > follow_by and (not followed or ev.follow_on > follow_by):
+            factors.append("no_follow_up")
+        weights = dict(r.factors)
+        factors = [f for f in factors if f in weights]
+        rows.append(dict(asset_id=ev.asset_id, rule="complaint_risk", level=r.level(factors), state=r.state,
+                         entered_on=ev.business_date, deadline=follow_by, basis=r.basis, regime=None,
+                         office_id=ev.office_id, officer_id=ev.officer_id,
+                         factors=json.dumps({"factors": factors, "window_ends": window_end.isoformat(),
+                                             "cancel_seq": ev.seq}),
+                         raised_on=on, raised_at=stamp, status="open"))
+    if rows:
+        stmt = (_insert(conn).values(rows).on_conflict_do_nothing()
+                .returning(alerts.c.id, alerts.c.asset_id, alerts.c.rule, alerts.c.level, alerts.c.office_id))
+        for a in conn.execute(stmt):
+            counts[(a.rule, a.level)] = counts.get((a.rule, a.level), 0) + 1
+            if a.level in alert_rules.ESCALATIONS["complaint_risk"]:
+                escalated.append(a)
+    return resolved
+
+
+def _complaint_clocks(conn, on, stamp, counts, escalated) -> int:
+    """The complaints register's own clocks (auction_flow.features.alerts.complaint_clocks)."""
+    raised, resolved = complaint_alerts.scan(conn, on, stamp)
+    for a in raised:
+        counts[(a.rule, a.level)] = counts.get((a.rule, a.level), 0) + 1
+        if a.level in alert_rules.ESCALATIONS.get(a.rule, ()):
+            escalated.append(a)
+    return resolved
+
+
+def _resolve_moved_on(conn, on) -> int:
+    """Resolve handover and stalled alerts whose clock is gone: the asset left the state, or its
+    deadline moved (extension, restart after suspension)."""
+    same_clock = exists().where(assets.c.id == alerts.c.asset_id, assets.c.state == alerts.c.state,
+                                assets.c.state_entered_on == alerts.c.entered_on,
+                                assets.c.deadline == alerts.c.deadline)
+    return conn.execute(update(alerts).where(alerts.c.status.in_(UNRESOLVED),
+                                             alerts.c.rule.in_(("handover", "stalled")), ~same_clock)
+                        .values(status="resolved", resolution="moved_on", resolved_on=on)).rowcount
+
+
+def _supersede(conn, on) -> int:
+    """A higher level of the same clock replaces the lower ones."""
+    higher = alerts.alias("higher")
+    newer = exists().where(higher.c.asset_id == alerts.c.asset_id, higher.c.rule == alerts.c.rule,
+                           higher.c.state == alerts.c.state, higher.c.entered_on == alerts.c.entered_on,
+                           higher.c.deadline == alerts.c.deadline, rank_of(higher.c.level) > rank_of(alerts.c.level),
+                           or_(higher.c.resolution.is_(None), higher.c.resolution != "moved_on"))
+    return conn.execute(update(alerts).where(alerts.c.status.in_(UNRESOLVED), newer)
+                        .values(status="resolved", resolution="superseded", resolved_on=on)).rowcount
+
+
+def _reopen_snoozed(conn, on) -> int:
+    return conn.execute(update(alerts).where(alerts.c.status == "snoozed", alerts.c.snoozed_until <= on)
+                        .values(status="open")).rowcount
+
+
+def _audit_escalations(conn, escalated, on, codes):
+    for a in escalated:
+        audit.append(conn, audit.GENESIS, asset_id=None, seq=None, event="alert_escalated", trigger=None,
+                     from_state=None, to_state=None, actor=SYSTEM_ACTOR, role="system",
+                     office=codes.get(a.office_id), business_date=on, recorded_at=now_utc(), reason=None,
+                     changes=audit.changes_json({"alert": (None, a.id), "asset": (None, a.asset_id),
+                                                 "rule": (None, a.rule), "level": (None, a.level)}),
+                     imported=False)
+
+
+def scan(engine, on: dt.date | None = None) -> ScanFinished:
+    """Raise, escalate, supersede and resolve alerts as of ``on`` (default: today in Vietnam).
+
+    One write transaction: a scan is applied whole or not at all.
+    """
+    on = on or today()
+    stamp = now_utc()
+    counts, escalated, resolved = {}, [], 0
+    with writing(engine) as conn:
+        codes = dict(conn.execute(select(offices.c.id, offices.c.code)).all())
+        for wf in workflows():
+            rules = alert_rules.for_workflow(wf)
+            if rules.handover:
+                _handover(conn, wf, rules.handover, on, stamp, counts, escalated)
+            if rules.stalled:
+                _stalled(conn, wf, rules.stalled, on, stamp, counts, escalated)
+            if rules.complaint_risk:
+                resolved += _complaint_risk(conn, wf, rules.complaint_risk, on, stamp, counts, escalated)
+        resolved += _complaint_clocks(conn, on, stamp, counts, escalated)
+        _audit_escalations(conn, escalated, on, codes)
+        resolved += _resolve_moved_on(conn, on)
+        superseded = _supersede(conn, on)
+        reopened = _reopen_snoozed(conn, on)
+    out = ScanFinished(on, counts, tuple(AlertRaised(a.id, a.asset_id, a.rule, a.level) for a in escalated),
+                       resolved, superseded, reopened)
+    log.info("alert scan %s", out.summary())
+    return out
+
+

@@ -1,0 +1,130 @@
+"""Assets: seize, advance, and see where each stands, what it may do next and its deadline."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from sqlalchemy import select
+
+from auction_flow.common.config import today
+from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied
+from auction_flow.core import amend, authz
+from auction_flow.core import engine as eng
+from auction_flow.core import workflow as workflow_mod
+from auction_flow.storage import db
+from auction_flow.storage.schema import assets, audit_log, offices, users
+
+
+def seize(engine, actor, case_number, office, kind, description, officer=None, on=None) -> int:
+    return eng.create(engine, actor, case_number, office, kind, description, officer, on).asset_id
+
+
+def advance(engine, asset_id, trigger, actor, on=None, sets: list[str] | tuple = (), reason=None,
+            expected_version: int | None = None):
+    """Fire ``trigger``; ``sets`` are ``FIELD=VALUE`` strings as given on the command line.
+
+    ``expected_version``: refuse as a conflict if the asset is no longer at that version.
+    """
+    fields = {}
+    for item in sets:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise InvalidInput("bad_set", value=item)
+        fields[name.strip()] = value
+    return eng.fire(engine, asset_id, trigger, actor, on=on, fields=fields, reason=reason,
+                    expected_version=expected_version)
+
+
+def _visible(conn, user: dict, office_id: int) -> bool:
+    return user["role"] == "admin" or authz.in_scope(conn, user, office_id)
+
+
+def _describe(row: dict, lang: str, on) -> dict:
+    wf = workflow_mod.get(row["workflow"], row["workflow_version"])
+    deadline = row["deadline"]
+    return {
+        "id": row["id"], "case_number": row["case_number"], "description": row["description"],
+        "kind": row["kind"], "office": row["office_code"], "officer": row["officer_username"],
+        "state": row["state"], "state_label": wf.states[row["state"]].labels[lang],
+        "state_entered_on": row["state_entered_on"], "suspended_days": row["suspended_days"], "deadline": deadline,
+        "deadline_basis": row["deadline_basis"], "regime": row["deadline_regime"],
+        "days_left": (deadline - on).days if deadline else None,
+        "overdue": bool(deadline and on > deadline),
+        "allowed_triggers": wf.triggers_from(row["state"]),
+        "appraised_price": row["appraised_price"], "price": row["price"], "sale_price": row["sale_price"],
+        "buyer": row["buyer"], "appraisal_org": row["appraisal_org"], "auction_org": row["auction_org"],
+        "auction_date": row["auction_date"], "reductions": row["reduction_count"],
+        "version": row["version"], "workflow": f"{row['workflow']} v{row['workflow_version']}",
+    }
+
+
+def _query():
+    return (select(assets, offices.c.code.label("office_code"), users.c.username.label("officer_username"))
+            .join(offices, offices.c.id == assets.c.office_id)
+            .outerjoin(users, users.c.id == assets.c.officer_id))
+
+
+def history(conn, asset_id: int) -> list[dict]:
+    rows = conn.execute(select(audit_log).where(audit_log.c.asset_id == asset_id).order_by(audit_log.c.seq))
+    return [{"seq": r.seq, "trigger": r.trigger, "from": r.from_state, "to": r.to_state, "on": r.business_date,
+             "actor": r.actor, "role": r.role, "reason": r.reason, "recorded_at": r.recorded_at,
+             "changes": json.loads(r.changes), "imported": r.imported} for r in rows]
+
+
+def show(engine, asset_id, actor, lang: str = "en") -> dict:
+    with db.reading(engine) as conn:
+        user = eng.load_actor(conn, actor)
+        asset = eng.load_asset(conn, asset_id)
+        if not _visible(conn, user, asset["office_id"]):
+            denied = PermissionDenied("office_denied", user=user["username"], action="read",
+                                      user_office=user.get("office_code") or "-", office=asset["office_code"])
+        else:
+            denied = None
+            row = conn.execute(_query().where(assets.c.id == asset["id"])).mappings().one()
+            out = _describe(dict(row), lang, today())
+            out["history"] = history(conn, asset["id"])
+    if denied:
+        authz.record_denial(engine, user, "read", asset["id"], asset["office_code"], str(denied))
+        raise denied
+    return out
+
+
+def list_assets(engine, actor, state=None, office=None, overdue=False, lang="en", limit=None) -> list[dict]:
+    on = today()
+    with db.reading(engine) as conn:
+        user = eng.load_actor(conn, actor)
+        q = _query().order_by(assets.c.deadline.is_(None), assets.c.deadline, assets.c.id)
+        if state:
+            known = set(workflow_mod.get().states)
+            if state not in known:  # a typo must not read as "no asset in that state"
+                raise InvalidInput("bad_choice", field="--state", choices=", ".join(sorted(known)), value=state)
+            q = q.where(assets.c.state == state)
+        if office:
+            office_id = conn.execute(select(offices.c.id).where(offices.c.code == office)).scalar()
+            if office_id is None:
+                raise NotFound("office_not_found", office=office)
+            q = q.where(assets.c.office_id == office_id)
+        if overdue:
+            q = q.where(assets.c.deadline < on)
+        if limit:
+            q = q.limit(limit)
+        visible_cache: dict[int, bool] = {}
+        out = []
+        for row in conn.execute(q).mappings():
+            oid = row["office_id"]
+            if oid not in visible_cache:
+                visible_cache[oid] = _visible(conn, user, oid)
+            if visible_cache[oid]:
+                out.append(_describe(dict(row), lang, on))
+        return out
+
+
+def reassign(engine, asset_id, actor, to_user, reason, on=None) -> dict:
+    """Give an asset to another officer (supervisors of its office or above), audited."""
+    return asdict(amend.reassign(engine, asset_id, actor, to_user, reason, on))
+
+
+def correct(engine, asset_id, actor, sets, reason, on=None) -> dict:
+    """Correct descriptive fields of an asset, audited with their before and after."""
+    return asdict(amend.correct(engine, asset_id, actor, sets, reason, on))

@@ -1,0 +1,186 @@
+"""The complaints and denunciations register: add, accept, resolve, list. Every change is audited.
+
+Officers and supervisors of the asset's office (or above it) record a complaint; a supervisor
+accepts and resolves it; a procurator reads. The clocks come from workflows/complaints.yaml.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select, update
+
+from auction_flow.common.config import now_utc, today
+from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied, TriggerNotAllowed
+from auction_flow.core import audit, authz
+from auction_flow.core import complaint_clocks as rules_mod
+from auction_flow.core.calendar import WorkCalendar
+from auction_flow.core.engine import load_actor, load_asset
+from auction_flow.core.fields import check_date, parse_date
+from auction_flow.features.alerts import complaint_clocks as complaint_alerts
+from auction_flow.storage import db
+from auction_flow.storage.schema import assets, complaints, offices
+
+ADD_ROLES = ("officer", "supervisor")
+EVENTS = {"accept": "complaint_accepted", "resolve": "complaint_resolved"}
+DECIDE_ROLES = ("supervisor",)
+
+
+def _check(engine, conn, user, action, roles, asset):
+    try:
+        authz.check(conn, user, action, roles, asset["office_id"], asset["office_code"])
+    except PermissionDenied as exc:
+        return exc
+    return None
+
+
+def _audit(conn, user, event, row: dict, changes: dict, on, reason=None):
+    audit.append(conn, audit.GENESIS, asset_id=None, seq=None, event=event, trigger=None, from_state=None,
+                 to_state=None, actor=user["username"], role=user["role"], office=row["office"],
+                 business_date=on, recorded_at=now_utc(), reason=reason,
+                 changes=audit.changes_json({"complaint": (None, row["id"]), "asset": (None, row["asset_id"]),
+                                             **changes}), imported=False)
+
+
+def add(engine, actor, asset_id, kind, received, by, about, level="first", coercion=False,
+        complex_=False) -> dict:
+    """Register a complaint (or denunciation) about an asset; compute its acceptance deadline."""
+    if kind not in rules_mod.KINDS:
+        raise InvalidInput("bad_complaint_kind", value=kind)
+    if level not in rules_mod.LEVELS:
+        raise InvalidInput("bad_complaint_level", value=level)
+    for name, value in (("--by", by), ("--about", about)):
+        if not (value or "").strip():
+            raise InvalidInput("empty_text", field=name)
+    if received is None:
+        raise InvalidInput("empty_text", field="--received")
+    received = check_date(received, None, None)
+    rules = rules_mod.rules()
+    clock = rules.accept_clock(kind)
+    with db.writing(engine) as conn:
+        user = load_actor(conn, actor)
+        asset = load_asset(conn, asset_id)
+        denied = _check(engine, conn, user, "complaint add", ADD_ROLES, asset)
+        if denied is None:
+            cal = WorkCalendar.from_db(conn)
+            values = dict(asset_id=asset["id"], office_id=asset["office_id"], kind=kind, level=level,
+                          coercion=bool(coercion), complex=bool(complex_), received_on=received,
+                          complainant=by.strip(), about=about.strip(), asset_state=asset["state"],
+                          after_cancellation=asset["state"] == "auction_cancelled" or asset["cancellation_count"] > 0,
+                          status="received", accept_due=clock.due(received, cal), accept_basis=clock.basis,
+                          created_by=user["username"], created_at=now_utc())
+            new_id = conn.execute(insert(complaints).values(**values)).inserted_primary_key[0]
+            row = {**values, "id": new_id, "office": asset["office_code"]}
+            closed = complaint_alerts.close_risk(conn, asset["id"], received)
+            changes = {"kind": (None, kind), "level": (None, level), "received_on": (None, received),
+                       "complainant": (None, row["complainant"]), "accept_due": (None, row["accept_due"])}
+            if closed:
+                changes["closed_alerts"] = (None, closed)
+            _audit(conn, user, "complaint_received", row, changes, received)
+            row["closed_alerts"] = closed
+    if denied is not None:
+        authz.record_denial(engine, user, "complaint add", asset["id"], asset["office_code"], str(denied))
+        raise denied
+    return _describe(row, today())
+
+
+def _load(conn, complaint_id) -> dict:
+    try:
+        complaint_id = int(complaint_id)
+    except (TypeError, ValueError):
+        raise NotFound("complaint_not_found", id=complaint_id) from None
+    row = conn.execute(select(complaints, offices.c.code.label("office"), assets.c.state.label("state_now"))
+                       .join(offices, offices.c.id == complaints.c.office_id)
+                       .join(assets, assets.c.id == complaints.c.asset_id)
+                       .where(complaints.c.id == complaint_id)).mappings().first()
+    if row is None:
+        raise NotFound("complaint_not_found", id=complaint_id)
+    return dict(row)
+
+
+def _decide(engine, actor, complaint_id, action, on, mutate):
+    with db.writing(engine) as conn:
+        user = load_actor(conn, actor)
+        row = _load(conn, complaint_id)
+        denied = _check(engine, conn, user, f"complaint {action}", DECIDE_ROLES,
+                        {"office_id": row["office_id"], "office_code": row["office"]})
+        if denied is None:
+            cal = WorkCalendar.from_db(conn)
+            values, changes, day = mutate(row, cal, on)
+            conn.execute(update(complaints).where(complaints.c.id == row["id"]).values(**values))
+            row.update(values)
+            _audit(conn, user, EVENTS[action], row, changes, day)
+    if denied is not None:
+        authz.record_denial(engine, user, f"complaint {action}", row["asset_id"], row["office"], str(denied))
+        raise denied
+    return _describe(row, today())
+
+
+def accept(engine, actor, complaint_id, on=None, complex_: bool | None = None) -> dict:
+    """Accept (thụ lý) a received complaint; its resolution clock starts."""
+    def mutate(row, cal, on):
+        if row["status"] != "received":
+            raise TriggerNotAllowed("complaint_status", id=row["id"], status=row["status"], action="accept")
+        day = check_date(on, None, None)
+        if day < row["received_on"]:
+            raise InvalidInput("complaint_date_order", id=row["id"], on=day, what="received",
+                               before=row["received_on"])
+        cx = row["complex"] if complex_ is None else bool(complex_)
+        clock = rules_mod.rules().resolve_clock(row["kind"], row["level"], row["coercion"], cx)
+        due = clock.due(day, cal)
+        return ({"status": "accepted", "accepted_on": day, "complex": cx, "resolve_due": due,
+                 "resolve_basis": clock.basis},
+                {"status": ("received", "accepted"), "accepted_on": (None, day), "resolve_due": (None, due)}, day)
+    return _decide(engine, actor, complaint_id, "accept", on, mutate)
+
+
+def resolve(engine, actor, complaint_id, on=None, outcome: str | None = None) -> dict:
+    """Record the decision on an accepted complaint."""
+    def mutate(row, cal, on):
+        if row["status"] != "accepted":
+            raise TriggerNotAllowed("complaint_status", id=row["id"], status=row["status"], action="resolve")
+        day = check_date(on, None, None)
+        if day < row["accepted_on"]:
+            raise InvalidInput("complaint_date_order", id=row["id"], on=day, what="accepted",
+                               before=row["accepted_on"])
+        text = (outcome or "").strip() or None
+        return ({"status": "resolved", "resolved_on": day, "outcome": text},
+                {"status": ("accepted", "resolved"), "resolved_on": (None, day), "outcome": (None, text)}, day)
+    return _decide(engine, actor, complaint_id, "resolve", on, mutate)
+
+
+def _describe(row: dict, on) -> dict:
+    return {
+        "id": row["id"], "asset": row["asset_id"], "office": row["office"], "kind": row["kind"],
+        "level": row["level"], "coercion": bool(row["coercion"]), "complex": bool(row["complex"]),
+        "received_on": row["received_on"], "by": row["complainant"], "about": row["about"],
+        "status": row["status"], "after_cancellation": bool(row["after_cancellation"]),
+        "accept_due": row["accept_due"], "accepted_on": row.get("accepted_on"),
+        "accept_clock": rules_mod.clock_status(row["accept_due"], row.get("accepted_on"), on),
+        "accept_basis": row["accept_basis"],
+        "resolve_due": row.get("resolve_due"), "resolved_on": row.get("resolved_on"),
+        "resolve_clock": rules_mod.clock_status(row.get("resolve_due"), row.get("resolved_on"), on),
+        "resolve_basis": row.get("resolve_basis"), "outcome": row.get("outcome"),
+        **({"closed_alerts": row["closed_alerts"]} if "closed_alerts" in row else {}),
+    }
+
+
+def list_complaints(engine, actor, status=None, asset=None, on=None) -> list[dict]:
+    """Complaints of the offices the actor may read, with the state of each clock on ``on``."""
+    on = parse_date(on, "--on") if on else today()
+    with db.reading(engine) as conn:
+        user = load_actor(conn, actor)
+        seen = authz.visible_offices(conn, user)
+        q = (select(complaints, offices.c.code.label("office")).join(offices, offices.c.id == complaints.c.office_id)
+             .order_by(complaints.c.id))
+        if seen is not None:
+            q = q.where(complaints.c.office_id.in_(list(seen)))
+        if status:
+            q = q.where(complaints.c.status == status)
+        if asset is not None:
+            q = q.where(complaints.c.asset_id == int(asset))
+        return [_describe(dict(r), on) for r in conn.execute(q).mappings()]
+
+
+def open_on(conn, asset_id: int, day) -> list[dict]:
+    """Complaints on ``asset_id`` received by ``day`` and not resolved by then."""
+    q = select(complaints).where(complaints.c.asset_id == asset_id, complaints.c.received_on <= day)
+    return [dict(r) for r in conn.execute(q).mappings() if r["resolved_on"] is None or r["resolved_on"] > day]

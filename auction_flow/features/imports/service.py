@@ -1,0 +1,67 @@
+"""Importing assets already in progress from a CSV file (docs/import.md)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from auction_flow.common.config import today
+from auction_flow.common.errors import InvalidInput, PermissionDenied
+from auction_flow.core import authz, bulk
+from auction_flow.core import engine as eng
+from auction_flow.core import workflow as workflow_mod
+from auction_flow.features.imports import check as importer
+from auction_flow.storage import db
+
+
+def _importer(conn, actor: str | None) -> dict:
+    user = eng.load_actor(conn, actor)
+    if user["role"] not in ("admin", "supervisor"):
+        raise PermissionDenied("import_actor", user=user["username"], role=user["role"])
+    return user
+
+
+def import_assets(engine, path: str, actor: str | None, dry_run: bool = False) -> dict:
+    """Check the whole file, then write every row in one transaction, or nothing.
+
+    Returns {"file", "rows", "by_state", "dry_run", "ids": [first, last] or None}.
+    """
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InvalidInput("import_unreadable", file=name, why=exc.strerror or str(exc)) from None
+    text = importer.decode(data, name)
+    wf = workflow_mod.get()
+    denied = None
+    with db.reading(engine) as conn:
+        try:
+            user = _importer(conn, actor)
+        except PermissionDenied as exc:
+            user, denied = eng.load_actor(conn, actor), exc
+        if denied is None:
+            try:
+                checked = importer.check(conn, text, wf, today())
+            except InvalidInput as exc:
+                if exc.key == "import_empty":
+                    raise InvalidInput("import_empty", file=name) from None
+                raise
+            if user["role"] == "supervisor":
+                for code, office_id in sorted(checked.offices.items()):
+                    if not authz.in_scope(conn, user, office_id):
+                        denied = PermissionDenied("office_denied", user=user["username"], action="import",
+                                                  user_office=user.get("office_code") or "-", office=code)
+                        break
+    if denied is not None:
+        authz.record_denial(engine, user, "import", None, None, str(denied))
+        raise denied
+    if checked.errors:
+        bad_lines = {ln for ln, _, _ in checked.errors}
+        raise InvalidInput("import_rejected", file=name, count=len(bad_lines),
+                           errors=importer.ErrorList(checked.errors))
+    by_state = dict(sorted(Counter(r["steps"][-1]["to"] for r in checked.records).items()))
+    ids = None
+    if not dry_run and checked.records:
+        new = bulk.import_assets(engine, checked.records, user, wf)
+        ids = [new[0], new[-1]]
+    return {"file": name, "rows": len(checked.records), "by_state": by_state, "dry_run": dry_run, "ids": ids}

@@ -1,0 +1,119 @@
+"""The command line's root: the one place errors become user messages, the options every
+command shares, and the command tree, loaded group by group.
+
+A group's module is imported only when that group runs (click's documented lazy-loading
+pattern), so ``auction-flow --help`` and a single command start without importing the rest;
+the root's help lists each group with the short help kept in :data:`GROUPS` (a test checks it
+against the group itself).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+import click
+
+from auction_flow.common.config import default_lang
+from auction_flow.common.errors import AuctionFlowError
+from auction_flow.common.words import message
+
+EXIT_REFUSED = 1
+
+_SETUP = "auction_flow.frontends.cli.commands.setup"
+# group name -> (module, attribute, short help)
+GROUPS: dict[str, tuple[str, str, str]] = {
+    "init": (_SETUP, "init", "Create the schema and the first administrator on an empty database."),
+    "db": (_SETUP, "db", "The database: where it is and its schema."),
+    "office": (_SETUP, "office", "Enforcement offices (Cục, Chi cục)."),
+    "user": (_SETUP, "user", "Users: officers, supervisors, procurators, administrators."),
+    "holiday": (_SETUP, "holiday", "Days off and make-up working days beyond the holiday library."),
+    "workflow": (_SETUP, "workflow", "Workflow definitions (workflows/*.yaml)."),
+    "demo": (_SETUP, "demo", "Build a whole demo province on a fresh SQLite file (or an empty --db) and show it."),
+    "asset": ("auction_flow.frontends.cli.commands.assets", "asset", "Seized assets: seize, advance, show, list."),
+    "import": ("auction_flow.frontends.cli.commands.reports", "import_group", "Import assets already in progress."),
+    "report": ("auction_flow.frontends.cli.commands.reports", "report", "Figures for supervisors: summary and stages."),
+    "alerts": ("auction_flow.frontends.cli.commands.alerts", "alerts",
+               "Alerts: slow handovers, complaint risk, stalled stages."),
+    "scheduler": ("auction_flow.frontends.cli.commands.alerts", "scheduler",
+                  "The long-running scheduler of alert scans and digests."),
+    "audit": ("auction_flow.frontends.cli.commands.supervision", "audit",
+              "Supervision: the audit trail, refusals, signals."),
+    "complaint": ("auction_flow.frontends.cli.commands.supervision", "complaint",
+                  "Complaints and denunciations with their statutory clocks."),
+}
+
+
+class AppGroup(click.Group):
+    """The command tree. Its ``invoke`` is the one place errors become user messages: a refusal
+    (:class:`AuctionFlowError`) is one line and its exit code; anything else is one line too,
+    never a traceback (unless AUCTION_FLOW_DEBUG is set)."""
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(GROUPS))
+
+    def get_command(self, ctx, name):
+        if name in GROUPS and name not in self.commands:
+            module, attr, _ = GROUPS[name]
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, GROUPS[name][2] if name in GROUPS and name not in self.commands
+                 else self.get_command(ctx, name).get_short_help_str(formatter.width))
+                for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the one place errors become messages
+            lang = (ctx.obj or {}).get("lang") or default_lang()
+            if isinstance(exc, AuctionFlowError):
+                click.echo(f"error: {exc.render(lang)}", err=True)
+                ctx.exit(exc.exit_code)
+            if os.environ.get("AUCTION_FLOW_DEBUG"):
+                raise
+            name = type(exc).__name__
+            first = (str(exc).strip().splitlines() or [""])[0][:300]
+            if name in ("OperationalError", "DatabaseError"):  # unreachable, locked, or not a database at all
+                click.echo("error: " + message("cli.db_unusable", lang, first=first), err=True)
+            else:
+                click.echo("error: " + message("cli.internal_error", lang, name=name, first=first), err=True)
+            ctx.exit(EXIT_REFUSED)
+
+
+def _store(key):
+    def callback(ctx, _param, value):
+        if value is not None:
+            ctx.ensure_object(dict)[key] = value
+        return value
+    return callback
+
+
+def common(fn):
+    """--db, --as and --lang on every command (they may also come before the command)."""
+    fn = click.option("--lang", type=click.Choice(["vi", "en"]), expose_value=False, callback=_store("lang"),
+                      help="Language of labels and messages.")(fn)
+    fn = click.option("--as", "actor", metavar="USERNAME", expose_value=False, callback=_store("actor"),
+                      help="Who is acting (default: $AUCTION_FLOW_USER).")(fn)
+    fn = click.option("--db", metavar="URL", expose_value=False, callback=_store("db"),
+                      help="Database URL or SQLite file (default: $AUCTION_FLOW_DB, else the user data dir).")(fn)
+    return fn
+
+
+@click.group(cls=AppGroup)
+@common
+@click.version_option(package_name="auction-flow")
+def main():
+    """Seized assets from seizure to handover: workflow, deadlines, audit.
+
+    \b
+    Example:
+      auction-flow demo
+      auction-flow --as cv_an asset show 1
+    """

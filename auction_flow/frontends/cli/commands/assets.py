@@ -1,0 +1,169 @@
+"""Commands on assets: seize, advance, show, list, history, reassign, correct."""
+
+from __future__ import annotations
+
+import click
+
+from auction_flow.common.render import money, table
+from auction_flow.common.words import label as L
+from auction_flow.features.assets import service as assets_svc
+from auction_flow.features.supervision import service as supervision_svc
+from auction_flow.frontends.cli.app import common
+from auction_flow.frontends.cli.kit import actor, cols, engine, json_option, lang, out, t
+from auction_flow.frontends.cli.text import history_text
+
+# --- assets ------------------------------------------------------------------------------
+
+@click.group()
+def asset():
+    """Seized assets: seize, advance, show, list."""
+
+
+@asset.command("seize")
+@common
+@click.option("--case", "case_number", required=True, help="Enforcement case number.")
+@click.option("--office", "office_code", required=True, metavar="CODE")
+@click.option("--kind", required=True, type=click.Choice(["movable", "real_estate"]))
+@click.option("--description", required=True)
+@click.option("--officer", metavar="USERNAME", help="Assigned officer (default: the actor).")
+@click.option("--on", "on", metavar="DATE", help="Business date of the seizure (default: today).")
+@json_option
+def asset_seize(case_number, office_code, kind, description, officer, on, as_json):
+    """Record a seizure; print the new asset's id.
+
+    Example: auction-flow --as cv_an asset seize --case 12/2026/QĐ-CCTHADS --office HG-VT
+    --kind real_estate --description "Thửa đất 120 m², phường 5" --on 2026-11-02
+    """
+    new_id = assets_svc.seize(engine(), actor(), case_number, office_code, kind, description, officer, on)
+    out({"id": new_id}, as_json, str(new_id))
+
+
+@asset.command("advance")
+@common
+@click.argument("asset_id", metavar="ID")
+@click.argument("trigger")
+@click.option("--on", "on", metavar="DATE", help="Business date of the step (default: today).")
+@click.option("--reason", help="Grounds for the step (required by some triggers).")
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="A field the trigger needs.")
+@click.option("--expect-version", type=int, metavar="N",
+              help="Refuse (conflict) unless the asset is still at version N, as last seen.")
+@json_option
+def asset_advance(asset_id, trigger, on, reason, sets, expect_version, as_json):
+    """Fire a trigger on an asset.
+
+    Example: auction-flow --as cv_an asset advance 1 agree_price --set price=850000000 --on 2026-11-05
+    """
+    from dataclasses import asdict
+
+
+    res = assets_svc.advance(engine(), asset_id, trigger, actor(), on, sets, reason, expect_version)
+    out(asdict(res), as_json, t("advanced", asset=res.asset_id, from_state=res.from_state, to_state=res.to_state,
+                                on=res.on) + (t("advanced_deadline", deadline=res.deadline) if res.deadline else ""))
+
+
+def _asset_text(a: dict) -> str:
+
+    lg = lang()
+    lines = [f"{L('id', lg)} {a['id']}  {a['case_number']}  {a['description']}",
+             f"{L('kind', lg)}: {L(a['kind'], lg)}   {L('office', lg)}: {a['office']}   "
+             f"{L('officer', lg)}: {a['officer'] or '-'}",
+             f"{L('state', lg)}: {a['state']} ({a['state_label']})   {L('entered', lg)}: {a['state_entered_on']}"
+             + (f" ({a['suspended_days']} {L('days_suspended', lg)})" if a.get("suspended_days") else "")]
+    if a["deadline"]:
+        late = f"  [{L('overdue', lg)}]" if a["overdue"] else ""
+        lines.append(f"{L('deadline', lg)}: {a['deadline']} ({L('days_left', lg)}: {a['days_left']}){late}")
+        lines.append(f"{L('basis', lg)}: {a['deadline_basis']} [{a['regime']}]")
+    else:
+        lines.append(f"{L('deadline', lg)}: {L('none', lg)}")
+    lines.append(f"{L('appraised', lg)}: {money(a['appraised_price'])}   {L('price', lg)}: {money(a['price'])}"
+                 f"   {L('sale_price', lg)}: {money(a['sale_price'])}   {L('buyer', lg)}: {a['buyer'] or '-'}")
+    lines.append(f"{L('allowed', lg)}: {', '.join(a['allowed_triggers']) or '-'}")
+    if "history" in a:
+        lines += ["", L("history", lg) + ":", table(a["history"], cols(
+            ("seq", "seq"), ("on", "date"), ("trigger", "trigger"), ("from", "from"), ("to", "to"),
+            ("actor", "by"), ("reason", "reason")))]
+    return "\n".join(lines)
+
+
+@asset.command("show")
+@common
+@click.argument("asset_id", metavar="ID")
+@json_option
+def asset_show(asset_id, as_json):
+    """Where an asset stands, its deadline and legal basis, what it may do next, its history.
+
+    Example: auction-flow --as cv_an asset show 1 --lang vi
+    """
+    out(assets_svc.show(engine(), asset_id, actor(), lang()), as_json, _asset_text)
+
+
+@asset.command("list")
+@common
+@click.option("--state", help="Only assets in this state.")
+@click.option("--office", "office_code", metavar="CODE", help="Only this office.")
+@click.option("--overdue", is_flag=True, help="Only assets past their deadline.")
+@json_option
+def asset_list(state, office_code, overdue, as_json):
+    """List the assets the actor may see, nearest deadline first.
+
+    Example: auction-flow --as ld_binh asset list --overdue
+    """
+
+    rows = assets_svc.list_assets(engine(), actor(), state, office_code, overdue, lang())
+    out(rows, as_json, lambda r: table(r, cols(
+        ("id", "id"), ("case_number", "case"), ("office", "office"), ("officer", "officer"), ("state", "state"),
+        ("deadline", "deadline"), ("days_left", "days_left"), ("description", "description"))) or t("none"))
+
+
+
+# --- supervision: audit trail, access log, signals, complaints (issue 4) -----------------
+
+@asset.command("history")
+@common
+@click.argument("asset_id", metavar="ID")
+@click.option("--on", "on", metavar="DATE", help="Measure open stages up to this day (default: today).")
+@json_option
+def asset_history(asset_id, on, as_json):
+    """An asset's timeline: days spent in each state and each deadline met or missed.
+
+    Example: auction-flow --as ld_binh asset history 1
+    """
+
+    out(supervision_svc.history(engine(), asset_id, actor(), on), as_json, lambda d: history_text(d, lang()))
+
+
+@asset.command("reassign")
+@common
+@click.argument("asset_id", metavar="ID")
+@click.option("--to", "to_user", required=True, metavar="USERNAME", help="The officer who takes the asset over.")
+@click.option("--reason", required=True, help="Why (recorded in the audit trail).")
+@click.option("--on", "on", metavar="DATE", help="Business date (default: today).")
+@json_option
+def asset_reassign(asset_id, to_user, reason, on, as_json):
+    """Give an asset to another officer (supervisors of its office or above).
+
+    Example: auction-flow --as ld_binh asset reassign 1 --to cv_ba --reason "cv_an nghỉ phép dài hạn"
+    """
+
+    res = assets_svc.reassign(engine(), asset_id, actor(), to_user, reason, on)
+    before, after = res["changes"]["officer"]
+    out(res, as_json, t("reassigned", asset=res["asset_id"], before=before, after=after))
+
+
+@asset.command("correct")
+@common
+@click.argument("asset_id", metavar="ID")
+@click.option("--set", "sets", multiple=True, required=True, metavar="FIELD=VALUE",
+              help="A descriptive field to correct (case_number, description, buyer, appraisal_org, auction_org).")
+@click.option("--reason", required=True, help="Why (recorded in the audit trail).")
+@click.option("--on", "on", metavar="DATE", help="Business date (default: today).")
+@json_option
+def asset_correct(asset_id, sets, reason, on, as_json):
+    """Correct a descriptive field of an asset, audited with its before and after.
+
+    Example: auction-flow --as cv_an asset correct 1 --set "buyer=Lê Văn Tám" --reason "sai chính tả"
+    """
+
+    res = assets_svc.correct(engine(), asset_id, actor(), sets, reason, on)
+    out(res, as_json, t("corrected", asset=res["asset_id"], changes=", ".join(
+        f"{k}: {a!r} -> {b!r}" for k, (a, b) in res["changes"].items())))

@@ -1,0 +1,86 @@
+"""Commands: import assets, report summary and stages."""
+
+from __future__ import annotations
+
+import click
+
+from auction_flow.features.imports import service as imports_svc
+from auction_flow.features.reports import render as rep
+from auction_flow.features.reports import service as reports_svc
+from auction_flow.frontends.cli.app import common
+from auction_flow.frontends.cli.kit import actor, engine, json_option, lang, out, t
+
+# --- import and reports (issue 5) ---------------------------------------------------------
+
+@click.group("import")
+def import_group():
+    """Bring in assets already in progress (CSV; see docs/import.md)."""
+
+
+@import_group.command("assets")
+@common
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the whole file and report; write nothing.")
+@json_option
+def import_assets(file, dry_run, as_json):
+    """Import one asset per CSV row with a back-filled history marked imported; any bad row imports nothing.
+
+    Example: auction-flow --as ld_binh import assets assets.csv --dry-run
+    """
+
+    res = imports_svc.import_assets(engine(), file, actor(), dry_run)
+    states = ", ".join(f"{k} {v}" for k, v in res["by_state"].items()) or "-"
+    if res["dry_run"]:
+        text = t("import_dry", file=res["file"], rows=res["rows"], states=states)
+    else:
+        ids = t("import_ids", first=res["ids"][0], last=res["ids"][1]) if res["ids"] else ""
+        text = t("imported", file=res["file"], rows=res["rows"], states=states, ids=ids)
+    out(res, as_json, text)
+
+
+def _period_options(fn):
+    fn = click.option("--year", type=int, help="Reporting year Y: (Y-1)-10-01 .. Y-09-30.")(fn)
+    fn = click.option("--to", "date_to", metavar="DATE", help="Last day of the period (inclusive).")(fn)
+    fn = click.option("--from", "date_from", metavar="DATE", help="First day of the period.")(fn)
+    return fn
+
+
+@click.group()
+def report():
+    """The figures supervisors report, computed over the audit trail."""
+
+
+@report.command("summary")
+@common
+@_period_options
+@click.option("--by", type=click.Choice(["office", "officer", "auction-org", "appraisal-org"]), default="office",
+              show_default=True, help="One line per branch, officer, auction or appraisal organisation.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table",
+              show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), help="Write to this file (required for xlsx).")
+@json_option
+def report_summary(date_from, date_to, year, by, fmt, output, as_json):
+    """Seized, priced, auctioned, sold, cancelled (rate), handovers on time/late, days per stage, money.
+
+    Example: auction-flow --as ld_tinh report summary --year 2020 --by office --format xlsx --output hg-2020.xlsx
+    """
+
+    fmt = "json" if as_json else fmt
+    data = reports_svc.summary(engine(), actor(), date_from, date_to, year, by)
+    written = rep.emit(data, fmt, output, lang())
+    click.echo(written if isinstance(written, str) else t("written", path=output))
+
+
+@report.command("stages")
+@common
+@_period_options
+@click.option("--chart", type=click.Path(dir_okay=False), help="Draw the chart to FILE.svg or FILE.png.")
+@json_option
+def report_stages(date_from, date_to, year, chart, as_json):
+    """Median days spent in each stage per office; optionally drawn as a chart.
+
+    Example: auction-flow --as ld_tinh report stages --year 2020 --chart stages.png
+    """
+
+    data = reports_svc.stages(engine(), actor(), date_from, date_to, year, chart, lang())
+    out(data, as_json, lambda d: rep.stages_text(d, lang()))

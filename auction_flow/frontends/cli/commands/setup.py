@@ -1,0 +1,274 @@
+"""Set-up commands: init, the database, offices, users, days off, workflow definitions, the demo."""
+
+from __future__ import annotations
+
+import click
+
+from auction_flow.common.render import table
+from auction_flow.demo import service as demo_svc
+from auction_flow.features.admin import service as admin_svc
+from auction_flow.features.admin import workflows as workflows_svc
+from auction_flow.frontends.cli.app import common
+from auction_flow.frontends.cli.kit import actor, cols, day_kind, engine, json_option, lang, obj, out, t, url, weekday
+from auction_flow.storage import db as dbm
+
+# --- set-up ---------------------------------------------------------------------------
+
+@click.command()
+@common
+@click.option("--admin", required=True, metavar="USERNAME", help="The first administrator's username.")
+@click.option("--name", help="The administrator's full name.")
+def init(admin, name):
+    """Create the schema and the first administrator on an empty database.
+
+    Example: auction-flow --db office.db init --admin admin
+    """
+
+    res = admin_svc.init(url(), admin, name)
+    click.echo(t("initialised", database=res["database"], username=res["username"]))
+
+
+@click.group()
+def db():
+    """The database: where it is and its schema."""
+
+
+@db.command("upgrade")
+@common
+@click.option("--revision", default="head", show_default=True, help="Alembic revision to reach.")
+def db_upgrade(revision):
+    """Create or upgrade the schema (Alembic migrations).
+
+    Example: auction-flow db upgrade --db postgresql://localhost/thads
+    """
+
+    click.echo(t("schema_at", revision=dbm.upgrade(url(), revision)))
+
+
+@db.command("where")
+@common
+def db_where():
+    """Print the database URL in use.
+
+    Example: auction-flow db where
+    """
+    click.echo(url())
+
+
+# --- offices, users, days off ----------------------------------------------------------
+
+@click.group()
+def office():
+    """Enforcement offices (Cục, Chi cục)."""
+
+
+@office.command("add")
+@common
+@click.argument("code")
+@click.argument("name")
+@click.option("--parent", metavar="CODE", help="The office above this one.")
+def office_add(code, name, parent):
+    """Add an office (administrators only).
+
+    Example: auction-flow --as admin office add HG-VT "Chi cục THADS Vị Thanh" --parent HG
+    """
+
+    res = admin_svc.add_office(engine(), actor(), code, name, parent)
+    click.echo(t("office_added", code=res["code"]))
+
+
+@office.command("list")
+@common
+@json_option
+def office_list(as_json):
+    """List offices.
+
+    Example: auction-flow office list --json
+    """
+
+    out(admin_svc.list_offices(engine()), as_json,
+        lambda rows: table(rows, cols(("code", "code"), ("name", "name"), ("parent", "parent"))))
+
+
+@click.group()
+def user():
+    """Users: officers, supervisors, procurators, administrators."""
+
+
+@user.command("add")
+@common
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["officer", "supervisor", "procurator", "admin"]))
+@click.option("--office", "office_code", metavar="CODE", help="The user's office (all roles but admin).")
+@click.option("--name", help="Full name.")
+@click.option("--email", help="Where alert digests go.")
+def user_add(username, role, office_code, name, email):
+    """Add a user (administrators only).
+
+    Example: auction-flow --as admin user add cv_an --role officer --office HG-VT --name "Nguyễn Văn An"
+    """
+
+    res = admin_svc.add_user(engine(), actor(), username, role, office_code, name, email)
+    click.echo(t("user_added", username=res["username"], role=res["role"]))
+
+
+@user.command("list")
+@common
+@json_option
+def user_list(as_json):
+    """List users.
+
+    Example: auction-flow user list
+    """
+
+    out(admin_svc.list_users(engine()), as_json, lambda rows: table(rows, cols(
+        ("username", "username"), ("name", "full_name"), ("role", "role"), ("office", "office"), ("email", "email"))))
+
+
+@click.group()
+def holiday():
+    """Days off and make-up working days beyond the holiday library."""
+
+
+@holiday.command("add")
+@common
+@click.argument("day", metavar="DATE")
+@click.argument("name")
+def holiday_add(day, name):
+    """Record a day off declared by the government (administrators only).
+
+    Example: auction-flow --as admin holiday add 2026-12-31 "Nghỉ bù"
+    """
+
+    res = admin_svc.add_day(engine(), actor(), day, name, "holiday")
+    click.echo(t("day_off", day=res["day"]))
+
+
+@holiday.command("workday")
+@common
+@click.argument("day", metavar="DATE")
+@click.argument("name")
+def holiday_workday(day, name):
+    """Record a make-up working day (for example a Saturday).
+
+    Example: auction-flow --as admin holiday workday 2027-01-09 "Làm bù"
+    """
+
+    res = admin_svc.add_day(engine(), actor(), day, name, "workday")
+    click.echo(t("workday", day=res["day"]))
+
+
+@holiday.command("list")
+@common
+@click.option("--year", type=int, required=True)
+@json_option
+def holiday_list(year, as_json):
+    """List days off and make-up working days of a year.
+
+    Example: auction-flow holiday list --year 2026
+    """
+
+    def text(rows):
+        view = [{**r, "weekday": weekday(r["day"], r["weekday"]), "kind": day_kind(r["kind"])} for r in rows]
+        return table(view, cols(("day", "date"), ("weekday", "weekday"), ("kind", "kind"), ("name", "day_name")))
+    out(admin_svc.list_days(engine(), year), as_json, text)
+
+
+# --- workflow definitions --------------------------------------------------------------
+
+@click.group()
+def workflow():
+    """Workflow definitions (workflows/*.yaml)."""
+
+
+@workflow.command("validate")
+@common
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+def workflow_validate(file):
+    """Check a workflow file; name the entry and fault of the first error.
+
+    Example: auction-flow workflow validate workflows/asset_auction.yaml
+    """
+
+    res = workflows_svc.validate(file)
+    click.echo(t("workflow_valid", file=res["file"], name=res["name"], version=res["version"],
+                 states=res["states"], triggers=res["triggers"], regimes=", ".join(res["regimes"])))
+
+
+@workflow.command("show")
+@common
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@json_option
+def workflow_show(file, as_json):
+    """Show states, clocks and triggers.
+
+    Example: auction-flow workflow show --lang vi
+    """
+
+    def text(d):
+        states = [{"name": s["name"], "label": s["label"], "clock": "; ".join(
+            f"{c['regime']}: {c['time']} ({c['basis']})" for c in s["clock"]) or (t("final") if s["final"] else "")}
+            for s in d["states"]]
+        trigs = [{**tr, "from": ",".join(tr["from"]), "fields": ", ".join(tr["fields"])} for tr in d["triggers"]]
+        return "\n\n".join([f"{d['name']} v{d['version']}: {d['label']}",
+                            table(states, cols(("name", "state"), ("label", "label"), ("clock", "clock"))),
+                            table(trigs, cols(("name", "trigger"), ("from", "from"), ("to", "to"),
+                                              ("roles", "roles"), ("fields", "fields")))])
+    out(workflows_svc.show(file, lang()), as_json, text)
+
+
+@workflow.command("diagram")
+@common
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True)
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+def workflow_diagram(fmt, file):
+    """Print the state diagram as Mermaid or Graphviz dot.
+
+    Example: auction-flow workflow diagram --format dot | dot -Tsvg > workflow.svg
+    """
+    click.echo(workflows_svc.diagram(fmt, file, lang()), nl=False)
+
+
+@workflow.command("migrate")
+@common
+@click.option("--to", "to_version", type=int, required=True, help="The newer version of the workflow.")
+@click.option("--asset", "asset_ids", multiple=True, metavar="ID", help="An asset to move (repeatable).")
+@click.option("--all", "all_assets", is_flag=True, help="Every asset of your offices on an older version, "
+              "not closed.")
+@click.option("--reason", help="Why (required; it goes on each asset's audit row).")
+@click.option("--on", metavar="DATE", help="Business date (default: today).")
+@click.option("--dry-run", is_flag=True, help="Check and list the assets; change nothing.")
+@json_option
+def workflow_migrate(to_version, asset_ids, all_assets, reason, on, dry_run, as_json):
+    """Move live assets to a newer version of their workflow (supervisors).
+
+    Every asset is checked first; if any cannot move (its state is not in the new version),
+    nothing changes and each is named. An asset keeps its state and running deadline and
+    follows the new version from its next step; each move is an audit row on its chain.
+
+    Example: auction-flow --as ld_tinh workflow migrate --to 2 --all --reason "Nghị định mới" --dry-run
+    """
+
+    res = workflows_svc.migrate(engine(), actor(), to_version, asset_ids, all_assets, reason, on, dry_run)
+    ids = ", ".join(map(str, res["assets"])) or "-"
+    out(res, as_json, t("migrate_dry_run" if dry_run else "migrated", count=len(res["assets"]), name=res["workflow"],
+                        to=res["to"], ids=ids))
+
+
+# --- demo --------------------------------------------------------------------------------
+
+@click.command()
+@common
+@click.option("--seed", type=int, default=2020, show_default=True, help="Random seed of the demo data.")
+@click.option("--year", type=int, default=2020, show_default=True,
+              help="Reporting year to play (1 October of the year before to 30 September).")
+def demo(seed, year):
+    """Build a whole demo province on a fresh SQLite file (or an empty --db) and show it.
+
+    A provincial office, eight branches, their people, and a year of assets pushed through
+    the real engine; then the alerts, the summary and the inspection signals as of the
+    year's last day.
+
+    Example: auction-flow demo --lang vi
+    """
+    click.echo(demo_svc.run(obj().get("db"), seed, lang(), year))

@@ -1,0 +1,176 @@
+"""Commands: the audit trail, refused access, inspection signals, complaints."""
+
+from __future__ import annotations
+
+import click
+
+from auction_flow.features.complaints import service as complaints_svc
+from auction_flow.features.supervision import service as supervision_svc
+from auction_flow.frontends.cli.app import common
+from auction_flow.frontends.cli.kit import actor, engine, json_option, lang, out
+from auction_flow.frontends.cli.text import (
+    complaint_text,
+    complaints_table,
+    denied_table,
+    log_csv,
+    log_table,
+    signals_text,
+    verify_text,
+)
+
+
+@click.group()
+def audit():
+    """The audit trail: verify its chains, read it, refusals, inspection signals."""
+
+
+@audit.command("verify")
+@common
+@click.option("--anchor", "anchors", multiple=True, metavar="POSITION:HASH",
+              help="An anchor an earlier verify printed, written down outside the system: it must still "
+                   "be in place (repeatable).")
+@json_option
+def audit_verify(anchors, as_json):
+    """Check every hash chain of the audit log; name the first row that does not match (exit 1).
+
+    An intact log prints its anchor (position:hash of the head). Recorded outside the
+    system (inspection minutes, an e-mail), it lets a later --anchor show that the log up to
+    it was not rewritten, even by someone who can write to the database.
+
+    Example: auction-flow --as ksv audit verify --anchor 1234:9f2c4e1a0b7d3c55
+    """
+
+    res = supervision_svc.verify(engine(), actor(), anchors)
+    errors = res.pop("errors")
+    out(res, as_json, lambda d: verify_text(d, lang()))
+    if errors:
+        raise errors[0]
+
+
+@audit.command("log")
+@common
+@click.option("--asset", "asset_id", metavar="ID", help="Only this asset: its steps and the complaints about it.")
+@click.option("--actor", "who", metavar="USERNAME", help="Only rows by this user.")
+@click.option("--office", "office_code", metavar="CODE", help="Only this office and those under it.")
+@click.option("--from", "date_from", metavar="DATE", help="Business dates from this day.")
+@click.option("--to", "date_to", metavar="DATE", help="Business dates up to this day.")
+@click.option("--trigger", help="Only this trigger.")
+@click.option("--limit", type=int, help="At most this many rows.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@json_option
+def audit_log(asset_id, who, office_code, date_from, date_to, trigger, limit, fmt, as_json):
+    """Read the audit log (rows of the offices you may read), oldest first.
+
+    Example: auction-flow --as ksv audit log --office HG-VT --from 2026-01-01 --format csv
+    """
+
+    rows = supervision_svc.log(engine(), actor(), asset_id, who, office_code, date_from, date_to, trigger, limit)
+    fmt = "json" if as_json else fmt
+    out(rows, fmt == "json", lambda d: (log_csv if fmt == "csv" else log_table)(d, lang()))
+
+
+@audit.command("denied")
+@common
+@click.option("--limit", type=int, help="At most this many rows.")
+@json_option
+def audit_denied(limit, as_json):
+    """Refusals for lack of permission or scope (the access log).
+
+    Example: auction-flow --as ld_tinh audit denied --json
+    """
+
+    out(supervision_svc.denied(engine(), actor(), limit), as_json, lambda d: denied_table(d, lang()))
+
+
+@audit.command("signals")
+@common
+@click.option("--office", "office_code", metavar="CODE", help="Only this office and those under it.")
+@click.option("--from", "date_from", metavar="DATE", help="Business dates from this day.")
+@click.option("--to", "date_to", metavar="DATE", help="Business dates up to this day.")
+@click.option("--threshold", "thresholds", multiple=True, metavar="NAME=N",
+              help="Override a threshold (backdated_days, low_sale_percent, buyer_wins, "
+                   "officer_cancellations, price_reductions).")
+@click.option("--config", type=click.Path(dir_okay=False), help="YAML file with a `signals:` mapping of "
+              "thresholds (default: $AUCTION_FLOW_CONFIG).")
+@json_option
+def audit_signals(office_code, date_from, date_to, thresholds, config, as_json):
+    """Inspection signals with their evidence rows (back-dating, out-of-office steps, low sales...).
+
+    Example: auction-flow --as ld_tinh audit signals --office HG --from 2026-01-01 --threshold buyer_wins=3
+    """
+
+    out(supervision_svc.signals(engine(), actor(), office_code, date_from, date_to, thresholds, config), as_json,
+        lambda d: signals_text(d, lang()))
+
+
+@click.group()
+def complaint():
+    """The complaints and denunciations register and its statutory clocks."""
+
+
+@complaint.command("add")
+@common
+@click.option("--asset", "asset_id", required=True, metavar="ID", help="The asset it is about.")
+@click.option("--kind", required=True, type=click.Choice(["complaint", "denunciation"]))
+@click.option("--received", required=True, metavar="DATE", help="Day it was received.")
+@click.option("--by", "by", required=True, metavar="NAME", help="Who filed it.")
+@click.option("--about", required=True, metavar="TEXT", help="What it is about.")
+@click.option("--level", type=click.Choice(["first", "second"]), default="first", show_default=True,
+              help="First or second decision (complaints).")
+@click.option("--coercion", is_flag=True, help="About a coercive measure (longer clock).")
+@click.option("--complex", "complex_", is_flag=True, help="A complex case (longer clock).")
+@json_option
+def complaint_add(asset_id, kind, received, by, about, level, coercion, complex_, as_json):
+    """Register a complaint or denunciation; print its acceptance deadline.
+
+    Example: auction-flow --as cv_an complaint add --asset 3 --kind complaint --received 2026-02-12
+    --by "Trần Văn B" --about "Hủy kết quả đấu giá"
+    """
+
+    out(complaints_svc.add(engine(), actor(), asset_id, kind, received, by, about, level, coercion, complex_), as_json,
+        lambda d: complaint_text(d, lang()))
+
+
+@complaint.command("accept")
+@common
+@click.argument("complaint_id", metavar="ID")
+@click.option("--on", "on", metavar="DATE", help="Day of acceptance (default: today).")
+@click.option("--complex", "complex_", is_flag=True, default=None, help="Mark the case complex.")
+@json_option
+def complaint_accept(complaint_id, on, complex_, as_json):
+    """Accept (thụ lý) a complaint; its resolution clock starts (supervisors).
+
+    Example: auction-flow --as ld_binh complaint accept 1 --on 2026-02-23
+    """
+
+    out(complaints_svc.accept(engine(), actor(), complaint_id, on, complex_), as_json, lambda d: complaint_text(d, lang()))
+
+
+@complaint.command("resolve")
+@common
+@click.argument("complaint_id", metavar="ID")
+@click.option("--on", "on", metavar="DATE", help="Day of the decision (default: today).")
+@click.option("--outcome", metavar="TEXT", help="The decision in a few words.")
+@json_option
+def complaint_resolve(complaint_id, on, outcome, as_json):
+    """Record the decision on an accepted complaint (supervisors).
+
+    Example: auction-flow --as ld_binh complaint resolve 1 --on 2026-03-05 --outcome "Không có căn cứ"
+    """
+
+    out(complaints_svc.resolve(engine(), actor(), complaint_id, on, outcome), as_json, lambda d: complaint_text(d, lang()))
+
+
+@complaint.command("list")
+@common
+@click.option("--status", type=click.Choice(["received", "accepted", "resolved"]))
+@click.option("--asset", "asset_id", metavar="ID", help="Only this asset: its steps and the complaints about it.")
+@json_option
+def complaint_list(status, asset_id, as_json):
+    """List complaints of the offices you may read, with the state of each clock.
+
+    Example: auction-flow --as ksv complaint list --json
+    """
+
+    out(complaints_svc.list_complaints(engine(), actor(), status, asset_id), as_json,
+        lambda d: complaints_table(d, lang()))

@@ -1,0 +1,76 @@
+"""The scheduler process: APScheduler 3.x running the alert scan and the digests on an interval.
+
+Its job store is in the project's database (``apscheduler_jobs``): a killed scheduler loses
+nothing, and a start finds a run that fell due while it was down and runs it at once
+(coalesced into one). The work itself, and the lock that keeps two schedulers from scanning
+at once, is :mod:`auction_flow.features.alerts.jobs`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from zoneinfo import ZoneInfo
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
+
+from auction_flow.common.config import TZ_NAME, now_utc
+from auction_flow.features.alerts.jobs import JOB_TABLE, MISFIRE_GRACE, holder_id, scan_job
+from auction_flow.storage.db import get_engine, open_db
+
+log = logging.getLogger("auction_flow.scheduler")
+
+
+def _stored_next_run(engine, job_id: str) -> dt.datetime | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table(JOB_TABLE):
+            return None
+        ts = conn.execute(text(f"SELECT next_run_time FROM {JOB_TABLE} WHERE id = :id"), {"id": job_id}).scalar()
+    return None if ts is None else dt.datetime.fromtimestamp(ts, dt.timezone.utc)
+
+
+def _create_job_table(engine, table) -> None:
+    """APScheduler's job table, created before its store starts. Two schedulers started at the
+    same moment on a new PostgreSQL database both find it missing and both create it; the
+    second CREATE fails on the catalog's unique index. That one finds the table made, and goes on."""
+    try:
+        table.create(engine, checkfirst=True)
+    except DBAPIError:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table(table.name):
+                raise
+
+
+def build(url: str, interval_minutes: float):
+    """A BlockingScheduler with the scan job in the database job store (not started)."""
+    engine = open_db(url)
+    tz = ZoneInfo(TZ_NAME)
+    store = SQLAlchemyJobStore(engine=get_engine(url), tablename=JOB_TABLE)
+    _create_job_table(engine, store.jobs_t)
+    sched = BlockingScheduler(
+        jobstores={"default": store},
+        job_defaults={"coalesce": True, "misfire_grace_time": MISFIRE_GRACE, "max_instances": 1},
+        timezone=tz)
+    stored = _stored_next_run(engine, "scan")
+    now = now_utc()
+    # A run that fell due while no scheduler was up happens now (once); a future one keeps its time.
+    first = stored if stored is not None and stored > now else now
+    sched.add_job(scan_job, IntervalTrigger(seconds=max(1, round(interval_minutes * 60)), timezone=tz),
+                  args=[url], id="scan", name="alert scan and digests", replace_existing=True,
+                  next_run_time=first)
+    return sched
+
+
+def run(url: str, interval_minutes: float = 60) -> None:
+    """Run the scheduler in the foreground until interrupted."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    sched = build(url, interval_minutes)
+    log.info("scheduler %s: scan every %s minute(s)", holder_id(), interval_minutes)
+    try:
+        sched.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass

@@ -1,1 +1,0 @@
-"""Services: plain functions that cli.py, the scheduler and the tests all call."""

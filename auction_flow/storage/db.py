@@ -1,0 +1,120 @@
+"""Opening the database: engines with the project's pragmas, write transactions, schema checks."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, Engine
+
+from auction_flow.common.config import migrations_dir
+from auction_flow.common.errors import SchemaError
+
+# Alembic revisions in order; the last one is what this code expects. A test checks this
+# against migrations/ so the two cannot drift.
+REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+SCHEMA_HEAD = REVISIONS[-1]
+
+
+def is_sqlite(engine: Engine | Connection) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def _sqlite_pragmas(dbapi_conn, _record):
+    # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own is unreliable).
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")  # a recorded step survives a power cut
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _sqlite_begin(conn):
+    # A write transaction takes the write lock up front, so two writers queue on the
+    # busy timeout instead of failing on a stale snapshot half-way through.
+    # Sent to the driver itself: every step opens a transaction, and Core's execution path
+    # cost more than the BEGIN (see auction_flow.driver).
+    conn.connection.dbapi_connection.execute(
+        "BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+
+@functools.lru_cache(maxsize=16)
+def get_engine(url: str) -> Engine:
+    """One engine per URL per process."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    return engine
+
+
+@contextlib.contextmanager
+def writing(engine: Engine):
+    """A write transaction: BEGIN IMMEDIATE on SQLite, an ordinary one elsewhere."""
+    with engine.connect() as conn:
+        conn.execution_options(write=True)
+        with conn.begin():
+            yield conn
+
+
+@contextlib.contextmanager
+def reading(engine: Engine):
+    with engine.connect() as conn:
+        with conn.begin():
+            yield conn
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse to work on a database whose schema is not the one this code was written for."""
+    rev = current_revision(engine)
+    where = engine.url.render_as_string(hide_password=True)
+    if rev is None:
+        raise SchemaError("schema_missing", where=where)
+    if rev == SCHEMA_HEAD:
+        return
+    if rev in REVISIONS:
+        raise SchemaError("schema_older", rev=rev, head=SCHEMA_HEAD)
+    raise SchemaError("schema_newer", rev=rev, head=SCHEMA_HEAD)
+
+
+def alembic_config(url: str):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.attributes["url"] = url
+    return cfg
+
+
+def upgrade(url: str, revision: str = "head") -> str:
+    """Bring the schema to ``revision``; return the revision it is at afterwards."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url), revision)
+    return current_revision(get_engine(url))
+
+
+def downgrade(url: str, revision: str) -> str | None:
+    from alembic import command
+
+    command.downgrade(alembic_config(url), revision)
+    return current_revision(get_engine(url))
+
+
+def open_db(url: str, check: bool = True) -> Engine:
+    engine = get_engine(url)
+    if check:
+        check_schema(engine)
+    return engine
