@@ -9,6 +9,7 @@ import functools
 import os
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 TZ_NAME = "Asia/Ho_Chi_Minh"
 _ROOT = Path(__file__).resolve().parents[2]  # the checkout: auction_flow/common/config.py
@@ -43,7 +44,7 @@ def migrations_dir() -> Path:
 
 
 def default_db_path() -> Path:
-    from platformdirs import user_data_dir
+    from platformdirs import user_data_dir  # lazy on purpose: only the default database's path needs it
 
     return Path(user_data_dir("auction-flow", appauthor=False)) / "auction-flow.db"
 
@@ -73,8 +74,6 @@ _simulated: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar(
 def simulated_now(moment: dt.datetime | dt.date):
     """Run the block as if the clock read ``moment`` (a date means 10:00 that day in Vietnam)."""
     if not isinstance(moment, dt.datetime):
-        from zoneinfo import ZoneInfo
-
         moment = dt.datetime.combine(moment, dt.time(10, 0), ZoneInfo(TZ_NAME))
     token = _simulated.set(moment.astimezone(dt.timezone.utc))
     try:
@@ -89,6 +88,4 @@ def now_utc() -> dt.datetime:
 
 def today() -> dt.date:
     """Today's calendar date in Asia/Ho_Chi_Minh."""
-    from zoneinfo import ZoneInfo
-
     return now_utc().astimezone(ZoneInfo(TZ_NAME)).date()

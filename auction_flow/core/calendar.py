@@ -19,7 +19,7 @@ def _days_q(dialect):
 
 @functools.lru_cache(maxsize=64)
 def _library_year(year: int):
-    import holidays
+    import holidays  # lazy on purpose: the library's country tables load only when a year is asked for
 
     return holidays.country_holidays("VN", years=year)
 

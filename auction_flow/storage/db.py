@@ -90,7 +90,7 @@ def check_schema(engine: Engine) -> None:
 
 
 def alembic_config(url: str):
-    from alembic.config import Config
+    from alembic.config import Config  # lazy on purpose: Alembic is for schema changes, not every command
 
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))

@@ -79,6 +79,9 @@ WORDS = {
     "ground.other": {"vi": "khác", "en": "other"},
     "suspension.postpone": {"vi": "hoãn", "en": "postpone"},
     "suspension.suspend": {"vi": "tạm đình chỉ", "en": "suspend"},
+    # units of a clock
+    "unit.working": {"vi": "ngày làm việc", "en": "working days"},
+    "unit.calendar": {"vi": "ngày", "en": "days"},
     # calendar
     "day_kind.holiday": {"vi": "ngày nghỉ", "en": "holiday"},
     "day_kind.workday": {"vi": "làm bù", "en": "workday"},

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from auction_flow.common.errors import InvalidInput, PermissionDenied
-from auction_flow.common.words import Msg
+from auction_flow.common.words import Msg, term
 from auction_flow.core import amend, authz
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.engine import load_actor
@@ -26,8 +28,7 @@ def _clock_text(rule, lang: str) -> str:
     parts = []
     for p in rule.periods:
         n = p.days if isinstance(p.days, int) else "/".join(f"{v} ({k})" for k, v in p.days.items())
-        unit = {"working": {"vi": "ngày làm việc", "en": "working days"},
-                "calendar": {"vi": "ngày", "en": "days"}}[p.unit][lang]
+        unit = term("unit", p.unit, lang)
         parts.append(f"{n} {unit}")
     text = " + ".join(parts)
     if rule.extension:
@@ -121,8 +122,6 @@ def migrate(engine, actor: str | None, to_version: int, asset_ids=(), all_assets
 def _older_assets(engine, actor, target: Workflow) -> list[int]:
     """The assets of ``target``'s workflow on an older version, not closed, in the actor's offices;
     an actor who may not migrate is refused (and logged) as for one asset."""
-    from sqlalchemy import select
-
 
     finals = [s.name for s in target.states.values() if s.final]
     with db.reading(engine) as conn:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import click
 
 from auction_flow.common.render import money, table
@@ -53,8 +55,6 @@ def asset_advance(asset_id, trigger, on, reason, sets, expect_version, as_json):
 
     Example: auction-flow --as cv_an asset advance 1 agree_price --set price=850000000 --on 2026-11-05
     """
-    from dataclasses import asdict
-
 
     res = assets_svc.advance(engine(), asset_id, trigger, actor(), on, sets, reason, expect_version)
     out(asdict(res), as_json, t("advanced", asset=res.asset_id, from_state=res.from_state, to_state=res.to_state,

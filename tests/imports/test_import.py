@@ -32,7 +32,7 @@ def step(engine, aid, trigger, on, **fields):
     return svc.advance(engine, aid, trigger, "cv_an", on, [f"{k}={v}" for k, v in fields.items()])
 
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "import-example.csv"
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "import-example.csv"
 HEADER = ("case_number,office,kind,description,officer,state,seized_on,appraisal_contracted_on,appraisal_org,"
           "priced_on,price,auction_contracted_on,auction_org,auction_date,sold_on,sale_price,buyer,paid_on,"
           "handed_over_on")

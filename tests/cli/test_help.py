@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from cli import main
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def _walk(group: click.Group, path=()):

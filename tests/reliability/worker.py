@@ -1,7 +1,7 @@
 """A worker process for the reliability tests: fires random valid transitions at a shared pool
 of assets, always saying which version it saw, and reports every outcome.
 
-Usage: python reliability_worker.py URL SEED ATTEMPTS [OUT.json]
+Usage: python worker.py URL SEED ATTEMPTS [OUT.json]
 An attempt ends in exactly one of: "ok", "conflict". Anything else is a bug and is
 reported under "other" with its message.
 """

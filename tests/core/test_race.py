@@ -14,7 +14,7 @@ from pathlib import Path
 
 from assetwalk import asset_row, audit_rows, seize, step
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 AF = ROOT / ".venv" / "bin" / "auction-flow"
 PROCS = 3
 

@@ -6,7 +6,7 @@ or reported to its caller as a conflict (none silently lost).
 """
 
 import pytest
-from reliability import check_record, run_workers, scale, seed_pool
+from harness import check_record, run_workers, scale, seed_pool
 
 pytestmark = pytest.mark.reliability
 

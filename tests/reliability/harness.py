@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from auction_flow.core import audit
 from auction_flow.storage.schema import assets, audit_log
 
-WORKER = Path(__file__).with_name("reliability_worker.py")
+WORKER = Path(__file__).with_name("worker.py")
 SEIZED_ON = dt.date(2026, 8, 3)
 
 

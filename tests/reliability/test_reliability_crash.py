@@ -8,7 +8,7 @@ import subprocess
 import time
 
 import pytest
-from reliability import check_record, scale, seed_pool, worker_cmd
+from harness import check_record, scale, seed_pool, worker_cmd
 
 pytestmark = pytest.mark.reliability
 
