@@ -17,13 +17,65 @@ BACKENDS = ["sqlite"] + (["postgresql"] if PG else [])
 _AMBIENT = ("AUCTION_FLOW_DB", "AUCTION_FLOW_USER", "AUCTION_FLOW_LANG", "AUCTION_FLOW_CONFIG",
             "AUCTION_FLOW_DIGEST_HOUR", "AUCTION_FLOW_SMTP_HOST", "AUCTION_FLOW_SMTP_PORT",
             "AUCTION_FLOW_SMTP_USER", "AUCTION_FLOW_SMTP_PASSWORD", "AUCTION_FLOW_SMTP_SENDER",
-            "AUCTION_FLOW_SMTP_STARTTLS")
+            "AUCTION_FLOW_SMTP_STARTTLS", "AUCTION_FLOW_TOKEN", "AUCTION_FLOW_CONFIG_DIR")
+# Every user the fixtures make signs in with this password (the Cli helper signs actors in with it).
+PASSWORD = "thads-test-Pass-2026"
 
 
 @pytest.fixture(autouse=True)
 def _no_ambient_settings(monkeypatch):
     for name in _AMBIENT:
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _own_config_dir(monkeypatch, tmp_path_factory):
+    """Each test keeps the sessions it signs in (the command line's token file) in a folder of its
+    own; subprocesses started with os.environ inherit it."""
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("AUCTION_FLOW_CONFIG_DIR", str(folder))
+    return folder
+
+
+_HASHES: list[str] = []
+
+
+def password_hash() -> str:
+    """The argon2id hash of PASSWORD, made once per test run (a real hash at the real cost)."""
+    from auction_flow.features.identity import service as identity
+
+    if not _HASHES:
+        _HASHES.append(identity.hash_password(PASSWORD))
+    return _HASHES[0]
+
+
+def sign_in(url: str, username: str) -> bool:
+    """Sign ``username`` in to ``url`` through the identity service, as `auction-flow login` does,
+    into the test's config folder. A user of the fixtures without a password is given PASSWORD
+    first; a user that does not exist or is deactivated is left signed out (False)."""
+    from sqlalchemy import select, update
+
+    from auction_flow.common.config import db_url
+    from auction_flow.features.identity import local
+    from auction_flow.features.identity import service as identity
+    from auction_flow.storage import db
+    from auction_flow.storage.schema import users
+
+    url = db_url(url)
+    try:
+        engine = db.open_db(url)
+        with engine.begin() as conn:
+            row = conn.execute(select(users.c.id, users.c.active, users.c.password_hash)
+                               .where(users.c.username == username)).first()
+            if row is None or not row.active:
+                return False
+            if row.password_hash is None:
+                conn.execute(update(users).where(users.c.id == row.id).values(password_hash=password_hash()))
+    except Exception:  # noqa: BLE001 - no usable database: the command itself will say so
+        return False
+    signed = identity.sign_in(engine, username, PASSWORD, channel="cli", client="tests")
+    local.remember(url, signed.username, signed.token, signed.session_id, signed.expires_at)
+    return True
 
 
 def _pg_url(database: str) -> str:
@@ -142,29 +194,43 @@ def world(db_url, engine):
     """
     from auction_flow.features.admin import service as admin
 
-    admin.init(db_url, "admin")
+    admin.init(db_url, "admin", password_hash=password_hash())
     admin.add_office(engine, "admin", "HG", "Cục THADS tỉnh Hậu Giang")
     admin.add_office(engine, "admin", "HG-VT", "Chi cục THADS TP Vị Thanh", "HG")
     admin.add_office(engine, "admin", "HG-NB", "Chi cục THADS TX Ngã Bảy", "HG")
     for username, role, office in [("cv_an", "officer", "HG-VT"), ("cv_ba", "officer", "HG-VT"),
                                    ("cv_dung", "officer", "HG-NB"), ("ld_binh", "supervisor", "HG-VT"),
                                    ("ld_tinh", "supervisor", "HG"), ("ksv", "procurator", "HG")]:
-        admin.add_user(engine, "admin", username, role, office, email=f"{username}@thads.test")
+        admin.add_user(engine, "admin", username, role, office, email=f"{username}@thads.test",
+                       password_hash=password_hash())
     return engine
 
 
 class Cli:
-    """Runs the real click command tree against one database, as a user would type it."""
+    """Runs the real click command tree against one database, as a user would type it.
+
+    ``actor``: the user is signed in first (once per helper, through the identity service, as
+    `auction-flow login` does) and chosen with --as. A password prompt (init, user add) is
+    answered with PASSWORD unless ``input`` is given."""
 
     def __init__(self, url: str):
         self.url = url
         self.runner = CliRunner()
+        self.signed_in: set[str] = set()
+
+    def login(self, actor: str) -> None:
+        if actor not in self.signed_in and sign_in(self.url, actor):
+            self.signed_in.add(actor)
 
     def __call__(self, *args, actor: str | None = None, input: str | None = None):
         from cli import main
 
+        chosen = [str(b) for a, b in zip(args, args[1:]) if a == "--as"]
+        for name in ([actor] if actor else []) + chosen:
+            self.login(name)
         argv = ["--db", self.url] + (["--as", actor] if actor else []) + [str(a) for a in args]
-        return self.runner.invoke(main, argv, input=input, catch_exceptions=False)
+        return self.runner.invoke(main, argv, input=f"{PASSWORD}\n{PASSWORD}\n" if input is None else input,
+                                  catch_exceptions=False)
 
 
 def lines(result) -> list[str]:

@@ -49,6 +49,17 @@ def default_db_path() -> Path:
     return Path(user_data_dir("auction-flow", appauthor=False)) / "auction-flow.db"
 
 
+def config_dir() -> Path:
+    """The user's configuration folder (the sessions this machine holds live there):
+    ``AUCTION_FLOW_CONFIG_DIR``, else the platform's user config dir for auction-flow."""
+    given = os.environ.get("AUCTION_FLOW_CONFIG_DIR")
+    if given:
+        return Path(given).expanduser()
+    from platformdirs import user_config_dir  # lazy on purpose, as above
+
+    return Path(user_config_dir("auction-flow", appauthor=False))
+
+
 def db_url(explicit: str | None = None) -> str:
     """``--db``, else ``AUCTION_FLOW_DB``, else a SQLite file in the user's data directory.
 

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 
+from auction_flow.common.context import current_via
 from auction_flow.storage import driver
 from auction_flow.storage.schema import audit_log, offices
 
@@ -61,14 +62,17 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 def row_hash(prev_hash: str, row: dict) -> str:
     """SHA-256 over the previous hash and the row's canonical JSON (the per-asset chain link)."""
-    return row_hash_sorted(prev_hash, [row.get(k) for k in _SORTED])
+    return row_hash_sorted(prev_hash, [row.get(k) for k in _SORTED], via=row.get("via"))
 
 
-def row_hash_sorted(prev_hash: str, values) -> str:
+def row_hash_sorted(prev_hash: str, values, via: str | None = None) -> str:
     """row_hash for ``values`` given in ``sorted(HASHED)`` order (audit verify reads them so).
 
     A dict built in sorted key order encodes like ``sort_keys=True``; only the date and time
     columns need converting. This is the one implementation of the hash.
+
+    ``via`` (the session or token the row came through) is hashed only when present: rows
+    written before it existed, and rows with none, hash exactly as they always did.
     """
     body = dict(zip(_SORTED, values))
     if len(body) == _N:  # replacing a value keeps the key's place, so the order stays sorted
@@ -81,6 +85,8 @@ def row_hash_sorted(prev_hash: str, values) -> str:
                 body[key] = _plain(body[key])
         if "imported" in body:
             body["imported"] = bool(body["imported"])
+    if via is not None:  # "via" sorts after every HASHED name: the body stays in sorted order
+        body["via"] = via
     return hashlib.sha256((prev_hash + _ENCODE(body)).encode("utf-8")).hexdigest()
 
 
@@ -91,9 +97,14 @@ def log_hash(log_prev_hash: str, log_seq: int, row_hash_: str, actor_office: str
 
 
 def make_row(prev_hash: str, **fields) -> dict:
-    """A complete audit_log row with its hash over ``prev_hash`` and its own content."""
+    """A complete audit_log row with its hash over ``prev_hash`` and its own content.
+
+    ``via`` defaults to the session or token the front end authenticated
+    (:func:`auction_flow.common.context.current_via`)."""
     row = dict.fromkeys(HASHED)
     row.update(fields)
+    if "via" not in fields:
+        row["via"] = current_via()
     row["imported"] = bool(row["imported"])
     row["prev_hash"] = prev_hash
     row["hash"] = row_hash(prev_hash, row)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select
 
 from auction_flow.common.config import now_utc
+from auction_flow.common.context import current_via
 from auction_flow.common.errors import NotFound, PermissionDenied
 from auction_flow.storage.db import writing
 from auction_flow.storage.schema import access_log, offices
@@ -96,4 +97,4 @@ def record_denial(engine, actor: dict | None, action: str, asset_id, office: str
     with writing(engine) as conn:
         conn.execute(insert(access_log).values(
             at=now_utc(), actor=(actor or {}).get("username", "?"), role=(actor or {}).get("role"),
-            action=action, asset_id=asset_id, office=office, reason=reason))
+            action=action, asset_id=asset_id, office=office, reason=reason, via=current_via()))

@@ -11,6 +11,7 @@ import operator
 from sqlalchemy import func, select, update
 
 from auction_flow.common.config import now_utc
+from auction_flow.common.context import current_via
 from auction_flow.core import audit, deadlines, effects
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.calendar import WorkCalendar
@@ -60,6 +61,7 @@ def import_assets(engine, records: list[dict], actor: dict, wf: Workflow | None 
     now = now_utc()
     now_text = json.loads(audit.canonical(now))  # the timestamp as the hash reads it, made once
     username, role = actor["username"], actor["role"]
+    via = current_via()  # the session or token of the import, on every row it writes
     blank = dict.fromkeys(assets.c.keys())
     blank.update(workflow=wf.name, workflow_version=wf.version, clock_extended=False, reduction_count=0,
                  reappraisal_count=0, cancellation_count=0, suspended_days=0, created_at=now)
@@ -116,8 +118,8 @@ def import_assets(engine, records: list[dict], actor: dict, wf: Workflow | None 
                        "trigger": step["trigger"], "from_state": asset["state"], "to_state": to,
                        "actor": username, "role": role, "office": office, "business_date": on,
                        "recorded_at": now_text, "reason": step.get("reason"), "changes": changes_json(changes),
-                       "imported": True, "prev_hash": prev}
-                prev = row["hash"] = row_hash(prev, hashed(row))
+                       "imported": True, "prev_hash": prev, "via": via}
+                prev = row["hash"] = row_hash(prev, hashed(row), via=via)
                 row["recorded_at"] = now
                 asset.update(updates)
                 audit_rows.append(row)

@@ -56,7 +56,7 @@ BAD_ADVANCE = [
                                                                           "2026-03-02"]),
     (["agree_price", "--set", "price=5", "--on", "2026-02-30"], "cv_an", ["2026-02-30", "YYYY-MM-DD"]),
     (["agree_price", "--set", "price=5", "--on", "yesterday"], "cv_an", ["yesterday"]),
-    (["agree_price", "--set", "price=5"], "nobody", ["no user 'nobody'"]),
+    (["agree_price", "--set", "price=5"], "nobody", ["not signed in as nobody: run auction-flow login nobody"]),
     (["agree_price", "--set", "price=5"], "ksv", ["ksv", "procurator", "agree_price"]),
     (["agree_price", "--set", "price=5"], "admin", ["admin", "agree_price"]),
     (["agree_price", "--set", "price=5"], "cv_dung", ["cv_dung", "HG-NB", "HG-VT"]),

@@ -17,7 +17,7 @@ from auction_flow.common.config import today
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_init_and_upgrade(empty_db_url, lang):
     cli = Cli(empty_db_url)
-    init = _one(cli("--lang", lang, "init", "--admin", "admin"))
+    init = _one(cli("--lang", lang, "init", "--admin", "admin", "--password-stdin"))
     upgraded = _one(cli("--lang", lang, "db", "upgrade"))
     rev = upgraded.rsplit(" ", 1)[1]
     if lang == "vi":
@@ -32,7 +32,7 @@ def test_set_up_lines_in_vietnamese(world, cli):
     assert _one(cli("--lang", "vi", "office", "add", "HG-LM", "Chi cục THADS Long Mỹ", "--parent", "HG",
                     actor="admin")) == "đã thêm đơn vị HG-LM"
     assert _one(cli("user", "add", "cv_em", "--role", "officer", "--office", "HG-LM", "--lang", "vi",
-                    actor="admin")) == "đã thêm người dùng cv_em (officer)"
+                    "--password-stdin", actor="admin")) == "đã thêm người dùng cv_em (officer)"
     assert _one(cli("--lang", "vi", "holiday", "add", "2026-12-31", "Nghỉ bù", actor="admin")) == \
         "đã ghi nhận 2026-12-31 là ngày nghỉ"
     assert _one(cli("--lang", "vi", "holiday", "workday", "2027-01-09", "Làm bù", actor="admin")) == \
@@ -53,7 +53,8 @@ def test_set_up_lines_in_vietnamese(world, cli):
 def test_set_up_lines_in_english_are_unchanged(world, cli):
     assert _one(cli("office", "add", "HG-LM", "Chi cục THADS Long Mỹ", "--parent", "HG", actor="admin")) == \
         "office HG-LM added"
-    assert _one(cli("user", "add", "cv_em", "--role", "officer", "--office", "HG-LM", actor="admin")) == \
+    assert _one(cli("user", "add", "cv_em", "--role", "officer", "--office", "HG-LM", "--password-stdin",
+                    actor="admin")) == \
         "user cv_em (officer) added"
     assert _one(cli("holiday", "add", "2026-12-31", "Nghỉ bù", actor="admin")) == "2026-12-31 recorded as a day off"
     assert _one(cli("--lang", "en", "holiday", "workday", "2027-01-09", "Làm bù", actor="admin")) == \

@@ -77,14 +77,18 @@ def test_readme_first_session_runs(tmp_path, monkeypatch):
     monkeypatch.delenv("AUCTION_FLOW_USER", raising=False)
     env = {}
     ran = 0
+    monkeypatch.setenv("AUCTION_FLOW_CONFIG_DIR", str(tmp_path / "config"))  # the sessions it signs in
     for line in commands:
-        argv = shlex.split(line)
+        argv, stdin = shlex.split(line), None
         if argv[0] == "export":
             key, _, value = argv[1].partition("=")
             env[key] = value
             continue
+        if argv[0] == "echo":  # echo 'SECRET' | auction-flow ... --password-stdin
+            assert argv[2] == "|", line
+            stdin, argv = argv[1] + "\n", argv[3:]
         assert argv[0] == "auction-flow", line
-        r = CliRunner(env=env).invoke(main, argv[1:], catch_exceptions=False)
+        r = CliRunner(env=env).invoke(main, argv[1:], input=stdin, catch_exceptions=False)
         assert r.exit_code == 0, (line, r.output)
         ran += 1
     assert ran >= 5

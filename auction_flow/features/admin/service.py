@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from auction_flow.common.config import now_utc, today
+from auction_flow.common.config import now_utc
 from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied
-from auction_flow.core import audit
+from auction_flow.core import admin_events
 from auction_flow.core.calendar import WorkCalendar
 from auction_flow.core.engine import load_actor
 from auction_flow.core.fields import parse_date
@@ -18,10 +18,7 @@ ROLES = ("officer", "supervisor", "procurator", "admin")
 
 
 def _audit(conn, actor: dict, event: str, changes: dict, reason: str | None = None, office: str | None = None):
-    audit.append(conn, audit.GENESIS, asset_id=None, seq=None, event=event, trigger=None, from_state=None,
-                         to_state=None, actor=actor["username"], role=actor["role"], office=office,
-                         business_date=today(), recorded_at=now_utc(), reason=reason,
-                 changes=audit.changes_json(changes), imported=False)
+    admin_events.record(conn, actor, event, changes, reason, office)
 
 
 def _admin(conn, actor: str | None) -> dict:
@@ -32,8 +29,11 @@ def _admin(conn, actor: str | None) -> dict:
     return user
 
 
-def init(url: str, admin: str, name: str | None = None) -> dict:
-    """Create the schema if needed and the first administrator, only on an empty database."""
+def init(url: str, admin: str, name: str | None = None, password_hash: str | None = None) -> dict:
+    """Create the schema if needed and the first administrator, only on an empty database.
+
+    ``password_hash``: the administrator's password as ``features.identity`` hashes it (the
+    front end hashes it; no password reaches this module)."""
     if not admin or not admin.strip():
         raise InvalidInput("empty_text", field="--admin")
     engine = db.get_engine(url)
@@ -47,7 +47,9 @@ def init(url: str, admin: str, name: str | None = None) -> dict:
         if conn.execute(select(func.count()).select_from(users)).scalar():
             raise InvalidInput("not_empty")
         conn.execute(insert(users).values(username=admin.strip(), name=name or admin.strip(), role="admin",
-                                          office_id=None, active=True, created_at=now_utc()))
+                                          office_id=None, active=True, created_at=now_utc(),
+                                          password_hash=password_hash, must_change_password=False,
+                                          password_changed_at=now_utc() if password_hash else None))
         _audit(conn, {"username": admin.strip(), "role": "admin"}, "user_added",
                {"username": (None, admin.strip()), "role": (None, "admin")})
     return {"username": admin.strip(), "role": "admin", "database": url}
@@ -81,7 +83,11 @@ def list_offices(engine) -> list[dict]:
 
 
 def add_user(engine, actor: str | None, username: str, role: str, office: str | None,
-             name: str | None = None, email: str | None = None) -> dict:
+             name: str | None = None, email: str | None = None, password_hash: str | None = None,
+             must_change_password: bool = False) -> dict:
+    """Add a user. ``password_hash`` as ``features.identity`` hashes it (none: the user cannot
+    sign in until an administrator sets a password); ``must_change_password``: the user must
+    choose a new one at the first sign-in."""
     username = (username or "").strip()
     if not username:
         raise InvalidInput("empty_text", field="USERNAME")
@@ -99,9 +105,15 @@ def add_user(engine, actor: str | None, username: str, role: str, office: str | 
         if conn.execute(select(users.c.id).where(users.c.username == username)).scalar() is not None:
             raise InvalidInput("duplicate", what="user", value=username)
         conn.execute(insert(users).values(username=username, name=(name or username).strip(), role=role,
-                                          office_id=office_id, email=email, active=True, created_at=now_utc()))
-        _audit(conn, user, "user_added", {"username": (None, username), "role": (None, role),
-                                          "office": (None, office), "email": (None, email)}, office=office)
+                                          office_id=office_id, email=email, active=True, created_at=now_utc(),
+                                          password_hash=password_hash,
+                                          must_change_password=bool(must_change_password and password_hash),
+                                          password_changed_at=now_utc() if password_hash else None))
+        changes = {"username": (None, username), "role": (None, role), "office": (None, office),
+                   "email": (None, email)}
+        if must_change_password and password_hash:
+            changes["must_change_password"] = (None, True)
+        _audit(conn, user, "user_added", changes, office=office)
     return {"username": username, "role": role, "office": office, "name": name or username, "email": email}
 
 

@@ -7,6 +7,7 @@ import json
 from sqlalchemy import select, update
 
 from auction_flow.common.config import now_utc, today
+from auction_flow.common.context import current_via
 from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied
 from auction_flow.core import audit, authz
 from auction_flow.core.engine import load_actor
@@ -119,7 +120,8 @@ def _handle(engine, alert_id, actor, reason, event, values: dict) -> dict:
         if row["status"] == "resolved":
             raise InvalidInput("alert_resolved", alert=row["id"], resolution=row["resolution"] or "-")
         stamp = now_utc()
-        values = dict(values, handled_by=user["username"], handled_reason=reason, handled_at=stamp)
+        values = dict(values, handled_by=user["username"], handled_reason=reason, handled_at=stamp,
+                      handled_via=current_via())
         conn.execute(update(alerts).where(alerts.c.id == row["id"]).values(**values))
         changes = {"alert": (None, row["id"]), "asset": (None, row["asset_id"]),
                    "status": (row["status"], values["status"])}

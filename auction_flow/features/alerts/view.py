@@ -38,6 +38,7 @@ def describe(row, on: dt.date) -> dict:
         "raised_on": row["raised_on"], "case_number": row["case_number"], "description": row["description"],
         "asset_state": row["asset_state"], "snoozed_until": row["snoozed_until"],
         "handled_by": row["handled_by"], "handled_reason": row["handled_reason"],
+        "handled_via": row.get("handled_via"),
         "resolution": row["resolution"], "resolved_on": row["resolved_on"],
     }
     if row["rule"] == "complaint_risk":

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select, update
 
 from auction_flow.common.config import now_utc, today
+from auction_flow.common.context import current_via
 from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied, TriggerNotAllowed
 from auction_flow.core import audit, authz
 from auction_flow.core import complaint_clocks as rules_mod
@@ -66,7 +67,7 @@ def add(engine, actor, asset_id, kind, received, by, about, level="first", coerc
                           complainant=by.strip(), about=about.strip(), asset_state=asset["state"],
                           after_cancellation=asset["state"] == "auction_cancelled" or asset["cancellation_count"] > 0,
                           status="received", accept_due=clock.due(received, cal), accept_basis=clock.basis,
-                          created_by=user["username"], created_at=now_utc())
+                          created_by=user["username"], created_at=now_utc(), created_via=current_via())
             new_id = conn.execute(insert(complaints).values(**values)).inserted_primary_key[0]
             row = {**values, "id": new_id, "office": asset["office_code"]}
             closed = complaint_alerts.close_risk(conn, asset["id"], received)
@@ -105,6 +106,7 @@ def _decide(engine, actor, complaint_id, action, on, mutate):
         if denied is None:
             cal = WorkCalendar.from_db(conn)
             values, changes, day = mutate(row, cal, on)
+            values["decided_via"] = current_via()
             conn.execute(update(complaints).where(complaints.c.id == row["id"]).values(**values))
             row.update(values)
             _audit(conn, user, EVENTS[action], row, changes, day)
@@ -159,6 +161,7 @@ def _describe(row: dict, on) -> dict:
         "resolve_due": row.get("resolve_due"), "resolved_on": row.get("resolved_on"),
         "resolve_clock": rules_mod.clock_status(row.get("resolve_due"), row.get("resolved_on"), on),
         "resolve_basis": row.get("resolve_basis"), "outcome": row.get("outcome"),
+        "created_via": row.get("created_via"), "decided_via": row.get("decided_via"),
         **({"closed_alerts": row["closed_alerts"]} if "closed_alerts" in row else {}),
     }
 

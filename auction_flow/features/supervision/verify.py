@@ -53,8 +53,8 @@ class Report:
 _N = len(audit.HASHED)
 _COLS = [audit_log.c[name] for name in sorted(audit.HASHED)] + [
     audit_log.c.id, audit_log.c.prev_hash, audit_log.c.hash, audit_log.c.actor_office,
-    audit_log.c.log_seq, audit_log.c.log_prev_hash, audit_log.c.log_hash]
-_ID, _PREV, _HASH, _AOFF, _LSEQ, _LPREV, _LHASH = range(_N, _N + 7)
+    audit_log.c.log_seq, audit_log.c.log_prev_hash, audit_log.c.log_hash, audit_log.c.via]
+_ID, _PREV, _HASH, _AOFF, _LSEQ, _LPREV, _LHASH, _VIA = range(_N, _N + 8)
 
 
 def _pages(conn, query, key_cols, key_of):
@@ -98,7 +98,7 @@ def _whole_log(conn, report: Report, anchors: dict[int, str]) -> AuditTampered |
         row = {"id": values[_ID], "hash": values[_HASH], "log_prev_hash": values[_LPREV],
                "log_hash": values[_LHASH]}
         expected, seq = prev_seq + 1, values[_LSEQ]
-        own_ok = audit.row_hash_sorted(values[_PREV], values[:_N]) == row["hash"]
+        own_ok = audit.row_hash_sorted(values[_PREV], values[:_N], via=values[_VIA]) == row["hash"]
         link_ok = seq is not None and row["log_prev_hash"] is not None and row["log_hash"] == audit.log_hash(
             row["log_prev_hash"], seq, row["hash"], values[_AOFF])
         if not own_ok or not link_ok:

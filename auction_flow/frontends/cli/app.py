@@ -9,6 +9,7 @@ against the group itself).
 
 from __future__ import annotations
 
+import contextvars
 import importlib
 import os
 
@@ -30,6 +31,11 @@ GROUPS: dict[str, tuple[str, str, str]] = {
     "holiday": (_SETUP, "holiday", "Days off and make-up working days beyond the holiday library."),
     "workflow": (_SETUP, "workflow", "Workflow definitions (workflows/*.yaml)."),
     "demo": (_SETUP, "demo", "Build a whole demo province on a fresh SQLite file (or an empty --db) and show it."),
+    "login": ("auction_flow.frontends.cli.commands.identity", "login",
+              "Sign in to this database; the session is kept in your config folder."),
+    "logout": ("auction_flow.frontends.cli.commands.identity", "logout", "End a session held here."),
+    "whoami": ("auction_flow.frontends.cli.commands.identity", "whoami", "Who the next command acts as."),
+    "token": ("auction_flow.frontends.cli.commands.identity", "token", "Bearer tokens for scripts."),
     "asset": ("auction_flow.frontends.cli.commands.assets", "asset", "Seized assets: seize, advance, show, list."),
     "import": ("auction_flow.frontends.cli.commands.reports", "import_group", "Import assets already in progress."),
     "report": ("auction_flow.frontends.cli.commands.reports", "report", "Figures for supervisors: summary and stages."),
@@ -68,7 +74,8 @@ class AppGroup(click.Group):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            # in a context of its own: the session a command authenticated (common.context) ends with it
+            return contextvars.copy_context().run(super().invoke, ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except Exception as exc:  # noqa: BLE001 - the one place errors become messages
@@ -100,7 +107,8 @@ def common(fn):
     fn = click.option("--lang", type=click.Choice(["vi", "en"]), expose_value=False, callback=_store("lang"),
                       help="Language of labels and messages.")(fn)
     fn = click.option("--as", "actor", metavar="USERNAME", expose_value=False, callback=_store("actor"),
-                      help="Who is acting (default: $AUCTION_FLOW_USER).")(fn)
+                      help="Which of the sessions signed in here acts (default: $AUCTION_FLOW_USER, or "
+                           "the only one; see `auction-flow login`).")(fn)
     fn = click.option("--db", metavar="URL", expose_value=False, callback=_store("db"),
                       help="Database URL or SQLite file (default: $AUCTION_FLOW_DB, else the user data dir).")(fn)
     return fn

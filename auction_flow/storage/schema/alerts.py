@@ -33,6 +33,7 @@ alerts = Table(
     Column("handled_by", String(64)),
     Column("handled_reason", Text),
     Column("handled_at", TS),
+    Column("handled_via", String(32)),  # the session or token of the handling ("session:12")
     Column("resolved_on", Date),
     Column("resolution", String(32)),  # moved_on | superseded | window_closed
     UniqueConstraint("asset_id", "rule", "state", "entered_on", "deadline", "level"),

@@ -19,6 +19,7 @@ from sqlalchemy import (
                         Table,
                         Text,
                         UniqueConstraint,
+                        false,
 )
 
 from auction_flow.storage.schema.base import TS, metadata
@@ -42,6 +43,11 @@ users = Table(
     Column("email", String(200)),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", TS, nullable=False),
+    # identity (auction_flow.features.identity): an argon2id hash (PHC string), never the password;
+    # a user with no hash cannot sign in until an administrator sets one
+    Column("password_hash", String(255)),
+    Column("must_change_password", Boolean, nullable=False, default=False, server_default=false()),
+    Column("password_changed_at", TS),
 )
 
 assets = Table(
@@ -115,6 +121,9 @@ audit_log = Table(
     Column("log_seq", Integer),
     Column("log_prev_hash", String(64)),
     Column("log_hash", String(64)),
+    # the session or token the row came through ("session:12", "token:3"), never the secret;
+    # covered by the row's hash when present (auction_flow.core.audit)
+    Column("via", String(32)),
     UniqueConstraint("asset_id", "seq"),
     Index("ix_audit_log_actor", "actor"),
     Index("ix_audit_log_business_date", "business_date"),
@@ -143,4 +152,5 @@ access_log = Table(
     Column("asset_id", Integer),
     Column("office", String(32)),
     Column("reason", Text, nullable=False),
+    Column("via", String(32)),  # the session or token the refused request came through
 )

@@ -40,6 +40,8 @@ complaints = Table(
     Column("outcome", Text),
     Column("created_by", String(64), nullable=False),
     Column("created_at", TS, nullable=False),
+    Column("created_via", String(32)),  # the session or token it was recorded through
+    Column("decided_via", String(32)),  # ... and its last acceptance or resolution
     Index("ix_complaints_asset", "asset_id"),
     Index("ix_complaints_status", "status"),
 )

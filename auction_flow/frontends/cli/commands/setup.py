@@ -8,9 +8,30 @@ from auction_flow.common.render import table
 from auction_flow.demo import service as demo_svc
 from auction_flow.features.admin import service as admin_svc
 from auction_flow.features.admin import workflows as workflows_svc
+from auction_flow.features.identity import service as identity_svc
 from auction_flow.frontends.cli.app import common
-from auction_flow.frontends.cli.kit import actor, cols, day_kind, engine, json_option, lang, obj, out, t, url, weekday
+from auction_flow.frontends.cli.kit import (
+                                            actor,
+                                            cols,
+                                            day_kind,
+                                            engine,
+                                            identity,
+                                            json_option,
+                                            lang,
+                                            obj,
+                                            out,
+                                            password,
+                                            stdin_lines,
+                                            t,
+                                            url,
+                                            weekday,
+)
 from auction_flow.storage import db as dbm
+from auction_flow.storage import roles as roles_mod
+
+PASSWORD_STDIN = click.option("--password-stdin", is_flag=True,
+                              help="Read the password from the first line of standard input (else it is asked "
+                                   "for twice, without echo).")
 
 # --- set-up ---------------------------------------------------------------------------
 
@@ -18,13 +39,19 @@ from auction_flow.storage import db as dbm
 @common
 @click.option("--admin", required=True, metavar="USERNAME", help="The first administrator's username.")
 @click.option("--name", help="The administrator's full name.")
-def init(admin, name):
+@PASSWORD_STDIN
+def init(admin, name, password_stdin):
     """Create the schema and the first administrator on an empty database.
+
+    The administrator's password (at least 10 characters, not a common one) is asked for twice
+    without echo, or read with --password-stdin; then sign in with `auction-flow login NAME`.
 
     Example: auction-flow --db office.db init --admin admin
     """
 
-    res = admin_svc.init(url(), admin, name)
+    hashed = identity_svc.hash_password(password(password_stdin, "prompt_new_password", confirm=True),
+                                        (admin or "").strip())
+    res = admin_svc.init(url(), admin, name, password_hash=hashed)
     click.echo(t("initialised", database=res["database"], username=res["username"]))
 
 
@@ -43,6 +70,28 @@ def db_upgrade(revision):
     """
 
     click.echo(t("schema_at", revision=dbm.upgrade(url(), revision)))
+
+
+@db.command("roles")
+@common
+@click.option("--owner", required=True, metavar="ROLE", help="The role that owns the schema (migrations run as it).")
+@click.option("--app", "app_role", required=True, metavar="ROLE",
+              help="The role the server and the command line connect as.")
+@click.option("--print", "print_only", is_flag=True, help="Print the SQL instead of running it.")
+def db_roles(owner, app_role, print_only):
+    """PostgreSQL: give the schema to an owner role and the rows, within limits, to an app role.
+
+    The application role cannot UPDATE, DELETE or TRUNCATE the audit tables and cannot change
+    the schema. Run it as a superuser, after creating both roles, and again after every
+    `db upgrade` (run as the owner). See docs/deployment.md.
+
+    Example: auction-flow --db postgresql://postgres@db/thads db roles --owner thads_owner --app thads_app --print
+    """
+    if print_only:
+        click.echo(roles_mod.script(url(), owner, app_role), nl=False)
+        return
+    roles_mod.apply(engine(), owner, app_role)
+    click.echo(t("roles_applied", owner=owner, app=app_role, db=url().rsplit("/", 1)[-1]))
 
 
 @db.command("where")
@@ -102,13 +151,19 @@ def user():
 @click.option("--office", "office_code", metavar="CODE", help="The user's office (all roles but admin).")
 @click.option("--name", help="Full name.")
 @click.option("--email", help="Where alert digests go.")
-def user_add(username, role, office_code, name, email):
-    """Add a user (administrators only).
+@click.option("--must-change", is_flag=True, help="The user must choose a new password at the first sign-in.")
+@PASSWORD_STDIN
+def user_add(username, role, office_code, name, email, must_change, password_stdin):
+    """Add a user (administrators only), with a password.
 
     Example: auction-flow --as admin user add cv_an --role officer --office HG-VT --name "Nguyễn Văn An"
     """
 
-    res = admin_svc.add_user(engine(), actor(), username, role, office_code, name, email)
+    who = actor()
+    hashed = identity_svc.hash_password(password(password_stdin, "prompt_new_password", confirm=True),
+                                        (username or "").strip())
+    res = admin_svc.add_user(engine(), who, username, role, office_code, name, email, password_hash=hashed,
+                             must_change_password=must_change)
     click.echo(t("user_added", username=res["username"], role=res["role"]))
 
 
@@ -122,7 +177,60 @@ def user_list(as_json):
     """
 
     out(admin_svc.list_users(engine()), as_json, lambda rows: table(rows, cols(
-        ("username", "username"), ("name", "full_name"), ("role", "role"), ("office", "office"), ("email", "email"))))
+        ("username", "username"), ("name", "full_name"), ("role", "role"), ("office", "office"), ("email", "email"),
+        ("active", "active"))))
+
+
+@user.command("passwd")
+@common
+@click.argument("username", required=False)
+@click.option("--password-stdin", is_flag=True,
+              help="Read from standard input: your current password then the new one, a line each (an "
+                   "administrator resetting another user's: the new one only).")
+def user_passwd(username, password_stdin):
+    """Change your password (the current one is required), or, as an administrator, reset
+    another user's: they must change it at their next sign-in and their sessions end.
+
+    Example: auction-flow user passwd
+    """
+    me = identity(allow_must_change=True)
+    if username is None or username == me.username:
+        if password_stdin:
+            old, new = stdin_lines(2)
+        else:
+            old = password(False, "prompt_old_password")
+            new = password(False, "prompt_new_password", confirm=True)
+        identity_svc.change_password(engine(), me.username, old, new, keep_session=me.session_id)
+        click.echo(t("password_changed", user=me.username))
+        return
+    new = password(password_stdin, "prompt_new_password", confirm=True)
+    identity_svc.reset_password(engine(), actor(), username, new)
+    click.echo(t("password_reset", user=username))
+
+
+@user.command("deactivate")
+@common
+@click.argument("username")
+def user_deactivate(username):
+    """Deactivate a user (administrators): every session and token of theirs ends; their name
+    stays in the history.
+
+    Example: auction-flow --as admin user deactivate cv_an
+    """
+    res = identity_svc.deactivate(engine(), actor(), username)
+    click.echo(t("deactivated", user=res["username"], sessions=res["sessions"], tokens=res["tokens"]))
+
+
+@user.command("activate")
+@common
+@click.argument("username")
+def user_activate(username):
+    """Let a deactivated user sign in again (administrators).
+
+    Example: auction-flow --as admin user activate cv_an
+    """
+    res = identity_svc.activate(engine(), actor(), username)
+    click.echo(t("activated", user=res["username"]))
 
 
 @click.group()
