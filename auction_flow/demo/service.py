@@ -16,6 +16,8 @@ from auction_flow.features.admin import service as admin
 from auction_flow.features.alerts import service as alerts
 from auction_flow.features.assets import service as assets
 from auction_flow.features.complaints import service as complaints
+from auction_flow.features.identity import local
+from auction_flow.features.identity import service as identity
 from auction_flow.features.reports import service as reports
 from auction_flow.features.supervision import service as audit
 from auction_flow.storage import db
@@ -31,18 +33,25 @@ def _fresh_url(explicit: str | None) -> str:
     return f"sqlite:///{path}"
 
 
+# Every demo user's password, printed by the demo (a demo province is no place for secrets).
+PASSWORD = "demo-HauGiang-2020"
+SIGNED_IN = "ld_tinh"  # the provincial supervisor, signed in by the demo so that its hints work
+
+
 def build(url: str, seed: int = 2020, year: int = 2020) -> dict:
     """Create the province and play the year; return what was built."""
     rng = random.Random(seed)
     plan = demo_data.build(year, rng, WorkCalendar())
+    hashed = identity.hash_password(PASSWORD)  # one hash for all: they share the printed password anyway
     with simulated_now(plan.start - dt.timedelta(days=1)):
-        admin.init(url, "admin", "Quản trị hệ thống")
+        admin.init(url, "admin", "Quản trị hệ thống", password_hash=hashed)
         eng = db.open_db(url)
         admin.add_office(eng, "admin", *demo_data.PROVINCE)
         for code, name in demo_data.BRANCHES:
             admin.add_office(eng, "admin", code, name, demo_data.PROVINCE[0])
         for username, role, office, name in plan.users:
-            admin.add_user(eng, "admin", username, role, office, name, email=f"{username}@thads.demo")
+            admin.add_user(eng, "admin", username, role, office, name, email=f"{username}@thads.demo",
+                           password_hash=hashed)
 
     steps = 0
     for p in plan.plans:
@@ -76,8 +85,14 @@ def run(explicit_url: str | None = None, seed: int = 2020, lang: str = "en", yea
              (f"Demo province: {built['assets']} assets, {built['steps']} steps through the engine, "
               f"reporting year {built['start']}..{as_of}")]
     lines += supervisor_view(eng, as_of, vi)
+    # the supervisor signs in (on the real clock) into the config folder in force, as `login` does
+    signed = identity.sign_in(eng, SIGNED_IN, PASSWORD, channel="cli", client="auction-flow demo")
+    local.remember(url, signed.username, signed.token, signed.session_id, signed.expires_at)
     lines += ["", ("Cơ sở dữ liệu demo: " if vi else "Demo database: ") + url,
-              ("Xem tiếp: " if vi else "Explore: ") + f"auction-flow --db {url} --as ld_tinh asset list --overdue",
+              (f"Mật khẩu của mọi người dùng demo: {PASSWORD}; {SIGNED_IN} đã đăng nhập sẵn trên máy này" if vi else
+               f"Every demo user's password: {PASSWORD}; {SIGNED_IN} is signed in on this machine"),
+              ("Xem tiếp: " if vi else "Explore: ") + f"auction-flow --db {url} --as {SIGNED_IN} asset list --overdue",
+              ("Người khác: " if vi else "Anyone else: ") + f"auction-flow --db {url} login ksv_hau",
               f"({time.perf_counter() - started:.1f} s)"]
     return "\n".join(lines)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 from sqlalchemy import func, select
 
 from auction_flow.storage import db
@@ -33,6 +35,17 @@ def test_demo_builds_the_province_through_the_engine(empty_db_url, tmp_path):
     assert (sales, cancels, offices) == (45, 5, 8)
     assert versions == asset_rows  # every step went through the engine: one audit row per version
 
+    # its hints work as printed: the supervisor is signed in, the others sign in with the printed password
+    [password] = [ln.split(": ", 1)[1].split(";")[0] for ln in out.splitlines()
+                  if ln.startswith("Every demo user's password: ")]
+    [hint] = [ln.split(": ", 1)[1] for ln in out.splitlines() if ln.startswith("Explore: ")]
+    overdue = CliRunner().invoke(main, shlex.split(hint)[1:])
+    assert overdue.exit_code == 0 and overdue.output.strip(), overdue.output
+    refused = CliRunner().invoke(main, ["--db", empty_db_url, "--as", "ksv_hau", "audit", "verify"])
+    assert refused.exit_code == 1 and "not signed in as ksv_hau: run auction-flow login ksv_hau" in refused.stderr
+    login = CliRunner().invoke(main, ["--db", empty_db_url, "login", "ksv_hau", "--password-stdin"],
+                               input=password + "\n")
+    assert login.exit_code == 0, login.output
     verify = CliRunner().invoke(main, ["--db", empty_db_url, "--as", "ksv_hau", "audit", "verify"])
     assert verify.exit_code == 0, verify.output + verify.stderr
 

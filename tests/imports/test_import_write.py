@@ -67,7 +67,7 @@ def test_every_imported_row_is_the_row_audit_make_row_builds(world, tmp_path, cl
     last: dict[int, dict] = {}
     for row in rows:
         prev = last[row["asset_id"]]["hash"] if row["asset_id"] in last else audit.GENESIS
-        made = audit.make_row(prev, **{k: row[k] for k in audit.HASHED})
+        made = audit.make_row(prev, **{k: row[k] for k in audit.HASHED}, via=row["via"])
         assert (row["prev_hash"], row["hash"]) == (made["prev_hash"], made["hash"]), (row["asset_id"], row["seq"])
         assert row["changes"] == audit.changes_json({k: tuple(v) for k, v in json.loads(row["changes"]).items()})
         last[row["asset_id"]] = row

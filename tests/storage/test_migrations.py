@@ -90,7 +90,8 @@ def test_an_older_revision_is_refused_until_upgraded(empty_db_url):
     r = CliRunner().invoke(main, ["--db", url, "db", "upgrade"], catch_exceptions=False)
     assert r.exit_code == 0
     db.open_db(url)
-    r = CliRunner().invoke(main, ["--db", url, "init", "--admin", "admin"], catch_exceptions=False)
+    r = CliRunner().invoke(main, ["--db", url, "init", "--admin", "admin", "--password-stdin"],
+                           input="thads-test-Pass-2026\n", catch_exceptions=False)
     assert r.exit_code == 0, r.output
 
 

@@ -46,7 +46,7 @@ users = Table(
     # identity (auction_flow.features.identity): an argon2id hash (PHC string), never the password;
     # a user with no hash cannot sign in until an administrator sets one
     Column("password_hash", String(255)),
-    Column("must_change_password", Boolean, nullable=False, default=False, server_default=false()),
+    Column("must_change_password", Boolean, nullable=False, server_default=false()),
     Column("password_changed_at", TS),
 )
 
