@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from assetwalk import asset_row, audit_rows, seize, step
+from conftest import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 AF = ROOT / ".venv" / "bin" / "auction-flow"
@@ -124,6 +125,7 @@ def test_processes_race_through_the_services(world, db_url, tmp_path):
 
 def test_processes_race_through_the_cli(world, db_url, tmp_path):
     aid = seize(world, "2026-03-02")
+    assert sign_in(db_url, "cv_an")  # into the test's config folder, which the processes inherit
     for n, (trigger, on, sets) in enumerate(STEPS):
         if n >= 2:  # the last steps sequentially: each racing CLI step costs PROCS process starts
             step(world, aid, trigger, on, **dict(x.split("=", 1) for x in sets))
