@@ -71,7 +71,11 @@ def test_a_log_written_before_via_verifies_after_the_upgrade_and_goes_on(empty_d
         last = conn.execute(select(audit_log).order_by(audit_log.c.id.desc())).mappings().first()
         assert last["via"] == "session:41" and audit.row_hash(last["prev_hash"], dict(last)) == last["hash"]
         assert audit.row_hash(last["prev_hash"], {**last, "via": None}) != last["hash"]
+        if conn.dialect.name == "postgresql":  # someone with the owner's rights: the append-only trigger off
+            conn.exec_driver_sql("ALTER TABLE audit_log DISABLE TRIGGER USER")
         conn.execute(update(audit_log).where(audit_log.c.id == last["id"]).values(via="session:7"))
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("ALTER TABLE audit_log ENABLE TRIGGER USER")
     report = verify_mod.verify(engine)
     assert not report.ok and report.problems[0].key == "audit_changed"
     assert report.problems[0].params["id"] == last["id"]

@@ -15,7 +15,7 @@ import json
 import os
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from auction_flow.common.config import config_dir, now_utc
 
@@ -29,7 +29,8 @@ FILE = "sessions.json"
 
 def db_key(url: str) -> str:
     """The database a session belongs to: its URL without the password."""
-    return make_url(url).set(password=None).render_as_string(hide_password=False)
+    u = make_url(url)
+    return URL.create(u.drivername, u.username, None, u.host, u.port, u.database, u.query).render_as_string()
 
 
 def path() -> Path:
