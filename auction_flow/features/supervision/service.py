@@ -54,7 +54,7 @@ def _row(r) -> dict:
     return {"id": r.id, "recorded_at": r.recorded_at, "business_date": r.business_date, "actor": r.actor,
             "role": r.role, "actor_office": r.actor_office, "office": r.office, "asset": r.asset_id,
             "seq": r.seq, "event": r.event, "trigger": r.trigger, "from": r.from_state, "to": r.to_state,
-            "reason": r.reason, "changes": json.loads(r.changes), "imported": bool(r.imported)}
+            "reason": r.reason, "changes": json.loads(r.changes), "imported": bool(r.imported), "via": r.via}
 
 
 def log(engine, actor: str | None, asset=None, who=None, office=None, start=None, end=None, trigger=None,
@@ -116,7 +116,7 @@ def denied(engine, actor: str | None, limit: int | None = None) -> list[dict]:
         if limit:
             q = q.limit(limit)
         return [{"id": r.id, "at": r.at, "actor": r.actor, "role": r.role, "action": r.action,
-                 "asset": r.asset_id, "office": r.office, "reason": r.reason} for r in conn.execute(q)]
+                 "asset": r.asset_id, "office": r.office, "reason": r.reason, "via": r.via} for r in conn.execute(q)]
 
 
 def readable_asset(engine, conn, user: dict, asset_id, action: str = "read") -> dict:

@@ -47,7 +47,7 @@ def log_table(rows: list[dict], lang: str = "en") -> str:
 def log_csv(rows: list[dict], lang: str = "en") -> str:
     buf = io.StringIO()
     keys = ["id", "business_date", "recorded_at", "actor", "role", "actor_office", "office", "asset", "seq",
-            "event", "trigger", "from", "to", "reason", "changes", "imported"]
+            "event", "trigger", "from", "to", "reason", "changes", "imported", "via"]
     out = csv.writer(buf, lineterminator="\n")
     out.writerow(keys)
     for r in rows:
