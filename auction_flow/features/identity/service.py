@@ -234,18 +234,21 @@ def hash_password(password: str, username: str | None = None) -> str:
     return passwords.hash_password(password, username)
 
 
-def change_password(engine, username: str, old: str, new: str, *, keep_session: int | None = None) -> None:
+def change_password(engine, username: str, old: str, new: str, *, keep_session: int | None = None,
+                    channel: str = "cli") -> None:
     """Change one's own password: the current one is required (a wrong one counts as a failed
-    sign-in). Clears a forced change; ends the user's other sessions (all but ``keep_session``)."""
+    sign-in on ``channel``). Clears a forced change; ends the user's other sessions (all but
+    ``keep_session``)."""
+    _channel(channel)
     now = now_utc()
     with db.reading(engine) as conn:
         user = _user(conn, (username or "").strip())
     if user is None or not user["active"]:
         raise NotFound("user_not_found", user=username)
-    _check_lock(engine, user["username"], user, "password_change", "cli", None, now)
+    _check_lock(engine, user["username"], user, "password_change", channel, None, now)
     ok, _ = passwords.verify(old or "", user["password_hash"])
     if not ok:
-        _refuse(engine, user["username"], user, "password_change", "cli", None, now)
+        _refuse(engine, user["username"], user, "password_change", channel, None, now)
         raise InvalidInput("wrong_old_password")
     pw = passwords.check(new, user["username"])
     if passwords.verify(pw, user["password_hash"])[0]:

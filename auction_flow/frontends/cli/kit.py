@@ -38,7 +38,11 @@ def url() -> str:
 
 
 def engine():
-    return open_db(url())
+    """The database of this command, its schema checked once per command."""
+    o = obj()
+    if "engine" not in o:
+        o["engine"] = open_db(url())
+    return o["engine"]
 
 
 def wanted() -> str | None:
