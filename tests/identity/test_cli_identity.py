@@ -224,3 +224,8 @@ def test_init_and_user_add_refuse_weak_passwords_and_change_nothing(empty_db_url
     assert "most common" in _err(cli("user", "add", "u1", "--role", "admin", "--password-stdin",
                                      input="qwertyuiop\n"))
     assert json.loads(cli("user", "list", "--json").output)[0]["username"] == "admin"
+    r = cli("user", "add", "u1", "--role", "admin", "--must-change", "--password-stdin", input="tam-thoi-2026-u1\n")
+    assert r.exit_code == 0, r.output
+    r = _login(cli, "u1", "tam-thoi-2026-u1")
+    assert r.exit_code == 0 and "choose a new one now" in r.output
+    assert "must change the password" in _err(cli("office", "add", "X", "x", "--as", "u1"))

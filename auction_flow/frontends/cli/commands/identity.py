@@ -79,9 +79,10 @@ def login(username, password_stdin):
 @common
 @click.argument("username", required=False)
 def logout(username):
-    """End a session held here (default: the one --as names, or the only one).
+    """End a session held here.
 
-    The session ends on the server too and its token is removed from your config folder.
+    USERNAME defaults to the one --as names, or the only session held. The session ends on the
+    server too and its token is removed from your config folder.
 
     Example: auction-flow logout cv_an
     """
@@ -103,7 +104,9 @@ def logout(username):
 @common
 @json_option
 def whoami(as_json):
-    """Who the next command acts as: the user, role and office, and the session or token.
+    """Who the next command acts as.
+
+    The user, role and office, and the session or token (``via``) the next command would use.
 
     Example: auction-flow whoami --json
     """
