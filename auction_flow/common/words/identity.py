@@ -37,7 +37,7 @@ WORDS = {
     'role_missing': {"vi": 'chưa có vai trò PostgreSQL {role!r}: tạo trước (CREATE ROLE {role} LOGIN ...)', "en": 'PostgreSQL role {role!r} does not exist: create it first (CREATE ROLE {role} LOGIN ...)'},
     # what the command line prints
     'cli.signed_in': {"vi": 'đã đăng nhập với tên {user} ({role}{office}) vào {db}, phiên {session}, hết hạn {until}', "en": 'signed in as {user} ({role}{office}) to {db}, session {session}, until {until}'},
-    'cli.signed_in_must_change': {"vi": 'mật khẩu đã được quản trị viên đặt lại: hãy đổi ngay bằng auction-flow user passwd', "en": 'your password was reset by an administrator: choose a new one now with auction-flow user passwd'},
+    'cli.signed_in_must_change': {"vi": 'mật khẩu do quản trị viên đặt: hãy đổi ngay bằng auction-flow user passwd', "en": 'your password was set by an administrator: choose a new one now with auction-flow user passwd'},
     'cli.signed_out': {"vi": 'đã đăng xuất {user} khỏi {db}', "en": 'signed out {user} from {db}'},
     'cli.whoami': {"vi": '{user} ({role}{office}) qua {via}', "en": '{user} ({role}{office}) via {via}'},
     'cli.password_changed': {"vi": 'đã đổi mật khẩu của {user}', "en": 'password of {user} changed'},
