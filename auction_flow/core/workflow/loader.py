@@ -14,7 +14,7 @@ import yaml
 
 from auction_flow.common.errors import WorkflowDefinitionError
 from auction_flow.core import effects, guards
-from auction_flow.core.workflow import alerts_section
+from auction_flow.core.workflow import alerts_section, documents_section
 from auction_flow.core.workflow.model import (
     FIELD_TYPES,
     KINDS,
@@ -31,7 +31,7 @@ from auction_flow.core.workflow.model import (
 
 # Optional top-level sections and the function ``parse_section(checker, value, states, triggers)``
 # that validates each one at load time (the checker's ``fail(entry, fault)`` refuses).
-SECTIONS = {"alerts": alerts_section.parse_section}
+SECTIONS = {"alerts": alerts_section.parse_section, "documents": documents_section.parse_section}
 
 
 class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):

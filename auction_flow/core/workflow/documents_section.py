@@ -1,0 +1,125 @@
+"""The ``documents:`` section of a workflow file (which step issues which paper) and the register of
+paper kinds it names (``workflows/templates/documents.yaml``).
+
+    documents:            # in asset_auction.yaml: trigger -> kind; `seize` is the seizure itself
+      seize: seizure_decision
+      reduce_price: price_reduction_decision
+
+The register says, per kind: its labels, the series its number is drawn from (``QĐ``, ``TB``,
+``BB``, ``HĐ``: one count per office, series and year, so no two papers of an office carry the same
+number), who signs it (``officer`` or ``head``), the amount it states (an asset column, or none),
+and its legal basis per regime (the regime in force on the step's day; a regime left out keeps the
+previous one's). The paper itself is ``KIND.docx`` beside the register, filled by
+auction_flow.features.casefile. Both are checked when the workflow is loaded: a trigger that is not
+in the workflow, or a kind the register does not know, is refused with the entry named.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from auction_flow.common.config import workflows_dir
+from auction_flow.common.errors import WorkflowDefinitionError
+
+SEIZE = "seize"
+SIGNERS = ("officer", "head")
+AMOUNTS = ("none", "price", "sale_price", "appraised_price")
+REGISTER = "documents.yaml"
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    name: str
+    labels: dict[str, str]
+    series: str
+    signer: str
+    amount: str
+    basis: tuple[tuple[str, str], ...]  # (regime id, text), in the register's order
+
+    def basis_for(self, regime: str | None, order: list[str]) -> str:
+        """The basis under ``regime``: its own, else the latest earlier regime's, else the first."""
+        own = dict(self.basis)
+        if regime in own:
+            return own[regime]
+        if regime in order:
+            for rid in reversed(order[:order.index(regime)]):
+                if rid in own:
+                    return own[rid]
+        return self.basis[0][1]
+
+
+def templates_dir(workflow_path: str | None = None) -> Path:
+    """The templates folder beside a workflow file (else the workflows folder's)."""
+    if workflow_path:
+        here = Path(workflow_path).parent / "templates"
+        if (here / REGISTER).is_file():
+            return here
+    return workflows_dir() / "templates"
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path: str, mtime: float) -> dict[str, DocumentKind]:
+    try:
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise WorkflowDefinitionError(f"{path}: cannot read ({str(exc).splitlines()[0]})") from None
+    kinds = doc.get("kinds") if isinstance(doc, dict) else None
+    if not isinstance(kinds, dict) or not kinds:
+        raise WorkflowDefinitionError(f"{path}: kinds: expected a mapping of paper kinds")
+    out = {}
+    for name, spec in kinds.items():
+        entry = f"{path}: kinds.{name}"
+        if not isinstance(spec, dict):
+            raise WorkflowDefinitionError(f"{entry}: expected a mapping")
+        labels = spec.get("labels") or {}
+        if not all(isinstance(labels.get(lang), str) and labels[lang].strip() for lang in ("vi", "en")):
+            raise WorkflowDefinitionError(f"{entry}.labels: a vi and an en label are needed")
+        if not isinstance(spec.get("series"), str) or not spec["series"].strip():
+            raise WorkflowDefinitionError(f"{entry}.series: missing (QĐ, TB, BB, HĐ...)")
+        if spec.get("signer") not in SIGNERS:
+            raise WorkflowDefinitionError(f"{entry}.signer: expected one of {', '.join(SIGNERS)}")
+        if spec.get("amount", "none") not in AMOUNTS:
+            raise WorkflowDefinitionError(f"{entry}.amount: expected one of {', '.join(AMOUNTS)}")
+        basis = spec.get("basis")
+        if not isinstance(basis, dict) or not basis or not all(isinstance(v, str) and v.strip()
+                                                              for v in basis.values()):
+            raise WorkflowDefinitionError(f"{entry}.basis: the legal basis per regime is needed")
+        out[name] = DocumentKind(name, {"vi": labels["vi"], "en": labels["en"]}, spec["series"].strip(),
+                                 spec["signer"], spec.get("amount", "none"), tuple(basis.items()))
+    return out
+
+
+def kinds(folder: Path | None = None) -> dict[str, DocumentKind]:
+    """The register of paper kinds in ``folder`` (default: the workflows folder's templates), loaded once."""
+    path = (folder or templates_dir()) / REGISTER
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        raise WorkflowDefinitionError(f"{path}: missing (the register of paper kinds)") from None
+    return _load(str(path), mtime)
+
+
+def parse_section(checker, value, states, triggers) -> dict[str, str]:
+    """Validate a workflow's ``documents:`` mapping (trigger -> kind); refuse a bad entry."""
+    value = checker.mapping(value if value is not None else {}, "documents")
+    try:
+        known = kinds(templates_dir(checker.path))
+    except WorkflowDefinitionError as exc:
+        checker.fail("documents", str(exc))
+    out = {}
+    for trigger, kind in value.items():
+        if trigger != SEIZE and trigger not in triggers:
+            checker.fail(f"documents.{trigger}", f"unknown trigger {trigger!r}")
+        if not isinstance(kind, str) or kind not in known:
+            checker.fail(f"documents.{trigger}", f"unknown document kind {kind!r} (known: {', '.join(sorted(known))})")
+        out[trigger] = kind
+    return out
+
+
+def for_workflow(wf) -> dict[str, str]:
+    """The workflow's trigger -> paper kind (empty when its file has no ``documents:`` section)."""
+    return wf.sections.get("documents") or {}
