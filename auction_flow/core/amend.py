@@ -173,14 +173,15 @@ def annotate(engine, asset_id, actor, action: str, roles, event: str, write, on=
     (a party linked to it, a scan attached): one audit row ``event`` (trigger ``action``), written in one
     transaction guarded by the version read, like any amendment.
 
-    ``write(conn, user, asset)`` writes the caller's own rows with the step's connection (they commit or
-    roll back with the audit row) and returns the row's changes, ``{key: (before, after)}``.
+    ``write(conn, user, asset, on)`` writes the caller's own rows with the step's connection (they commit
+    or roll back with the audit row; ``on`` is the business date, checked) and returns the row's
+    changes, ``{key: (before, after)}``.
     """
     user, asset = load_checked(engine, asset_id, actor, action, roles)
     on = check_date(on, asset["last_event_on"], asset["id"])
     seen = asset["version"]
     with writing(engine) as conn:
-        changes = write(conn, user, asset)
+        changes = write(conn, user, asset, on)
         row = audit.make_row(asset["last_hash"], asset_id=asset["id"], seq=seen + 1, event=event, trigger=action,
                              from_state=asset["state"], to_state=asset["state"], actor=user["username"],
                              role=user["role"], office=asset["office_code"], business_date=on,

@@ -11,7 +11,7 @@ Search, diacritics and case ignored, indexed:
   (sqlite3 included) keeps them right: the triggers use only SQLite's own functions.
 * PostgreSQL: the extensions unaccent and pg_trgm, an IMMUTABLE ``af_fold(text)`` =
   lower(unaccent(text)) (unaccent maps đ to d), and trigram GIN indexes over af_fold of the case
-  number, the description and the party's name. CREATE EXTENSION needs the database's owner
+  number, the case number with the description, and the party's name with its identity number. CREATE EXTENSION needs the database's owner
   (both are trusted extensions from PostgreSQL 13) or a superuser: run `auction-flow db upgrade`
   as the owner role, or have a superuser create the two extensions first.
 
@@ -55,9 +55,11 @@ SQLITE_DOWN = ["DROP TRIGGER IF EXISTS " + t for t in (
     "asset_fts_insert", "asset_fts_update", "asset_fts_delete", "party_fts_insert", "party_fts_update",
     "party_fts_delete")] + ["DROP TABLE IF EXISTS asset_fts", "DROP TABLE IF EXISTS party_fts"]
 
+# index name -> (table, the text indexed); the search (auction_flow.features.casefile.search) uses the
+# same expressions, so that the planner can use these indexes
 PG_INDEXES = {"ix_search_assets_case_number": ("assets", "case_number"),
-              "ix_search_assets_description": ("assets", "description"),
-              "ix_search_parties_name": ("parties", "name")}
+              "ix_search_assets_text": ("assets", "case_number || ' ' || description"),
+              "ix_search_parties_text": ("parties", "name || ' ' || id_number")}
 
 
 def _pg_up(conn):
