@@ -14,6 +14,7 @@ WORDS = {
     'cf.buyer_not_taken': {"vi": '--buyer chỉ dùng cho thao tác ghi nhận người mua (không phải {trigger!r})', "en": '--buyer is for a step that records a buyer, not {trigger!r}'},
     'cf.buyer_mismatch': {"vi": 'buyer={given!r} khác tên đương sự {party} ({name!r}); bỏ --set buyer khi đã có --buyer', "en": 'buyer={given!r} is not the name of party {party} ({name!r}); leave out --set buyer when --buyer is given'},
     'cf.template_missing': {"vi": 'không có mẫu văn bản {kind} ({path})', "en": 'no template for {kind} ({path})'},
+    'cf.render_failed': {"vi": 'không lập được văn bản {kind} từ mẫu đang dùng ({why}); thao tác không được ghi', "en": 'the {kind} paper could not be made from its template ({why}); the step was not recorded'},
     'cf.document_not_found': {"vi": 'không có văn bản số {id}', "en": 'no document with id {id}'},
     'cf.document_tampered': {"vi": 'văn bản {number} (số {id}, tài sản {asset}) bị thay đổi: tệp lưu có SHA-256 {found}, chuỗi nhật ký ghi {chain}', "en": 'document {number} (id {id}, asset {asset}) was changed: its stored file hashes to {found}, the audit chain holds {chain}'},
     'cf.attachment_tampered': {"vi": 'tệp đính kèm {number} (số {id}, tài sản {asset}) bị thay đổi: tệp lưu có SHA-256 {found}, chuỗi nhật ký ghi {chain}', "en": 'attachment {number} (id {id}, asset {asset}) was changed: its stored file hashes to {found}, the audit chain holds {chain}'},

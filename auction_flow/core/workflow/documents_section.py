@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from auction_flow.common.config import workflows_dir
+from auction_flow.common.config import shipped_workflows_dir, workflows_dir
 from auction_flow.common.errors import WorkflowDefinitionError
 
 SEIZE = "seize"
@@ -53,12 +53,14 @@ class DocumentKind:
 
 
 def templates_dir(workflow_path: str | None = None) -> Path:
-    """The templates folder beside a workflow file (else the workflows folder's)."""
-    if workflow_path:
-        here = Path(workflow_path).parent / "templates"
+    """The templates folder beside a workflow file, else the workflows folder's, else the one this
+    program came with (a workflow copied alone elsewhere still has its papers)."""
+    candidates = [Path(workflow_path).parent / "templates"] if workflow_path else []
+    candidates += [workflows_dir() / "templates", shipped_workflows_dir() / "templates"]
+    for here in candidates:
         if (here / REGISTER).is_file():
             return here
-    return workflows_dir() / "templates"
+    return candidates[-1]
 
 
 @functools.lru_cache(maxsize=8)

@@ -67,12 +67,16 @@ def template(conn, kind: str) -> tuple[bytes, str]:
     return data, blobs.sha256(data)
 
 
-def render(data: bytes, context: dict) -> bytes:
-    """The template ``data`` filled with ``context`` (values XML-escaped)."""
-    doc = DocxTemplate(io.BytesIO(data))
-    doc.render(context, autoescape=True)
-    out = io.BytesIO()
-    doc.save(out)
+def render(data: bytes, context: dict, kind: str) -> bytes:
+    """The template ``data`` filled with ``context`` (values XML-escaped). A template that fails while
+    being filled refuses the step (nothing of it is written, its number is given back)."""
+    try:
+        doc = DocxTemplate(io.BytesIO(data))
+        doc.render(context, autoescape=True)
+        out = io.BytesIO()
+        doc.save(out)
+    except Exception as exc:  # noqa: BLE001 - a template is data: any failure of it is a refusal
+        raise InvalidInput("cf.render_failed", kind=kind, why=f"{type(exc).__name__}: {exc}") from None
     return out.getvalue()
 
 
@@ -132,7 +136,7 @@ class Papers:
         serial = draw(conn, office["id"], spec.series, d.on.year)
         number = f"{serial}/{spec.series}-{suffix(office)}"
         data, template_sha = template(conn, kind)
-        paper = render(data, context(conn, d, spec, number, office, wf))
+        paper = render(data, context(conn, d, spec, number, office, wf), kind)
         key = blobs.put(conn, paper, blobs.DOCX)
         conn.execute(insert(documents).values(
             asset_id=d.asset["id"], seq=d.seq, trigger=d.trigger, kind=kind, office_id=office["id"],
