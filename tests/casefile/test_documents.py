@@ -17,6 +17,7 @@ from auction_flow.common.errors import AuctionFlowError, InvalidInput
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.workflow import documents_section
 from auction_flow.features.casefile import documents, numwords, steps
+from casefile_people import people  # noqa: F401 - the fixture
 from auction_flow.features.supervision import verify as audit_verify
 from auction_flow.storage.schema import audit_log, blobs, document_counters
 from auction_flow.storage.schema import documents as documents_t
@@ -271,10 +272,12 @@ def test_the_workflow_loader_checks_the_documents_section(tmp_path):
     from auction_flow.common.config import workflows_dir
 
     source = (workflows_dir() / "asset_auction.yaml").read_text(encoding="utf-8")
-    with pytest.raises(WorkflowDefinitionError, match="documents.record_sale: unknown document kind 'nope'"):
-        workflow_mod.parse(source.replace("record_sale: sale_result_notice", "record_sale: nope"),
+    with pytest.raises(WorkflowDefinitionError, match="triggers.record_sale.document: unknown document kind 'nope'"):
+        workflow_mod.parse(source.replace("document: sale_result_notice", "document: nope"),
                            str(workflows_dir() / "x.yaml"))
-    with pytest.raises(WorkflowDefinitionError, match="documents.fly: unknown trigger"):
-        workflow_mod.parse(source.replace("  seize: seizure_decision", "  fly: seizure_decision"),
+    with pytest.raises(WorkflowDefinitionError, match="initial_document: unknown document kind 'fly'"):
+        workflow_mod.parse(source.replace("initial_document: seizure_decision", "initial_document: fly"),
                            str(workflows_dir() / "x.yaml"))
+    assert workflow_mod.parse(source, str(workflows_dir() / "x.yaml")).sections["documents"]["seize"] == \
+        "seizure_decision"
     assert isinstance(InvalidInput, type) and dt.date.today()

@@ -1,9 +1,13 @@
-"""The ``documents:`` section of a workflow file (which step issues which paper) and the register of
-paper kinds it names (``workflows/templates/documents.yaml``).
+"""Which step of a workflow issues which paper, and the register of paper kinds
+(``workflows/templates/documents.yaml``).
 
-    documents:            # in asset_auction.yaml: trigger -> kind; `seize` is the seizure itself
-      seize: seizure_decision
-      reduce_price: price_reduction_decision
+In the workflow file, one line per trigger that issues a paper, and one for the seizure:
+
+    initial_document: seizure_decision
+    triggers:
+      reduce_price:
+        ...
+        document: price_reduction_decision
 
 The register says, per kind: its labels, the series its number is drawn from (``QĐ``, ``TB``,
 ``BB``, ``HĐ``: one count per office, series and year, so no two papers of an office carry the same
@@ -105,23 +109,24 @@ def kinds(folder: Path | None = None) -> dict[str, DocumentKind]:
     return _load(str(path), mtime)
 
 
-def parse_section(checker, value, states, triggers) -> dict[str, str]:
-    """Validate a workflow's ``documents:`` mapping (trigger -> kind); refuse a bad entry."""
-    value = checker.mapping(value if value is not None else {}, "documents")
+def parse(checker, initial_document, triggers) -> dict[str, str]:
+    """The workflow's trigger -> paper kind (``seize`` for ``initial_document``, the others from each
+    trigger's ``document:``), every kind checked against the register; refuse a bad entry."""
+    wanted = {SEIZE: ("initial_document", initial_document)} if initial_document is not None else {}
+    wanted.update({name: (f"triggers.{name}.document", t.params["document"])
+                   for name, t in triggers.items() if "document" in t.params})
+    if not wanted:
+        return {}
     try:
         known = kinds(templates_dir(checker.path))
     except WorkflowDefinitionError as exc:
-        checker.fail("documents", str(exc))
-    out = {}
-    for trigger, kind in value.items():
-        if trigger != SEIZE and trigger not in triggers:
-            checker.fail(f"documents.{trigger}", f"unknown trigger {trigger!r}")
+        checker.fail("initial_document", str(exc))
+    for entry, kind in wanted.values():
         if not isinstance(kind, str) or kind not in known:
-            checker.fail(f"documents.{trigger}", f"unknown document kind {kind!r} (known: {', '.join(sorted(known))})")
-        out[trigger] = kind
-    return out
+            checker.fail(entry, f"unknown document kind {kind!r} (known: {', '.join(sorted(known))})")
+    return {trigger: kind for trigger, (_, kind) in wanted.items()}
 
 
 def for_workflow(wf) -> dict[str, str]:
-    """The workflow's trigger -> paper kind (empty when its file has no ``documents:`` section)."""
+    """The workflow's trigger -> paper kind (``seize``: the seizure); empty when it issues none."""
     return wf.sections.get("documents") or {}

@@ -31,7 +31,7 @@ from auction_flow.core.workflow.model import (
 
 # Optional top-level sections and the function ``parse_section(checker, value, states, triggers)``
 # that validates each one at load time (the checker's ``fail(entry, fault)`` refuses).
-SECTIONS = {"alerts": alerts_section.parse_section, "documents": documents_section.parse_section}
+SECTIONS = {"alerts": alerts_section.parse_section}
 
 
 class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -169,6 +169,7 @@ def parse(text: str, path: str = "<workflow>") -> Workflow:
     for name, parse_section in SECTIONS.items():
         if name in doc:
             sections[name] = parse_section(c, doc[name], states, triggers)
+    sections["documents"] = documents_section.parse(c, doc.get("initial_document"), triggers)  # the papers
     return Workflow(str(doc["name"]), version, c.labels(doc["labels"], "labels"), roles, tuple(regimes),
                     doc["initial"], states, triggers, initial_roles, path, sections)
 

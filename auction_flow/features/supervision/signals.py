@@ -150,7 +150,7 @@ def scan(conn, office_codes: list[str] | None, start: dt.date | None, end: dt.da
                           "sale_price": price, "evidence": [_evidence(r)]})
     for (how, buyer), rows in sales.items():
         if len(rows) > limits["buyer_wins"]:
-            name = (json.loads(rows[-1].changes)["buyer"][1]).strip()
+            name = (json.loads(rows[0].changes)["buyer"][1]).strip()
             found.append({"signal": "buyer_wins", "subject": f"{name} (party {buyer})" if how == "party" else name,
                           "office": _offices(rows), "value": len(rows), "threshold": limits["buyer_wins"],
                           "evidence": [_evidence(r) for r in rows]})

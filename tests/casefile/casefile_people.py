@@ -1,4 +1,4 @@
-"""A province with parties, for the case file's tests."""
+"""A province with parties, for the case file's tests (imported by them: a conftest here would shadow the root one)."""
 
 from __future__ import annotations
 
