@@ -37,12 +37,12 @@ def ids_of(rows):
     return [r["id"] for r in rows]
 
 
-@pytest.mark.parametrize("query", ["nguyen van an", "Nguyễn Văn An", "NGUYEN VAN AN", "nguyễn văn an",
-                                   unicodedata.normalize("NFD", "Nguyễn Văn An")])
-def test_with_and_without_diacritics_the_exact_name_ranks_first(world, book, query):
-    rows = search.search(world, "ld_binh", q=query)
-    assert set(ids_of(rows)) == {book["an"], book["anh"], book["khang"]}  # "an" also starts "Anh"
-    assert rows[0]["id"] == book["an"] and rows[0]["rank"] == 1
+def test_with_and_without_diacritics_the_exact_name_ranks_first(world, book):
+    for query in ["nguyen van an", "Nguyễn Văn An", "NGUYEN VAN AN", "nguyễn văn an",
+                  unicodedata.normalize("NFD", "Nguyễn Văn An")]:
+        rows = search.search(world, "ld_binh", q=query)
+        assert set(ids_of(rows)) == {book["an"], book["anh"], book["khang"]}, query  # "an" also starts "Anh"
+        assert rows[0]["id"] == book["an"] and rows[0]["rank"] == 1, query
 
 
 def test_d_with_stroke_folds_to_d(world, book):
