@@ -21,17 +21,17 @@ import io
 from pathlib import Path
 
 from docxtpl import DocxTemplate
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from auction_flow.common.config import now_utc
-from auction_flow.common.errors import InvalidInput
+from auction_flow.common.errors import ConflictError, InvalidInput
 from auction_flow.common.words import message, term
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.issue import Decided, Issued
 from auction_flow.core.workflow import documents_section
 from auction_flow.features.casefile import blobs, numwords
 from auction_flow.features.casefile import parties as parties_mod
-from auction_flow.storage.schema import document_counters, document_templates, documents, offices
+from auction_flow.storage.schema import assets, document_counters, document_templates, documents, offices
 
 ROLE_VARS = {"debtor": "debtors", "creditor": "creditors", "buyer": "buyers"}
 
@@ -119,6 +119,16 @@ class Papers:
         self.links = list(links)  # (party row, role)
 
     def __call__(self, conn, d: Decided) -> Issued | None:
+        if d.trigger != documents_section.SEIZE:
+            # Claim the asset first, guarded by the version the engine read: of two steps racing on one
+            # asset (PostgreSQL), the second waits here for the first to commit and is then refused as a
+            # conflict, before it links a party or draws a number (and the asset's row lock is always
+            # taken before a counter's, as every writer takes it before the audit head's).
+            claimed = conn.execute(update(assets).where(assets.c.id == d.asset["id"],
+                                                        assets.c.version == d.asset["version"])
+                                   .values(version=assets.c.version))
+            if claimed.rowcount != 1:
+                raise ConflictError("conflict", asset=d.asset["id"], seen=d.asset["version"])
         notes = {}
         if self.links:
             linked = [parties_mod.insert_link(conn, d.asset["id"], p, role, d.on, d.actor["username"])
