@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import emit, result  # noqa: E402
 
 CHUNK = 20_000
-SEARCHES = [("q", "nguyen van an"), ("party", "tran thi binh"), ("q", "toyota vios"), ("case", "4711/2020"),
+SEARCHES = [("q", "nguyen van an"), ("party", "tran thi binh"), ("q", "toyota vios"), ("case", "4711/2016"),
             ("q", "dat o thi tran mot ngan"), ("party", "vo thanh tam")]
 
 
