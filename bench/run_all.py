@@ -24,7 +24,7 @@ QUICK_ARGS = {  # sizes for --quick; the scripts' own defaults are the issues' s
     "bench_transitions.py": ["--quick"], "bench_scan.py": ["--assets", "50000", "--due", "2000"],
     "bench_audit_verify.py": ["--rows", "50000"], "bench_import.py": ["--rows", "5000"],
     "bench_report.py": ["--rows", "50000"], "bench_startup.py": ["--runs", "5"],
-    "bench_pg_concurrency.py": ["--transitions", "100"],
+    "bench_pg_concurrency.py": ["--transitions", "100"], "bench_search.py": ["--assets", "20000"],
 }
 
 

@@ -3,7 +3,7 @@
 from alembic import context
 
 from auction_flow.storage.db import get_engine
-from auction_flow.storage.schema import metadata
+from auction_flow.storage.schema import metadata, unmodelled
 
 config = context.config
 
@@ -13,7 +13,9 @@ def run_migrations_online() -> None:
     engine = get_engine(url)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=metadata,
-                          render_as_batch=connection.dialect.name == "sqlite")
+                          render_as_batch=connection.dialect.name == "sqlite",
+                          # the search objects (FTS5 tables, trigram indexes) are kept by migration 0009 alone
+                          include_name=lambda name, type_, parents: not unmodelled(name))
         with context.begin_transaction():
             context.run_migrations()
         connection.commit()

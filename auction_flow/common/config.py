@@ -39,6 +39,11 @@ def workflows_dir() -> Path:
     return _find("workflows", "AUCTION_FLOW_WORKFLOWS")
 
 
+def shipped_workflows_dir() -> Path:
+    """The workflows folder this program came with (whatever AUCTION_FLOW_WORKFLOWS says)."""
+    return _found("workflows", None)
+
+
 def migrations_dir() -> Path:
     return _find("migrations", "AUCTION_FLOW_MIGRATIONS")
 

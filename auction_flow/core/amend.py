@@ -165,3 +165,31 @@ def migrate_workflow(engine, asset_id, actor, to_version: int, reason: str | Non
     """Move a live asset to a newer version of its workflow (a supervisor's decision), audited."""
     reason = require_reason(reason)
     return apply_migration(engine, plan_migration(engine, asset_id, actor, to_version, on), reason)
+
+
+def annotate(engine, asset_id, actor, action: str, roles, event: str, write, on=None,
+             reason: str | None = None) -> AssetAmended:
+    """Record on the asset's chain what its case file gained without any column of the asset changing
+    (a party linked to it, a scan attached): one audit row ``event`` (trigger ``action``), written in one
+    transaction guarded by the version read, like any amendment.
+
+    ``write(conn, user, asset, on)`` writes the caller's own rows with the step's connection (they commit
+    or roll back with the audit row; ``on`` is the business date, checked) and returns the row's
+    changes, ``{key: (before, after)}``.
+    """
+    user, asset = load_checked(engine, asset_id, actor, action, roles)
+    on = check_date(on, asset["last_event_on"], asset["id"])
+    seen = asset["version"]
+    with writing(engine) as conn:
+        changes = write(conn, user, asset, on)
+        row = audit.make_row(asset["last_hash"], asset_id=asset["id"], seq=seen + 1, event=event, trigger=action,
+                             from_state=asset["state"], to_state=asset["state"], actor=user["username"],
+                             role=user["role"], office=asset["office_code"], business_date=on,
+                             recorded_at=now_utc(), reason=(reason or "").strip() or None,
+                             changes=audit.changes_json(changes), imported=False)
+        done = conn.execute(update(assets).where(assets.c.id == asset["id"], assets.c.version == seen)
+                            .values(version=seen + 1, last_hash=row["hash"]))
+        if done.rowcount != 1:
+            raise ConflictError("conflict", asset=asset["id"], seen=seen)
+        audit.insert(conn, row)
+    return AssetAmended(asset["id"], event, {k: list(v) for k, v in changes.items()}, seen + 1)

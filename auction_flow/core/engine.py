@@ -22,6 +22,7 @@ from auction_flow.core import audit, authz, deadlines, effects, guards
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.calendar import WorkCalendar
 from auction_flow.core.fields import check_date, parse_fields
+from auction_flow.core.issue import Decided, IssueFn
 from auction_flow.core.step import Step
 from auction_flow.core.workflow import Workflow
 from auction_flow.storage import driver
@@ -110,7 +111,8 @@ def _denied(engine, actor, action, asset_id, office, exc: PermissionDenied):
 
 
 def fire(engine, asset_id, trigger: str, actor: str | None, on=None, fields: dict | None = None,
-         reason: str | None = None, expected_version: int | None = None) -> AssetTransitioned:
+         reason: str | None = None, expected_version: int | None = None,
+         issue: IssueFn | None = None) -> AssetTransitioned:
     """Fire ``trigger`` on one asset as ``actor``; everything or nothing is written.
 
     The step reads and writes in ONE write transaction (on SQLite, BEGIN IMMEDIATE: the asset
@@ -118,12 +120,14 @@ def fire(engine, asset_id, trigger: str, actor: str | None, on=None, fields: dic
     read, which is what stops a concurrent writer on PostgreSQL. ``expected_version`` is the
     version the caller saw: if the asset changed since, the step is refused as a conflict
     instead of being judged against a state the caller never saw. A refusal on permission is
-    written to access_log after the step's transaction is rolled back.
+    written to access_log after the step's transaction is rolled back. ``issue``: what the step
+    issues (its paper), called once inside the transaction once the step is decided (see
+    :mod:`auction_flow.core.issue`).
     """
     who: dict = {}
     try:
         with writing(engine) as conn:
-            return _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_version)
+            return _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_version, issue)
     except PermissionDenied as exc:
         if who:
             authz.record_denial(engine, who["user"], trigger, who["asset"]["id"], who["asset"]["office_code"],
@@ -131,7 +135,7 @@ def fire(engine, asset_id, trigger: str, actor: str | None, on=None, fields: dic
         raise
 
 
-def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_version) -> AssetTransitioned:
+def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_version, issue=None) -> AssetTransitioned:
     user = load_actor(conn, actor)
     asset = load_asset(conn, asset_id)
     if expected_version is not None and asset["version"] != expected_version:
@@ -194,6 +198,11 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
     changes = {k: (asset.get(k), v) for k, v in updates.items() if asset.get(k) != v}
     changes.update({k: (None, v) for k, v in values.items() if k not in COLUMNS})
     seen = asset["version"]
+    if issue is not None:  # the step's paper, numbered and stored in this transaction
+        issued = issue(conn, Decided(asset, user, trigger, asset["state"], new_state, on, values, dict(updates),
+                                     seen + 1, _regime(wf, on), reason))
+        if issued is not None:
+            changes.update(issued.changes())
     row = audit.make_row(
         asset["last_hash"], asset_id=asset["id"], seq=seen + 1, event="transition", trigger=trigger,
         from_state=asset["state"], to_state=new_state, actor=user["username"], role=user["role"],
@@ -209,9 +218,16 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
                              updates.get("deadline", asset["deadline"]), seen + 1)
 
 
+def _regime(wf: Workflow, on: dt.date) -> str | None:
+    regime = wf.regime_on(on)
+    return regime.id if regime else None
+
+
 def create(engine, actor: str | None, case_number: str, office: str, kind: str, description: str,
-           officer: str | None = None, on=None, workflow_name: str = "asset_auction") -> AssetCreated:
-    """Record a seizure: a new asset in the workflow's initial state, audited."""
+           officer: str | None = None, on=None, workflow_name: str = "asset_auction",
+           issue: IssueFn | None = None) -> AssetCreated:
+    """Record a seizure: a new asset in the workflow's initial state, audited (``issue``: what the
+    seizure issues, as in :func:`fire`, with the trigger ``seize``)."""
     if kind not in KINDS:
         raise InvalidInput("bad_kind", value=kind)
     for name, value in (("--case", case_number), ("--description", description)):
@@ -251,6 +267,11 @@ def create(engine, actor: str | None, case_number: str, office: str, kind: str, 
         changes = {k: (None, values[k]) for k in ("case_number", "description", "kind", "state", "deadline")}
         changes["office"] = (None, office)
         changes["officer"] = (None, officer_row["username"])
+        if issue is not None:
+            issued = issue(conn, Decided({**values, "id": asset_id, "office_code": office}, user, "seize", None,
+                                         wf.initial, on, {}, {}, 1, _regime(wf, on)))
+            if issued is not None:
+                changes.update(issued.changes())
         row = audit.append(
             conn, audit.GENESIS, asset_id=asset_id, seq=1, event="asset_created", trigger="seize", from_state=None,
             to_state=wf.initial, actor=user["username"], role=user["role"], office=office, business_date=on,

@@ -70,3 +70,14 @@ def check_date(on, last: dt.date | None, asset_id, today: dt.date | None = None)
     if last is not None and on < last:
         raise InvalidInput("date_before_last", on=on, asset=asset_id, last=last)
     return on
+
+
+def parse_sets(sets) -> dict[str, str]:
+    """``FIELD=VALUE`` strings, as given on the command line, as a dict (a malformed one is refused)."""
+    fields = {}
+    for item in sets or ():
+        name, sep, value = str(item).partition("=")
+        if not sep or not name.strip():
+            raise InvalidInput("bad_set", value=item)
+        fields[name.strip()] = value
+    return fields

@@ -33,6 +33,42 @@ MOVABLES = ["Xe ô tô Toyota Vios", "Xe ô tô Kia Morning", "Xe tải Hyundai 
             "Xe máy Honda SH", "Ghe composite 12 m", "Dàn máy xay lúa"]
 ESTATES = ["Nhà và đất {} m², phường {}", "Đất nông nghiệp {} m², xã {}", "Đất ở {} m², thị trấn {}"]
 PLACES = ["Vị Tân", "Hỏa Lựu", "Tân Tiến", "Long Thạnh", "Cái Tắc", "Một Ngàn", "Búng Tàu", "Vĩnh Viễn"]
+BANKS = ["Ngân hàng Nông nghiệp và Phát triển Nông thôn chi nhánh Hậu Giang", "Ngân hàng TMCP Công Thương chi nhánh Hậu Giang",
+         "Ngân hàng TMCP Đầu tư và Phát triển chi nhánh Hậu Giang"]
+
+
+class People:
+    """The parties of the demo: names, valid citizen IDs (born in Hậu Giang, code 093) and enterprise
+    codes (with their check digit), drawn from their own random stream."""
+
+    def __init__(self, rng: random.Random, year: int):
+        self.rng, self.year, self.serial = rng, year, 0
+
+    def name(self) -> str:
+        return f"{self.rng.choice(SURNAMES)} {self.rng.choice(GIVEN)}"
+
+    def citizen_id(self) -> str:
+        self.serial += 1
+        born = self.rng.randint(1950, self.year - 20)
+        sex = self.rng.randint(0, 1) + (2 if born >= 2000 else 0)
+        return f"093{sex}{born % 100:02d}{self.serial:06d}"
+
+    def enterprise_code(self) -> str:
+        while True:
+            self.serial += 1
+            head = f"63{self.serial:07d}"
+            total = sum(w * int(n) for w, n in zip((31, 29, 23, 19, 17, 13, 7, 5, 3), head))
+            check = 10 - total % 11
+            if check < 10:
+                return head + str(check)
+
+    def address(self) -> str:
+        return f"Số {self.rng.randint(1, 200)}, {self.rng.choice(PLACES)}, tỉnh Hậu Giang"
+
+    def creditor(self) -> tuple[str, str]:
+        if self.rng.random() < 0.5:
+            return self.rng.choice(BANKS), "enterprise"
+        return self.name(), "person"
 
 
 @dataclass

@@ -14,7 +14,8 @@ from auction_flow.core.calendar import WorkCalendar
 from auction_flow.demo import data as demo_data
 from auction_flow.features.admin import service as admin
 from auction_flow.features.alerts import service as alerts
-from auction_flow.features.assets import service as assets
+from auction_flow.features.casefile import parties as casefile_parties
+from auction_flow.features.casefile import steps as casefile_steps
 from auction_flow.features.complaints import service as complaints
 from auction_flow.features.identity import local
 from auction_flow.features.identity import service as identity
@@ -54,9 +55,23 @@ def build(url: str, seed: int = 2020, year: int = 2020) -> dict:
                            password_hash=hashed)
 
     steps = 0
+    people = demo_data.People(random.Random(seed + 1), year)  # its own stream: the year's plan is unchanged
+    registered: dict[str, int] = {}
+
+    def party(name: str, kind: str, officer: str) -> int:
+        # one party per name in the demo (the frequent buyer is one enterprise, winning again and again)
+        if name not in registered:
+            number = people.citizen_id() if kind == "person" else people.enterprise_code()
+            address = people.address() if kind == "person" else None
+            registered[name] = casefile_parties.add(eng, officer, name, number, kind, address)["id"]
+        return registered[name]
+
     for p in plan.plans:
         with simulated_now(p.seized_on):
-            asset_id = assets.seize(eng, p.officer, p.case, p.office, p.kind, p.description, on=p.seized_on)
+            debtor = party(people.name(), "person", p.officer)
+            creditor = party(*people.creditor(), p.officer)
+            asset_id = casefile_steps.seize(eng, p.officer, p.case, p.office, p.kind, p.description, on=p.seized_on,
+                                            debtors=[debtor], creditors=[creditor])
         complaint_id = None
         for trig, on, sets, actor, reason, lag in p.steps:
             with simulated_now(on + dt.timedelta(days=lag)):
@@ -68,7 +83,13 @@ def build(url: str, seed: int = 2020, year: int = 2020) -> dict:
                 elif trig == "complaint_resolve":
                     complaints.resolve(eng, actor, complaint_id, on, "Giữ nguyên quyết định / upheld")
                 else:
-                    assets.advance(eng, asset_id, trig, actor, on, sets, reason)
+                    buyer = None
+                    if trig == "record_sale":
+                        name = next(v for v in sets if v.startswith("buyer="))[len("buyer="):]
+                        kind = "enterprise" if name.startswith("Công ty") else "person"
+                        buyer = party(name, kind, p.officer)
+                        sets = tuple(v for v in sets if not v.startswith("buyer="))
+                    casefile_steps.advance(eng, asset_id, trig, actor, on, sets, reason, buyer=buyer)
                     steps += 1
     return {"url": url, "engine": eng, "assets": len(plan.plans), "steps": steps, "as_of": plan.end,
             "start": plan.start}

@@ -2,7 +2,7 @@
 
 Every text a person reads lives in the data modules of this package, one per area
 (``refusals``, ``cli``, ``headers``, ``labels``, ``codes``, ``alerts``, ``supervision``,
-``complaints``, ``reports``, ``imports``, ``identity``), each a ``WORDS`` table of ``key -> {"vi", "en"}``.
+``complaints``, ``reports``, ``imports``, ``identity``, ``casefile``), each a ``WORDS`` table of ``key -> {"vi", "en"}``.
 No key appears twice. The one way to look a text up is :func:`message` (or :class:`Msg`, a
 message rendered later in the reader's language); :func:`term` labels a code
 (``term("level", "overdue", "vi")``). States and triggers are labelled by the workflow file
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from auction_flow.common.words import (
     alerts,
+    casefile,
     cli,
     codes,
     complaints,
@@ -28,7 +29,7 @@ from auction_flow.common.words import (
 )
 
 LANGS = ("vi", "en")
-AREAS = (refusals, cli, headers, labels, codes, alerts, supervision, complaints, reports, imports, identity)
+AREAS = (refusals, cli, headers, labels, codes, alerts, supervision, complaints, reports, imports, identity, casefile)
 
 MESSAGES: dict[str, dict[str, str]] = {}
 for _area in AREAS:

@@ -14,7 +14,7 @@ import yaml
 
 from auction_flow.common.errors import WorkflowDefinitionError
 from auction_flow.core import effects, guards
-from auction_flow.core.workflow import alerts_section
+from auction_flow.core.workflow import alerts_section, documents_section
 from auction_flow.core.workflow.model import (
     FIELD_TYPES,
     KINDS,
@@ -169,6 +169,7 @@ def parse(text: str, path: str = "<workflow>") -> Workflow:
     for name, parse_section in SECTIONS.items():
         if name in doc:
             sections[name] = parse_section(c, doc[name], states, triggers)
+    sections["documents"] = documents_section.parse(c, doc.get("initial_document"), triggers)  # the papers
     return Workflow(str(doc["name"]), version, c.labels(doc["labels"], "labels"), roles, tuple(regimes),
                     doc["initial"], states, triggers, initial_roles, path, sections)
 

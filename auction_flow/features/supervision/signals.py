@@ -128,8 +128,11 @@ def scan(conn, office_codes: list[str] | None, start: dt.date | None, end: dt.da
         if r.trigger == "record_sale":
             changes = json.loads(r.changes)
             buyer = (changes.get("buyer", [None, None])[1] or "").strip()
-            if buyer:
-                sales[" ".join(buyer.casefold().split())].append(r)
+            party = (changes.get("buyer_party") or [None, None])[1]
+            if party is not None:  # the buyer is a registered party: the same person however spelt
+                sales[("party", party)].append(r)
+            elif buyer:
+                sales[("name", " ".join(buyer.casefold().split()))].append(r)
             sale_rows.append(r)
         elif r.trigger == "cancel_result":
             cancels[r.actor].append(r)
@@ -145,9 +148,10 @@ def scan(conn, office_codes: list[str] | None, start: dt.date | None, end: dt.da
             found.append({"signal": "low_sale", "subject": f"asset {r.asset_id}", "office": r.office, "value": pct,
                           "threshold": limits["low_sale_percent"], "appraised_price": appraised,
                           "sale_price": price, "evidence": [_evidence(r)]})
-    for buyer, rows in sales.items():
+    for (how, buyer), rows in sales.items():
         if len(rows) > limits["buyer_wins"]:
-            found.append({"signal": "buyer_wins", "subject": (json.loads(rows[0].changes)["buyer"][1]).strip(),
+            name = (json.loads(rows[0].changes)["buyer"][1]).strip()
+            found.append({"signal": "buyer_wins", "subject": f"{name} (party {buyer})" if how == "party" else name,
                           "office": _offices(rows), "value": len(rows), "threshold": limits["buyer_wins"],
                           "evidence": [_evidence(r) for r in rows]})
     for who, rows in cancels.items():

@@ -47,6 +47,10 @@ GROUPS: dict[str, tuple[str, str, str]] = {
               "Supervision: the audit trail, refusals, signals."),
     "complaint": ("auction_flow.frontends.cli.commands.supervision", "complaint",
                   "Complaints and denunciations with their statutory clocks."),
+    "party": ("auction_flow.frontends.cli.commands.casefile", "party",
+              "Parties: debtors, creditors, buyers and bidders, linked to assets in their roles."),
+    "doc": ("auction_flow.frontends.cli.commands.casefile", "doc",
+            "Papers the steps issue: list, get, verify; templates."),
 }
 
 

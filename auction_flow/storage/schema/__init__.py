@@ -3,7 +3,8 @@
 The tables live in modules by area (``core``: offices, users, assets, the audit log, the
 calendar and the access log; ``alerts``: alerts, digests and the scheduler's tables;
 ``supervision``: the whole-log head and the complaints register; ``identity``: sessions, bearer
-tokens and the sign-in throttle). Import them from here.
+tokens and the sign-in throttle; ``casefile``: parties, papers, attachments and their bytes).
+Import them from here.
 """
 
 from auction_flow.storage.schema.alerts import (
@@ -14,10 +15,22 @@ from auction_flow.storage.schema.alerts import (
            scheduler_runs,
 )
 from auction_flow.storage.schema.base import TS, metadata
+from auction_flow.storage.schema.casefile import (
+           asset_parties,
+           attachments,
+           blobs,
+           document_counters,
+           document_templates,
+           documents,
+           parties,
+           unmodelled,
+)
 from auction_flow.storage.schema.core import access_log, assets, audit_log, calendar_days, offices, users
 from auction_flow.storage.schema.identity import api_tokens, sessions, sign_in_throttle
 from auction_flow.storage.schema.supervision import audit_head, complaints
 
 __all__ = ["TS", "metadata", "offices", "users", "assets", "audit_log", "calendar_days", "access_log", "alerts",
            "alert_digests", "scheduler_leases", "scheduler_runs", "scheduler_history", "audit_head", "complaints",
-           "sessions", "api_tokens", "sign_in_throttle"]
+           "sessions", "api_tokens", "sign_in_throttle",
+           "blobs", "parties", "asset_parties", "documents", "document_counters", "document_templates", "attachments",
+           "unmodelled"]

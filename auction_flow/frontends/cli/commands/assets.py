@@ -9,8 +9,11 @@ import click
 from auction_flow.common.render import money, table
 from auction_flow.common.words import label as L
 from auction_flow.features.assets import service as assets_svc
+from auction_flow.features.casefile import search as search_svc
+from auction_flow.features.casefile import steps as casefile_steps
 from auction_flow.features.supervision import service as supervision_svc
 from auction_flow.frontends.cli.app import common
+from auction_flow.frontends.cli.commands.casefile import ASSET_COMMANDS
 from auction_flow.frontends.cli.kit import actor, cols, engine, json_option, lang, out, t
 from auction_flow.frontends.cli.text import history_text
 
@@ -29,14 +32,17 @@ def asset():
 @click.option("--description", required=True)
 @click.option("--officer", metavar="USERNAME", help="Assigned officer (default: the actor).")
 @click.option("--on", "on", metavar="DATE", help="Business date of the seizure (default: today).")
+@click.option("--debtor", "debtors", multiple=True, type=int, metavar="PARTY_ID", help="A debtor (repeatable).")
+@click.option("--creditor", "creditors", multiple=True, type=int, metavar="PARTY_ID", help="A creditor (repeatable).")
 @json_option
-def asset_seize(case_number, office_code, kind, description, officer, on, as_json):
-    """Record a seizure; print the new asset's id.
+def asset_seize(case_number, office_code, kind, description, officer, on, debtors, creditors, as_json):
+    """Record a seizure, its debtors and creditors, and issue its decision; print the new asset's id.
 
     Example: auction-flow --as cv_an asset seize --case 12/2026/QĐ-CCTHADS --office HG-VT
-    --kind real_estate --description "Thửa đất 120 m², phường 5" --on 2026-11-02
+    --kind real_estate --description "Thửa đất 120 m², phường 5" --on 2026-11-02 --debtor 1 --creditor 2
     """
-    new_id = assets_svc.seize(engine(), actor(), case_number, office_code, kind, description, officer, on)
+    new_id = casefile_steps.seize(engine(), actor(), case_number, office_code, kind, description, officer, on,
+                                  debtors, creditors)
     out({"id": new_id}, as_json, str(new_id))
 
 
@@ -49,14 +55,15 @@ def asset_seize(case_number, office_code, kind, description, officer, on, as_jso
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="A field the trigger needs.")
 @click.option("--expect-version", type=int, metavar="N",
               help="Refuse (conflict) unless the asset is still at version N, as last seen.")
+@click.option("--buyer", type=int, metavar="PARTY_ID", help="The party who bought (record_sale).")
 @json_option
-def asset_advance(asset_id, trigger, on, reason, sets, expect_version, as_json):
-    """Fire a trigger on an asset.
+def asset_advance(asset_id, trigger, on, reason, sets, expect_version, buyer, as_json):
+    """Fire a trigger on an asset; the paper the step issues is numbered and stored with it.
 
     Example: auction-flow --as cv_an asset advance 1 agree_price --set price=850000000 --on 2026-11-05
     """
 
-    res = assets_svc.advance(engine(), asset_id, trigger, actor(), on, sets, reason, expect_version)
+    res = casefile_steps.advance(engine(), asset_id, trigger, actor(), on, sets, reason, expect_version, buyer)
     out(asdict(res), as_json, t("advanced", asset=res.asset_id, from_state=res.from_state, to_state=res.to_state,
                                 on=res.on) + (t("advanced_deadline", deadline=res.deadline) if res.deadline else ""))
 
@@ -102,13 +109,26 @@ def asset_show(asset_id, as_json):
 @click.option("--state", help="Only assets in this state.")
 @click.option("--office", "office_code", metavar="CODE", help="Only this office.")
 @click.option("--overdue", is_flag=True, help="Only assets past their deadline.")
+@click.option("--case", "case", metavar="TEXT", help="Search case numbers (diacritics and case ignored).")
+@click.option("--party", metavar="TEXT", help="Search the names and ID numbers of the assets' parties.")
+@click.option("--q", "q", metavar="TEXT", help="Search case numbers, descriptions and parties.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Most results of a search.")
 @json_option
-def asset_list(state, office_code, overdue, as_json):
-    """List the assets the actor may see, nearest deadline first.
+def asset_list(state, office_code, overdue, case, party, q, limit, as_json):
+    """List the assets the actor may see, nearest deadline first; with --case, --party or --q, the
+    assets that match, best first ("nguyen van an" finds "Nguyễn Văn An").
 
     Example: auction-flow --as ld_binh asset list --overdue
     """
 
+    if case is not None or party is not None or q is not None:
+        rows = search_svc.search(engine(), actor(), q, case, party, state, office_code, overdue, limit, lang())
+        for r in rows:
+            r["party_names"] = ", ".join(p["name"] for p in r["parties"])
+        out(rows, as_json, lambda r: table(r, cols(
+            ("rank", "rank"), ("id", "id"), ("case_number", "case"), ("office", "office"), ("state", "state"),
+            ("party_names", "parties"), ("description", "description"))) or t("none"))
+        return
     rows = assets_svc.list_assets(engine(), actor(), state, office_code, overdue, lang())
     out(rows, as_json, lambda r: table(r, cols(
         ("id", "id"), ("case_number", "case"), ("office", "office"), ("officer", "officer"), ("state", "state"),
@@ -167,3 +187,7 @@ def asset_correct(asset_id, sets, reason, on, as_json):
     res = assets_svc.correct(engine(), asset_id, actor(), sets, reason, on)
     out(res, as_json, t("corrected", asset=res["asset_id"], changes=", ".join(
         f"{k}: {a!r} -> {b!r}" for k, (a, b) in res["changes"].items())))
+
+
+for _command in ASSET_COMMANDS:  # the case file: parties, attachments (auction_flow.features.casefile)
+    asset.add_command(_command)
