@@ -162,6 +162,32 @@ def db_url(request, tmp_path, sqlite_template):
         drop_pg(admin, name)
 
 
+@pytest.fixture(scope="session")
+def new_database(request, tmp_path_factory, sqlite_template):
+    """``new_database(backend)``: the URL of a fresh database at the newest schema on ``backend``
+    ("sqlite" or "postgresql"), for fixtures wider than one test (a web server per module). The
+    PostgreSQL ones are dropped when the session ends."""
+    from auction_flow.storage import db
+
+    made: list[tuple[str, str | None]] = []
+
+    def make(backend: str) -> str:
+        if backend == "sqlite":
+            path = tmp_path_factory.mktemp("db") / "af.db"
+            shutil.copy(sqlite_template, path)
+            made.append((f"sqlite:///{path}", None))
+        else:
+            name = fresh_pg(request.getfixturevalue("pg_admin"), request.getfixturevalue("pg_template"))
+            made.append((_pg_url(name), name))
+        return made[-1][0]
+
+    yield make
+    for url, name in made:
+        db.get_engine(url).dispose()
+        if name:
+            drop_pg(request.getfixturevalue("pg_admin"), name)
+
+
 @pytest.fixture(params=BACKENDS)
 def empty_db_url(request, tmp_path):
     """A URL of an empty database (no schema), on each backend."""

@@ -67,12 +67,27 @@ def _query():
 
 def history(conn, asset_id: int) -> list[dict]:
     rows = conn.execute(select(audit_log).where(audit_log.c.asset_id == asset_id).order_by(audit_log.c.seq))
-    return [{"seq": r.seq, "trigger": r.trigger, "from": r.from_state, "to": r.to_state, "on": r.business_date,
+    return [{"seq": r.seq, "event": r.event, "trigger": r.trigger, "from": r.from_state, "to": r.to_state, "on": r.business_date,
              "actor": r.actor, "role": r.role, "reason": r.reason, "recorded_at": r.recorded_at,
              "changes": json.loads(r.changes), "imported": r.imported} for r in rows]
 
 
-def show(engine, asset_id, actor, lang: str = "en") -> dict:
+def step_forms(row: dict, role: str) -> list[dict]:
+    """The triggers ``role`` may fire now on the asset ``row`` (its state, workflow and version), each with
+    the fields its definition asks for (``name``, ``type``: text, money, date or choice, ``choices``) and
+    whether it needs a reason: what the web desk draws as forms."""
+    wf = workflow_mod.get(row["workflow"], row["workflow_version"])
+    out = []
+    for name in eng.allowed_triggers(wf, row, role):
+        trig = wf.triggers[name]
+        out.append({"trigger": name, "reason_required": trig.reason_required,
+                    "fields": [{"name": f.name, "type": f.type, "choices": list(f.choices)} for f in trig.fields]})
+    return out
+
+
+def show(engine, asset_id, actor, lang: str = "en", forms: bool = False) -> dict:
+    """Where the asset stands and its history; with ``forms``, also the steps the actor may take now
+    (:func:`step_forms`), under ``"forms"``."""
     with db.reading(engine) as conn:
         user = eng.load_actor(conn, actor)
         asset = eng.load_asset(conn, asset_id)
@@ -84,17 +99,26 @@ def show(engine, asset_id, actor, lang: str = "en") -> dict:
             row = conn.execute(_query().where(assets.c.id == asset["id"])).mappings().one()
             out = _describe(dict(row), lang, today())
             out["history"] = history(conn, asset["id"])
+            if forms:
+                out["forms"] = step_forms(dict(row), user["role"])
     if denied:
         authz.record_denial(engine, user, "read", asset["id"], asset["office_code"], str(denied))
         raise denied
     return out
 
 
-def list_assets(engine, actor, state=None, office=None, overdue=False, lang="en", limit=None) -> list[dict]:
+def list_assets(engine, actor, state=None, office=None, overdue=False, lang="en", limit=None,
+                officer: str | None = None) -> list[dict]:
+    """The assets ``actor`` may see, nearest deadline first; ``officer``: only those assigned to that user."""
     on = today()
     with db.reading(engine) as conn:
         user = eng.load_actor(conn, actor)
         q = _query().order_by(assets.c.deadline.is_(None), assets.c.deadline, assets.c.id)
+        scope = authz.visible_offices(conn, user)
+        if scope is not None:  # the offices in reach, in the query (the rows are checked again below)
+            q = q.where(assets.c.office_id.in_(list(scope)))
+        if officer:
+            q = q.where(users.c.username == officer)
         if state:
             known = set(workflow_mod.get().states)
             if state not in known:  # a typo must not read as "no asset in that state"

@@ -51,6 +51,8 @@ GROUPS: dict[str, tuple[str, str, str]] = {
               "Parties: debtors, creditors, buyers and bidders, linked to assets in their roles."),
     "doc": ("auction_flow.frontends.cli.commands.casefile", "doc",
             "Papers the steps issue: list, get, verify; templates."),
+    "serve": ("auction_flow.frontends.cli.commands.serve", "serve",
+              "Run the web desk (pages and the JSON API under /api/)."),
 }
 
 

@@ -1,0 +1,1 @@
+"""The JSON API under /api/: the command line's --json objects over HTTP."""

@@ -1,0 +1,71 @@
+"""The asset page's forms: one per trigger allowed now, asking exactly that trigger's fields as the
+workflow definition declares them (text, money, date or a choice), and the field a refusal is
+about, so the page can show it beside that field in the reader's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from auction_flow.common.errors import AuctionFlowError
+from auction_flow.common.words import Msg, has_term, message, term
+
+PREFIX = "f_"  # form inputs of trigger fields: f_price, f_buyer... (apart from trigger, on, reason, version)
+# the term kind that labels a choice field's values, when it is not the field's own name
+CHOICE_TERMS = {("suspend", "kind"): "suspension"}
+INPUT = {"text": "text", "money": "text", "date": "date"}
+# refusals about one field, by message key: the step's date, its reason, or a field its guard checks
+ABOUT = {"future_date": "on", "date_before_last": "on", "reason_required": "reason", "g_auction_date": "auction_date",
+         "g_reduction_limit": "price", "g_reduction_not_lower": "price", "g_sale_price": "sale_price"}
+FIELD_KEYS = ("missing_field", "unknown_field", "bad_money", "bad_date", "bad_choice", "empty_text")
+# said differently beside a field than on a command line (which names the option to give)
+BESIDE = {"missing_field": "web.required", "reason_required": "web.required"}
+
+
+def field_label(name: str, lang: str) -> str:
+    key = f"web.field.{name}"
+    text = message(key, lang)
+    return name if text == key else text
+
+
+def _choices(trigger: str, spec: dict, lang: str) -> list[tuple[str, str]]:
+    kind = CHOICE_TERMS.get((trigger, spec["name"]), spec["name"])
+    return [(c, term(kind, c, lang) if has_term(kind, c) else c) for c in spec["choices"]]
+
+
+def forms(specs: list[dict], lang: str) -> list[dict]:
+    """The forms of ``show(..., forms=True)["forms"]``, labelled in ``lang``."""
+    return [{"trigger": f["trigger"], "label": term("trigger", f["trigger"], lang),
+             "reason_required": f["reason_required"],
+             "fields": [{"name": s["name"], "input": PREFIX + s["name"], "type": s["type"],
+                         "html": INPUT.get(s["type"], "text"), "label": field_label(s["name"], lang),
+                         "money": s["type"] == "money", "choices": _choices(f["trigger"], s, lang)}
+                        for s in f["fields"]]} for f in specs]
+
+
+@dataclass
+class Failed:
+    """A step refused: which form, what the person had typed, the message, and the field it is about."""
+
+    trigger: str
+    values: dict
+    message: str
+    field: str | None = None
+    beside: str | None = None
+
+
+def _inner(exc: AuctionFlowError) -> tuple[str, dict, Msg | AuctionFlowError]:
+    """The engine wraps a field's refusal (``guard_refused``, ``why=...``) to name the asset and its
+    state: the reason inside is what the field needs."""
+    why = exc.params.get("why") if exc.key == "guard_refused" else None
+    if isinstance(why, Msg):
+        return why.key, why.params, why
+    return exc.key, exc.params, exc
+
+
+def failed(trigger: str, values: dict, exc: AuctionFlowError, lang: str) -> Failed:
+    key, params, inner = _inner(exc)
+    about = ABOUT.get(key)
+    if key in FIELD_KEYS:
+        about = str(params.get("field", "")).lstrip("-") or None
+    beside = message(BESIDE[key], lang) if key in BESIDE else inner.render(lang)
+    return Failed(trigger, values, exc.render(lang), about, beside if about else None)

@@ -1,0 +1,50 @@
+"""The asset page: its state, its deadline and the law behind it, its history as a timeline, and a
+form for each step the reader may take now. A refused step comes back as the same page with the
+refusal beside the field it is about (422), or above the form when it is about the asset (409
+when the asset changed meanwhile); nothing was written."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+
+from auction_flow.common.config import today
+from auction_flow.common.errors import ConflictError, InvalidInput, TriggerNotAllowed
+from auction_flow.features.assets import service as assets_svc
+from auction_flow.frontends.web import forms as forms_mod
+from auction_flow.frontends.web.errors import status_of
+from auction_flow.frontends.web.sessions import Identity, engine_of, page_user
+from auction_flow.frontends.web.views import form_data, lang_of, page
+
+router = APIRouter(include_in_schema=False)
+OWN_INPUTS = ("trigger", "on", "reason", "version", "csrftoken")
+
+
+
+def asset_page(request: Request, who: Identity, asset_id, failed: forms_mod.Failed | None = None,
+               status: int = 200, done: str | None = None):
+    lang = lang_of(request)
+    a = assets_svc.show(engine_of(request), asset_id, who.username, lang, forms=True)
+    return page(request, "asset.html", status=status, a=a, forms=forms_mod.forms(a["forms"], lang),
+                failed=failed, done=done, today=today().isoformat(), here=f"/assets/{a['id']}",
+                timeline=list(reversed(a["history"])))
+
+
+@router.get("/assets/{asset_id}")
+def show(request: Request, asset_id: str, who: Identity = Depends(page_user), done: str | None = None):
+    return asset_page(request, who, asset_id, done=done)
+
+
+@router.post("/assets/{asset_id}/advance")
+def advance(request: Request, asset_id: str, who: Identity = Depends(page_user), data: dict = Depends(form_data)):
+    trigger = data.get("trigger", "")
+    sets = [f"{k[len(forms_mod.PREFIX):]}={v}" for k, v in data.items()
+            if k.startswith(forms_mod.PREFIX) and k not in OWN_INPUTS]
+    version = data.get("version", "")
+    try:
+        res = assets_svc.advance(engine_of(request), asset_id, trigger, who.username, data.get("on") or None, sets,
+                                 data.get("reason"), int(version) if version.isdigit() else None)
+    except (InvalidInput, TriggerNotAllowed, ConflictError) as exc:
+        failed = forms_mod.failed(trigger, data, exc, lang_of(request))
+        return asset_page(request, who, asset_id, failed=failed, status=status_of(exc))
+    return RedirectResponse(f"/assets/{res.asset_id}?done={res.trigger}", status_code=303)

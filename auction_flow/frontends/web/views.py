@@ -1,0 +1,98 @@
+"""Pages rendered on the server: the Jinja2 environment (autoescape on for every template), the
+reader's language (Vietnamese first, English by the switch), and the helpers templates use to
+turn codes into labels of the one vocabulary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from auction_flow.common.render import money
+from auction_flow.common.words import LANGS, label, message, term
+from auction_flow.features.admin import workflows as workflows_svc
+
+DEFAULT_LANG = "vi"
+LANG_COOKIE = "lang"
+
+ENV = Environment(loader=PackageLoader("auction_flow.frontends.web", "templates"), autoescape=True,
+                  undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+TEMPLATES = Jinja2Templates(env=ENV)
+
+
+def lang_of(request: Request) -> str:
+    """``?lang=`` if given, else the switch's cookie, else Vietnamese."""
+    for value in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if value in LANGS:
+            return value
+    return DEFAULT_LANG
+
+
+def text(lang: str, key: str, **params) -> str:
+    """A sentence of the web desk (``web.<key>`` in the vocabulary)."""
+    return message(f"web.{key}", lang, **params)
+
+
+def days_text(lang: str, days_left: int | None) -> str:
+    """"3 days left", "due today" or "5 days late" for a deadline."""
+    if days_left is None:
+        return "-"
+    if days_left > 0:
+        return text(lang, "days_left", n=days_left)
+    if days_left == 0:
+        return text(lang, "due_today")
+    return text(lang, "days_late", n=-days_left)
+
+
+def when(value) -> str:
+    """A moment as the desk shows it (minutes, no seconds); a date as it is."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return "-" if value is None else str(value)
+
+
+def number(value) -> str:
+    """A figure of a table: thousands grouped as Vietnamese write them (1.234.567)."""
+    if value is None:
+        return "-"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10000:
+        return f"{value:,}".replace(",", ".")
+    return str(value)
+
+
+@functools.lru_cache(maxsize=4)
+def regimes(lang: str) -> dict[str, str]:
+    """The legal regimes' labels, by id (``law2014`` -> "Luật THADS 2008 sửa đổi 2014 ...")."""
+    return {r["id"]: r["label"] for r in workflows_svc.show(lang=lang)["regimes"]}
+
+
+def helpers(lang: str) -> dict:
+    return {"lang": lang, "t": functools.partial(text, lang), "term": lambda kind, code: term(kind, code, lang),
+            "label": lambda key: label(key, lang), "word": lambda key, **p: message(key, lang, **p),
+            "money": money, "days": functools.partial(days_text, lang), "when": when, "number": number,
+            "regimes": regimes(lang)}
+
+
+async def form_data(request: Request) -> dict:
+    """The submitted form as plain text values (read once; a sync route takes it as a dependency)."""
+    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+
+
+def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+    """Render ``template`` for this request: never stored by a cache (the desk shows personal data)."""
+    lang = lang_of(request)
+    csrf = request.scope.get("csrftoken") or (lambda: "")
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    ctx = {"who": getattr(request.state, "who", None), "here": here, "csrftoken": csrf, **helpers(lang), **context}
+    return TEMPLATES.TemplateResponse(request, template, ctx, status_code=status,
+                                      headers={"Cache-Control": "no-store"})
+
+
+def render_text(template: str, lang: str, **context) -> str:
+    """A template rendered outside a request (the CSRF refusal, which comes before the application)."""
+    return ENV.get_template(template).render(who=None, here="/", csrftoken=lambda: "", request=None,
+                                             **helpers(lang), **context)

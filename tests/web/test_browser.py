@@ -1,0 +1,144 @@
+"""The web desk in a real browser (Debian's Chromium, driven by Playwright) against a real
+``auction-flow serve`` on 127.0.0.1 over a real database: one server for the module."""
+
+from __future__ import annotations
+
+import re
+
+from webkit import PASSWORD
+
+from auction_flow.features.alerts import service as alerts_svc
+from auction_flow.features.assets import service as assets_svc
+
+
+def test_an_officer_signs_in_to_a_desk_of_their_assets_overdue_first_and_signing_out_ends_the_session(
+        page_of, served):
+    page = page_of("cv_an")
+    assert page.url.endswith("/desk")
+    rows = page.locator("#assets tbody tr")
+    assert rows.count() == 4  # cv_an's four assets; not cv_dung's
+    first = rows.nth(0)
+    assert first.get_attribute("id") == f"asset-{served.ids['late']}"
+    assert re.search(r"trễ \d+ ngày", first.locator("td.days").inner_text())
+    first.locator("summary").click()  # the legal basis, one click away
+    assert "Điều 98" in first.locator("details").inner_text()
+    cookie = next(c for c in page.context.cookies() if c["name"] == "af_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and not cookie["secure"]
+
+    page.click("header form[action='/logout'] button")
+    assert "/login" in page.url
+    # the old session is over on the server: replaying its cookie gets the sign-in form
+    other = page_of(None)
+    other.context.add_cookies([{**cookie}])
+    other.goto("/desk")
+    assert "/login" in other.url
+
+
+def test_an_officer_advances_an_asset_through_its_form(page_of, served):
+    asset = served.ids["fresh"]
+    page = page_of("cv_an")
+    page.goto(f"/assets/{asset}")
+    step = page.locator("#step-agree_price")
+    step.locator("summary").click()
+    assert step.locator("input[name=f_price]").count() == 1  # exactly that trigger's field
+    assert step.locator("input[name^=f_]").count() == 1
+    step.locator("input[name=f_price]").fill("850.000.000")
+    step.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "Đã ghi nhận: Thỏa thuận được giá" in page.locator("#done").inner_text()
+    assert "Đã xác định giá" in page.locator("#state").inner_text()
+    assert "Thỏa thuận được giá" in page.locator("#timeline li").first.inner_text()
+    shown = assets_svc.show(served.engine, asset, "cv_an")
+    assert shown["state"] == "priced" and shown["price"] == 850_000_000
+    # the next form asks for its own two fields: an organisation and a date
+    contract = page.locator("#step-contract_auction")
+    assert contract.locator("input[name=f_auction_org][type=text]").count() == 1
+    assert contract.locator("input[name=f_auction_date][type=date]").count() == 1
+
+
+def test_a_refusal_shows_beside_the_field_in_the_readers_language(page_of, served):
+    asset = served.ids["refused"]
+    page = page_of("cv_an")
+    page.goto(f"/assets/{asset}")
+    step = page.locator("#step-agree_price")
+    step.locator("summary").click()
+    step.locator("input[name=f_price]").fill("mười triệu")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        step.locator("button[type=submit]").click()
+    assert answer.value.status == 422
+    field = page.locator("#step-agree_price .field.invalid")
+    assert field.locator("input[name=f_price]").input_value() == "mười triệu"  # kept as typed
+    assert "số tiền phải là số nguyên VND dương" in field.locator(".field-error").inner_text()
+    assert assets_svc.show(served.engine, asset, "cv_an")["state"] == "seized"  # nothing written
+
+    page.click("a.lang")  # English
+    step = page.locator("#step-agree_price")
+    step.locator("summary").click()
+    step.locator("input[name=f_price]").fill("0")
+    step.locator("button[type=submit]").click()
+    assert "money must be a positive whole number of VND" in page.locator(
+        "#step-agree_price .field.invalid .field-error").inner_text()
+
+
+def test_a_supervisor_acknowledges_an_alert(page_of, served):
+    alert = next(a for a in alerts_svc.list_alerts(served.engine, "ld_binh") if a["asset_id"] == served.ids["late"])
+    page = page_of("ld_binh")
+    assert page.url.endswith("/supervision")
+    row = page.locator(f"#alert-{alert['id']}")
+    assert row.count() == 1
+    assert served.ids["late"] in [int(x) for x in page.locator("#stalled tbody td:first-child").all_inner_texts()]
+    row.locator("form.ack input[name=reason]").fill("Đã làm việc với chấp hành viên")
+    row.locator("form.ack button").click()
+    row = page.locator(f"#alert-{alert['id']}")
+    row.locator(".status", has_text="đã tiếp nhận").wait_for()
+    assert "Đã làm việc với chấp hành viên" in row.inner_text()
+    assert alerts_svc.show(served.engine, alert["id"], "ld_binh")["status"] == "acknowledged"
+    page.locator("#chain-status").wait_for()  # the chain's status, loaded after the page
+    assert re.search(r"\d+:[0-9a-f]{16,}", page.locator("#anchor").inner_text())
+
+
+def test_a_procurator_reads_everything_in_scope_and_gets_no_form(page_of, served):
+    page = page_of("ksv")
+    page.goto(f"/assets/{served.ids['nb']}")  # another branch, under the procurator's province
+    assert page.locator("#steps form").count() == 0
+    assert "Chỉ xem" in page.locator("#steps").inner_text()
+    page.goto("/supervision")
+    assert page.locator("#alerts tbody tr").count() >= 1
+    assert page.locator("form.ack, form.snooze").count() == 0
+    assert page.locator("#signals").count() == 1
+    page.goto("/desk")
+    assert page.locator("#assets tbody tr").count() == len(served.ids)
+
+
+def test_a_post_without_the_csrf_token_is_refused(page_of, served):
+    asset = served.ids["forged"]
+    page = page_of("cv_an")
+    page.goto(f"/assets/{asset}")
+    step = page.locator("#step-agree_price")
+    step.locator("summary").click()
+    step.locator("input[name=f_price]").fill("500000000")
+    step.locator("input[name=csrftoken]").evaluate("input => input.remove()")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        step.locator("button[type=submit]").click()
+    assert answer.value.status == 403
+    assert "CSRF" in page.locator(".error").inner_text()
+    assert assets_svc.show(served.engine, asset, "cv_an")["state"] == "seized"
+
+
+def test_a_locked_account_waits(page_of, served):
+    page = page_of(None)
+    for _ in range(5):
+        page.goto("/login")
+        page.fill("#username", "cv_khoa")
+        page.fill("#password", "not-the-password")
+        page.click("form[action='/login'] button")
+        assert page.locator("#login-error").count() == 1
+    page.goto("/login")
+    page.fill("#username", "cv_khoa")
+    page.fill("#password", PASSWORD)  # even the right password now waits
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.click("form[action='/login'] button")
+    assert answer.value.status == 429
+    assert re.search(r"\d+", page.locator("#login-error").inner_text())
+    assert "/login" in page.url
+    assert not [c for c in page.context.cookies() if c["name"] == "af_session"]

@@ -1,0 +1,101 @@
+"""What the web desk's tests share: a province with people and assets on a real database, and a
+real ``auction-flow serve`` process on 127.0.0.1 over it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+PASSWORD = "correct-horse-battery-9"
+CHROMIUM = "/usr/bin/chromium"
+PEOPLE = [("cv_an", "officer", "HG-VT"), ("cv_ba", "officer", "HG-VT"), ("cv_dung", "officer", "HG-NB"),
+          ("cv_khoa", "officer", "HG-VT"), ("ld_binh", "supervisor", "HG-VT"), ("ld_tinh", "supervisor", "HG"),
+          ("ksv", "procurator", "HG")]
+
+
+def give_password(engine, username: str, password: str = PASSWORD) -> None:
+    """TEMPORARY (identity shim): every user signs in with AUCTION_FLOW_SHIM_PASSWORD; with the identity
+    feature on main this sets the user's password through its service."""
+
+
+def build_province(url: str) -> dict[str, int]:
+    """Offices HG over HG-VT and HG-NB, the people above, and a few assets (ids by name):
+
+    ``late``: seized 40 days ago, past its deadline (the scan raises a stalled alert on it);
+    ``fresh``, ``refused``, ``forged``: seized 2 days ago by cv_an; ``nb``: cv_dung's, of HG-NB."""
+    from auction_flow.features.admin import service as admin
+    from auction_flow.features.alerts import service as alerts_svc
+    from auction_flow.features.assets import service as assets_svc
+    from auction_flow.storage import db
+
+    admin.init(url, "admin")
+    engine = db.open_db(url)
+    admin.add_office(engine, "admin", "HG", "Cục THADS tỉnh Hậu Giang")
+    admin.add_office(engine, "admin", "HG-VT", "Chi cục THADS TP Vị Thanh", "HG")
+    admin.add_office(engine, "admin", "HG-NB", "Chi cục THADS TX Ngã Bảy", "HG")
+    for username, role, office in PEOPLE:
+        admin.add_user(engine, "admin", username, role, office, email=f"{username}@thads.test")
+    for username in ["admin"] + [p[0] for p in PEOPLE]:
+        give_password(engine, username)
+    today = dt.date.today()
+    ago = lambda days: (today - dt.timedelta(days=days)).isoformat()  # noqa: E731
+    ids = {}
+    for name, office, officer, days, what in [
+            ("late", "HG-VT", "cv_an", 40, "Xe ô tô Toyota 95A-123.45"), ("fresh", "HG-VT", "cv_an", 2, "Thửa đất 120 m²"),
+            ("refused", "HG-VT", "cv_an", 2, "Máy xúc Komatsu"), ("forged", "HG-VT", "cv_an", 2, "Nhà phố <b>5</b>"),
+            ("nb", "HG-NB", "cv_dung", 2, "Xe máy")]:
+        ids[name] = assets_svc.seize(engine, officer, f"{len(ids) + 1}/2026/QĐ", office, "movable", what, on=ago(days))
+    alerts_svc.scan(engine)
+    return ids
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def auction_flow_command() -> list[str]:
+    found = shutil.which("auction-flow", path=str(Path(sys.executable).parent))
+    return [found] if found else [sys.executable, "-c", "import sys; from cli import main; sys.exit(main())"]
+
+
+class Served:
+    """A real ``auction-flow serve`` on 127.0.0.1 over a real database."""
+
+    def __init__(self, url: str, ids: dict[str, int]):
+        from auction_flow.storage import db
+
+        self.url, self.ids, self.port = url, ids, free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.engine = db.open_db(url)
+        env = {**os.environ, "AUCTION_FLOW_SHIM_PASSWORD": PASSWORD, "AUCTION_FLOW_WEB_LOG": "warning"}
+        self.proc = subprocess.Popen(auction_flow_command() + ["--db", url, "serve", "--port", str(self.port)],
+                                     env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(self.base + "/login", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("auction-flow serve did not start:\n" + (self.proc.stdout.read() or ""))
+            time.sleep(0.2)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
