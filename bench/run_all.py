@@ -25,6 +25,7 @@ QUICK_ARGS = {  # sizes for --quick; the scripts' own defaults are the issues' s
     "bench_audit_verify.py": ["--rows", "50000"], "bench_import.py": ["--rows", "5000"],
     "bench_report.py": ["--rows", "50000"], "bench_startup.py": ["--runs", "5"],
     "bench_pg_concurrency.py": ["--transitions", "100"], "bench_search.py": ["--assets", "20000"],
+    "bench_web.py": ["--requests", "300", "--seconds", "10"],
 }
 
 

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from auction_flow.common.render import money
-from auction_flow.common.words import LANGS, label, message, term
+from auction_flow.common.words import LANGS, has_term, label, message, term
 from auction_flow.features.admin import workflows as workflows_svc
 
 DEFAULT_LANG = "vi"
@@ -55,6 +55,18 @@ def when(value) -> str:
     return "-" if value is None else str(value)
 
 
+def step_label(lang: str, trigger: str | None, event: str | None = None) -> str:
+    """What an audit row records, as a person says it: the trigger's label, else the event's (a
+    seizure's row names the trigger ``seize``, which no workflow defines: it is the asset's creation)."""
+    if trigger and has_term("trigger", trigger):
+        return term("trigger", trigger, lang)
+    if trigger == "seize" and event in (None, "asset_created"):
+        return term("event", "asset_created", lang)
+    if event and event != "transition":
+        return term("event", event, lang)
+    return trigger or "-"
+
+
 def number(value) -> str:
     """A figure of a table: thousands grouped as Vietnamese write them (1.234.567)."""
     if value is None:
@@ -74,6 +86,7 @@ def helpers(lang: str) -> dict:
     return {"lang": lang, "t": functools.partial(text, lang), "term": lambda kind, code: term(kind, code, lang),
             "label": lambda key: label(key, lang), "word": lambda key, **p: message(key, lang, **p),
             "money": money, "days": functools.partial(days_text, lang), "when": when, "number": number,
+            "step": functools.partial(step_label, lang),
             "regimes": regimes(lang)}
 
 

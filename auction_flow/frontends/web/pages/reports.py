@@ -43,7 +43,11 @@ def reports(request: Request, who: Identity = Depends(page_user), year: str | No
     p = _period(year, date_from, date_to)
     stages = reports_svc.stages(engine_of(request), who.username, p["start"], p["end"], p["year"])
     header, rows = rep.records(data, lang)
-    return page(request, "reports.html", data=data, header=header, rows=rows, stages=stages["rows"],
+    # figures down, groups across (a branch per column), as the command line's table reads
+    groups = [r[0] for r in rows]
+    figures = [(header[i], [r[i] for r in rows]) for i in range(1, len(header))]
+    return page(request, "reports.html", data=data, corner=header[0], groups=groups, figures=figures,
+                stages=stages["rows"],
                 query_string=request.url.query, by_choices=reports_svc.BY,
                 filters={"year": blank(year) or "", "date_from": blank(date_from) or "",
                          "date_to": blank(date_to) or "", "by": data["by"]})
