@@ -159,7 +159,8 @@ def page_session(client, username: str) -> str:
     r = client.post("/login", data={"username": username, "password": PASSWORD, "csrftoken": csrf},
                     follow_redirects=False)
     assert r.status_code == 303, r.text
-    return csrf
+    assert "csrftoken" not in client.cookies  # a new CSRF token comes with the new session
+    return re.search(r'name="csrftoken" value="([^"]+)"', client.get("/desk").text).group(1)
 
 
 def test_the_session_cookie_and_the_security_headers(db_url, province):
@@ -193,7 +194,6 @@ def test_a_new_session_at_each_sign_in_and_sign_out_ends_it(client):
     client.cookies.set("af_session", first)  # the session replaced by the new sign-in has ended
     assert client.get("/desk", follow_redirects=False).status_code == 303
     client.cookies.set("af_session", second)
-    csrf = re.search(r'name="csrftoken" value="([^"]+)"', client.get("/desk").text).group(1)
     assert client.post("/logout", data={"csrftoken": csrf}, follow_redirects=False).status_code == 303
     client.cookies.set("af_session", second)
     assert client.get("/desk", follow_redirects=False).status_code == 303
@@ -228,3 +228,41 @@ def test_downloads_and_the_chart(client, province):
     assert client.get("/reports?year=2027&by=nobody").status_code == 422
     audit = client.get("/audit?office=HG-NB")
     assert audit.status_code == 200 and "cv_dung" in audit.text and "cv_an" not in audit.text.split("<main>")[1]
+
+
+def test_pages_keep_the_command_lines_scope_and_status_codes(client, db_url, province):
+    engine = db.open_db(db_url)
+    page_session(client, "cv_dung")  # HG-NB
+    before = len(supervision_svc.denied(engine, "admin"))
+    r = client.get(f"/assets/{province['late']}")  # HG-VT's
+    assert r.status_code == 403 and "HG-VT" in r.text and r.headers["cache-control"] == "no-store"
+    assert len(supervision_svc.denied(engine, "admin")) == before + 1
+    assert client.get("/assets/424242").status_code == 404
+    assert client.get("/no/such/page").status_code == 404
+    assert client.get("/api/no/such/route").json() == {"error": "không có trang này"}
+    desk = client.get("/desk?all=true")
+    assert desk.status_code == 200 and f"/assets/{province['nb']}" in desk.text
+    assert f"/assets/{province['late']}" not in desk.text
+
+
+def test_alerts_are_acknowledged_and_snoozed_from_a_page_with_or_without_htmx(client, db_url, province):
+    engine = db.open_db(db_url)
+    csrf = page_session(client, "ksv")
+    alert = client.get("/api/alerts", headers=token(client, "ksv")).json()[0]["id"]
+    refused = client.post(f"/alerts/{alert}/ack", data={"csrftoken": csrf, "reason": "x"})
+    assert refused.status_code == 403  # a procurator reads and handles nothing
+
+    csrf = page_session(client, "cv_an")
+    missing = client.post(f"/alerts/{alert}/snooze", data={"csrftoken": csrf, "until": "", "reason": "chờ"},
+                          headers={"HX-Request": "true"})
+    assert missing.status_code == 422 and missing.text.lstrip().startswith(f'<tr id="alert-{alert}"')
+    assert 'aria-invalid="true"' in missing.text and "YYYY-MM-DD" in missing.text
+    no_js = client.post(f"/alerts/{alert}/snooze", data={"csrftoken": csrf, "until": "2099-12-31", "reason": "chờ Cục",
+                                                          "back": "/alerts"}, follow_redirects=False)
+    assert no_js.status_code == 303 and no_js.headers["location"] == "/alerts"
+    assert client.get(f"/api/alerts/{alert}", headers=token(client, "cv_an")).json()["status"] == "snoozed"
+    fragment = client.post(f"/alerts/{alert}/ack", data={"csrftoken": csrf, "reason": "đã xử lý"},
+                           headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "đã tiếp nhận" in fragment.text and "<html" not in fragment.text
+    rows = supervision_svc.log(engine, "admin")
+    assert [r["event"] for r in rows[-2:]] == ["alert_snoozed", "alert_acknowledged"]
