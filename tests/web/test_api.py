@@ -266,3 +266,20 @@ def test_alerts_are_acknowledged_and_snoozed_from_a_page_with_or_without_htmx(cl
     assert fragment.status_code == 200 and "đã tiếp nhận" in fragment.text and "<html" not in fragment.text
     rows = supervision_svc.log(engine, "admin")
     assert [r["event"] for r in rows[-2:]] == ["alert_snoozed", "alert_acknowledged"]
+
+
+def test_a_form_drawn_before_the_asset_changed_is_refused_as_a_conflict(client, province):
+    csrf = page_session(client, "cv_an")
+    asset = province["fresh"]
+    form = client.get(f"/assets/{asset}").text
+    version = re.search(r'name="version" value="(\d+)"', form).group(1)
+    done = client.post(f"/assets/{asset}/advance", data={"csrftoken": csrf, "trigger": "agree_price",
+                                                          "version": version, "f_price": "600000000"},
+                       follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == f"/assets/{asset}?done=agree_price"
+    stale = client.post(f"/assets/{asset}/advance", data={"csrftoken": csrf, "trigger": "suspend",
+                                                           "version": version, "f_kind": "postpone"})
+    assert stale.status_code == 409 and "đã bị thay đổi" in stale.text
+    late = client.post(f"/assets/{asset}/advance", data={"csrftoken": csrf, "trigger": "agree_price",
+                                                          "f_price": "600000000"})
+    assert late.status_code == 422 and "Không thể «Thỏa thuận được giá»" in late.text

@@ -54,6 +54,8 @@ WORDS = {
     'web.asset.done': {"vi": 'Đã ghi nhận: {step}.', "en": 'Recorded: {step}.'},
     'web.asset.no_steps': {"vi": 'Bạn không có thao tác nào với tài sản này lúc này.', "en": 'You have no step to take on this asset now.'},
     'web.asset.read_only': {"vi": 'Chỉ xem: vai trò của bạn không thực hiện thao tác trên tài sản.', "en": 'Read only: your role takes no step on assets.'},
+    'web.step_refused': {"vi": 'Chưa ghi nhận «{step}»: {why}', "en": '"{step}" was not recorded: {why}'},
+    'web.not_allowed_now': {"vi": 'Không thể «{step}» khi tài sản đang ở trạng thái «{state}»', "en": '"{step}" is not possible while the asset is "{state}"'},
     'web.asset.imported': {"vi": 'nhập từ hồ sơ cũ', "en": 'imported'},
     'web.asset.recorded': {"vi": 'ghi lúc {at} UTC', "en": 'recorded {at} UTC'},
     # labels of trigger fields (the workflow file names them; a new field needs a label here)

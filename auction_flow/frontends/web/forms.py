@@ -62,10 +62,23 @@ def _inner(exc: AuctionFlowError) -> tuple[str, dict, Msg | AuctionFlowError]:
     return exc.key, exc.params, exc
 
 
+def headline(exc: AuctionFlowError, lang: str) -> str:
+    """The refusal above the form, with the labels of the step and the state (the engine's own
+    message names their codes, as the command line takes them)."""
+    params = exc.params
+    if exc.key == "guard_refused":
+        why = params["why"].render(lang) if isinstance(params.get("why"), Msg) else str(params.get("why"))
+        return message("web.step_refused", lang, step=term("trigger", params.get("trigger"), lang), why=why)
+    if exc.key in ("not_allowed_now", "unknown_trigger"):
+        return message("web.not_allowed_now", lang, step=term("trigger", params.get("trigger"), lang),
+                       state=term("state", params.get("state"), lang))
+    return exc.render(lang)
+
+
 def failed(trigger: str, values: dict, exc: AuctionFlowError, lang: str) -> Failed:
     key, params, inner = _inner(exc)
     about = ABOUT.get(key)
     if key in FIELD_KEYS:
         about = str(params.get("field", "")).lstrip("-") or None
     beside = message(BESIDE[key], lang) if key in BESIDE else inner.render(lang)
-    return Failed(trigger, values, exc.render(lang), about, beside if about else None)
+    return Failed(trigger, values, headline(exc, lang), about, beside if about else None)
