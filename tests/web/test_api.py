@@ -283,3 +283,18 @@ def test_a_form_drawn_before_the_asset_changed_is_refused_as_a_conflict(client, 
     late = client.post(f"/assets/{asset}/advance", data={"csrftoken": csrf, "trigger": "agree_price",
                                                           "f_price": "600000000"})
     assert late.status_code == 422 and "Không thể «Thỏa thuận được giá»" in late.text
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_page_renders_for_every_role(client, province, lang):
+    client.get(f"/lang/{lang}")
+    asset = province["late"]
+    for username in ("cv_an", "ld_binh", "ksv", "admin"):
+        page_session(client, username)
+        for path in ("/desk", "/desk?all=true&overdue=true", "/alerts", "/alerts?show_all=true", "/supervision",
+                     "/supervision/chain", "/reports", "/reports?by=officer", "/audit", f"/audit?asset={asset}",
+                     "/audit/denied", f"/assets/{asset}", "/password"):
+            r = client.get(path)
+            expected = 403 if path == "/supervision/chain" and username == "cv_an" else 200
+            assert r.status_code == expected, (username, path, r.text[-500:])
+            assert f'<html lang="{lang}">' in r.text
