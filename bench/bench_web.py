@@ -44,10 +44,12 @@ def build(url: str, officers: int, per_officer: int, seed: int = 7) -> dict:
     from sqlalchemy import insert
 
     from auction_flow.features.admin import service as admin
+    from auction_flow.features.identity import service as identity
     from auction_flow.storage import db
     from auction_flow.storage.schema import assets, audit_log, offices, users
 
-    admin.init(url, "admin")
+    hashed = identity.hash_password(PASSWORD)
+    admin.init(url, "admin", password_hash=hashed)
     engine = db.open_db(url)
     now = dt.datetime.now(dt.timezone.utc)
     today = dt.date.today()
@@ -58,7 +60,8 @@ def build(url: str, officers: int, per_officer: int, seed: int = 7) -> dict:
                                         "name": f"Chi cục THADS số {i}", "parent_id": None if i == 0 else 1000,
                                         "created_at": now} for i in range(BRANCHES + 1)])
         conn.execute(insert(users), [{"id": 1000 + b * 100 + k, "username": names[b][k], "name": f"Cán bộ {b}.{k}",
-                                      "role": "officer", "office_id": 1000 + b, "active": True, "created_at": now}
+                                      "role": "officer", "office_id": 1000 + b, "active": True, "created_at": now,
+                                      "password_hash": hashed}
                                      for b in names for k in range(officers)])
     with engine.connect() as conn:  # after the administrator's own row
         log_seq = conn.exec_driver_sql("SELECT COALESCE(MAX(log_seq), 0) FROM audit_log").scalar()
@@ -263,7 +266,7 @@ def main() -> None:
         mine = build(url, args.officers, args.assets)
         print(f"built {sum(map(len, mine.values()))} assets for {len(mine)} officers in "
               f"{time.perf_counter() - t0:.1f}s ({url.split(':', 1)[0]})")
-        env = {**os.environ, "AUCTION_FLOW_WEB_LOG": "warning", "AUCTION_FLOW_SHIM_PASSWORD": PASSWORD}
+        env = {**os.environ, "AUCTION_FLOW_WEB_LOG": "warning"}
         ours_port, bare_port = free_port(), free_port()
         ours = start([sys.executable, "-c", "import sys; from cli import main; sys.exit(main())", "--db", url,
                       "serve", "--port", str(ours_port)], f"http://127.0.0.1:{ours_port}", env)

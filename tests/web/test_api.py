@@ -21,8 +21,7 @@ with warnings.catch_warnings():  # this Starlette would rather have httpx's succ
 
 
 @pytest.fixture
-def province(db_url, monkeypatch):
-    monkeypatch.setenv("AUCTION_FLOW_SHIM_PASSWORD", PASSWORD)  # TEMPORARY (identity shim)
+def province(db_url):
     return build_province(db_url)
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
-from webkit import PASSWORD
+from webkit import PASSWORD, browser, page_of, served  # noqa: F401 (the fixtures this module uses)
 
 from auction_flow.features.alerts import service as alerts_svc
 from auction_flow.features.assets import service as assets_svc
+from auction_flow.features.supervision import service as supervision_svc
 
 
 def test_an_officer_signs_in_to_a_desk_of_their_assets_overdue_first_and_signing_out_ends_the_session(
@@ -142,3 +143,5 @@ def test_a_locked_account_waits(page_of, served):
     assert re.search(r"\d+", page.locator("#login-error").inner_text())
     assert "/login" in page.url
     assert not [c for c in page.context.cookies() if c["name"] == "af_session"]
+    refused = [d for d in supervision_svc.denied(served.engine, "admin") if d["actor"] == "cv_khoa"]
+    assert len(refused) == 6 and all(d["action"] == "sign_in" for d in refused)

@@ -1,5 +1,7 @@
-"""What the web desk's tests share: a province with people and assets on a real database, and a
-real ``auction-flow serve`` process on 127.0.0.1 over it."""
+"""What the web desk's tests share: a province with people and assets on a real database, a real
+``auction-flow serve`` process on 127.0.0.1 over it (one per test module and database), and
+Debian's Chromium driven by Playwright (one per module). The test modules import the fixtures
+they use (a second conftest.py would shadow the suite's own, which tests import by name)."""
 
 from __future__ import annotations
 
@@ -13,17 +15,13 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
+from conftest import BACKENDS, PASSWORD, password_hash  # noqa: F401 (the suite's user password)
 
-PASSWORD = "correct-horse-battery-9"
 CHROMIUM = "/usr/bin/chromium"
 PEOPLE = [("cv_an", "officer", "HG-VT"), ("cv_ba", "officer", "HG-VT"), ("cv_dung", "officer", "HG-NB"),
           ("cv_khoa", "officer", "HG-VT"), ("ld_binh", "supervisor", "HG-VT"), ("ld_tinh", "supervisor", "HG"),
           ("ksv", "procurator", "HG")]
-
-
-def give_password(engine, username: str, password: str = PASSWORD) -> None:
-    """TEMPORARY (identity shim): every user signs in with AUCTION_FLOW_SHIM_PASSWORD; with the identity
-    feature on main this sets the user's password through its service."""
 
 
 def build_province(url: str) -> dict[str, int]:
@@ -36,15 +34,14 @@ def build_province(url: str) -> dict[str, int]:
     from auction_flow.features.assets import service as assets_svc
     from auction_flow.storage import db
 
-    admin.init(url, "admin")
+    admin.init(url, "admin", password_hash=password_hash())
     engine = db.open_db(url)
     admin.add_office(engine, "admin", "HG", "Cục THADS tỉnh Hậu Giang")
     admin.add_office(engine, "admin", "HG-VT", "Chi cục THADS TP Vị Thanh", "HG")
     admin.add_office(engine, "admin", "HG-NB", "Chi cục THADS TX Ngã Bảy", "HG")
     for username, role, office in PEOPLE:
-        admin.add_user(engine, "admin", username, role, office, email=f"{username}@thads.test")
-    for username in ["admin"] + [p[0] for p in PEOPLE]:
-        give_password(engine, username)
+        admin.add_user(engine, "admin", username, role, office, email=f"{username}@thads.test",
+                       password_hash=password_hash())
     today = dt.date.today()
     ago = lambda days: (today - dt.timedelta(days=days)).isoformat()  # noqa: E731
     ids = {}
@@ -77,7 +74,7 @@ class Served:
         self.url, self.ids, self.port = url, ids, free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.engine = db.open_db(url)
-        env = {**os.environ, "AUCTION_FLOW_SHIM_PASSWORD": PASSWORD, "AUCTION_FLOW_WEB_LOG": "warning"}
+        env = {**os.environ, "AUCTION_FLOW_WEB_LOG": "warning"}
         self.proc = subprocess.Popen(auction_flow_command() + ["--db", url, "serve", "--port", str(self.port)],
                                      env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 30
@@ -99,3 +96,50 @@ class Served:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def served(request, new_database):
+    """One server per test module (and per database), with the province built."""
+    url = new_database(request.param)
+    server = Served(url, build_province(url))
+    yield server
+    server.stop()
+    server.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page_of(browser, served):
+    """``page_of(username)``: a fresh browser (its own cookies) signed in as ``username``."""
+    contexts = []
+
+    def open_as(username: str | None, lang: str | None = None):
+        context = browser.new_context(base_url=served.base, locale="vi-VN")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10000)
+        if lang:
+            page.goto(f"/lang/{lang}?next=/login")
+        if username:
+            page.goto("/login")
+            page.fill("#username", username)
+            page.fill("#password", PASSWORD)
+            page.click("form[action='/login'] button[type=submit]")
+            page.wait_for_load_state()
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

@@ -28,7 +28,7 @@ from auction_flow.common.errors import (
     SchemaError,
     TriggerNotAllowed,
 )
-from auction_flow.frontends.web import identity_shim as identity  # TEMPORARY: the identity feature, once on main
+from auction_flow.features.identity import service as identity
 from auction_flow.frontends.web.views import lang_of, page, text
 
 log = logging.getLogger("auction_flow.web")
@@ -84,7 +84,10 @@ async def on_refusal(request: Request, exc: AuctionFlowError) -> Response:
     lang = lang_of(request)
     message = exc.render(lang)
     if is_api(request):
-        return _error_json(message, status)
+        response = _error_json(message, status)
+        if isinstance(exc, identity.LockedOut):
+            response.headers["Retry-After"] = str(exc.wait_seconds)
+        return response
     if status == 401:
         return to_login(request)
     if isinstance(exc, MustChangePassword):

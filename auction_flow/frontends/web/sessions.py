@@ -15,7 +15,8 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from auction_flow.frontends.web import identity_shim as identity  # TEMPORARY: the identity feature, once on main
+from auction_flow.common.context import set_via
+from auction_flow.features.identity import service as identity
 from auction_flow.frontends.web.errors import MustChangePassword, SignInFirst
 
 Identity = identity.Identity
@@ -47,12 +48,22 @@ def sign_in(request: Request, username: str, password: str, channel: str) -> Sig
 
 
 def sign_out(request: Request, token: str | None) -> None:
+    """End the session of ``token`` on the server (an unknown or ended one: nothing to do)."""
     if token:
         identity.sign_out(engine_of(request), token)
 
 
-def change_password(request: Request, username: str, old: str, new: str) -> None:
-    identity.change_password(engine_of(request), username, old, new)
+def revoke(request: Request, who: Identity, token: str) -> None:
+    """End what the API caller came with: its session, or its bearer token (revoked)."""
+    if who.token_id is not None:
+        identity.revoke_token(engine_of(request), who.username, who.token_id)
+    else:
+        identity.sign_out(engine_of(request), token)
+
+
+def change_password(request: Request, who: Identity, old: str, new: str) -> None:
+    """Change the reader's own password; their other sessions end, this one goes on."""
+    identity.change_password(engine_of(request), who.username, old, new, keep_session=who.session_id)
 
 
 def _known(request: Request, token: str | None, channel: str) -> Identity:
@@ -62,7 +73,11 @@ def _known(request: Request, token: str | None, channel: str) -> Identity:
 
 
 def _acting(request: Request, who: Identity) -> Identity:
+    """Remember who asks for this request: the pages show it, and the audit rows and refusals the
+    services write record the session or token it came through (``common.context``). Called in the
+    request's own context (an async dependency), so the route's thread sees it too."""
     request.state.who = who
+    set_via(who.via)
     return who
 
 

@@ -82,9 +82,9 @@ def create_token(request: Request, username: str = Form(...), password: str = Fo
 
 @router.delete("/token", tags=["identity"])
 def revoke_token(request: Request, who: Identity = Depends(api_user)):
-    """End the session of the token this call carries."""
-    sessions.sign_out(request, request.headers.get("authorization", "").partition(" ")[2].strip())
-    return json_of({"signed_out": who.username})
+    """End the session this call's token opened (POST /api/token), or revoke its bearer token."""
+    sessions.revoke(request, who, request.headers.get("authorization", "").partition(" ")[2].strip())
+    return json_of({"signed_out": who.username, "via": who.via})
 
 
 @router.get("/me", tags=["identity"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
-from auction_flow.common.errors import AuctionFlowError
+from auction_flow.common.errors import AuctionFlowError, InvalidInput
 from auction_flow.frontends.web import sessions
 from auction_flow.frontends.web.errors import status_of
 from auction_flow.frontends.web.sessions import COOKIE, Identity, page_user
@@ -42,8 +42,11 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
     try:
         signed = sessions.sign_in(request, username.strip(), password, sessions.PAGE_CHANNEL)
     except (sessions.SignInRefused, sessions.LockedOut) as exc:
-        return page(request, "login.html", status=status_of(exc), next=safe_next(next) if next else "",
-                    username=username, error=exc.render(lang_of(request)))
+        response = page(request, "login.html", status=status_of(exc), next=safe_next(next) if next else "",
+                        username=username, error=exc.render(lang_of(request)))
+        if isinstance(exc, sessions.LockedOut):
+            response.headers["Retry-After"] = str(exc.wait_seconds)
+        return response
     sessions.sign_out(request, request.cookies.get(COOKIE))  # a session this browser held before ends here
     target = "/password" if signed.must_change_password else safe_next(next)
     response = RedirectResponse(target, status_code=303)
@@ -73,9 +76,10 @@ def change_password(request: Request, who: Identity = Depends(page_user), old: s
     if new != repeat:
         return page(request, "password.html", status=422, error=text(lang, "password_mismatch"), field="repeat")
     try:
-        sessions.change_password(request, who.username, old, new)
+        sessions.change_password(request, who, old, new)
     except AuctionFlowError as exc:
-        return page(request, "password.html", status=status_of(exc), error=exc.render(lang), field="new")
+        field = "old" if exc.key == "wrong_old_password" else "new" if isinstance(exc, InvalidInput) else None
+        return page(request, "password.html", status=status_of(exc), error=exc.render(lang), field=field)
     return RedirectResponse("/", status_code=303)
 
 
