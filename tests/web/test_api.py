@@ -176,6 +176,7 @@ def test_the_session_cookie_and_the_security_headers(db_url, province):
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
         assert page.headers["x-frame-options"] == "DENY" and page.headers["cache-control"] == "no-store"
         assert "<script>" not in page.text and " on" + "click=" not in page.text
+        assert "Nhà phố &lt;b&gt;5&lt;/b&gt;" in page.text and "<b>5</b>" not in page.text  # escaped
         static = c.get("/static/htmx-2.0.11.min.js")
         assert static.status_code == 200 and static.headers.get("cache-control") != "no-store"
     with TestClient(create_app(db_url), base_url="http://127.0.0.1") as c:

@@ -46,7 +46,8 @@ def build_province(url: str) -> dict[str, int]:
     ago = lambda days: (today - dt.timedelta(days=days)).isoformat()  # noqa: E731
     ids = {}
     for name, office, officer, days, what in [
-            ("late", "HG-VT", "cv_an", 40, "Xe ô tô Toyota 95A-123.45"), ("fresh", "HG-VT", "cv_an", 2, "Thửa đất 120 m²"),
+            ("late", "HG-VT", "cv_an", 40, "Xe ô tô Toyota 95A-123.45"),
+            ("fresh", "HG-VT", "cv_an", 2, "Thửa đất 120 m²"),
             ("refused", "HG-VT", "cv_an", 2, "Máy xúc Komatsu"), ("forged", "HG-VT", "cv_an", 2, "Nhà phố <b>5</b>"),
             ("nb", "HG-NB", "cv_dung", 2, "Xe máy")]:
         ids[name] = assets_svc.seize(engine, officer, f"{len(ids) + 1}/2026/QĐ", office, "movable", what, on=ago(days))

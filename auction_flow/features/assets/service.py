@@ -67,8 +67,8 @@ def _query():
 
 def history(conn, asset_id: int) -> list[dict]:
     rows = conn.execute(select(audit_log).where(audit_log.c.asset_id == asset_id).order_by(audit_log.c.seq))
-    return [{"seq": r.seq, "event": r.event, "trigger": r.trigger, "from": r.from_state, "to": r.to_state, "on": r.business_date,
-             "actor": r.actor, "role": r.role, "reason": r.reason, "recorded_at": r.recorded_at,
+    return [{"seq": r.seq, "event": r.event, "trigger": r.trigger, "from": r.from_state, "to": r.to_state,
+             "on": r.business_date, "actor": r.actor, "role": r.role, "reason": r.reason, "recorded_at": r.recorded_at,
              "changes": json.loads(r.changes), "imported": r.imported} for r in rows]
 
 

@@ -87,6 +87,6 @@ def change_password(request: Request, who: Identity = Depends(page_user), old: s
 def switch_language(request: Request, code: str, next: str = "/"):
     response = RedirectResponse(safe_next(next), status_code=303)
     if code in LANGS:
-        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, path="/", samesite="lax",
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, path="/", httponly=True, samesite="lax",
                             secure=request.url.scheme == "https")
     return response
