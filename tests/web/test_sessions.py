@@ -103,6 +103,10 @@ def test_a_password_reset_by_an_administrator_is_changed_first(client, db_url):
     wrong = client.post("/password", data={"csrftoken": csrf_of(form.text), "old": "nope-nope-nope",
                                            "new": "Mat-khau-moi-2026", "repeat": "Mat-khau-moi-2026"})
     assert wrong.status_code == 422 and 'id="pw-old-error"' in wrong.text
+    with engine.connect() as conn:  # a wrong current password counts as a failed sign-in, on the web
+        logged = conn.execute(select(access_log.c.reason).where(access_log.c.actor == "cv_ba")
+                              .order_by(access_log.c.id.desc())).scalar()
+    assert "(web" in logged
     weak = client.post("/password", data={"csrftoken": csrf_of(form.text), "old": "Tam-thoi-2026-xyz",
                                           "new": "short", "repeat": "short"})
     assert weak.status_code == 422 and 'id="pw-new-error"' in weak.text

@@ -63,7 +63,8 @@ def revoke(request: Request, who: Identity, token: str) -> None:
 
 def change_password(request: Request, who: Identity, old: str, new: str) -> None:
     """Change the reader's own password; their other sessions end, this one goes on."""
-    identity.change_password(engine_of(request), who.username, old, new, keep_session=who.session_id)
+    identity.change_password(engine_of(request), who.username, old, new, keep_session=who.session_id,
+                             channel=PAGE_CHANNEL)
 
 
 def _known(request: Request, token: str | None, channel: str) -> Identity:
