@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from auction_flow.common.errors import InvalidInput
-from auction_flow.storage.schema import metadata
+from auction_flow.storage.schema import SEARCH_FUNCTIONS, metadata
 
 # table -> the only privileges the application role gets on it (every other table: rows in full)
 LIMITED = {
@@ -56,6 +56,7 @@ def statements(database: str, owner: str, app: str) -> list[str]:
            f"GRANT USAGE ON SCHEMA public TO {a}",
            f"REVOKE CREATE ON SCHEMA public FROM {a}"]
     out += [f"ALTER TABLE {_q(t)} OWNER TO {o}" for t in tables()]  # its serial sequences follow
+    out += [f"ALTER FUNCTION {f} OWNER TO {o}" for f in SEARCH_FUNCTIONS]  # so its migrations may replace it
     out.append(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {a}")
     for t in tables():
         out.append(f"GRANT {', '.join(LIMITED.get(t, ROWS))} ON TABLE {_q(t)} TO {a}")

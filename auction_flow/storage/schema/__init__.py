@@ -15,6 +15,7 @@ from auction_flow.storage.schema.alerts import (
            scheduler_runs,
 )
 from auction_flow.storage.schema.base import TS, metadata
+from auction_flow.storage.schema.casefile import FUNCTIONS as SEARCH_FUNCTIONS
 from auction_flow.storage.schema.casefile import (
            asset_parties,
            attachments,
@@ -33,4 +34,4 @@ __all__ = ["TS", "metadata", "offices", "users", "assets", "audit_log", "calenda
            "alert_digests", "scheduler_leases", "scheduler_runs", "scheduler_history", "audit_head", "complaints",
            "sessions", "api_tokens", "sign_in_throttle",
            "blobs", "parties", "asset_parties", "documents", "document_counters", "document_templates", "attachments",
-           "unmodelled"]
+           "unmodelled", "SEARCH_FUNCTIONS"]

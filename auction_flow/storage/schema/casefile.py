@@ -124,6 +124,8 @@ attachments = Table(
 # Search objects the migration creates outside these tables (FTS5 tables and their shadow tables on
 # SQLite; trigram indexes on PostgreSQL): the schema comparison leaves names starting so alone.
 UNMODELLED = ("asset_fts", "party_fts", "ix_search_")
+# Functions the migration creates on PostgreSQL (the search's folding): the owner role owns them too.
+FUNCTIONS = ("af_fold(text)",)
 
 
 def unmodelled(name: str | None) -> bool:
