@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from auction_flow.common.errors import UsageError
+
 TZ_NAME = "Asia/Ho_Chi_Minh"
 _ROOT = Path(__file__).resolve().parents[2]  # the checkout: auction_flow/common/config.py
 
@@ -71,15 +73,20 @@ def db_url(explicit: str | None = None) -> str:
     A bare file path is accepted and turned into a sqlite URL.
     """
     url = explicit or os.environ.get("AUCTION_FLOW_DB")
-    if not url:
-        path = default_db_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{path}"
+    if not url:  # the folder is made by what may create a database (init, db upgrade, demo), not here
+        return f"sqlite:///{default_db_path()}"
     if "://" not in url:
         return f"sqlite:///{Path(url).expanduser().resolve()}"
+    scheme = url.split("://", 1)[0]
+    if scheme not in SCHEMES:
+        raise UsageError("db_scheme", url=url, scheme=scheme)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return url
+
+
+# The database URLs this program speaks: SQLite and PostgreSQL (through psycopg 3).
+SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
 
 
 # A simulated "now" (UTC) for the demo and for replaying a day; None means the real clock.

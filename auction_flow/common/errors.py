@@ -32,6 +32,14 @@ class InvalidInput(AuctionFlowError):
     """A value that is malformed or breaks a rule (price <= 0, future date, ...)."""
 
 
+class UsageError(InvalidInput):
+    """A value that cannot be read as what its option takes: not a number, not a date of the
+    calendar's years, no ``=`` in FIELD=VALUE, bytes that are not UTF-8... The command line was
+    malformed: exit code 2, as click's own usage errors (a refusal of a value that was read is 1)."""
+
+    exit_code = 2
+
+
 class TriggerNotAllowed(AuctionFlowError):
     """The trigger may not fire from the asset's current state, or a guard refused it."""
 

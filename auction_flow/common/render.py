@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+from pathlib import Path
+
+from auction_flow.common.errors import InvalidInput
 
 
 def _plain(value):
@@ -14,6 +18,20 @@ def _plain(value):
 
 def to_json(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=_plain)
+
+
+@contextlib.contextmanager
+def output_file(path):
+    """Writing a file a person named (``--output``, ``--chart``): a folder that is not there, a
+    full disk or a refused write is said in one line, naming the file."""
+    folder = Path(path).expanduser().parent
+    name = repr(str(path))[1:-1]  # on one line, whatever the name holds
+    if not folder.is_dir():
+        raise InvalidInput("output_no_folder", path=name, folder=repr(str(folder))[1:-1])
+    try:
+        yield
+    except (OSError, ValueError) as exc:  # ValueError: a name the system cannot take (a NUL byte)
+        raise InvalidInput("output_unwritable", path=name, why=getattr(exc, "strerror", None) or str(exc)) from None
 
 
 def money(value) -> str:

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from auction_flow.common.config import now_utc
-from auction_flow.common.errors import ConflictError, InvalidInput, PermissionDenied
+from auction_flow.common.errors import ConflictError, InvalidInput, PermissionDenied, UsageError
 from auction_flow.core import audit, authz
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.engine import load_actor, load_asset
-from auction_flow.core.fields import check_date
+from auction_flow.core.fields import check_date, check_text, check_values, shown
 from auction_flow.storage.db import reading, writing
 from auction_flow.storage.schema import assets, users
 
@@ -74,7 +74,7 @@ def load_checked(engine, asset_id, actor, action, roles):
 
 def require_reason(reason) -> str:
     """The reason given, stripped; none is refused (every amendment says why)."""
-    reason = (reason or "").strip()
+    reason = check_text((reason or "").strip(), "--reason")
     if not reason:
         raise InvalidInput("amend_reason_required")
     return reason
@@ -106,12 +106,13 @@ def correct(engine, asset_id, actor, sets, reason: str | None, on=None) -> Asset
         name, sep, value = str(item).partition("=")
         name = name.strip()
         if not sep or not name:
-            raise InvalidInput("bad_set", value=item)
+            raise UsageError("bad_set", value=shown(item))
         if name not in CORRECTABLE:
             raise InvalidInput("not_correctable", field=name, fields=", ".join(CORRECTABLE))
         if not value.strip():
             raise InvalidInput("empty_text", field=name)
         values[name] = value.strip()
+    check_values(assets, values)
     user, asset = load_checked(engine, asset_id, actor, "correct", CORRECT_ROLES)
     on = check_date(on, asset["last_event_on"], asset["id"])
     changes = {k: (asset[k], v) for k, v in values.items() if asset[k] != v}

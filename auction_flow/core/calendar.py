@@ -6,10 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
+from auction_flow.common.words import message
 from auction_flow.storage import driver
 from auction_flow.storage.schema import calendar_days
 
 ONE_DAY = dt.timedelta(days=1)
+# The years the working calendar covers, defined once: the `holidays` library knows Vietnam's
+# days off up to 2100 (so a deadline that starts in LAST_YEAR still ends on a known calendar),
+# and no enforcement record this program holds is older than FIRST_YEAR. A date outside is
+# refused wherever it is given (auction_flow.core.fields).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 
 def _days_q(dialect):
@@ -22,6 +28,13 @@ def _library_year(year: int):
     import holidays  # lazy on purpose: the library's country tables load only when a year is asked for
 
     return holidays.country_holidays("VN", years=year)
+
+
+@functools.lru_cache(maxsize=64)
+def _library_names(year: int, lang: str):
+    import holidays  # lazy on purpose, as above
+
+    return holidays.country_holidays("VN", years=year, language="vi" if lang == "vi" else "en_US")
 
 
 class WorkCalendar:
@@ -88,13 +101,14 @@ class WorkCalendar:
                 count += 1
         return count
 
-    def days_off(self, year: int) -> list[tuple[dt.date, str, str]]:
-        """(date, kind, name) for every public holiday, recorded day off and make-up workday."""
-        lib = _library_year(year)
+    def days_off(self, year: int, lang: str = "en") -> list[tuple[dt.date, str, str]]:
+        """(date, kind, name) for every public holiday, recorded day off and make-up workday; the
+        library's names in ``lang`` (Vietnamese or English), recorded days as they were named."""
+        lib = _library_names(year, lang)
         out = {d: ("holiday", n) for d, n in lib.items() if d.year == year}
         for d in getattr(lib, "weekend_workdays", ()):
             if d.year == year:
-                out[d] = ("workday", "make-up working day")
+                out[d] = ("workday", message("calendar.makeup", lang))
         for d, n in self.extra_holidays.items():
             if d.year == year:
                 out[d] = ("holiday", n)

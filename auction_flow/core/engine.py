@@ -21,7 +21,7 @@ from auction_flow.common.words import Msg
 from auction_flow.core import audit, authz, deadlines, effects, guards
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.calendar import WorkCalendar
-from auction_flow.core.fields import check_date, parse_fields
+from auction_flow.core.fields import check_date, check_text, check_values, parse_fields, parse_id
 from auction_flow.core.issue import Decided, IssueFn
 from auction_flow.core.step import Step
 from auction_flow.core.workflow import Workflow
@@ -81,6 +81,7 @@ def _asset_update(columns: tuple):
 def load_actor(conn, username: str | None) -> dict:
     if not username:
         raise InvalidInput("no_actor")
+    check_text(username, "--as")
     row = driver.one(driver.cursor(conn), driver.statement(conn, "actor", _actor_q), {"username": username})
     if row is None or not row["active"]:
         raise NotFound("user_not_found", user=username)
@@ -88,12 +89,10 @@ def load_actor(conn, username: str | None) -> dict:
 
 
 def load_asset(conn, asset_id) -> dict:
-    try:
-        asset_id = int(asset_id)
-    except (TypeError, ValueError):
-        raise NotFound("asset_not_found", asset=asset_id) from None
-    if not -2**63 <= asset_id < 2**63:  # beyond any id (and any driver's integer)
+    number = parse_id(asset_id, "ID")  # digits 0-9 only (a malformed id is a usage error)
+    if number is None:  # beyond any id (and any driver's integer)
         raise NotFound("asset_not_found", asset=asset_id)
+    asset_id = number
     row = driver.one(driver.cursor(conn), driver.statement(conn, "asset", _asset_q), {"id": asset_id})
     if row is None:
         raise NotFound("asset_not_found", asset=asset_id)
@@ -161,12 +160,12 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
     try:
         on = check_date(on, asset["last_event_on"], asset["id"])
         values = parse_fields(trig, dict(fields or {}))
-        reason = (reason or "").strip() or None
+        reason = check_text((reason or "").strip(), "--reason") or None
         if trig.reason_required and not reason:
             raise InvalidInput("reason_required", trigger=trigger)
     except InvalidInput as exc:  # name the asset, its state and what is allowed now (issue 2, part 6)
-        raise InvalidInput("guard_refused", asset=asset["id"], state=asset["state"], trigger=trigger,
-                           why=Msg(exc.key, **exc.params), allowed=", ".join(allowed) or "-") from None
+        raise type(exc)("guard_refused", asset=asset["id"], state=asset["state"], trigger=trigger,
+                        why=Msg(exc.key, **exc.params), allowed=", ".join(allowed) or "-") from None
 
     cal = WorkCalendar.from_db(conn)
     step = Step(wf, trig, asset, user, on, values, cal, allowed)
@@ -233,6 +232,8 @@ def create(engine, actor: str | None, case_number: str, office: str, kind: str, 
     for name, value in (("--case", case_number), ("--description", description)):
         if not (value or "").strip():
             raise InvalidInput("empty_text", field=name)
+    check_values(assets, {"case_number": case_number.strip(), "description": description},
+                 {"case_number": "--case", "description": "--description"})
     wf = workflow_mod.get(workflow_name)
     with reading(engine) as conn:
         user = load_actor(conn, actor)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import shlex
 import time
 from pathlib import Path
 
 from auction_flow.common.config import db_url, default_db_path, simulated_now
 from auction_flow.common.render import table
+from auction_flow.common.words import message, term
 from auction_flow.core.calendar import WorkCalendar
+from auction_flow.core.reading_day import record_demo_day
 from auction_flow.demo import data as demo_data
 from auction_flow.features.admin import service as admin
 from auction_flow.features.alerts import service as alerts
@@ -21,7 +24,11 @@ from auction_flow.features.identity import local
 from auction_flow.features.identity import service as identity
 from auction_flow.features.reports import service as reports
 from auction_flow.features.supervision import service as audit
+from auction_flow.features.supervision.signals import sentence as signal_sentence
 from auction_flow.storage import db
+
+
+LABELLED = (("rule", "rule"), ("level", "level"), ("state", "state"))
 
 
 def _fresh_url(explicit: str | None) -> str:
@@ -91,6 +98,7 @@ def build(url: str, seed: int = 2020, year: int = 2020) -> dict:
                         sets = tuple(v for v in sets if not v.startswith("buyer="))
                     casefile_steps.advance(eng, asset_id, trig, actor, on, sets, reason, buyer=buyer)
                     steps += 1
+    record_demo_day(eng, plan.end)  # reads on this database default to the demo's day
     return {"url": url, "engine": eng, "assets": len(plan.plans), "steps": steps, "as_of": plan.end,
             "start": plan.start}
 
@@ -111,11 +119,42 @@ def run(explicit_url: str | None = None, seed: int = 2020, lang: str = "en", yea
     local.remember(url, signed.username, signed.token, signed.session_id, signed.expires_at)
     lines += ["", ("Cơ sở dữ liệu demo: " if vi else "Demo database: ") + url,
               (f"Mật khẩu của mọi người dùng demo: {PASSWORD}; {SIGNED_IN} đã đăng nhập sẵn trên máy này" if vi else
-               f"Every demo user's password: {PASSWORD}; {SIGNED_IN} is signed in on this machine"),
-              ("Xem tiếp: " if vi else "Explore: ") + f"auction-flow --db {url} --as {SIGNED_IN} asset list --overdue",
-              ("Người khác: " if vi else "Anyone else: ") + f"auction-flow --db {url} login ksv_hau",
-              f"({time.perf_counter() - started:.1f} s)"]
+               f"Every demo user's password: {PASSWORD}; {SIGNED_IN} is signed in on this machine")]
+    lines += go_on(hints(eng, url, as_of, lang), as_of, lang)
+    lines += [f"({time.perf_counter() - started:.1f} s)"]
     return "\n".join(lines)
+
+
+def _db_arg(url: str) -> str:
+    """The database as a person types it: a SQLite file's path, else the URL."""
+    path = db.sqlite_file(url)
+    return str(path) if path is not None else url
+
+
+def hints(eng, url: str, as_of: dt.date, lang: str = "en") -> list[str]:
+    """The commands the demo suggests, one a line, each to be pasted as printed: the database
+    first, then the demo's own users (its supervisor is signed in; anyone else signs in with the
+    printed password). A test runs every line the demo prints here, as printed."""
+    first = alerts.list_alerts(eng, SIGNED_IN, on=as_of)[:1]
+    asset_id = first[0]["asset_id"] if first else 1
+    lg = ["--lang", "vi"] if lang == "vi" else []
+    commands = [
+        ["export", f"AUCTION_FLOW_DB={_db_arg(url)}"],
+        ["auction-flow", *lg, "--as", SIGNED_IN, "alerts", "list"],
+        ["auction-flow", *lg, "--as", SIGNED_IN, "asset", "list", "--overdue"],
+        ["auction-flow", *lg, "--as", SIGNED_IN, "asset", "show", str(asset_id)],
+        ["auction-flow", *lg, "--as", SIGNED_IN, "asset", "history", str(asset_id)],
+        ["auction-flow", *lg, "--as", SIGNED_IN, "report", "summary", "--year", str(as_of.year), "--by", "officer"],
+        ["auction-flow", *lg, "--as", SIGNED_IN, "audit", "signals"],
+        ["auction-flow", *lg, "login", "ksv_hau"],
+        ["auction-flow", *lg, "--as", "ksv_hau", "audit", "verify"],
+    ]
+    return [shlex.join(c) for c in commands]
+
+
+def go_on(commands: list[str], as_of: dt.date, lang: str = "en") -> list[str]:
+    """The demo's "go on from here" block: a heading, then the commands indented by two spaces."""
+    return ["", message("guide.go_on", lang, day=as_of)] + [f"  {c}" for c in commands] + [""]
 
 
 def supervisor_view(eng, as_of: dt.date, vi: bool) -> list[str]:
@@ -127,6 +166,8 @@ def supervisor_view(eng, as_of: dt.date, vi: bool) -> list[str]:
     with simulated_now(as_of):
         alerts.scan(eng, as_of)
         open_alerts = alerts.list_alerts(eng, "ld_tinh", on=as_of)
+        if vi:  # a person reads labels; the codes stay in --json
+            open_alerts = [{**a, **{k: term(kind, a[k], "vi") for k, kind in LABELLED}} for a in open_alerts]
         summary = reports.summary(eng, "ld_tinh", year=as_of.year, by="office")
         found = audit.signals(eng, "ld_tinh", start=dt.date(as_of.year - 1, 10, 1), end=as_of)["signals"]
     lines = ["", (f"Cảnh báo đang mở ngày {as_of} ({len(open_alerts)}), khẩn cấp nhất trước:" if vi else
@@ -135,7 +176,7 @@ def supervisor_view(eng, as_of: dt.date, vi: bool) -> list[str]:
                                       ("office", H("OFFICE", "ĐƠN VỊ")), ("officer", H("OFFICER", "CHV")), ("state", H("STATE", "TRẠNG THÁI")),
                                       ("deadline", H("DEADLINE", "THỜI HẠN")), ("days_late", H("DAYS LATE", "SỐ NGÀY TRỄ"))]) or "-"]
     if len(open_alerts) > 12:
-        lines.append(f"... (+{len(open_alerts) - 12}: auction-flow alerts list)")
+        lines.append(message("guide.more_alerts", "vi" if vi else "en", n=len(open_alerts) - 12))
     t = summary["total"]
     head = "Số liệu năm báo cáo" if vi else "The reporting year"
     lines += ["", f"{head} {summary['from']}..{summary['to']}:",
@@ -144,7 +185,6 @@ def supervisor_view(eng, as_of: dt.date, vi: bool) -> list[str]:
                   ("cancellation_rate", H("RATE", "TỶ LỆ")), ("handed_over_on_time", H("ON TIME", "GIAO ĐÚNG HẠN")), ("handed_over_late", H("LATE", "GIAO TRỄ")),
                   ("delay_worst_days", H("WORST DELAY", "TRỄ NHIỀU NHẤT")), ("alerts_raised", H("ALERTS", "CẢNH BÁO")),
                   ("realised_pct", H("% OF APPRAISED", "% GIÁ THẨM ĐỊNH"))])]
-    lines += ["", (f"Dấu hiệu cần kiểm tra ({len(found)}):" if vi else f"Inspection signals ({len(found)}):"),
-              table(found, [("signal", H("SIGNAL", "DẤU HIỆU")), ("subject", H("SUBJECT", "ĐỐI TƯỢNG")), ("office", H("OFFICE", "ĐƠN VỊ")),
-                            ("value", H("VALUE", "GIÁ TRỊ")), ("threshold", H("THRESHOLD", "NGƯỠNG"))]) or "-"]
+    lines += ["", (f"Dấu hiệu cần kiểm tra ({len(found)}):" if vi else f"Inspection signals ({len(found)}):")]
+    lines += [f"  {signal_sentence(s, 'vi' if vi else 'en')}" for s in found] or ["-"]
     return lines

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import functools
+from pathlib import Path
 
-from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy import create_engine, event, inspect, make_url, text
 from sqlalchemy.engine import Connection, Engine
 
 from auction_flow.common.config import migrations_dir
-from auction_flow.common.errors import SchemaError
+from auction_flow.common.errors import NotFound, SchemaError
 
 # Alembic revisions in order; the last one is what this code expects. A test checks this
 # against migrations/ so the two cannot drift.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0009")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0009", "0011")
 SCHEMA_HEAD = REVISIONS[-1]
 
 
@@ -102,6 +103,7 @@ def upgrade(url: str, revision: str = "head") -> str:
     """Bring the schema to ``revision``; return the revision it is at afterwards."""
     from alembic import command
 
+    prepare(url)
     command.upgrade(alembic_config(url), revision)
     return current_revision(get_engine(url))
 
@@ -113,7 +115,27 @@ def downgrade(url: str, revision: str) -> str | None:
     return current_revision(get_engine(url))
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for another database, or one in memory)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def prepare(url: str) -> None:
+    """Make the folder of a SQLite file that is about to be created (init, db upgrade, demo only)."""
+    path = sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
 def open_db(url: str, check: bool = True) -> Engine:
+    """The engine of an existing database. Reading never creates one: a SQLite file that is not
+    there is refused (SQLite would otherwise make an empty file at the path)."""
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        raise NotFound("db_missing", path=path)
     engine = get_engine(url)
     if check:
         check_schema(engine)

@@ -134,7 +134,7 @@ def test_a_digest_in_vietnamese_carries_the_audit_anchor_that_verify_checks(worl
     mail = smtp.messages[0][1]
     body = mail.get_payload(decode=True).decode(mail.get_content_charset())
     assert str(make_header(decode_header(mail["Subject"]))) == "[auction-flow] 1 cảnh báo ngày 2025-01-22"
-    assert f"tài sản {vt} " in body and "trễ 2 ngày" in body and "handover/overdue" in body, body
+    assert f"tài sản {vt} " in body and "trễ 2 ngày" in body and "chậm giao tài sản/quá hạn" in body and "handover" not in body, body  # labels (issue 15)
     anchor = body.split("Mốc nhật ký khi gửi thư này: ")[1].split()[0]
     r = cli("audit", "verify", "--anchor", anchor, actor="ksv")
     assert r.exit_code == 0 and "1 anchor(s) recorded outside still in place" in r.output, r.output

@@ -70,7 +70,7 @@ def test_set_up_lines_in_english_are_unchanged(world, cli):
 
 
 def _seize(cli) -> str:
-    return _one(cli("asset", "seize", "--case", "1/2025/QĐ-CCTHADS", "--office", "HG-VT", "--kind", "movable",
+    return _one(cli("asset", "seize", "-q", "--case", "1/2025/QĐ-CCTHADS", "--office", "HG-VT", "--kind", "movable",
                     "--description", "Xe máy", "--on", "2025-03-03", actor="cv_an"))
 
 
@@ -86,17 +86,17 @@ def test_asset_and_alert_lines_in_vietnamese(world, cli):
                     actor="ld_binh")) == f"đã tạm hoãn cảnh báo {alert['id']} đến ngày {until}"
     alert = json.loads(cli("alerts", "show", alert["id"], "--json", actor="cv_an").output)
     shown = lines(cli("--lang", "vi", "alerts", "show", alert["id"], actor="cv_an"))
-    assert shown[:4] == [f"cảnh báo {alert['id']}: stalled/overdue [snoozed]",
+    assert shown[:4] == [f"cảnh báo {alert['id']}: quá thời hạn giai đoạn/quá hạn [tạm hoãn]",
                          f"tài sản {aid} (1/2025/QĐ-CCTHADS, Xe máy) đơn vị HG-VT, chấp hành viên cv_an",
-                         f"trạng thái seized từ ngày 2025-03-03; hạn {alert['deadline']} "
+                         f"trạng thái Đã kê biên từ ngày 2025-03-03; hạn {alert['deadline']} "
                          f"(trễ {alert['days_late']} ngày)",
                          f"căn cứ pháp lý: {alert['basis']} [{alert['regime']}]"]
     assert f"tạm hoãn đến ngày {until}" in shown and "người xử lý ld_binh: chờ" in shown
-    assert shown[-1].endswith(" alert_snoozed, người thực hiện ld_binh: chờ")
+    assert shown[-1].endswith(f" tạm hoãn đến ngày {until}, người thực hiện ld_binh: chờ")
     assert lines(cli("--lang", "vi", "alerts", "list", actor="cv_an"))[0].split()[:3] == ["SỐ", "MỨC", "LOẠI"]
     assert _one(cli("--lang", "vi", "asset", "advance", aid, "agree_price", "--set", "price=850000000",
                     "--on", "2025-03-05", actor="cv_an")) == \
-        f"tài sản {aid}: seized -> priced ngày 2025-03-05, hạn 2025-03-17"
+        f"tài sản {aid}: Đã kê biên -> Đã xác định giá ngày 2025-03-05, hạn 2025-03-17"
     assert _one(cli("--lang", "vi", "asset", "reassign", aid, "--to", "cv_ba", "--reason", "nghỉ phép",
                     actor="ld_binh")) == f"tài sản {aid}: chấp hành viên cv_an -> cv_ba"
     assert _one(cli("--lang", "vi", "asset", "correct", aid, "--set", "description=Xe máy Honda", "--reason",
@@ -123,7 +123,7 @@ def test_asset_and_alert_lines_in_english_are_unchanged(world, cli):
                          f"({alert['days_late']} days late)",
                          f"legal basis: {alert['basis']} [{alert['regime']}]"]
     assert f"snoozed until {until}" in shown and "handled by ld_binh: wait" in shown
-    assert shown[-1].endswith(" alert_snoozed by ld_binh: wait")
+    assert shown[-1].endswith(f" snoozed until {until} by ld_binh: wait")
     assert lines(cli("alerts", "list", actor="cv_an"))[0].split()[:3] == ["ID", "LEVEL", "RULE"]
     assert _one(cli("asset", "advance", aid, "agree_price", "--set", "price=850000000", "--on", "2025-03-05",
                     actor="cv_an")) == f"asset {aid}: seized -> priced on 2025-03-05, deadline 2025-03-17"

@@ -39,8 +39,9 @@ def test_complaint_lines_in_both_languages(world, asset, cli):
                        f"accept by 2026-02-26 [{clock}]")
     vietnamese = _one(cli("--lang", "vi", *add, actor="cv_an"))
     second = first + 1
-    assert vietnamese == (f"khiếu nại số {second} (complaint, first, cưỡng chế) về tài sản {asset}: received; "
-                          f"hạn thụ lý 2026-02-26 [{clock}]")
+    vi_clock = {"overdue": "quá hạn", "running": "đang chạy"}[clock]  # labels in Vietnamese (issue 15)
+    assert vietnamese == (f"khiếu nại số {second} (khiếu nại, lần đầu, cưỡng chế) về tài sản {asset}: đã nhận; "
+                          f"hạn thụ lý 2026-02-26 [{vi_clock}]")
 
     accepted = _one(cli("complaint", "accept", first, "--on", "2026-02-23", "--complex", actor="ld_binh"))
     clock = _clocks(cli, first)["resolve_clock"]
@@ -48,8 +49,9 @@ def test_complaint_lines_in_both_languages(world, asset, cli):
                         f"accept by 2026-02-26 [met]; resolve by 2026-04-24 [{clock}]")
     accepted = _one(cli("complaint", "accept", second, "--on", "2026-02-23", "--complex", "--lang", "vi",
                         actor="ld_binh"))
-    assert accepted == (f"khiếu nại số {second} (complaint, first, cưỡng chế, phức tạp) về tài sản {asset}: "
-                        f"accepted; hạn thụ lý 2026-02-26 [met]; hạn giải quyết 2026-04-24 [{clock}]")
+    vi_clock = {"overdue": "quá hạn", "running": "đang chạy"}[clock]
+    assert accepted == (f"khiếu nại số {second} (khiếu nại, lần đầu, cưỡng chế, phức tạp) về tài sản {asset}: "
+                        f"đã thụ lý; hạn thụ lý 2026-02-26 [đúng hạn]; hạn giải quyết 2026-04-24 [{vi_clock}]")
 
     resolved = _one(cli("complaint", "resolve", first, "--on", "2026-03-20", "--outcome", "Không có căn cứ",
                         actor="ld_binh"))
@@ -62,7 +64,7 @@ def test_a_denunciation_reads_as_to_cao(world, asset, cli, monkeypatch):
            "--by", "Lê C", "--about", "Thông đồng dìm giá"]
     monkeypatch.setenv("AUCTION_FLOW_LANG", "vi")  # the language may come from the environment
     line = _one(cli(*add, actor="cv_an"))
-    assert line.startswith("tố cáo số 1 (denunciation, first) về tài sản ")
+    assert line.startswith("tố cáo số 1 (tố cáo, lần đầu) về tài sản ")
     assert "accept by" not in line and "hạn thụ lý 2026-02-26 [" in line
     assert _one(cli("--lang", "en", *add, actor="cv_an")).startswith("complaint 2 (denunciation, first) on asset ")
 
@@ -96,19 +98,41 @@ def _signal_walk(engine) -> str:
     return aid
 
 
+TRIGGERS_VI = {"agree_price": "Thỏa thuận được giá", "record_sale": "Ghi nhận trúng đấu giá",
+               "hand_over": "Giao tài sản", "reduce_price": "Giảm giá tài sản"}
+
+
 def _expected(data: dict, lang: str) -> list[str]:
     """What signals_text should print, written out independently for each language."""
     vi = lang == "vi"
     out = [("ngưỡng" if vi else "thresholds") + ": "
            + ", ".join(f"{k}={v}" for k, v in data["thresholds"].items())]
+    names = {"backdated": "ghi nhận lùi ngày", "outside_office": "thao tác ngoài đơn vị",
+             "low_sale": "bán thấp xa giá thẩm định", "price_reductions": "giảm giá nhiều lần",
+             "handover_open_complaint": "giao tài sản khi đang có khiếu nại"}
     for s in data["signals"]:
         subject = s["subject"]
         if vi and subject.startswith("asset "):
             subject = "tài sản " + subject[len("asset "):]
         value = ", ".join(map(str, s["value"])) if isinstance(s["value"], list) else str(s["value"])
-        limit = "" if s["threshold"] is None else (f" (ngưỡng {s['threshold']})" if vi
-                                                   else f" (threshold {s['threshold']})")
-        out += ["", f"[{s['signal']}] {subject} — {'đơn vị' if vi else 'office'} {s['office']}: {value}{limit}"]
+        name = names[s["signal"]] if vi else s["signal"]
+        who = s["evidence"][0]
+        sentence = {
+            "outside_office": (f"{who['actor']} thuộc {who['actor_office']} ghi một bước trên tài sản của "
+                               f"{s['office']}, ngoài đơn vị mình") if vi else
+                              (f"{who['actor']} of {who['actor_office']} recorded a step on an asset of "
+                               f"{s['office']}, outside its own office"),
+            "low_sale": (f"{subject} ({s['office']}) bán bằng {value}% giá thẩm định (ngưỡng {s['threshold']}%)"
+                         if vi else f"{subject} ({s['office']}) sold at {value}% of its appraised price "
+                                    f"(threshold {s['threshold']}%)"),
+            "price_reductions": (f"{subject} ({s['office']}): bị giảm giá {value} lần (ngưỡng {s['threshold']})"
+                                 if vi else f"{subject} ({s['office']}): its price was cut {value} times "
+                                            f"(threshold {s['threshold']})"),
+            "handover_open_complaint": (f"{subject} ({s['office']}) được giao khi khiếu nại số {value} chưa giải "
+                                        f"quyết xong" if vi else f"{subject} ({s['office']}) was handed over "
+                                                                 f"while complaint {value} was open"),
+        }[s["signal"]]
+        out += ["", f"[{name}] {sentence}"]
         if s["signal"] == "low_sale":
             sold, appraised = money(s["sale_price"]), money(s["appraised_price"])
             out.append(f"  giá bán {sold}, giá thẩm định {appraised}" if vi
@@ -121,7 +145,8 @@ def _expected(data: dict, lang: str) -> list[str]:
         for e in s["evidence"]:
             at = dt.datetime.fromisoformat(e["recorded_at"]).strftime("%Y-%m-%d %H:%M")
             office = e["actor_office"] or "-"
-            out.append(f"  dòng {e['id']}: tài sản {e['asset']} {e['trigger']} ngày {e['business_date']}, "
+            trigger = TRIGGERS_VI.get(e["trigger"], e["trigger"])
+            out.append(f"  dòng {e['id']}: tài sản {e['asset']} {trigger} ngày {e['business_date']}, "
                        f"người thực hiện {e['actor']} ({office}), ghi lúc {at}" if vi
                        else f"  row {e['id']}: asset {e['asset']} {e['trigger']} on {e['business_date']} by "
                             f"{e['actor']} ({office}), recorded {at}")
@@ -136,13 +161,13 @@ def test_signal_details_in_both_languages(world, cli):
                                                        "handover_open_complaint"}
     english = lines(cli(*args, actor="ld_tinh"))
     assert english == _expected(data, "en")
-    assert f"[low_sale] asset {aid} — office HG-VT: 65.6 (threshold 70)" in english
+    assert f"[low_sale] asset {aid} (HG-VT) sold at 65.6% of its appraised price (threshold 70%)" in english
     assert "  sold 65.610.001 ₫ against appraised 100.000.000 ₫" in english
     vietnamese = lines(cli("--lang", "vi", *args, actor="ld_tinh"))
     assert vietnamese == _expected(data, "vi")
-    assert f"[low_sale] tài sản {aid} — đơn vị HG-VT: 65.6 (ngưỡng 70)" in vietnamese
+    assert f"[bán thấp xa giá thẩm định] tài sản {aid} (HG-VT) bán bằng 65.6% giá thẩm định (ngưỡng 70%)" in vietnamese
     assert "  giá bán 65.610.001 ₫, giá thẩm định 100.000.000 ₫" in vietnamese
-    assert "[outside_office] ld_tinh (HG) — đơn vị HG-VT: HG" in vietnamese
+    assert "[thao tác ngoài đơn vị] ld_tinh thuộc HG ghi một bước trên tài sản của HG-VT, ngoài đơn vị mình" in vietnamese
     assert any(x.startswith("  khiếu nại số 1 chưa giải quyết xong, nhận ngày ") and
                x.endswith(", người gửi Nguyễn Văn C") for x in vietnamese)
     for word in ("threshold", "office ", "sold ", "appraised", "open ", "received ", "row ", "recorded "):
@@ -183,7 +208,7 @@ def _error(url, *args, env_lang=None, monkeypatch=None) -> str:
 
 
 def test_the_database_could_not_be_used(tmp_path, monkeypatch):
-    url = str(tmp_path / "no-such-folder" / "af.db")
+    url = str(tmp_path)  # a folder where the database file should be: SQLite cannot open it
     english = _error(url, "office", "list")
     assert english == ("error: the database could not be used: (sqlite3.OperationalError) "
                        "unable to open database file")
@@ -221,6 +246,7 @@ def test_an_internal_error_says_so_in_the_readers_language(world, db_url, monkey
 def test_refusals_follow_the_language_of_the_environment(tmp_path, monkeypatch):
     """An AuctionFlowError in the same handler: AUCTION_FLOW_LANG counts when --lang is not given."""
     url = str(tmp_path / "empty.db")
+    (tmp_path / "empty.db").touch()  # an empty file: a database without the schema
     english = _error(url, "asset", "list")
     assert english.startswith("error: the database sqlite:///") and "has no auction-flow schema yet" in english
     vietnamese = _error(url, "asset", "list", env_lang="vi", monkeypatch=monkeypatch)

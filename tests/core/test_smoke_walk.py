@@ -4,7 +4,7 @@ import json
 
 
 def test_seize_to_close_through_cli(world, cli):
-    r = cli("asset", "seize", "--case", "1/2026", "--office", "HG-VT", "--kind", "movable",
+    r = cli("asset", "seize", "-q", "--case", "1/2026", "--office", "HG-VT", "--kind", "movable",
             "--description", "Xe máy Honda", "--on", "2026-07-01", actor="cv_an")
     assert r.exit_code == 0, r.output
     aid = r.output.strip()

@@ -38,8 +38,9 @@ def test_demo_builds_the_province_through_the_engine(empty_db_url, tmp_path):
     # its hints work as printed: the supervisor is signed in, the others sign in with the printed password
     [password] = [ln.split(": ", 1)[1].split(";")[0] for ln in out.splitlines()
                   if ln.startswith("Every demo user's password: ")]
-    [hint] = [ln.split(": ", 1)[1] for ln in out.splitlines() if ln.startswith("Explore: ")]
-    overdue = CliRunner().invoke(main, shlex.split(hint)[1:])
+    [hint] = [ln.strip() for ln in out.splitlines() if ln.strip().endswith("asset list --overdue")]
+    [database] = [ln.strip().split("=", 1)[1] for ln in out.splitlines() if "export AUCTION_FLOW_DB=" in ln]
+    overdue = CliRunner(env={"AUCTION_FLOW_DB": shlex.split("x=" + database)[0][2:]}).invoke(main, shlex.split(hint)[1:])
     assert overdue.exit_code == 0 and overdue.output.strip(), overdue.output
     refused = CliRunner().invoke(main, ["--db", empty_db_url, "--as", "ksv_hau", "audit", "verify"])
     assert refused.exit_code == 1 and "not signed in as ksv_hau: run auction-flow login ksv_hau" in refused.stderr

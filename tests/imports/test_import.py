@@ -134,7 +134,7 @@ BAD = {
     "bad number": (PAID.replace("2150000000", "2.15 tỷ"), "sale_price", "bad number '2.15 tỷ'"),
     "too many values": (PAID + ",x", "-", "20 values but the header has 19 columns"),
     "bad date": (SEIZED.format(n=7).replace("2026-11-02", "2026-02-30"), "seized_on", "bad date '2026-02-30'"),
-    "future date": (SEIZED.format(n=7).replace("2026-11-02", "2999-01-01"), "seized_on", "in the future"),
+    "future date": (SEIZED.format(n=7).replace("2026-11-02", "2099-01-01"), "seized_on", "in the future"),
     "unknown office": (SEIZED.format(n=7).replace("HG-VT", "HG-XX"), "office", "unknown office 'HG-XX'"),
     "unknown officer": (SEIZED.format(n=7).replace("cv_an", "cv_zzz"), "officer", "unknown officer 'cv_zzz'"),
     "officer of another office": (SEIZED.format(n=7).replace("cv_an", "cv_dung"), "officer",

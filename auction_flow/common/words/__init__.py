@@ -19,10 +19,12 @@ from auction_flow.common.words import (
     cli,
     codes,
     complaints,
+    guide,
     headers,
     identity,
     imports,
     labels,
+    limits,
     refusals,
     reports,
     supervision,
@@ -30,7 +32,8 @@ from auction_flow.common.words import (
 )
 
 LANGS = ("vi", "en")
-AREAS = (refusals, cli, headers, labels, codes, alerts, supervision, complaints, reports, imports, identity, casefile, web)
+AREAS = (refusals, cli, headers, labels, codes, alerts, supervision, complaints, reports, imports, identity, casefile, web,
+         limits, guide)
 
 MESSAGES: dict[str, dict[str, str]] = {}
 for _area in AREAS:

@@ -2,7 +2,9 @@
 
 WORDS = {
     'alert_not_found': {"vi": 'không có cảnh báo số {alert}', "en": 'no alert with id {alert}'},
-    'alert_resolved': {"vi": 'cảnh báo {alert} đã được giải quyết ({resolution}); không cần xử lý nữa', "en": 'alert {alert} is already resolved ({resolution}); nothing to do'},
+    'alert_resolved': {"vi": 'cảnh báo {alert} đã đóng ngày {on} ({resolution}){handled}; không cần xử lý nữa', "en": 'alert {alert} is already resolved ({resolution}) on {on}{handled}; nothing to do'},
+    'alert_handled_by': {"vi": ', {user} đã tiếp nhận lúc {at}', "en": '; {user} acknowledged it at {at}'},
+    'alert_acked_already': {"vi": 'cảnh báo {alert} đã được {user} tiếp nhận lúc {at} ({reason}); không tiếp nhận lại', "en": 'alert {alert} was already acknowledged by {user} at {at} ({reason}); it is not acknowledged twice'},
     'alert_reason_required': {"vi": 'cần nêu lý do (--reason)', "en": 'a reason is required (--reason)'},
     'snooze_not_future': {"vi": '--until {until} phải sau hôm nay ({today})', "en": '--until {until} must be after today ({today})'},
     'bad_alert_filter': {"vi": '{field} không hợp lệ: {value!r}; chọn: {choices}', "en": '{field} {value!r} is not valid; choose from: {choices}'},

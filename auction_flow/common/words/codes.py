@@ -27,6 +27,10 @@ WORDS = {
     "resolution.superseded": {"vi": "thay bằng mức cao hơn", "en": "superseded by a higher level"},
     "resolution.window_closed": {"vi": "hết thời gian có nguy cơ", "en": "the risk window closed"},
     "resolution.complaint_filed": {"vi": "đã có khiếu nại", "en": "a complaint was filed"},
+    # complaint-risk factors
+    "factor.paid_in_full": {"vi": "người mua đã nộp đủ tiền", "en": "the buyer had paid in full"},
+    "factor.cancelled_before": {"vi": "đã từng bị hủy kết quả", "en": "cancelled before"},
+    "factor.no_follow_up": {"vi": "không có bước tiếp theo đúng hạn", "en": "nothing followed in time"},
     # inspection signals
     "signal.backdated": {"vi": "ghi nhận lùi ngày", "en": "back-dated step"},
     "signal.outside_office": {"vi": "thao tác ngoài đơn vị", "en": "step outside the asset's office"},
@@ -44,6 +48,8 @@ WORDS = {
     # asset kinds
     "kind.movable": {"vi": "động sản", "en": "movable"},
     "kind.real_estate": {"vi": "bất động sản", "en": "real estate"},
+    # the seizure, the first step of every asset (not a trigger of the workflow file)
+    "trigger.seize": {"vi": "Kê biên", "en": "Seize"},
     # audit events
     "event.asset_created": {"vi": "kê biên tài sản", "en": "asset seized"},
     "event.asset_imported": {"vi": "nhập tài sản đang xử lý", "en": "asset imported"},
@@ -70,6 +76,11 @@ WORDS = {
     "complaint_status.received": {"vi": "đã nhận", "en": "received"},
     "complaint_status.accepted": {"vi": "đã thụ lý", "en": "accepted"},
     "complaint_status.resolved": {"vi": "đã giải quyết", "en": "resolved"},
+    # the state of a clock (complaints)
+    "clock.met": {"vi": "đúng hạn", "en": "met"},
+    "clock.missed": {"vi": "trễ hạn", "en": "missed"},
+    "clock.running": {"vi": "đang chạy", "en": "running"},
+    "clock.overdue": {"vi": "quá hạn", "en": "overdue"},
     # choices of trigger fields
     "ground.buyer_default": {"vi": "người mua không nộp đủ tiền", "en": "the buyer did not pay"},
     "ground.collusion": {"vi": "thông đồng, dìm giá", "en": "collusion"},

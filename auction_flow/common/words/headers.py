@@ -52,4 +52,5 @@ WORDS = {
     'h.resolve_by': {"vi": 'HẠN GIẢI QUYẾT', "en": 'RESOLVE BY'},
     'h.resolve': {"vi": 'GIẢI QUYẾT', "en": 'RESOLVE'},
     'h.filer': {"vi": 'NGƯỜI GỬI', "en": 'FROM'},
+    'h.due': {"vi": 'CÒN / TRỄ', "en": 'DUE'},
 }

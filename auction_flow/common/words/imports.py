@@ -15,7 +15,7 @@ WORDS = {
     'ie_unknown_state': {"vi": 'trạng thái không biết {value!r} (nhập được: {known})', "en": 'unknown state {value!r} (importable: {known})'},
     'ie_not_reached': {"vi": 'tài sản ở trạng thái {state} chưa qua bước này; để trống', "en": 'an asset in state {state} has not passed this step; leave it empty'},
     'ie_field_without_step': {"vi": 'có giá trị nhưng thiếu ngày {date_col}', "en": "given without the step's date {date_col}"},
-    'ie_bad_date': {"vi": 'ngày không hợp lệ {value!r} (dùng YYYY-MM-DD hoặc DD/MM/YYYY)', "en": 'bad date {value!r} (use YYYY-MM-DD or DD/MM/YYYY)'},
+    'ie_bad_date': {"vi": 'ngày không hợp lệ {value!r} (dùng YYYY-MM-DD hoặc DD/MM/YYYY, một ngày có thật trong các năm {first}..{last})', "en": 'bad date {value!r} (use YYYY-MM-DD or DD/MM/YYYY, a day that exists in the years {first}..{last})'},
     'ie_future': {"vi": 'ngày {value} là ngày tương lai (hôm nay {today})', "en": 'the date {value} is in the future (today is {today})'},
     'ie_order': {"vi": 'thứ tự ngày không thể có: {value} trước {prev_col} {prev}', "en": 'impossible date order: {value} is before {prev_col} {prev}'},
     'ie_auction_date': {"vi": 'ngày đấu giá {value} phải sau ngày ký hợp đồng {on}', "en": 'the auction date {value} must be after the contract date {on}'},
@@ -33,4 +33,7 @@ WORDS = {
     'ie_unknown_office': {"vi": 'không có đơn vị {value!r}', "en": 'unknown office {value!r}'},
     'ie_unknown_officer': {"vi": 'không có người dùng {value!r}', "en": 'unknown officer {value!r}'},
     'ie_officer_office': {"vi": '{value} không phải chấp hành viên của {office}', "en": '{value} is not an officer of {office}'},
+    'ie_unreadable_row': {"vi": 'không đọc được dòng này ({why}): một giá trị dài quá {limit} ký tự?', "en": 'this row cannot be read ({why}): a value longer than {limit} characters?'},
+    'ie_nul': {"vi": 'giá trị có ký tự NUL (byte 0x00), không lưu được', "en": 'the value holds a NUL byte (0x00), which cannot be stored'},
+    'ie_too_long': {"vi": 'dài {n} ký tự, tối đa {limit}', "en": '{n} characters long, at most {limit} fit'},
 }

@@ -54,4 +54,7 @@ WORDS = {
     'workflow_state_missing': {"vi": 'tài sản {asset} đang ở trạng thái {state}, không có trong {name} v{to}: không chuyển được', "en": 'asset {asset} is in state {state}, which {name} v{to} does not have: it cannot move'},
     'migrate_what': {"vi": 'chỉ rõ tài sản (--asset ID) hoặc tất cả (--all)', "en": 'name the assets (--asset ID) or all of them (--all)'},
     'migrate_refused': {"vi": '{count} tài sản không chuyển được sang {name} v{to}; không thay đổi gì:\n{errors}', "en": '{count} asset(s) cannot move to {name} v{to}; nothing was changed:\n{errors}'},
+    'duplicate_seizure': {"vi": '{office} đã kê biên tài sản này trong vụ việc {case!r} (tài sản số {asset}, cùng mô tả); nếu đúng là tài sản thứ hai, thêm --allow-duplicate', "en": '{office} already seized this in case {case!r} (asset {asset}, same description); if it is truly a second one, add --allow-duplicate'},
+    'case_not_found': {"vi": 'không có tài sản nào (mà bạn được xem) có số vụ việc {case!r}', "en": 'no asset you may see has the case number {case!r}'},
+    'case_several': {"vi": 'số vụ việc {case!r} có {n} tài sản: {assets}; hãy chọn theo số', "en": 'case number {case!r} names {n} assets: {assets}; pick one by id'},
 }

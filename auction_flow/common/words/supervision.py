@@ -46,4 +46,11 @@ WORDS = {
     'sup.c.complex': {"vi": ', phức tạp', "en": ', complex'},
     'sup.noun.complaint': {"vi": 'khiếu nại', "en": 'complaint'},
     'sup.noun.denunciation': {"vi": 'tố cáo', "en": 'complaint'},
+    'sup.s.backdated': {"vi": '{subject} ({office}): một bước được ghi sau ngày nghiệp vụ {value} ngày (ngưỡng {threshold} ngày)', "en": '{subject} ({office}): a step recorded {value} days after its business date (threshold {threshold} days)'},
+    'sup.s.outside_office': {"vi": '{actor} thuộc {actor_office} ghi một bước trên tài sản của {office}, ngoài đơn vị mình', "en": '{actor} of {actor_office} recorded a step on an asset of {office}, outside its own office'},
+    'sup.s.low_sale': {"vi": '{subject} ({office}) bán bằng {value}% giá thẩm định (ngưỡng {threshold}%)', "en": '{subject} ({office}) sold at {value}% of its appraised price (threshold {threshold}%)'},
+    'sup.s.buyer_wins': {"vi": '{subject} trúng {value} cuộc đấu giá ({office}; ngưỡng {threshold})', "en": '{subject} won {value} auctions ({office}; threshold {threshold})'},
+    'sup.s.officer_cancellations': {"vi": '{subject} hủy {value} kết quả đấu giá ({office}; ngưỡng {threshold})', "en": '{subject} cancelled {value} auction results ({office}; threshold {threshold})'},
+    'sup.s.price_reductions': {"vi": '{subject} ({office}): bị giảm giá {value} lần (ngưỡng {threshold})', "en": '{subject} ({office}): its price was cut {value} times (threshold {threshold})'},
+    'sup.s.handover_open_complaint': {"vi": '{subject} ({office}) được giao khi khiếu nại số {value} chưa giải quyết xong', "en": '{subject} ({office}) was handed over while complaint {value} was open'},
 }

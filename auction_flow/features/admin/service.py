@@ -10,7 +10,7 @@ from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied
 from auction_flow.core import admin_events
 from auction_flow.core.calendar import WorkCalendar
 from auction_flow.core.engine import load_actor
-from auction_flow.core.fields import parse_date
+from auction_flow.core.fields import check_values, parse_date, parse_year
 from auction_flow.storage import db
 from auction_flow.storage.schema import calendar_days, offices, users
 
@@ -36,6 +36,9 @@ def init(url: str, admin: str, name: str | None = None, password_hash: str | Non
     front end hashes it; no password reaches this module)."""
     if not admin or not admin.strip():
         raise InvalidInput("empty_text", field="--admin")
+    check_values(users, {"username": admin.strip(), "name": (name or admin).strip()},
+                 {"username": "--admin", "name": "--name"})
+    db.prepare(url)
     engine = db.get_engine(url)
     if db.current_revision(engine) is not None:  # refuse before touching the schema
         with engine.connect() as conn:
@@ -59,6 +62,7 @@ def add_office(engine, actor: str | None, code: str, name: str, parent: str | No
     code, name = (code or "").strip(), (name or "").strip()
     if not code or not name:
         raise InvalidInput("empty_text", field="CODE" if not code else "NAME")
+    check_values(offices, {"code": code, "name": name}, {"code": "CODE", "name": "NAME"})
     with db.writing(engine) as conn:
         user = _admin(conn, actor)
         parent_id = None
@@ -93,6 +97,8 @@ def add_user(engine, actor: str | None, username: str, role: str, office: str | 
         raise InvalidInput("empty_text", field="USERNAME")
     if role not in ROLES:
         raise InvalidInput("bad_role", roles=", ".join(ROLES), value=role)
+    check_values(users, {"username": username, "name": (name or username).strip(), "email": email},
+                 {"username": "USERNAME", "name": "--name", "email": "--email"})
     with db.writing(engine) as conn:
         user = _admin(conn, actor)
         office_id = None
@@ -130,6 +136,7 @@ def add_day(engine, actor: str | None, day, name: str, kind: str) -> dict:
     day = parse_date(day, "DATE")
     if not (name or "").strip():
         raise InvalidInput("empty_text", field="NAME")
+    check_values(calendar_days, {"name": name.strip()}, {"name": "NAME"})
     with db.writing(engine) as conn:
         user = _admin(conn, actor)
         try:
@@ -144,10 +151,11 @@ def add_day(engine, actor: str | None, day, name: str, kind: str) -> dict:
     return {"day": day, "kind": kind, "name": name.strip()}
 
 
-def list_days(engine, year: int) -> list[dict]:
+def list_days(engine, year: int, lang: str = "en") -> list[dict]:
+    year = parse_year(year)
     with db.reading(engine) as conn:
         cal = WorkCalendar.from_db(conn)
-    return [{"day": d, "kind": k, "name": n, "weekday": d.strftime("%a")} for d, k, n in cal.days_off(year)]
+    return [{"day": d, "kind": k, "name": n, "weekday": d.strftime("%a")} for d, k, n in cal.days_off(year, lang)]
 
 
 def is_working_day(engine, day) -> bool:

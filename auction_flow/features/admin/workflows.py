@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
 from sqlalchemy import select
 
 from auction_flow.common.errors import InvalidInput, PermissionDenied
 from auction_flow.common.words import Msg, term
-from auction_flow.core import amend, authz
+from auction_flow.core import amend, authz, complaint_clocks
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.engine import load_actor
 from auction_flow.core.workflow import PREVIOUS, Workflow
@@ -18,9 +21,23 @@ def _get(path: str | None) -> Workflow:
     return workflow_mod.load(path) if path else workflow_mod.get()
 
 
+def _is_complaint_clocks(path: str) -> bool:
+    """A file of the complaint and denunciation clocks (acceptance: and resolution:, no states:)."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False  # the workflow loader says what is wrong with it
+    return isinstance(data, dict) and "states" not in data and "acceptance" in data
+
+
 def validate(path: str | None = None) -> dict:
+    """Validate a definition of the workflows folder: a workflow, or the complaint clocks."""
+    if path and _is_complaint_clocks(path):
+        rules = complaint_clocks.parse(Path(path).read_text(encoding="utf-8"), str(path))
+        return {"file": str(path), "kind": "complaint_clocks", "acceptance": len(rules.acceptance),
+                "resolution": len(rules.resolution)}
     wf = _get(path)
-    return {"file": wf.path, "name": wf.name, "version": wf.version, "states": len(wf.states),
+    return {"file": wf.path, "kind": "workflow", "name": wf.name, "version": wf.version, "states": len(wf.states),
             "triggers": len(wf.triggers), "regimes": [r.id for r in wf.regimes]}
 
 

@@ -90,9 +90,12 @@ def _body(user, rows, on: dt.date, lang: str, anchor: str | None) -> str:
     for r in rows:
         a = describe(r, on)
         late = m("digest_late", n=a["days_late"]) if a["days_late"] > 0 else m("digest_due", n=-a["days_late"])
-        extra = m("digest_factors", factors=", ".join(a["factors"])) if a.get("factors") else ""
-        lines.append(m("digest_line", id=a["id"], rule=a["rule"], level=a["level"], asset=a["asset_id"],
-                       case=a["case_number"], office=a["office"], officer=a["officer"] or "-", state=a["state"],
+        label = (lambda kind, code: i18n.term(kind, code, "vi")) if lang == "vi" else (lambda kind, code: code)
+        extra = (m("digest_factors", factors=", ".join(label("factor", f) for f in a["factors"]))
+                 if a.get("factors") else "")
+        lines.append(m("digest_line", id=a["id"], rule=label("rule", a["rule"]), level=label("level", a["level"]),
+                       asset=a["asset_id"], case=a["case_number"], office=a["office"], officer=a["officer"] or "-",
+                       state=label("state", a["state"]),
                        deadline=a["deadline"], late=late, extra=extra))
         if a["basis"]:
             lines.append(f"    {a['basis']}")

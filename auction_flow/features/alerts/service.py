@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
-from auction_flow.common.config import now_utc, today
+from auction_flow.common.config import TZ_NAME, now_utc, today
 from auction_flow.common.context import current_via
 from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied
+from auction_flow.common.words import Msg
 from auction_flow.core import audit, authz
 from auction_flow.core.engine import load_actor
-from auction_flow.core.fields import parse_date
+from auction_flow.core.fields import check_text, parse_date, parse_id
 from auction_flow.features.alerts import digest as notify
 from auction_flow.features.alerts import jobs as scheduler
 from auction_flow.features.alerts import scan as scanner
@@ -57,10 +60,10 @@ def list_alerts(engine, actor, office=None, rule=None, level=None, show_all=Fals
 
 
 def _load(conn, alert_id) -> dict:
-    try:
-        alert_id = int(alert_id)
-    except (TypeError, ValueError):
-        raise NotFound("alert_not_found", alert=alert_id) from None
+    number = parse_id(alert_id, "ID")
+    if number is None:
+        raise NotFound("alert_not_found", alert=alert_id)
+    alert_id = number
     row = conn.execute(alert_query().where(alerts.c.id == alert_id)).mappings().first()
     if row is None:
         raise NotFound("alert_not_found", alert=alert_id)
@@ -82,7 +85,7 @@ def _refuse(engine, user, action, row, exc: PermissionDenied):
     raise exc
 
 
-def show(engine, alert_id, actor) -> dict:
+def show(engine, alert_id, actor, on=None) -> dict:
     with db.reading(engine) as conn:
         user = load_actor(conn, actor)
         row = _load(conn, alert_id)
@@ -92,7 +95,7 @@ def show(engine, alert_id, actor) -> dict:
             denied = PermissionDenied("office_denied", user=user["username"], action="read",
                                       user_office=user.get("office_code") or "-", office=row["office_code"])
         else:
-            out = describe(row, today())
+            out = describe(row, parse_date(on, "--now") if on is not None else today())
             out["history"] = _history(conn, row["id"])
     if denied is not None:
         _refuse(engine, user, "alert read", row, denied)
@@ -100,7 +103,7 @@ def show(engine, alert_id, actor) -> dict:
 
 
 def _handle(engine, alert_id, actor, reason, event, values: dict) -> dict:
-    reason = (reason or "").strip()
+    reason = check_text((reason or "").strip(), "--reason")
     if not reason:
         raise InvalidInput("alert_reason_required")
     with db.reading(engine) as conn:
@@ -117,8 +120,15 @@ def _handle(engine, alert_id, actor, reason, event, values: dict) -> dict:
         _refuse(engine, user, event, row, denied)
     with db.writing(engine) as conn:
         row = _load(conn, alert_id)
+        handled = (Msg("alert_handled_by", user=row["handled_by"], at=_local(row["handled_at"]))
+                   if row["handled_by"] else "")
         if row["status"] == "resolved":
-            raise InvalidInput("alert_resolved", alert=row["id"], resolution=row["resolution"] or "-")
+            raise InvalidInput("alert_resolved", alert=row["id"],
+                               resolution=Msg(f"resolution.{row['resolution']}") if row["resolution"] else "-",
+                               on=row["resolved_on"], handled=handled)
+        if event == "alert_acknowledged" and row["status"] == "acknowledged":  # the first handler's word stands
+            raise InvalidInput("alert_acked_already", alert=row["id"], user=row["handled_by"],
+                               at=_local(row["handled_at"]), reason=row["handled_reason"] or "-")
         stamp = now_utc()
         values = dict(values, handled_by=user["username"], handled_reason=reason, handled_at=stamp,
                       handled_via=current_via())
@@ -133,6 +143,15 @@ def _handle(engine, alert_id, actor, reason, event, values: dict) -> dict:
                      changes=audit.changes_json(changes), imported=False)
         row.update(values)
     return describe(row, today())
+
+
+def _local(moment) -> str:
+    """A moment as Vietnam's clocks showed it (SQLite hands back UTC without its zone)."""
+    if moment is None:
+        return "-"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(ZoneInfo(TZ_NAME)).strftime("%Y-%m-%d %H:%M")
 
 
 def ack(engine, alert_id, actor, reason) -> dict:

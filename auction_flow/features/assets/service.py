@@ -8,16 +8,47 @@ from dataclasses import asdict
 from sqlalchemy import select
 
 from auction_flow.common.config import today
-from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied
+from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied, UsageError
 from auction_flow.core import amend, authz
 from auction_flow.core import engine as eng
 from auction_flow.core import workflow as workflow_mod
+from auction_flow.core.fields import check_text, parse_date, shown
 from auction_flow.storage import db
 from auction_flow.storage.schema import assets, audit_log, offices, users
 
 
 def seize(engine, actor, case_number, office, kind, description, officer=None, on=None) -> int:
     return eng.create(engine, actor, case_number, office, kind, description, officer, on).asset_id
+
+
+def refuse_duplicate(engine, office, case_number, description) -> None:
+    """A second seizure of the same thing (same office, case number and description) is refused
+    with the first asset's id (``asset seize --allow-duplicate`` records it all the same)."""
+    if not (case_number or "").strip() or not (description or "").strip():
+        return  # refused as empty by the engine
+    with db.reading(engine) as conn:
+        first = conn.execute(
+            select(assets.c.id).join(offices, offices.c.id == assets.c.office_id)
+            .where(offices.c.code == office, assets.c.case_number == case_number.strip(),
+                   assets.c.description == description.strip()).order_by(assets.c.id).limit(1)).scalar()
+    if first is not None:
+        raise InvalidInput("duplicate_seizure", asset=first, case=case_number.strip(), office=office)
+
+
+def seized(engine, asset_id: int) -> dict:
+    """What a new seizure says: its id, state, day and deadline."""
+    with db.reading(engine) as conn:
+        row = conn.execute(select(assets.c.id, assets.c.state, assets.c.state_entered_on, assets.c.deadline)
+                           .where(assets.c.id == asset_id)).one()
+    return {"id": row.id, "state": row.state, "on": row.state_entered_on, "deadline": row.deadline}
+
+
+def seize_asset(engine, actor, case_number, office, kind, description, officer=None, on=None,
+                allow_duplicate: bool = False) -> dict:
+    """Record a seizure (a duplicate refused unless ``allow_duplicate``); what :func:`seized` says."""
+    if not allow_duplicate:
+        refuse_duplicate(engine, office, case_number, description)
+    return seized(engine, eng.create(engine, actor, case_number, office, kind, description, officer, on).asset_id)
 
 
 def advance(engine, asset_id, trigger, actor, on=None, sets: list[str] | tuple = (), reason=None,
@@ -30,7 +61,7 @@ def advance(engine, asset_id, trigger, actor, on=None, sets: list[str] | tuple =
     for item in sets:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise InvalidInput("bad_set", value=item)
+            raise UsageError("bad_set", value=shown(item))
         fields[name.strip()] = value
     return eng.fire(engine, asset_id, trigger, actor, on=on, fields=fields, reason=reason,
                     expected_version=expected_version)
@@ -85,11 +116,28 @@ def step_forms(row: dict, role: str) -> list[dict]:
     return out
 
 
-def show(engine, asset_id, actor, lang: str = "en", forms: bool = False) -> dict:
-    """Where the asset stands and its history; with ``forms``, also the steps the actor may take now
-    (:func:`step_forms`), under ``"forms"``."""
+def _by_case(conn, user: dict, text: str) -> int:
+    """The id of the one asset the user may see whose case number is ``text``; several are listed
+    and refused, none is not found."""
+    rows = conn.execute(_query().where(assets.c.case_number == text).order_by(assets.c.id)).mappings().all()
+    seen = [r for r in rows if _visible(conn, user, r["office_id"])]
+    if not seen:
+        raise NotFound("case_not_found", case=text)
+    if len(seen) > 1:
+        raise InvalidInput("case_several", case=text, n=len(seen), assets="; ".join(
+            f"{r['id']} ({r['office_code']}, {r['state']}, {shown(r['description'][:40])})" for r in seen))
+    return seen[0]["id"]
+
+
+def show(engine, asset_id, actor, lang: str = "en", forms: bool = False, on=None) -> dict:
+    """Where the asset stands and its history, as of ``on`` (default today); ``asset_id`` may be a
+    case number that names exactly one asset the actor may see. With ``forms``, also the steps the
+    actor may take now (:func:`step_forms`), under ``"forms"``."""
     with db.reading(engine) as conn:
         user = eng.load_actor(conn, actor)
+        text = str(asset_id).strip()
+        if not isinstance(asset_id, int) and not text.isdigit():  # (digits other than 0-9: refused as such)
+            asset_id = _by_case(conn, user, check_text(text, "ID|CASE"))
         asset = eng.load_asset(conn, asset_id)
         if not _visible(conn, user, asset["office_id"]):
             denied = PermissionDenied("office_denied", user=user["username"], action="read",
@@ -97,7 +145,7 @@ def show(engine, asset_id, actor, lang: str = "en", forms: bool = False) -> dict
         else:
             denied = None
             row = conn.execute(_query().where(assets.c.id == asset["id"])).mappings().one()
-            out = _describe(dict(row), lang, today())
+            out = _describe(dict(row), lang, on or today())
             out["history"] = history(conn, asset["id"])
             if forms:
                 out["forms"] = step_forms(dict(row), user["role"])
@@ -108,9 +156,10 @@ def show(engine, asset_id, actor, lang: str = "en", forms: bool = False) -> dict
 
 
 def list_assets(engine, actor, state=None, office=None, overdue=False, lang="en", limit=None,
-                officer: str | None = None) -> list[dict]:
-    """The assets ``actor`` may see, nearest deadline first; ``officer``: only those assigned to that user."""
-    on = today()
+                officer: str | None = None, on=None) -> list[dict]:
+    """The assets ``actor`` may see, nearest deadline first, as of ``on`` (default today);
+    ``officer``: only those assigned to that user."""
+    on = parse_date(on, "--now") if on is not None else today()
     with db.reading(engine) as conn:
         user = eng.load_actor(conn, actor)
         q = _query().order_by(assets.c.deadline.is_(None), assets.c.deadline, assets.c.id)

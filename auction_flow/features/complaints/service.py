@@ -15,7 +15,7 @@ from auction_flow.core import audit, authz
 from auction_flow.core import complaint_clocks as rules_mod
 from auction_flow.core.calendar import WorkCalendar
 from auction_flow.core.engine import load_actor, load_asset
-from auction_flow.core.fields import check_date, parse_date
+from auction_flow.core.fields import check_date, check_text, check_values, parse_date, parse_id
 from auction_flow.features.alerts import complaint_clocks as complaint_alerts
 from auction_flow.storage import db
 from auction_flow.storage.schema import assets, complaints, offices
@@ -54,6 +54,7 @@ def add(engine, actor, asset_id, kind, received, by, about, level="first", coerc
     if received is None:
         raise InvalidInput("empty_text", field="--received")
     received = check_date(received, None, None)
+    check_values(complaints, {"complainant": by.strip(), "about": about}, {"complainant": "--by", "about": "--about"})
     rules = rules_mod.rules()
     clock = rules.accept_clock(kind)
     with db.writing(engine) as conn:
@@ -84,10 +85,10 @@ def add(engine, actor, asset_id, kind, received, by, about, level="first", coerc
 
 
 def _load(conn, complaint_id) -> dict:
-    try:
-        complaint_id = int(complaint_id)
-    except (TypeError, ValueError):
-        raise NotFound("complaint_not_found", id=complaint_id) from None
+    number = parse_id(complaint_id, "ID")
+    if number is None:
+        raise NotFound("complaint_not_found", id=complaint_id)
+    complaint_id = number
     row = conn.execute(select(complaints, offices.c.code.label("office"), assets.c.state.label("state_now"))
                        .join(offices, offices.c.id == complaints.c.office_id)
                        .join(assets, assets.c.id == complaints.c.asset_id)
@@ -143,7 +144,7 @@ def resolve(engine, actor, complaint_id, on=None, outcome: str | None = None) ->
         if day < row["accepted_on"]:
             raise InvalidInput("complaint_date_order", id=row["id"], on=day, what="accepted",
                                before=row["accepted_on"])
-        text = (outcome or "").strip() or None
+        text = check_text((outcome or "").strip(), "--outcome") or None
         return ({"status": "resolved", "resolved_on": day, "outcome": text},
                 {"status": ("accepted", "resolved"), "resolved_on": (None, day), "outcome": (None, text)}, day)
     return _decide(engine, actor, complaint_id, "resolve", on, mutate)
@@ -179,7 +180,7 @@ def list_complaints(engine, actor, status=None, asset=None, on=None) -> list[dic
         if status:
             q = q.where(complaints.c.status == status)
         if asset is not None:
-            q = q.where(complaints.c.asset_id == int(asset))
+            q = q.where(complaints.c.asset_id == (parse_id(asset, "--asset") or 0))
         return [_describe(dict(r), on) for r in conn.execute(q).mappings()]
 
 

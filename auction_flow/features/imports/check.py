@@ -20,6 +20,7 @@ from auction_flow.common.errors import InvalidInput
 from auction_flow.common.words import Msg
 from auction_flow.core import authz
 from auction_flow.core.bulk import paused_gc
+from auction_flow.core.calendar import FIRST_YEAR, LAST_YEAR
 from auction_flow.core.fields import parse_field
 from auction_flow.core.workflow import Field, Workflow
 from auction_flow.storage.schema import assets, offices, users
@@ -130,10 +131,12 @@ def parse_day(text: str) -> dt.date | None:
     try:
         if "/" in text:
             d, m, y = text.split("/")
-            return dt.date(int(y), int(m), int(d))
-        return dt.date.fromisoformat(text)
+            day = dt.date(int(y), int(m), int(d))
+        else:
+            day = dt.date.fromisoformat(text)
     except ValueError:
         return None
+    return day if text.isascii() and FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 class _Lookups:
@@ -198,7 +201,7 @@ def _check(conn, text: str, wf: Workflow, today: dt.date) -> Checked:
     choices = {col: next(f for f in wf.triggers[spec.trigger].fields if f.name == _CHOICE_FIELD[col])
                for spec in STEPS for col, typ in spec.fields if typ == "choice"}
     width = len(header)
-    for values in reader:
+    for values in _rows(reader, out):
         if not any(v.strip() for v in values):
             continue
         line = reader.line_num
@@ -217,11 +220,36 @@ def _check(conn, text: str, wf: Workflow, today: dt.date) -> Checked:
     return out
 
 
+def _rows(reader, out: Checked):
+    """The rows of the file; a row the csv module cannot read (a value over its field limit of
+    131,072 characters) ends the file there, reported with its line."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        out.errors.append((reader.line_num, "-", Msg("ie_unreadable_row", why=str(exc), limit=csv.field_size_limit())))
+
+
+def _check_texts(row: dict, bad) -> None:
+    """No value may hold a NUL byte (neither database stores it), and a value bound for a column
+    of assets fits that column (its length as the schema defines it)."""
+    for col, value in row.items():
+        if "\x00" in value:
+            bad(col, "ie_nul")
+            continue
+        limit = getattr(assets.c[col].type, "length", None) if col in assets.c else None
+        if limit is not None and len(value) > limit:
+            bad(col, "ie_too_long", n=len(value), limit=limit)
+
+
 def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.date, choices: dict[str, Field]):
     errs: list[tuple[int, str, Msg]] = []
 
     def bad(col, key, **params):
         errs.append((line, col, Msg(key, **params)))
+
+    _check_texts(row, bad)
+    if errs:
+        return None, errs
 
     get = row.get
     for col in _REQUIRED:
@@ -263,7 +291,7 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
         if state and state not in IMPORTABLE:
             bad("state", "ie_unknown_state", value=state, known=", ".join(IMPORTABLE))
         if row.get("seized_on") and parse_day(row["seized_on"]) is None:
-            bad("seized_on", "ie_bad_date", value=row["seized_on"])
+            bad("seized_on", "ie_bad_date", first=FIRST_YEAR, last=LAST_YEAR, value=row["seized_on"])
         return None, errs
     steps = []
     prev: tuple[str, dt.date] | None = None
@@ -284,7 +312,7 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
             continue
         on = parse_day(given)
         if on is None:
-            bad(spec.date_col, "ie_bad_date", value=given)
+            bad(spec.date_col, "ie_bad_date", first=FIRST_YEAR, last=LAST_YEAR, value=given)
             continue
         if on > today:
             bad(spec.date_col, "ie_future", value=on, today=today)
@@ -308,7 +336,7 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
             elif typ == "date":
                 day = parse_day(text)
                 if day is None:
-                    bad(col, "ie_bad_date", value=text)
+                    bad(col, "ie_bad_date", first=FIRST_YEAR, last=LAST_YEAR, value=text)
                 elif day <= on:
                     bad(col, "ie_auction_date", value=day, on=on)
                 else:

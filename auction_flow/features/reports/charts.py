@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from auction_flow.common.render import output_file
 from auction_flow.common.words import message
 from auction_flow.core.workflow import get
 
@@ -34,6 +35,9 @@ def stages_chart(rows: list[dict], path: str, start, end, lang: str = "en") -> s
         ax.text(0.5, 0.5, "—", ha="center", va="center", transform=ax.transAxes)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
-    fig.savefig(path, format="svg" if str(path).lower().endswith(".svg") else "png")
-    plt.close(fig)
+    try:
+        with output_file(path):
+            fig.savefig(path, format="svg" if str(path).lower().endswith(".svg") else "png")
+    finally:
+        plt.close(fig)
     return str(path)

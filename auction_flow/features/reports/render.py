@@ -7,8 +7,8 @@ import io
 from pathlib import Path
 
 from auction_flow.common import words as i18n
-from auction_flow.common.errors import InvalidInput
-from auction_flow.common.render import money, table, to_json
+from auction_flow.common.errors import UsageError
+from auction_flow.common.render import money, output_file, table, to_json
 from auction_flow.core.workflow import get
 
 # the figures of the summary, in the order they are shown (labels: "report.fig.<figure>" in the vocabulary)
@@ -143,14 +143,16 @@ def emit(data: dict, fmt: str, output: str | None, lang: str) -> str | None:
     """The report in ``fmt``; written to ``output`` (then None is returned) or returned as text."""
     if fmt == "xlsx":
         if not output:
-            raise InvalidInput("report_xlsx_output")
-        to_xlsx(data, lang, output)
+            raise UsageError("report_xlsx_output")
+        with output_file(output):
+            to_xlsx(data, lang, output)
         return None
     body = {"json": lambda: to_json(data), "csv": lambda: to_csv(data, lang),
             "table": lambda: text(data, lang)}[fmt]()
     if output:
-        Path(output).write_text(body if body.endswith("\n") else body + "\n",
-                                encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        with output_file(output):
+            Path(output).write_text(body if body.endswith("\n") else body + "\n",
+                                    encoding="utf-8-sig" if fmt == "csv" else "utf-8")
         return None
     return body.rstrip("\n")
 
@@ -158,6 +160,10 @@ def emit(data: dict, fmt: str, output: str | None, lang: str) -> str | None:
 def stages_text(data: dict, lang: str) -> str:
     rows = [{**r, "stage": _state_label(r["stage"], lang)} for r in data["rows"]]
     head = _t("stages", lang) + f" ({data['from']} .. {data['to']})"
+    if data.get("default_year"):
+        head += "\n" + _t("default_year", lang, year=data["default_year"])
+    if not rows:
+        head += "\n" + _t("stages_empty", lang)
     body = table(rows, [("office", _by("office", lang)), ("stage", _t("stage", lang)),
                         ("median_days", _t("median", lang)), ("count", _t("count", lang)),
                         ("worst_days", _t("worst", lang))]) or "(-)"

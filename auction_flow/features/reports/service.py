@@ -31,11 +31,11 @@ from sqlalchemy import Date, Integer, and_, case, cast, exists, func, inspect, l
 from sqlalchemy.dialects.postgresql import JSONB
 
 from auction_flow.common.config import today
-from auction_flow.common.errors import InvalidInput
+from auction_flow.common.errors import InvalidInput, UsageError
 from auction_flow.core import authz
 from auction_flow.core import engine as eng
 from auction_flow.core import workflow as workflow_mod
-from auction_flow.core.fields import parse_date
+from auction_flow.core.fields import parse_date, parse_year
 from auction_flow.features.reports.charts import stages_chart
 from auction_flow.storage import db
 from auction_flow.storage.schema import assets, audit_log, metadata, offices, users
@@ -47,13 +47,19 @@ EXTRA = ("alerts_raised", "alerts_acknowledged", "alerts_resolved", "complaints_
          "complaints_resolved", "complaints_resolved_on_time")
 NONE_KEY = "-"
 
-def period(start=None, end=None, year: int | None = None) -> tuple[dt.date, dt.date]:
-    """--year Y is (Y-1)-10-01 .. Y-09-30; else --from/--to; else the reporting year of today."""
+def reporting_year(day: dt.date) -> int:
+    """The reporting year a day falls in: Y runs from (Y-1)-10-01 to Y-09-30."""
+    return day.year + 1 if day.month >= 10 else day.year
+
+
+def period(start=None, end=None, year: int | None = None, on=None) -> tuple[dt.date, dt.date]:
+    """--year Y is (Y-1)-10-01 .. Y-09-30; else --from/--to; else the reporting year of ``on``
+    (default today)."""
     if year is not None:
-        return dt.date(int(year) - 1, 10, 1), dt.date(int(year), 9, 30)
+        year = parse_year(year)
+        return dt.date(year - 1, 10, 1), dt.date(year, 9, 30)
     if start is None and end is None:
-        t = today()
-        y = t.year + 1 if t.month >= 10 else t.year
+        y = reporting_year(parse_date(on, "--now") if on is not None else today())
         return dt.date(y - 1, 10, 1), dt.date(y, 9, 30)
     if start is None or end is None:
         raise InvalidInput("report_period", start=start or "?", end=end or "?")
@@ -261,11 +267,12 @@ def _finish(key, g: dict, delays: Counter, stages: dict[str, Counter], avail: di
     return row
 
 
-def summary(engine, actor: str | None, start=None, end=None, year: int | None = None, by: str = "office") -> dict:
+def summary(engine, actor: str | None, start=None, end=None, year: int | None = None, by: str = "office",
+            on=None) -> dict:
     """One row per ``by`` group and a total; see the module's docstring for each figure."""
     if by not in BY:
         raise InvalidInput("report_by", choices=", ".join(BY))
-    start, end = period(start, end, year)
+    start, end = period(start, end, year, on)
     with db.reading(engine) as conn:
         user = eng.load_actor(conn, actor)
         q = _Query(conn, by, start, end, _scope(conn, user))
@@ -292,11 +299,13 @@ def summary(engine, actor: str | None, start=None, end=None, year: int | None = 
 
 
 def stages(engine, actor: str | None, start=None, end=None, year: int | None = None, chart: str | None = None,
-           lang: str = "en") -> dict:
-    """Median days in each stage per office; with ``chart``, drawn to an SVG or PNG file."""
+           lang: str = "en", on=None) -> dict:
+    """Median days in each stage per office; with ``chart``, drawn to an SVG or PNG file. Without a
+    period, the reporting year of ``on`` (``default_year`` then names it)."""
     if chart and not str(chart).lower().endswith((".svg", ".png")):
-        raise InvalidInput("report_chart", file=chart)
-    start, end = period(start, end, year)
+        raise UsageError("report_chart", file=chart)
+    defaulted = year is None and start is None and end is None
+    start, end = period(start, end, year, on)
     with db.reading(engine) as conn:
         user = eng.load_actor(conn, actor)
         q = _Query(conn, "office", start, end, _scope(conn, user))
@@ -305,7 +314,8 @@ def stages(engine, actor: str | None, start=None, end=None, year: int | None = N
     order = {name: i for i, name in enumerate(workflow_mod.get().states)}
     rows = [{"office": k, "stage": st, "median_days": _median(v), "count": sum(v.values()), "worst_days": max(v)}
             for (k, st), v in sorted(stage_days.items(), key=lambda kv: (kv[0][0], order.get(kv[0][1], 99)))]
-    data = {"from": start, "to": end, "rows": rows, "chart": None}
+    data = {"from": start, "to": end, "rows": rows, "chart": None,
+            "default_year": end.year if defaulted else None}
     if chart:
         data["chart"] = stages_chart(rows, chart, start, end, lang)
     return data

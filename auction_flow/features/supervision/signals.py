@@ -19,8 +19,10 @@ import yaml
 from sqlalchemy import select
 
 from auction_flow.common.config import TZ_NAME
-from auction_flow.common.errors import InvalidInput
+from auction_flow.common.errors import InvalidInput, UsageError
+from auction_flow.common.words import message, term
 from auction_flow.core import workflow as workflow_mod
+from auction_flow.core.fields import BIGINT_MAX, shown
 from auction_flow.storage.schema import audit_log, complaints
 
 ROLES = ("supervisor", "procurator", "admin")
@@ -39,13 +41,10 @@ STEP_EVENTS = ("asset_created", "transition")
 def _check(name, value) -> int:
     if name not in DEFAULTS:
         raise InvalidInput("bad_threshold", name=name, value=value, names=", ".join(DEFAULTS))
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise InvalidInput("bad_threshold", name=name, value=value, names=", ".join(DEFAULTS)) from None
-    if number < 0:
-        raise InvalidInput("bad_threshold", name=name, value=value, names=", ".join(DEFAULTS))
-    return number
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > BIGINT_MAX:  # whole numbers >= 0, digits 0-9
+        raise UsageError("bad_threshold", name=name, value=shown(value), names=", ".join(DEFAULTS))
+    return int(text)
 
 
 def thresholds(config: str | None = None, overrides=None) -> dict[str, int]:
@@ -68,6 +67,20 @@ def thresholds(config: str | None = None, overrides=None) -> dict[str, int]:
             raise InvalidInput("bad_threshold", name=item, value="", names=", ".join(DEFAULTS))
         out[name.strip()] = _check(name.strip(), value)
     return out
+
+
+def sentence(s: dict, lang: str = "en") -> str:
+    """One signal as a sentence: "[low_sale] asset 39 (HG-PH) sold at 65.6% of its appraised
+    price (threshold 70%)"; the signal's name is its label in Vietnamese, its code in English."""
+    subject = s["subject"]
+    if subject.startswith("asset "):
+        subject = message("sup.sig.asset", lang, asset=subject[len("asset "):])
+    first = s["evidence"][0] if s["evidence"] else {}
+    value = ", ".join(map(str, s["value"])) if isinstance(s["value"], list) else s["value"]
+    name = term("signal", s["signal"], lang) if lang == "vi" else s["signal"]
+    return f"[{name}] " + message(f"sup.s.{s['signal']}", lang, subject=subject, office=s["office"], value=value,
+                                  threshold=s["threshold"], actor=first.get("actor"),
+                                  actor_office=first.get("actor_office") or "-")
 
 
 def _evidence(r) -> dict:

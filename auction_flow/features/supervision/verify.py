@@ -83,7 +83,7 @@ def parse_anchor(text: str) -> tuple[int, str]:
     """``POSITION:HASH`` as ``verify`` prints it (the hash may be shortened to 16 hex digits)."""
     pos, sep, link = str(text).strip().partition(":")
     link = link.strip().lower()
-    if not (sep and pos.strip().isdigit() and int(pos) > 0 and 16 <= len(link) <= 64
+    if not (sep and pos.strip().isascii() and pos.strip().isdigit() and int(pos) > 0 and 16 <= len(link) <= 64
             and all(c in "0123456789abcdef" for c in link)):
         raise InvalidInput("bad_anchor", value=text)
     return int(pos), link

@@ -16,10 +16,11 @@ import os
 import click
 
 from auction_flow.common.config import default_lang
-from auction_flow.common.errors import AuctionFlowError
-from auction_flow.common.words import message
+from auction_flow.common.errors import AuctionFlowError, UsageError
+from auction_flow.common.words import Msg, message
 
 EXIT_REFUSED = 1
+_LANGS = ("vi", "en")
 
 _SETUP = "auction_flow.frontends.cli.commands.setup"
 # group name -> (module, attribute, short help)
@@ -78,14 +79,30 @@ class AppGroup(click.Group):
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
 
+    def parse_args(self, ctx, args):
+        # Before anything is parsed: the language asked for anywhere on the line (a value refused
+        # while the line is read is then told in it), and the first argument that is not text
+        # (click hands bytes that are not UTF-8 on as surrogate escapes; NUL comes only from callers).
+        ctx.meta["lang_asked"] = next((args[i + 1] for i, a in enumerate(args[:-1])
+                                       if a == "--lang" and args[i + 1] in _LANGS),
+                                      next((a[7:] for a in args if a in ("--lang=vi", "--lang=en")), None))
+        ctx.meta["bad_arg"] = next(((i, a) for i, a in enumerate(args, 1)
+                                    if "\x00" in a or any("\ud800" <= c <= "\udfff" for c in a)), None)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx):
         try:
+            bad = ctx.meta.get("bad_arg")
+            if bad:
+                position, arg = bad
+                raise UsageError("bad_argv", position=position, arg=_shown(arg),
+                                 what=Msg("argv_nul" if "\x00" in arg else "argv_not_utf8"))
             # in a context of its own: the session a command authenticated (common.context) ends with it
             return contextvars.copy_context().run(super().invoke, ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except Exception as exc:  # noqa: BLE001 - the one place errors become messages
-            lang = (ctx.obj or {}).get("lang") or default_lang()
+            lang = (ctx.obj or {}).get("lang") or ctx.meta.get("lang_asked") or default_lang()
             if isinstance(exc, AuctionFlowError):
                 click.echo(f"error: {exc.render(lang)}", err=True)
                 ctx.exit(exc.exit_code)
@@ -98,6 +115,12 @@ class AppGroup(click.Group):
             else:
                 click.echo("error: " + message("cli.internal_error", lang, name=name, first=first), err=True)
             ctx.exit(EXIT_REFUSED)
+
+
+def _shown(arg: str) -> str:
+    """An argument as it can be printed: bytes that were not UTF-8 as \\xNN, a NUL as \\x00."""
+    return "".join(f"\\x{ord(c) - 0xdc00:02x}" if "\udc80" <= c <= "\udcff" else
+                   f"\\u{ord(c):04x}" if "\ud800" <= c <= "\udfff" or not c.isprintable() else c for c in arg)
 
 
 def _store(key):

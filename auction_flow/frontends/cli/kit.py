@@ -15,12 +15,15 @@ import click
 
 from auction_flow.common.config import db_url, default_lang
 from auction_flow.common.context import set_via
-from auction_flow.common.errors import InvalidInput
+from auction_flow.common.errors import InvalidInput, UsageError
 from auction_flow.common.render import to_json
 from auction_flow.common.words import message, term
+from auction_flow.core.fields import shown, text_fault
+from auction_flow.core.reading_day import reading_day
 from auction_flow.features.identity import local
 from auction_flow.features.identity import service as identity_svc
 from auction_flow.features.identity.service import Identity, NotSignedIn
+from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common  # noqa: F401  (re-exported for the command modules)
 from auction_flow.storage.db import open_db
 
@@ -33,7 +36,15 @@ def obj() -> dict:
     return click.get_current_context().ensure_object(dict)
 
 
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    if value and text_fault(value):
+        raise UsageError("env_not_utf8", name=name, value=shown(value))
+    return value
+
+
 def url() -> str:
+    _env("AUCTION_FLOW_DB")
     return db_url(obj().get("db"))
 
 
@@ -47,7 +58,7 @@ def engine():
 
 def wanted() -> str | None:
     """The user ``--as`` or ``AUCTION_FLOW_USER`` names (a choice among the sessions held here)."""
-    return obj().get("actor") or os.environ.get("AUCTION_FLOW_USER")
+    return obj().get("actor") or _env("AUCTION_FLOW_USER")
 
 
 def _authenticate() -> Identity:
@@ -140,4 +151,35 @@ def weekday(day, english: str) -> str:
 
 
 def day_kind(kind: str) -> str:
-    return term("day_kind", kind, lang()) if lang() == "vi" else kind
+    return code("day_kind", kind)
+
+
+def code(kind: str, value) -> str:
+    """A code as a person reads it: its label in Vietnamese; in English the code itself, the
+    word one types in a filter (``--state priced``). ``--json`` always keeps the code."""
+    if value is None:
+        return "-"
+    return term(kind, value, "vi") if lang() == "vi" else str(value)
+
+
+def due(days_left: int) -> str:
+    """How far a deadline is, in words: "11 days late", "due today", "3 days left"."""
+    if days_left < 0:
+        return t("day_late") if days_left == -1 else t("days_late", n=-days_left)
+    if days_left == 0:
+        return t("due_today")
+    return t("day_left") if days_left == 1 else t("days_left", n=days_left)
+
+
+def now_option(fn):
+    """``--now DATE``: read as of that day (default: today, or a demo database's own day)."""
+    return click.option("--now", "now", type=params.DAY, metavar="DATE",
+                        help="Read as of this day (default: today; on a demo database, the demo's day).")(fn)
+
+
+def as_of(eng, now=None):
+    """The day a read is made as of; on a demo database without --now, one line on stderr says so."""
+    day, source = reading_day(eng, now)
+    if source == "demo":
+        click.echo(t("as_of_demo", day=day), err=True)
+    return day

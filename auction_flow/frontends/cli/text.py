@@ -6,11 +6,10 @@ import csv
 import io
 import json
 
-from auction_flow.common.render import cell, money, table
-from auction_flow.common.words import MESSAGES, message
+from auction_flow.common.render import money, table
+from auction_flow.common.words import MESSAGES, message, term
+from auction_flow.features.supervision.signals import sentence
 
-# Signals whose subject is an asset, written "asset N" by auction_flow.signals (and kept so in JSON).
-_ASSET_SUBJECTS = ("backdated", "low_sale", "price_reductions", "handover_open_complaint")
 
 
 def w(key: str, lang: str = "en", **params) -> str:
@@ -31,13 +30,20 @@ def verify_text(res: dict, lang: str = "en") -> str:
         f"  - {message(p['key'], lang, **q)}" for p, q in zip(res["problems"], params))
 
 
+def _code(kind: str, value, lang: str):
+    """A code as a person reads it: its label in Vietnamese, the code itself in English."""
+    return term(kind, value, lang) if lang == "vi" and value is not None else value
+
+
 def _cols(pairs, lang):
     return [(k, w(h, lang)) for k, h in pairs]
 
 
 def log_table(rows: list[dict], lang: str = "en") -> str:
-    view = [{**r, "recorded_at": r["recorded_at"].strftime("%Y-%m-%d %H:%M") if r["recorded_at"] else None}
-            for r in rows]
+    view = [{**r, "recorded_at": r["recorded_at"].strftime("%Y-%m-%d %H:%M") if r["recorded_at"] else None,
+             "role": _code("role", r["role"], lang), "event": _code("event", r["event"], lang),
+             "trigger": _code("trigger", r["trigger"], lang), "from": _code("state", r["from"], lang),
+             "to": _code("state", r["to"], lang)} for r in rows]
     return table(view, _cols([("id", "id"), ("business_date", "date"), ("recorded_at", "recorded"),
                               ("actor", "by"), ("role", "role"), ("office", "office"), ("asset", "asset"),
                               ("event", "event"), ("trigger", "trigger"), ("from", "from"), ("to", "to"),
@@ -57,16 +63,9 @@ def log_csv(rows: list[dict], lang: str = "en") -> str:
 
 
 def denied_table(rows: list[dict], lang: str = "en") -> str:
-    view = [{**r, "at": r["at"].strftime("%Y-%m-%d %H:%M:%S")} for r in rows]
+    view = [{**r, "at": r["at"].strftime("%Y-%m-%d %H:%M:%S"), "role": _code("role", r["role"], lang)} for r in rows]
     return table(view, _cols([("id", "id"), ("at", "at"), ("actor", "by"), ("role", "role"), ("action", "tried"),
                               ("asset", "asset"), ("office", "office"), ("reason", "why")], lang)) or w("none", lang)
-
-
-def _subject(s: dict, lang: str) -> str:
-    subject = s["subject"]
-    if s["signal"] in _ASSET_SUBJECTS and subject.startswith("asset "):
-        return w("sig.asset", lang, asset=subject[len("asset "):])
-    return subject
 
 
 def _noun(kind: str, lang: str) -> str:
@@ -79,32 +78,31 @@ def signals_text(res: dict, lang: str = "en") -> str:
     if not res["signals"]:
         return "\n".join(lines + [w("no_signals", lang)])
     for s in res["signals"]:
-        limit = "" if s["threshold"] is None else w("sig.limit", lang, threshold=s["threshold"])
-        lines.append("\n" + w("sig.head", lang, signal=s["signal"], subject=_subject(s, lang), office=s["office"],
-                              value=cell(s["value"]), limit=limit))
+        lines.append("\n" + sentence(s, lang))
         if s["signal"] == "low_sale":
             lines.append(w("sig.low_sale", lang, sale=money(s["sale_price"]), appraised=money(s["appraised_price"])))
         for c in s.get("complaints", []):
             lines.append(w("sig.open", lang, noun=_noun(c["kind"], lang), kind=c["kind"], id=c["id"],
                            received_on=c["received_on"], by=c["by"]))
         for e in s["evidence"]:
-            lines.append(w("sig.row", lang, id=e["id"], asset=e["asset"], trigger=e["trigger"],
+            lines.append(w("sig.row", lang, id=e["id"], asset=e["asset"], trigger=_code("trigger", e["trigger"], lang),
                            on=e["business_date"], actor=e["actor"], office=e["actor_office"] or "-",
                            at=e["recorded_at"].strftime("%Y-%m-%d %H:%M")))
     return "\n".join(lines)
 
 
 def history_text(res: dict, lang: str = "en") -> str:
-    lines = [w("timeline", lang, asset=res["asset"], case=res["case_number"], state=res["state"], on=res["on"])]
+    lines = [w("timeline", lang, asset=res["asset"], case=res["case_number"], state=_code("state", res["state"], lang),
+               on=res["on"])]
     rows = []
     for s in res["stages"]:
         outcome = w(f"outcome.{s['outcome']}", lang) if s["outcome"] else "-"
         if s["late_days"]:
             outcome = w("late_by", lang, outcome=outcome, days=s["late_days"])
-        rows.append({"state": s["state"], "from": s["entered_on"], "to": s["left_on"] or w("now", lang),
-                     "by": f"{s['entered_by']} ({s['actor']})", "days": s["days"],
+        rows.append({"state": _code("state", s["state"], lang), "from": s["entered_on"], "to": s["left_on"] or w("now", lang),
+                     "by": f"{_code('trigger', s['entered_by'], lang)} ({s['actor']})", "days": s["days"],
                      "deadline": s["deadline"], "outcome": outcome,
-                     "notes": "; ".join(f"{x['trigger']} {x['on']}" for x in s["steps"])})
+                     "notes": "; ".join(f"{_code('trigger', x['trigger'], lang)} {x['on']}" for x in s["steps"])})
     lines.append(table(rows, _cols([("state", "state"), ("from", "entered"), ("to", "left"), ("days", "days"),
                                     ("by", "by"), ("deadline", "deadline"), ("outcome", "met"), ("notes", "also")],
                                    lang)))
@@ -113,14 +111,19 @@ def history_text(res: dict, lang: str = "en") -> str:
 
 def complaint_text(c: dict, lang: str = "en") -> str:
     flags = (w("c.coercion", lang) if c["coercion"] else "") + (w("c.complex", lang) if c["complex"] else "")
-    out = w("c.line", lang, noun=_noun(c["kind"], lang), id=c["id"], kind=c["kind"], level=c["level"], flags=flags,
-            asset=c["asset"], status=c["status"], accept_due=c["accept_due"], accept_clock=c["accept_clock"])
+    out = w("c.line", lang, noun=_noun(c["kind"], lang), id=c["id"], kind=_code("complaint_kind", c["kind"], lang),
+            level=_code("complaint_level", c["level"], lang), flags=flags, asset=c["asset"],
+            status=_code("complaint_status", c["status"], lang), accept_due=c["accept_due"],
+            accept_clock=_code("clock", c["accept_clock"], lang))
     if c["resolve_due"]:
-        out += w("c.resolve", lang, resolve_due=c["resolve_due"], resolve_clock=c["resolve_clock"])
+        out += w("c.resolve", lang, resolve_due=c["resolve_due"], resolve_clock=_code("clock", c["resolve_clock"], lang))
     return out
 
 
 def complaints_table(rows: list[dict], lang: str = "en") -> str:
+    rows = [{**r, "kind": _code("complaint_kind", r["kind"], lang), "status": _code("complaint_status", r["status"], lang),
+             "accept_clock": _code("clock", r["accept_clock"], lang),
+             "resolve_clock": _code("clock", r["resolve_clock"], lang)} for r in rows]
     return table(rows, _cols([("id", "id"), ("asset", "asset"), ("office", "office"), ("kind", "kind"),
                               ("status", "status"), ("received_on", "received"), ("accept_due", "accept_by"),
                               ("accept_clock", "accept"), ("resolve_due", "resolve_by"),

@@ -28,10 +28,11 @@ from auction_flow.storage.schema.casefile import (
 )
 from auction_flow.storage.schema.core import access_log, assets, audit_log, calendar_days, offices, users
 from auction_flow.storage.schema.identity import api_tokens, sessions, sign_in_throttle
+from auction_flow.storage.schema.settings import settings
 from auction_flow.storage.schema.supervision import audit_head, complaints
 
 __all__ = ["TS", "metadata", "offices", "users", "assets", "audit_log", "calendar_days", "access_log", "alerts",
            "alert_digests", "scheduler_leases", "scheduler_runs", "scheduler_history", "audit_head", "complaints",
            "sessions", "api_tokens", "sign_in_throttle",
            "blobs", "parties", "asset_parties", "documents", "document_counters", "document_templates", "attachments",
-           "unmodelled", "SEARCH_FUNCTIONS"]
+           "unmodelled", "SEARCH_FUNCTIONS", "settings"]

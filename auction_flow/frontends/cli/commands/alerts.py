@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import click
 
 from auction_flow.common.render import table
+from auction_flow.common.words import term
 from auction_flow.features.alerts import digest as notify
 from auction_flow.features.alerts import service as alerts_svc
 from auction_flow.frontends import scheduler as scheduler_process
+from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
-from auction_flow.frontends.cli.kit import actor, cols, engine, json_option, lang, out, t, url
+from auction_flow.frontends.cli.kit import (
+    actor,
+    as_of,
+    code,
+    cols,
+    due,
+    engine,
+    json_option,
+    lang,
+    now_option,
+    out,
+    t,
+    url,
+)
 
 # --- alerts and the scheduler ------------------------------------------------------------
 
 def _smtp_options(fn):
-    for name, kind, env in reversed([("host", str, "HOST"), ("port", int, "PORT"), ("user", str, "USER"),
+    for name, kind, env in reversed([("host", str, "HOST"), ("port", params.CountType(1, 65535), "PORT"), ("user", str, "USER"),
                                      ("password", str, "PASSWORD"), ("sender", str, "SENDER")]):
         fn = click.option(f"--smtp-{name}", f"smtp_{name}", type=kind, metavar=env,
                           help=f"SMTP {name} (default: $AUCTION_FLOW_SMTP_{env}).")(fn)
@@ -32,30 +48,51 @@ def _smtp_env(**opts):
 
 
 def _alert_rows(rows):
-
-    return table(rows, cols(("id", "id"), ("level", "level"), ("rule", "rule"), ("asset_id", "asset"),
+    view = [{**r, "level": code("level", r["level"]), "rule": code("rule", r["rule"]),
+             "state": code("state", r["state"]), "status": code("status", r["status"]),
+             "days_late": due(-r["days_late"])} for r in rows]
+    return table(view, cols(("id", "id"), ("level", "level"), ("rule", "rule"), ("asset_id", "asset"),
                             ("office", "office"), ("officer", "officer"), ("state", "state"),
-                            ("deadline", "deadline"), ("days_late", "days_late"), ("status", "status"),
+                            ("deadline", "deadline"), ("days_late", "due"), ("status", "status"),
                             ("basis", "basis"))) or t("no_alerts")
 
 
+def _event(a: dict, h: dict) -> str:
+    """One line of an alert's history, saying what happened."""
+    changes = h.get("changes") or {}
+    after = {k: v[1] for k, v in changes.items() if isinstance(v, list) and len(v) == 2}
+    if h["event"] == "alert_escalated":
+        deadline = a["deadline"] if not isinstance(a["deadline"], str) else dt.date.fromisoformat(a["deadline"])
+        return t("alert_event_escalated", on=h["on"], level=code("level", after.get("level")),
+                 late=due((deadline - h["on"]).days), actor=h["actor"])
+    if h["event"] == "alert_snoozed":
+        return t("alert_event_snoozed", on=h["on"], until=after.get("snoozed_until"), actor=h["actor"],
+                 reason=h["reason"] or "-")
+    if h["event"] == "alert_acknowledged":
+        return t("alert_event_acked", on=h["on"], actor=h["actor"], reason=h["reason"] or "-")
+    return t("alert_event", on=h["on"], event=term("event", h["event"], lang()), actor=h["actor"],
+             reason=h["reason"] or "-")
+
+
 def _alert_text(a: dict) -> str:
-    lines = [t("alert_head", id=a["id"], rule=a["rule"], level=a["level"], status=a["status"]),
+    lines = [t("alert_head", id=a["id"], rule=code("rule", a["rule"]), level=code("level", a["level"]),
+               status=code("status", a["status"])),
              t("alert_asset", asset=a["asset_id"], case=a["case_number"], description=a["description"],
                office=a["office"], officer=a["officer"] or "-"),
-             t("alert_state", state=a["state"], entered=a["entered_on"], deadline=a["deadline"],
-               days_late=a["days_late"]),
+             t("alert_state", state=code("state", a["state"]), entered=a["entered_on"], deadline=a["deadline"],
+               late=due(-a["days_late"])),
              t("alert_basis", basis=a["basis"] or "-", regime=a["regime"] or "-")]
     if a.get("factors") is not None:
-        lines.append(t("alert_factors", factors=", ".join(a["factors"]) or "-", window_ends=a.get("window_ends")))
+        lines.append(t("alert_factors", factors=", ".join(code("factor", f) for f in a["factors"]) or "-",
+                       window_ends=a.get("window_ends")))
     if a["snoozed_until"]:
         lines.append(t("alert_snoozed", until=a["snoozed_until"]))
     if a["handled_by"]:
         lines.append(t("alert_handled", user=a["handled_by"], reason=a["handled_reason"]))
     if a["resolution"]:
-        lines.append(t("alert_resolved", on=a["resolved_on"], resolution=a["resolution"]))
+        lines.append(t("alert_resolved", on=a["resolved_on"], resolution=code("resolution", a["resolution"])))
     for h in a.get("history", []):
-        lines.append(t("alert_event", on=h["on"], event=h["event"], actor=h["actor"], reason=h["reason"] or ""))
+        lines.append(_event(a, h))
     return "\n".join(lines)
 
 
@@ -66,7 +103,7 @@ def alerts():
 
 @alerts.command("scan")
 @common
-@click.option("--now", "now", metavar="DATE", help="Scan as of this day (default: today); replays a day.")
+@click.option("--now", "now", type=params.DAY, metavar="DATE", help="Scan as of this day (default: today); replays a day.")
 @json_option
 def alerts_scan(now, as_json):
     """Run one alert scan (for cron and tests; the scheduler runs it on its own).
@@ -74,7 +111,8 @@ def alerts_scan(now, as_json):
     Example: auction-flow alerts scan --now 2026-11-30
     """
 
-    res = alerts_svc.scan(engine(), now)
+    eng = engine()
+    res = alerts_svc.scan(eng, as_of(eng, now))
     out(res, as_json, t("scan", on=res["on"], raised=res["raised"], resolved=res["resolved"],
                         superseded=res["superseded"], reopened=res["reopened"]))
 
@@ -85,31 +123,36 @@ def alerts_scan(now, as_json):
 @click.option("--rule", help="handover, complaint_risk or stalled.")
 @click.option("--level", help="warning, overdue, escalated, escalated_province, low, medium or high.")
 @click.option("--open/--all", "only_open", default=True, help="Unresolved alerts only (default), or all.")
-@click.option("--now", "now", metavar="DATE", help="Count days late as of this day (default: today).")
+@click.option("--now", "now", type=params.DAY, metavar="DATE",
+              help="Count days late as of this day (default: today; on a demo database, the demo's day).")
 @json_option
 def alerts_list(office_code, rule, level, only_open, now, as_json):
     """List the alerts the actor may see, most urgent first.
 
     Example: auction-flow --as ld_binh alerts list --rule handover --json
     """
-    out(alerts_svc.list_alerts(engine(), actor(), office_code, rule, level, not only_open, now), as_json, _alert_rows)
+    eng = engine()
+    out(alerts_svc.list_alerts(eng, actor(), office_code, rule, level, not only_open, as_of(eng, now)), as_json,
+        _alert_rows)
 
 
 @alerts.command("show")
 @common
-@click.argument("alert_id", metavar="ID")
+@click.argument("alert_id", metavar="ID", type=params.ID)
+@now_option
 @json_option
-def alerts_show(alert_id, as_json):
+def alerts_show(alert_id, now, as_json):
     """One alert: its asset, deadline, legal basis, factors and who handled it.
 
     Example: auction-flow --as cv_an alerts show 3
     """
-    out(alerts_svc.show(engine(), alert_id, actor()), as_json, _alert_text)
+    eng = engine()
+    out(alerts_svc.show(eng, alert_id, actor(), as_of(eng, now)), as_json, _alert_text)
 
 
 @alerts.command("ack")
 @common
-@click.argument("alert_id", metavar="ID")
+@click.argument("alert_id", metavar="ID", type=params.ID)
 @click.option("--reason", required=True, help="What is being done about it.")
 @json_option
 def alerts_ack(alert_id, reason, as_json):
@@ -124,8 +167,8 @@ def alerts_ack(alert_id, reason, as_json):
 
 @alerts.command("snooze")
 @common
-@click.argument("alert_id", metavar="ID")
-@click.option("--until", "until", required=True, metavar="DATE", help="The day it comes back.")
+@click.argument("alert_id", metavar="ID", type=params.ID)
+@click.option("--until", "until", required=True, type=params.DAY, metavar="DATE", help="The day it comes back.")
 @click.option("--reason", required=True, help="Why it can wait.")
 @json_option
 def alerts_snooze(alert_id, until, reason, as_json):
@@ -140,7 +183,7 @@ def alerts_snooze(alert_id, until, reason, as_json):
 
 @alerts.command("digest")
 @common
-@click.option("--now", "now", metavar="DATE", help="The digest day (default: today).")
+@click.option("--now", "now", type=params.DAY, metavar="DATE", help="The digest day (default: today).")
 @_smtp_options
 @json_option
 def alerts_digest(now, as_json, **smtp):
@@ -165,9 +208,9 @@ def scheduler():
 
 @scheduler.command("run")
 @common
-@click.option("--interval", type=float, default=60, show_default=True, metavar="MINUTES",
+@click.option("--interval", type=params.MINUTES, default=60, show_default=True, metavar="MINUTES",
               help="Minutes between scans.")
-@click.option("--digest-hour", type=int, metavar="HOUR",
+@click.option("--digest-hour", type=params.CountType(0, 23), metavar="HOUR",
               help="Send digests from this hour, Vietnam time (default: $AUCTION_FLOW_DIGEST_HOUR or 7).")
 @_smtp_options
 def scheduler_run(interval, digest_hour, **smtp):

@@ -12,9 +12,10 @@ from auction_flow.features.assets import service as assets_svc
 from auction_flow.features.casefile import search as search_svc
 from auction_flow.features.casefile import steps as casefile_steps
 from auction_flow.features.supervision import service as supervision_svc
+from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
 from auction_flow.frontends.cli.commands.casefile import ASSET_COMMANDS
-from auction_flow.frontends.cli.kit import actor, cols, engine, json_option, lang, out, t
+from auction_flow.frontends.cli.kit import actor, as_of, code, cols, due, engine, json_option, lang, now_option, out, t
 from auction_flow.frontends.cli.text import history_text
 
 # --- assets ------------------------------------------------------------------------------
@@ -31,31 +32,49 @@ def asset():
 @click.option("--kind", required=True, type=click.Choice(["movable", "real_estate"]))
 @click.option("--description", required=True)
 @click.option("--officer", metavar="USERNAME", help="Assigned officer (default: the actor).")
-@click.option("--on", "on", metavar="DATE", help="Business date of the seizure (default: today).")
-@click.option("--debtor", "debtors", multiple=True, type=int, metavar="PARTY_ID", help="A debtor (repeatable).")
-@click.option("--creditor", "creditors", multiple=True, type=int, metavar="PARTY_ID", help="A creditor (repeatable).")
+@click.option("--on", "on", type=params.DAY, metavar="DATE", help="Business date of the seizure (default: today).")
+@click.option("--debtor", "debtors", multiple=True, type=params.ID, metavar="PARTY_ID", help="A debtor (repeatable).")
+@click.option("--creditor", "creditors", multiple=True, type=params.ID, metavar="PARTY_ID",
+              help="A creditor (repeatable).")
+@click.option("--allow-duplicate", is_flag=True,
+              help="Record it even though the office already has an asset of this case and description.")
+@click.option("-q", "--quiet", is_flag=True, help="Print the new asset's id alone (for scripts).")
 @json_option
-def asset_seize(case_number, office_code, kind, description, officer, on, debtors, creditors, as_json):
-    """Record a seizure, its debtors and creditors, and issue its decision; print the new asset's id.
+def asset_seize(case_number, office_code, kind, description, officer, on, debtors, creditors, allow_duplicate, quiet,
+                as_json):
+    """Record a seizure, its debtors and creditors, and issue its decision; say the new asset's id,
+    state and deadline.
+
+    A second seizure of the same thing (same office, case number and description) is refused
+    with the first asset's id unless --allow-duplicate is given.
 
     Example: auction-flow --as cv_an asset seize --case 12/2026/QĐ-CCTHADS --office HG-VT
     --kind real_estate --description "Thửa đất 120 m², phường 5" --on 2026-11-02 --debtor 1 --creditor 2
     """
-    new_id = casefile_steps.seize(engine(), actor(), case_number, office_code, kind, description, officer, on,
+    eng = engine()
+    if not allow_duplicate:
+        assets_svc.refuse_duplicate(eng, office_code, case_number, description)
+    new_id = casefile_steps.seize(eng, actor(), case_number, office_code, kind, description, officer, on,
                                   debtors, creditors)
-    out({"id": new_id}, as_json, str(new_id))
+    if quiet and not as_json:
+        click.echo(new_id)
+        return
+    res = assets_svc.seized(eng, new_id)
+    out(res, as_json, t("seized", id=res["id"], state=code("state", res["state"]), deadline=res["deadline"])
+        if res["deadline"] else t("seized_no_deadline", id=res["id"], state=code("state", res["state"])))
 
 
 @asset.command("advance")
 @common
-@click.argument("asset_id", metavar="ID")
+@click.argument("asset_id", metavar="ID", type=params.ID)
 @click.argument("trigger")
-@click.option("--on", "on", metavar="DATE", help="Business date of the step (default: today).")
+@click.option("--on", "on", type=params.DAY, metavar="DATE", help="Business date of the step (default: today).")
 @click.option("--reason", help="Grounds for the step (required by some triggers).")
-@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="A field the trigger needs.")
-@click.option("--expect-version", type=int, metavar="N",
+@click.option("--set", "sets", multiple=True, type=params.FIELD_VALUE, metavar="FIELD=VALUE",
+              help="A field the trigger needs.")
+@click.option("--expect-version", type=params.COUNT, metavar="N",
               help="Refuse (conflict) unless the asset is still at version N, as last seen.")
-@click.option("--buyer", type=int, metavar="PARTY_ID", help="The party who bought (record_sale).")
+@click.option("--buyer", type=params.ID, metavar="PARTY_ID", help="The party who bought (record_sale).")
 @json_option
 def asset_advance(asset_id, trigger, on, reason, sets, expect_version, buyer, as_json):
     """Fire a trigger on an asset; the paper the step issues is numbered and stored with it.
@@ -64,29 +83,37 @@ def asset_advance(asset_id, trigger, on, reason, sets, expect_version, buyer, as
     """
 
     res = casefile_steps.advance(engine(), asset_id, trigger, actor(), on, sets, reason, expect_version, buyer)
-    out(asdict(res), as_json, t("advanced", asset=res.asset_id, from_state=res.from_state, to_state=res.to_state,
-                                on=res.on) + (t("advanced_deadline", deadline=res.deadline) if res.deadline else ""))
+    out(asdict(res), as_json, t("advanced", asset=res.asset_id, from_state=code("state", res.from_state),
+                                to_state=code("state", res.to_state), on=res.on)
+        + (t("advanced_deadline", deadline=res.deadline) if res.deadline else ""))
+
+
+def _trigger(name: str) -> str:
+    return f"{code('trigger', name)} ({name})" if lang() == "vi" else name
 
 
 def _asset_text(a: dict) -> str:
 
     lg = lang()
+    state = a["state_label"] if lg == "vi" else f"{a['state']} ({a['state_label']})"
     lines = [f"{L('id', lg)} {a['id']}  {a['case_number']}  {a['description']}",
              f"{L('kind', lg)}: {L(a['kind'], lg)}   {L('office', lg)}: {a['office']}   "
              f"{L('officer', lg)}: {a['officer'] or '-'}",
-             f"{L('state', lg)}: {a['state']} ({a['state_label']})   {L('entered', lg)}: {a['state_entered_on']}"
+             f"{L('state', lg)}: {state}   {L('entered', lg)}: {a['state_entered_on']}"
              + (f" ({a['suspended_days']} {L('days_suspended', lg)})" if a.get("suspended_days") else "")]
     if a["deadline"]:
         late = f"  [{L('overdue', lg)}]" if a["overdue"] else ""
-        lines.append(f"{L('deadline', lg)}: {a['deadline']} ({L('days_left', lg)}: {a['days_left']}){late}")
+        lines.append(f"{L('deadline', lg)}: {a['deadline']} ({due(a['days_left'])}){late}")
         lines.append(f"{L('basis', lg)}: {a['deadline_basis']} [{a['regime']}]")
     else:
         lines.append(f"{L('deadline', lg)}: {L('none', lg)}")
     lines.append(f"{L('appraised', lg)}: {money(a['appraised_price'])}   {L('price', lg)}: {money(a['price'])}"
                  f"   {L('sale_price', lg)}: {money(a['sale_price'])}   {L('buyer', lg)}: {a['buyer'] or '-'}")
-    lines.append(f"{L('allowed', lg)}: {', '.join(a['allowed_triggers']) or '-'}")
+    lines.append(f"{L('allowed', lg)}: {', '.join(map(_trigger, a['allowed_triggers'])) or '-'}")
     if "history" in a:
-        lines += ["", L("history", lg) + ":", table(a["history"], cols(
+        rows = [{**h, "trigger": code("trigger", h["trigger"]), "from": code("state", h["from"]),
+                 "to": code("state", h["to"])} for h in a["history"]]
+        lines += ["", L("history", lg) + ":", table(rows, cols(
             ("seq", "seq"), ("on", "date"), ("trigger", "trigger"), ("from", "from"), ("to", "to"),
             ("actor", "by"), ("reason", "reason")))]
     return "\n".join(lines)
@@ -94,14 +121,27 @@ def _asset_text(a: dict) -> str:
 
 @asset.command("show")
 @common
-@click.argument("asset_id", metavar="ID")
+@click.argument("asset_id", metavar="ID|CASE")
+@now_option
 @json_option
-def asset_show(asset_id, as_json):
+def asset_show(asset_id, now, as_json):
     """Where an asset stands, its deadline and legal basis, what it may do next, its history.
+
+    ID is the asset's id, or its case number when that names exactly one asset you may see
+    (if it names several, they are listed and you pick one by id).
 
     Example: auction-flow --as cv_an asset show 1 --lang vi
     """
-    out(assets_svc.show(engine(), asset_id, actor(), lang()), as_json, _asset_text)
+    eng = engine()
+    out(assets_svc.show(eng, asset_id, actor(), lang(), on=as_of(eng, now)), as_json, _asset_text)
+
+
+def _list_text(rows):
+    view = [{**r, "state": code("state", r["state"]),
+             "days_left": due(r["days_left"]) if r["days_left"] is not None else "-"} for r in rows]
+    return table(view, cols(("id", "id"), ("case_number", "case"), ("office", "office"), ("officer", "officer"),
+                            ("state", "state"), ("deadline", "deadline"), ("days_left", "due"),
+                            ("description", "description"))) or t("none")
 
 
 @asset.command("list")
@@ -112,27 +152,27 @@ def asset_show(asset_id, as_json):
 @click.option("--case", "case", metavar="TEXT", help="Search case numbers (diacritics and case ignored).")
 @click.option("--party", metavar="TEXT", help="Search the names and ID numbers of the assets' parties.")
 @click.option("--q", "q", metavar="TEXT", help="Search case numbers, descriptions and parties.")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Most results of a search.")
+@click.option("--limit", type=params.CountType(1), default=50, show_default=True, help="Most results of a search.")
+@now_option
 @json_option
-def asset_list(state, office_code, overdue, case, party, q, limit, as_json):
+def asset_list(state, office_code, overdue, case, party, q, limit, now, as_json):
     """List the assets the actor may see, nearest deadline first; with --case, --party or --q, the
     assets that match, best first ("nguyen van an" finds "Nguyễn Văn An").
 
     Example: auction-flow --as ld_binh asset list --overdue
     """
 
+    eng = engine()
     if case is not None or party is not None or q is not None:
-        rows = search_svc.search(engine(), actor(), q, case, party, state, office_code, overdue, limit, lang())
+        rows = search_svc.search(eng, actor(), q, case, party, state, office_code, overdue, limit, lang())
         for r in rows:
             r["party_names"] = ", ".join(p["name"] for p in r["parties"])
-        out(rows, as_json, lambda r: table(r, cols(
+        out(rows, as_json, lambda rs: table([{**r, "state": code("state", r["state"])} for r in rs], cols(
             ("rank", "rank"), ("id", "id"), ("case_number", "case"), ("office", "office"), ("state", "state"),
             ("party_names", "parties"), ("description", "description"))) or t("none"))
         return
-    rows = assets_svc.list_assets(engine(), actor(), state, office_code, overdue, lang())
-    out(rows, as_json, lambda r: table(r, cols(
-        ("id", "id"), ("case_number", "case"), ("office", "office"), ("officer", "officer"), ("state", "state"),
-        ("deadline", "deadline"), ("days_left", "days_left"), ("description", "description"))) or t("none"))
+    rows = assets_svc.list_assets(eng, actor(), state, office_code, overdue, lang(), on=as_of(eng, now))
+    out(rows, as_json, _list_text)
 
 
 
@@ -140,8 +180,9 @@ def asset_list(state, office_code, overdue, case, party, q, limit, as_json):
 
 @asset.command("history")
 @common
-@click.argument("asset_id", metavar="ID")
-@click.option("--on", "on", metavar="DATE", help="Measure open stages up to this day (default: today).")
+@click.argument("asset_id", metavar="ID", type=params.ID)
+@click.option("--now", "--on", "on", type=params.DAY, metavar="DATE",
+              help="Measure open stages up to this day (default: today; on a demo database, the demo's day).")
 @json_option
 def asset_history(asset_id, on, as_json):
     """An asset's timeline: days spent in each state and each deadline met or missed.
@@ -149,15 +190,16 @@ def asset_history(asset_id, on, as_json):
     Example: auction-flow --as ld_binh asset history 1
     """
 
-    out(supervision_svc.history(engine(), asset_id, actor(), on), as_json, lambda d: history_text(d, lang()))
+    eng = engine()
+    out(supervision_svc.history(eng, asset_id, actor(), as_of(eng, on)), as_json, lambda d: history_text(d, lang()))
 
 
 @asset.command("reassign")
 @common
-@click.argument("asset_id", metavar="ID")
+@click.argument("asset_id", metavar="ID", type=params.ID)
 @click.option("--to", "to_user", required=True, metavar="USERNAME", help="The officer who takes the asset over.")
 @click.option("--reason", required=True, help="Why (recorded in the audit trail).")
-@click.option("--on", "on", metavar="DATE", help="Business date (default: today).")
+@click.option("--on", "on", type=params.DAY, metavar="DATE", help="Business date (default: today).")
 @json_option
 def asset_reassign(asset_id, to_user, reason, on, as_json):
     """Give an asset to another officer (supervisors of its office or above).
@@ -172,11 +214,11 @@ def asset_reassign(asset_id, to_user, reason, on, as_json):
 
 @asset.command("correct")
 @common
-@click.argument("asset_id", metavar="ID")
-@click.option("--set", "sets", multiple=True, required=True, metavar="FIELD=VALUE",
+@click.argument("asset_id", metavar="ID", type=params.ID)
+@click.option("--set", "sets", multiple=True, required=True, type=params.FIELD_VALUE, metavar="FIELD=VALUE",
               help="A descriptive field to correct (case_number, description, buyer, appraisal_org, auction_org).")
 @click.option("--reason", required=True, help="Why (recorded in the audit trail).")
-@click.option("--on", "on", metavar="DATE", help="Business date (default: today).")
+@click.option("--on", "on", type=params.DAY, metavar="DATE", help="Business date (default: today).")
 @json_option
 def asset_correct(asset_id, sets, reason, on, as_json):
     """Correct a descriptive field of an asset, audited with its before and after.

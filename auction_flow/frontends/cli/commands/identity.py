@@ -15,6 +15,7 @@ from auction_flow.common.words import term
 from auction_flow.features.identity import local
 from auction_flow.features.identity import service as identity_svc
 from auction_flow.features.identity.service import NotSignedIn
+from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
 from auction_flow.frontends.cli.kit import (
                                             cols,
@@ -151,7 +152,7 @@ def token_create(name, expires, as_json):
 
 @token.command("revoke")
 @common
-@click.argument("token_id", metavar="ID")
+@click.argument("token_id", metavar="ID", type=params.ID)
 def token_revoke(token_id):
     """Revoke a token (yours; an administrator: anyone's).
 

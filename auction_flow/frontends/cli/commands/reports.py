@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import click
 
+from auction_flow.common.errors import UsageError
+
 from auction_flow.features.imports import service as imports_svc
 from auction_flow.features.reports import render as rep
 from auction_flow.features.reports import service as reports_svc
+from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
-from auction_flow.frontends.cli.kit import actor, engine, json_option, lang, out, t
+from auction_flow.frontends.cli.kit import actor, as_of, engine, json_option, lang, out, t
 
 # --- import and reports (issue 5) ---------------------------------------------------------
 
@@ -39,9 +42,12 @@ def import_assets(file, dry_run, as_json):
 
 
 def _period_options(fn):
-    fn = click.option("--year", type=int, help="Reporting year Y: (Y-1)-10-01 .. Y-09-30.")(fn)
-    fn = click.option("--to", "date_to", metavar="DATE", help="Last day of the period (inclusive).")(fn)
-    fn = click.option("--from", "date_from", metavar="DATE", help="First day of the period.")(fn)
+    fn = click.option("--now", "now", type=params.DAY, metavar="DATE",
+                      help="Without --year/--from/--to: report the reporting year of this day (default: today; "
+                           "on a demo database, the demo's day).")(fn)
+    fn = click.option("--year", type=params.YEAR, help="Reporting year Y: (Y-1)-10-01 .. Y-09-30.")(fn)
+    fn = click.option("--to", "date_to", type=params.DAY, metavar="DATE", help="Last day of the period (inclusive).")(fn)
+    fn = click.option("--from", "date_from", type=params.DAY, metavar="DATE", help="First day of the period.")(fn)
     return fn
 
 
@@ -59,14 +65,19 @@ def report():
               show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write to this file (required for xlsx).")
 @json_option
-def report_summary(date_from, date_to, year, by, fmt, output, as_json):
+def report_summary(date_from, date_to, year, now, by, fmt, output, as_json):
     """Seized, priced, auctioned, sold, cancelled (rate), handovers on time/late, days per stage, money.
 
     Example: auction-flow --as ld_tinh report summary --year 2020 --by office --format xlsx --output hg-2020.xlsx
     """
 
     fmt = "json" if as_json else fmt
-    data = reports_svc.summary(engine(), actor(), date_from, date_to, year, by)
+    if fmt == "xlsx" and not output:  # a malformed command line: said before the database is opened
+        raise UsageError("report_xlsx_output")
+    eng = engine()
+    if year is None and date_from is None and date_to is None:
+        now = as_of(eng, now)
+    data = reports_svc.summary(eng, actor(), date_from, date_to, year, by, on=now)
     written = rep.emit(data, fmt, output, lang())
     click.echo(written if isinstance(written, str) else t("written", path=output))
 
@@ -76,11 +87,16 @@ def report_summary(date_from, date_to, year, by, fmt, output, as_json):
 @_period_options
 @click.option("--chart", type=click.Path(dir_okay=False), help="Draw the chart to FILE.svg or FILE.png.")
 @json_option
-def report_stages(date_from, date_to, year, chart, as_json):
+def report_stages(date_from, date_to, year, now, chart, as_json):
     """Median days spent in each stage per office; optionally drawn as a chart.
 
     Example: auction-flow --as ld_tinh report stages --year 2020 --chart stages.png
     """
 
-    data = reports_svc.stages(engine(), actor(), date_from, date_to, year, chart, lang())
+    if chart and not str(chart).lower().endswith((".svg", ".png")):
+        raise UsageError("report_chart", file=chart)
+    eng = engine()
+    if year is None and date_from is None and date_to is None:
+        now = as_of(eng, now)
+    data = reports_svc.stages(eng, actor(), date_from, date_to, year, chart, lang(), on=now)
     out(data, as_json, lambda d: rep.stages_text(d, lang()))

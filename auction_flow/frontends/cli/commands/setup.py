@@ -9,9 +9,11 @@ from auction_flow.demo import service as demo_svc
 from auction_flow.features.admin import service as admin_svc
 from auction_flow.features.admin import workflows as workflows_svc
 from auction_flow.features.identity import service as identity_svc
+from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
 from auction_flow.frontends.cli.kit import (
                                             actor,
+                                            code,
                                             cols,
                                             day_kind,
                                             engine,
@@ -176,7 +178,7 @@ def user_list(as_json):
     Example: auction-flow user list
     """
 
-    out(admin_svc.list_users(engine()), as_json, lambda rows: table(rows, cols(
+    out(admin_svc.list_users(engine()), as_json, lambda rows: table([{**r, "role": code("role", r["role"])} for r in rows], cols(
         ("username", "username"), ("name", "full_name"), ("role", "role"), ("office", "office"), ("email", "email"),
         ("active", "active"))))
 
@@ -240,7 +242,7 @@ def holiday():
 
 @holiday.command("add")
 @common
-@click.argument("day", metavar="DATE")
+@click.argument("day", metavar="DATE", type=params.DAY)
 @click.argument("name")
 def holiday_add(day, name):
     """Record a day off declared by the government (administrators only).
@@ -254,7 +256,7 @@ def holiday_add(day, name):
 
 @holiday.command("workday")
 @common
-@click.argument("day", metavar="DATE")
+@click.argument("day", metavar="DATE", type=params.DAY)
 @click.argument("name")
 def holiday_workday(day, name):
     """Record a make-up working day (for example a Saturday).
@@ -268,7 +270,7 @@ def holiday_workday(day, name):
 
 @holiday.command("list")
 @common
-@click.option("--year", type=int, required=True)
+@click.option("--year", type=params.YEAR, required=True)
 @json_option
 def holiday_list(year, as_json):
     """List days off and make-up working days of a year.
@@ -279,7 +281,7 @@ def holiday_list(year, as_json):
     def text(rows):
         view = [{**r, "weekday": weekday(r["day"], r["weekday"]), "kind": day_kind(r["kind"])} for r in rows]
         return table(view, cols(("day", "date"), ("weekday", "weekday"), ("kind", "kind"), ("name", "day_name")))
-    out(admin_svc.list_days(engine(), year), as_json, text)
+    out(admin_svc.list_days(engine(), year, lang()), as_json, text)
 
 
 # --- workflow definitions --------------------------------------------------------------
@@ -293,12 +295,15 @@ def workflow():
 @common
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
 def workflow_validate(file):
-    """Check a workflow file; name the entry and fault of the first error.
+    """Check a definition file (a workflow, or the complaint clocks); name the entry and fault of the first error.
 
     Example: auction-flow workflow validate workflows/asset_auction.yaml
     """
 
     res = workflows_svc.validate(file)
+    if res["kind"] == "complaint_clocks":
+        click.echo(t("clocks_valid", file=res["file"], acceptance=res["acceptance"], resolution=res["resolution"]))
+        return
     click.echo(t("workflow_valid", file=res["file"], name=res["name"], version=res["version"],
                  states=res["states"], triggers=res["triggers"], regimes=", ".join(res["regimes"])))
 
@@ -339,12 +344,12 @@ def workflow_diagram(fmt, file):
 
 @workflow.command("migrate")
 @common
-@click.option("--to", "to_version", type=int, required=True, help="The newer version of the workflow.")
-@click.option("--asset", "asset_ids", multiple=True, metavar="ID", help="An asset to move (repeatable).")
+@click.option("--to", "to_version", type=params.COUNT, required=True, help="The newer version of the workflow.")
+@click.option("--asset", "asset_ids", multiple=True, type=params.ID, metavar="ID", help="An asset to move (repeatable).")
 @click.option("--all", "all_assets", is_flag=True, help="Every asset of your offices on an older version, "
               "not closed.")
 @click.option("--reason", help="Why (required; it goes on each asset's audit row).")
-@click.option("--on", metavar="DATE", help="Business date (default: today).")
+@click.option("--on", type=params.DAY, metavar="DATE", help="Business date (default: today).")
 @click.option("--dry-run", is_flag=True, help="Check and list the assets; change nothing.")
 @json_option
 def workflow_migrate(to_version, asset_ids, all_assets, reason, on, dry_run, as_json):
@@ -367,8 +372,8 @@ def workflow_migrate(to_version, asset_ids, all_assets, reason, on, dry_run, as_
 
 @click.command()
 @common
-@click.option("--seed", type=int, default=2020, show_default=True, help="Random seed of the demo data.")
-@click.option("--year", type=int, default=2020, show_default=True,
+@click.option("--seed", type=params.COUNT, default=2020, show_default=True, help="Random seed of the demo data.")
+@click.option("--year", type=params.YEAR, default=2020, show_default=True,
               help="Reporting year to play (1 October of the year before to 30 September).")
 def demo(seed, year):
     """Build a whole demo province on a fresh SQLite file (or an empty --db) and show it.

@@ -6,8 +6,9 @@ import click
 
 from auction_flow.features.complaints import service as complaints_svc
 from auction_flow.features.supervision import service as supervision_svc
+from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
-from auction_flow.frontends.cli.kit import actor, engine, json_option, lang, out
+from auction_flow.frontends.cli.kit import actor, as_of, engine, json_option, lang, now_option, out
 from auction_flow.frontends.cli.text import (
     complaint_text,
     complaints_table,
@@ -49,13 +50,13 @@ def audit_verify(anchors, as_json):
 
 @audit.command("log")
 @common
-@click.option("--asset", "asset_id", metavar="ID", help="Only this asset: its steps and the complaints about it.")
+@click.option("--asset", "asset_id", type=params.ID, metavar="ID", help="Only this asset: its steps and the complaints about it.")
 @click.option("--actor", "who", metavar="USERNAME", help="Only rows by this user.")
 @click.option("--office", "office_code", metavar="CODE", help="Only this office and those under it.")
-@click.option("--from", "date_from", metavar="DATE", help="Business dates from this day.")
-@click.option("--to", "date_to", metavar="DATE", help="Business dates up to this day.")
+@click.option("--from", "date_from", type=params.DAY, metavar="DATE", help="Business dates from this day.")
+@click.option("--to", "date_to", type=params.DAY, metavar="DATE", help="Business dates up to this day.")
 @click.option("--trigger", help="Only this trigger.")
-@click.option("--limit", type=int, help="At most this many rows.")
+@click.option("--limit", type=params.COUNT, help="At most this many rows.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @json_option
 def audit_log(asset_id, who, office_code, date_from, date_to, trigger, limit, fmt, as_json):
@@ -71,7 +72,7 @@ def audit_log(asset_id, who, office_code, date_from, date_to, trigger, limit, fm
 
 @audit.command("denied")
 @common
-@click.option("--limit", type=int, help="At most this many rows.")
+@click.option("--limit", type=params.COUNT, help="At most this many rows.")
 @json_option
 def audit_denied(limit, as_json):
     """Refusals for lack of permission or scope (the access log).
@@ -85,21 +86,26 @@ def audit_denied(limit, as_json):
 @audit.command("signals")
 @common
 @click.option("--office", "office_code", metavar="CODE", help="Only this office and those under it.")
-@click.option("--from", "date_from", metavar="DATE", help="Business dates from this day.")
-@click.option("--to", "date_to", metavar="DATE", help="Business dates up to this day.")
+@click.option("--from", "date_from", type=params.DAY, metavar="DATE", help="Business dates from this day.")
+@click.option("--to", "date_to", type=params.DAY, metavar="DATE", help="Business dates up to this day.")
+@click.option("--now", "now", type=params.DAY, metavar="DATE",
+              help="Without --to: business dates up to this day (default: all; on a demo database, the demo's day).")
 @click.option("--threshold", "thresholds", multiple=True, metavar="NAME=N",
               help="Override a threshold (backdated_days, low_sale_percent, buyer_wins, "
                    "officer_cancellations, price_reductions).")
 @click.option("--config", type=click.Path(dir_okay=False), help="YAML file with a `signals:` mapping of "
               "thresholds (default: $AUCTION_FLOW_CONFIG).")
 @json_option
-def audit_signals(office_code, date_from, date_to, thresholds, config, as_json):
+def audit_signals(office_code, date_from, date_to, now, thresholds, config, as_json):
     """Inspection signals with their evidence rows (back-dating, out-of-office steps, low sales...).
 
     Example: auction-flow --as ld_tinh audit signals --office HG --from 2026-01-01 --threshold buyer_wins=3
     """
 
-    out(supervision_svc.signals(engine(), actor(), office_code, date_from, date_to, thresholds, config), as_json,
+    eng = engine()
+    if date_to is None:
+        now = as_of(eng, now)
+    out(supervision_svc.signals(eng, actor(), office_code, date_from, date_to or now, thresholds, config), as_json,
         lambda d: signals_text(d, lang()))
 
 
@@ -110,9 +116,9 @@ def complaint():
 
 @complaint.command("add")
 @common
-@click.option("--asset", "asset_id", required=True, metavar="ID", help="The asset it is about.")
+@click.option("--asset", "asset_id", required=True, type=params.ID, metavar="ID", help="The asset it is about.")
 @click.option("--kind", required=True, type=click.Choice(["complaint", "denunciation"]))
-@click.option("--received", required=True, metavar="DATE", help="Day it was received.")
+@click.option("--received", required=True, type=params.DAY, metavar="DATE", help="Day it was received.")
 @click.option("--by", "by", required=True, metavar="NAME", help="Who filed it.")
 @click.option("--about", required=True, metavar="TEXT", help="What it is about.")
 @click.option("--level", type=click.Choice(["first", "second"]), default="first", show_default=True,
@@ -133,8 +139,8 @@ def complaint_add(asset_id, kind, received, by, about, level, coercion, complex_
 
 @complaint.command("accept")
 @common
-@click.argument("complaint_id", metavar="ID")
-@click.option("--on", "on", metavar="DATE", help="Day of acceptance (default: today).")
+@click.argument("complaint_id", metavar="ID", type=params.ID)
+@click.option("--on", "on", type=params.DAY, metavar="DATE", help="Day of acceptance (default: today).")
 @click.option("--complex", "complex_", is_flag=True, default=None, help="Mark the case complex.")
 @json_option
 def complaint_accept(complaint_id, on, complex_, as_json):
@@ -148,8 +154,8 @@ def complaint_accept(complaint_id, on, complex_, as_json):
 
 @complaint.command("resolve")
 @common
-@click.argument("complaint_id", metavar="ID")
-@click.option("--on", "on", metavar="DATE", help="Day of the decision (default: today).")
+@click.argument("complaint_id", metavar="ID", type=params.ID)
+@click.option("--on", "on", type=params.DAY, metavar="DATE", help="Day of the decision (default: today).")
 @click.option("--outcome", metavar="TEXT", help="The decision in a few words.")
 @json_option
 def complaint_resolve(complaint_id, on, outcome, as_json):
@@ -164,13 +170,15 @@ def complaint_resolve(complaint_id, on, outcome, as_json):
 @complaint.command("list")
 @common
 @click.option("--status", type=click.Choice(["received", "accepted", "resolved"]))
-@click.option("--asset", "asset_id", metavar="ID", help="Only this asset: its steps and the complaints about it.")
+@click.option("--asset", "asset_id", type=params.ID, metavar="ID", help="Only this asset: its steps and the complaints about it.")
+@now_option
 @json_option
-def complaint_list(status, asset_id, as_json):
+def complaint_list(status, asset_id, now, as_json):
     """List complaints of the offices you may read, with the state of each clock.
 
     Example: auction-flow --as ksv complaint list --json
     """
 
-    out(complaints_svc.list_complaints(engine(), actor(), status, asset_id), as_json,
+    eng = engine()
+    out(complaints_svc.list_complaints(eng, actor(), status, asset_id, as_of(eng, now)), as_json,
         lambda d: complaints_table(d, lang()))
