@@ -163,7 +163,7 @@ def test_a_changed_stored_paper_is_named_by_doc_verify(world, people, cli):
 
 
 def test_doc_commands_keep_their_contract(world, people, cli, tmp_path):
-    r = cli("asset", "seize", "--case", "12/2026", "--office", "HG-VT", "--kind", "movable", "--description",
+    r = cli("asset", "seize", "-q", "--case", "12/2026", "--office", "HG-VT", "--kind", "movable", "--description",
             "Xe ô tô", "--on", "2026-11-02", "--debtor", people["debtor"]["id"], "--creditor", people["bank"]["id"],
             actor="cv_an")
     assert r.exit_code == 0, r.output

@@ -35,7 +35,7 @@ def test_party_commands(world, cli):
     assert cli("party", "add", "X", actor="cv_an").exit_code == 2  # --id-number missing
     r = cli("party", "add", "X", "--id-number", "093085001299", actor="ksv")
     assert r.exit_code == 1
-    r = cli("asset", "seize", "--case", "12/2026", "--office", "HG-VT", "--kind", "movable", "--description",
+    r = cli("asset", "seize", "-q", "--case", "12/2026", "--office", "HG-VT", "--kind", "movable", "--description",
             "Xe ô tô", "--on", "2026-11-02", "--debtor", pid, actor="cv_an")
     asset = int(r.stdout)
     r = cli("party", "link", company, asset, "--role", "creditor", "--on", "2026-11-03", actor="cv_an")

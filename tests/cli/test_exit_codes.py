@@ -45,7 +45,7 @@ COUNTS = {"limit", "expect_version", "to_version", "seed", "digest_hour", "smtp_
 def _kind(param) -> str | None:
     if isinstance(param.type, click.Choice):
         return "choice"
-    if param.metavar == "ID" or param.name in ("asset_ids",):
+    if param.metavar in ("ID", "PARTY_ID", "ASSET_ID", "DOC_ID", "ATTACHMENT_ID") or param.name in ("asset_ids",):
         return "id"
     if param.metavar == "DATE":
         return "date"

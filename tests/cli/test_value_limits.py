@@ -197,3 +197,13 @@ def test_the_limits_are_the_columns_own():
     source = Path(fields.__file__).read_text(encoding="utf-8")
     assert "64" not in source and "200" not in source
     assert json.dumps(fields.BIGINT_MAX) == "9223372036854775807"
+
+
+@pytest.mark.parametrize("output,needle", [("/nonexistent/x.docx", "there is no folder /nonexistent"),
+                                           ("/dev/full", "cannot write /dev/full")])
+def test_a_paper_to_a_file_that_cannot_be_written(world, cli, output, needle):
+    r = cli("asset", "seize", "-q", "--case", "9/2026", "--office", "HG-VT", "--kind", "movable",
+            "--description", "Xe", "--on", "2026-03-02", actor="cv_an")
+    assert r.exit_code == 0, r.output
+    [doc] = json.loads(cli("doc", "list", r.stdout.strip(), "--json", actor="cv_an").stdout)[:1]
+    refused(world, cli, ["doc", "get", doc["id"], "--output", output], "cv_an", needle)

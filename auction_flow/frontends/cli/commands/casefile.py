@@ -9,11 +9,12 @@ from pathlib import Path
 import click
 
 from auction_flow.common.errors import InvalidInput
-from auction_flow.common.render import table
+from auction_flow.common.render import output_file, table
 from auction_flow.common.words import message, term
 from auction_flow.features.casefile import attachments as attachments_svc
 from auction_flow.features.casefile import documents as documents_svc
 from auction_flow.features.casefile import parties as parties_svc
+from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
 from auction_flow.frontends.cli.kit import actor, cols, engine, json_option, lang, out, t
 
@@ -23,10 +24,8 @@ def cf(key: str, **params) -> str:
 
 
 def _write(path: str, data: bytes, what: str, sha256: str) -> dict:
-    try:
+    with output_file(path):  # a missing folder, a full disk: said as such, naming the file
         Path(path).write_bytes(data)
-    except OSError as exc:
-        raise InvalidInput("cf.attach_unreadable", file=path, why=exc.strerror) from None
     return {"path": path, "size": len(data), "sha256": sha256, "what": what}
 
 
@@ -67,7 +66,7 @@ def party_add(name, id_number, kind, address, as_json):
 
 @party.command("show")
 @common
-@click.argument("party_id", metavar="PARTY_ID")
+@click.argument("party_id", metavar="PARTY_ID", type=params.ID)
 @json_option
 def party_show(party_id, as_json):
     """A party, its identity number and the assets and cases it is linked to, in its roles.
@@ -100,10 +99,10 @@ def party_list(role, as_json):
 
 @party.command("link")
 @common
-@click.argument("party_id", metavar="PARTY_ID")
-@click.argument("asset_id", metavar="ASSET_ID")
+@click.argument("party_id", metavar="PARTY_ID", type=params.ID)
+@click.argument("asset_id", metavar="ASSET_ID", type=params.ID)
 @click.option("--role", required=True, type=click.Choice(list(parties_svc.ROLES)))
-@click.option("--on", "on", metavar="DATE", help="Business date (default: today).")
+@click.option("--on", "on", type=params.DAY, metavar="DATE", help="Business date (default: today).")
 @json_option
 def party_link(party_id, asset_id, role, on, as_json):
     """Link a party to an asset in a role (an audit row on the asset's chain).
@@ -129,7 +128,7 @@ def _docs_table(rows):
 
 @doc.command("list")
 @common
-@click.argument("asset_id", metavar="ASSET_ID")
+@click.argument("asset_id", metavar="ASSET_ID", type=params.ID)
 @json_option
 def doc_list(asset_id, as_json):
     """The papers issued for an asset: number, kind, date, SHA-256.
@@ -141,7 +140,7 @@ def doc_list(asset_id, as_json):
 
 @doc.command("get")
 @common
-@click.argument("doc_id", metavar="DOC_ID")
+@click.argument("doc_id", metavar="DOC_ID", type=params.ID)
 @click.option("--output", required=True, metavar="FILE", help="Where to write the DOCX.")
 @json_option
 def doc_get(doc_id, output, as_json):
@@ -156,8 +155,8 @@ def doc_get(doc_id, output, as_json):
 
 @doc.command("verify")
 @common
-@click.argument("doc_id", metavar="DOC_ID", required=False)
-@click.option("--asset", "asset_id", metavar="ID", help="Every paper and attachment of this asset.")
+@click.argument("doc_id", metavar="DOC_ID", type=params.ID, required=False)
+@click.option("--asset", "asset_id", type=params.ID, metavar="ID", help="Every paper and attachment of this asset.")
 @json_option
 def doc_verify(doc_id, asset_id, as_json):
     """Check that stored papers (and attachments) still hash to what the audit chain holds; exit 1
@@ -223,7 +222,7 @@ def template_set(kind, file, as_json):
 
 @click.command("parties")
 @common
-@click.argument("asset_id", metavar="ID")
+@click.argument("asset_id", metavar="ID", type=params.ID)
 @json_option
 def asset_parties(asset_id, as_json):
     """The parties of an asset in their roles.
@@ -237,10 +236,10 @@ def asset_parties(asset_id, as_json):
 
 @click.command("attach")
 @common
-@click.argument("asset_id", metavar="ID")
+@click.argument("asset_id", metavar="ID", type=params.ID)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--kind", required=True, type=click.Choice(list(attachments_svc.KINDS)))
-@click.option("--on", "on", metavar="DATE", help="Business date (default: today).")
+@click.option("--on", "on", type=params.DAY, metavar="DATE", help="Business date (default: today).")
 @json_option
 def asset_attach(asset_id, file, kind, on, as_json):
     """Attach a scan (PDF, JPEG, PNG, TIFF) to an asset: stored by its SHA-256, on the asset's chain.
@@ -259,7 +258,7 @@ def _attachments_table(rows):
 
 @click.command("attachments")
 @common
-@click.argument("asset_id", metavar="ID")
+@click.argument("asset_id", metavar="ID", type=params.ID)
 @json_option
 def asset_attachments(asset_id, as_json):
     """The scans attached to an asset.
@@ -271,7 +270,7 @@ def asset_attachments(asset_id, as_json):
 
 @click.command("attachment-get")
 @common
-@click.argument("attachment_id", metavar="ATTACHMENT_ID")
+@click.argument("attachment_id", metavar="ATTACHMENT_ID", type=params.ID)
 @click.option("--output", required=True, metavar="FILE")
 @json_option
 def asset_attachment_get(attachment_id, output, as_json):
@@ -286,7 +285,7 @@ def asset_attachment_get(attachment_id, output, as_json):
 
 @click.command("casefile")
 @common
-@click.argument("asset_id", metavar="ID")
+@click.argument("asset_id", metavar="ID", type=params.ID)
 @json_option
 def asset_casefile(asset_id, as_json):
     """An asset's case file: its parties, the papers its steps issued, the scans attached.
