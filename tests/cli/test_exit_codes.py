@@ -39,7 +39,7 @@ BAD = {"id": ["abc", "٣", "1.5", "0x1"],
        "minutes": ["abc", "0"],
        "set": ["price", "=5"],
        "choice": ["no-such-choice"]}
-COUNTS = {"limit", "expect_version", "to_version", "seed", "digest_hour", "smtp_port"}
+COUNTS = {"limit", "expect_version", "to_version", "seed", "digest_hour", "smtp_port", "port"}
 
 
 def _kind(param) -> str | None:
@@ -90,7 +90,7 @@ def test_every_typed_parameter_of_the_tree_is_covered():
     assert ("asset advance", "asset_id") in typed and ("report summary", "year") in typed
     assert ("alerts scan", "now") in typed and ("asset advance", "sets") in typed
     untyped = [(" ".join(path), p.name) for path, cmd in LEAVES for p in cmd.params
-               if p.name not in COMMON and type(p.type) in (click.types.IntParamType, click.types.FloatParamType)]
+               if p.name not in COMMON and isinstance(p.type, (click.types.IntParamType, click.types.FloatParamType))]
     assert not untyped, f"numbers read by click's own INT/FLOAT accept other digits: {untyped}"
 
 

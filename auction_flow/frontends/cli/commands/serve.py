@@ -11,6 +11,7 @@ import os
 
 import click
 
+from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
 from auction_flow.frontends.cli.kit import engine, url
 
@@ -20,7 +21,7 @@ WEB_APP = "auction_flow.frontends.web.app:create_app"
 @click.command()
 @common
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--port", default=8080, show_default=True, type=params.CountType(1, 65535), help="Port to listen on.")
 def serve(host, port):
     """Run the web desk (pages for officers, supervisors, procurators, and the JSON API under /api/).
 
