@@ -95,7 +95,10 @@ def test_404_409_422_and_the_one_line_error(client, province):
     auth = token(client, "cv_an")
     asset = province["fresh"]
     assert client.get("/api/assets/99999", headers=auth).status_code == 404
-    assert client.get("/api/assets/abc", headers=auth).json() == {"error": "không có tài sản số abc"}
+    # not an id: a case number (issue 15), which names no asset cv_an may see
+    missing = client.get("/api/assets/abc", headers=auth)
+    assert missing.status_code == 404
+    assert missing.json() == {"error": "không có tài sản nào (mà bạn được xem) có số vụ việc 'abc'"}
     assert client.get("/api/assets/99999?lang=en", headers=auth).json() == {"error": "no asset with id 99999"}
     version = client.get(f"/api/assets/{asset}", headers=auth).json()["version"]
 
