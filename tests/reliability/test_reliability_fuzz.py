@@ -121,7 +121,8 @@ def fuzz_db(world, db_url, cli):
     return db_url
 
 
-def test_cli_refuses_garbage_cleanly(fuzz_db, cli, tmp_path):
+def test_cli_refuses_garbage_cleanly(fuzz_db, cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # an --output drawn as a bare name is written here, not into the checkout
     engine = db.open_db(fuzz_db)
     tried = {"n": 0, "refused": 0}
 
