@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from sqlalchemy import Date, Integer, and_, case, cast, exists, func, inspect, literal, select
+from sqlalchemy import Date, Integer, and_, case, cast, func, inspect, literal, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from auction_flow.common.config import today
@@ -89,6 +89,19 @@ def _json_at(col, key: str, index: int, sqlite: bool):
     return func.jsonb_extract_path_text(cast(col, JSONB), key, str(index))
 
 
+def _first_date(col, key: str, sqlite: bool):
+    """``changes.<key>[0]`` when it is a date, read as text, not parsed as JSON: NULL when absent or null.
+
+    ``changes`` is canonical JSON (auction_flow.core.audit): the key is written ``"key":[`` and a
+    date as ``"YYYY-MM-DD"``; inside a string value a quote is always escaped, so the pattern can
+    only be the key itself. Parsing each row's JSON cost more than the rest of the report.
+    """
+    pattern = f'"{key}":["'
+    at = func.nullif((func.instr if sqlite else func.strpos)(col, pattern), 0)
+    text = func.substr(col, at + len(pattern), 10)
+    return text if sqlite else cast(text, Date)
+
+
 def _key(by: str, a, s, u):
     return {"office": a.c.office, "officer": u.c.username, "auction-org": s.c.auction_org,
             "appraisal-org": s.c.appraisal_org}[by]
@@ -116,81 +129,89 @@ class _Query:
         return q
 
 
-def _counts(conn, q: _Query, out):
+PRICED = ("agree_price", "record_appraisal")
+# the triggers counted as such (seized, auctioned, cancellations recorded, handovers)
+COUNTED = {"seize": ("seized",), "record_sale": ("auctioned",), "record_auction_failed": ("auctioned",),
+           "cancel_result": ("cancellations_recorded",), "hand_over": ("handed_over",)}
+
+
+def _sales(conn, q: _Query, out):
+    """priced, sold, cancelled, realised and appraised: one pass over the period's pricing and sale rows.
+
+    A sale was cancelled when the asset's next sale or cancellation after it is a cancellation
+    (the same as: a later ``cancel_result`` with no ``record_sale`` in between); the next one is
+    found through the (asset_id, seq) index, once per sale.
+    """
     a, s = q.a, q.s
-    later = audit_log.alias("c")
-    resale = audit_log.alias("r")
-    cancelled = exists().where(
-        later.c.asset_id == a.c.asset_id, later.c.trigger == "cancel_result", later.c.seq > a.c.seq,
-        ~exists().where(resale.c.asset_id == a.c.asset_id, resale.c.trigger == "record_sale",
-                        resale.c.seq > a.c.seq, resale.c.seq < later.c.seq).correlate(a, later))
-    is_sale = a.c.trigger == "record_sale"
-    sale_cancelled = and_(is_sale, cancelled)
-    kept = and_(is_sale, ~cancelled)
-
-    def n(cond):
-        return func.sum(case((cond, 1), else_=0))
-
-    stmt = q.rows(
-        n(a.c.trigger == "seize").label("seized"),
-        func.count(func.distinct(case((a.c.trigger.in_(("agree_price", "record_appraisal")), a.c.asset_id))))
-        .label("priced"),
-        n(a.c.trigger.in_(("record_sale", "record_auction_failed"))).label("auctioned"),
-        n(is_sale).label("sold"),
-        n(sale_cancelled).label("cancelled"),
-        n(a.c.trigger == "cancel_result").label("cancellations_recorded"),
-        func.sum(case((kept, s.c.sale_price), else_=0)).label("realised"),
-        func.sum(case((kept, s.c.appraised_price), else_=0)).label("appraised"),
-        triggers=("seize", "agree_price", "record_appraisal", "record_sale", "record_auction_failed", "cancel_result"),
-    ).group_by(q.key)
+    n = audit_log.alias("n")
+    following = (select(n.c.trigger).where(n.c.asset_id == a.c.asset_id, n.c.seq > a.c.seq,
+                                           n.c.trigger.in_(("record_sale", "cancel_result")))
+                 .order_by(n.c.seq).limit(1).correlate(a).scalar_subquery())
+    # one group per (key, kind): "p" the pricing rows; "c" the sales later cancelled; "k" the others
+    kind = case((a.c.trigger != "record_sale", literal("p")), (following == "cancel_result", literal("c")),
+                else_=literal("k")).label("kind")
+    stmt = q.rows(kind, func.count().label("n"), func.count(func.distinct(a.c.asset_id)).label("assets"),
+                  func.sum(s.c.sale_price).label("realised"), func.sum(s.c.appraised_price).label("appraised"),
+                  triggers=PRICED + ("record_sale",)).group_by(q.key, kind)
     for r in conn.execute(stmt).mappings():
         g = out[r["key"]]
-        for k in ("seized", "priced", "auctioned", "sold", "cancelled", "cancellations_recorded", "realised",
-                  "appraised"):
-            g[k] = int(r[k] or 0)
+        for k in ("priced", "sold", "cancelled", "realised", "appraised"):
+            g.setdefault(k, 0)
+        if r["kind"] == "p":
+            g["priced"] = int(r["assets"])
+            continue
+        g["sold"] += int(r["n"])
+        if r["kind"] == "c":
+            g["cancelled"] += int(r["n"])
+        else:
+            g["realised"] += int(r["realised"] or 0)
+            g["appraised"] += int(r["appraised"] or 0)
 
 
-def _handovers(conn, q: _Query, out, delays):
-    a = q.a
-    p = audit_log.alias("p")
-    # The handover step records the deadline it replaced; when the new clock happens to end on
-    # the same day the key is absent, and the deadline in force is the one the latest earlier
-    # step set (canonical JSON: the key is always written as "deadline":).
-    earlier = (select(_json_at(p.c.changes, "deadline", 1, q.sqlite))
-               .where(p.c.asset_id == a.c.asset_id, p.c.seq < a.c.seq, p.c.changes.like('%"deadline":%'))
-               .order_by(p.c.seq.desc()).limit(1).correlate(a).scalar_subquery())
-    due = func.coalesce(_json_at(a.c.changes, "deadline", 0, q.sqlite), earlier)
-    due = due if q.sqlite else cast(due, Date)
-    late = and_(due.isnot(None), a.c.business_date > due)
-    stmt = q.rows(func.count().label("n"),
-                  func.sum(case((and_(due.isnot(None), a.c.business_date <= due), 1), else_=0)).label("on_time"),
-                  func.sum(case((late, 1), else_=0)).label("late"),
-                  triggers=("hand_over",), assets_needed=False).group_by(q.key)
-    for r in conn.execute(stmt).mappings():
-        g = out[r["key"]]
-        g["handed_over"], g["handed_over_on_time"], g["handed_over_late"] = (
-            int(r["n"] or 0), int(r["on_time"] or 0), int(r["late"] or 0))
-    # the delays of late handovers as a histogram (days -> how many), for the median and the worst
-    d = _days(a.c.business_date, due, q.sqlite).label("d")
-    stmt = q.rows(d, func.count(), triggers=("hand_over",), assets_needed=False).where(late).group_by(q.key, d)
-    for key, d, n in conn.execute(stmt):
-        delays[key][int(d)] += n
+def _pass(conn, q: _Query, out, delays, stage_days, stages_only: bool = False):
+    """One pass over the period's audit rows: the counts by trigger, the days spent in each state
+    left (a histogram), and the handovers on time and late (a histogram of the delays).
 
-
-def _stages(conn, q: _Query, stage_days):
-    """Days from entering each state to leaving it, for the states left in the period.
-
-    A step that changes the state records the day the state it leaves was entered
-    (``changes.state_entered_on[0]``); the key is absent when both are the same day (0 days).
+    Days in a stage: a step that changes the state records the day the state it leaves was
+    entered (``changes.state_entered_on[0]``); the key is absent when both are the same day.
+    Handovers: the step records the deadline it replaced (``changes.deadline[0]``); when the new
+    clock happens to end on the same day the key is absent, and the deadline in force is the
+    one the latest earlier step set (looked up for those handovers only).
     """
     a = q.a
-    entered = _json_at(a.c.changes, "state_entered_on", 0, q.sqlite)
-    entered = func.coalesce(entered if q.sqlite else cast(entered, Date), a.c.business_date)
-    d = _days(a.c.business_date, entered, q.sqlite).label("d")
-    stmt = q.rows(a.c.from_state, d, func.count(), assets_needed=False).where(
-        a.c.from_state.isnot(None), a.c.from_state != a.c.to_state).group_by(q.key, a.c.from_state, d)
-    for key, state, days, n in conn.execute(stmt):  # a histogram: (group, stage, days) -> how many
-        stage_days[(key, state)][int(days)] += n
+    left = and_(a.c.from_state.isnot(None), a.c.from_state != a.c.to_state)
+    entered = func.coalesce(_first_date(a.c.changes, "state_entered_on", q.sqlite), a.c.business_date)
+    stage = case((left, a.c.from_state)).label("stage")
+    days = case((left, _days(a.c.business_date, entered, q.sqlite))).label("days")
+    cols, where = [stage, days], left
+    if not stages_only:
+        p = audit_log.alias("p")
+        earlier = (select(_json_at(p.c.changes, "deadline", 1, q.sqlite))
+                   .where(p.c.asset_id == a.c.asset_id, p.c.seq < a.c.seq, p.c.changes.like('%"deadline":%'))
+                   .order_by(p.c.seq.desc()).limit(1).correlate(a).scalar_subquery())
+        recorded = _first_date(a.c.changes, "deadline", q.sqlite)
+        due = func.coalesce(recorded, earlier if q.sqlite else cast(earlier, Date))
+        # per handover: the days after its deadline (<= 0 on time), NULL when it had none
+        delay = case((a.c.trigger == "hand_over", _days(a.c.business_date, due, q.sqlite))).label("delay")
+        trig = case((a.c.trigger.in_(tuple(COUNTED)), a.c.trigger)).label("trig")
+        cols += [trig, delay]
+        where = or_(left, a.c.trigger.in_(tuple(COUNTED)))
+    stmt = q.rows(*cols, func.count().label("n"), assets_needed=False).where(where).group_by(q.key, *cols)
+    for r in conn.execute(stmt).mappings():
+        key, n = r["key"], int(r["n"])
+        if r["stage"] is not None:
+            stage_days[(key, r["stage"])][int(r["days"])] += n
+        if stages_only or r["trig"] is None:
+            continue
+        g = out[key]
+        for k in COUNTED[r["trig"]]:
+            g[k] = g.get(k, 0) + n
+        if r["trig"] == "hand_over" and r["delay"] is not None:
+            late = int(r["delay"]) > 0
+            g["handed_over_late" if late else "handed_over_on_time"] = (
+                g.get("handed_over_late" if late else "handed_over_on_time", 0) + n)
+            if late:
+                delays[key][int(r["delay"])] += n
 
 
 def _has(conn, name: str) -> bool:
@@ -206,7 +227,11 @@ def _alerts_complaints(conn, q: _Query, out) -> dict[str, bool]:
         if not avail[name]:
             continue
         t = metadata.tables[name]
-        frm = t.join(s, s.c.id == t.c.asset_id).join(o, o.c.id == t.c.office_id)
+        # by office the asset is not needed: asset_id is NOT NULL with a foreign key, so the
+        # join to the asset kept every row
+        frm = t.join(o, o.c.id == t.c.office_id)
+        if q.by != "office":
+            frm = frm.join(s, s.c.id == t.c.asset_id)
         if q.by == "officer":
             frm = frm.outerjoin(u, u.c.id == s.c.officer_id)
         key = func.coalesce({"office": o.c.code, "officer": u.c.username, "auction-org": s.c.auction_org,
@@ -279,9 +304,8 @@ def summary(engine, actor: str | None, start=None, end=None, year: int | None = 
         out: dict = defaultdict(dict)
         delays: dict = defaultdict(Counter)
         stage_days: dict = defaultdict(Counter)
-        _counts(conn, q, out)
-        _handovers(conn, q, out, delays)
-        _stages(conn, q, stage_days)
+        _sales(conn, q, out)
+        _pass(conn, q, out, delays, stage_days)
         avail = _alerts_complaints(conn, q, out)
     keys = sorted(set(out) | set(delays) | {k for k, _ in stage_days}, key=lambda k: (k == NONE_KEY, k))
     by_key: dict = defaultdict(dict)
@@ -310,7 +334,7 @@ def stages(engine, actor: str | None, start=None, end=None, year: int | None = N
         user = eng.load_actor(conn, actor)
         q = _Query(conn, "office", start, end, _scope(conn, user))
         stage_days: dict = defaultdict(Counter)
-        _stages(conn, q, stage_days)
+        _pass(conn, q, {}, {}, stage_days, stages_only=True)
     order = {name: i for i, name in enumerate(workflow_mod.get().states)}
     rows = [{"office": k, "stage": st, "median_days": _median(v), "count": sum(v.values()), "worst_days": max(v)}
             for (k, st), v in sorted(stage_days.items(), key=lambda kv: (kv[0][0], order.get(kv[0][1], 99)))]

@@ -1,0 +1,324 @@
+"""The report queries as they were before issue 16 (a copy kept for tests/reports/test_report_equality.py):
+the new one-pass queries must give exactly what these gave.
+
+The figures supervisors report (domain.md, last section), computed in SQL over the audit trail.
+
+Definitions (a period is a range of business dates, both ends included):
+
+* seized: seizures (created or imported) in the period; priced: assets priced (agreed or
+  appraised) in the period; auctioned: auctions held (sold or failed); sold: sales recorded;
+* cancelled: of the sales recorded in the period, those whose result was later cancelled
+  (a ``cancel_result`` after the sale with no new sale in between), whenever: so the rate
+  reads as in the province's review, "5 of 45 successful auctions were cancelled";
+  cancellations_recorded: ``cancel_result`` steps dated in the period, whatever the sale's date;
+* handovers: ``hand_over`` steps in the period. The deadline in force is the one the asset
+  carried when it was handed over, which the engine records in that step's audit row
+  (``changes.deadline[0]``): it includes an extension and a restart after suspension, under the
+  regime that governed the clock. On time: handover date <= that deadline; delay: days after it;
+* days in each stage: for each state left in the period, the days from the step that entered
+  it to the step that left it (steps that keep the state, such as an extension, do not count);
+* money realised: the sale prices of the sales in the period that were not cancelled, against
+  the appraised value of those same assets;
+* alerts: raised in the period (``raised_on``), of which acknowledged (a person handled it:
+  ``handled_by`` set) and resolved (``status`` resolved); complaints: received in the period,
+  of which resolved, and resolved on time (``resolved_on`` <= ``resolve_due``). Both come from
+  their own tables; a database without them reports them as not available (None).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from sqlalchemy import Date, Integer, and_, case, cast, exists, func, inspect, literal, select
+from sqlalchemy.dialects.postgresql import JSONB
+
+from auction_flow.common.config import today
+from auction_flow.common.errors import InvalidInput, UsageError
+from auction_flow.core import authz
+from auction_flow.core import engine as eng
+from auction_flow.core import workflow as workflow_mod
+from auction_flow.core.fields import parse_date, parse_year
+from auction_flow.features.reports.charts import stages_chart
+from auction_flow.storage import db
+from auction_flow.storage.schema import assets, audit_log, metadata, offices, users
+
+BY = ("office", "officer", "auction-org", "appraisal-org")
+COUNTS = ("seized", "priced", "auctioned", "sold", "cancelled", "cancellations_recorded", "handed_over", "handed_over_on_time",
+          "handed_over_late", "realised", "appraised")
+EXTRA = ("alerts_raised", "alerts_acknowledged", "alerts_resolved", "complaints_received",
+         "complaints_resolved", "complaints_resolved_on_time")
+NONE_KEY = "-"
+
+def reporting_year(day: dt.date) -> int:
+    """The reporting year a day falls in: Y runs from (Y-1)-10-01 to Y-09-30."""
+    return day.year + 1 if day.month >= 10 else day.year
+
+
+def period(start=None, end=None, year: int | None = None, on=None) -> tuple[dt.date, dt.date]:
+    """--year Y is (Y-1)-10-01 .. Y-09-30; else --from/--to; else the reporting year of ``on``
+    (default today)."""
+    if year is not None:
+        year = parse_year(year)
+        return dt.date(year - 1, 10, 1), dt.date(year, 9, 30)
+    if start is None and end is None:
+        y = reporting_year(parse_date(on, "--now") if on is not None else today())
+        return dt.date(y - 1, 10, 1), dt.date(y, 9, 30)
+    if start is None or end is None:
+        raise InvalidInput("report_period", start=start or "?", end=end or "?")
+    a, b = parse_date(start, "--from"), parse_date(end, "--to")
+    if a > b:
+        raise InvalidInput("report_period", start=a, end=b)
+    return a, b
+
+
+def _scope(conn, user: dict) -> list[str] | None:
+    """Office codes the actor may report on; None for all (administrators)."""
+    if user["role"] == "admin":
+        return None
+    return [code for oid, code in conn.execute(select(offices.c.id, offices.c.code))
+            if authz.in_scope(conn, user, oid)]
+
+
+def _days(later, earlier, sqlite: bool):
+    if sqlite:
+        return cast(func.julianday(later) - func.julianday(earlier), Integer)
+    return later - earlier
+
+
+def _json_at(col, key: str, index: int, sqlite: bool):
+    if sqlite:
+        return func.json_extract(col, f"$.{key}[{index}]")
+    return func.jsonb_extract_path_text(cast(col, JSONB), key, str(index))
+
+
+def _key(by: str, a, s, u):
+    return {"office": a.c.office, "officer": u.c.username, "auction-org": s.c.auction_org,
+            "appraisal-org": s.c.appraisal_org}[by]
+
+
+class _Query:
+    """The audit rows of the period, joined to their assets (and officers), in the actor's scope."""
+
+    def __init__(self, conn, by: str, start: dt.date, end: dt.date, scope: list[str] | None):
+        self.sqlite = db.is_sqlite(conn)
+        self.a, self.s, self.u = audit_log.alias("a"), assets.alias("s"), users.alias("u")
+        self.key = func.coalesce(_key(by, self.a, self.s, self.u), literal(NONE_KEY)).label("key")
+        self.start, self.end, self.scope, self.by = start, end, scope, by
+
+    def rows(self, *cols, triggers=None, assets_needed=True):
+        a, s, u = self.a, self.s, self.u
+        frm = a.join(s, s.c.id == a.c.asset_id) if assets_needed or self.by != "office" else a
+        if self.by == "officer":
+            frm = frm.outerjoin(u, u.c.id == s.c.officer_id)
+        q = select(self.key, *cols).select_from(frm).where(a.c.business_date.between(self.start, self.end))
+        if triggers:
+            q = q.where(a.c.trigger.in_(triggers))
+        if self.scope is not None:
+            q = q.where(a.c.office.in_(self.scope))
+        return q
+
+
+def _counts(conn, q: _Query, out):
+    a, s = q.a, q.s
+    later = audit_log.alias("c")
+    resale = audit_log.alias("r")
+    cancelled = exists().where(
+        later.c.asset_id == a.c.asset_id, later.c.trigger == "cancel_result", later.c.seq > a.c.seq,
+        ~exists().where(resale.c.asset_id == a.c.asset_id, resale.c.trigger == "record_sale",
+                        resale.c.seq > a.c.seq, resale.c.seq < later.c.seq).correlate(a, later))
+    is_sale = a.c.trigger == "record_sale"
+    sale_cancelled = and_(is_sale, cancelled)
+    kept = and_(is_sale, ~cancelled)
+
+    def n(cond):
+        return func.sum(case((cond, 1), else_=0))
+
+    stmt = q.rows(
+        n(a.c.trigger == "seize").label("seized"),
+        func.count(func.distinct(case((a.c.trigger.in_(("agree_price", "record_appraisal")), a.c.asset_id))))
+        .label("priced"),
+        n(a.c.trigger.in_(("record_sale", "record_auction_failed"))).label("auctioned"),
+        n(is_sale).label("sold"),
+        n(sale_cancelled).label("cancelled"),
+        n(a.c.trigger == "cancel_result").label("cancellations_recorded"),
+        func.sum(case((kept, s.c.sale_price), else_=0)).label("realised"),
+        func.sum(case((kept, s.c.appraised_price), else_=0)).label("appraised"),
+        triggers=("seize", "agree_price", "record_appraisal", "record_sale", "record_auction_failed", "cancel_result"),
+    ).group_by(q.key)
+    for r in conn.execute(stmt).mappings():
+        g = out[r["key"]]
+        for k in ("seized", "priced", "auctioned", "sold", "cancelled", "cancellations_recorded", "realised",
+                  "appraised"):
+            g[k] = int(r[k] or 0)
+
+
+def _handovers(conn, q: _Query, out, delays):
+    a = q.a
+    p = audit_log.alias("p")
+    # The handover step records the deadline it replaced; when the new clock happens to end on
+    # the same day the key is absent, and the deadline in force is the one the latest earlier
+    # step set (canonical JSON: the key is always written as "deadline":).
+    earlier = (select(_json_at(p.c.changes, "deadline", 1, q.sqlite))
+               .where(p.c.asset_id == a.c.asset_id, p.c.seq < a.c.seq, p.c.changes.like('%"deadline":%'))
+               .order_by(p.c.seq.desc()).limit(1).correlate(a).scalar_subquery())
+    due = func.coalesce(_json_at(a.c.changes, "deadline", 0, q.sqlite), earlier)
+    due = due if q.sqlite else cast(due, Date)
+    late = and_(due.isnot(None), a.c.business_date > due)
+    stmt = q.rows(func.count().label("n"),
+                  func.sum(case((and_(due.isnot(None), a.c.business_date <= due), 1), else_=0)).label("on_time"),
+                  func.sum(case((late, 1), else_=0)).label("late"),
+                  triggers=("hand_over",), assets_needed=False).group_by(q.key)
+    for r in conn.execute(stmt).mappings():
+        g = out[r["key"]]
+        g["handed_over"], g["handed_over_on_time"], g["handed_over_late"] = (
+            int(r["n"] or 0), int(r["on_time"] or 0), int(r["late"] or 0))
+    # the delays of late handovers as a histogram (days -> how many), for the median and the worst
+    d = _days(a.c.business_date, due, q.sqlite).label("d")
+    stmt = q.rows(d, func.count(), triggers=("hand_over",), assets_needed=False).where(late).group_by(q.key, d)
+    for key, d, n in conn.execute(stmt):
+        delays[key][int(d)] += n
+
+
+def _stages(conn, q: _Query, stage_days):
+    """Days from entering each state to leaving it, for the states left in the period.
+
+    A step that changes the state records the day the state it leaves was entered
+    (``changes.state_entered_on[0]``); the key is absent when both are the same day (0 days).
+    """
+    a = q.a
+    entered = _json_at(a.c.changes, "state_entered_on", 0, q.sqlite)
+    entered = func.coalesce(entered if q.sqlite else cast(entered, Date), a.c.business_date)
+    d = _days(a.c.business_date, entered, q.sqlite).label("d")
+    stmt = q.rows(a.c.from_state, d, func.count(), assets_needed=False).where(
+        a.c.from_state.isnot(None), a.c.from_state != a.c.to_state).group_by(q.key, a.c.from_state, d)
+    for key, state, days, n in conn.execute(stmt):  # a histogram: (group, stage, days) -> how many
+        stage_days[(key, state)][int(days)] += n
+
+
+def _has(conn, name: str) -> bool:
+    return name in metadata.tables and inspect(conn).has_table(name)
+
+
+def _alerts_complaints(conn, q: _Query, out) -> dict[str, bool]:
+    """Alerts raised in the period (and how many were acknowledged, resolved), complaints
+    received in the period (and resolved, resolved by their deadline)."""
+    avail = {"alerts": _has(conn, "alerts"), "complaints": _has(conn, "complaints")}
+    s, u, o = q.s, q.u, offices.alias("o")
+    for name in ("alerts", "complaints"):
+        if not avail[name]:
+            continue
+        t = metadata.tables[name]
+        frm = t.join(s, s.c.id == t.c.asset_id).join(o, o.c.id == t.c.office_id)
+        if q.by == "officer":
+            frm = frm.outerjoin(u, u.c.id == s.c.officer_id)
+        key = func.coalesce({"office": o.c.code, "officer": u.c.username, "auction-org": s.c.auction_org,
+                             "appraisal-org": s.c.appraisal_org}[q.by], literal(NONE_KEY)).label("key")
+        if name == "alerts":
+            cols = [func.count().label("alerts_raised"),
+                    func.sum(case((t.c.handled_by.isnot(None), 1), else_=0)).label("alerts_acknowledged"),
+                    func.sum(case((t.c.status == "resolved", 1), else_=0)).label("alerts_resolved")]
+            day = t.c.raised_on
+        else:
+            done = t.c.resolved_on.isnot(None)
+            cols = [func.count().label("complaints_received"),
+                    func.sum(case((done, 1), else_=0)).label("complaints_resolved"),
+                    func.sum(case((and_(done, t.c.resolve_due.isnot(None), t.c.resolved_on <= t.c.resolve_due), 1),
+                                  else_=0)).label("complaints_resolved_on_time")]
+            day = t.c.received_on
+        stmt = select(key, *cols).select_from(frm).where(day.between(q.start, q.end)).group_by(key)
+        if q.scope is not None:
+            stmt = stmt.where(o.c.code.in_(q.scope))
+        for r in conn.execute(stmt).mappings():
+            for k, v in r.items():
+                if k != "key":
+                    out[r["key"]][k] = int(v or 0)
+    return avail
+
+
+def rate_text(cancelled: int, sold: int) -> str:
+    return f"{cancelled} of {sold}, {100 * cancelled / sold:.1f}%" if sold else f"{cancelled} of 0"
+
+
+def _median(hist: Counter):
+    """The median of a histogram {value: how many} (the mean of the two middle values if even)."""
+    n = sum(hist.values())
+    if not n:
+        return None
+    middle, seen, low = ((n - 1) // 2, n // 2), 0, None
+    for value in sorted(hist):
+        seen += hist[value]
+        if low is None and seen > middle[0]:
+            low = value
+        if seen > middle[1]:
+            mid = (low + value) / 2
+            return int(mid) if mid == int(mid) else mid
+    return None
+
+
+def _finish(key, g: dict, delays: Counter, stages: dict[str, Counter], avail: dict) -> dict:
+    row = {"key": key, **{k: g.get(k, 0) for k in COUNTS}}
+    row["cancellation_rate"] = rate_text(row["cancelled"], row["sold"])
+    row["cancellation_pct"] = round(100 * row["cancelled"] / row["sold"], 1) if row["sold"] else None
+    row["delay_median_days"] = _median(delays)
+    row["delay_worst_days"] = max(delays) if delays else None  # the largest value of the histogram
+    row["stage_median_days"] = {st: _median(v) for st, v in sorted(stages.items())}
+    row["realised_pct"] = round(100 * row["realised"] / row["appraised"], 1) if row["appraised"] else None
+    for k in EXTRA:
+        table = "alerts" if k.startswith("alerts") else "complaints"
+        row[k] = g.get(k, 0) if avail[table] else None
+    return row
+
+
+def summary(engine, actor: str | None, start=None, end=None, year: int | None = None, by: str = "office",
+            on=None) -> dict:
+    """One row per ``by`` group and a total; see the module's docstring for each figure."""
+    if by not in BY:
+        raise InvalidInput("report_by", choices=", ".join(BY))
+    start, end = period(start, end, year, on)
+    with db.reading(engine) as conn:
+        user = eng.load_actor(conn, actor)
+        q = _Query(conn, by, start, end, _scope(conn, user))
+        out: dict = defaultdict(dict)
+        delays: dict = defaultdict(Counter)
+        stage_days: dict = defaultdict(Counter)
+        _counts(conn, q, out)
+        _handovers(conn, q, out, delays)
+        _stages(conn, q, stage_days)
+        avail = _alerts_complaints(conn, q, out)
+    keys = sorted(set(out) | set(delays) | {k for k, _ in stage_days}, key=lambda k: (k == NONE_KEY, k))
+    by_key: dict = defaultdict(dict)
+    for (k, st), v in stage_days.items():
+        by_key[k][st] = v
+    groups = [_finish(k, out[k], delays[k], by_key[k], avail) for k in keys]
+    total_counts = {k: sum(out[g].get(k, 0) for g in keys) for k in COUNTS + EXTRA}
+    all_stages: dict = defaultdict(Counter)
+    for (_, st), v in stage_days.items():
+        all_stages[st].update(v)
+    total = _finish("TOTAL", total_counts, sum((delays[k] for k in keys), Counter()), all_stages, avail)
+    notes = [f"{t} not available in this database" for t, ok in avail.items() if not ok]
+    return {"from": start, "to": end, "by": by, "groups": groups, "total": total, "available": avail,
+            "notes": notes}
+
+
+def stages(engine, actor: str | None, start=None, end=None, year: int | None = None, chart: str | None = None,
+           lang: str = "en", on=None) -> dict:
+    """Median days in each stage per office; with ``chart``, drawn to an SVG or PNG file. Without a
+    period, the reporting year of ``on`` (``default_year`` then names it)."""
+    if chart and not str(chart).lower().endswith((".svg", ".png")):
+        raise UsageError("report_chart", file=chart)
+    defaulted = year is None and start is None and end is None
+    start, end = period(start, end, year, on)
+    with db.reading(engine) as conn:
+        user = eng.load_actor(conn, actor)
+        q = _Query(conn, "office", start, end, _scope(conn, user))
+        stage_days: dict = defaultdict(Counter)
+        _stages(conn, q, stage_days)
+    order = {name: i for i, name in enumerate(workflow_mod.get().states)}
+    rows = [{"office": k, "stage": st, "median_days": _median(v), "count": sum(v.values()), "worst_days": max(v)}
+            for (k, st), v in sorted(stage_days.items(), key=lambda kv: (kv[0][0], order.get(kv[0][1], 99)))]
+    data = {"from": start, "to": end, "rows": rows, "chart": None,
+            "default_year": end.year if defaulted else None}
+    if chart:
+        data["chart"] = stages_chart(rows, chart, start, end, lang)
+    return data
