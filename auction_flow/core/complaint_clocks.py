@@ -1,6 +1,8 @@
 """The statutory clocks of complaints and denunciations, as data (workflows/complaints.yaml).
 
-Acceptance: N working days from receipt. Resolution: calendar days from acceptance, by kind
+Limitation: calendar days from the day the complainant received the decision (or learnt of the
+act), by the kind of step attacked; a complaint filed after it is out of time. Acceptance: N
+working days from receipt. Resolution: calendar days from acceptance, by kind
 (complaint / denunciation), level (first / second decision), coercion, and complexity. Like
 every clock (auction_flow.deadlines), a clock counts from the day after its start and a
 deadline on a day off moves to the next working day.
@@ -29,10 +31,38 @@ class Clock:
     days: int
     unit: str
     basis: str
+    confirmed: bool = True  # False: the article or its days could not be read in a text
+    why: str | None = None  # ... and why (listed by `workflow show --sources`)
 
     def due(self, start: dt.date, cal: WorkCalendar) -> dt.date:
         day = cal.add_working_days(start, self.days) if self.unit == "working" else start + dt.timedelta(days=self.days)
         return cal.next_working_day(day)
+
+
+LIMITATIONS = ("before_measures", "coercion", "after_coercion", "second")
+
+
+@dataclass(frozen=True)
+class Limitation:
+    """The filing windows (thời hiệu khiếu nại) of the ``limitation:`` section."""
+
+    clocks: dict[str, Clock]  # by LIMITATIONS
+    later: dict[str, tuple[dt.date, Clock]]  # a later regime's clock: (in force from, clock)
+    coercion_triggers: tuple[str, ...]
+
+    def kind_for(self, level: str, trigger: str | None) -> str:
+        """Which window applies: a second complaint, one about a coercive step, about a later
+        step of the seized asset, or about no step."""
+        if level == "second":
+            return "second"
+        if trigger is None:
+            return "before_measures"
+        return "coercion" if trigger in self.coercion_triggers else "after_coercion"
+
+    def clock(self, kind: str, received: dt.date) -> Clock:
+        """The window of ``kind`` for a decision received on ``received`` (the regime of that day)."""
+        later = self.later.get(kind)
+        return later[1] if later and received >= later[0] else self.clocks[kind]
 
 
 @dataclass(frozen=True)
@@ -42,6 +72,18 @@ class ComplaintRules:
     complex_extra: int
     warning_days: int = 2
     escalate_after_days: int = 5
+    limitation: Limitation | None = None
+
+    def unconfirmed(self) -> list[tuple[str, str, str]]:
+        """(entry, basis, why) of every clock marked ``confirmed: false``."""
+        out = [(f"acceptance.{k}", c.basis, c.why or "") for k, c in self.acceptance.items() if not c.confirmed]
+        out += [(f"resolution.{k}", c.basis, c.why or "") for k, c in self.resolution.items() if not c.confirmed]
+        if self.limitation:
+            out += [(f"limitation.{k}", c.basis, c.why or "") for k, c in self.limitation.clocks.items()
+                    if not c.confirmed]
+            out += [(f"limitation.{k}.later", c.basis, c.why or "") for k, (_, c) in self.limitation.later.items()
+                    if not c.confirmed]
+        return out
 
     def accept_clock(self, kind: str) -> Clock:
         return self.acceptance[kind]
@@ -60,12 +102,17 @@ def _fail(path, entry, fault):
     raise WorkflowDefinitionError(f"{path}: {entry}: {fault}")
 
 
-def _clock(path, entry, spec, unit_default="calendar") -> Clock:
+def _clock(path, entry, spec, unit_default="calendar", extra=()) -> Clock:
     if not isinstance(spec, dict):
         _fail(path, entry, "must be a mapping with days and basis")
-    unknown = set(spec) - {"days", "unit", "basis"}
+    unknown = set(spec) - {"days", "unit", "basis", "confirmed", "why", *extra}
     if unknown:
         _fail(path, entry, f"unknown key(s) {', '.join(sorted(unknown))}")
+    confirmed, why = spec.get("confirmed", True), spec.get("why")
+    if not isinstance(confirmed, bool):
+        _fail(path, f"{entry}.confirmed", f"must be true or false, got {confirmed!r}")
+    if not confirmed and (not isinstance(why, str) or not why.strip()):
+        _fail(path, f"{entry}.why", "an unconfirmed basis must say why")
     days, unit, basis = spec.get("days"), spec.get("unit", unit_default), spec.get("basis")
     if not isinstance(days, int) or isinstance(days, bool) or days <= 0:
         _fail(path, f"{entry}.days", f"must be a positive whole number, got {days!r}")
@@ -73,7 +120,28 @@ def _clock(path, entry, spec, unit_default="calendar") -> Clock:
         _fail(path, f"{entry}.unit", f"must be one of {', '.join(UNITS)}, got {unit!r}")
     if not isinstance(basis, str) or not basis.strip():
         _fail(path, f"{entry}.basis", "the legal basis is required")
-    return Clock(days, unit, basis.strip())
+    return Clock(days, unit, basis.strip(), confirmed, why.strip() if isinstance(why, str) else None)
+
+
+def _limitation(path, spec) -> Limitation:
+    entry = "limitation"
+    if not isinstance(spec, dict) or not set(LIMITATIONS) <= set(spec) <= {
+            *LIMITATIONS, "regimes", "coercion_triggers"}:
+        _fail(path, entry, f"needs exactly {', '.join(LIMITATIONS)} (and optionally regimes, coercion_triggers)")
+    regimes = spec.get("regimes") or {}
+    if not isinstance(regimes, dict) or not all(isinstance(d, dt.date) for d in regimes.values()):
+        _fail(path, f"{entry}.regimes", "must map a regime name to the day it comes into force (YYYY-MM-DD)")
+    triggers = spec.get("coercion_triggers") or []
+    if not isinstance(triggers, list) or not all(isinstance(t, str) and t.strip() for t in triggers):
+        _fail(path, f"{entry}.coercion_triggers", "must be a list of trigger names")
+    clocks, later = {}, {}
+    for kind in LIMITATIONS:
+        body = spec[kind]
+        clocks[kind] = _clock(path, f"{entry}.{kind}", body, extra=tuple(regimes))
+        for regime, since in regimes.items():
+            if regime in body:
+                later[kind] = (since, _clock(path, f"{entry}.{kind}.{regime}", body[regime]))
+    return Limitation(clocks, later, tuple(triggers))
 
 
 def parse(text: str, path: str = "<complaints>") -> ComplaintRules:
@@ -82,8 +150,8 @@ def parse(text: str, path: str = "<complaints>") -> ComplaintRules:
     except yaml.YAMLError as exc:
         _fail(path, "-", f"not valid YAML ({exc})")
     if not isinstance(data, dict) or not {"acceptance", "resolution"} <= set(data) <= {
-            "acceptance", "resolution", "alerts"}:
-        _fail(path, "-", "needs the sections acceptance and resolution (and optionally alerts)")
+            "acceptance", "resolution", "alerts", "limitation"}:
+        _fail(path, "-", "needs the sections acceptance and resolution (and optionally limitation, alerts)")
     acc = data["acceptance"]
     if not isinstance(acc, dict) or set(acc) != set(KINDS):
         _fail(path, "acceptance", f"needs exactly {', '.join(KINDS)}")
@@ -113,7 +181,8 @@ def parse(text: str, path: str = "<complaints>") -> ComplaintRules:
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             _fail(path, f"alerts.{key}", f"must be a whole number >= 0, got {value!r}")
         numbers[key] = value
-    return ComplaintRules(acceptance, resolution, extra, **numbers)
+    limitation = _limitation(path, data["limitation"]) if "limitation" in data else None
+    return ComplaintRules(acceptance, resolution, extra, **numbers, limitation=limitation)
 
 
 @functools.lru_cache(maxsize=None)

@@ -76,6 +76,11 @@ WORDS = {
     "complaint_status.received": {"vi": "đã nhận", "en": "received"},
     "complaint_status.accepted": {"vi": "đã thụ lý", "en": "accepted"},
     "complaint_status.resolved": {"vi": "đã giải quyết", "en": "resolved"},
+    "complaint_status.out_of_time": {"vi": "quá thời hiệu", "en": "out of time"},
+    "limitation.before_measures": {"vi": "trước biện pháp bảo đảm, cưỡng chế", "en": "before any measure"},
+    "limitation.coercion": {"vi": "biện pháp cưỡng chế", "en": "coercive measure"},
+    "limitation.after_coercion": {"vi": "sau biện pháp cưỡng chế", "en": "after a coercive measure"},
+    "limitation.second": {"vi": "khiếu nại lần tiếp theo", "en": "next complaint"},
     # the state of a clock (complaints)
     "clock.met": {"vi": "đúng hạn", "en": "met"},
     "clock.missed": {"vi": "trễ hạn", "en": "missed"},

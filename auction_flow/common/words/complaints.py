@@ -6,4 +6,9 @@ WORDS = {
     'bad_complaint_level': {"vi": 'cấp giải quyết phải là first hoặc second, nhận {value!r}', "en": 'level must be first or second, got {value!r}'},
     'complaint_status': {"vi": 'khiếu nại {id} đang ở trạng thái {status}: không thể {action}', "en": 'complaint {id} is {status}: cannot {action} it'},
     'complaint_date_order': {"vi": 'khiếu nại {id}: ngày {on} trước ngày {what} {before}', "en": 'complaint {id}: {on} is before its {what} date {before}'},
+    'complaint_step_not_found': {"vi": 'tài sản {asset} không có bước số {step} (số thứ tự trong nhật ký của tài sản)', "en": 'asset {asset} has no step {step} (its position in the asset\'s audit trail)'},
+    'complaint_needs_receipt': {"vi": 'khiếu nại bước {step}: cần ngày người khiếu nại nhận được quyết định (--decision-received), thời hiệu tính từ ngày đó', "en": 'complaint about step {step}: give the day the complainant received the decision (--decision-received); the limitation period counts from it'},
+    'complaint_receipt_order': {"vi": 'ngày nhận quyết định {decision_received} sau ngày nhận đơn khiếu nại {received}', "en": 'the decision was received on {decision_received}, after the complaint itself ({received})'},
+    'complaint_receipt_before_step': {"vi": 'ngày nhận quyết định {decision_received} trước ngày ra quyết định của bước {step} ({trigger}, {decided})', "en": 'the decision was received on {decision_received}, before step {step} ({trigger}) was decided on {decided}'},
+    'complaint_out_of_time': {"vi": 'khiếu nại {id} nhận ngày {received}, sau khi hết thời hiệu ngày {due} ({basis}): đã ghi nhận là quá thời hiệu, không thụ lý và không có thời hạn giải quyết', "en": 'complaint {id} was received on {received}, after its limitation period ended on {due} ({basis}): registered as out of time, it cannot be accepted and starts no resolution clock'},
 }

@@ -41,6 +41,7 @@ WORDS = {
     'sup.sig.open': {"vi": '  {noun} số {id} chưa giải quyết xong, nhận ngày {received_on}, người gửi {by}', "en": '  open {kind} #{id} received {received_on} from {by}'},
     'sup.sig.row': {"vi": '  dòng {id}: tài sản {asset} {trigger} ngày {on}, người thực hiện {actor} ({office}), ghi lúc {at}', "en": '  row {id}: asset {asset} {trigger} on {on} by {actor} ({office}), recorded {at}'},
     'sup.c.line': {"vi": '{noun} số {id} ({kind}, {level}{flags}) về tài sản {asset}: {status}; hạn thụ lý {accept_due} [{accept_clock}]', "en": '{noun} {id} ({kind}, {level}{flags}) on asset {asset}: {status}; accept by {accept_due} [{accept_clock}]'},
+    'sup.c.limitation': {"vi": '; bước {step}, nhận quyết định ngày {received}, hết thời hiệu {due} ({which})', "en": '; step {step}, decision received {received}, limitation ends {due} ({which})'},
     'sup.c.resolve': {"vi": '; hạn giải quyết {resolve_due} [{resolve_clock}]', "en": '; resolve by {resolve_due} [{resolve_clock}]'},
     'sup.c.coercion': {"vi": ', cưỡng chế', "en": ', coercion'},
     'sup.c.complex': {"vi": ', phức tạp', "en": ', complex'},

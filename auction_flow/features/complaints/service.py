@@ -18,7 +18,7 @@ from auction_flow.core.engine import load_actor, load_asset
 from auction_flow.core.fields import check_date, check_text, check_values, parse_date, parse_id
 from auction_flow.features.alerts import complaint_clocks as complaint_alerts
 from auction_flow.storage import db
-from auction_flow.storage.schema import assets, complaints, offices
+from auction_flow.storage.schema import assets, audit_log, complaints, offices
 
 ADD_ROLES = ("officer", "supervisor")
 EVENTS = {"accept": "complaint_accepted", "resolve": "complaint_resolved"}
@@ -41,9 +41,40 @@ def _audit(conn, user, event, row: dict, changes: dict, on, reason=None):
                                              **changes}), imported=False)
 
 
+def _target(conn, asset_id: int, step) -> dict | None:
+    """The asset's audit row of the step a complaint attacks (by its position in the asset's chain)."""
+    if step is None:
+        return None
+    seq = parse_id(step, "--step")
+    row = conn.execute(select(audit_log.c.seq, audit_log.c.trigger, audit_log.c.business_date)
+                       .where(audit_log.c.asset_id == asset_id, audit_log.c.seq == seq)).mappings().first()
+    if row is None or row["trigger"] is None:
+        raise NotFound("complaint_step_not_found", asset=asset_id, step=step)
+    return dict(row)
+
+
+def _limitation(rules, kind, level, target, decision_received, received, cal) -> dict:
+    """The filing window of the complaint: which, its last day, and whether it was met."""
+    if kind != "complaint" or rules.limitation is None or decision_received is None:
+        return {}
+    if decision_received > received:
+        raise InvalidInput("complaint_receipt_order", received=received, decision_received=decision_received)
+    if target is not None and decision_received < target["business_date"]:
+        raise InvalidInput("complaint_receipt_before_step", step=target["seq"], trigger=target["trigger"],
+                           decided=target["business_date"], decision_received=decision_received)
+    which = rules.limitation.kind_for(level, target and target["trigger"])
+    clock = rules.limitation.clock(which, decision_received)
+    return {"limitation": which, "limitation_due": clock.due(decision_received, cal), "limitation_basis": clock.basis}
+
+
 def add(engine, actor, asset_id, kind, received, by, about, level="first", coercion=False,
-        complex_=False) -> dict:
-    """Register a complaint (or denunciation) about an asset; compute its acceptance deadline."""
+        complex_=False, step=None, decision_received=None) -> dict:
+    """Register a complaint (or denunciation) about an asset; compute its acceptance deadline.
+
+    ``step`` names the asset's audit row (its position in the asset's chain) the complaint
+    attacks, ``decision_received`` the day the complainant received that decision or learnt of
+    the act: the limitation period (workflows/complaints.yaml) counts from it. A complaint
+    received after the period is registered ``out_of_time`` and starts no clock."""
     if kind not in rules_mod.KINDS:
         raise InvalidInput("bad_complaint_kind", value=kind)
     if level not in rules_mod.LEVELS:
@@ -54,6 +85,9 @@ def add(engine, actor, asset_id, kind, received, by, about, level="first", coerc
     if received is None:
         raise InvalidInput("empty_text", field="--received")
     received = check_date(received, None, None)
+    if step is not None and decision_received is None:
+        raise InvalidInput("complaint_needs_receipt", step=step)
+    decision_received = None if decision_received is None else check_date(decision_received, None, None)
     check_values(complaints, {"complainant": by.strip(), "about": about}, {"complainant": "--by", "about": "--about"})
     rules = rules_mod.rules()
     clock = rules.accept_clock(kind)
@@ -63,17 +97,29 @@ def add(engine, actor, asset_id, kind, received, by, about, level="first", coerc
         denied = _check(engine, conn, user, "complaint add", ADD_ROLES, asset)
         if denied is None:
             cal = WorkCalendar.from_db(conn)
+            target = _target(conn, asset["id"], step)
+            window = _limitation(rules, kind, level, target, decision_received, received, cal)
+            late = bool(window) and received > window["limitation_due"]
+            if target is not None and target["trigger"] in (rules.limitation.coercion_triggers
+                                                            if rules.limitation else ()):
+                coercion = True  # a complaint about a coercive step takes the coercion clocks
             values = dict(asset_id=asset["id"], office_id=asset["office_id"], kind=kind, level=level,
                           coercion=bool(coercion), complex=bool(complex_), received_on=received,
                           complainant=by.strip(), about=about.strip(), asset_state=asset["state"],
                           after_cancellation=asset["state"] == "auction_cancelled" or asset["cancellation_count"] > 0,
-                          status="received", accept_due=clock.due(received, cal), accept_basis=clock.basis,
-                          created_by=user["username"], created_at=now_utc(), created_via=current_via())
+                          status="out_of_time" if late else "received", accept_due=clock.due(received, cal),
+                          accept_basis=clock.basis, created_by=user["username"], created_at=now_utc(),
+                          created_via=current_via(), target_seq=target and target["seq"],
+                          target_trigger=target and target["trigger"], decision_received_on=decision_received,
+                          **window)
             new_id = conn.execute(insert(complaints).values(**values)).inserted_primary_key[0]
             row = {**values, "id": new_id, "office": asset["office_code"]}
             closed = complaint_alerts.close_risk(conn, asset["id"], received)
             changes = {"kind": (None, kind), "level": (None, level), "received_on": (None, received),
                        "complainant": (None, row["complainant"]), "accept_due": (None, row["accept_due"])}
+            if window:
+                changes.update({"step": (None, row["target_seq"]), "decision_received_on": (None, decision_received),
+                                "limitation_due": (None, row["limitation_due"]), "status": (None, row["status"])})
             if closed:
                 changes["closed_alerts"] = (None, closed)
             _audit(conn, user, "complaint_received", row, changes, received)
@@ -120,6 +166,9 @@ def _decide(engine, actor, complaint_id, action, on, mutate):
 def accept(engine, actor, complaint_id, on=None, complex_: bool | None = None) -> dict:
     """Accept (thụ lý) a received complaint; its resolution clock starts."""
     def mutate(row, cal, on):
+        if row["status"] == "out_of_time":
+            raise TriggerNotAllowed("complaint_out_of_time", id=row["id"], received=row["received_on"],
+                                    due=row["limitation_due"], basis=row["limitation_basis"])
         if row["status"] != "received":
             raise TriggerNotAllowed("complaint_status", id=row["id"], status=row["status"], action="accept")
         day = check_date(on, None, None)
@@ -163,6 +212,10 @@ def _describe(row: dict, on) -> dict:
         "resolve_clock": rules_mod.clock_status(row.get("resolve_due"), row.get("resolved_on"), on),
         "resolve_basis": row.get("resolve_basis"), "outcome": row.get("outcome"),
         "created_via": row.get("created_via"), "decided_via": row.get("decided_via"),
+        "step": row.get("target_seq"), "step_trigger": row.get("target_trigger"),
+        "decision_received_on": row.get("decision_received_on"), "limitation": row.get("limitation"),
+        "limitation_due": row.get("limitation_due"), "limitation_basis": row.get("limitation_basis"),
+        "in_time": None if row.get("limitation_due") is None else row["status"] != "out_of_time",
         **({"closed_alerts": row["closed_alerts"]} if "closed_alerts" in row else {}),
     }
 

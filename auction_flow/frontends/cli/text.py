@@ -115,6 +115,9 @@ def complaint_text(c: dict, lang: str = "en") -> str:
             level=_code("complaint_level", c["level"], lang), flags=flags, asset=c["asset"],
             status=_code("complaint_status", c["status"], lang), accept_due=c["accept_due"],
             accept_clock=_code("clock", c["accept_clock"], lang))
+    if c.get("limitation_due"):
+        out += w("c.limitation", lang, step=c["step"] or "-", received=c["decision_received_on"],
+                 due=c["limitation_due"], which=_code("limitation", c["limitation"], lang))
     if c["resolve_due"]:
         out += w("c.resolve", lang, resolve_due=c["resolve_due"], resolve_clock=_code("clock", c["resolve_clock"], lang))
     return out

@@ -2,6 +2,8 @@
 
 * ``audit_head``: one row, the head of the whole-log chain; writers lock it (auction_flow.core.audit).
 * ``complaints``: the complaints and denunciations register with its statutory clocks.
+  Its status is received | accepted | resolved, or out_of_time (filed after the limitation
+  period: registered, and no clock starts).
 """
 
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
@@ -42,6 +44,15 @@ complaints = Table(
     Column("created_at", TS, nullable=False),
     Column("created_via", String(32)),  # the session or token it was recorded through
     Column("decided_via", String(32)),  # ... and its last acceptance or resolution
+    # the limitation period (workflows/complaints.yaml `limitation:`): the step it attacks (the
+    # asset's audit row), the day the complainant received the decision or learnt of the act,
+    # the period that applies and its last day; a complaint received after it is out_of_time
+    Column("target_seq", Integer),
+    Column("target_trigger", String(32)),
+    Column("decision_received_on", Date),
+    Column("limitation", String(24)),  # before_measures | coercion | after_coercion | second
+    Column("limitation_due", Date),
+    Column("limitation_basis", Text),
     Index("ix_complaints_asset", "asset_id"),
     Index("ix_complaints_status", "status"),
 )

@@ -125,16 +125,22 @@ def complaint():
               help="First or second decision (complaints).")
 @click.option("--coercion", is_flag=True, help="About a coercive measure (longer clock).")
 @click.option("--complex", "complex_", is_flag=True, help="A complex case (longer clock).")
+@click.option("--step", type=params.ID, metavar="SEQ",
+              help="The step it attacks: its position in the asset's audit trail (audit log --asset).")
+@click.option("--decision-received", "decision_received", type=params.DAY, metavar="DATE",
+              help="Day the complainant received the decision or learnt of the act (the limitation counts from it).")
 @json_option
-def complaint_add(asset_id, kind, received, by, about, level, coercion, complex_, as_json):
-    """Register a complaint or denunciation; print its acceptance deadline.
+def complaint_add(asset_id, kind, received, by, about, level, coercion, complex_, step, decision_received, as_json):
+    """Register a complaint or denunciation; print its acceptance deadline and limitation.
+
+    One received after its limitation period is registered as out of time and starts no clock.
 
     Example: auction-flow --as cv_an complaint add --asset 3 --kind complaint --received 2026-02-12
-    --by "Trần Văn B" --about "Hủy kết quả đấu giá"
+    --by "Trần Văn B" --about "Hủy kết quả đấu giá" --step 6 --decision-received 2026-02-02
     """
 
-    out(complaints_svc.add(engine(), actor(), asset_id, kind, received, by, about, level, coercion, complex_), as_json,
-        lambda d: complaint_text(d, lang()))
+    out(complaints_svc.add(engine(), actor(), asset_id, kind, received, by, about, level, coercion, complex_,
+                           step, decision_received), as_json, lambda d: complaint_text(d, lang()))
 
 
 @complaint.command("accept")
@@ -169,7 +175,7 @@ def complaint_resolve(complaint_id, on, outcome, as_json):
 
 @complaint.command("list")
 @common
-@click.option("--status", type=click.Choice(["received", "accepted", "resolved"]))
+@click.option("--status", type=click.Choice(["received", "accepted", "resolved", "out_of_time"]))
 @click.option("--asset", "asset_id", type=params.ID, metavar="ID", help="Only this asset: its steps and the complaints about it.")
 @now_option
 @json_option
