@@ -17,8 +17,8 @@ from auction_flow.core.reading_day import record_demo_day
 from auction_flow.demo import data as demo_data
 from auction_flow.features.admin import service as admin
 from auction_flow.features.alerts import service as alerts
+from auction_flow.features.assets import service as assets_svc
 from auction_flow.features.casefile import parties as casefile_parties
-from auction_flow.features.casefile import steps as casefile_steps
 from auction_flow.features.complaints import service as complaints
 from auction_flow.features.identity import local
 from auction_flow.features.identity import service as identity
@@ -77,8 +77,8 @@ def build(url: str, seed: int = 2020, year: int = 2020) -> dict:
         with simulated_now(p.seized_on):
             debtor = party(people.name(), "person", p.officer)
             creditor = party(*people.creditor(), p.officer)
-            asset_id = casefile_steps.seize(eng, p.officer, p.case, p.office, p.kind, p.description, on=p.seized_on,
-                                            debtors=[debtor], creditors=[creditor])
+            asset_id = assets_svc.seize(eng, p.officer, p.case, p.office, p.kind, p.description, on=p.seized_on,
+                                        debtors=[debtor], creditors=[creditor])
         complaint_id = None
         for trig, on, sets, actor, reason, lag in p.steps:
             with simulated_now(on + dt.timedelta(days=lag)):
@@ -96,7 +96,7 @@ def build(url: str, seed: int = 2020, year: int = 2020) -> dict:
                         kind = "enterprise" if name.startswith("Công ty") else "person"
                         buyer = party(name, kind, p.officer)
                         sets = tuple(v for v in sets if not v.startswith("buyer="))
-                    casefile_steps.advance(eng, asset_id, trig, actor, on, sets, reason, buyer=buyer)
+                    assets_svc.advance(eng, asset_id, trig, actor, on, sets, reason, buyer=buyer)
                     steps += 1
     record_demo_day(eng, plan.end)  # reads on this database default to the demo's day
     return {"url": url, "engine": eng, "assets": len(plan.plans), "steps": steps, "as_of": plan.end,

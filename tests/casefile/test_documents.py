@@ -16,7 +16,8 @@ from sqlalchemy import select, text, update
 from auction_flow.common.errors import AuctionFlowError, InvalidInput
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.workflow import documents_section
-from auction_flow.features.casefile import documents, numwords, steps
+from auction_flow.features.assets import service as assets_svc
+from auction_flow.features.casefile import documents, numwords
 from casefile_people import people  # noqa: F401 - the fixture
 from auction_flow.features.supervision import verify as audit_verify
 from auction_flow.storage.schema import audit_log, blobs, document_counters
@@ -31,9 +32,9 @@ def read(data: bytes) -> str:
 
 def walk(e, p) -> dict[str, int]:
     """Assets taken through every step that issues a paper; name -> asset id."""
-    a = steps.seize(e, "cv_an", "12/2026/QĐ-CCTHADS", "HG-VT", "real_estate", "Nhà và đất 120 m², phường 5",
+    a = assets_svc.seize(e, "cv_an", "12/2026/QĐ-CCTHADS", "HG-VT", "real_estate", "Nhà và đất 120 m², phường 5",
                     on="2026-07-06", debtors=[p["debtor"]["id"]], creditors=[p["bank"]["id"]])
-    go = lambda asset, trig, on, *sets, who="cv_an", **kw: steps.advance(e, asset, trig, who, on, sets, **kw)  # noqa: E731
+    go = lambda asset, trig, on, *sets, who="cv_an", **kw: assets_svc.advance(e, asset, trig, who, on, sets, **kw)  # noqa: E731
     go(a, "contract_appraisal", "2026-07-07", "appraisal_org=Công ty Thẩm định giá Miền Nam")
     go(a, "record_appraisal", "2026-07-20", "price=1250000000")
     go(a, "contract_auction", "2026-07-22", "auction_org=Trung tâm Dịch vụ đấu giá", "auction_date=2026-08-20")
@@ -47,17 +48,17 @@ def walk(e, p) -> dict[str, int]:
     go(a, "record_sale", "2026-11-06", "sale_price=1250000000", buyer=p["namesake"]["id"])
     go(a, "record_payment", "2026-11-10")
     go(a, "hand_over", "2026-11-20")
-    b = steps.seize(e, "cv_an", "7/2025/QĐ-CCTHADS", "HG-VT", "movable", "Xe ô tô Toyota Vios", on="2025-03-03",
+    b = assets_svc.seize(e, "cv_an", "7/2025/QĐ-CCTHADS", "HG-VT", "movable", "Xe ô tô Toyota Vios", on="2025-03-03",
                     debtors=[p["debtor"]["id"]])
     go(b, "agree_price", "2025-03-05", "price=420000000")
     go(b, "suspend", "2025-03-10", "kind=postpone", reason="Đương sự đề nghị hoãn")
     go(b, "resume", "2025-03-20")
     go(b, "release", "2025-03-25", who="ld_binh", reason="Bản án bị hủy")
-    c = steps.seize(e, "cv_an", "8/2026", "HG-VT", "movable", "Máy cày Kubota", on="2026-09-01",
+    c = assets_svc.seize(e, "cv_an", "8/2026", "HG-VT", "movable", "Máy cày Kubota", on="2026-09-01",
                     debtors=[p["debtor"]["id"]], creditors=[p["bank"]["id"]])
     go(c, "agree_price", "2026-09-02", "price=85000000")
     go(c, "redeem", "2026-09-03")
-    d = steps.seize(e, "cv_an", "9/2026", "HG-VT", "movable", "Xe máy Honda SH", on="2026-09-01",
+    d = assets_svc.seize(e, "cv_an", "9/2026", "HG-VT", "movable", "Xe máy Honda SH", on="2026-09-01",
                     creditors=[p["bank"]["id"]])
     go(d, "agree_price", "2026-09-02", "price=60000000")
     for n, (contract, auction) in enumerate([("2026-09-03", "2026-09-20"), ("2026-09-25", "2026-10-10"),
@@ -67,7 +68,7 @@ def walk(e, p) -> dict[str, int]:
         if n < 2:
             go(d, "reduce_price", auction, f"price={[54000000, 48600000][n]}")
     go(d, "accept_by_creditor", "2026-11-02")
-    f = steps.seize(e, "cv_an", "10/2026", "HG-VT", "movable", "Ghe composite 12 m", on="2026-09-01")
+    f = assets_svc.seize(e, "cv_an", "10/2026", "HG-VT", "movable", "Ghe composite 12 m", on="2026-09-01")
     go(f, "agree_price", "2026-09-02", "price=30000000")
     go(f, "contract_auction", "2026-09-03", "auction_org=Công ty Đấu giá", "auction_date=2026-09-20")
     go(f, "record_auction_failed", "2026-09-20")
@@ -147,9 +148,9 @@ def test_numbers_run_per_office_series_and_year(world, people):
 
 def test_a_changed_stored_paper_is_named_by_doc_verify(world, people, cli):
     e = world
-    a = steps.seize(e, "cv_an", "12/2026", "HG-VT", "movable", "Xe ô tô", on="2026-11-02",
+    a = assets_svc.seize(e, "cv_an", "12/2026", "HG-VT", "movable", "Xe ô tô", on="2026-11-02",
                     debtors=[people["debtor"]["id"]])
-    steps.advance(e, a, "agree_price", "cv_an", "2026-11-05", ["price=420000000"])
+    assets_svc.advance(e, a, "agree_price", "cv_an", "2026-11-05", ["price=420000000"])
     docs = documents.list_documents(e, "cv_an", a)
     assert cli("doc", "verify", docs[1]["id"], actor="ld_binh").exit_code == 0
     with e.begin() as conn:
@@ -192,14 +193,14 @@ def _serials(e, series="BB"):
 
 def test_numbers_are_drawn_once_each_under_concurrency(world):
     e = world
-    assets = [steps.seize(e, "cv_an", f"{n}/2026", "HG-VT", "movable", f"Tài sản {n}", on="2026-11-02")
+    assets = [assets_svc.seize(e, "cv_an", f"{n}/2026", "HG-VT", "movable", f"Tài sản {n}", on="2026-11-02")
               for n in range(12)]
     errors = []
 
     def worker(chunk):
         for asset in chunk:
             try:
-                steps.advance(e, asset, "agree_price", "cv_an" if asset % 2 else "cv_ba", "2026-11-05",
+                assets_svc.advance(e, asset, "agree_price", "cv_an" if asset % 2 else "cv_ba", "2026-11-05",
                               ["price=100000000"])
             except Exception as exc:  # noqa: BLE001 - reported below
                 errors.append(exc)
@@ -215,7 +216,7 @@ def test_numbers_are_drawn_once_each_under_concurrency(world):
 
 def test_a_step_refused_after_drawing_its_number_gives_it_back(world, tmp_path):
     e = world
-    asset = steps.seize(e, "cv_an", "1/2026", "HG-VT", "movable", "Xe ô tô", on="2026-11-02")
+    asset = assets_svc.seize(e, "cv_an", "1/2026", "HG-VT", "movable", "Xe ô tô", on="2026-11-02")
     shipped = documents.template_bytes(e, "admin", "price_agreement_record")
     broken = Document(io.BytesIO(shipped))
     broken.add_paragraph("{{ asset_id // 0 }}")  # fails only when filled
@@ -223,18 +224,18 @@ def test_a_step_refused_after_drawing_its_number_gives_it_back(world, tmp_path):
     broken.save(buf)
     documents.set_template(e, "admin", "price_agreement_record", buf.getvalue(), "broken.docx")
     with pytest.raises(AuctionFlowError, match="price_agreement_record"):
-        steps.advance(e, asset, "agree_price", "cv_an", "2026-11-05", ["price=100000000"])
+        assets_svc.advance(e, asset, "agree_price", "cv_an", "2026-11-05", ["price=100000000"])
     with e.connect() as conn:
         assert conn.execute(select(document_counters.c.last).where(document_counters.c.series == "BB")).first() is None
         assert conn.execute(text("SELECT state, version FROM assets WHERE id = :a"), {"a": asset}).one() == ("seized", 1)
     documents.set_template(e, "admin", "price_agreement_record", shipped, "price_agreement_record.docx")
-    steps.advance(e, asset, "agree_price", "cv_an", "2026-11-05", ["price=100000000"])
+    assets_svc.advance(e, asset, "agree_price", "cv_an", "2026-11-05", ["price=100000000"])
     assert _serials(e) == [1]
 
 
 def test_an_administrator_replaces_a_template_issued_papers_stay(world, people, cli, tmp_path):
     e = world
-    asset = steps.seize(e, "cv_an", "1/2026", "HG-VT", "movable", "Xe ô tô", on="2026-11-02",
+    asset = assets_svc.seize(e, "cv_an", "1/2026", "HG-VT", "movable", "Xe ô tô", on="2026-11-02",
                         debtors=[people["debtor"]["id"]])
     before = documents.list_documents(e, "cv_an", asset)[0]
     _, old_bytes = documents.get(e, "cv_an", before["id"])
@@ -252,7 +253,7 @@ def test_an_administrator_replaces_a_template_issued_papers_stay(world, people, 
     assert json.loads(row["changes"])["kind"] == [None, "seizure_decision"] and row["actor"] == "admin"
     _, still = documents.get(e, "cv_an", before["id"])
     assert still == old_bytes  # issued papers do not change
-    other = steps.seize(e, "cv_an", "2/2026", "HG-VT", "movable", "Xe máy", on="2026-11-03")
+    other = assets_svc.seize(e, "cv_an", "2/2026", "HG-VT", "movable", "Xe máy", on="2026-11-03")
     new = documents.list_documents(e, "cv_an", other)[0]
     assert new["template_sha256"] != before["template_sha256"]
     assert f"Mẫu của Chi cục: {new['number']} — 2/2026" in read(documents.get(e, "cv_an", new["id"])[1])

@@ -9,7 +9,8 @@ import pytest
 from casefile_people import people  # noqa: F401 - the fixture
 from sqlalchemy import func, select, text, update
 
-from auction_flow.features.casefile import attachments, documents, parties, steps
+from auction_flow.features.assets import service as assets_svc
+from auction_flow.features.casefile import attachments, documents, parties
 from auction_flow.features.supervision import signals as signals_mod
 from auction_flow.features.supervision import verify as audit_verify
 from auction_flow.storage.schema import access_log, asset_parties, audit_log, blobs
@@ -64,7 +65,7 @@ def test_party_commands(world, cli):
 
 def test_attachments_are_checked_stored_and_chained(world, cli, tmp_path, monkeypatch):
     e = world
-    asset = steps.seize(e, "cv_an", "1/2026", "HG-VT", "movable", "Xe ô tô", on="2026-11-02")
+    asset = assets_svc.seize(e, "cv_an", "1/2026", "HG-VT", "movable", "Xe ô tô", on="2026-11-02")
     scan = tmp_path / "qd-ke-bien.pdf"
     scan.write_bytes(PDF)
     r = cli("asset", "attach", asset, scan, "--kind", "signed_decision", "--json", actor="cv_an")
@@ -105,11 +106,11 @@ def test_one_buyer_winning_many_auctions_is_one_party(world, people):  # noqa: F
     same_name = parties.add(e, "cv_an", people["buyer"]["name"], "093190000222")  # a namesake, another person
 
     def sold(n, buyer):
-        a = steps.seize(e, "cv_an", f"{n}/2026", "HG-VT", "movable", f"Tài sản {n}", on="2026-11-02")
-        steps.advance(e, a, "agree_price", "cv_an", "2026-11-03", ["price=100000000"])
-        steps.advance(e, a, "contract_auction", "cv_an", "2026-11-04", ["auction_org=Công ty Đấu giá",
+        a = assets_svc.seize(e, "cv_an", f"{n}/2026", "HG-VT", "movable", f"Tài sản {n}", on="2026-11-02")
+        assets_svc.advance(e, a, "agree_price", "cv_an", "2026-11-03", ["price=100000000"])
+        assets_svc.advance(e, a, "contract_auction", "cv_an", "2026-11-04", ["auction_org=Công ty Đấu giá",
                                                                         "auction_date=2026-11-20"])
-        steps.advance(e, a, "record_sale", "cv_an", "2026-11-20", ["sale_price=100000000"], buyer=buyer)
+        assets_svc.advance(e, a, "record_sale", "cv_an", "2026-11-20", ["sale_price=100000000"], buyer=buyer)
         return a
 
     wins = [sold(n, people["buyer"]["id"]) for n in range(3)]
@@ -123,4 +124,4 @@ def test_one_buyer_winning_many_auctions_is_one_party(world, people):  # noqa: F
     assert len(found) == 1 and found[0]["value"] == 3  # not 4: the namesake is another party
     assert f"(party {people['buyer']['id']})" in found[0]["subject"]
     with pytest.raises(Exception, match="buyer"):
-        steps.advance(e, wins[0], "record_payment", "cv_an", "2026-11-21", buyer=people["buyer"]["id"])
+        assets_svc.advance(e, wins[0], "record_payment", "cv_an", "2026-11-21", buyer=people["buyer"]["id"])

@@ -10,7 +10,8 @@ import pytest
 from casefile_people import people  # noqa: F401 - the fixture
 
 from auction_flow.common.errors import InvalidInput
-from auction_flow.features.casefile import parties, search, steps
+from auction_flow.features.assets import service as assets_svc
+from auction_flow.features.casefile import parties, search
 
 
 @pytest.fixture
@@ -21,13 +22,13 @@ def book(world, people):  # noqa: F811
     khang = parties.add(e, "cv_an", "Trần Nguyễn Văn An Khang", "093080000003")
     dung = parties.add(e, "cv_dung", "ĐẶNG THỊ ÁNH", "093185000004")
     ids = {
-        "an": steps.seize(e, "cv_an", "12/2026/QĐ-CCTHADS", "HG-VT", "real_estate", "Nhà và đất 120 m², phường Vị Tân",
+        "an": assets_svc.seize(e, "cv_an", "12/2026/QĐ-CCTHADS", "HG-VT", "real_estate", "Nhà và đất 120 m², phường Vị Tân",
                           on="2026-11-02", debtors=[an["id"]], creditors=[people["bank"]["id"]]),
-        "anh": steps.seize(e, "cv_an", "112/2026/QĐ-CCTHADS", "HG-VT", "movable", "Xe ô tô Toyota Vios",
+        "anh": assets_svc.seize(e, "cv_an", "112/2026/QĐ-CCTHADS", "HG-VT", "movable", "Xe ô tô Toyota Vios",
                            on="2026-11-02", debtors=[anh["id"]]),
-        "khang": steps.seize(e, "cv_an", "13/2026", "HG-VT", "movable", "Máy cày Kubota", on="2026-11-02",
+        "khang": assets_svc.seize(e, "cv_an", "13/2026", "HG-VT", "movable", "Máy cày Kubota", on="2026-11-02",
                              debtors=[khang["id"]]),
-        "nb": steps.seize(e, "cv_dung", "5/2026", "HG-NB", "movable", "Ghe composite Đồng Tháp", on="2026-11-02",
+        "nb": assets_svc.seize(e, "cv_dung", "5/2026", "HG-NB", "movable", "Ghe composite Đồng Tháp", on="2026-11-02",
                           debtors=[dung["id"]]),
     }
     return ids

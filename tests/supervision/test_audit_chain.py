@@ -107,7 +107,8 @@ def test_deleted_asset_chain_shows(history, cli):
     """Deleting an asset with its whole chain leaves the per-asset chains intact; the whole-log one breaks."""
     engine, (a1, a2, a3) = history
     rows = rows_of(engine, a2)
-    tamper(engine, f"DELETE FROM audit_log WHERE asset_id = {a2}", f"DELETE FROM assets WHERE id = {a2}")
+    tamper(engine, f"DELETE FROM audit_log WHERE asset_id = {a2}", f"DELETE FROM documents WHERE asset_id = {a2}",
+           f"DELETE FROM assets WHERE id = {a2}")  # (the papers its steps issued go with it)
     r = verify(cli)
     assert r.exit_code == 1
     assert "were deleted" in r.output

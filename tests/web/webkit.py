@@ -28,10 +28,13 @@ def build_province(url: str) -> dict[str, int]:
     """Offices HG over HG-VT and HG-NB, the people above, and a few assets (ids by name):
 
     ``late``: seized 40 days ago, past its deadline (the scan raises a stalled alert on it);
-    ``fresh``, ``refused``, ``forged``: seized 2 days ago by cv_an; ``nb``: cv_dung's, of HG-NB."""
+    ``fresh``, ``refused``, ``forged``: seized 2 days ago by cv_an; ``nb``: cv_dung's, of HG-NB.
+    Each seizure issued its decision; ``fresh``'s debtor is Nguyễn Văn An (registered by cv_an),
+    ``nb``'s is Trần Thị Bình (registered by cv_dung)."""
     from auction_flow.features.admin import service as admin
     from auction_flow.features.alerts import service as alerts_svc
     from auction_flow.features.assets import service as assets_svc
+    from auction_flow.features.casefile import parties
     from auction_flow.storage import db
 
     admin.init(url, "admin", password_hash=password_hash())
@@ -44,13 +47,17 @@ def build_province(url: str) -> dict[str, int]:
                        password_hash=password_hash())
     today = dt.date.today()
     ago = lambda days: (today - dt.timedelta(days=days)).isoformat()  # noqa: E731
+    debtors = {"fresh": parties.add(engine, "cv_an", "Nguyễn Văn An", "093085001234", "person", "Phường 5, Vị Thanh"),
+               "nb": parties.add(engine, "cv_dung", "Trần Thị Bình", "079088004321", "person")}
     ids = {}
     for name, office, officer, days, what in [
             ("late", "HG-VT", "cv_an", 40, "Xe ô tô Toyota 95A-123.45"),
             ("fresh", "HG-VT", "cv_an", 2, "Thửa đất 120 m²"),
             ("refused", "HG-VT", "cv_an", 2, "Máy xúc Komatsu"), ("forged", "HG-VT", "cv_an", 2, "Nhà phố <b>5</b>"),
             ("nb", "HG-NB", "cv_dung", 2, "Xe máy")]:
-        ids[name] = assets_svc.seize(engine, officer, f"{len(ids) + 1}/2026/QĐ", office, "movable", what, on=ago(days))
+        debtor = [debtors[name]["id"]] if name in debtors else []
+        ids[name] = assets_svc.seize(engine, officer, f"{len(ids) + 1}/2026/QĐ", office, "movable", what, on=ago(days),
+                                     debtors=debtor)
     alerts_svc.scan(engine)
     return ids
 

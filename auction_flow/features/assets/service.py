@@ -1,4 +1,8 @@
-"""Assets: seize, advance, and see where each stands, what it may do next and its deadline."""
+"""Assets: seize, advance, and see where each stands, what it may do next and its deadline.
+
+:func:`seize` and :func:`advance` are the one way every front end records a step: each hands the
+engine the case file's ``issue`` callable (auction_flow.features.casefile.steps), so the step's
+parties are linked and its paper issued in the step's own transaction."""
 
 from __future__ import annotations
 
@@ -13,12 +17,16 @@ from auction_flow.core import amend, authz
 from auction_flow.core import engine as eng
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.fields import check_text, parse_date, shown
+from auction_flow.features.casefile import steps as casefile_steps
 from auction_flow.storage import db
 from auction_flow.storage.schema import assets, audit_log, offices, users
 
 
-def seize(engine, actor, case_number, office, kind, description, officer=None, on=None) -> int:
-    return eng.create(engine, actor, case_number, office, kind, description, officer, on).asset_id
+def seize(engine, actor, case_number, office, kind, description, officer=None, on=None, debtors=(),
+          creditors=()) -> int:
+    """Record a seizure, its debtors and creditors (party ids) linked, its decision issued; the new id."""
+    papers = casefile_steps.seizure_papers(engine, debtors, creditors)
+    return eng.create(engine, actor, case_number, office, kind, description, officer, on, issue=papers).asset_id
 
 
 def refuse_duplicate(engine, office, case_number, description) -> None:
@@ -44,18 +52,22 @@ def seized(engine, asset_id: int) -> dict:
 
 
 def seize_asset(engine, actor, case_number, office, kind, description, officer=None, on=None,
-                allow_duplicate: bool = False) -> dict:
+                allow_duplicate: bool = False, debtors=(), creditors=()) -> dict:
     """Record a seizure (a duplicate refused unless ``allow_duplicate``); what :func:`seized` says."""
     if not allow_duplicate:
         refuse_duplicate(engine, office, case_number, description)
-    return seized(engine, eng.create(engine, actor, case_number, office, kind, description, officer, on).asset_id)
+    return seized(engine, seize(engine, actor, case_number, office, kind, description, officer, on, debtors,
+                                creditors))
 
 
 def advance(engine, asset_id, trigger, actor, on=None, sets: list[str] | tuple = (), reason=None,
-            expected_version: int | None = None):
-    """Fire ``trigger``; ``sets`` are ``FIELD=VALUE`` strings as given on the command line.
+            expected_version: int | None = None, buyer=None):
+    """Fire ``trigger`` with the paper the workflow gives it; ``sets`` are ``FIELD=VALUE`` strings as
+    given on the command line.
 
     ``expected_version``: refuse as a conflict if the asset is no longer at that version.
+    ``buyer``: the id of the party who bought (a step that records a buyer: its ``buyer`` field is
+    that party's name, and the party is linked as buyer).
     """
     fields = {}
     for item in sets:
@@ -63,8 +75,9 @@ def advance(engine, asset_id, trigger, actor, on=None, sets: list[str] | tuple =
         if not sep or not name.strip():
             raise UsageError("bad_set", value=shown(item))
         fields[name.strip()] = value
+    papers = casefile_steps.step_papers(engine, asset_id, trigger, fields, buyer)
     return eng.fire(engine, asset_id, trigger, actor, on=on, fields=fields, reason=reason,
-                    expected_version=expected_version)
+                    expected_version=expected_version, issue=papers)
 
 
 def _visible(conn, user: dict, office_id: int) -> bool:

@@ -1,9 +1,11 @@
-"""Steps with their case file: a seizure naming its debtors and creditors, a step naming its buyer,
-each with the paper the workflow gives it. What the front ends call to seize and advance.
+"""What a step hands the case file: the parties it links (a seizure's debtors and creditors, a sale's
+buyer) and the paper the workflow gives it, as the engine's ``issue`` callable
+(auction_flow.core.issue), so that all of it is one transaction with the step.
 
-The engine does the step; this module only hands it, as its ``issue`` callable
-(auction_flow.core.issue), the parties the step links and the paper it issues
-(:class:`auction_flow.features.casefile.papers.Papers`), so that all of it is one transaction.
+There is ONE way to seize and advance: ``features/assets/service.seize`` and ``advance``, which every
+front end (the command line, the web desk's pages and API, the demo) calls. They ask this module for
+the step's :class:`auction_flow.features.casefile.papers.Papers` (the one edge between the two
+features that setup.cfg's contract names), so no step is ever recorded without its paper.
 """
 
 from __future__ import annotations
@@ -11,15 +13,14 @@ from __future__ import annotations
 from auction_flow.common.errors import InvalidInput
 from auction_flow.core import engine as eng
 from auction_flow.core import workflow as workflow_mod
-from auction_flow.core.fields import parse_sets
 from auction_flow.features.casefile import parties as parties_mod
 from auction_flow.features.casefile.papers import Papers
 from auction_flow.storage import db
 
 
-def seize(engine, actor, case_number, office, kind, description, officer=None, on=None, debtors=(),
-          creditors=()) -> int:
-    """Record a seizure (``asset seize``), its debtors and creditors linked, its paper issued; the id."""
+def seizure_papers(engine, debtors=(), creditors=()) -> Papers:
+    """The ``issue`` callable of a seizure: its debtors and creditors (party ids, each existing, none
+    twice in one role) linked, its decision issued."""
     links = [(p, "debtor") for p in parties_mod.existing(engine, debtors)]
     links += [(p, "creditor") for p in parties_mod.existing(engine, creditors)]
     seen = set()
@@ -27,14 +28,13 @@ def seize(engine, actor, case_number, office, kind, description, officer=None, o
         if (p["id"], role) in seen:
             raise InvalidInput("cf.already_linked", party=p["id"], asset="-", role=role)
         seen.add((p["id"], role))
-    return eng.create(engine, actor, case_number, office, kind, description, officer, on, issue=Papers(links)).asset_id
+    return Papers(links)
 
 
-def advance(engine, asset_id, trigger, actor, on=None, sets=(), reason=None, expected_version: int | None = None,
-            buyer=None):
-    """Fire ``trigger`` (``asset advance``) with its paper; ``buyer``: the id of the party who bought
-    (for a step that records a buyer: its ``buyer`` field is that party's name)."""
-    fields = parse_sets(sets)
+def step_papers(engine, asset_id, trigger: str, fields: dict, buyer=None) -> Papers:
+    """The ``issue`` callable of a step: its paper, and with ``buyer`` (the id of the party who bought,
+    for a step whose trigger takes a ``buyer`` field) that party linked as buyer, its name put in
+    ``fields["buyer"]`` (a different name typed there is refused)."""
     links = []
     if buyer is not None:
         with db.reading(engine) as conn:
@@ -49,5 +49,4 @@ def advance(engine, asset_id, trigger, actor, on=None, sets=(), reason=None, exp
             raise InvalidInput("cf.buyer_mismatch", given=given, party=party["id"], name=party["name"])
         fields["buyer"] = party["name"]
         links.append((party, "buyer"))
-    return eng.fire(engine, asset_id, trigger, actor, on=on, fields=fields, reason=reason,
-                    expected_version=expected_version, issue=Papers(links))
+    return Papers(links)

@@ -13,7 +13,8 @@ Around the application, from the outside in:
   static files;
 * CSRF protection by asgi-csrf (Simon Willison's ASGI middleware, the OWASP double-submit cookie
   pattern with a signed token): every POST of a page must carry the ``csrftoken`` form field (or
-  ``X-CSRFToken`` header) matching its cookie, including the sign-in form. The API under
+  ``X-CSRFToken`` header) matching its cookie, including the sign-in form; a multipart form (the
+  attachment upload) carries it as its first field, read by ``csrf.py``. The API under
   ``/api/`` is exempt: it accepts only bearer tokens, which a browser never sends on its own.
   The signing secret is ``AUCTION_FLOW_WEB_SECRET`` (set it when several server processes serve
   one desk), else a random one per process.
@@ -32,9 +33,11 @@ from starlette.responses import HTMLResponse
 from auction_flow.common.config import db_url
 from auction_flow.features.admin import workflows as workflows_svc
 from auction_flow.frontends.web import errors
+from auction_flow.frontends.web.csrf import multipart_token
 from auction_flow.frontends.web.api import assets as api_assets
+from auction_flow.frontends.web.api import casefile as api_casefile
 from auction_flow.frontends.web.api import reads as api_reads
-from auction_flow.frontends.web.pages import account, asset, desk, reports, supervision
+from auction_flow.frontends.web.pages import account, asset, casefile, desk, reports, supervision
 from auction_flow.frontends.web.views import DEFAULT_LANG, LANG_COOKIE, render_text, text
 from auction_flow.storage.db import open_db
 
@@ -88,13 +91,14 @@ async def csrf_refused(scope, send, _reason):
 
 def with_csrf(app, secret: str):
     """asgi-csrf around ``app``: its cookie is Secure when the request came over https."""
-    options = dict(signing_secret=secret, always_protect={"/login"}, send_csrf_failed=csrf_refused,
-                   skip_if_scope=lambda scope: scope["path"].startswith("/api/"))
+    def skip(scope) -> bool:
+        return scope["path"].startswith("/api/")
+    options = dict(signing_secret=secret, always_protect={"/login"}, send_csrf_failed=csrf_refused, skip_if_scope=skip)
     plain, secure = asgi_csrf(app, cookie_secure=False, **options), asgi_csrf(app, cookie_secure=True, **options)
 
     async def wrapped(scope, receive, send):
         await (secure if scope.get("scheme") == "https" else plain)(scope, receive, send)
-    return wrapped
+    return multipart_token(wrapped, secret, csrf_refused, skip)
 
 
 def create_app(url: str | None = None, secret: str | None = None):
@@ -105,7 +109,7 @@ def create_app(url: str | None = None, secret: str | None = None):
                   "line's --json.", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     api.state.engine = engine
     errors.install(api)
-    for module in (account, desk, asset, supervision, reports, api_assets, api_reads):
+    for module in (account, desk, asset, casefile, supervision, reports, api_assets, api_casefile, api_reads):
         api.include_router(module.router)
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
     secret = secret or os.environ.get("AUCTION_FLOW_WEB_SECRET") or secrets.token_urlsafe(32)

@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
+from urllib.parse import quote
+
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -109,3 +111,16 @@ def render_text(template: str, lang: str, **context) -> str:
     """A template rendered outside a request (the CSRF refusal, which comes before the application)."""
     return ENV.get_template(template).render(who=None, here="/", csrftoken=lambda: "", request=None,
                                              **helpers(lang), **context)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def download(data: bytes, filename: str, media_type: str) -> Response:
+    """A stored file (a paper, a scan) as a download: never shown inline, never cached, its name kept
+    (UTF-8, RFC 6266) with every character outside letters, digits, ``.-_`` made safe."""
+    safe = "".join(c if c.isalnum() or c in ".-_" else "-" for c in filename) or "file"
+    ascii_name = safe.encode("ascii", "replace").decode().replace("?", "_")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(safe, safe='')}"
+    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition,
+                                                          "Cache-Control": "no-store"})

@@ -10,7 +10,6 @@ from auction_flow.common.render import money, table
 from auction_flow.common.words import label as L
 from auction_flow.features.assets import service as assets_svc
 from auction_flow.features.casefile import search as search_svc
-from auction_flow.features.casefile import steps as casefile_steps
 from auction_flow.features.supervision import service as supervision_svc
 from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
@@ -54,8 +53,8 @@ def asset_seize(case_number, office_code, kind, description, officer, on, debtor
     eng = engine()
     if not allow_duplicate:
         assets_svc.refuse_duplicate(eng, office_code, case_number, description)
-    new_id = casefile_steps.seize(eng, actor(), case_number, office_code, kind, description, officer, on,
-                                  debtors, creditors)
+    new_id = assets_svc.seize(eng, actor(), case_number, office_code, kind, description, officer, on,
+                              debtors, creditors)
     if quiet and not as_json:
         click.echo(new_id)
         return
@@ -82,7 +81,7 @@ def asset_advance(asset_id, trigger, on, reason, sets, expect_version, buyer, as
     Example: auction-flow --as cv_an asset advance 1 agree_price --set price=850000000 --on 2026-11-05
     """
 
-    res = casefile_steps.advance(engine(), asset_id, trigger, actor(), on, sets, reason, expect_version, buyer)
+    res = assets_svc.advance(engine(), asset_id, trigger, actor(), on, sets, reason, expect_version, buyer)
     out(asdict(res), as_json, t("advanced", asset=res.asset_id, from_state=code("state", res.from_state),
                                 to_state=code("state", res.to_state), on=res.on)
         + (t("advanced_deadline", deadline=res.deadline) if res.deadline else ""))

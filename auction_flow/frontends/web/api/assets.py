@@ -50,6 +50,7 @@ class Advance(BaseModel):
                                          description="The trigger's fields, e.g. {\"price\": 850000000}.")
     reason: str | None = None
     expect_version: int | None = Field(None, description="Refuse with 409 unless the asset is at this version.")
+    buyer: int | None = Field(None, description="The id of the party who bought (a step that records a buyer).")
 
 
 class Seize(BaseModel):
@@ -59,6 +60,8 @@ class Seize(BaseModel):
     description: str
     officer: str | None = Field(None, description="The officer assigned (default: the caller).")
     on: str | None = None
+    debtors: list[int] = Field(default_factory=list, description="Party ids of the debtors.")
+    creditors: list[int] = Field(default_factory=list, description="Party ids of the creditors.")
 
 
 class Reassign(BaseModel):
@@ -104,9 +107,9 @@ def list_assets(request: Request, who: Identity = Depends(api_user), state: str 
 
 @router.post("/assets", status_code=201)
 def seize(request: Request, body: Seize, who: Identity = Depends(api_user)):
-    """Record a seizure (`asset seize --json`)."""
+    """Record a seizure, its debtors and creditors linked, its decision issued (`asset seize --json`)."""
     new_id = assets_svc.seize(engine_of(request), who.username, body.case_number, body.office, body.kind,
-                              body.description, body.officer, body.on)
+                              body.description, body.officer, body.on, body.debtors, body.creditors)
     return Response(to_json({"id": new_id}), status_code=201, media_type="application/json")
 
 
@@ -124,9 +127,9 @@ def asset_history(request: Request, asset_id: str, who: Identity = Depends(api_u
 
 @router.post("/assets/{asset_id}/advance")
 def advance(request: Request, asset_id: str, body: Advance, who: Identity = Depends(api_user)):
-    """Fire a trigger (`asset advance --json`)."""
+    """Fire a trigger; the paper the step issues is numbered and stored with it (`asset advance --json`)."""
     res = assets_svc.advance(engine_of(request), asset_id, body.trigger, who.username, body.on,
-                             sets_of(body.fields), body.reason, body.expect_version)
+                             sets_of(body.fields), body.reason, body.expect_version, body.buyer)
     return json_of(asdict(res))
 
 

@@ -1,5 +1,6 @@
-"""The asset page: its state, its deadline and the law behind it, its history as a timeline, and a
-form for each step the reader may take now. A refused step comes back as the same page with the
+"""The asset page: its state, its deadline and the law behind it, its case file (parties, the papers
+its steps issued, the scans attached), its history as a timeline, and a form for each step the
+reader may take now. A refused step comes back as the same page with the
 refusal beside the field it is about (422), or above the form when it is about the asset (409
 when the asset changed meanwhile); nothing was written."""
 
@@ -11,6 +12,9 @@ from fastapi.responses import RedirectResponse
 from auction_flow.common.config import today
 from auction_flow.common.errors import ConflictError, InvalidInput, TriggerNotAllowed
 from auction_flow.features.assets import service as assets_svc
+from auction_flow.features.casefile import attachments as attachments_svc
+from auction_flow.features.casefile import documents as documents_svc
+from auction_flow.features.casefile import parties as parties_svc
 from auction_flow.frontends.web import forms as forms_mod
 from auction_flow.frontends.web.errors import status_of
 from auction_flow.frontends.web.sessions import Identity, engine_of, page_user
@@ -20,19 +24,30 @@ router = APIRouter(include_in_schema=False)
 OWN_INPUTS = ("trigger", "on", "reason", "version", "csrftoken")
 
 
+def casefile(engine, username: str, asset_id: int, lang: str) -> dict:
+    """The asset's case file as the command line's ``asset casefile`` reads it (the same services)."""
+    return {"parties": parties_svc.asset_parties_view(engine, username, asset_id),
+            "documents": documents_svc.list_documents(engine, username, asset_id, lang),
+            "attachments": attachments_svc.list_attachments(engine, username, asset_id)}
+
 
 def asset_page(request: Request, who: Identity, asset_id, failed: forms_mod.Failed | None = None,
-               status: int = 200, done: str | None = None):
+               status: int = 200, done: str | None = None, **extra):
+    """The page of one asset; ``extra``: what a case file form says (``upload_error``, ``attached``)."""
     lang = lang_of(request)
-    a = assets_svc.show(engine_of(request), asset_id, who.username, lang, forms=True)
+    engine = engine_of(request)
+    a = assets_svc.show(engine, asset_id, who.username, lang, forms=True)
     return page(request, "asset.html", status=status, a=a, forms=forms_mod.forms(a["forms"], lang),
                 failed=failed, done=done, today=today().isoformat(), here=f"/assets/{a['id']}",
-                timeline=list(reversed(a["history"])))
+                timeline=list(reversed(a["history"])), cf=casefile(engine, who.username, a["id"], lang),
+                attachment_kinds=attachments_svc.KINDS, writer=who.role in attachments_svc.WRITERS,
+                max_mb=attachments_svc.max_bytes() // (1024 * 1024), **{"upload_error": None, "attached": None, **extra})
 
 
 @router.get("/assets/{asset_id}")
-def show(request: Request, asset_id: str, who: Identity = Depends(page_user), done: str | None = None):
-    return asset_page(request, who, asset_id, done=done)
+def show(request: Request, asset_id: str, who: Identity = Depends(page_user), done: str | None = None,
+         attached: str | None = None):
+    return asset_page(request, who, asset_id, done=done, attached=attached)
 
 
 @router.post("/assets/{asset_id}/advance")
