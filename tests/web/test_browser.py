@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import re
 
 from webkit import PASSWORD, browser, page_of, served  # noqa: F401 (the fixtures this module uses)
 
 from auction_flow.features.alerts import service as alerts_svc
 from auction_flow.features.assets import service as assets_svc
+from auction_flow.features.casefile import attachments as attachments_svc
+from auction_flow.features.casefile import documents as documents_svc
 from auction_flow.features.supervision import service as supervision_svc
 
 
@@ -145,3 +149,52 @@ def test_a_locked_account_waits(page_of, served):
     assert not [c for c in page.context.cookies() if c["name"] == "af_session"]
     refused = [d for d in supervision_svc.denied(served.engine, "admin") if d["actor"] == "cv_khoa"]
     assert len(refused) == 6 and all(d["action"] == "sign_in" for d in refused)
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40
+
+
+def test_an_officer_advances_an_asset_and_downloads_the_paper_the_step_issued(page_of, served, tmp_path):
+    on = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    asset = assets_svc.seize(served.engine, "cv_an", "88/2026/QĐ", "HG-VT", "movable", "Máy phát điện", on=on)
+    page = page_of("cv_an")
+    page.goto(f"/assets/{asset}")
+    step = page.locator("#step-agree_price")
+    step.locator("summary").click()
+    step.locator("input[name=f_price]").fill("120.000.000")
+    step.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    paper = documents_svc.list_documents(served.engine, "cv_an", asset)[-1]
+    assert paper["kind"] == "price_agreement_record"
+    row = page.locator(f"#document-{paper['id']}")
+    assert paper["number"] in row.inner_text()
+    with page.expect_download() as download:
+        row.locator("a.download").click()
+    saved = tmp_path / "paper.docx"
+    download.value.save_as(saved)
+    [verified] = documents_svc.verify(served.engine, "cv_an", paper["id"])  # what `doc verify` checks
+    assert hashlib.sha256(saved.read_bytes()).hexdigest() == verified["found"] == verified["chain"]
+    row.locator("a.verify").click()
+    assert paper["sha256"] in page.locator("#found").inner_text()
+
+
+def test_an_officer_attaches_a_scan_and_finds_a_party_without_diacritics(page_of, served):
+    asset = served.ids["fresh"]
+    page = page_of("cv_an")
+    page.goto(f"/assets/{asset}")
+    page.locator("#upload summary").click()
+    page.select_option("#upload-kind", "receipt")
+    page.set_input_files("#upload-file", files=[{"name": "biên lai.png", "mimeType": "image/png", "buffer": PNG}])
+    page.locator("#upload button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "biên lai.png" in page.locator("#attached").inner_text()
+    assert "biên lai.png" in page.locator("#attachments table").inner_text()
+    assert [a["filename"] for a in attachments_svc.list_attachments(served.engine, "cv_an", asset)] == ["biên lai.png"]
+
+    page.fill("header input[name=q]", "nguyen van an")
+    page.press("header input[name=q]", "Enter")
+    page.wait_for_load_state()
+    result = page.locator(f"#result-{asset}")
+    assert "Nguyễn Văn An" in result.inner_text()
+    result.locator("a", has_text="Nguyễn Văn An").click()
+    assert str(asset) in page.locator("#linked").inner_text()
