@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import emit, result  # noqa: E402
 
 STATES = ["seized", "priced", "auction_contracted", "auction_failed"]
+CHAIN = "office:HG-VT"
 
 
 def build(url: str, rows: int, n_assets: int, batch: int = 20000) -> None:
@@ -37,7 +38,7 @@ def build(url: str, rows: int, n_assets: int, batch: int = 20000) -> None:
     from auction_flow.common.config import now_utc
     from auction_flow.core import audit
     from auction_flow.storage import db
-    from auction_flow.storage.schema import assets, audit_head, audit_log, offices, users
+    from auction_flow.storage.schema import assets, audit_heads, audit_log, offices, users
 
     db.upgrade(url)
     engine = db.get_engine(url)
@@ -68,8 +69,8 @@ def build(url: str, rows: int, n_assets: int, batch: int = 20000) -> None:
                              role="officer", office="HG-VT", business_date=at.date(), recorded_at=at,
                              reason=None, changes=json.dumps({"n": [seq, seq + 1]}), imported=False)
         log_seq += 1
-        row.update(actor_office="HG-VT", log_seq=log_seq, log_prev_hash=log_prev)
-        row["log_hash"] = log_prev = audit.log_hash(log_prev, log_seq, row["hash"], "HG-VT")
+        row.update(actor_office="HG-VT", chain=CHAIN, log_seq=log_seq, log_prev_hash=log_prev)
+        row["log_hash"] = log_prev = audit.link(CHAIN, log_prev, log_seq, row["hash"], "HG-VT")
         last[asset_id] = (seq + 1, row["hash"])
         buf.append(row)
         if len(buf) >= batch:
@@ -85,7 +86,7 @@ def build(url: str, rows: int, n_assets: int, batch: int = 20000) -> None:
         items = [{"aid": a, "h": h, "v": s} for a, (s, h) in last.items()]
         for start in range(0, len(items), batch):
             conn.execute(stmt, items[start:start + batch])
-        conn.execute(update(audit_head).where(audit_head.c.id == 1).values(log_seq=log_seq, log_hash=log_prev))
+        conn.execute(insert(audit_heads).values(chain=CHAIN, log_seq=log_seq, log_hash=log_prev))
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("ALTER TABLE audit_log ENABLE TRIGGER USER")
     print(f"built {rows:,} rows over {n_assets:,} assets in {time.perf_counter() - t0:.1f} s", flush=True)

@@ -124,17 +124,18 @@ def psycopg_worker(ids, n, start_q, done_q):
                                {"state": "suspended" if suspend else "seized", "on": on, "version": version + 1,
                                 "hash": h, "id": aid, "seen": version})
             assert cur.rowcount == 1
-            head = conn.execute("UPDATE audit_head SET claims = claims + 1 WHERE id = 1 "
+            head = conn.execute("INSERT INTO audit_heads (chain, log_seq, log_hash) VALUES ('office:O', 0, '') "
+                                "ON CONFLICT (chain) DO UPDATE SET log_seq = audit_heads.log_seq "
                                 "RETURNING log_seq, log_hash").fetchone()
             seq, prev = head["log_seq"], head["log_hash"]
             conn.execute("INSERT INTO audit_log (asset_id, seq, event, trigger, from_state, to_state, actor, role, "
                          "office, business_date, recorded_at, reason, changes, imported, prev_hash, hash, "
-                         "actor_office, log_seq, log_prev_hash, log_hash) VALUES (%(a)s, %(s)s, 'transition', "
+                         "actor_office, chain, log_seq, log_prev_hash, log_hash) VALUES (%(a)s, %(s)s, 'transition', "
                          "%(t)s, %(f)s, %(to)s, 'cv', 'officer', 'O', %(on)s, now(), NULL, '{}', false, %(p)s, "
-                         "%(h)s, 'O', %(ls)s, %(lp)s, %(lh)s)",
+                         "%(h)s, 'O', 'office:O', %(ls)s, %(lp)s, %(lh)s)",
                          {"a": aid, "s": version + 1, "t": "suspend" if suspend else "resume", "f": "x", "to": "y",
                           "on": on, "p": prev, "h": h, "ls": seq + 1, "lp": prev, "lh": h})
-            conn.execute("UPDATE audit_head SET log_seq = %(seq)s, log_hash = %(hash)s WHERE id = 1",
+            conn.execute("UPDATE audit_heads SET log_seq = %(seq)s, log_hash = %(hash)s WHERE chain = 'office:O'",
                          {"seq": seq + 1, "hash": h})
     done_q.put(time.perf_counter() - start)
 

@@ -1,16 +1,21 @@
 """Audit rows: building them and chaining their hashes.
 
-Two chains run through ``audit_log``:
+Two kinds of chain run through ``audit_log``:
 
 * one per asset: ``prev_hash``/``hash`` over the row's content (the engine builds these with
   :func:`make_row`; the asset's ``last_hash`` is the head of its chain);
-* one over the whole log: ``log_seq``/``log_prev_hash``/``log_hash``, added by :func:`insert`
-  to every row whatever its writer, so that a deleted asset chain (or any deleted row) shows.
+* the chains of the log: every row, whatever its writer, is in one ``chain`` (:func:`chain_of`:
+  ``office:<code>`` for a row about an office's asset or an office, ``admin`` for the rest) at
+  ``log_seq`` 1, 2, ... with ``log_prev_hash``/``log_hash`` (:func:`link`), added by
+  :func:`insert`, so that a deleted asset chain (or any deleted row) shows. Rows written before
+  revision 0012 form the sealed ``legacy`` chain, linked by :func:`log_hash` as they always were.
 
-The head of the whole-log chain is the one row of ``audit_head``. :func:`insert` updates it
-first thing in the caller's write transaction (a row lock on PostgreSQL, the write lock on
-SQLite), so two writers at once queue there and can never both claim the same predecessor;
-``log_seq`` is also UNIQUE in the database.
+Each chain's head is its row of ``audit_heads``. :func:`insert` claims it first thing in the
+caller's write transaction (a row lock on PostgreSQL, the write lock on SQLite), so two writers
+of one chain queue there and never both claim the same predecessor, while writers of two
+offices never wait for each other; ``(chain, log_seq)`` is also UNIQUE in the database. The
+roots that join the chains (one hash over every chain's head, chained root to root) are
+written by :mod:`auction_flow.core.roots`.
 """
 
 from __future__ import annotations
@@ -36,6 +41,11 @@ def _plain(value):
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def timestamp_text(value) -> str:
+    """A timestamp as the hashes read it: UTC, ISO, to the microsecond, no offset."""
+    return _plain(value)
 
 
 # One encoder, built once: json.dumps with these arguments builds the same encoder on every call.
@@ -90,10 +100,30 @@ def row_hash_sorted(prev_hash: str, values, via: str | None = None) -> str:
     return hashlib.sha256((prev_hash + _ENCODE(body)).encode("utf-8")).hexdigest()
 
 
+LEGACY = "legacy"  # the whole log as it stood before revision 0012, sealed by the first root
+ADMIN = "admin"  # rows about no office
+OFFICE = "office:"
+
+
 def log_hash(log_prev_hash: str, log_seq: int, row_hash_: str, actor_office: str | None) -> str:
-    """The whole-log link: the previous link, this row's position, its own hash, the actor's office."""
+    """The legacy whole-log link: the previous link, this row's position, its own hash, the actor's office."""
     text = f"{log_prev_hash}|{log_seq}|{row_hash_}|{actor_office or ''}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def link(chain: str, log_prev_hash: str, log_seq: int, row_hash_: str, actor_office: str | None) -> str:
+    """A chain's link: as :func:`log_hash`, with the chain's name, so a row cannot move to another chain."""
+    if chain == LEGACY:
+        return log_hash(log_prev_hash, log_seq, row_hash_, actor_office)
+    text = f"{chain}|{log_prev_hash}|{log_seq}|{row_hash_}|{actor_office or ''}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def chain_of(row: dict) -> str:
+    """The chain a row goes in: its office's (an asset's rows go with the asset's office, an
+    office's administration with that office), else the administration's."""
+    office = row.get("office")
+    return OFFICE + office if office else ADMIN
 
 
 def make_row(prev_hash: str, **fields) -> dict:
@@ -132,47 +162,53 @@ def _office_q(dialect):
 
 
 def _claim_q(dialect):
-    return driver.Statement(dialect, "UPDATE audit_head SET claims = claims + 1 WHERE id = 1 "
-                                     "RETURNING log_seq, log_hash")
+    # an upsert: a chain's first row creates its head; every later one takes the row's lock
+    return driver.Statement(dialect, "INSERT INTO audit_heads (chain, log_seq, log_hash) "
+                                     f"VALUES (:chain, 0, '{GENESIS}') ON CONFLICT (chain) "
+                                     "DO UPDATE SET log_seq = audit_heads.log_seq RETURNING log_seq, log_hash")
 
 
 def _move_q(dialect):
-    return driver.Statement(dialect, "UPDATE audit_head SET log_seq = :log_seq, log_hash = :log_hash WHERE id = 1")
-
-
-def head(conn) -> tuple[int, str]:
-    """The head of the whole-log chain as it stands (read, not locked): (log_seq, log_hash)."""
-    row = driver.execute(driver.cursor(conn), driver.statement(conn, "head", _head_q), {}).fetchone()
-    return (row[0], row[1]) if row else (0, GENESIS)
+    return driver.Statement(dialect, "UPDATE audit_heads SET log_seq = :log_seq, log_hash = :log_hash "
+                                     "WHERE chain = :chain")
 
 
 def _head_q(dialect):
-    return driver.Statement(dialect, "SELECT log_seq, log_hash FROM audit_head WHERE id = 1")
+    return driver.Statement(dialect, "SELECT log_seq, log_hash FROM audit_heads WHERE chain = :chain")
 
 
-def claim_head(conn) -> tuple[int, str]:
-    """Lock the head of the whole-log chain for this transaction; return (last log_seq, last hash)."""
-    # One UPDATE ... RETURNING: it takes the row lock (PostgreSQL) or the write lock (SQLite)
-    # and reads the head under it, so a concurrent writer waits here and then sees the new head.
-    head = driver.execute(driver.cursor(conn), driver.statement(conn, "claim", _claim_q), {}).fetchone()
-    if head is None:  # a database migrated before any row existed always has the head row
-        raise RuntimeError("audit_head is missing its row; run `auction-flow db upgrade`")
-    return head[0], head[1]
+def head(conn, chain: str) -> tuple[int, str]:
+    """The head of ``chain`` as it stands (read, not locked): (log_seq, log_hash)."""
+    row = driver.execute(driver.cursor(conn), driver.statement(conn, "head", _head_q), {"chain": chain}).fetchone()
+    return (row[0], row[1]) if row else (0, GENESIS)
+
+
+def claim_head(conn, chain: str) -> tuple[int, str]:
+    """Lock the head of ``chain`` for this transaction; return (last log_seq, last link)."""
+    # One upsert ... RETURNING: it takes the row lock (PostgreSQL) or the write lock (SQLite)
+    # and reads the head under it, so a concurrent writer of the chain waits here, then sees the new head.
+    row = driver.execute(driver.cursor(conn), driver.statement(conn, "claim", _claim_q), {"chain": chain}).fetchone()
+    return row[0], row[1]
+
+
+def move_head(conn, chain: str, log_seq: int, link_: str) -> None:
+    driver.execute(driver.cursor(conn), driver.statement(conn, "move", _move_q),
+                   {"chain": chain, "log_seq": log_seq, "log_hash": link_})
 
 
 def insert(conn, row: dict) -> dict:
     """INSERT a row built by make_row (inside the caller's write transaction).
 
-    Adds the actor's office and the whole-log link, and moves the log head.
+    Adds the actor's office, the chain and its link, and moves the chain's head.
     """
     row = dict(row)
     if "actor_office" not in row:
         row["actor_office"] = _actor_office(conn, row.get("actor"))
-    seq, prev = claim_head(conn)  # the lock is held from here to the commit: nothing slow after it
+    chain = row["chain"] = chain_of(row)
+    seq, prev = claim_head(conn, chain)  # the lock is held from here to the commit: nothing slow after it
     row["log_seq"] = seq + 1
     row["log_prev_hash"] = prev
-    row["log_hash"] = log_hash(prev, seq + 1, row["hash"], row["actor_office"])
+    row["log_hash"] = link(chain, prev, seq + 1, row["hash"], row["actor_office"])
     driver.insert(conn, audit_log, row)
-    driver.execute(driver.cursor(conn), driver.statement(conn, "move", _move_q),
-                   {"log_seq": row["log_seq"], "log_hash": row["log_hash"]})
+    move_head(conn, chain, row["log_seq"], row["log_hash"])
     return row

@@ -8,18 +8,18 @@ import gc
 import json
 import operator
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from auction_flow.common.config import now_utc
 from auction_flow.common.context import current_via
-from auction_flow.core import audit, deadlines, effects
+from auction_flow.core import audit, deadlines, effects, roots
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.calendar import WorkCalendar
 from auction_flow.core.step import Step
 from auction_flow.core.workflow import Workflow
 from auction_flow.storage import driver
 from auction_flow.storage.db import reading, writing
-from auction_flow.storage.schema import assets, audit_head, audit_log
+from auction_flow.storage.schema import assets, audit_log
 
 
 @contextlib.contextmanager
@@ -133,16 +133,24 @@ def import_assets(engine, records: list[dict], actor: dict, wf: Workflow | None 
             ids = next_ids(conn)
         asset_rows, audit_rows = build(ids, cal)
         with writing(engine) as conn:
-            log_seq, log_prev = audit.claim_head(conn)  # first: the whole-log chain's lock
-            if sqlite and next_ids(conn)[0] != ids[0]:  # someone seized an asset meanwhile: renumber
-                ids = next_ids(conn)
+            chains = sorted({audit.chain_of(row) for row in audit_rows})
+            heads = {chain: audit.claim_head(conn, chain) for chain in chains}  # first: the chains' locks
+            if (sqlite and next_ids(conn)[0] != ids[0]) or now_utc() - now > roots.SLACK:
+                # someone seized an asset meanwhile (renumber), or the rows were stamped long before
+                # the locks were taken (a root may have been taken since: stamp them again)
+                now = now_utc()
+                now_text = json.loads(audit.canonical(now))
+                ids = next_ids(conn) if sqlite else ids
                 asset_rows, audit_rows = build(ids, cal)
             office = actor.get("office_code")
-            log_hash = audit.log_hash
+            link = audit.link
             for row in audit_rows:
+                chain = row["chain"] = audit.chain_of(row)
+                log_seq, log_prev = heads[chain]
                 log_seq += 1
                 row["actor_office"], row["log_seq"], row["log_prev_hash"] = office, log_seq, log_prev
-                log_prev = row["log_hash"] = log_hash(log_prev, log_seq, row["hash"], office)
+                row["log_hash"] = link(chain, log_prev, log_seq, row["hash"], office)
+                heads[chain] = (log_seq, row["log_hash"])
             if sqlite:  # room for the indexes of a big batch (the page cache is per connection: restored below)
                 cache = conn.exec_driver_sql("PRAGMA cache_size").scalar()
                 conn.exec_driver_sql(f"PRAGMA cache_size={cache_kib}")
@@ -152,5 +160,6 @@ def import_assets(engine, records: list[dict], actor: dict, wf: Workflow | None 
             finally:
                 if sqlite:
                     conn.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
-            conn.execute(update(audit_head).where(audit_head.c.id == 1).values(log_seq=log_seq, log_hash=log_prev))
+            for chain, (log_seq, log_prev) in heads.items():
+                audit.move_head(conn, chain, log_seq, log_prev)
     return ids

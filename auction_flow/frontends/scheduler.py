@@ -1,4 +1,5 @@
-"""The scheduler process: APScheduler 3.x running the alert scan and the digests on an interval.
+"""The scheduler process: APScheduler 3.x running the alert scan and the digests on an interval,
+and the audit log's root over every chain (:func:`root_job`).
 
 Its job store is in the project's database (``apscheduler_jobs``): a killed scheduler loses
 nothing, and a start finds a run that fell due while it was down and runs it at once
@@ -19,7 +20,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from auction_flow.common.config import TZ_NAME, now_utc
-from auction_flow.features.alerts.jobs import JOB_TABLE, MISFIRE_GRACE, holder_id, scan_job
+from auction_flow.core import roots
+from auction_flow.features.alerts.jobs import JOB_TABLE, MISFIRE_GRACE, holder_id, record_run, scan_job
 from auction_flow.storage.db import get_engine, open_db
 
 log = logging.getLogger("auction_flow.scheduler")
@@ -45,6 +47,20 @@ def _create_job_table(engine, table) -> None:
                 raise
 
 
+def root_job(url: str) -> None:
+    """One scheduled root over every chain of the audit log (auction_flow.core.roots): rows appended
+    later and dated before it are then caught by audit verify. Takes only the URL."""
+    engine = open_db(url)
+    started = now_utc()
+    try:
+        seq, digest = roots.take(engine, "scheduler")
+    except Exception as exc:  # noqa: BLE001 - recorded for `scheduler status`, taken again next run
+        log.exception("root failed")
+        record_run(engine, "root", "failed", f"{type(exc).__name__}: {exc}", started, holder_id())
+    else:
+        record_run(engine, "root", "ok", f"root {seq}: {digest[:16]}", started, holder_id())
+
+
 def build(url: str, interval_minutes: float):
     """A BlockingScheduler with the scan job in the database job store (not started)."""
     engine = open_db(url)
@@ -62,6 +78,8 @@ def build(url: str, interval_minutes: float):
     sched.add_job(scan_job, IntervalTrigger(seconds=max(1, round(interval_minutes * 60)), timezone=tz),
                   args=[url], id="scan", name="alert scan and digests", replace_existing=True,
                   next_run_time=first)
+    sched.add_job(root_job, IntervalTrigger(seconds=max(1, round(interval_minutes * 60)), timezone=tz),
+                  args=[url], id="root", name="audit root over every chain", replace_existing=True)
     return sched
 
 

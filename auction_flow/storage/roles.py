@@ -3,8 +3,8 @@ application role that the server and the command line connect as.
 
 The application role reads and writes rows, but cannot change the schema (it owns nothing and
 may not CREATE in the schema) and cannot UPDATE, DELETE or TRUNCATE the audit tables: the audit
-log and the refusal log take INSERT only, and the head of the whole-log chain takes UPDATE only
-(every audited step moves it). ``auction-flow db roles`` applies :func:`statements` as a
+log and the refusal log take INSERT only, the roots and anchors INSERT only, and the chains' heads INSERT and UPDATE
+(every audited step moves its chain's head). ``auction-flow db roles`` applies :func:`statements` as a
 superuser; run it again after every ``db upgrade`` (it is idempotent).
 """
 
@@ -22,7 +22,10 @@ from auction_flow.storage.schema import SEARCH_FUNCTIONS, metadata
 LIMITED = {
     "audit_log": ("SELECT", "INSERT"),
     "access_log": ("SELECT", "INSERT"),
-    "audit_head": ("SELECT", "UPDATE"),
+    "audit_heads": ("SELECT", "INSERT", "UPDATE"),  # a chain's first row makes its head; each row moves it
+    "audit_roots": ("SELECT", "INSERT"),
+    "audit_root_heads": ("SELECT", "INSERT"),
+    "anchors": ("SELECT", "INSERT"),
     "alembic_version": ("SELECT",),
 }
 ROWS = ("SELECT", "INSERT", "UPDATE", "DELETE")
@@ -56,7 +59,8 @@ def statements(database: str, owner: str, app: str) -> list[str]:
            f"GRANT USAGE ON SCHEMA public TO {a}",
            f"REVOKE CREATE ON SCHEMA public FROM {a}"]
     out += [f"ALTER TABLE {_q(t)} OWNER TO {o}" for t in tables()]  # its serial sequences follow
-    out += [f"ALTER FUNCTION {f} OWNER TO {o}" for f in SEARCH_FUNCTIONS]  # so its migrations may replace it
+    # so its migrations may replace or drop them (append_only: the roots' and anchors' triggers, 0012)
+    out += [f"ALTER FUNCTION {f} OWNER TO {o}" for f in SEARCH_FUNCTIONS + ("append_only()",)]
     out.append(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {a}")
     for t in tables():
         out.append(f"GRANT {', '.join(LIMITED.get(t, ROWS))} ON TABLE {_q(t)} TO {a}")

@@ -28,7 +28,9 @@ def test_print_shows_the_grants_without_connecting():
     sql = r.output
     assert 'GRANT SELECT, INSERT ON TABLE "audit_log" TO "thads_app";' in sql
     assert 'GRANT SELECT, INSERT ON TABLE "access_log" TO "thads_app";' in sql
-    assert 'GRANT SELECT, UPDATE ON TABLE "audit_head" TO "thads_app";' in sql
+    assert 'GRANT SELECT, INSERT, UPDATE ON TABLE "audit_heads" TO "thads_app";' in sql
+    for table in ("audit_roots", "audit_root_heads", "anchors"):
+        assert f'GRANT SELECT, INSERT ON TABLE "{table}" TO "thads_app";' in sql
     assert 'GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE "assets" TO "thads_app";' in sql
     assert 'ALTER TABLE "assets" OWNER TO "thads_owner";' in sql and "TRUNCATE" not in sql
     assert 'REVOKE ALL ON DATABASE "thads" FROM PUBLIC;' in sql
@@ -65,8 +67,9 @@ def test_the_app_role_cannot_rewrite_the_audit_or_the_schema(world, db_url, pg_r
     try:
         raw = create_engine(app_url)
         for sql in ("UPDATE audit_log SET actor = 'someone'", "DELETE FROM audit_log", "TRUNCATE audit_log",
-                    "DELETE FROM access_log", "UPDATE access_log SET reason = 'x'", "DELETE FROM audit_head",
-                    "TRUNCATE audit_head", "CREATE TABLE sneaky (id int)", "ALTER TABLE assets ADD COLUMN x int",
+                    "DELETE FROM access_log", "UPDATE access_log SET reason = 'x'", "DELETE FROM audit_heads",
+                    "TRUNCATE audit_heads", "DELETE FROM audit_roots", "UPDATE audit_root_heads SET log_seq = 0",
+                    "DELETE FROM anchors", "CREATE TABLE sneaky (id int)", "ALTER TABLE assets ADD COLUMN x int",
                     "DROP TABLE alerts", "ALTER TABLE audit_log DISABLE TRIGGER ALL"):
             with raw.connect() as conn, pytest.raises(ProgrammingError, match="permission denied|must be owner"):
                 conn.execute(text(sql))

@@ -21,6 +21,14 @@ from auction_flow.storage.schema import audit_log, metadata, users
 OLD = json.loads((Path(__file__).resolve().parents[1] / "data" / "audit_0005.json").read_text(encoding="utf-8"))
 
 
+def sa_table(name):
+    """audit_head as revision 0005 had it (the code's schema has audit_heads since 0012)."""
+    from sqlalchemy import Column, Integer, MetaData, String, Table
+
+    return Table(name, MetaData(), Column("id", Integer, primary_key=True), Column("log_seq", Integer),
+                 Column("log_hash", String(64)), Column("claims", Integer))
+
+
 def _typed(table, row: dict) -> dict:
     out = {}
     for key, value in row.items():
@@ -40,9 +48,9 @@ def _load_old_log(url: str):
     db.upgrade(url, "0005")
     engine = db.get_engine(url)
     with engine.begin() as conn:
-        conn.execute(metadata.tables["audit_head"].delete())
+        conn.execute(sa_table("audit_head").delete())
         for name in ("offices", "users", "assets", "audit_log", "audit_head"):
-            table = metadata.tables[name]
+            table = metadata.tables.get(name) if name != "audit_head" else sa_table("audit_head")
             for row in OLD["tables"][name]:
                 conn.execute(insert(table).values(**_typed(table, row)))
         if conn.dialect.name == "postgresql":

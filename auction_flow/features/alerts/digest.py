@@ -26,7 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from auction_flow.common import words as i18n
 from auction_flow.common.config import default_lang, now_utc, today
 from auction_flow.common.errors import InvalidInput
-from auction_flow.core import audit
+from auction_flow.core import roots
 from auction_flow.core.authz import offices_under
 from auction_flow.core.workflow import alerts_section as alert_rules
 from auction_flow.features.alerts.view import alert_query, describe
@@ -143,6 +143,7 @@ def send_digests(engine, on: dt.date | None = None, smtp: SmtpConfig | None = No
         raise InvalidInput("smtp_not_configured")
     on = on or today()
     sent, failed, skipped = [], [], 0
+    root = None
     with reading(engine) as conn:
         recipients = [dict(r) for r in conn.execute(
             select(users).where(users.c.active.is_(True), users.c.email.isnot(None),
@@ -159,16 +160,17 @@ def send_digests(engine, on: dt.date | None = None, smtp: SmtpConfig | None = No
                 alert_digests.c.recipient == user["username"], alert_digests.c.status == "sent",
                 alert_digests.c.day < on)).scalar() or 0
             rows = _content(conn, user, after)
-            seq, link = audit.head(conn)
         if not rows:
             continue
+        if root is None:  # the anchor the digests carry: a root over every chain, taken once per run
+            root = roots.take(engine, "digest")
         with writing(engine) as conn:
             if not _claim(conn, user, on, user["email"], len(rows), max(r["id"] for r in rows)):
                 skipped += 1
                 continue
         subject = i18n.message("digest_subject", lang, n=len(rows), on=on.isoformat())
         try:
-            _send(cfg, user["email"], subject, _body(user, rows, on, lang, f"{seq}:{link}" if seq else None),
+            _send(cfg, user["email"], subject, _body(user, rows, on, lang, roots.anchor_text(root)),
                   f"<digest-{user['username']}-{on.isoformat()}@auction-flow>")
         except (OSError, smtplib.SMTPException) as exc:
             log.warning("digest for %s on %s not sent (retried next run): %s", user["username"], on, exc)
@@ -182,5 +184,6 @@ def send_digests(engine, on: dt.date | None = None, smtp: SmtpConfig | None = No
             conn.execute(update(alert_digests).where(alert_digests.c.recipient == user["username"],
                                                      alert_digests.c.day == on)
                          .values(status="sent", sent_at=now_utc(), last_error=None))
+        roots.record_anchor(engine, "digest", root, user["username"])  # mailed: now held outside too
         sent.append(user["username"])
     return DigestsSent(on, tuple(sent), tuple(failed), skipped)

@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 
 from auction_flow.common.config import today
 from auction_flow.common.errors import InvalidInput, PermissionDenied
-from auction_flow.core import authz
+from auction_flow.core import authz, roots
 from auction_flow.core.engine import load_actor, load_asset
 from auction_flow.core.fields import parse_date
 from auction_flow.features.supervision import signals as sig
@@ -32,22 +32,53 @@ def period(start, end) -> tuple[dt.date | None, dt.date | None]:
     return start, end
 
 
-def verify(engine, actor: str | None, anchors=()) -> dict:
-    """Check every chain of the audit log (streaming); the report names the first broken row.
-
-    ``anchors``: ``POSITION:HASH`` texts an earlier verify printed and someone wrote down
-    outside the system; each must still be in place."""
-    wanted = dict(verify_mod.parse_anchor(a) for a in anchors)
+def _may_verify(engine, actor: str | None, action: str) -> dict:
     with db.reading(engine) as conn:
         user = load_actor(conn, actor)
     if user["role"] not in VERIFY_ROLES:
         exc = PermissionDenied("verify_denied", user=user["username"], role=user["role"])
-        authz.record_denial(engine, user, "audit_verify", None, user.get("office_code"), str(exc))
+        authz.record_denial(engine, user, action, None, user.get("office_code"), str(exc))
         raise exc
+    return user
+
+
+def verify(engine, actor: str | None, anchors=(), since_last: bool = False) -> dict:
+    """Check every chain of the audit log and its roots (streaming); the report names the first broken row.
+
+    First a root is taken over every chain as it stands; an intact log's root is recorded as an
+    anchor (``anchors``), which ``audit anchors`` exports. ``anchors``: ``ROOT:HASH`` texts an
+    earlier verify or a digest printed and someone kept outside the system; each must still be in
+    place. ``since_last``: also every anchor recorded in the database."""
+    wanted = dict(verify_mod.parse_anchor(a) for a in anchors)
+    user = _may_verify(engine, actor, "audit_verify")
+    recorded = roots.list_anchors(engine) if since_last else []
+    for a in recorded:
+        wanted.setdefault(a["root_seq"], a["root_hash"])
+    roots.take(engine, "verify", user["username"])
     report = verify_mod.verify(engine, wanted)
     out = report.as_dict()
+    if since_last:
+        out["since_last"] = {"anchors": len(recorded), "last": recorded[-1]["root_seq"] if recorded else None}
+    if report.ok and report.root:
+        roots.record_anchor(engine, "verify", report.root, user["username"])
     out["errors"] = report.problems
     return out
+
+
+def take_root(engine, actor: str | None) -> dict:
+    """``audit root``: a root over every chain now, recorded as an anchor to keep outside."""
+    user = _may_verify(engine, actor, "audit_root")
+    root = roots.take(engine, "command", user["username"], force=True)
+    anchor = roots.record_anchor(engine, "command", root, user["username"])
+    return {"root": root[0], "hash": root[1], "anchor": roots.anchor_text(root), "taken_at": anchor["taken_at"]}
+
+
+def anchors_list(engine, actor: str | None, limit: int | None = None) -> list[dict]:
+    """``audit anchors``: the roots verify runs, digests and ``audit root`` recorded, oldest first."""
+    _may_verify(engine, actor, "audit_anchors")
+    return [{"id": a["id"], "taken_at": a["taken_at"], "source": a["source"], "root": a["root_seq"],
+             "hash": a["root_hash"], "anchor": roots.anchor_text((a["root_seq"], a["root_hash"])),
+             "by": a["taken_by"]} for a in roots.list_anchors(engine, limit)]
 
 
 def _row(r) -> dict:

@@ -18,16 +18,31 @@ def w(key: str, lang: str = "en", **params) -> str:
 
 
 def verify_text(res: dict, lang: str = "en") -> str:
+    counts = {k: res.get(k, 0) for k in ("rows", "assets", "chains", "roots")}
+    since = res.get("since_last")
     if res["ok"]:
-        text = w("intact", lang, rows=res["rows"], assets=res["assets"])
+        text = w("intact", lang, **counts)
+        if since is not None:
+            text += "\n" + (w("since_last", lang, n=since["anchors"], last=since["last"]) if since["anchors"]
+                            else w("no_anchors", lang))
         if res.get("anchors_checked"):
             text += "\n" + w("anchors_ok", lang, n=res["anchors_checked"])
         if res.get("anchor"):
             text += "\n" + w("anchor", lang, anchor=res["anchor"])
         return text
     params = ({k: v for k, v in p.items() if k not in ("key", "message")} for p in res["problems"])
-    return w("broken", lang, rows=res["rows"], assets=res["assets"]) + "\n" + "\n".join(
+    return w("broken", lang, **counts) + "\n" + "\n".join(
         f"  - {message(p['key'], lang, **q)}" for p, q in zip(res["problems"], params))
+
+
+def root_text(res: dict, lang: str = "en") -> str:
+    return w("root", lang, seq=res["root"], hash=res["hash"]) + "\n" + w("anchor", lang, anchor=res["anchor"])
+
+
+def anchors_table(rows: list[dict], lang: str = "en") -> str:
+    view = [{**r, "taken_at": r["taken_at"].strftime("%Y-%m-%d %H:%M:%S") if r["taken_at"] else None} for r in rows]
+    return table(view, _cols([("taken_at", "anchor_at"), ("source", "anchor_source"), ("anchor", "anchor"),
+                              ("by", "by")], lang)) or w("no_anchors", lang)
 
 
 def _code(kind: str, value, lang: str):

@@ -31,10 +31,11 @@ from auction_flow.storage.schema.core import access_log, assets, audit_log, cale
 from auction_flow.storage.schema.identity import api_tokens, sessions, sign_in_throttle
 from auction_flow.storage.schema.procuracy import procuracy_items, procuracy_sends
 from auction_flow.storage.schema.settings import settings
-from auction_flow.storage.schema.supervision import audit_head, complaints
+from auction_flow.storage.schema.supervision import anchors, audit_heads, audit_root_heads, audit_roots, complaints
 
 __all__ = ["TS", "metadata", "offices", "users", "assets", "audit_log", "calendar_days", "access_log", "alerts",
-           "alert_digests", "scheduler_leases", "scheduler_runs", "scheduler_history", "audit_head", "complaints",
+           "alert_digests", "scheduler_leases", "scheduler_runs", "scheduler_history", "audit_heads", "audit_roots",
+           "audit_root_heads", "anchors", "complaints",
            "sessions", "api_tokens", "sign_in_throttle",
            "blobs", "parties", "asset_parties", "documents", "document_counters", "document_templates", "attachments",
            "unmodelled", "SEARCH_FUNCTIONS", "settings", "procuracy_sends", "procuracy_items"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, String
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -13,3 +13,7 @@ metadata = MetaData(naming_convention={
 })
 
 TS = DateTime(timezone=True)
+
+# A chain of the audit log's name: "office:" and an office code (32), "admin", "legacy". Compared
+# byte by byte on PostgreSQL too ("C"), so the database's order is the order audit verify merges in.
+CHAIN = String(40).with_variant(String(40, collation="C"), "postgresql")

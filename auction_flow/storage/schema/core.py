@@ -22,7 +22,7 @@ from sqlalchemy import (
                         false,
 )
 
-from auction_flow.storage.schema.base import TS, metadata
+from auction_flow.storage.schema.base import CHAIN, TS, metadata
 
 offices = Table(
     "offices", metadata,
@@ -115,9 +115,10 @@ audit_log = Table(
     Column("imported", Boolean, nullable=False, default=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
-    # the whole-log chain (see auction_flow.core.audit): the actor's office when the row was
-    # written, the row's position in the whole log, and the links covering it
+    # the chains of the log (see auction_flow.core.audit): the actor's office when the row was
+    # written, the chain the row is in, its position in that chain, and the links covering it
     Column("actor_office", String(32)),
+    Column("chain", CHAIN, nullable=False),
     Column("log_seq", Integer),
     Column("log_prev_hash", String(64)),
     Column("log_hash", String(64)),
@@ -128,7 +129,7 @@ audit_log = Table(
     Index("ix_audit_log_actor", "actor"),
     Index("ix_audit_log_business_date", "business_date"),
     Index("ix_audit_log_trigger", "trigger"),
-    Index("uq_audit_log_log_seq", "log_seq", unique=True),
+    Index("uq_audit_log_chain_log_seq", "chain", "log_seq", unique=True),
     # every report figure filters by trigger and business date (auction_flow.features.reports)
     Index("ix_audit_log_trigger_business_date", "trigger", "business_date"),
 )

@@ -1,6 +1,11 @@
 """Tables of supervision and complaints.
 
-* ``audit_head``: one row, the head of the whole-log chain; writers lock it (auction_flow.core.audit).
+* ``audit_heads``: one row per chain of the audit log (an office's, the administration's, the sealed
+  legacy log's): its last position and link; a writer locks only its own chain's row
+  (auction_flow.core.audit).
+* ``audit_roots`` and ``audit_root_heads``: the roots that join the chains, each the head of every
+  chain at one moment, chained to the previous root (auction_flow.core.roots).
+* ``anchors``: the roots a verify run or a digest saw, kept outside the audit tables for export.
 * ``complaints``: the complaints and denunciations register with its statutory clocks.
   Its status is received | accepted | resolved, or out_of_time (filed after the limitation
   period: registered, and no clock starts).
@@ -8,14 +13,43 @@
 
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text
 
-from auction_flow.storage.schema.base import TS, metadata
+from auction_flow.storage.schema.base import CHAIN, TS, metadata
 
-audit_head = Table(
-    "audit_head", metadata,
-    Column("id", Integer, primary_key=True),  # always 1
-    Column("log_seq", Integer, nullable=False),  # position of the last row (0: empty log)
-    Column("log_hash", String(64), nullable=False),  # log_hash of the last row (GENESIS: empty log)
-    Column("claims", Integer, nullable=False),  # bumped first in every writing transaction (the lock)
+
+audit_heads = Table(
+    "audit_heads", metadata,
+    Column("chain", CHAIN, primary_key=True),
+    Column("log_seq", Integer, nullable=False),  # position of the chain's last row (0: none yet)
+    Column("log_hash", String(64), nullable=False),  # log_hash of that row (GENESIS: none yet)
+)
+
+audit_roots = Table(
+    "audit_roots", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),  # 1, 2, ... with no gap
+    Column("taken_at", TS, nullable=False),  # when the heads were read (hashed, as UTC text)
+    Column("source", String(16), nullable=False),  # migration | scheduler | verify | digest | command
+    Column("taken_by", String(64)),  # the user, or none for the scheduler and the migration
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),  # over prev_hash, seq, taken_at and every chain's head
+)
+
+audit_root_heads = Table(
+    "audit_root_heads", metadata,
+    Column("root_seq", Integer, ForeignKey("audit_roots.seq"), primary_key=True),
+    Column("chain", CHAIN, primary_key=True),
+    Column("log_seq", Integer, nullable=False),
+    Column("log_hash", String(64), nullable=False),
+    Index("ix_audit_root_heads_chain_log_seq_root_seq", "chain", "log_seq", "root_seq"),
+)
+
+anchors = Table(
+    "anchors", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("taken_at", TS, nullable=False),
+    Column("source", String(16), nullable=False),  # verify | digest | command
+    Column("root_seq", Integer, nullable=False),
+    Column("root_hash", String(64), nullable=False),
+    Column("taken_by", String(64)),  # who ran verify, or the digest's recipient
 )
 
 complaints = Table(

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
+from auction_flow.common.render import output_file, to_json
 from auction_flow.features.complaints import service as complaints_svc
 from auction_flow.features.supervision import service as supervision_svc
 from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
-from auction_flow.frontends.cli.kit import actor, as_of, engine, json_option, lang, now_option, out
+from auction_flow.frontends.cli.kit import actor, as_of, engine, json_option, lang, now_option, out, t
 from auction_flow.frontends.cli.text import (
+    anchors_table,
     complaint_text,
     complaints_table,
     denied_table,
     log_csv,
     log_table,
+    root_text,
     signals_text,
     verify_text,
 )
@@ -27,25 +32,64 @@ def audit():
 
 @audit.command("verify")
 @common
-@click.option("--anchor", "anchors", multiple=True, metavar="POSITION:HASH",
-              help="An anchor an earlier verify printed, written down outside the system: it must still "
+@click.option("--anchor", "anchors", multiple=True, metavar="ROOT:HASH",
+              help="An anchor an earlier verify or a digest printed, kept outside the system: it must still "
                    "be in place (repeatable).")
+@click.option("--since-last", is_flag=True, help="Also check every anchor recorded so far (audit anchors).")
 @json_option
-def audit_verify(anchors, as_json):
-    """Check every hash chain of the audit log; name the first row that does not match (exit 1).
+def audit_verify(anchors, since_last, as_json):
+    """Check every hash chain of the audit log and the roots that join them; name the first row
+    that does not match (exit 1).
 
-    An intact log prints its anchor (position:hash of the head). Recorded outside the
-    system (inspection minutes, an e-mail), it lets a later --anchor show that the log up to
-    it was not rewritten, even by someone who can write to the database.
+    It first takes a root over every chain; an intact log prints it as its anchor (root:hash)
+    and records it (audit anchors). Kept outside the system (inspection minutes, an e-mail), it
+    lets a later --anchor show that the log up to it was not rewritten, even by someone who
+    can write to the database.
 
-    Example: auction-flow --as ksv audit verify --anchor 1234:9f2c4e1a0b7d3c55
+    Example: auction-flow --as ksv audit verify --since-last --anchor 12:9f2c4e1a0b7d3c55
     """
 
-    res = supervision_svc.verify(engine(), actor(), anchors)
+    res = supervision_svc.verify(engine(), actor(), anchors, since_last)
     errors = res.pop("errors")
     out(res, as_json, lambda d: verify_text(d, lang()))
     if errors:
         raise errors[0]
+
+
+@audit.command("root")
+@common
+@json_option
+def audit_root(as_json):
+    """Take a root over every chain of the audit log now and record it as an anchor (supervisors,
+    procurators, administrators); the scheduler takes one every run.
+
+    Example: auction-flow --as ksv audit root
+    """
+    res = supervision_svc.take_root(engine(), actor())
+    out(res, as_json, lambda d: root_text(d, lang()))
+
+
+@audit.command("anchors")
+@common
+@click.option("--limit", type=params.COUNT, help="Only the last this many.")
+@click.option("--output", type=click.Path(dir_okay=False), help="Write them to this file (JSON with --json, "
+              "else the table).")
+@json_option
+def audit_anchors(limit, output, as_json):
+    """The anchors recorded so far (root and hash a verify run, a digest or audit root saw),
+    oldest first, to export for a procurator or a supervisor: each is checked again by
+    `audit verify --anchor ROOT:HASH`.
+
+    Example: auction-flow --as ksv audit anchors --json --output anchors-2026-11.json
+    """
+    rows = supervision_svc.anchors_list(engine(), actor(), limit)
+    body = to_json(rows) if as_json else anchors_table(rows, lang())
+    if output:
+        with output_file(output):
+            Path(output).write_text(body + "\n", encoding="utf-8")
+        click.echo(t("written", path=output))
+    else:
+        click.echo(body)
 
 
 @audit.command("log")

@@ -1,0 +1,261 @@
+"""The chains of the audit log and the roots that join them, checked streaming.
+
+Two passes, each a keyset-paginated scan straight through the DBAPI cursor (the rows' dates
+are read as the text the hashes are made of, not parsed into dates and formatted back):
+
+1. the log in ``(chain, log_seq)`` order (the unique index), merged with the roots' heads in the
+   same order and with ``audit_heads``: every row's hash against its content; its link against
+   the row before it in its chain, from GENESIS; the chain's last row against its head; every
+   root's head of the chain against the row at that position; and no row recorded well before
+   a root (:data:`auction_flow.core.roots.SLACK`) after that root's head of its chain;
+2. the roots in order with their heads: each root's hash against its content and the previous
+   root; every chain a root names is in every later root, never further back; the sealed
+   legacy chain never moves; anchors recorded outside are roots still in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from auction_flow.common.errors import AuctionFlowError
+from auction_flow.core import audit, roots
+from auction_flow.storage import driver
+
+PAGE = 5000
+
+
+class AuditTampered(AuctionFlowError):
+    """``audit verify`` found a row that does not match its chain."""
+
+
+_SORTED = sorted(audit.HASHED)
+_N = len(_SORTED)
+_ID, _PREV, _HASH, _AOFF, _CHAIN, _LSEQ, _LPREV, _LHASH, _VIA = range(_N, _N + 9)
+_REC = _SORTED.index("recorded_at")
+
+
+def _text_cols(dialect) -> dict:
+    """How a date and a timestamp column are read as the hash's text, per database."""
+    if dialect.name == "postgresql":
+        return {"business_date": "to_char(business_date, 'YYYY-MM-DD')",
+                "recorded_at": "to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')",
+                "taken_at": "to_char(r.taken_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"}
+    # SQLite holds SQLAlchemy's text: 'YYYY-MM-DD HH:MM:SS.ffffff', UTC
+    return {"business_date": "business_date", "recorded_at": "replace(recorded_at, ' ', 'T')",
+            "taken_at": "replace(r.taken_at, ' ', 'T')"}
+
+
+def _log_q(dialect, first: bool):
+    text = _text_cols(dialect)
+    cols = [text.get(c, c) for c in _SORTED] + ["id", "prev_hash", "hash", "actor_office", "chain", "log_seq",
+                                                 "log_prev_hash", "log_hash", "via"]
+    where = "" if first else "WHERE (chain, log_seq) > (:chain, :seq) "
+    return driver.Statement(dialect, f"SELECT {', '.join(cols)} FROM audit_log {where}"
+                                     f"ORDER BY chain, log_seq LIMIT :limit")
+
+
+def _entries_q(dialect, first: bool):
+    where = "" if first else "WHERE (h.chain, h.log_seq, h.root_seq) > (:chain, :seq, :root) "
+    return driver.Statement(dialect, f"SELECT h.chain, h.log_seq, h.log_hash, h.root_seq, "
+                                     f"{_text_cols(dialect)['taken_at']} FROM audit_root_heads h "
+                                     f"JOIN audit_roots r ON r.seq = h.root_seq {where}"
+                                     f"ORDER BY h.chain, h.log_seq, h.root_seq LIMIT :limit")
+
+
+def _roots_q(dialect, first: bool):
+    where = "" if first else "WHERE r.seq > :root "
+    return driver.Statement(dialect, f"SELECT r.seq, r.prev_hash, r.hash, {_text_cols(dialect)['taken_at']} "
+                                     f"FROM audit_roots r {where}ORDER BY r.seq LIMIT :limit")
+
+
+def _root_heads_q(dialect, first: bool):
+    where = "" if first else "WHERE (root_seq, chain) > (:root, :chain) "
+    return driver.Statement(dialect, f"SELECT root_seq, chain, log_seq, log_hash FROM audit_root_heads {where}"
+                                     f"ORDER BY root_seq, chain LIMIT :limit")
+
+
+def stream(conn, key: str, build, key_of):
+    """Rows of the statement ``build(dialect, first)`` one page at a time; ``key_of(last row)`` is
+    the next page's parameters."""
+    cur = driver.cursor(conn)
+    params, size = None, PAGE
+    while True:
+        stmt = driver.statement(conn, (key, params is None), lambda d: build(d, params is None))
+        page = driver.execute(cur, stmt, {**(params or {}), "limit": size}).fetchall()
+        yield from page
+        if len(page) < size:
+            return
+        params = key_of(page[-1])
+
+
+def _heads(conn) -> dict[str, tuple[int, str]]:
+    cur = driver.execute(driver.cursor(conn), driver.statement(
+        conn, "verify_heads", lambda d: driver.Statement(d, "SELECT chain, log_seq, log_hash FROM audit_heads")), {})
+    return {c: (s, h) for c, s, h in cur.fetchall()}
+
+
+def _holder(conn, chain: str, pos: int):
+    stmt = driver.statement(conn, "verify_holder", lambda d: driver.Statement(
+        d, "SELECT id FROM audit_log WHERE chain = :chain AND log_seq = :seq"))
+    row = driver.execute(driver.cursor(conn), stmt, {"chain": chain, "seq": pos}).fetchone()
+    return row and row[0]
+
+
+def _recorded_as_read(values) -> list:
+    values = list(values)
+    values[_REC] = audit.timestamp_text(dt.datetime.fromisoformat(values[_REC]).replace(tzinfo=None))
+    return values
+
+
+def _minus_slack(taken: str) -> str:
+    return (dt.datetime.fromisoformat(taken) - roots.SLACK).isoformat(timespec="microseconds")
+
+
+class _Chains:
+    """State of pass 1 while the merged streams advance."""
+
+    def __init__(self, conn, report):
+        self.conn, self.report = conn, report
+        self.heads = _heads(conn)
+        report.chains = len(self.heads)
+        self.entries = stream(conn, "verify_entries", _entries_q,
+                               lambda e: {"chain": e[0], "seq": e[1], "root": e[3]})
+        self.entry = next(self.entries, None)
+        self.seen: set[str] = set()
+
+    def next_entry(self):
+        self.entry = next(self.entries, None)
+
+    def before(self, chain: str | None) -> AuditTampered | None:
+        """Root heads of chains before ``chain`` (None: all left) that have no rows at all: deleted chains."""
+        while self.entry is not None and (chain is None or self.entry[0] < chain):
+            c, pos = self.entry[0], self.entry[1]
+            if c not in self.seen and pos > 0:
+                return AuditTampered("audit_chain_deleted", chain=c, root=self.entry[3], pos=pos)
+            self.next_entry()
+        return None
+
+    def finish(self, chain: str, last_seq: int, last_link: str, last_id) -> AuditTampered | None:
+        """The end of ``chain``: its head row, and no root naming a position past it."""
+        head = self.heads.get(chain)
+        if head is None:
+            return AuditTampered("audit_head_missing", chain=chain, id=last_id or 0)
+        if head != (last_seq, last_link):
+            if head[0] > last_seq:
+                return AuditTampered("audit_tail_deleted", id=last_id or 0, chain=chain, pos=last_seq, head=head[0])
+            extra = _holder(self.conn, chain, head[0] + 1) if head[0] < last_seq else last_id
+            return AuditTampered("audit_inserted", id=extra, chain=chain, expected=head[0])
+        while self.entry is not None and self.entry[0] == chain:
+            if self.entry[1] > last_seq:
+                return AuditTampered("audit_root_beyond", chain=chain, root=self.entry[3], pos=self.entry[1],
+                                     last=last_seq)
+            self.next_entry()
+        return None
+
+
+def check_log(conn, report) -> AuditTampered | None:
+    """Pass 1 (see the module's text); counts rows and chains into ``report``."""
+    st = _Chains(conn, report)
+    link_of, own_hash = audit.link, audit.row_hash_sorted
+    chain, prev_seq, prev_link, prev_id, floor, floor_next = None, 0, audit.GENESIS, None, None, None
+    rows = stream(conn, "verify_log", _log_q, lambda r: {"chain": r[_CHAIN], "seq": r[_LSEQ]})
+    for values in rows:
+        report.rows += 1
+        if values[_CHAIN] != chain:
+            if chain is not None and (problem := st.finish(chain, prev_seq, prev_link, prev_id)):
+                return problem
+            chain = values[_CHAIN]
+            if problem := st.before(chain):
+                return problem
+            st.seen.add(chain)
+            prev_seq, prev_link, prev_id, floor, floor_next = 0, audit.GENESIS, None, None, None
+        if len(values[_REC]) != 26:  # not the text SQLAlchemy writes (an offset, no microseconds): as it reads it
+            values = _recorded_as_read(values)
+        row_id, seq, lprev, lhash, rhash = values[_ID], values[_LSEQ], values[_LPREV], values[_LHASH], values[_HASH]
+        expected = prev_seq + 1
+        own_ok = own_hash(values[_PREV], values[:_N], via=values[_VIA]) == rhash
+        link_ok = seq is not None and lprev is not None and lhash == link_of(chain, lprev, seq, rhash, values[_AOFF])
+        if not own_ok or not link_ok:
+            if seq == expected:  # changed where it stands, or not in the chain at all
+                return AuditTampered("audit_changed" if not own_ok else "audit_link_changed", id=row_id, chain=chain,
+                                     pos=seq)
+            return AuditTampered("audit_inserted", id=row_id, chain=chain, expected=expected)
+        if seq > expected:
+            holder = _holder(conn, chain, expected)
+            if holder is None:
+                return AuditTampered("audit_deleted", id=row_id, chain=chain, first=expected, last=seq - 1)
+            return AuditTampered("audit_reordered", id=row_id, chain=chain, pos=seq, expected=expected,
+                                 where=f"; position {expected} is row {holder}")
+        if lprev != prev_link:  # right position, self-consistent, wrong predecessor: the one before was forged
+            return AuditTampered("audit_inserted", id=prev_id if prev_id is not None else row_id, chain=chain,
+                                 expected=prev_seq)
+        # the roots' heads of this chain: those before this row raise the floor its time must reach
+        if floor_next is not None:
+            floor, floor_next = floor_next, None
+        entry = st.entry
+        while entry is not None and entry[0] == chain and entry[1] <= seq:
+            if entry[1] == seq:
+                if entry[2] != lhash:
+                    return AuditTampered("audit_root_mismatch", id=row_id, chain=chain, pos=seq, root=entry[3])
+                if floor_next is None or entry[4] > floor_next:
+                    floor_next = entry[4]
+            elif floor is None or entry[4] > floor:  # a position before this one (checked already)
+                floor = entry[4]
+            st.next_entry()
+            entry = st.entry
+        if floor is not None and values[_REC] < floor and values[_REC] < _minus_slack(floor):
+            return AuditTampered("audit_after_root", id=row_id, chain=chain, pos=seq, recorded=values[_REC][:19],
+                                 taken=floor[:19])
+        prev_seq, prev_link, prev_id = seq, lhash, row_id
+    if chain is not None and (problem := st.finish(chain, prev_seq, prev_link, prev_id)):
+        return problem
+    if problem := st.before(None):
+        return problem
+    for name, (pos, _link) in sorted(st.heads.items()):
+        if name not in st.seen and pos > 0:
+            return AuditTampered("audit_tail_deleted", id=0, chain=name, pos=0, head=pos)
+    return None
+
+
+def check_roots(conn, report, anchors: dict[int, str], heads_now: dict | None = None) -> AuditTampered | None:
+    """Pass 2 (see the module's text); ``anchors``: {root number: its hash or the first 16+ hex digits}."""
+    heads_now = _heads(conn) if heads_now is None else heads_now
+    roots_ = stream(conn, "verify_roots", _roots_q, lambda r: {"root": r[0]})
+    entries = stream(conn, "verify_root_heads", _root_heads_q, lambda e: {"root": e[0], "chain": e[1]})
+    entry = next(entries, None)
+    prev_seq, prev_hash, before = 0, roots.GENESIS, {}
+    for seq, rprev, rhash, taken in roots_:
+        heads = {}
+        while entry is not None and entry[0] <= seq:
+            if entry[0] < seq:  # heads of a root that is not there
+                return AuditTampered("audit_root_deleted", root=entry[0], first=prev_seq + 1, last=seq - 1)
+            heads[entry[1]] = (entry[2], entry[3])
+            entry = next(entries, None)
+        if seq != prev_seq + 1:
+            return AuditTampered("audit_root_deleted", root=seq, first=prev_seq + 1, last=seq - 1)
+        if rprev != prev_hash or rhash != roots.root_hash(rprev, seq, taken, [(c, s, h) for c, (s, h) in heads.items()]):
+            return AuditTampered("audit_root_changed", root=seq)
+        for name, (pos, link) in before.items():
+            now = heads.get(name)
+            if now is None:
+                return AuditTampered("audit_chain_dropped", chain=name, root=seq, pos=pos)
+            if now[0] < pos or (now[0] == pos and now[1] != link) or (name == audit.LEGACY and now != (pos, link)):
+                return AuditTampered("audit_root_backwards", chain=name, root=seq, pos=now[0], before=pos)
+        if seq in anchors:  # recorded outside the database: a rewritten root cannot match it
+            if not rhash.startswith(anchors[seq]):
+                return AuditTampered("audit_anchor", pos=seq, found=rhash[:len(anchors[seq])], anchor=anchors[seq])
+            report.anchors += 1
+        report.roots += 1
+        prev_seq, prev_hash, before = seq, rhash, heads
+    if entry is not None:
+        return AuditTampered("audit_root_deleted", root=entry[0], first=prev_seq + 1, last=entry[0])
+    beyond = [pos for pos in anchors if pos > prev_seq]
+    if beyond:
+        return AuditTampered("audit_anchor_beyond", pos=min(beyond), head=prev_seq)
+    for name, (pos, link) in before.items():  # the last root against the heads as they stand
+        now = heads_now.get(name)
+        if now is None or now[0] < pos or (name == audit.LEGACY and now != (pos, link)):
+            return AuditTampered("audit_root_backwards", chain=name, root=prev_seq, pos=now[0] if now else 0,
+                                 before=pos)
+    report.root = (prev_seq, prev_hash) if prev_seq else None
+    return None
