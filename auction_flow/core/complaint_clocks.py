@@ -102,7 +102,8 @@ def _fail(path, entry, fault):
     raise WorkflowDefinitionError(f"{path}: {entry}: {fault}")
 
 
-def _clock(path, entry, spec, unit_default="calendar", extra=()) -> Clock:
+def parse_clock(path, entry, spec, unit_default="calendar", extra=()) -> Clock:
+    """A clock of a data file: days, unit, basis, and `confirmed: false` with `why:` when unconfirmed."""
     if not isinstance(spec, dict):
         _fail(path, entry, "must be a mapping with days and basis")
     unknown = set(spec) - {"days", "unit", "basis", "confirmed", "why", *extra}
@@ -137,10 +138,10 @@ def _limitation(path, spec) -> Limitation:
     clocks, later = {}, {}
     for kind in LIMITATIONS:
         body = spec[kind]
-        clocks[kind] = _clock(path, f"{entry}.{kind}", body, extra=tuple(regimes))
+        clocks[kind] = parse_clock(path, f"{entry}.{kind}", body, extra=tuple(regimes))
         for regime, since in regimes.items():
             if regime in body:
-                later[kind] = (since, _clock(path, f"{entry}.{kind}.{regime}", body[regime]))
+                later[kind] = (since, parse_clock(path, f"{entry}.{kind}.{regime}", body[regime]))
     return Limitation(clocks, later, tuple(triggers))
 
 
@@ -155,7 +156,7 @@ def parse(text: str, path: str = "<complaints>") -> ComplaintRules:
     acc = data["acceptance"]
     if not isinstance(acc, dict) or set(acc) != set(KINDS):
         _fail(path, "acceptance", f"needs exactly {', '.join(KINDS)}")
-    acceptance = {k: _clock(path, f"acceptance.{k}", acc[k]) for k in KINDS}
+    acceptance = {k: parse_clock(path, f"acceptance.{k}", acc[k]) for k in KINDS}
     res = data["resolution"]
     if not isinstance(res, dict) or set(res) != set(KINDS):
         _fail(path, "resolution", f"needs exactly {', '.join(KINDS)}")
@@ -168,8 +169,8 @@ def parse(text: str, path: str = "<complaints>") -> ComplaintRules:
     extra = comp["complex_extra"]
     if not isinstance(extra, int) or isinstance(extra, bool) or extra < 0:
         _fail(path, "resolution.complaint.complex_extra", f"must be a whole number >= 0, got {extra!r}")
-    resolution = {k: _clock(path, f"resolution.complaint.{k}", comp[k]) for k in sorted(want - {"complex_extra"})}
-    resolution.update({k: _clock(path, f"resolution.denunciation.{k}", den[k]) for k in ("ordinary", "complex")})
+    resolution = {k: parse_clock(path, f"resolution.complaint.{k}", comp[k]) for k in sorted(want - {"complex_extra"})}
+    resolution.update({k: parse_clock(path, f"resolution.denunciation.{k}", den[k]) for k in ("ordinary", "complex")})
     if resolution["complex"].days < resolution["ordinary"].days:
         _fail(path, "resolution.denunciation.complex", "must not be shorter than ordinary")
     alerts = data.get("alerts") or {}

@@ -29,10 +29,12 @@ LEVELS = {
 }
 # Levels recorded in the audit log as escalations, and sent to supervisors above the office.
 # ("complaint": the complaints register's clocks, raised by auction_flow.complaint_alerts.)
+# ("procuracy", "procuracy_send": the procuracy's answer and sending clocks, procuracy_clocks.)
 ESCALATIONS = {"handover": ("escalated", "escalated_province"), "complaint_risk": ("high",),
-               "stalled": ("escalated",), "complaint": ("escalated",)}
+               "stalled": ("escalated",), "complaint": ("escalated",), "procuracy": ("escalated",),
+               "procuracy_send": ("escalated",)}
 PROVINCE_LEVELS = {"handover": ("escalated_province",), "complaint_risk": ("high",), "stalled": ("escalated",),
-                   "complaint": ("escalated",)}
+                   "complaint": ("escalated",), "procuracy": ("escalated",), "procuracy_send": ("escalated",)}
 FACTORS = ("paid_in_full", "cancelled_before", "no_follow_up")
 
 

@@ -52,7 +52,8 @@ def get(name: str = "asset_auction", version: int | None = None) -> Workflow:
 _BY_VERSION: dict[tuple, Workflow] = {}
 
 # Files of other features that share the workflows folder: data, not workflow definitions.
-DATA_FILES = frozenset({"complaints.yaml"})  # auction_flow.core.complaint_clocks
+DATA_FILES = frozenset({"complaints.yaml",  # auction_flow.core.complaint_clocks
+                        "procuracy.yaml"})  # auction_flow.core.workflow.procuracy_section
 
 
 def definition_files() -> list[Path]:

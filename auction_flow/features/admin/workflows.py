@@ -12,7 +12,7 @@ from auction_flow.common.words import Msg, term
 from auction_flow.core import amend, authz, complaint_clocks
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.engine import load_actor
-from auction_flow.core.workflow import PREVIOUS, Workflow
+from auction_flow.core.workflow import PREVIOUS, Workflow, procuracy_section
 from auction_flow.storage import db
 from auction_flow.storage.schema import assets
 
@@ -30,8 +30,22 @@ def _is_complaint_clocks(path: str) -> bool:
     return isinstance(data, dict) and "states" not in data and "acceptance" in data
 
 
+def _is_procuracy(path: str) -> bool:
+    """The procuracy's file (send: and answer:, no states:)."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    return isinstance(data, dict) and "states" not in data and "send" in data and "answer" in data
+
+
 def validate(path: str | None = None) -> dict:
-    """Validate a definition of the workflows folder: a workflow, or the complaint clocks."""
+    """Validate a definition of the workflows folder: a workflow, the complaint clocks or the
+    procuracy's file."""
+    if path and _is_procuracy(path):
+        rules = procuracy_section.parse(Path(path).read_text(encoding="utf-8"), str(path))
+        return {"file": str(path), "kind": "procuracy", "decisions": len(rules.decisions),
+                "unconfirmed": len(rules.unconfirmed())}
     if path and _is_complaint_clocks(path):
         rules = complaint_clocks.parse(Path(path).read_text(encoding="utf-8"), str(path))
         return {"file": str(path), "kind": "complaint_clocks", "acceptance": len(rules.acceptance),

@@ -12,7 +12,8 @@ level supersedes the lower ones of the same clock. The whole scan is one write t
 Complaint risk starts from the audit rows of cancellations (``trigger = cancel_result``),
 the still-open ones only (one row per cancellation, not per asset); their factors come from
 SQL and their level from the workflow's weights. The complaints register's own clocks are
-raised by auction_flow.complaint_alerts, called from here.
+raised by auction_flow.complaint_alerts, and the procuracy's (answers to its recommendations and
+protests, decisions sent to it) by procuracy_clocks, both called from here.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from auction_flow.core import audit
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.workflow import alerts_section as alert_rules
 from auction_flow.features.alerts import complaint_clocks as complaint_alerts
+from auction_flow.features.alerts import procuracy_clocks as procuracy_alerts
 from auction_flow.features.alerts.view import rank_of
 from auction_flow.storage.db import writing
 from auction_flow.storage.schema import TS, alerts, assets, audit_log, complaints, offices
@@ -218,9 +220,11 @@ def _complaint_risk(conn, wf, r: alert_rules.ComplaintRiskRule, on, stamp, count
     return resolved
 
 
-def _complaint_clocks(conn, on, stamp, counts, escalated) -> int:
-    """The complaints register's own clocks (auction_flow.features.alerts.complaint_clocks)."""
+def _register_clocks(conn, on, stamp, counts, escalated) -> int:
+    """The clocks of the complaints register and of the procuracy (complaint_clocks, procuracy_clocks)."""
     raised, resolved = complaint_alerts.scan(conn, on, stamp)
+    more, resolved_more = procuracy_alerts.scan(conn, on, stamp)
+    raised, resolved = raised + more, resolved + resolved_more
     for a in raised:
         counts[(a.rule, a.level)] = counts.get((a.rule, a.level), 0) + 1
         if a.level in alert_rules.ESCALATIONS.get(a.rule, ()):
@@ -283,7 +287,7 @@ def scan(engine, on: dt.date | None = None) -> ScanFinished:
                 _stalled(conn, wf, rules.stalled, on, stamp, counts, escalated)
             if rules.complaint_risk:
                 resolved += _complaint_risk(conn, wf, rules.complaint_risk, on, stamp, counts, escalated)
-        resolved += _complaint_clocks(conn, on, stamp, counts, escalated)
+        resolved += _register_clocks(conn, on, stamp, counts, escalated)
         _audit_escalations(conn, escalated, on, codes)
         resolved += _resolve_moved_on(conn, on)
         superseded = _supersede(conn, on)

@@ -44,4 +44,8 @@ def describe(row, on: dt.date) -> dict:
     if row["rule"] == "complaint_risk":
         out["factors"] = extra.get("factors", [])
         out["window_ends"] = extra.get("window_ends")
+    if row["rule"] == "procuracy":
+        out["items"] = extra.get("items", [])  # the recommendations or protests waiting for an answer
+    if row["rule"] == "procuracy_send":
+        out["steps"] = extra.get("steps", [])  # the asset's decisions not yet sent
     return out

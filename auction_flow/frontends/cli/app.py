@@ -48,6 +48,8 @@ GROUPS: dict[str, tuple[str, str, str]] = {
               "Supervision: the audit trail, refusals, signals."),
     "complaint": ("auction_flow.frontends.cli.commands.supervision", "complaint",
                   "Complaints and denunciations with their statutory clocks."),
+    "procuracy": ("auction_flow.frontends.cli.commands.procuracy", "procuracy",
+                  "The procuracy: decisions sent to it, its recommendations and protests."),
     "party": ("auction_flow.frontends.cli.commands.casefile", "party",
               "Parties: debtors, creditors, buyers and bidders, linked to assets in their roles."),
     "doc": ("auction_flow.frontends.cli.commands.casefile", "doc",

@@ -120,7 +120,7 @@ def alerts_scan(now, as_json):
 @alerts.command("list")
 @common
 @click.option("--office", "office_code", metavar="CODE", help="Only this office (and the offices under it).")
-@click.option("--rule", help="handover, complaint_risk or stalled.")
+@click.option("--rule", help="handover, complaint_risk, stalled, complaint, procuracy or procuracy_send.")
 @click.option("--level", help="warning, overdue, escalated, escalated_province, low, medium or high.")
 @click.option("--open/--all", "only_open", default=True, help="Unresolved alerts only (default), or all.")
 @click.option("--now", "now", type=params.DAY, metavar="DATE",

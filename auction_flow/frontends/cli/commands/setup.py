@@ -295,12 +295,15 @@ def workflow():
 @common
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
 def workflow_validate(file):
-    """Check a definition file (a workflow, or the complaint clocks); name the entry and fault of the first error.
+    """Check a definition file (a workflow, the complaint clocks or the procuracy's); name the entry and fault of the first error.
 
     Example: auction-flow workflow validate workflows/asset_auction.yaml
     """
 
     res = workflows_svc.validate(file)
+    if res["kind"] == "procuracy":
+        click.echo(t("procuracy_valid", file=res["file"], decisions=res["decisions"], unconfirmed=res["unconfirmed"]))
+        return
     if res["kind"] == "complaint_clocks":
         click.echo(t("clocks_valid", file=res["file"], acceptance=res["acceptance"], resolution=res["resolution"]))
         return

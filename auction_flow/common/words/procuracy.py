@@ -1,0 +1,36 @@
+"""The procuracy (Viện kiểm sát): decisions sent to it, its recommendations and protests."""
+
+WORDS = {
+    'procuracy_step_not_found': {"vi": 'tài sản {asset} không có bước số {step}', "en": 'asset {asset} has no step {step}'},
+    'procuracy_not_a_decision': {"vi": 'bước {step} của tài sản {asset} ({trigger}) không phải quyết định phải gửi Viện kiểm sát; các quyết định phải gửi: {decisions}', "en": 'step {step} of asset {asset} ({trigger}) is not a decision sent to the procuracy; those are: {decisions}'},
+    'procuracy_sent_before_decision': {"vi": 'ngày gửi {on} trước ngày ra quyết định của bước {step} ({decided})', "en": 'sent on {on}, before step {step} was decided on {decided}'},
+    'procuracy_already_sent': {"vi": 'quyết định bước {step} của tài sản {asset} đã gửi Viện kiểm sát ngày {on}', "en": 'the decision of step {step} of asset {asset} was already sent to the procuracy on {on}'},
+    'procuracy_bad_kind': {"vi": 'loại phải là recommendation (kiến nghị) hoặc protest (kháng nghị), nhận {value!r}', "en": 'kind must be recommendation or protest, got {value!r}'},
+    'procuracy_item_not_found': {"vi": 'không có kiến nghị/kháng nghị số {id}', "en": 'no recommendation or protest with id {id}'},
+    'procuracy_already_answered': {"vi": 'kiến nghị/kháng nghị {id} đã được trả lời ngày {on}', "en": 'recommendation or protest {id} was already answered on {on}'},
+    'procuracy_answer_before_receipt': {"vi": 'kiến nghị/kháng nghị {id}: ngày trả lời {on} trước ngày nhận {received}', "en": 'recommendation or protest {id}: answered on {on}, before it was received on {received}'},
+    # labels of codes
+    "procuracy_kind.recommendation": {"vi": "kiến nghị", "en": "recommendation"},
+    "procuracy_kind.protest": {"vi": "kháng nghị", "en": "protest"},
+    "procuracy_status.open": {"vi": "chưa trả lời", "en": "open"},
+    "procuracy_status.answered": {"vi": "đã trả lời", "en": "answered"},
+    "rule.procuracy": {"vi": "thời hạn trả lời kiến nghị, kháng nghị", "en": "procuracy answer clock"},
+    "rule.procuracy_send": {"vi": "gửi quyết định cho Viện kiểm sát", "en": "decision sent to the procuracy"},
+    "event.procuracy_decision_sent": {"vi": "gửi quyết định cho Viện kiểm sát", "en": "decision sent to the procuracy"},
+    "event.procuracy_recommended": {"vi": "nhận kiến nghị của Viện kiểm sát", "en": "procuracy recommendation registered"},
+    "event.procuracy_protested": {"vi": "nhận kháng nghị của Viện kiểm sát", "en": "procuracy protest registered"},
+    "event.procuracy_answered": {"vi": "trả lời Viện kiểm sát", "en": "procuracy answered"},
+    "state.procuracy_send": {"vi": "quyết định chưa gửi Viện kiểm sát", "en": "decision not sent to the procuracy"},
+    "state.procuracy_recommendation": {"vi": "kiến nghị chưa trả lời", "en": "recommendation not answered"},
+    "state.procuracy_protest": {"vi": "kháng nghị chưa trả lời", "en": "protest not answered"},
+    # the command line
+    'cli.procuracy_valid': {"vi": '{file}: hợp lệ (Viện kiểm sát: {decisions} loại quyết định phải gửi, {unconfirmed} căn cứ chưa xác minh)', "en": '{file}: valid (procuracy: {decisions} kinds of decision sent, {unconfirmed} unconfirmed bases)'},
+    'h.step': {"vi": 'BƯỚC', "en": 'STEP'},
+    'h.decided': {"vi": 'NGÀY QUYẾT ĐỊNH', "en": 'DECIDED'},
+    'h.sent': {"vi": 'NGÀY GỬI', "en": 'SENT'},
+    'h.pk_due': {"vi": 'HẠN', "en": 'DUE BY'},
+    'pk.item': {"vi": '{kind} số {id} ({number}) về tài sản {asset}: {status}; nhận {received}, hạn trả lời {due} [{clock}]', "en": '{kind} {id} ({number}) on asset {asset}: {status}; received {received}, answer by {due} [{clock}]'},
+    'pk.sent': {"vi": 'quyết định bước {step} ({trigger}) của tài sản {asset}: gửi ngày {sent}, hạn {due} [{clock}]', "en": 'decision of step {step} ({trigger}) of asset {asset}: sent {sent}, due {due} [{clock}]'},
+    'pk.items': {"vi": 'Kiến nghị, kháng nghị', "en": 'Recommendations and protests'},
+    'pk.decisions': {"vi": 'Quyết định phải gửi Viện kiểm sát', "en": 'Decisions owed to the procuracy'},
+}

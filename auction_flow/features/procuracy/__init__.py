@@ -1,0 +1,1 @@
+"""features/procuracy: decisions sent to the procuracy, its recommendations and protests"""
