@@ -190,9 +190,9 @@ def _item(row: dict, on) -> dict:
             "clock": clock_status(row["answer_due"], row.get("answered_on"), on)}
 
 
-def list_all(engine, actor, on=None, asset=None) -> dict:
+def list_all(engine, actor, on=None, asset=None, items_only: bool = False) -> dict:
     """The recommendations and protests, and the decisions owed to or sent to the procuracy, of the
-    offices the actor may read, with the state of each clock on ``on``."""
+    offices the actor may read, with the state of each clock on ``on`` (``items_only``: no decisions)."""
     on = parse_date(on, "--on") if on else today()
     rules = procuracy_section.rules()
     asset_id = None if asset is None else (parse_id(asset, "--asset") or 0)
@@ -206,7 +206,7 @@ def list_all(engine, actor, on=None, asset=None) -> dict:
         if asset_id is not None:
             q = q.where(procuracy_items.c.asset_id == asset_id)
         items = [_item(dict(r), on) for r in conn.execute(q).mappings()]
-        decisions = _decisions(conn, rules, seen, asset_id, on)
+        decisions = [] if items_only else _decisions(conn, rules, seen, asset_id, on)
     return {"items": items, "decisions": decisions}
 
 

@@ -37,7 +37,7 @@ from auction_flow.frontends.web.csrf import multipart_token
 from auction_flow.frontends.web.api import assets as api_assets
 from auction_flow.frontends.web.api import casefile as api_casefile
 from auction_flow.frontends.web.api import reads as api_reads
-from auction_flow.frontends.web.pages import account, asset, casefile, desk, reports, supervision
+from auction_flow.frontends.web.pages import account, asset, casefile, desk, procuracy, reports, supervision
 from auction_flow.frontends.web.views import DEFAULT_LANG, LANG_COOKIE, render_text, text
 from auction_flow.storage.db import open_db
 
@@ -109,7 +109,8 @@ def create_app(url: str | None = None, secret: str | None = None):
                   "line's --json.", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     api.state.engine = engine
     errors.install(api)
-    for module in (account, desk, asset, casefile, supervision, reports, api_assets, api_casefile, api_reads):
+    for module in (account, desk, asset, casefile, supervision, procuracy, reports, api_assets, api_casefile,
+                   api_reads):
         api.include_router(module.router)
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
     secret = secret or os.environ.get("AUCTION_FLOW_WEB_SECRET") or secrets.token_urlsafe(32)

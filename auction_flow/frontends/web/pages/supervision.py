@@ -14,6 +14,8 @@ from fastapi.responses import RedirectResponse
 from auction_flow.common.errors import InvalidInput
 from auction_flow.features.alerts import service as alerts_svc
 from auction_flow.features.assets import service as assets_svc
+from auction_flow.features.complaints import service as complaints_svc
+from auction_flow.features.procuracy import service as procuracy_svc
 from auction_flow.features.supervision import service as supervision_svc
 from auction_flow.frontends.web.errors import status_of
 from auction_flow.frontends.web.pages.account import safe_next
@@ -39,7 +41,11 @@ def desk(request: Request, who: Identity = Depends(page_user), office: str | Non
     signals = None
     if who.role in supervision_svc.VERIFY_ROLES:
         signals = supervision_svc.signals(engine, who.username, office, blank(date_from), blank(date_to))
+    open_items = [i for i in procuracy_svc.list_all(engine, who.username, items_only=True)["items"]
+                  if i["status"] == "open"]
+    out_of_time = complaints_svc.list_complaints(engine, who.username, status="out_of_time")
     return page(request, "supervision.html", alerts=alerts, stalled=stalled, signals=signals, back="/supervision",
+                open_items=open_items, out_of_time=out_of_time,
                 filters={"office": office or "", "date_from": blank(date_from) or "", "date_to": blank(date_to) or ""},
                 failed=None, **_alert_context(who))
 
