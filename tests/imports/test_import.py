@@ -19,6 +19,12 @@ def asset_row(engine, aid) -> dict:
         return dict(conn.execute(select(assets).where(assets.c.id == aid)).mappings().one())
 
 
+def steps_of(row: dict) -> dict:
+    """An audit row's changes but the paper the step issued: a step walked through the engine issues
+    its paper, an imported one was issued on paper before the asset came in."""
+    return {k: v for k, v in row["changes"].items() if k != "document"}
+
+
 def audit_rows(engine, aid) -> list[dict]:
     with engine.connect() as conn:
         rows = conn.execute(select(audit_log).where(audit_log.c.asset_id == aid)
@@ -113,7 +119,7 @@ def test_an_imported_asset_matches_the_same_asset_walked_through_the_engine(worl
     a, b = audit_rows(world, aid), audit_rows(world, new)
     assert [(x["trigger"], x["from_state"], x["to_state"], x["business_date"]) for x in a] == \
            [(x["trigger"], x["from_state"], x["to_state"], x["business_date"]) for x in b]
-    assert [x["changes"] for x in a[1:]] == [x["changes"] for x in b[1:]]  # the sale's sold_by included
+    assert [steps_of(x) for x in a[1:]] == [steps_of(x) for x in b[1:]]  # the sale's sold_by included
 
 
 def test_bom_crlf_semicolons_and_day_first_dates_are_accepted(world, tmp_path, cli):
@@ -361,7 +367,7 @@ def test_a_suspended_asset_imports_with_the_engines_stopped_clock_and_resumes_li
     assert (stopped["state"], stopped["resume_state"], stopped["deadline"]) == ("suspended", "auction_contracted", None)
     assert stopped["resume_remaining"] is not None
     a, b = audit_rows(world, aid), audit_rows(world, new)
-    assert a[-1]["changes"] == b[-1]["changes"] and b[-1]["trigger"] == "suspend"
+    assert steps_of(a[-1]) == steps_of(b[-1]) and b[-1]["trigger"] == "suspend"
     for asset in (aid, new):
         assert cli("asset", "advance", asset, "resume", "--on", "2025-04-01", actor="cv_an").exit_code == 0
     resumed = same()

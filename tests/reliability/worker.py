@@ -1,6 +1,12 @@
 """A worker process for the reliability tests: fires random valid transitions at a shared pool
 of assets, always saying which version it saw, and reports every outcome.
 
+It drives the engine itself (``core.engine.fire``), the state machine's optimistic locking under
+load, without the paper a step issues through ``features/assets/service.advance``: filling a DOCX
+holds the write lock some 50 ms a step, and eight processes doing nothing else on SQLite then starve
+one of them past the 30-second busy timeout on a loaded machine (the papers' own numbering under
+concurrency is tested in tests/casefile).
+
 Usage: python worker.py URL SEED ATTEMPTS [OUT.json]
 An attempt ends in exactly one of: "ok", "conflict". Anything else is a bug and is
 reported under "other" with its message.
@@ -16,7 +22,8 @@ import sys
 from sqlalchemy import select
 
 from auction_flow.common.errors import ConflictError
-from auction_flow.features.assets.service import advance
+from auction_flow.core.engine import fire
+from auction_flow.core.fields import parse_sets
 from auction_flow.storage import db
 from auction_flow.storage.schema import assets
 
@@ -71,8 +78,8 @@ def main(url: str, seed: int, attempts: int, out: str | None):
         trig, sets = choice
         who = SUPERVISOR if trig in ("cancel_result", "release") else OFFICER
         try:
-            advance(engine, asset_id, trig, who, on, sets, reason="soak" if who == SUPERVISOR else None,
-                    expected_version=a["version"])
+            fire(engine, asset_id, trig, who, on=on, fields=parse_sets(sets),
+                 reason="soak" if who == SUPERVISOR else None, expected_version=a["version"])
             counts["ok"] += 1
         except ConflictError:
             counts["conflict"] += 1

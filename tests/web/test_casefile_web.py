@@ -5,6 +5,7 @@ seize/advance path (a step taken on the web issues the paper the command line's 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from test_api import TestClient, page_session, token
 from webkit import build_province
 
+from auction_flow.features.assets import service as assets_svc
 from auction_flow.features.casefile import documents as documents_svc
 from auction_flow.features.casefile import parties as parties_svc
 from auction_flow.features.supervision import service as supervision_svc
@@ -240,3 +242,36 @@ def test_party_pages_the_party_form_and_the_search_in_the_header(client, engine,
     csrf = page_session(client, "ksv")
     refused = client.post("/parties", data={"csrftoken": csrf, "name": "X", "id_number": "093190000222"})
     assert refused.status_code == 403  # a procurator registers nothing
+
+
+def test_a_sale_on_the_asset_page_links_its_buyer_and_a_party_is_linked_in_a_role(client, engine, province):
+    asset = province["late"]
+    today = dt.date.today()
+    ago = lambda days: (today - dt.timedelta(days=days)).isoformat()  # noqa: E731
+    assets_svc.advance(engine, asset, "agree_price", "cv_an", ago(30), ["price=500000000"])
+    assets_svc.advance(engine, asset, "contract_auction", "cv_an", ago(29),
+                       ["auction_org=Công ty Đấu giá Hợp danh", f"auction_date={ago(2)}"])
+    buyer = parties_svc.add(engine, "cv_an", "Công ty TNHH Minh Phát", "0100233488", "enterprise")["id"]
+    csrf = page_session(client, "cv_an")
+    form = client.get(f"/assets/{asset}").text.split('id="step-record_sale"')[1].split("</form>")[0]
+    assert 'name="buyer_party"' in form and 'name="f_buyer"' in form
+    sale = {"csrftoken": csrf, "trigger": "record_sale", "f_sale_price": "500000000", "f_buyer": ""}
+    wrong = client.post(f"/assets/{asset}/advance", data={**sale, "buyer_party": "99999"})
+    assert wrong.status_code == 422
+    beside = wrong.text.split('id="record_sale-buyer_party-error"')[1].split("</p>")[0]
+    assert "không có đương sự số 99999" in beside
+    done = client.post(f"/assets/{asset}/advance", data={**sale, "buyer_party": str(buyer)}, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    roles = [(p["party_id"], p["role"]) for p in parties_svc.asset_parties_view(engine, "cv_an", asset)]
+    assert roles == [(buyer, "buyer")]
+    assert assets_svc.show(engine, asset, "cv_an")["buyer"] == "Công ty TNHH Minh Phát"
+    assert documents_svc.list_documents(engine, "cv_an", asset)[-1]["kind"] == "sale_result_notice"
+
+    debtor = debtor_of(engine, province["fresh"])
+    refused = client.post(f"/assets/{asset}/parties", data={"csrftoken": csrf, "party": "x", "role": "debtor"})
+    assert refused.status_code == 422 and 'id="link-error"' in refused.text
+    linked = client.post(f"/assets/{asset}/parties", data={"csrftoken": csrf, "party": str(debtor), "role": "debtor"},
+                         follow_redirects=False)
+    assert linked.status_code == 303
+    page = client.get(f"/assets/{asset}").text.split('id="parties"')[1].split("</table>")[0]
+    assert f'id="party-{debtor}-debtor"' in page and f'id="party-{buyer}-buyer"' in page

@@ -45,5 +45,9 @@ WORDS = {
     'web.cf.search_party': {"vi": 'Đương sự (tên, số giấy tờ)', "en": 'Party (name, ID number)'},
     'web.cf.search_hint': {"vi": 'Không cần gõ dấu: "nguyen van an" tìm được "Nguyễn Văn An".', "en": 'Diacritics are ignored: "nguyen van an" finds "Nguyễn Văn An".'},
     'web.cf.no_results': {"vi": 'Không tìm thấy tài sản nào.', "en": 'No asset found.'},
+    'web.cf.link': {"vi": 'Liên kết đương sự', "en": 'Link a party'},
+    'web.cf.party_id': {"vi": 'Số đương sự', "en": 'Party id'},
+    'web.cf.buyer_party': {"vi": 'Số đương sự của người mua (nếu đã đăng ký)', "en": "The buyer's party id (if registered)"},
+    'web.cf.buyer_party_hint': {"vi": 'Người mua được liên kết với tài sản; để trống ô tên người mua thì lấy tên của đương sự.', "en": "The buyer is linked to the asset; leave the buyer's name empty to take the party's."},
     'web.cf.rank': {"vi": 'Hạng', "en": 'Rank'},
 }

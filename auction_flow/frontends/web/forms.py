@@ -6,19 +6,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from auction_flow.common.errors import AuctionFlowError
+from auction_flow.common.errors import AuctionFlowError, InvalidInput
 from auction_flow.common.words import Msg, has_term, message, term
 
 PREFIX = "f_"  # form inputs of trigger fields: f_price, f_buyer... (apart from trigger, on, reason, version)
+BUYER_PARTY = "buyer_party"  # beside a ``buyer`` field: the id of the registered party who bought (``--buyer``)
 # the term kind that labels a choice field's values, when it is not the field's own name
 CHOICE_TERMS = {("suspend", "kind"): "suspension"}
 INPUT = {"text": "text", "money": "text", "date": "date"}
 # refusals about one field, by message key: the step's date, its reason, or a field its guard checks
 ABOUT = {"future_date": "on", "date_before_last": "on", "reason_required": "reason", "g_auction_date": "auction_date",
-         "g_reduction_limit": "price", "g_reduction_not_lower": "price", "g_sale_price": "sale_price"}
+         "g_reduction_limit": "price", "g_reduction_not_lower": "price", "g_sale_price": "sale_price",
+         "cf.party_not_found": BUYER_PARTY, "cf.buyer_mismatch": BUYER_PARTY, "cf.buyer_not_taken": BUYER_PARTY}
 FIELD_KEYS = ("missing_field", "unknown_field", "bad_money", "bad_date", "bad_choice", "empty_text")
 # said differently beside a field than on a command line (which names the option to give)
 BESIDE = {"missing_field": "web.required", "reason_required": "web.required"}
+
+
+def buyer_party(data: dict) -> int | None:
+    """The buyer's party id typed beside a ``buyer`` field, if any (digits 0-9, else refused as no such party)."""
+    typed = (data.get(BUYER_PARTY) or "").strip()
+    if not typed:
+        return None
+    if not (typed.isascii() and typed.isdigit()):
+        raise InvalidInput("cf.party_not_found", party=typed)
+    return int(typed)
 
 
 def field_label(name: str, lang: str) -> str:
@@ -35,7 +47,7 @@ def _choices(trigger: str, spec: dict, lang: str) -> list[tuple[str, str]]:
 def forms(specs: list[dict], lang: str) -> list[dict]:
     """The forms of ``show(..., forms=True)["forms"]``, labelled in ``lang``."""
     return [{"trigger": f["trigger"], "label": term("trigger", f["trigger"], lang),
-             "reason_required": f["reason_required"],
+             "reason_required": f["reason_required"], "buyer": any(s["name"] == "buyer" for s in f["fields"]),
              "fields": [{"name": s["name"], "input": PREFIX + s["name"], "type": s["type"],
                          "html": INPUT.get(s["type"], "text"), "label": field_label(s["name"], lang),
                          "money": s["type"] == "money", "choices": _choices(f["trigger"], s, lang)}

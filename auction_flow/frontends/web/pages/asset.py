@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
 from auction_flow.common.config import today
-from auction_flow.common.errors import ConflictError, InvalidInput, TriggerNotAllowed
+from auction_flow.common.errors import ConflictError, InvalidInput, NotFound, TriggerNotAllowed
 from auction_flow.features.assets import service as assets_svc
 from auction_flow.features.casefile import attachments as attachments_svc
 from auction_flow.features.casefile import documents as documents_svc
@@ -21,7 +21,7 @@ from auction_flow.frontends.web.sessions import Identity, engine_of, page_user
 from auction_flow.frontends.web.views import form_data, lang_of, page
 
 router = APIRouter(include_in_schema=False)
-OWN_INPUTS = ("trigger", "on", "reason", "version", "csrftoken")
+OWN_INPUTS = ("trigger", "on", "reason", "version", "csrftoken", forms_mod.BUYER_PARTY)
 
 
 def casefile(engine, username: str, asset_id: int, lang: str) -> dict:
@@ -41,7 +41,8 @@ def asset_page(request: Request, who: Identity, asset_id, failed: forms_mod.Fail
                 failed=failed, done=done, today=today().isoformat(), here=f"/assets/{a['id']}",
                 timeline=list(reversed(a["history"])), cf=casefile(engine, who.username, a["id"], lang),
                 attachment_kinds=attachments_svc.KINDS, writer=who.role in attachments_svc.WRITERS,
-                max_mb=attachments_svc.max_bytes() // (1024 * 1024), **{"upload_error": None, "attached": None, **extra})
+                party_roles=parties_svc.ROLES,
+                max_mb=attachments_svc.max_bytes() // (1024 * 1024), **{"upload_error": None, "attached": None, "link_error": None, **extra})
 
 
 @router.get("/assets/{asset_id}")
@@ -57,9 +58,25 @@ def advance(request: Request, asset_id: str, who: Identity = Depends(page_user),
             if k.startswith(forms_mod.PREFIX) and k not in OWN_INPUTS]
     version = data.get("version", "")
     try:
+        buyer = forms_mod.buyer_party(data)
         res = assets_svc.advance(engine_of(request), asset_id, trigger, who.username, data.get("on") or None, sets,
-                                 data.get("reason"), int(version) if version.isdigit() else None)
-    except (InvalidInput, TriggerNotAllowed, ConflictError) as exc:
+                                 data.get("reason"), int(version) if version.isdigit() else None, buyer)
+    except (InvalidInput, TriggerNotAllowed, ConflictError, NotFound) as exc:
         failed = forms_mod.failed(trigger, data, exc, lang_of(request))
-        return asset_page(request, who, asset_id, failed=failed, status=status_of(exc))
+        if isinstance(exc, NotFound) and failed.field != forms_mod.BUYER_PARTY:
+            raise  # the asset itself
+        return asset_page(request, who, asset_id, failed=failed, status=422 if failed.field else status_of(exc))
     return RedirectResponse(f"/assets/{res.asset_id}?done={res.trigger}", status_code=303)
+
+
+@router.post("/assets/{asset_id}/parties")
+def link_party(request: Request, asset_id: str, who: Identity = Depends(page_user), data: dict = Depends(form_data)):
+    """Link a registered party to the asset in a role (``party link``); a refusal is said beside the form."""
+    try:
+        party = data.get("party", "").strip()
+        if not party.isdigit():
+            raise InvalidInput("cf.party_not_found", party=party or "-")
+        parties_svc.link(engine_of(request), who.username, party, asset_id, data.get("role", ""), data.get("on") or None)
+    except (InvalidInput, NotFound) as exc:
+        return asset_page(request, who, asset_id, status=422, link_error=exc.render(lang_of(request)))
+    return RedirectResponse(f"/assets/{asset_id}#parties", status_code=303)
