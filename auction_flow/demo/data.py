@@ -83,6 +83,9 @@ class Plan:
     case: str
     seized_on: dt.date
     steps: list[tuple] = field(default_factory=list)
+    # how its decisions reach the procuracy (Viện kiểm sát): on_time (the next working day),
+    # late (after the law's days), or unsent (never: the supervisor's view shows the alert)
+    procuracy: str = "on_time"
 
 
 class Year:
@@ -192,6 +195,10 @@ def build(year: int, rng: random.Random, cal) -> Year:
                          reason="Hủy kết quả đấu giá / auction result cancelled")
             if i in (5, 19):
                 y.step(p, "reauction", y.days(day, 3, 8))
+            if i == 26:  # the buyer complains 50 days after receiving the cancellation: out of time
+                y.step(p, "complaint_add", day + dt.timedelta(days=50), "complaint", buyer,
+                       "Khiếu nại quyết định hủy kết quả đấu giá / contests the cancellation",
+                       "step=cancel_result", f"received={y.wd(day, 2)}")
             if i == 12:  # the buyer who had paid complains about the cancellation
                 y.step(p, "complaint_add", day + dt.timedelta(days=6), "complaint", buyer,
                        "Khiếu nại quyết định hủy kết quả đấu giá / contests the cancellation")
@@ -201,12 +208,19 @@ def build(year: int, rng: random.Random, cal) -> Year:
         payer = "ld_tinh" if i == 11 else None  # a step by someone outside the asset's office
         day = y.step(p, "record_payment", y.days(day, 8, 28), actor=payer)
         if i in overdue_now:
+            if i == 40:  # the procuracy recommends the handover; nobody has answered yet
+                y.step(p, "procuracy_recommend", y.end - dt.timedelta(days=24), "12/KN-VKS",
+                       "Chậm giao tài sản cho người mua / the buyer waits for the asset", actor="ksv_hau")
             continue
         if i == extended:
             y.step(p, "extend_handover", y.days(day, 20, 25), actor=supervisor,
                    reason="Tài sản có tranh chấp, cần cưỡng chế / difficult handover")
             day = y.step(p, "hand_over", y.days(day, 40, 50))
         elif i in late:
+            if i == 14:  # the procuracy recommends the handover; the branch answers after its 15 days
+                y.step(p, "procuracy_recommend", day + dt.timedelta(days=35), "07/KN-VKS",
+                       "Chậm giao tài sản cho người mua / the buyer waits for the asset", actor="ksv_hau")
+                y.step(p, "procuracy_answer", y.wd(day + dt.timedelta(days=35), 14), actor=supervisor)
             if i == 7:  # the debtor complains; the asset is handed over while it is still open
                 y.step(p, "complaint_add", day + dt.timedelta(days=31), "complaint",
                        "Người phải thi hành án / the debtor", "Phản đối việc giao tài sản / objects to the handover")
@@ -236,6 +250,7 @@ def build(year: int, rng: random.Random, cal) -> Year:
         day = y.step(p, "accept_by_creditor", y.wd(day, 3))
         y.step(p, "hand_over", y.days(day, 10, 30))
     p = y.new(y.start + dt.timedelta(days=rng.randint(0, 60)), "movable")
+    p.procuracy = "late"  # its decisions reach the procuracy after the law's days
     day = failing(p, 3)
     y.step(p, "return_to_debtor", y.days(day, 5, 9))
     for _ in range(2):  # redeemed by the debtor before the auction
@@ -251,6 +266,8 @@ def build(year: int, rng: random.Random, cal) -> Year:
         day = y.step(p, "suspend", y.days(day, 2, 4), "kind=postpone")
         if resumed:
             y.step(p, "resume", y.days(day, 10, 20))
+        else:
+            p.procuracy = "unsent"  # the postponement never went to the procuracy
     for _ in range(3):  # stalled: no price 5 working days after the seizure
         y.new(y.end - dt.timedelta(days=rng.randint(12, 30)))
     for _ in range(2):  # stalled: priced, no auction contract within 10 days

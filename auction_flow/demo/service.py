@@ -13,6 +13,7 @@ from auction_flow.common.config import db_url, default_db_path, simulated_now
 from auction_flow.common.render import table
 from auction_flow.common.words import message, term
 from auction_flow.core.calendar import WorkCalendar
+from auction_flow.core.workflow import procuracy_section
 from auction_flow.core.reading_day import record_demo_day
 from auction_flow.demo import data as demo_data
 from auction_flow.features.admin import service as admin
@@ -22,6 +23,7 @@ from auction_flow.features.casefile import parties as casefile_parties
 from auction_flow.features.complaints import service as complaints
 from auction_flow.features.identity import local
 from auction_flow.features.identity import service as identity
+from auction_flow.features.procuracy import service as procuracy
 from auction_flow.features.reports import service as reports
 from auction_flow.features.supervision import service as audit
 from auction_flow.features.supervision.signals import sentence as signal_sentence
@@ -73,16 +75,36 @@ def build(url: str, seed: int = 2020, year: int = 2020) -> dict:
             registered[name] = casefile_parties.add(eng, officer, name, number, kind, address)["id"]
         return registered[name]
 
+    cal, decisions = WorkCalendar(), procuracy_section.rules().decisions
+
+    def to_procuracy(p, asset_id: int, seq: int, trigger: str, on: dt.date, sends: list):
+        """The decision goes to the procuracy the next working day, or late (5), or never."""
+        if trigger in decisions and p.procuracy != "unsent":
+            sends.append((cal.add_working_days(on, 5 if p.procuracy == "late" else 1), asset_id, seq, p.officer))
+
+    sends: list[tuple[dt.date, int, int, str]] = []
     for p in plan.plans:
         with simulated_now(p.seized_on):
             debtor = party(people.name(), "person", p.officer)
             creditor = party(*people.creditor(), p.officer)
             asset_id = assets_svc.seize(eng, p.officer, p.case, p.office, p.kind, p.description, on=p.seized_on,
                                         debtors=[debtor], creditors=[creditor])
-        complaint_id = None
+        seqs = {"seize": 1}  # the asset's audit rows by trigger (the last of each)
+        to_procuracy(p, asset_id, 1, "seize", p.seized_on, sends)
+        complaint_id = item_id = None
         for trig, on, sets, actor, reason, lag in p.steps:
             with simulated_now(on + dt.timedelta(days=lag)):
-                if trig == "complaint_add":
+                if trig == "complaint_add" and len(sets) > 3:  # names the step and the day it was received
+                    kind, by, about, step, received = sets
+                    complaint_id = complaints.add(eng, actor, asset_id, kind, on, by, about,
+                                                  step=seqs[step.split("=", 1)[1]],
+                                                  decision_received=received.split("=", 1)[1])["id"]
+                elif trig == "procuracy_recommend":
+                    number, about = sets
+                    item_id = procuracy.register(eng, actor, "recommendation", asset_id, number, on, about)["id"]
+                elif trig == "procuracy_answer":
+                    procuracy.answer(eng, actor, item_id, on, "Đã đôn đốc giao tài sản / handover ordered")
+                elif trig == "complaint_add":
                     kind, by, about = sets
                     complaint_id = complaints.add(eng, actor, asset_id, kind, on, by, about)["id"]
                 elif trig == "complaint_accept":
@@ -98,6 +120,12 @@ def build(url: str, seed: int = 2020, year: int = 2020) -> dict:
                         sets = tuple(v for v in sets if not v.startswith("buyer="))
                     assets_svc.advance(eng, asset_id, trig, actor, on, sets, reason, buyer=buyer)
                     steps += 1
+                    seqs[trig] = max(seqs.values()) + 1
+                    to_procuracy(p, asset_id, seqs[trig], trig, on, sends)
+    for day, asset_id, seq, officer in sorted(sends):  # the offices' dispatch books, day by day
+        if day <= plan.end:
+            with simulated_now(day):
+                procuracy.send(eng, officer, asset_id, seq, day)
     record_demo_day(eng, plan.end)  # reads on this database default to the demo's day
     return {"url": url, "engine": eng, "assets": len(plan.plans), "steps": steps, "as_of": plan.end,
             "start": plan.start}
@@ -170,6 +198,8 @@ def supervisor_view(eng, as_of: dt.date, vi: bool) -> list[str]:
             open_alerts = [{**a, **{k: term(kind, a[k], "vi") for k, kind in LABELLED}} for a in open_alerts]
         summary = reports.summary(eng, "ld_tinh", year=as_of.year, by="office")
         found = audit.signals(eng, "ld_tinh", start=dt.date(as_of.year - 1, 10, 1), end=as_of)["signals"]
+        pk = procuracy.list_all(eng, "ld_tinh", as_of)
+        late_complaints = complaints.list_complaints(eng, "ld_tinh", status="out_of_time", on=as_of)
     lines = ["", (f"Cảnh báo đang mở ngày {as_of} ({len(open_alerts)}), khẩn cấp nhất trước:" if vi else
                   f"Open alerts on {as_of} ({len(open_alerts)}), most urgent first:"),
              table(open_alerts[:12], [("id", "ID"), ("rule", H("RULE", "QUY TẮC")), ("level", H("LEVEL", "MỨC")), ("asset_id", H("ASSET", "TÀI SẢN")),
@@ -185,6 +215,14 @@ def supervisor_view(eng, as_of: dt.date, vi: bool) -> list[str]:
                   ("cancellation_rate", H("RATE", "TỶ LỆ")), ("handed_over_on_time", H("ON TIME", "GIAO ĐÚNG HẠN")), ("handed_over_late", H("LATE", "GIAO TRỄ")),
                   ("delay_worst_days", H("WORST DELAY", "TRỄ NHIỀU NHẤT")), ("alerts_raised", H("ALERTS", "CẢNH BÁO")),
                   ("realised_pct", H("% OF APPRAISED", "% GIÁ THẨM ĐỊNH"))])]
+    lg = "vi" if vi else "en"
+    unsent = [d for d in pk["decisions"] if d["clock"] == "overdue"]
+    late = [d for d in pk["decisions"] if d["clock"] == "missed"]
+    lines += ["", message("pk.demo_heading", lg, items=len(pk["items"]), late=len(late), unsent=len(unsent))]
+    lines += [f"  {message('pk.demo_item', lg, kind=term('procuracy_kind', i['kind'], lg), number=i['number'], asset=i['asset'], office=i['office'], received=i['received_on'], due=i['answer_due'], status=term('procuracy_status', i['status'], lg), clock=term('clock', i['clock'], lg))}"
+              for i in pk["items"]]
+    lines += [f"  {message('pk.demo_complaint', lg, id=c['id'], asset=c['asset'], office=c['office'], received=c['received_on'], due=c['limitation_due'], basis=c['limitation_basis'])}"
+              for c in late_complaints]
     lines += ["", (f"Dấu hiệu cần kiểm tra ({len(found)}):" if vi else f"Inspection signals ({len(found)}):")]
     lines += [f"  {signal_sentence(s, 'vi' if vi else 'en')}" for s in found] or ["-"]
     return lines

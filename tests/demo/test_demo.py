@@ -23,6 +23,9 @@ def test_demo_builds_the_province_through_the_engine(empty_db_url, tmp_path):
                    "price_reductions", "handover_open_complaint"):
         assert signal in out, signal
     assert "Open alerts on 2020-09-30" in out and "escalated" in out
+    # the procuracy's recommendations (one answered late, one still open) and a complaint out of time
+    assert "recommendation 12/KN-VKS" in out and "open [overdue]" in out
+    assert "answered [missed]" in out and "out of time (Luật THADS Điều 140" in out
     assert "Demo database:" in out
 
     engine = db.open_db(empty_db_url)

@@ -49,6 +49,9 @@ WORDS = {
     'web.pk.none_out_of_time': {"vi": 'Không có khiếu nại quá thời hiệu.', "en": 'No complaint out of time.'},
     'web.sup.open_items': {"vi": 'Kiến nghị, kháng nghị chưa trả lời', "en": 'Recommendations and protests not answered'},
     # the command line
+    'pk.demo_heading': {"vi": 'Viện kiểm sát: {items} kiến nghị, kháng nghị; {late} quyết định gửi muộn, {unsent} quá hạn chưa gửi; khiếu nại quá thời hiệu:', "en": 'The procuracy: {items} recommendations and protests; {late} decisions sent late, {unsent} overdue and not sent; complaints out of time:'},
+    'pk.demo_item': {"vi": '{kind} {number} về tài sản {asset} ({office}): nhận {received}, hạn trả lời {due}, {status} [{clock}]', "en": '{kind} {number} on asset {asset} ({office}): received {received}, answer due {due}, {status} [{clock}]'},
+    'pk.demo_complaint': {"vi": 'khiếu nại {id} về tài sản {asset} ({office}) nhận {received}, hết thời hiệu {due}: quá thời hiệu ({basis})', "en": 'complaint {id} on asset {asset} ({office}) received {received}, after its limitation ended on {due}: out of time ({basis})'},
     'cli.procuracy_valid': {"vi": '{file}: hợp lệ (Viện kiểm sát: {decisions} loại quyết định phải gửi, {unconfirmed} căn cứ chưa xác minh)', "en": '{file}: valid (procuracy: {decisions} kinds of decision sent, {unconfirmed} unconfirmed bases)'},
     'h.step': {"vi": 'BƯỚC', "en": 'STEP'},
     'h.decided': {"vi": 'NGÀY QUYẾT ĐỊNH', "en": 'DECIDED'},
