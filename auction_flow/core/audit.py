@@ -105,6 +105,16 @@ ADMIN = "admin"  # rows about no office
 OFFICE = "office:"
 
 
+def row_hash_read(prev_hash: str, values, via: str | None = None) -> str:
+    """row_hash_sorted for values read as the text the hash is made of (dates and timestamps as
+    ISO text already, as audit verify reads them): the same body, nothing to convert."""
+    body = dict(zip(_SORTED, values))
+    body["imported"] = bool(body["imported"])
+    if via is not None:
+        body["via"] = via
+    return hashlib.sha256((prev_hash + _ENCODE(body)).encode("utf-8")).hexdigest()
+
+
 def log_hash(log_prev_hash: str, log_seq: int, row_hash_: str, actor_office: str | None) -> str:
     """The legacy whole-log link: the previous link, this row's position, its own hash, the actor's office."""
     text = f"{log_prev_hash}|{log_seq}|{row_hash_}|{actor_office or ''}"

@@ -16,6 +16,7 @@ are read as the text the hashes are made of, not parsed into dates and formatted
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from auction_flow.common.errors import AuctionFlowError
 from auction_flow.core import audit, roots
@@ -32,6 +33,9 @@ _SORTED = sorted(audit.HASHED)
 _N = len(_SORTED)
 _ID, _PREV, _HASH, _AOFF, _CHAIN, _LSEQ, _LPREV, _LHASH, _VIA = range(_N, _N + 9)
 _REC = _SORTED.index("recorded_at")
+_sha256 = hashlib.sha256
+_own_hash = audit.row_hash_read
+GENESIS = audit.GENESIS
 
 
 def _text_cols(dialect) -> dict:
@@ -122,9 +126,99 @@ class _Chains:
                                lambda e: {"chain": e[0], "seq": e[1], "root": e[3]})
         self.entry = next(self.entries, None)
         self.seen: set[str] = set()
+        self.chain, self.seq, self.link, self.last_id, self.floor, self.floor_next = None, 0, GENESIS, None, None, None
+        self.legacy = False
 
     def next_entry(self):
         self.entry = next(self.entries, None)
+
+    def start(self, chain: str) -> AuditTampered | None:
+        if self.chain is not None and (problem := self.finish(self.chain, self.seq, self.link, self.last_id)):
+            return problem
+        if problem := self.before(chain):
+            return problem
+        self.seen.add(chain)
+        self.chain, self.seq, self.link, self.last_id, self.floor, self.floor_next = chain, 0, GENESIS, None, None, None
+        # the link of audit.link, written out for the chain (a function call less per row)
+        self.legacy = chain == audit.LEGACY
+        return None
+
+    def row(self, values) -> AuditTampered | None:
+        """One row of the log in (chain, log_seq) order; the common case first and short."""
+        chain = values[_CHAIN]
+        if chain != self.chain and (problem := self.start(chain)):
+            return problem
+        if len(values[_REC]) != 26:  # not the text SQLAlchemy writes (an offset, no microseconds): as it reads it
+            values = _recorded_as_read(values)
+        seq, lprev, lhash, rhash = values[_LSEQ], values[_LPREV], values[_LHASH], values[_HASH]
+        if self.legacy:
+            link = audit.log_hash(lprev, seq, rhash, values[_AOFF])
+        else:
+            link = _sha256(f"{chain}|{lprev}|{seq}|{rhash}|{values[_AOFF] or ''}".encode()).hexdigest()
+        if (link != lhash or seq != self.seq + 1 or lprev != self.link
+                or _own_hash(values[_PREV], values[:_N], values[_VIA]) != rhash):
+            return self.broken(values, link)
+        entry = self.entry
+        if entry is not None and entry[0] == chain and entry[1] <= seq or self.floor_next is not None:
+            if (problem := self.roots_at(values)) is not None:
+                return problem
+        if self.floor is not None and values[_REC] < self.floor and values[_REC] < _minus_slack(self.floor):
+            return AuditTampered("audit_after_root", id=values[_ID], chain=chain, pos=seq,
+                                 recorded=values[_REC][:19], taken=self.floor[:19])
+        self.seq, self.link, self.last_id = seq, lhash, values[_ID]
+        return None
+
+    def broken(self, values, link) -> AuditTampered:
+        """What happened to a row that does not follow its chain's previous one."""
+        chain, row_id, seq, lprev, rhash = values[_CHAIN], values[_ID], values[_LSEQ], values[_LPREV], values[_HASH]
+        expected = self.seq + 1
+        own_ok = _own_hash(values[_PREV], values[:_N], values[_VIA]) == rhash
+        link_ok = seq is not None and lprev is not None and values[_LHASH] == link
+        if not own_ok or not link_ok:
+            if seq == expected:  # changed where it stands, or not in the chain at all
+                return AuditTampered("audit_changed" if not own_ok else "audit_link_changed", id=row_id, chain=chain,
+                                     pos=seq)
+            return AuditTampered("audit_inserted", id=row_id, chain=chain, expected=expected)
+        if seq > expected:
+            holder = _holder(self.conn, chain, expected)
+            if holder is None:
+                return AuditTampered("audit_deleted", id=row_id, chain=chain, first=expected, last=seq - 1)
+            return AuditTampered("audit_reordered", id=row_id, chain=chain, pos=seq, expected=expected,
+                                 where=f"; position {expected} is row {holder}")
+        if seq < expected:
+            return AuditTampered("audit_reordered", id=row_id, chain=chain, pos=seq, expected=expected, where="")
+        # right position, self-consistent, wrong predecessor: the one before was forged
+        return AuditTampered("audit_inserted", id=self.last_id if self.last_id is not None else row_id, chain=chain,
+                             expected=self.seq)
+
+    def roots_at(self, values) -> AuditTampered | None:
+        """The roots' heads of this chain up to this row: the one at it must be it; those before it
+        raise the floor its time must reach."""
+        chain, seq = values[_CHAIN], values[_LSEQ]
+        if self.floor_next is not None:
+            self.floor, self.floor_next = self.floor_next, None
+        entry = self.entry
+        while entry is not None and entry[0] == chain and entry[1] <= seq:
+            if entry[1] == seq:
+                if entry[2] != values[_LHASH]:
+                    return AuditTampered("audit_root_mismatch", id=values[_ID], chain=chain, pos=seq, root=entry[3])
+                if self.floor_next is None or entry[4] > self.floor_next:
+                    self.floor_next = entry[4]
+            elif self.floor is None or entry[4] > self.floor:  # a position before this one (checked already)
+                self.floor = entry[4]
+            self.next_entry()
+            entry = self.entry
+        return None
+
+    def end(self) -> AuditTampered | None:
+        if self.chain is not None and (problem := self.finish(self.chain, self.seq, self.link, self.last_id)):
+            return problem
+        if problem := self.before(None):
+            return problem
+        for name, (pos, _link) in sorted(self.heads.items()):
+            if name not in self.seen and pos > 0:
+                return AuditTampered("audit_tail_deleted", id=0, chain=name, pos=0, head=pos)
+        return None
 
     def before(self, chain: str | None) -> AuditTampered | None:
         """Root heads of chains before ``chain`` (None: all left) that have no rows at all: deleted chains."""
@@ -156,65 +250,15 @@ class _Chains:
 def check_log(conn, report) -> AuditTampered | None:
     """Pass 1 (see the module's text); counts rows and chains into ``report``."""
     st = _Chains(conn, report)
-    link_of, own_hash = audit.link, audit.row_hash_sorted
-    chain, prev_seq, prev_link, prev_id, floor, floor_next = None, 0, audit.GENESIS, None, None, None
-    rows = stream(conn, "verify_log", _log_q, lambda r: {"chain": r[_CHAIN], "seq": r[_LSEQ]})
-    for values in rows:
-        report.rows += 1
-        if values[_CHAIN] != chain:
-            if chain is not None and (problem := st.finish(chain, prev_seq, prev_link, prev_id)):
+    n = 0
+    try:
+        for values in stream(conn, "verify_log", _log_q, lambda r: {"chain": r[_CHAIN], "seq": r[_LSEQ]}):
+            n += 1
+            if (problem := st.row(values)) is not None:
                 return problem
-            chain = values[_CHAIN]
-            if problem := st.before(chain):
-                return problem
-            st.seen.add(chain)
-            prev_seq, prev_link, prev_id, floor, floor_next = 0, audit.GENESIS, None, None, None
-        if len(values[_REC]) != 26:  # not the text SQLAlchemy writes (an offset, no microseconds): as it reads it
-            values = _recorded_as_read(values)
-        row_id, seq, lprev, lhash, rhash = values[_ID], values[_LSEQ], values[_LPREV], values[_LHASH], values[_HASH]
-        expected = prev_seq + 1
-        own_ok = own_hash(values[_PREV], values[:_N], via=values[_VIA]) == rhash
-        link_ok = seq is not None and lprev is not None and lhash == link_of(chain, lprev, seq, rhash, values[_AOFF])
-        if not own_ok or not link_ok:
-            if seq == expected:  # changed where it stands, or not in the chain at all
-                return AuditTampered("audit_changed" if not own_ok else "audit_link_changed", id=row_id, chain=chain,
-                                     pos=seq)
-            return AuditTampered("audit_inserted", id=row_id, chain=chain, expected=expected)
-        if seq > expected:
-            holder = _holder(conn, chain, expected)
-            if holder is None:
-                return AuditTampered("audit_deleted", id=row_id, chain=chain, first=expected, last=seq - 1)
-            return AuditTampered("audit_reordered", id=row_id, chain=chain, pos=seq, expected=expected,
-                                 where=f"; position {expected} is row {holder}")
-        if lprev != prev_link:  # right position, self-consistent, wrong predecessor: the one before was forged
-            return AuditTampered("audit_inserted", id=prev_id if prev_id is not None else row_id, chain=chain,
-                                 expected=prev_seq)
-        # the roots' heads of this chain: those before this row raise the floor its time must reach
-        if floor_next is not None:
-            floor, floor_next = floor_next, None
-        entry = st.entry
-        while entry is not None and entry[0] == chain and entry[1] <= seq:
-            if entry[1] == seq:
-                if entry[2] != lhash:
-                    return AuditTampered("audit_root_mismatch", id=row_id, chain=chain, pos=seq, root=entry[3])
-                if floor_next is None or entry[4] > floor_next:
-                    floor_next = entry[4]
-            elif floor is None or entry[4] > floor:  # a position before this one (checked already)
-                floor = entry[4]
-            st.next_entry()
-            entry = st.entry
-        if floor is not None and values[_REC] < floor and values[_REC] < _minus_slack(floor):
-            return AuditTampered("audit_after_root", id=row_id, chain=chain, pos=seq, recorded=values[_REC][:19],
-                                 taken=floor[:19])
-        prev_seq, prev_link, prev_id = seq, lhash, row_id
-    if chain is not None and (problem := st.finish(chain, prev_seq, prev_link, prev_id)):
-        return problem
-    if problem := st.before(None):
-        return problem
-    for name, (pos, _link) in sorted(st.heads.items()):
-        if name not in st.seen and pos > 0:
-            return AuditTampered("audit_tail_deleted", id=0, chain=name, pos=0, head=pos)
-    return None
+        return st.end()
+    finally:
+        report.rows += n
 
 
 def check_roots(conn, report, anchors: dict[int, str], heads_now: dict | None = None) -> AuditTampered | None:
