@@ -42,6 +42,7 @@ def build(url: str, rows: int, n_assets: int, batch: int = 20000) -> None:
 
     db.upgrade(url)
     engine = db.get_engine(url)
+    day0 = dt.datetime(2026, 1, 5, 2, tzinfo=dt.timezone.utc)
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("ALTER TABLE audit_log DISABLE TRIGGER USER")
@@ -53,21 +54,30 @@ def build(url: str, rows: int, n_assets: int, batch: int = 20000) -> None:
                     state_entered_on=dt.date(2026, 1, 5), last_event_on=dt.date(2026, 1, 5),
                     clock_extended=False, reduction_count=0, reappraisal_count=0, cancellation_count=0,
                     version=1, last_hash=audit.GENESIS, created_at=now_utc())
+        first_day = lambda i: (day0 + dt.timedelta(seconds=i - 1)).date()  # noqa: E731 - its first row's day
         for start in range(1, n_assets + 1, batch):
-            conn.execute(insert(assets), [dict(base, id=i) for i in range(start, min(start + batch, n_assets + 1))])
+            conn.execute(insert(assets), [dict(base, id=i, state_entered_on=first_day(i), last_event_on=first_day(i))
+                                          for i in range(start, min(start + batch, n_assets + 1))])
     last = {}  # asset id -> (seq, hash)
     log_seq, log_prev = 0, audit.GENESIS
     t0 = time.perf_counter()
-    day0 = dt.datetime(2026, 1, 5, 2, tzinfo=dt.timezone.utc)
     buf = []
     for i in range(rows):
         asset_id = i % n_assets + 1
         seq, prev = last.get(asset_id, (0, audit.GENESIS))
         at = day0 + dt.timedelta(seconds=i)
-        row = audit.make_row(prev, asset_id=asset_id, seq=seq + 1, event="transition", trigger="step",
-                             from_state=STATES[seq % 4], to_state=STATES[(seq + 1) % 4], actor="cv_an",
+        # a seizure, then steps round the states: the asset row is what replaying them gives (audit verify
+        # checks that too)
+        if seq == 0:
+            event, before, after, changes = "asset_created", None, STATES[0], {
+                "state": [None, STATES[0]], "office": [None, "HG-VT"], "officer": [None, "cv_an"]}
+        else:
+            event, before, after = "transition", STATES[(seq - 1) % 4], STATES[seq % 4]
+            changes = {"state": [before, after]}
+        row = audit.make_row(prev, asset_id=asset_id, seq=seq + 1, event=event, trigger="step",
+                             from_state=before, to_state=after, actor="cv_an",
                              role="officer", office="HG-VT", business_date=at.date(), recorded_at=at,
-                             reason=None, changes=json.dumps({"n": [seq, seq + 1]}), imported=False)
+                             reason=None, changes=json.dumps(changes), imported=False)
         log_seq += 1
         row.update(actor_office="HG-VT", chain=CHAIN, log_seq=log_seq, log_prev_hash=log_prev)
         row["log_hash"] = log_prev = audit.link(CHAIN, log_prev, log_seq, row["hash"], "HG-VT")
@@ -82,8 +92,9 @@ def build(url: str, rows: int, n_assets: int, batch: int = 20000) -> None:
             conn.execute(insert(audit_log), buf)
         from sqlalchemy import bindparam
         stmt = update(assets).where(assets.c.id == bindparam("aid")).values(last_hash=bindparam("h"),
-                                                                           version=bindparam("v"))
-        items = [{"aid": a, "h": h, "v": s} for a, (s, h) in last.items()]
+                                                                           version=bindparam("v"),
+                                                                           state=bindparam("st"))
+        items = [{"aid": a, "h": h, "v": s, "st": STATES[(s - 1) % 4]} for a, (s, h) in last.items()]
         for start in range(0, len(items), batch):
             conn.execute(stmt, items[start:start + batch])
         conn.execute(insert(audit_heads).values(chain=CHAIN, log_seq=log_seq, log_hash=log_prev))

@@ -2,16 +2,18 @@
 
 Officer: its own office. Supervisor: its office and the offices under it. Procurator:
 reads the offices it supervises, changes nothing. Administrator: fires no asset trigger.
-Every refusal is written to ``access_log`` (never to the asset or its audit chain).
+Every refusal is written to ``access_log`` (never to the asset or its audit chain), with the
+chained ``access_denied`` audit row that carries it.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import insert, select
 
-from auction_flow.common.config import now_utc
+from auction_flow.common.config import now_utc, today
 from auction_flow.common.context import current_via
 from auction_flow.common.errors import NotFound, PermissionDenied
+from auction_flow.core import audit
 from auction_flow.storage.db import writing
 from auction_flow.storage.schema import access_log, offices
 
@@ -93,8 +95,22 @@ def check(conn, actor: dict, action: str, roles: tuple[str, ...], office_id: int
 
 
 def record_denial(engine, actor: dict | None, action: str, asset_id, office: str | None, reason: str):
-    """Write one access_log row in a transaction of its own."""
+    """Write one access_log row in a transaction of its own (the refused one has rolled back)."""
     with writing(engine) as conn:
-        conn.execute(insert(access_log).values(
-            at=now_utc(), actor=(actor or {}).get("username", "?"), role=(actor or {}).get("role"),
-            action=action, asset_id=asset_id, office=office, reason=reason, via=current_via()))
+        log_refusal(conn, (actor or {}).get("username", "?"), (actor or {}).get("role"), action, asset_id, office,
+                    reason, current_via())
+
+
+def log_refusal(conn, actor: str, role: str | None, action: str, asset_id, office: str | None, reason: str,
+                via: str | None = None) -> int:
+    """One access_log row and the chained ``access_denied`` audit row that carries it, in ``conn``:
+    ``audit verify`` matches the two both ways, so a refusal deleted or altered shows."""
+    at = now_utc()
+    values = dict(at=at, actor=actor, role=role, action=action, asset_id=asset_id, office=office, reason=reason,
+                  via=via)
+    new_id = conn.execute(insert(access_log).values(**values)).inserted_primary_key[0]
+    changes = {"access": (None, new_id), **{("asset" if k == "asset_id" else k): (None, v) for k, v in values.items()}}
+    audit.append(conn, audit.GENESIS, asset_id=None, seq=None, event="access_denied", trigger=None, from_state=None,
+                 to_state=None, actor=actor, role=role or "-", office=office, business_date=today(),
+                 recorded_at=at, reason=None, changes=audit.changes_json(changes), imported=False, via=via)
+    return new_id

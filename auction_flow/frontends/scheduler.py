@@ -1,5 +1,6 @@
 """The scheduler process: APScheduler 3.x running the alert scan and the digests on an interval,
-and the audit log's root over every chain (:func:`root_job`).
+and the audit log's root over every chain (:func:`root_job`); the digests are a job of their own
+(a hung mail server never delays a scan).
 
 Its job store is in the project's database (``apscheduler_jobs``): a killed scheduler loses
 nothing, and a start finds a run that fell due while it was down and runs it at once
@@ -21,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 
 from auction_flow.common.config import TZ_NAME, now_utc
 from auction_flow.core import roots
-from auction_flow.features.alerts.jobs import JOB_TABLE, MISFIRE_GRACE, holder_id, record_run, scan_job
+from auction_flow.features.alerts.jobs import JOB_TABLE, MISFIRE_GRACE, digest_job, holder_id, record_run, scan_job
 from auction_flow.storage.db import get_engine, open_db
 
 log = logging.getLogger("auction_flow.scheduler")
@@ -75,11 +76,14 @@ def build(url: str, interval_minutes: float):
     now = now_utc()
     # A run that fell due while no scheduler was up happens now (once); a future one keeps its time.
     first = stored if stored is not None and stored > now else now
-    sched.add_job(scan_job, IntervalTrigger(seconds=max(1, round(interval_minutes * 60)), timezone=tz),
-                  args=[url], id="scan", name="alert scan and digests", replace_existing=True,
+    every = IntervalTrigger(seconds=max(1, round(interval_minutes * 60)), timezone=tz)
+    sched.add_job(scan_job, every, args=[url], id="scan", name="alert scan", replace_existing=True,
                   next_run_time=first)
-    sched.add_job(root_job, IntervalTrigger(seconds=max(1, round(interval_minutes * 60)), timezone=tz),
-                  args=[url], id="root", name="audit root over every chain", replace_existing=True)
+    sched.add_job(root_job, every, args=[url], id="root", name="audit root over every chain", replace_existing=True)
+    # the digests are a job of their own (their own thread): a mail server that never answers
+    # never delays a scan
+    sched.add_job(digest_job, every, args=[url], id="digest", name="alert digests", replace_existing=True,
+                  next_run_time=now)
     return sched
 
 

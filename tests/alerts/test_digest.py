@@ -81,15 +81,17 @@ def test_a_failed_send_is_recorded_and_retried_next_run(world, smtp):
     scanner.scan(world, D("2025-01-21"))
     down = notify.SmtpConfig(host="127.0.0.1", port=_free_port())  # nobody listens there
     res = notify.send_digests(world, D("2025-01-22"), down)
-    assert sorted(res.failed) == ["cv_an", "cv_ba", "ld_binh"] and res.sent == ()
+    # the first send finds no server: the others are not tried in this run (they would fail alike)
+    assert res.failed == ("cv_an",) and res.sent == () and res.deferred == 2
     with world.connect() as conn:
         rows = conn.execute(select(alert_digests.c.status, alert_digests.c.attempts, alert_digests.c.last_error)).all()
     assert {(r.status, r.attempts) for r in rows} == {("failed", 1)} and all(r.last_error for r in rows)
     res = notify.send_digests(world, D("2025-01-22"), smtp.config)
     assert sorted(res.sent) == ["cv_an", "cv_ba", "ld_binh"]
     with world.connect() as conn:
-        assert {tuple(r) for r in conn.execute(select(alert_digests.c.status, alert_digests.c.attempts))} == {
-            ("sent", 2)}
+        assert sorted(tuple(r) for r in conn.execute(select(alert_digests.c.recipient, alert_digests.c.status,
+                                                            alert_digests.c.attempts))) == [
+            ("cv_an", "sent", 2), ("cv_ba", "sent", 1), ("ld_binh", "sent", 1)]
     assert len(smtp.messages) == 3
 
 
@@ -116,6 +118,7 @@ def test_a_mail_failure_does_not_block_the_scheduled_scan(world, db_url, monkeyp
     monkeypatch.setenv("AUCTION_FLOW_SMTP_PORT", str(_free_port()))
     monkeypatch.setenv("AUCTION_FLOW_DIGEST_HOUR", "0")
     scheduler.scan_job(db_url)
+    scheduler.digest_job(db_url)  # a job of its own
     status = {r["job"]: r for r in scheduler.status(world)["last_runs"]}
     assert status["scan"]["outcome"] == "ok"
     assert status["digest"]["outcome"] == "failed" and "cv_an" in status["digest"]["detail"]
@@ -140,3 +143,62 @@ def test_a_digest_in_vietnamese_carries_the_audit_anchor_that_verify_checks(worl
     assert r.exit_code == 0 and "1 anchor(s) recorded outside still in place" in r.output, r.output
     english = notify._body({"username": "cv_an"}, [], D("2025-01-22"), "en", anchor)
     assert f"Audit log anchor when this was sent: {anchor}" in english
+
+
+class HungServer:
+    """A mail server that accepts the connection and never answers (not even the greeting)."""
+
+    def __init__(self):
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.held, self.stop = [], threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        self.sock.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.held.append(conn)  # kept open, never written to
+
+    def close(self):
+        self.stop.set()
+        self.thread.join(5)
+        for conn in self.held:
+            conn.close()
+        self.sock.close()
+
+
+@pytest.fixture
+def hung():
+    server = HungServer()
+    yield server
+    server.close()
+
+
+def test_a_hung_mail_server_costs_one_short_timeout_per_run(world, hung):
+    to_paid(world, D("2024-12-20"))
+    scanner.scan(world, D("2025-01-21"))
+    cfg = notify.SmtpConfig(host="127.0.0.1", port=hung.port, timeout=0.5)
+    res = notify.send_digests(world, D("2025-01-22"), cfg)
+    assert res.sent == () and res.failed == ("cv_an",) and res.deferred == 2
+    assert len(hung.held) == 1  # one connection tried, the rest left for the next run
+    res = notify.send_digests(world, D("2025-01-22"), cfg, budget=0.01)
+    assert res.sent == () and len(res.failed) + res.deferred == 3 and res.deferred >= 2  # the budget is spent
+
+
+def test_digest_command_exits_1_when_every_send_failed(world, hung, smtp, cli, monkeypatch):
+    monkeypatch.setenv("AUCTION_FLOW_SMTP_TIMEOUT", "0.5")
+    to_paid(world, D("2024-12-20"))
+    cli("alerts", "scan", "--now", "2025-01-21")
+    r = cli("alerts", "digest", "--now", "2025-01-22", "--smtp-host", "127.0.0.1", "--smtp-port", hung.port)
+    assert r.exit_code == 1 and "no digest could be sent" in r.output and "2 left for the next run" in r.output
+    r = cli("alerts", "digest", "--now", "2025-01-22", "--smtp-host", "127.0.0.1", "--smtp-port", smtp.config.port)
+    assert r.exit_code == 0 and "sent 3" in r.output

@@ -111,7 +111,8 @@ def test_every_row_names_its_session_and_never_the_secret(world, db_url):
         handled = conn.execute(select(alerts.c.handled_via).where(alerts.c.id == alert_id)).scalar()
         complaint = conn.execute(select(complaints.c.created_via, complaints.c.decided_via)).one()
     assert vias == {"asset_created": sid["cv_an"], "transition": sid["cv_an"], "complaint_received": sid["cv_an"],
-                    "complaint_accepted": sid["ld_binh"], "alert_acknowledged": sid["ld_binh"]}
+                    "complaint_accepted": sid["ld_binh"], "alert_acknowledged": sid["ld_binh"],
+                    "access_denied": sid["cv_dung"]}  # the refusal is chained too (issue 12)
     assert denied == [("cv_dung", sid["cv_dung"])]
     assert handled == sid["ld_binh"] and tuple(complaint) == (sid["cv_an"], sid["ld_binh"])
     r = cli("audit", "verify", "--as", "ld_binh")

@@ -24,6 +24,7 @@ from auction_flow.common.words import (
     headers,
     identity,
     imports,
+    integrity,
     labels,
     limits,
     procuracy,
@@ -36,7 +37,7 @@ from auction_flow.common.words import (
 
 LANGS = ("vi", "en")
 AREAS = (refusals, cli, headers, labels, codes, alerts, supervision, complaints, reports, imports, identity, casefile, web,
-         web_casefile, limits, guide, procuracy)
+         web_casefile, limits, guide, procuracy, integrity)
 
 MESSAGES: dict[str, dict[str, str]] = {}
 for _area in AREAS:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from auction_flow.common.config import now_utc
 from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied
 from auction_flow.core import admin_events
+from auction_flow.core.authz import office_chain
 from auction_flow.core.calendar import WorkCalendar
 from auction_flow.core.engine import load_actor
 from auction_flow.core.fields import check_values, parse_date, parse_year
@@ -54,7 +55,7 @@ def init(url: str, admin: str, name: str | None = None, password_hash: str | Non
                                           password_hash=password_hash, must_change_password=False,
                                           password_changed_at=now_utc() if password_hash else None))
         _audit(conn, {"username": admin.strip(), "role": "admin"}, "user_added",
-               {"username": (None, admin.strip()), "role": (None, "admin")})
+               {"username": (None, admin.strip()), "role": (None, "admin"), "office": (None, None)})
     return {"username": admin.strip(), "role": "admin", "database": url}
 
 
@@ -121,6 +122,62 @@ def add_user(engine, actor: str | None, username: str, role: str, office: str | 
             changes["must_change_password"] = (None, True)
         _audit(conn, user, "user_added", changes, office=office)
     return {"username": username, "role": role, "office": office, "name": name or username, "email": email}
+
+
+def change_user(engine, actor: str | None, username: str, role: str | None = None,
+                office: str | None = None) -> dict:
+    """Change a user's role or office (administrators), audited as ``user_changed``: who may do
+    what follows from these two, so every change of either is in the chain."""
+    if role is not None and role not in ROLES:
+        raise InvalidInput("bad_role", roles=", ".join(ROLES), value=role)
+    with db.writing(engine) as conn:
+        user = _admin(conn, actor)
+        row = conn.execute(select(users.c.id, users.c.username, users.c.role, offices.c.code.label("office"))
+                           .outerjoin(offices, offices.c.id == users.c.office_id)
+                           .where(users.c.username == (username or "").strip())).mappings().first()
+        if row is None:
+            raise NotFound("user_not_found", user=username)
+        new_role = role or row["role"]
+        new_office = row["office"] if office is None else (office or None)
+        office_id = None
+        if new_office:
+            office_id = conn.execute(select(offices.c.id).where(offices.c.code == new_office)).scalar()
+            if office_id is None:
+                raise NotFound("office_not_found", office=new_office)
+        elif new_role != "admin":
+            raise InvalidInput("no_office", role=new_role)
+        changes = {k: (row[k], v) for k, v in (("role", new_role), ("office", new_office)) if row[k] != v}
+        if not changes:
+            raise InvalidInput("nothing_to_change", user=row["username"])
+        conn.execute(update(users).where(users.c.id == row["id"]).values(role=new_role, office_id=office_id))
+        _audit(conn, user, "user_changed", {"username": (row["username"], row["username"]), **changes},
+               office=new_office)
+    return {"username": row["username"], "role": new_role, "office": new_office}
+
+
+def move_office(engine, actor: str | None, code: str, parent: str | None) -> dict:
+    """Put an office under another one (or at the top: ``parent`` None), audited as
+    ``office_moved``: supervisors and procurators reach the offices under theirs."""
+    with db.writing(engine) as conn:
+        user = _admin(conn, actor)
+        row = conn.execute(select(offices.c.id, offices.c.code, offices.c.parent_id)
+                           .where(offices.c.code == (code or "").strip())).mappings().first()
+        if row is None:
+            raise NotFound("office_not_found", office=code)
+        parent_id = None
+        if parent:
+            parent_id = conn.execute(select(offices.c.id).where(offices.c.code == parent)).scalar()
+            if parent_id is None:
+                raise NotFound("office_not_found", office=parent)
+            if row["id"] in office_chain(conn, parent_id):
+                raise InvalidInput("office_cycle", office=row["code"], parent=parent)
+        old = conn.execute(select(offices.c.code).where(offices.c.id == row["parent_id"])).scalar()
+        if old == (parent or None):
+            raise InvalidInput("nothing_to_change", user=row["code"])
+        conn.execute(update(offices).where(offices.c.id == row["id"]).values(parent_id=parent_id))
+        _audit(conn, user, "office_moved", {"code": (row["code"], row["code"]), "parent": (old, parent or None)},
+               office=row["code"])
+    return {"code": row["code"], "parent": parent or None}
 
 
 def list_users(engine) -> list[dict]:

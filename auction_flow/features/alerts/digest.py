@@ -8,6 +8,13 @@ scan. (A process killed in the middle of one SMTP conversation leaves that diges
 
 SMTP settings come from AUCTION_FLOW_SMTP_HOST, _PORT, _USER, _PASSWORD, _SENDER (and
 _STARTTLS=1), or from the matching command-line options.
+
+A mail server that accepts the connection and never answers must not hold anything up: each
+SMTP conversation waits at most AUCTION_FLOW_SMTP_TIMEOUT seconds (default 10) for any one
+answer; a run stops starting new sends after AUCTION_FLOW_DIGEST_BUDGET seconds (default 60), and
+after the first send the server did not answer at all (a timeout, a refused connection); the
+digests not tried are left for the next run (``deferred``). The scheduler runs the digests as a
+job of their own (:func:`auction_flow.features.alerts.jobs.digest_job`), never inside a scan.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import functools
 import logging
 import os
 import smtplib
+import time
 from dataclasses import dataclass, replace
 from email.message import EmailMessage
 
@@ -34,6 +42,16 @@ from auction_flow.storage.db import reading, writing
 from auction_flow.storage.schema import alert_digests, alerts, users
 
 log = logging.getLogger("auction_flow.notify")
+DEFAULT_TIMEOUT = 10.0  # seconds: an SMTP server answers in well under one, or it is not answering
+DEFAULT_BUDGET = 60.0  # seconds a run may spend starting sends; the rest wait for the next run
+
+
+def _seconds(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name) or default)
+    except ValueError:
+        return default
+    return value if value > 0 else default
 
 @dataclass(frozen=True)
 class SmtpConfig:
@@ -43,6 +61,7 @@ class SmtpConfig:
     password: str | None = None
     sender: str = "auction-flow@localhost"
     starttls: bool = False
+    timeout: float = DEFAULT_TIMEOUT  # seconds to wait for any one answer of the server
 
     @classmethod
     def from_env(cls, **overrides) -> "SmtpConfig":
@@ -50,7 +69,8 @@ class SmtpConfig:
         cfg = cls(env("AUCTION_FLOW_SMTP_HOST") or None, int(env("AUCTION_FLOW_SMTP_PORT") or 25),
                   env("AUCTION_FLOW_SMTP_USER") or None, env("AUCTION_FLOW_SMTP_PASSWORD") or None,
                   env("AUCTION_FLOW_SMTP_SENDER") or "auction-flow@localhost",
-                  (env("AUCTION_FLOW_SMTP_STARTTLS") or "") in ("1", "true", "yes"))
+                  (env("AUCTION_FLOW_SMTP_STARTTLS") or "") in ("1", "true", "yes"),
+                  _seconds("AUCTION_FLOW_SMTP_TIMEOUT", DEFAULT_TIMEOUT))
         return replace(cfg, **{k: v for k, v in overrides.items() if v is not None})
 
 
@@ -60,9 +80,11 @@ class DigestsSent:
     sent: tuple[str, ...] = ()
     failed: tuple[str, ...] = ()
     skipped: int = 0
+    deferred: int = 0  # not tried in this run (its time was up, or the server did not answer)
 
     def summary(self) -> dict:
-        return {"on": self.on, "sent": list(self.sent), "failed": list(self.failed), "skipped": self.skipped}
+        return {"on": self.on, "sent": list(self.sent), "failed": list(self.failed), "skipped": self.skipped,
+                "deferred": self.deferred}
 
 
 def _escalation_filter(office_ids):
@@ -104,11 +126,11 @@ def _body(user, rows, on: dt.date, lang: str, anchor: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _send(cfg: SmtpConfig, to: str, subject: str, body: str, msg_id: str):
+def _send(cfg: SmtpConfig, to: str, subject: str, body: str, msg_id: str, timeout: float | None = None):
     msg = EmailMessage()
     msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = cfg.sender, to, subject, msg_id
     msg.set_content(body)
-    with smtplib.SMTP(cfg.host, cfg.port, timeout=30) as smtp:
+    with smtplib.SMTP(cfg.host, cfg.port, timeout=timeout or cfg.timeout) as smtp:
         if cfg.starttls:
             smtp.starttls()
         if cfg.user:
@@ -133,11 +155,15 @@ def _claim(conn, user, on, email, count, max_id) -> bool:
 
 
 def send_digests(engine, on: dt.date | None = None, smtp: SmtpConfig | None = None,
-                 lang: str | None = None) -> DigestsSent:
+                 lang: str | None = None, budget: float | None = None) -> DigestsSent:
     """Send each officer's and supervisor's digest for ``on`` unless it was sent already.
 
-    ``lang``: the digests' language (default: AUCTION_FLOW_LANG, else English)."""
+    ``lang``: the digests' language (default: AUCTION_FLOW_LANG, else English). ``budget``: the
+    seconds this run may spend (default AUCTION_FLOW_DIGEST_BUDGET, else 60); no send starts after
+    it, nor after one the server did not answer: those digests are ``deferred`` to the next run."""
     lang = lang or default_lang()
+    budget = budget if budget is not None else _seconds("AUCTION_FLOW_DIGEST_BUDGET", DEFAULT_BUDGET)
+    started, deferred, silent = time.monotonic(), 0, False
     cfg = smtp or SmtpConfig.from_env()
     if not cfg.host:
         raise InvalidInput("smtp_not_configured")
@@ -162,6 +188,10 @@ def send_digests(engine, on: dt.date | None = None, smtp: SmtpConfig | None = No
             rows = _content(conn, user, after)
         if not rows:
             continue
+        left = budget - (time.monotonic() - started)
+        if silent or left <= 0:  # left for the next run
+            deferred += 1
+            continue
         if root is None:  # the anchor the digests carry: a root over every chain, taken once per run
             root = roots.take(engine, "digest")
         with writing(engine) as conn:
@@ -171,8 +201,10 @@ def send_digests(engine, on: dt.date | None = None, smtp: SmtpConfig | None = No
         subject = i18n.message("digest_subject", lang, n=len(rows), on=on.isoformat())
         try:
             _send(cfg, user["email"], subject, _body(user, rows, on, lang, roots.anchor_text(root)),
-                  f"<digest-{user['username']}-{on.isoformat()}@auction-flow>")
+                  f"<digest-{user['username']}-{on.isoformat()}@auction-flow>", min(cfg.timeout, max(left, 1.0)))
         except (OSError, smtplib.SMTPException) as exc:
+            # no answer at all (a timeout, a refused or dropped connection): the next sends would wait too
+            silent = not isinstance(exc, smtplib.SMTPException) or isinstance(exc, smtplib.SMTPServerDisconnected)
             log.warning("digest for %s on %s not sent (retried next run): %s", user["username"], on, exc)
             with writing(engine) as conn:
                 conn.execute(update(alert_digests).where(alert_digests.c.recipient == user["username"],
@@ -186,4 +218,4 @@ def send_digests(engine, on: dt.date | None = None, smtp: SmtpConfig | None = No
                          .values(status="sent", sent_at=now_utc(), last_error=None))
         roots.record_anchor(engine, "digest", root, user["username"])  # mailed: now held outside too
         sent.append(user["username"])
-    return DigestsSent(on, tuple(sent), tuple(failed), skipped)
+    return DigestsSent(on, tuple(sent), tuple(failed), skipped, deferred)

@@ -1,10 +1,12 @@
 """The scheduled work: the alert scan and the digests, under a lock, with every run recorded.
 
 The process that runs it is :mod:`auction_flow.frontends.scheduler` (APScheduler 3.x, its job
-store in the project's database). Its one interval job is :func:`scan_job`, a module-level
-function that takes the database URL (the job store pickles a reference to it, never an object). Each run takes the scan lock,
-scans, records its outcome in ``scheduler_runs``, then sends the digests that are due
-(after the digest hour), so a mail failure never blocks a scan.
+store in the project's database). Its two interval jobs are :func:`scan_job` and
+:func:`digest_job`, module-level functions that take the database URL (the job store pickles a
+reference to them, never an object). A scan run takes the scan lock, scans and records its
+outcome in ``scheduler_runs``; a digest run sends the digests that are due (after the digest
+hour) within its time budget. They are separate jobs, run by separate threads, so a mail server
+that never answers never delays a scan.
 
 The scan lock: ``pg_try_advisory_lock`` on PostgreSQL; on SQLite a lease row in
 ``scheduler_leases`` with an expiry (a holder on this machine whose process is gone loses
@@ -138,10 +140,15 @@ def scan_job(url: str) -> None:
             s = result.summary()
             record_run(engine, "scan", "ok", f"on {s['on']}: raised {s['raised']}, resolved {s['resolved']}, "
                        f"superseded {s['superseded']}", started, holder)
+
+
+def digest_job(url: str) -> None:
+    """One scheduled digest run (a job of its own: it never delays a scan). Takes only the URL."""
     cfg = notify.SmtpConfig.from_env()
     if not cfg.host or now_utc().astimezone(ZoneInfo(TZ_NAME)).hour < _digest_hour():
         return
-    started = now_utc()
+    engine = open_db(url)
+    holder, started = holder_id(), now_utc()
     try:
         res = notify.send_digests(engine, smtp=cfg).summary()
     except Exception as exc:  # noqa: BLE001 - never blocks the next scan
@@ -150,7 +157,7 @@ def scan_job(url: str) -> None:
     else:
         outcome = "failed" if res["failed"] else "ok"
         record_run(engine, "digest", outcome, f"sent {len(res['sent'])}, failed {len(res['failed'])} "
-                   f"({', '.join(res['failed'])})", started, holder)
+                   f"({', '.join(res['failed'])}), deferred {res['deferred']}", started, holder)
 
 
 def status(engine) -> dict:

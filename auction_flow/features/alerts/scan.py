@@ -269,6 +269,18 @@ def _audit_escalations(conn, escalated, on, codes):
                      imported=False)
 
 
+def _audit_count(conn, top_before, on):
+    """When the scan added alerts: one chained row with how many there are up to the newest id
+    (alerts are never deleted, so `audit verify` finds one that was)."""
+    total, top = conn.execute(select(func.count(), func.max(alerts.c.id))).one()
+    if top is not None and top != top_before:
+        audit.append(conn, audit.GENESIS, asset_id=None, seq=None, event="alerts_scanned", trigger=None,
+                     from_state=None, to_state=None, actor=SYSTEM_ACTOR, role="system", office=None,
+                     business_date=on, recorded_at=now_utc(), reason=None,
+                     changes=audit.changes_json({"alerts": (None, total), "max_alert_id": (None, top)}),
+                     imported=False)
+
+
 def scan(engine, on: dt.date | None = None) -> ScanFinished:
     """Raise, escalate, supersede and resolve alerts as of ``on`` (default: today in Vietnam).
 
@@ -279,6 +291,7 @@ def scan(engine, on: dt.date | None = None) -> ScanFinished:
     counts, escalated, resolved = {}, [], 0
     with writing(engine) as conn:
         codes = dict(conn.execute(select(offices.c.id, offices.c.code)).all())
+        top = conn.execute(select(func.max(alerts.c.id))).scalar()
         for wf in workflows():
             rules = alert_rules.for_workflow(wf)
             if rules.handover:
@@ -292,6 +305,7 @@ def scan(engine, on: dt.date | None = None) -> ScanFinished:
         resolved += _resolve_moved_on(conn, on)
         superseded = _supersede(conn, on)
         reopened = _reopen_snoozed(conn, on)
+        _audit_count(conn, top, on)
     out = ScanFinished(on, counts, tuple(AlertRaised(a.id, a.asset_id, a.rule, a.level) for a in escalated),
                        resolved, superseded, reopened)
     log.info("alert scan %s", out.summary())

@@ -115,11 +115,14 @@ def add(engine, actor, asset_id, kind, received, by, about, level="first", coerc
             new_id = conn.execute(insert(complaints).values(**values)).inserted_primary_key[0]
             row = {**values, "id": new_id, "office": asset["office_code"]}
             closed = complaint_alerts.close_risk(conn, asset["id"], received)
-            changes = {"kind": (None, kind), "level": (None, level), "received_on": (None, received),
-                       "complainant": (None, row["complainant"]), "accept_due": (None, row["accept_due"])}
+            # the whole row, so that `audit verify` can replay it (auction_flow.features.supervision.registers)
+            changes = {k: (None, values[k]) for k in ("kind", "level", "received_on", "complainant", "about",
+                                                      "coercion", "complex", "asset_state", "after_cancellation",
+                                                      "status", "accept_due", "accept_basis")}
             if window:
                 changes.update({"step": (None, row["target_seq"]), "decision_received_on": (None, decision_received),
-                                "limitation_due": (None, row["limitation_due"]), "status": (None, row["status"])})
+                                **{k: (None, row[k]) for k in ("target_seq", "target_trigger", "limitation",
+                                                               "limitation_due", "limitation_basis")}})
             if closed:
                 changes["closed_alerts"] = (None, closed)
             _audit(conn, user, "complaint_received", row, changes, received)
@@ -180,7 +183,8 @@ def accept(engine, actor, complaint_id, on=None, complex_: bool | None = None) -
         due = clock.due(day, cal)
         return ({"status": "accepted", "accepted_on": day, "complex": cx, "resolve_due": due,
                  "resolve_basis": clock.basis},
-                {"status": ("received", "accepted"), "accepted_on": (None, day), "resolve_due": (None, due)}, day)
+                {"status": ("received", "accepted"), "accepted_on": (None, day), "complex": (row["complex"], cx),
+                 "resolve_due": (None, due), "resolve_basis": (None, clock.basis)}, day)
     return _decide(engine, actor, complaint_id, "accept", on, mutate)
 
 

@@ -35,7 +35,7 @@ from auction_flow.core.engine import load_actor
 from auction_flow.core.fields import parse_date
 from auction_flow.features.identity import passwords, throttle
 from auction_flow.storage import db
-from auction_flow.storage.schema import access_log, api_tokens, offices, sessions, users
+from auction_flow.storage.schema import api_tokens, offices, sessions, users
 
 CHANNELS = ("cli", "web", "api")
 LIFETIME = {"cli": dt.timedelta(days=7), "web": dt.timedelta(hours=12), "api": dt.timedelta(hours=12)}
@@ -122,9 +122,8 @@ def _user(conn, username: str) -> dict | None:
 
 def _deny(conn, name: str, user: dict | None, action: str, why: str, channel: str, client: str | None):
     """One access_log row for a failed sign-in (or a wrong current password), in ``conn``."""
-    conn.execute(insert(access_log).values(
-        at=now_utc(), actor=name or "?", role=user and user["role"], action=action, asset_id=None,
-        office=user and user["office"], reason=f"{why} ({channel}{', ' + client if client else ''})"[:2000]))
+    authz.log_refusal(conn, (name or "?")[:64], user and user["role"], action, None, user and user["office"],
+                      f"{why} ({channel}{', ' + client if client else ''})"[:2000])
 
 
 def _refuse(engine, name, user, action, channel, client, now) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from auction_flow.common.errors import InvalidInput
 from auction_flow.core import audit
 from auction_flow.features.supervision import chains
+from auction_flow.features.supervision import integrity
 from auction_flow.features.supervision.chains import AuditTampered
 from auction_flow.storage import driver
 
@@ -120,4 +121,5 @@ def verify(engine, anchors: dict[int, str] | None = None) -> Report:
                 problem = check(conn, report)
                 if problem is not None:
                     report.problems.append(problem)
+            report.problems.extend(integrity.check(conn))  # the tables against their chains
     return report

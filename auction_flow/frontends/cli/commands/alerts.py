@@ -7,6 +7,7 @@ import os
 
 import click
 
+from auction_flow.common.errors import InvalidInput
 from auction_flow.common.render import table
 from auction_flow.common.words import term
 from auction_flow.features.alerts import digest as notify
@@ -198,7 +199,10 @@ def alerts_digest(now, as_json, **smtp):
     cfg = notify.SmtpConfig.from_env(**{k[len("smtp_"):]: v for k, v in smtp.items()})
     res = alerts_svc.digest(engine(), now, cfg, lang())
     out(res, as_json, t("digest", on=res["on"], sent=len(res["sent"]), failed=len(res["failed"]))
-        + (t("digest_retry", who=", ".join(res["failed"])) if res["failed"] else ""))
+        + (t("digest_retry", who=", ".join(res["failed"])) if res["failed"] else "")
+        + (t("digest_deferred", n=res["deferred"]) if res["deferred"] else ""))
+    if res["failed"] and not res["sent"]:  # every send tried failed: say so to whoever runs it (cron, a person)
+        raise InvalidInput("digest_all_failed", n=len(res["failed"]), deferred=res["deferred"])
 
 
 @click.group()

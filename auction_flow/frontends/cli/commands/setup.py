@@ -128,6 +128,20 @@ def office_add(code, name, parent):
     click.echo(t("office_added", code=res["code"]))
 
 
+@office.command("move")
+@common
+@click.argument("code")
+@click.option("--parent", metavar="CODE", help="The office it now comes under (none: a top office).")
+def office_move(code, parent):
+    """Put an office under another one (administrators); audited, as it changes who reaches it.
+
+    Example: auction-flow --as admin office move HG-NB --parent HG
+    """
+
+    res = admin_svc.move_office(engine(), actor(), code, parent)
+    click.echo(t("office_moved", code=res["code"], parent=res["parent"] or "-"))
+
+
 @office.command("list")
 @common
 @json_option
@@ -167,6 +181,21 @@ def user_add(username, role, office_code, name, email, must_change, password_std
     res = admin_svc.add_user(engine(), who, username, role, office_code, name, email, password_hash=hashed,
                              must_change_password=must_change)
     click.echo(t("user_added", username=res["username"], role=res["role"]))
+
+
+@user.command("change")
+@common
+@click.argument("username")
+@click.option("--role", type=click.Choice(["officer", "supervisor", "procurator", "admin"]), help="The new role.")
+@click.option("--office", "office_code", metavar="CODE", help="The new office.")
+def user_change(username, role, office_code):
+    """Change a user's role or office (administrators); audited, as it changes what they may do.
+
+    Example: auction-flow --as admin user change cv_an --role supervisor
+    """
+
+    res = admin_svc.change_user(engine(), actor(), username, role, office_code)
+    click.echo(t("user_changed", username=res["username"], role=res["role"], office=res["office"] or "-"))
 
 
 @user.command("list")

@@ -1,0 +1,213 @@
+"""``audit verify``, the record itself: every asset row must be what replaying its chain gives.
+
+The chains (:mod:`auction_flow.features.supervision.verify`) prove the audit rows were not
+changed; this pass proves the ``assets`` table was not changed beside them. Each asset's audit
+rows are replayed in ``seq`` order (their ``changes`` are ``{column: [before, after]}``):
+
+* each row's ``from_state`` must be the previous row's ``to_state`` (a state set by SQL and
+  then stepped on from shows as a jump);
+* each row's ``before`` of a column must be what the rows before it left there (a column set by
+  SQL and then overwritten by a step shows);
+* at the end, the asset's state, the columns the steps set, its deadline, its office and officer,
+  its version (the last ``seq``) and its ``last_hash`` must be what the chain says.
+
+A column the chain never set keeps the value the seizure gives every asset (no price, no
+buyer, counts at 0); a column the seizure does not record (the deadline's legal basis and
+regime, on the first row only) is checked from the first row that sets it.
+
+Streaming: ``assets`` in ``id`` order and the audit rows in ``(asset_id, seq)`` order, merged,
+one keyset page at a time; memory holds one asset's replay and the office and user names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from sqlalchemy import select, tuple_
+
+from auction_flow.common.errors import AuctionFlowError
+from auction_flow.storage.schema import assets, audit_log, offices, users
+
+PAGE = 5000
+LIMIT = 20  # problems named per check; the rest are counted
+
+# What a seizure gives every asset beside what its first audit row records.
+SEIZED = dict(clock_extended=False, appraised_price=None, price=None, sale_price=None, buyer=None,
+              appraisal_org=None, auction_org=None, auction_date=None, sold_by=None, reduction_count=0,
+              reappraisal_count=0, cancellation_count=0, resume_state=None, resume_remaining=None,
+              resume_unit=None, resume_basis=None, resume_regime=None, resume_entered_on=None,
+              suspended_days=0)
+# The columns a step of the workflow may change ("state and everything below it" in the schema).
+STEPPED = ("state", "state_entered_on", "last_event_on", "deadline", "deadline_basis", "deadline_regime",
+           *SEIZED)
+# The columns each amendment may change (auction_flow.core.amend), by its event.
+AMENDED = {"corrected": ("case_number", "description", "buyer", "appraisal_org", "auction_org"),
+           "workflow_migrated": ("workflow_version",), "reassigned": ("officer_id",)}
+FIRST = ("asset_created", "asset_imported")
+SKIPPED = ("id", "created_at", "version", "last_hash")  # compared apart (version, last_hash) or not kept
+
+
+class RecordTampered(AuctionFlowError):
+    """A table row that does not match what its audit chain says."""
+
+
+def plain(value):
+    """A value as the audit rows' JSON holds it (dates as text)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def shown(value) -> str:
+    return "-" if value is None else json.dumps(plain(value), ensure_ascii=False)
+
+
+def pages(conn, query, key_cols, key_of, size: int = PAGE):
+    """Rows of ``query`` in ``key_cols`` order, one keyset page at a time."""
+    last = None
+    while True:
+        q = query
+        if last is not None:
+            q = q.where(key_cols[0] > last[0] if len(key_cols) == 1 else tuple_(*key_cols) > tuple_(*last))
+        page = conn.execute(q.order_by(*key_cols).limit(size)).all()
+        if not page:
+            return
+        yield from page
+        last = key_of(page[-1])
+
+
+class Problems:
+    """The problems of one check: the first LIMIT named, the others counted."""
+
+    def __init__(self, out: list):
+        self.out, self.named, self.more = out, 0, 0
+
+    def add(self, message: str, /, **params):
+        if self.named < LIMIT:
+            self.out.append(RecordTampered(message, **params))
+            self.named += 1
+        else:
+            self.more += 1
+
+    def close(self):
+        if self.more:
+            self.out.append(RecordTampered("record_more", n=self.more))
+            self.more = 0
+
+
+_AUDIT = [audit_log.c.asset_id, audit_log.c.seq, audit_log.c.id, audit_log.c.event, audit_log.c.from_state,
+          audit_log.c.to_state, audit_log.c.business_date, audit_log.c.changes, audit_log.c.hash]
+
+
+_UNKNOWN = object()
+_NAMED = {"office": "office_id", "officer": "officer_id"}  # the audit rows name them by code and username
+_IDS = frozenset(_NAMED.values())
+_STEPPED = frozenset(STEPPED)
+_AMENDED = {event: frozenset(columns) for event, columns in AMENDED.items()}
+_CREATED = frozenset(assets.c.keys()) - frozenset(SKIPPED)
+
+
+class _Replay:
+    """One asset's chain, replayed row by row."""
+
+    def __init__(self, asset_id: int, problems: Problems, office_ids: dict, user_ids: dict):
+        self.asset_id, self.problems = asset_id, problems
+        self.office_ids, self.user_ids = office_ids, user_ids
+        self.known: dict = {}
+        self.state = None
+        self.seq = 0
+        self.hash = None
+        self.broken = False
+
+    def _value(self, column: str, after):
+        if column == "office_id":
+            return self.office_ids.get(after, ("?", after))
+        if column == "officer_id":
+            return self.user_ids.get(after, ("?", after)) if after is not None else None
+        return after
+
+    def _apply(self, row, changes: dict, columns):
+        for key, pair in changes.items():
+            column = _NAMED.get(key, key)
+            if column not in columns or type(pair) is not list or len(pair) != 2:
+                continue
+            before, after = pair
+            if column in _IDS:
+                before, after = self._value(column, before), self._value(column, after)
+            known = self.known.get(column, _UNKNOWN)
+            if known is not _UNKNOWN and column != "state" and row.seq > 1 and plain(before) != plain(known):
+                self.problems.add("record_before", asset=self.asset_id, seq=row.seq, id=row.id, column=key,
+                                  chain=shown(self._shown(column, self.known[column])),
+                                  row_says=shown(pair[0]))
+            self.known[column] = after
+
+    def _shown(self, column, value):
+        if column == "office_id":
+            return next((c for c, i in self.office_ids.items() if i == value), value)
+        if column == "officer_id":
+            return next((u for u, i in self.user_ids.items() if i == value), value)
+        return value
+
+    def step(self, row):
+        try:
+            changes = json.loads(row.changes) or {}
+        except ValueError:
+            changes = {}
+        if not isinstance(changes, dict):
+            changes = {}
+        if self.seq == 0:
+            if row.event not in FIRST or row.seq != 1:
+                self.problems.add("record_no_start", asset=self.asset_id, id=row.id, event=row.event)
+                self.broken = True
+            if row.event == "asset_created":
+                self.known.update(SEIZED)
+                day = plain(row.business_date)
+                self.known.update(state_entered_on=day, last_event_on=day)
+            self._apply(row, changes, _CREATED)
+        else:
+            if row.from_state != self.state:
+                self.problems.add("record_jump", asset=self.asset_id, seq=row.seq, id=row.id,
+                                  found=row.from_state or "-", expected=self.state or "-")
+            if row.seq != self.seq + 1:
+                self.problems.add("record_seq", asset=self.asset_id, id=row.id, seq=row.seq, expected=self.seq + 1)
+            if row.event == "transition":
+                self._apply(row, changes, _STEPPED)
+            elif row.event in _AMENDED:
+                self._apply(row, changes, _AMENDED[row.event])
+        self.state = row.to_state
+        self.known["state"] = row.to_state
+        self.seq, self.hash = row.seq, row.hash
+
+    def finish(self, asset):
+        """Compare the asset row with the replay."""
+        if self.broken:
+            return
+        expected = dict(self.known, version=self.seq, last_hash=self.hash)
+        for column, value in expected.items():
+            have = asset[column]
+            if plain(have) != plain(value):
+                self.problems.add("record_mismatch", asset=self.asset_id, column=column,
+                                  chain=shown(self._shown(column, value)), table=shown(self._shown(column, have)))
+
+
+def check_assets(conn, out: list) -> None:
+    """Replay every asset's audit rows and compare the asset row (see the module's text)."""
+    problems = Problems(out)
+    office_ids = {code: oid for oid, code in conn.execute(select(offices.c.id, offices.c.code))}
+    user_ids = {name: uid for uid, name in conn.execute(select(users.c.id, users.c.username))}
+    rows = pages(conn, select(*_AUDIT).where(audit_log.c.asset_id.is_not(None)),
+                 [audit_log.c.asset_id, audit_log.c.seq], lambda r: (r.asset_id, r.seq))
+    row = next(rows, None)
+    for asset in pages(conn, select(assets), [assets.c.id], lambda r: (r.id,)):
+        asset = asset._mapping
+        while row is not None and row.asset_id < asset["id"]:
+            row = next(rows, None)  # rows of no asset: the chain pass names them
+        if row is None or row.asset_id != asset["id"]:
+            continue  # an asset without rows: the chain pass names it
+        replay = _Replay(asset["id"], problems, office_ids, user_ids)
+        while row is not None and row.asset_id == asset["id"]:
+            replay.step(row)
+            row = next(rows, None)
+        replay.finish(asset)
+    problems.close()
