@@ -166,6 +166,7 @@ def test_an_officer_advances_an_asset_and_downloads_the_paper_the_step_issued(pa
     page.wait_for_load_state()
     paper = documents_svc.list_documents(served.engine, "cv_an", asset)[-1]
     assert paper["kind"] == "price_agreement_record"
+    assert paper["number"] in page.locator("#done").inner_text()  # said with the step
     row = page.locator(f"#document-{paper['id']}")
     assert paper["number"] in row.inner_text()
     with page.expect_download() as download:

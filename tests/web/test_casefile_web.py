@@ -154,6 +154,8 @@ def test_the_asset_page_shows_the_case_file_and_a_web_step_issues_the_clis_paper
     done = client.post(f"/assets/{asset}/advance", data={"csrftoken": csrf, "trigger": "agree_price",
                                                           "f_price": "850.000.000", "on": ""}, follow_redirects=False)
     assert done.status_code == 303
+    notice = client.get(done.headers["location"]).text.split('id="done"')[1].split("</p>")[0]
+    assert re.search(r"đã ban hành văn bản \d+/BB-CCTHADS <a href=\"/documents/\d+\" download>", notice), notice
     # the command line takes the same step on another asset
     other = province["refused"]
     assert cli("asset", "advance", other, "agree_price", "--set", "price=850000000", actor="cv_an").exit_code == 0

@@ -49,5 +49,6 @@ WORDS = {
     'web.cf.party_id': {"vi": 'Số đương sự', "en": 'Party id'},
     'web.cf.buyer_party': {"vi": 'Số đương sự của người mua (nếu đã đăng ký)', "en": "The buyer's party id (if registered)"},
     'web.cf.buyer_party_hint': {"vi": 'Người mua được liên kết với tài sản; để trống ô tên người mua thì lấy tên của đương sự.', "en": "The buyer is linked to the asset; leave the buyer's name empty to take the party's."},
+    'web.cf.issued': {"vi": 'đã ban hành văn bản {number}', "en": 'paper {number} issued'},
     'web.cf.rank': {"vi": 'Hạng', "en": 'Rank'},
 }
