@@ -39,6 +39,7 @@ alerts = Table(
     UniqueConstraint("asset_id", "rule", "state", "entered_on", "deadline", "level"),
     Index("ix_alerts_status_office", "status", "office_id"),
     Index("ix_alerts_asset_id", "asset_id"),
+    Index("ix_alerts_office_id_raised_on", "office_id", "raised_on"),  # a report's period (migration 0015)
 )
 
 alert_digests = Table(

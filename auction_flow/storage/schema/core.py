@@ -132,6 +132,8 @@ audit_log = Table(
     Index("uq_audit_log_chain_log_seq", "chain", "log_seq", unique=True),
     # every report figure filters by trigger and business date (auction_flow.features.reports)
     Index("ix_audit_log_trigger_business_date", "trigger", "business_date"),
+    # a province's report reads its offices' rows of the period (migration 0015)
+    Index("ix_audit_log_office_business_date", "office", "business_date"),
 )
 
 calendar_days = Table(

@@ -89,4 +89,5 @@ complaints = Table(
     Column("limitation_basis", Text),
     Index("ix_complaints_asset", "asset_id"),
     Index("ix_complaints_status", "status"),
+    Index("ix_complaints_office_id_received_on", "office_id", "received_on"),  # a report's period (migration 0015)
 )

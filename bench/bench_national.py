@@ -1,0 +1,486 @@
+"""A country on one PostgreSQL (issue 16): build a national database, then measure what reads it.
+
+    .venv/bin/python bench/bench_national.py --scale 0.05          # 250,000 assets, ~2.5 M audit rows
+    .venv/bin/python bench/bench_national.py --scale 1              # 5 M assets, ~50 M audit rows
+    .venv/bin/python bench/bench_national.py --scale 0.05 --reuse   # measure again, no rebuild
+
+The database (bench/national_data.py: 63 provinces, 700 offices, rows in time order, real
+hashes, loaded through COPY) is ``af_national`` on the server of AUCTION_FLOW_TEST_PG (default
+postgresql://postgres@127.0.0.1:5432/test); it is kept for --reuse (drop it with --drop).
+Each figure is a ratio against a bare baseline measured in the same run on the same rows:
+
+* the alert scan as of TODAY against one bare INSERT ... SELECT of the due assets;
+* ``report summary`` (by office, by officer) and ``report stages`` for the reporting year 2026, of
+  one province (its supervisor) and of the country (an administrator), against a bare
+  ``SELECT office, trigger, count(*) ... GROUP BY office, trigger`` over the same rows;
+* ``audit verify`` of the whole log against a bare verify through psycopg (the same hashes
+  recomputed, stdlib only), each in a fresh child process whose own peak RSS (VmHWM) is read at
+  its end;
+* a step's latency (``asset advance``) alone, then while the scan and the country's report run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+from common import emit, result  # noqa: E402
+
+PG = os.environ.get("AUCTION_FLOW_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+DB = "af_national"
+YEAR = 2026  # 2025-10-01 .. 2026-09-30
+PROVINCE = "P01"
+
+
+def urls(name: str | None = None) -> tuple[str, str, str]:
+    """(admin URL, the bench database's SQLAlchemy URL, its libpq conninfo)."""
+    name = name or DB
+    from sqlalchemy.engine import make_url
+
+    from auction_flow.common.config import db_url
+
+    base = make_url(db_url(PG))
+    url = base.set(database=name)
+    return (base.render_as_string(hide_password=False), url.render_as_string(hide_password=False),
+            url.set(drivername="postgresql").render_as_string(hide_password=False))
+
+
+def psql(conninfo: str):
+    import psycopg
+
+    return psycopg.connect(conninfo, autocommit=True)
+
+
+def _droppable(cur, tables) -> tuple[list, list]:
+    """The UNIQUE and FOREIGN KEY constraints and the plain indexes of ``tables`` (not the keys)."""
+    cur.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid::regclass::text = ANY(%s) AND contype IN ('u', 'f')", (list(tables),))
+    cons = cur.fetchall()
+    cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexname NOT IN "
+                "(SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u'))", (list(tables),))
+    return cons, cur.fetchall()
+
+
+def _people(cur, nd) -> None:
+    """The 700 offices, 4 officers and a supervisor per branch, a supervisor per province."""
+    stamp = dt.datetime(2016, 11, 1, tzinfo=dt.timezone.utc)
+    offices = nd.offices()
+    ids = {code: (nd.OFFICE0 + 1000 + i if parent is None else nd.OFFICE0 + i - nd.PROVINCES)
+           for i, (code, parent) in enumerate(offices)}
+    cur.executemany("INSERT INTO offices (id, code, name, parent_id, created_at) VALUES (%s, %s, %s, %s, %s)",
+                    [(ids[c], c, f"THADS {c}", ids.get(p), stamp) for c, p in offices])
+    users = [(nd.USER0 + 10_000 + i, f"ld_{c}", "supervisor", ids[c]) for i, (c, p) in enumerate(offices)
+             if p is None]
+    for b, (c, _) in enumerate(offices[nd.PROVINCES:]):
+        users += [(nd.USER0 + b * (nd.OFFICERS + 1) + k, f"cv_{c}_{k}", "officer", ids[c])
+                  for k in range(nd.OFFICERS)]
+        users.append((nd.USER0 + b * (nd.OFFICERS + 1) + nd.OFFICERS, f"ld_{c}", "supervisor", ids[c]))
+    cur.executemany("INSERT INTO users (id, username, name, role, office_id, active, created_at) "
+                    "VALUES (%s, %s, %s, %s, %s, true, %s)", [(i, u, u, r, o, stamp) for i, u, r, o in users])
+
+
+def build(scale: float, admin_url: str, url: str, conninfo: str) -> dict:
+    import national_data as nd
+    from sqlalchemy import create_engine, text
+
+    from auction_flow.features.admin import service as admin
+    from auction_flow.storage import db
+
+    eng = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with eng.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{DB}"'))
+    eng.dispose()
+    admin.init(url, "admin")
+    db.get_engine(url).dispose()
+    t0 = time.perf_counter()
+    with psql(conninfo) as conn, conn.cursor() as cur:
+        _people(cur, nd)
+        cons, idx = _droppable(cur, ("assets", "audit_log"))
+        for table, name, _ in cons:
+            cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _ in idx:
+            cur.execute(f'DROP INDEX "{name}"')
+        cur.execute("ALTER TABLE audit_log DISABLE TRIGGER USER")
+    print(f"database made; {len(idx)} indexes and {len(cons)} constraints dropped for the load", flush=True)
+    a_conn, l_conn = psql(conninfo), psql(conninfo)
+    for c in (a_conn, l_conn):
+        c.autocommit = False
+        c.execute("SET synchronous_commit = off")
+    loaded = nd.load(a_conn, l_conn, scale)
+    a_conn.commit()
+    l_conn.commit()
+    a_conn.close()
+    l_conn.close()
+    print(f"loaded {loaded['assets']:,} assets and {loaded['rows']:,} audit rows in {loaded['seconds']:.0f} s",
+          flush=True)
+    t1 = time.perf_counter()
+    with psql(conninfo) as conn, conn.cursor() as cur:
+        cur.execute("SET maintenance_work_mem = '1GB'")
+        for name, ddl in idx:
+            cur.execute(ddl)
+        for table, name, ddl in cons:
+            cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {ddl}')
+        cur.execute("ALTER TABLE audit_log ENABLE TRIGGER USER")
+        if loaded["chained"]:
+            cur.executemany("INSERT INTO audit_heads (chain, log_seq, log_hash) VALUES (%s, %s, %s) ON CONFLICT "
+                            "(chain) DO UPDATE SET log_seq = excluded.log_seq, log_hash = excluded.log_hash",
+                            [(c, s, h) for c, (s, h) in loaded["heads"].items()])
+        else:
+            s, h = loaded["heads"][""]
+            cur.execute("UPDATE audit_head SET log_seq = %s, log_hash = %s WHERE id = 1", (s, h))
+        for table in ("assets", "audit_log"):
+            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        if loaded["chained"]:  # a root over every chain's head, as the scheduler takes them
+            from auction_flow.core import roots
+
+            roots.take(db.get_engine(url), "command")
+        cur.execute("VACUUM ANALYZE")
+        cur.execute("SELECT pg_database_size(current_database())")
+        size = cur.fetchone()[0]
+    print(f"indexes, constraints and VACUUM ANALYZE in {time.perf_counter() - t1:.0f} s; "
+          f"database {size / 2**30:.2f} GiB; built in {time.perf_counter() - t0:.0f} s", flush=True)
+    return {**loaded, "size": size, "seconds": time.perf_counter() - t0}
+
+
+def timed(fn, rounds: int = 3) -> float:
+    """The median of ``rounds`` timings."""
+    times = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def _scope_of(engine, actor: str) -> list[str] | None:
+    from auction_flow.core import authz
+    from auction_flow.core.engine import load_actor
+    from auction_flow.storage import db
+
+    with db.reading(engine) as conn:
+        visible = authz.visible_offices(conn, load_actor(conn, actor))
+    return None if visible is None else sorted(visible.values())
+
+
+def measure_reports(engine, conninfo: str, rounds: int) -> list:
+    from auction_flow.features.reports import service as reports
+
+    start, end = reports.period(year=YEAR)
+    out = []
+    for label, actor, goal in ((f"province {PROVINCE}", f"ld_{PROVINCE}", "<= 3x; <= 1 s"),
+                               ("country", "admin", "<= 3x; <= 5 s")):
+        scope = _scope_of(engine, actor)
+        where = "business_date BETWEEN %s AND %s" + ("" if scope is None else " AND office = ANY(%s)")
+        args = [start, end] + ([] if scope is None else [scope])
+        with psql(conninfo) as conn:
+            rows = conn.execute(f"SELECT count(*) FROM audit_log WHERE {where}", args).fetchone()[0]
+
+        def bare():
+            with psql(conninfo) as conn:
+                conn.execute(f"SELECT office, trigger, count(*) FROM audit_log WHERE {where} GROUP BY office, trigger",
+                             args).fetchall()
+
+        base = timed(bare, rounds)
+        for name, fn in (("report summary --by office", lambda: reports.summary(engine, actor, year=YEAR)),
+                         ("report summary --by officer",
+                          lambda: reports.summary(engine, actor, year=YEAR, by="officer")),
+                         ("report stages", lambda: reports.stages(engine, actor, year=YEAR))):
+            t = timed(fn, rounds)
+            print(f"{name} --year {YEAR}, {label} ({rows:,} rows in the year): {t:.2f} s; bare GROUP BY "
+                  f"{base:.2f} s; ratio {t / base:.2f}", flush=True)
+            out.append(result(f"{name} --year {YEAR}, {label} ({rows:,} audit rows in the year)", t, "s", base,
+                              t / base, goal, f"vs a bare GROUP BY office, trigger over the same rows; median of "
+                              f"{rounds}"))
+    return out
+
+
+def measure_scan(engine, conninfo: str, rounds: int) -> list:
+    import national_data as nd
+
+    from auction_flow.core import workflow as workflow_mod
+    from auction_flow.core.workflow import alerts_section as alert_rules
+    from auction_flow.features.alerts import scan as scanner
+
+    rules = alert_rules.for_workflow(workflow_mod.get())
+    plan = ((list(rules.handover.states), nd.TODAY + dt.timedelta(days=rules.handover.warning_days)),
+            (list(rules.stalled.states), nd.TODAY - dt.timedelta(days=1)))
+
+    def clear(keep_risk: bool = False):
+        with psql(conninfo) as conn:
+            conn.execute("DELETE FROM alerts" + (" WHERE rule <> 'complaint_risk'" if keep_risk else ""))
+
+    def bare() -> int:
+        with psql(conninfo) as conn, conn.transaction():
+            return sum(conn.execute(
+                "INSERT INTO alerts (asset_id, rule, level, state, entered_on, deadline, basis, regime, office_id, "
+                "officer_id, raised_on, raised_at, status) SELECT id, 'x', 'overdue', state, state_entered_on, "
+                "deadline, deadline_basis, deadline_regime, office_id, officer_id, %s, now(), 'open' FROM assets "
+                "WHERE state = ANY(%s) AND deadline <= %s", (nd.TODAY, states, bound)).rowcount
+                for states, bound in plan)
+
+    clear()
+    t0 = time.perf_counter()
+    first = scanner.scan(engine, nd.TODAY)
+    catch_up = time.perf_counter() - t0
+    print(f"alert scan, the first after the load (every cancellation's complaint risk looked at once): "
+          f"{catch_up:.2f} s, {first.raised:,} alerts, {first.resolved:,} resolved", flush=True)
+    bares, scans, due, raised = [], [], 0, 0
+    for _ in range(rounds):  # a day's scan: the complaint-risk rows of the first scan stay
+        clear(keep_risk=True)
+        t0 = time.perf_counter()
+        due = bare()
+        bares.append(time.perf_counter() - t0)
+        clear(keep_risk=True)
+        t0 = time.perf_counter()
+        raised = scanner.scan(engine, nd.TODAY).raised
+        scans.append(time.perf_counter() - t0)
+    b, s = statistics.median(bares), statistics.median(scans)
+    print(f"alert scan: {s:.2f} s, {raised:,} alerts ({due:,} due); bare INSERT ... SELECT {b:.2f} s; "
+          f"ratio {s / b:.2f}", flush=True)
+    return [result(f"alert scan as of {nd.TODAY}, {raised:,} alerts raised", s, "s", b, s / b, "<= 10 s",
+                   f"vs one bare INSERT ... SELECT of the {due:,} due assets; median of {rounds}; the complaint "
+                   "risks closed by a first scan kept"),
+            result("alert scan, the first after the load", catch_up, "s", note=f"{first.raised:,} alerts raised; "
+                   "every past cancellation's complaint risk looked at and closed, one by one")]
+
+
+CHILD = """
+import json, sys, time
+sys.path.insert(0, {root!r}); sys.path.insert(0, {here!r})
+import bench_national as bn
+t0 = time.perf_counter()
+rows = bn.{fn}({arg!r})
+seconds = time.perf_counter() - t0
+hwm = next(int(ln.split()[1]) for ln in open("/proc/self/status") if ln.startswith("VmHWM:"))
+print(json.dumps({{"rows": rows, "seconds": seconds, "peak_mb": hwm / 1024}}))
+"""
+
+
+def child(fn: str, arg: str) -> dict:
+    """Run ``fn(arg)`` of this module in a fresh interpreter; its time and its own peak RSS (VmHWM)."""
+    out = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT), here=str(HERE), fn=fn, arg=arg)],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"{fn} failed: {out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def ours_verify(url: str) -> int:
+    from auction_flow.features.supervision import verify
+    from auction_flow.storage import db
+
+    report = verify.verify(db.open_db(url))
+    if report.problems:
+        raise SystemExit(f"audit verify found problems: {report.problems[:3]}")
+    return report.rows
+
+
+def bare_verify(conninfo: str) -> int:
+    """The hashes recomputed with psycopg, json and hashlib only: each row's hash over its content and
+    the log's links in order; each asset's chain in (asset_id, seq) order against assets.last_hash."""
+    import hashlib
+
+    import psycopg
+
+    names = ("actor", "asset_id", "business_date", "changes", "event", "from_state", "imported", "office", "reason",
+             "recorded_at", "role", "seq", "to_state", "trigger")
+    enc = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    sha = hashlib.sha256
+    n = 0
+    with psycopg.connect(conninfo) as conn:
+        chained = conn.execute("SELECT 1 FROM information_schema.columns WHERE table_name = 'audit_log' "
+                               "AND column_name = 'chain'").fetchone() is not None
+        with conn.cursor(name="log") as cur:
+            cur.itersize = 5000
+            cur.execute(f"SELECT {', '.join(names)}, prev_hash, hash, via, actor_office, log_seq, log_prev_hash, "
+                        f"log_hash{', chain' if chained else ''} FROM audit_log "
+                        f"ORDER BY {'chain, log_seq' if chained else 'log_seq'}")
+            heads: dict = {}
+            for r in cur:
+                body = dict(zip(names, r[:14]))
+                body["business_date"] = body["business_date"].isoformat()
+                at = body["recorded_at"].astimezone(dt.timezone.utc).replace(tzinfo=None)
+                body["recorded_at"] = at.isoformat(timespec="microseconds")
+                if r[16] is not None:
+                    body["via"] = r[16]
+                if sha((r[14] + enc(body)).encode()).hexdigest() != r[15]:
+                    raise SystemExit(f"bare verify: row {r[1]}/{r[11]} changed")
+                chain = r[21] if chained else ""
+                seq, prev = heads.get(chain, (0, "0" * 64))
+                if r[18] != seq + 1 or r[19] != prev:
+                    raise SystemExit(f"bare verify: the log is broken at {chain} {r[18]}")
+                text = f"{prev}|{r[18]}|{r[15]}|{r[17] or ''}"
+                if chained and chain != "legacy":
+                    text = f"{chain}|{text}"
+                link = sha(text.encode()).hexdigest()
+                if link != r[20]:
+                    raise SystemExit(f"bare verify: the link of {chain} {r[18]} is wrong")
+                heads[chain] = (r[18], link)
+                n += 1
+        with conn.cursor(name="chains") as cur, conn.cursor(name="assets") as assets:
+            cur.itersize = assets.itersize = 5000
+            cur.execute("SELECT asset_id, seq, prev_hash, hash FROM audit_log WHERE asset_id IS NOT NULL "
+                        "ORDER BY asset_id, seq")
+            assets.execute("SELECT id, last_hash FROM assets ORDER BY id")
+            heads_of = iter(assets)
+            a_row = next(heads_of, None)
+
+            def check(aid, last_hash):
+                nonlocal a_row
+                while a_row is not None and a_row[0] < aid:
+                    a_row = next(heads_of, None)
+                if a_row is None or a_row[0] != aid or a_row[1] != last_hash:
+                    raise SystemExit(f"bare verify: the head of asset {aid} is not its last row")
+
+            current, prev = None, None
+            for aid, seq, prev_hash, h in cur:
+                if aid != current:
+                    if current is not None:
+                        check(current, prev)
+                    current, prev = aid, "0" * 64
+                if prev_hash != prev:
+                    raise SystemExit(f"bare verify: asset {aid} is broken at {seq}")
+                prev = h
+            if current is not None:
+                check(current, prev)
+    return n
+
+
+def measure_verify() -> list:
+    _, url, conninfo = urls()
+    ours, bare = child("ours_verify", url), child("bare_verify", conninfo)
+    ratio = (ours["rows"] / ours["seconds"]) / (bare["rows"] / bare["seconds"])
+    print(f"audit verify, the whole log: {ours['rows']:,} rows in {ours['seconds']:.1f} s, peak RSS "
+          f"{ours['peak_mb']:.0f} MB; bare psycopg verify {bare['seconds']:.1f} s, {bare['peak_mb']:.0f} MB; "
+          f"throughput ratio {ratio:.2f}", flush=True)
+    return [result(f"audit verify, the whole log ({ours['rows']:,} rows)", ours["rows"] / ours["seconds"], "rows/s",
+                   bare["rows"] / bare["seconds"], ratio, ">= 0.7",
+                   f"vs a bare psycopg verify of the same rows; {ours['seconds']:.1f} s against "
+                   f"{bare['seconds']:.1f} s"),
+            result("audit verify, the whole log: peak memory of the verifying process", ours["peak_mb"], "MB",
+                   bare["peak_mb"], ours["peak_mb"] / bare["peak_mb"], "flat",
+                   "VmHWM of a fresh child process; baseline: the bare verify's")]
+
+
+def steps(url: str, n: int) -> list[float]:
+    """Latencies of ``n`` steps (suspend, then resume) on live assets of one branch, in seconds."""
+    import national_data as nd
+    from sqlalchemy import text
+
+    from auction_flow.features.assets import service as svc
+    from auction_flow.storage import db
+
+    engine = db.open_db(url)
+    with engine.connect() as conn:  # live assets of the branch with the most of them, and their officers
+        office = conn.execute(text(
+            "SELECT o.code FROM assets a JOIN offices o ON o.id = a.office_id WHERE a.state IN ('priced', 'seized') "
+            "GROUP BY o.code ORDER BY count(*) DESC LIMIT 1")).scalar()
+        live = conn.execute(text(
+            "SELECT a.id, u.username FROM assets a JOIN offices o ON o.id = a.office_id JOIN users u "
+            "ON u.id = a.officer_id WHERE o.code = :c AND a.state IN ('priced', 'seized') ORDER BY a.id DESC "
+            "LIMIT :n"), {"c": office, "n": max(1, n // 2)}).all()
+    out = []
+    for i in range(n):
+        aid, actor = live[(i // 2) % len(live)]
+        trig, sets = ("suspend", ["kind=postpone"]) if i % 2 == 0 else ("resume", [])
+        t0 = time.perf_counter()
+        svc.advance(engine, aid, trig, actor, str(nd.TODAY), sets)
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def _loader(url: str):
+    import national_data as nd
+
+    from auction_flow.features.alerts import scan as scanner
+    from auction_flow.features.reports import service as reports
+    from auction_flow.storage import db
+
+    engine = db.open_db(url)
+    while True:
+        scanner.scan(engine, nd.TODAY)
+        reports.summary(engine, "admin", year=YEAR)
+
+
+def measure_latency(n: int) -> list:
+    import multiprocessing as mp
+
+    _, url, _ = urls()
+    alone = steps(url, n)
+    load = mp.get_context("spawn").Process(target=_loader, args=(url,), daemon=True)
+    load.start()
+    time.sleep(3)
+    busy = steps(url, n)
+    load.terminate()
+    load.join()
+    a, b = statistics.median(alone), statistics.median(busy)
+    p95 = lambda xs: sorted(xs)[int(0.95 * (len(xs) - 1))]  # noqa: E731
+    print(f"a step: median {a * 1000:.1f} ms alone, {b * 1000:.1f} ms while a scan and a report run "
+          f"(p95 {p95(alone) * 1000:.1f} -> {p95(busy) * 1000:.1f} ms)", flush=True)
+    return [result("a step's latency while the scan and the country's report run (median)", b * 1000, "ms",
+                   a * 1000, b / a, "-", f"{n} steps each; p95 {p95(alone) * 1000:.0f} -> {p95(busy) * 1000:.0f} ms")]
+
+
+def main(argv=None) -> int:
+    global DB
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--scale", type=float, default=1.0, help="1: 5 M assets, ~50 M audit rows")
+    p.add_argument("--reuse", action="store_true", help="measure the database built before")
+    p.add_argument("--drop", action="store_true", help="drop the database at the end")
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--steps", type=int, default=200)
+    p.add_argument("--skip", default="", help="comma-separated: scan,reports,verify,latency")
+    p.add_argument("--name", default=DB, help=f"the database's name (default {DB})")
+    p.add_argument("--json", action="store_true", help="end with a RESULTS line (bench/run_all.py)")
+    args = p.parse_args(argv)
+    DB = args.name
+    admin_url, url, conninfo = urls()
+    if args.reuse:
+        with psql(conninfo) as conn:
+            n = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+        built = f"reused, {n:,} audit rows"
+    else:
+        info = build(args.scale, admin_url, url, conninfo)
+        built = (f"{info['assets']:,} assets, {info['rows']:,} audit rows, {info['size'] / 2**30:.1f} GiB, "
+                 f"built in {info['seconds']:.0f} s")
+    print(f"scale {args.scale}: {built}", flush=True)
+    from auction_flow.storage import db
+
+    engine = db.open_db(url)
+    skip = set(args.skip.split(","))
+    results = []
+    if "scan" not in skip:
+        results += measure_scan(engine, conninfo, args.rounds)
+    if "reports" not in skip:
+        results += measure_reports(engine, conninfo, args.rounds)
+    if "verify" not in skip:
+        results += measure_verify()
+    if "latency" not in skip:
+        results += measure_latency(args.steps)
+    for r in results:
+        r["note"] = f"scale {args.scale}; {built}; " + r["note"]
+    print()
+    emit(results)
+    engine.dispose()
+    if args.drop:
+        from sqlalchemy import create_engine, text
+
+        with create_engine(admin_url, isolation_level="AUTOCOMMIT").connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)'))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
