@@ -63,7 +63,7 @@ def setup(procs: int, per: int) -> list[list[int]]:
 
 
 def engine_worker(ids, n, start_q, done_q):
-    from auction_flow.features.assets.service import advance
+    from auction_flow.core.engine import fire  # the engine itself: no paper (the psycopg side issues none)
     from auction_flow.storage import db
 
     _, url = urls()
@@ -82,8 +82,8 @@ def engine_worker(ids, n, start_q, done_q):
     start = time.perf_counter()
     for i in range(n):
         aid = ids[i % len(ids)]
-        advance(e, aid, "suspend" if (i // len(ids)) % 2 == 0 else "resume", "cv", on,
-                ["kind=postpone"] if (i // len(ids)) % 2 == 0 else [])
+        fire(e, aid, "suspend" if (i // len(ids)) % 2 == 0 else "resume", "cv", on=on,
+             fields={"kind": "postpone"} if (i // len(ids)) % 2 == 0 else {})
     done_q.put(time.perf_counter() - start)
 
 
