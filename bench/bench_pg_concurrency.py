@@ -1,12 +1,14 @@
-"""8 processes of transitions on PostgreSQL: the engine against the same statements issued
-directly through psycopg, measured in the same run.
+"""8 and 32 processes of transitions on PostgreSQL, each in an office of its own: the engine
+against a minimal step written by hand through psycopg with no shared lock, in the same run.
 
-Each process cycles its own assets through suspend/resume (real, audited transitions with
-deadline bookkeeping) so there are no conflicts on assets: this measures throughput, with the
-one contention every writer shares (the head of the whole-log audit chain). Each process times
-its own loop from a common start signal, after importing and connecting; the slowest one is
-the wall time of the run.
-Run: python bench/bench_pg_concurrency.py [--transitions N] [--procs P] [--json]
+Each process is an officer of its own office and cycles its own assets through suspend/resume
+(real, audited transitions with deadline bookkeeping), so there are no conflicts on assets and,
+since the audit log is chained per office (auction_flow.core.audit), no lock shared between
+processes: the engine claims its office's chain head, the minimal step claims nothing. Each
+process times its own loop from a common start signal, after importing and connecting; the
+slowest one is the wall time of the run. Goals (issue 16): at 8 processes the engine at least
+0.8 of the minimal step; at 32 no worse per process, against the minimal step, than at 8.
+Run: python bench/bench_pg_concurrency.py [--transitions N] [--procs 8,32] [--json]
 Needs AUCTION_FLOW_TEST_PG (default postgresql://postgres@127.0.0.1:5432/test).
 """
 
@@ -28,7 +30,7 @@ DB = "af_bench_pg"
 
 
 def arg(name, default):
-    return int(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else default
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
 
 
 def urls():
@@ -40,7 +42,7 @@ def urls():
     return base.render_as_string(hide_password=False), base.set(database=DB).render_as_string(hide_password=False)
 
 
-def setup(procs: int, per: int) -> list[list[int]]:
+def setup(procs: int, per: int) -> list[tuple[str, list[int]]]:
     from sqlalchemy import create_engine, text
 
     from auction_flow.features.admin import service as admin
@@ -54,16 +56,18 @@ def setup(procs: int, per: int) -> list[list[int]]:
         conn.execute(text(f'CREATE DATABASE "{DB}"'))
     admin.init(url, "admin")
     e = db.open_db(url)
-    admin.add_office(e, "admin", "O", "Office")
-    admin.add_user(e, "admin", "cv", "officer", "O")
-    groups = [[assets.seize(e, "cv", f"{p}-{i}", "O", "movable", "x", on="2026-08-03") for i in range(per)]
-              for p in range(procs)]
+    groups = []
+    for p in range(procs):  # an office and its officer per process
+        admin.add_office(e, "admin", f"O{p}", f"Office {p}")
+        admin.add_user(e, "admin", f"cv{p}", "officer", f"O{p}")
+        groups.append((f"cv{p}", [assets.seize(e, f"cv{p}", f"{p}-{i}", f"O{p}", "movable", "x", on="2026-08-03")
+                                  for i in range(per)]))
     db.get_engine(url).dispose()
     return groups
 
 
-def engine_worker(ids, n, start_q, done_q):
-    from auction_flow.core.engine import fire  # the engine itself: no paper (the psycopg side issues none)
+def engine_worker(group, n, start_q, done_q):
+    from auction_flow.core.engine import fire
     from auction_flow.storage import db
 
     _, url = urls()
@@ -74,25 +78,29 @@ def engine_worker(ids, n, start_q, done_q):
         workflow,  # warm: the imports, the workflow file, a pooled connection
     )
 
+    officer, ids = group
     workflow.get()
     with db.reading(e) as conn:
-        engine.load_actor(conn, "cv")
+        engine.load_actor(conn, officer)
     done_q.put("ready")
     start_q.get()  # start together
     start = time.perf_counter()
     for i in range(n):
         aid = ids[i % len(ids)]
-        fire(e, aid, "suspend" if (i // len(ids)) % 2 == 0 else "resume", "cv", on=on,
+        # the engine's step itself (the papers a step may issue are the case file's, not measured here)
+        fire(e, aid, "suspend" if (i // len(ids)) % 2 == 0 else "resume", officer, on=on,
              fields={"kind": "postpone"} if (i // len(ids)) % 2 == 0 else {})
     done_q.put(time.perf_counter() - start)
 
 
-def psycopg_worker(ids, n, start_q, done_q):
-    """The statements the engine issues for one step, written by hand (no ORM, no Core).
+def psycopg_worker(group, n, start_q, done_q):
+    """The minimal step, written by hand (no ORM, no Core), with no lock shared with anyone.
 
     One transaction per step, as the engine's: the pool's liveness ping, read the actor, the
-    asset and the calendar; update the asset under its version; claim the whole-log head,
-    insert the audit row, move the head. No validation, no deadline, a stand-in hash."""
+    asset and the calendar; update the asset under its version; insert the audit row (in the
+    office's chain, no position: no head claimed at all). No validation, no deadline, a
+    stand-in hash."""
+    officer, ids = group
     import psycopg
 
     _, url = urls()
@@ -113,7 +121,7 @@ def psycopg_worker(ids, n, start_q, done_q):
         conn.execute("SELECT 1").fetchone()  # SQLAlchemy's pool_pre_ping on checkout
         with conn.transaction():
             conn.execute("SELECT u.*, o.code FROM users u LEFT JOIN offices o ON o.id = u.office_id "
-                         "WHERE u.username = %(username)s", {"username": "cv"}).fetchone()
+                         "WHERE u.username = %(username)s", {"username": officer}).fetchone()
             a = conn.execute("SELECT a.*, o.code FROM assets a JOIN offices o ON o.id = a.office_id "
                              "WHERE a.id = %(asset_id)s", {"asset_id": aid}).fetchone()
             conn.execute("SELECT day, kind, name FROM calendar_days").fetchall()
@@ -124,19 +132,14 @@ def psycopg_worker(ids, n, start_q, done_q):
                                {"state": "suspended" if suspend else "seized", "on": on, "version": version + 1,
                                 "hash": h, "id": aid, "seen": version})
             assert cur.rowcount == 1
-            head = conn.execute("INSERT INTO audit_heads (chain, log_seq, log_hash) VALUES ('office:O', 0, '') "
-                                "ON CONFLICT (chain) DO UPDATE SET log_seq = audit_heads.log_seq "
-                                "RETURNING log_seq, log_hash").fetchone()
-            seq, prev = head["log_seq"], head["log_hash"]
             conn.execute("INSERT INTO audit_log (asset_id, seq, event, trigger, from_state, to_state, actor, role, "
                          "office, business_date, recorded_at, reason, changes, imported, prev_hash, hash, "
                          "actor_office, chain, log_seq, log_prev_hash, log_hash) VALUES (%(a)s, %(s)s, 'transition', "
-                         "%(t)s, %(f)s, %(to)s, 'cv', 'officer', 'O', %(on)s, now(), NULL, '{}', false, %(p)s, "
-                         "%(h)s, 'O', 'office:O', %(ls)s, %(lp)s, %(lh)s)",
+                         "%(t)s, %(f)s, %(to)s, %(u)s, 'officer', %(o)s, %(on)s, now(), NULL, '{}', false, %(p)s, "
+                         "%(h)s, %(o)s, %(c)s, NULL, %(p)s, %(h)s)",
                          {"a": aid, "s": version + 1, "t": "suspend" if suspend else "resume", "f": "x", "to": "y",
-                          "on": on, "p": prev, "h": h, "ls": seq + 1, "lp": prev, "lh": h})
-            conn.execute("UPDATE audit_heads SET log_seq = %(seq)s, log_hash = %(hash)s WHERE chain = 'office:O'",
-                         {"seq": seq + 1, "hash": h})
+                          "u": officer, "o": a["code"], "c": "office:" + a["code"], "on": on, "p": a["last_hash"],
+                          "h": h})
     done_q.put(time.perf_counter() - start)
 
 
@@ -167,8 +170,7 @@ def committed() -> int:
         return conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
 
 
-def main():
-    procs, n = arg("--procs", 8), arg("--transitions", 1000)
+def measure(procs: int, n: int) -> dict:
     groups = setup(procs, 10)
     rates = {}
     for name, worker in (("engine", engine_worker), ("psycopg", psycopg_worker)):
@@ -176,9 +178,31 @@ def main():
         rates[name] = run(worker, groups, n)
         # each side must have committed every step it timed, one audit row each
         assert committed() - before == procs * n, f"{name}: {committed() - before} rows for {procs * n} steps"
-    ours, bare = rates["engine"], rates["psycopg"]
-    emit([result(f"PostgreSQL, {procs} processes: audited transitions", ours, "transitions/s", bare, ours / bare,
-                 ">= 0.4", "baseline: the same statements through psycopg, no hashing or validation")])
+    return rates
+
+
+def main():
+    counts = [int(p) for p in str(arg("--procs", "8,32")).split(",")]
+    n = int(arg("--transitions", 1000))
+    out, ratios = [], {}
+    for procs in counts:
+        per = max(20, n * counts[0] // procs)  # the same number of steps in every run
+        rates = measure(procs, per)
+        ours, bare = rates["engine"], rates["psycopg"]
+        ratios[procs] = ours / bare
+        print(f"{procs} processes x {per} steps: engine {ours:,.0f}/s ({ours / procs:,.1f} per process), "
+              f"minimal psycopg step {bare:,.0f}/s ({bare / procs:,.1f} per process), ratio {ours / bare:.2f}",
+              flush=True)
+        out.append(result(f"PostgreSQL, {procs} processes across offices: audited transitions", ours,
+                          "transitions/s", bare, ours / bare, ">= 0.8" if procs == counts[0] else None,
+                          f"baseline: the minimal step through psycopg, no shared lock; {ours / procs:,.1f} vs "
+                          f"{bare / procs:,.1f} per process"))
+    if len(counts) > 1:
+        first, last = counts[0], counts[-1]
+        out.append(result(f"PostgreSQL, {last} against {first} processes: the ratio per process", ratios[last],
+                          "ratio", ratios[first], ratios[last] / ratios[first], ">= 1 (no worse)",
+                          f"the engine's ratio to the minimal step at {last} processes over the same at {first}"))
+    emit(out)
 
 
 if __name__ == "__main__":
