@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from sqlalchemy import Date, Integer, and_, case, cast, func, inspect, literal, or_, select
+from sqlalchemy import Date, Integer, and_, case, cast, func, inspect, literal, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import JSONB
 
 from auction_flow.common.config import today
@@ -212,6 +212,74 @@ def _pass(conn, q: _Query, out, delays, stage_days, stages_only: bool = False):
                 delays[key][int(r["delay"])] += n
 
 
+def _number(value):
+    """A median as the histograms give it: an int when whole, else the half."""
+    return None if value is None else (int(value) if float(value).is_integer() else float(value))
+
+
+def _entered_days(q: _Query):
+    a = q.a
+    entered = func.coalesce(_first_date(a.c.changes, "state_entered_on", q.sqlite), a.c.business_date)
+    return and_(a.c.from_state.isnot(None), a.c.from_state != a.c.to_state), _days(a.c.business_date, entered,
+                                                                                   q.sqlite)
+
+
+def _pg_stages(conn, q: _Query, totals: bool) -> tuple[dict, dict]:
+    """PostgreSQL: {(key, stage): (median, count, worst)} and {stage: median over every key}, the
+    medians computed by the database (``percentile_cont(0.5)``: the mean of the two middle values,
+    as :func:`_median`), so no histogram of (key, stage, days) is grouped and sent."""
+    a = q.a
+    left, days = _entered_days(q)
+    stage = a.c.from_state
+    cols = (stage.label("stage"), func.percentile_cont(0.5).within_group(days).label("median"),
+            func.count().label("n"), func.max(days).label("worst"))
+    stmt = q.rows(*cols, func.grouping(q.key).label("every"), assets_needed=False).where(left)
+    stmt = stmt.group_by(func.grouping_sets(tuple_(q.key, stage), tuple_(stage)) if totals else
+                         tuple_(q.key, stage))
+    per, total = {}, {}
+    for r in conn.execute(stmt).mappings():
+        if r["every"]:
+            total[r["stage"]] = _number(r["median"])
+        else:
+            per[(r["key"], r["stage"])] = (_number(r["median"]), int(r["n"]), int(r["worst"]))
+    return per, total
+
+
+def _pg_counts(conn, q: _Query, out) -> tuple[dict, tuple]:
+    """PostgreSQL: the counts by trigger and the handovers on time and late into ``out``;
+    {key: (median delay, worst delay)} of the late handovers, and the same over every key."""
+    a = q.a
+    p = audit_log.alias("p")
+    earlier = (select(_json_at(p.c.changes, "deadline", 1, False))
+               .where(p.c.asset_id == a.c.asset_id, p.c.seq < a.c.seq, p.c.changes.like('%"deadline":%'))
+               .order_by(p.c.seq.desc()).limit(1).correlate(a).scalar_subquery())
+    due = func.coalesce(_first_date(a.c.changes, "deadline", False), cast(earlier, Date))
+    delay = case((a.c.trigger == "hand_over", _days(a.c.business_date, due, False)))
+    late = delay > 0
+    stmt = q.rows(a.c.trigger.label("trig"), func.count().label("n"),
+                  func.count().filter(delay <= 0).label("on_time"), func.count().filter(late).label("late"),
+                  func.percentile_cont(0.5).within_group(delay).filter(late).label("median"),
+                  func.max(delay).filter(late).label("worst"), func.grouping(q.key).label("every"),
+                  triggers=tuple(COUNTED), assets_needed=False)
+    stmt = stmt.group_by(func.grouping_sets(tuple_(q.key, a.c.trigger), tuple_(a.c.trigger)))
+    delays, total = {}, (None, None)
+    for r in conn.execute(stmt).mappings():
+        stat = (_number(r["median"]), None if r["worst"] is None else int(r["worst"]))
+        if r["every"]:
+            if r["trig"] == "hand_over":
+                total = stat
+            continue
+        g = out[r["key"]]
+        for k in COUNTED[r["trig"]]:
+            g[k] = g.get(k, 0) + int(r["n"])
+        if r["trig"] == "hand_over":
+            g["handed_over_on_time"] = int(r["on_time"])
+            g["handed_over_late"] = int(r["late"])
+            if r["late"]:
+                delays[r["key"]] = stat
+    return delays, total
+
+
 def _tune(conn) -> None:
     """PostgreSQL, for this report's transaction only: no JIT compilation (its planner prices the
     correlated look-ups high enough to compile, and compiling took longer than the whole query
@@ -285,18 +353,30 @@ def _median(hist: Counter):
     return None
 
 
-def _finish(key, g: dict, delays: Counter, stages: dict[str, Counter], avail: dict) -> dict:
+def _finish(key, g: dict, delay: tuple, stages: dict, avail: dict) -> dict:
+    """``delay``: (median, worst) of the late handovers; ``stages``: {stage: median days}."""
     row = {"key": key, **{k: g.get(k, 0) for k in COUNTS}}
     row["cancellation_rate"] = rate_text(row["cancelled"], row["sold"])
     row["cancellation_pct"] = round(100 * row["cancelled"] / row["sold"], 1) if row["sold"] else None
-    row["delay_median_days"] = _median(delays)
-    row["delay_worst_days"] = max(delays) if delays else None  # the largest value of the histogram
-    row["stage_median_days"] = {st: _median(v) for st, v in sorted(stages.items())}
+    row["delay_median_days"], row["delay_worst_days"] = delay
+    row["stage_median_days"] = dict(sorted(stages.items()))
     row["realised_pct"] = round(100 * row["realised"] / row["appraised"], 1) if row["appraised"] else None
     for k in EXTRA:
         table = "alerts" if k.startswith("alerts") else "complaints"
         row[k] = g.get(k, 0) if avail[table] else None
     return row
+
+
+def _hist_stats(delays: dict, stage_days: dict) -> tuple[dict, tuple, dict, dict]:
+    """The histograms of :func:`_pass` (SQLite) as the statistics :func:`_finish` takes."""
+    late = {k: (_median(h), max(h)) for k, h in delays.items() if h}
+    every = sum(delays.values(), Counter())
+    per = {ks: (_median(h), sum(h.values()), max(h)) for ks, h in stage_days.items()}
+    merged: dict = defaultdict(Counter)
+    for (_, st), h in stage_days.items():
+        merged[st].update(h)
+    return late, ((_median(every), max(every)) if every else (None, None)), per, {st: _median(h) for st, h
+                                                                                in merged.items()}
 
 
 def summary(engine, actor: str | None, start=None, end=None, year: int | None = None, by: str = "office",
@@ -310,21 +390,23 @@ def summary(engine, actor: str | None, start=None, end=None, year: int | None = 
         user = eng.load_actor(conn, actor)
         q = _Query(conn, by, start, end, _scope(conn, user))
         out: dict = defaultdict(dict)
-        delays: dict = defaultdict(Counter)
-        stage_days: dict = defaultdict(Counter)
         _sales(conn, q, out)
-        _pass(conn, q, out, delays, stage_days)
+        if q.sqlite:
+            delays: dict = defaultdict(Counter)
+            stage_days: dict = defaultdict(Counter)
+            _pass(conn, q, out, delays, stage_days)
+            late, late_total, per_stage, stage_total = _hist_stats(delays, stage_days)
+        else:
+            late, late_total = _pg_counts(conn, q, out)
+            per_stage, stage_total = _pg_stages(conn, q, totals=True)
         avail = _alerts_complaints(conn, q, out)
-    keys = sorted(set(out) | set(delays) | {k for k, _ in stage_days}, key=lambda k: (k == NONE_KEY, k))
+    keys = sorted(set(out) | {k for k, _ in per_stage}, key=lambda k: (k == NONE_KEY, k))
     by_key: dict = defaultdict(dict)
-    for (k, st), v in stage_days.items():
-        by_key[k][st] = v
-    groups = [_finish(k, out[k], delays[k], by_key[k], avail) for k in keys]
+    for (k, st), (median, _, _) in per_stage.items():
+        by_key[k][st] = median
+    groups = [_finish(k, out[k], late.get(k, (None, None)), by_key[k], avail) for k in keys]
     total_counts = {k: sum(out[g].get(k, 0) for g in keys) for k in COUNTS + EXTRA}
-    all_stages: dict = defaultdict(Counter)
-    for (_, st), v in stage_days.items():
-        all_stages[st].update(v)
-    total = _finish("TOTAL", total_counts, sum((delays[k] for k in keys), Counter()), all_stages, avail)
+    total = _finish("TOTAL", total_counts, late_total, stage_total, avail)
     notes = [f"{t} not available in this database" for t, ok in avail.items() if not ok]
     return {"from": start, "to": end, "by": by, "groups": groups, "total": total, "available": avail,
             "notes": notes}
@@ -342,11 +424,16 @@ def stages(engine, actor: str | None, start=None, end=None, year: int | None = N
         _tune(conn)
         user = eng.load_actor(conn, actor)
         q = _Query(conn, "office", start, end, _scope(conn, user))
-        stage_days: dict = defaultdict(Counter)
-        _pass(conn, q, {}, {}, stage_days, stages_only=True)
+        if q.sqlite:
+            stage_days: dict = defaultdict(Counter)
+            _pass(conn, q, {}, {}, stage_days, stages_only=True)
+            per_stage = _hist_stats({}, stage_days)[2]
+        else:
+            per_stage = _pg_stages(conn, q, totals=False)[0]
     order = {name: i for i, name in enumerate(workflow_mod.get().states)}
-    rows = [{"office": k, "stage": st, "median_days": _median(v), "count": sum(v.values()), "worst_days": max(v)}
-            for (k, st), v in sorted(stage_days.items(), key=lambda kv: (kv[0][0], order.get(kv[0][1], 99)))]
+    rows = [{"office": k, "stage": st, "median_days": median, "count": n, "worst_days": worst}
+            for (k, st), (median, n, worst) in sorted(per_stage.items(),
+                                                      key=lambda kv: (kv[0][0], order.get(kv[0][1], 99)))]
     data = {"from": start, "to": end, "rows": rows, "chart": None,
             "default_year": end.year if defaulted else None}
     if chart:
