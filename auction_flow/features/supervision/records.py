@@ -27,7 +27,9 @@ import json
 from sqlalchemy import select, tuple_
 
 from auction_flow.common.errors import AuctionFlowError
-from auction_flow.storage.schema import assets, audit_log, offices, users
+from auction_flow.features.supervision.chains import stream
+from auction_flow.storage import driver
+from auction_flow.storage.schema import assets, offices, users
 
 PAGE = 5000
 LIMIT = 20  # problems named per check; the rest are counted
@@ -96,11 +98,27 @@ class Problems:
             self.more = 0
 
 
-_AUDIT = [audit_log.c.asset_id, audit_log.c.seq, audit_log.c.id, audit_log.c.event, audit_log.c.from_state,
-          audit_log.c.to_state, audit_log.c.business_date, audit_log.c.changes, audit_log.c.hash]
+# The replay reads straight from the driver (auction_flow.storage.driver), as the chain passes do:
+# the asset's audit rows in (asset_id, seq) order and the assets in id order, page by page.
+_ASSET, _SEQ, _ID, _EVENT, _FROM, _TO, _DAY, _CHANGES, _HASH = range(9)
+COMPARED = tuple(c for c in assets.c.keys() if c not in ("id", "created_at"))
+
+
+def _rows_q(dialect, first: bool):
+    where = "" if first else "AND (asset_id, seq) > (:asset, :seq) "
+    return driver.Statement(dialect, "SELECT asset_id, seq, id, event, from_state, to_state, business_date, changes, "
+                                     f"hash FROM audit_log WHERE asset_id IS NOT NULL {where}"
+                                     "ORDER BY asset_id, seq LIMIT :limit")
+
+
+def _assets_q(dialect, first: bool):
+    where = "" if first else "WHERE id > :asset "
+    cols = ", ".join(driver.quote(dialect, c) for c in COMPARED)
+    return driver.Statement(dialect, f"SELECT id, {cols} FROM assets {where}ORDER BY id LIMIT :limit")
 
 
 _UNKNOWN = object()
+_SCAN = json.JSONDecoder().scan_once
 _NAMED = {"office": "office_id", "officer": "officer_id"}  # the audit rows name them by code and username
 _IDS = frozenset(_NAMED.values())
 _STEPPED = frozenset(STEPPED)
@@ -136,8 +154,9 @@ class _Replay:
             if column in _IDS:
                 before, after = self._value(column, before), self._value(column, after)
             known = self.known.get(column, _UNKNOWN)
-            if known is not _UNKNOWN and column != "state" and row.seq > 1 and plain(before) != plain(known):
-                self.problems.add("record_before", asset=self.asset_id, seq=row.seq, id=row.id, column=key,
+            if (known is not _UNKNOWN and before != known and column != "state" and row[_SEQ] > 1
+                    and plain(before) != plain(known)):
+                self.problems.add("record_before", asset=self.asset_id, seq=row[_SEQ], id=row[_ID], column=key,
                                   chain=shown(self._shown(column, self.known[column])),
                                   row_says=shown(pair[0]))
             self.known[column] = after
@@ -151,33 +170,33 @@ class _Replay:
 
     def step(self, row):
         try:
-            changes = json.loads(row.changes) or {}
-        except ValueError:
+            changes = _SCAN(row[_CHANGES], 0)[0]  # the C scanner itself: the rows are canonical JSON
+        except (StopIteration, TypeError, ValueError):
             changes = {}
         if not isinstance(changes, dict):
             changes = {}
+        event, seq = row[_EVENT], row[_SEQ]
         if self.seq == 0:
-            if row.event not in FIRST or row.seq != 1:
-                self.problems.add("record_no_start", asset=self.asset_id, id=row.id, event=row.event)
+            if event not in FIRST or seq != 1:
+                self.problems.add("record_no_start", asset=self.asset_id, id=row[_ID], event=event)
                 self.broken = True
-            if row.event == "asset_created":
+            if event == "asset_created":
                 self.known.update(SEIZED)
-                day = plain(row.business_date)
+                day = plain(row[_DAY])
                 self.known.update(state_entered_on=day, last_event_on=day)
             self._apply(row, changes, _CREATED)
         else:
-            if row.from_state != self.state:
-                self.problems.add("record_jump", asset=self.asset_id, seq=row.seq, id=row.id,
-                                  found=row.from_state or "-", expected=self.state or "-")
-            if row.seq != self.seq + 1:
-                self.problems.add("record_seq", asset=self.asset_id, id=row.id, seq=row.seq, expected=self.seq + 1)
-            if row.event == "transition":
+            if row[_FROM] != self.state:
+                self.problems.add("record_jump", asset=self.asset_id, seq=seq, id=row[_ID],
+                                  found=row[_FROM] or "-", expected=self.state or "-")
+            if seq != self.seq + 1:
+                self.problems.add("record_seq", asset=self.asset_id, id=row[_ID], seq=seq, expected=self.seq + 1)
+            if event == "transition":
                 self._apply(row, changes, _STEPPED)
-            elif row.event in _AMENDED:
-                self._apply(row, changes, _AMENDED[row.event])
-        self.state = row.to_state
-        self.known["state"] = row.to_state
-        self.seq, self.hash = row.seq, row.hash
+            elif event in _AMENDED:
+                self._apply(row, changes, _AMENDED[event])
+        self.state = self.known["state"] = row[_TO]
+        self.seq, self.hash = seq, row[_HASH]
 
     def finish(self, asset):
         """Compare the asset row with the replay."""
@@ -186,7 +205,7 @@ class _Replay:
         expected = dict(self.known, version=self.seq, last_hash=self.hash)
         for column, value in expected.items():
             have = asset[column]
-            if plain(have) != plain(value):
+            if have != value and plain(have) != plain(value):
                 self.problems.add("record_mismatch", asset=self.asset_id, column=column,
                                   chain=shown(self._shown(column, value)), table=shown(self._shown(column, have)))
 
@@ -196,18 +215,17 @@ def check_assets(conn, out: list) -> None:
     problems = Problems(out)
     office_ids = {code: oid for oid, code in conn.execute(select(offices.c.id, offices.c.code))}
     user_ids = {name: uid for uid, name in conn.execute(select(users.c.id, users.c.username))}
-    rows = pages(conn, select(*_AUDIT).where(audit_log.c.asset_id.is_not(None)),
-                 [audit_log.c.asset_id, audit_log.c.seq], lambda r: (r.asset_id, r.seq))
+    rows = stream(conn, "records_rows", _rows_q, lambda r: {"asset": r[_ASSET], "seq": r[_SEQ]})
     row = next(rows, None)
-    for asset in pages(conn, select(assets), [assets.c.id], lambda r: (r.id,)):
-        asset = asset._mapping
-        while row is not None and row.asset_id < asset["id"]:
+    for values in stream(conn, "records_assets", _assets_q, lambda r: {"asset": r[0]}):
+        asset_id = values[0]
+        while row is not None and row[_ASSET] < asset_id:
             row = next(rows, None)  # rows of no asset: the chain pass names them
-        if row is None or row.asset_id != asset["id"]:
+        if row is None or row[_ASSET] != asset_id:
             continue  # an asset without rows: the chain pass names it
-        replay = _Replay(asset["id"], problems, office_ids, user_ids)
-        while row is not None and row.asset_id == asset["id"]:
+        replay = _Replay(asset_id, problems, office_ids, user_ids)
+        while row is not None and row[_ASSET] == asset_id:
             replay.step(row)
             row = next(rows, None)
-        replay.finish(asset)
+        replay.finish(dict(zip(COMPARED, values[1:])))
     problems.close()
