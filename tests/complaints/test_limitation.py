@@ -62,6 +62,19 @@ def test_filed_on_the_last_day_is_in_time_the_day_after_is_out_of_time(world, as
     assert [x["id"] for x in listed] == [late["id"]]
 
 
+def test_days_of_objective_obstacle_do_not_count(world, asset, cli):
+    r = cli("complaint", "add", "--asset", asset, "--kind", "complaint", "--received", "2026-02-27", "--by", "B",
+            "--about", "x", "--step", "2", "--decision-received", "2026-01-20", "--obstacle-days", "10", "--json",
+            actor="cv_an")
+    c = json.loads(r.output)
+    # 30 + 10 days -> Sun 1 March -> Mon 2: in time (without the obstacle it ended on 23 February)
+    assert (c["limitation_due"], c["status"]) == ("2026-03-02", "received")
+    assert "10 days of objective obstacle" in c["limitation_basis"] and "10 ngày trở ngại" in c["limitation_basis"]
+    with pytest.raises(InvalidInput, match="0 to 3660"):
+        comp.add(world, "cv_an", asset, "complaint", "2026-02-27", "B", "x", step=2, decision_received="2026-01-20",
+                 obstacle_days=-1)
+
+
 def test_the_2026_regime_cites_law_106_and_says_it_is_unconfirmed(world, asset):
     c = comp.add(world, "cv_an", asset, "complaint", "2026-07-10", "B", "x", step=2, decision_received="2026-07-01")
     assert c["limitation_due"] == D("2026-07-31") and "106/2025" in c["limitation_basis"]

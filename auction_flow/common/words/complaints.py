@@ -11,4 +11,6 @@ WORDS = {
     'complaint_receipt_order': {"vi": 'ngày nhận quyết định {decision_received} sau ngày nhận đơn khiếu nại {received}', "en": 'the decision was received on {decision_received}, after the complaint itself ({received})'},
     'complaint_receipt_before_step': {"vi": 'ngày nhận quyết định {decision_received} trước ngày ra quyết định của bước {step} ({trigger}, {decided})', "en": 'the decision was received on {decision_received}, before step {step} ({trigger}) was decided on {decided}'},
     'complaint_out_of_time': {"vi": 'khiếu nại {id} nhận ngày {received}, sau khi hết thời hiệu ngày {due} ({basis}): đã ghi nhận là quá thời hiệu, không thụ lý và không có thời hạn giải quyết', "en": 'complaint {id} was received on {received}, after its limitation period ended on {due} ({basis}): registered as out of time, it cannot be accepted and starts no resolution clock'},
+    'complaint_obstacle_days': {"vi": 'không tính {n} ngày trở ngại khách quan, bất khả kháng', "en": '{n} days of objective obstacle or force majeure not counted'},
+    'complaint_obstacle_range': {"vi": 'số ngày trở ngại khách quan phải từ 0 đến 3660, nhận {value!r}', "en": 'the days of objective obstacle must be 0 to 3660, got {value!r}'},
 }

@@ -6,11 +6,14 @@ accepts and resolves it; a procurator reads. The clocks come from workflows/comp
 
 from __future__ import annotations
 
+import dataclasses
+
 from sqlalchemy import insert, select, update
 
 from auction_flow.common.config import now_utc, today
 from auction_flow.common.context import current_via
 from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied, TriggerNotAllowed
+from auction_flow.common.words import LANGS, message
 from auction_flow.core import audit, authz
 from auction_flow.core import complaint_clocks as rules_mod
 from auction_flow.core.calendar import WorkCalendar
@@ -53,8 +56,10 @@ def _target(conn, asset_id: int, step) -> dict | None:
     return dict(row)
 
 
-def _limitation(rules, kind, level, target, decision_received, received, cal) -> dict:
-    """The filing window of the complaint: which, its last day, and whether it was met."""
+def _limitation(rules, kind, level, target, decision_received, received, cal, obstacle_days: int = 0) -> dict:
+    """The filing window of the complaint: which, and its last day. ``obstacle_days``: days the
+    complainant could not complain for an objective obstacle or force majeure, which do not count
+    (Art. 140(2)); they lengthen the window and are named in its basis."""
     if kind != "complaint" or rules.limitation is None or decision_received is None:
         return {}
     if decision_received > received:
@@ -64,11 +69,14 @@ def _limitation(rules, kind, level, target, decision_received, received, cal) ->
                            decided=target["business_date"], decision_received=decision_received)
     which = rules.limitation.kind_for(level, target and target["trigger"])
     clock = rules.limitation.clock(which, decision_received)
+    if obstacle_days:
+        clock = dataclasses.replace(clock, days=clock.days + obstacle_days, basis="; ".join((
+            clock.basis, " / ".join(message("complaint_obstacle_days", lg, n=obstacle_days) for lg in LANGS))))
     return {"limitation": which, "limitation_due": clock.due(decision_received, cal), "limitation_basis": clock.basis}
 
 
 def add(engine, actor, asset_id, kind, received, by, about, level="first", coercion=False,
-        complex_=False, step=None, decision_received=None) -> dict:
+        complex_=False, step=None, decision_received=None, obstacle_days: int = 0) -> dict:
     """Register a complaint (or denunciation) about an asset; compute its acceptance deadline.
 
     ``step`` names the asset's audit row (its position in the asset's chain) the complaint
@@ -87,6 +95,9 @@ def add(engine, actor, asset_id, kind, received, by, about, level="first", coerc
     received = check_date(received, None, None)
     if step is not None and decision_received is None:
         raise InvalidInput("complaint_needs_receipt", step=step)
+    obstacle_days = obstacle_days or 0
+    if not isinstance(obstacle_days, int) or isinstance(obstacle_days, bool) or not 0 <= obstacle_days <= 3660:
+        raise InvalidInput("complaint_obstacle_range", value=obstacle_days)
     decision_received = None if decision_received is None else check_date(decision_received, None, None)
     check_values(complaints, {"complainant": by.strip(), "about": about}, {"complainant": "--by", "about": "--about"})
     rules = rules_mod.rules()
@@ -98,7 +109,7 @@ def add(engine, actor, asset_id, kind, received, by, about, level="first", coerc
         if denied is None:
             cal = WorkCalendar.from_db(conn)
             target = _target(conn, asset["id"], step)
-            window = _limitation(rules, kind, level, target, decision_received, received, cal)
+            window = _limitation(rules, kind, level, target, decision_received, received, cal, obstacle_days)
             late = bool(window) and received > window["limitation_due"]
             if target is not None and target["trigger"] in (rules.limitation.coercion_triggers
                                                             if rules.limitation else ()):

@@ -173,8 +173,11 @@ def complaint():
               help="The step it attacks: its position in the asset's audit trail (audit log --asset).")
 @click.option("--decision-received", "decision_received", type=params.DAY, metavar="DATE",
               help="Day the complainant received the decision or learnt of the act (the limitation counts from it).")
+@click.option("--obstacle-days", "obstacle_days", type=params.COUNT, default=0, metavar="N",
+              help="Days an objective obstacle or force majeure kept the complainant from complaining (not counted).")
 @json_option
-def complaint_add(asset_id, kind, received, by, about, level, coercion, complex_, step, decision_received, as_json):
+def complaint_add(asset_id, kind, received, by, about, level, coercion, complex_, step, decision_received,
+                  obstacle_days, as_json):
     """Register a complaint or denunciation; print its acceptance deadline and limitation.
 
     One received after its limitation period is registered as out of time and starts no clock.
@@ -184,7 +187,7 @@ def complaint_add(asset_id, kind, received, by, about, level, coercion, complex_
     """
 
     out(complaints_svc.add(engine(), actor(), asset_id, kind, received, by, about, level, coercion, complex_,
-                           step, decision_received), as_json, lambda d: complaint_text(d, lang()))
+                           step, decision_received, obstacle_days), as_json, lambda d: complaint_text(d, lang()))
 
 
 @complaint.command("accept")
