@@ -230,12 +230,15 @@ def _pg_stages(conn, q: _Query, totals: bool) -> tuple[dict, dict]:
     as :func:`_median`), so no histogram of (key, stage, days) is grouped and sent."""
     a = q.a
     left, days = _entered_days(q)
-    stage = a.c.from_state
-    cols = (stage.label("stage"), func.percentile_cont(0.5).within_group(days).label("median"),
-            func.count().label("n"), func.max(days).label("worst"))
-    stmt = q.rows(*cols, func.grouping(q.key).label("every"), assets_needed=False).where(left)
-    stmt = stmt.group_by(func.grouping_sets(tuple_(q.key, stage), tuple_(stage)) if totals else
-                         tuple_(q.key, stage))
+    # the rows narrowed to (key, stage, days) first (OFFSET 0 keeps the planner from merging the two):
+    # the medians sort these, not the rows with their changes
+    rows = q.rows(a.c.from_state.label("stage"), days.label("days"), assets_needed=False).where(left).offset(0)
+    sub = rows.subquery("d")
+    stmt = select(sub.c.key, sub.c.stage, func.percentile_cont(0.5).within_group(sub.c.days).label("median"),
+                  func.count().label("n"), func.max(sub.c.days).label("worst"),
+                  func.grouping(sub.c.key).label("every"))
+    stmt = stmt.group_by(func.grouping_sets(tuple_(sub.c.key, sub.c.stage), tuple_(sub.c.stage)) if totals else
+                         sub.c.key, *(() if totals else (sub.c.stage,)))
     per, total = {}, {}
     for r in conn.execute(stmt).mappings():
         if r["every"]:
@@ -255,13 +258,14 @@ def _pg_counts(conn, q: _Query, out) -> tuple[dict, tuple]:
                .order_by(p.c.seq.desc()).limit(1).correlate(a).scalar_subquery())
     due = func.coalesce(_first_date(a.c.changes, "deadline", False), cast(earlier, Date))
     delay = case((a.c.trigger == "hand_over", _days(a.c.business_date, due, False)))
-    late = delay > 0
-    stmt = q.rows(a.c.trigger.label("trig"), func.count().label("n"),
-                  func.count().filter(delay <= 0).label("on_time"), func.count().filter(late).label("late"),
-                  func.percentile_cont(0.5).within_group(delay).filter(late).label("median"),
-                  func.max(delay).filter(late).label("worst"), func.grouping(q.key).label("every"),
-                  triggers=tuple(COUNTED), assets_needed=False)
-    stmt = stmt.group_by(func.grouping_sets(tuple_(q.key, a.c.trigger), tuple_(a.c.trigger)))
+    sub = q.rows(a.c.trigger.label("trig"), delay.label("delay"), triggers=tuple(COUNTED),
+                 assets_needed=False).offset(0).subquery("h")
+    late = sub.c.delay > 0
+    stmt = select(sub.c.key, sub.c.trig, func.count().label("n"),
+                  func.count().filter(sub.c.delay <= 0).label("on_time"), func.count().filter(late).label("late"),
+                  func.percentile_cont(0.5).within_group(sub.c.delay).filter(late).label("median"),
+                  func.max(sub.c.delay).filter(late).label("worst"), func.grouping(sub.c.key).label("every"))
+    stmt = stmt.group_by(func.grouping_sets(tuple_(sub.c.key, sub.c.trig), tuple_(sub.c.trig)))
     delays, total = {}, (None, None)
     for r in conn.execute(stmt).mappings():
         stat = (_number(r["median"]), None if r["worst"] is None else int(r["worst"]))
