@@ -216,3 +216,24 @@ def test_alert_deleted_or_its_handling_forged_is_named(world, cli):
     text_ = messages(data)
     assert f'alerts {first}, column handled_by: the chain says "cv_an", the table says "ld_binh"' in text_
     assert "1 alert(s) deleted" in text_
+
+
+def test_alert_status_set_by_sql_is_named(world, cli):
+    """An alert nobody handled resolved by SQL, one superseded by nothing, an acknowledged one reopened."""
+    for n, case in enumerate(("7/2026", "8/2026", "9/2026")):
+        svc.seize(world, "cv_an", case, "HG-VT", "movable", f"Xe {n}", on=today() - dt.timedelta(days=12 + n))
+    assert cli("alerts", "scan", actor="cv_an").exit_code == 0
+    with db.reading(world) as conn:
+        a, b, c = [i for (i,) in conn.execute(text("SELECT id FROM alerts ORDER BY id"))]
+    assert cli("alerts", "ack", c, "--reason", "đang làm", actor="cv_an").exit_code == 0
+    assert verify(cli)[0] == 0
+    sql(world, "UPDATE alerts SET status='resolved' WHERE id=:i", i=a)
+    sql(world, "UPDATE alerts SET status='resolved', resolution='superseded' WHERE id=:i", i=b)
+    sql(world, "UPDATE alerts SET status='open' WHERE id=:i", i=c)
+    code, data = verify(cli)
+    assert code == 1
+    text_ = messages(data)
+    assert f"alert {a} is resolved, which the program does not leave it in" in text_
+    assert f"alert {b} is resolved (superseded)" in text_
+    assert f"alert {c} is open, which the program does not leave it in (its last handling in the chain: " \
+        "alert_acknowledged)" in text_

@@ -46,3 +46,8 @@ WORDS.update({
     'digest_all_failed': {"vi": 'không gửi được thư tổng hợp nào: {n} lần gửi đều lỗi ({deferred} thư để lần chạy sau)',
                           "en": 'no digest could be sent: all {n} sends tried failed ({deferred} left for the next run)'},
 })
+
+WORDS.update({
+    'record_alert_status': {"vi": 'bảng bị sửa: cảnh báo {alert} ở trạng thái {status}, điều mà chương trình không tạo ra (xử lý cuối cùng trong nhật ký: {event})',
+                            "en": 'record tampered: alert {alert} is {status}, which the program does not leave it in (its last handling in the chain: {event})'},
+})

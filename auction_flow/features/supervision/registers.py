@@ -26,9 +26,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
-from auction_flow.features.supervision.records import Problems, pages, plain, shown
+from auction_flow.features.supervision.records import LIMIT, Problems, pages, plain, shown
 from auction_flow.storage.schema import access_log, alerts, audit_log, calendar_days, complaints, offices, users
 
 USER_EVENTS = ("user_added", "user_changed", "user_deactivated", "user_activated")
@@ -120,7 +120,7 @@ class Chain:
                     known["decided_via"] = row.via
         elif ev in HANDLED:
             aid = _after(ch, "alert")
-            self.handled[aid] = {"handled_by": row.actor, "handled_reason": row.reason, "handled_via": row.via,
+            self.handled[aid] = {"_event": ev, "handled_by": row.actor, "handled_reason": row.reason, "handled_via": row.via,
                                  "handled_at": moment(row.recorded_at),
                                  **({"snoozed_until": _after(ch, "snoozed_until")} if "snoozed_until" in ch else {})}
         elif ev == "alert_escalated":
@@ -217,20 +217,36 @@ def check_alerts(conn, chain: Chain, problems: Problems):
     handled, escalated = dict(chain.handled), dict(chain.escalated)
     wanted = set(handled) | set(escalated)
     q = select(alerts.c.id, alerts.c.asset_id, alerts.c.rule, alerts.c.level, alerts.c.handled_by,
-               alerts.c.handled_reason, alerts.c.handled_via, alerts.c.handled_at, alerts.c.snoozed_until)
+               alerts.c.handled_reason, alerts.c.handled_via, alerts.c.handled_at, alerts.c.snoozed_until,
+               alerts.c.status, alerts.c.resolution)
     for r in pages(conn, q, [alerts.c.id], lambda r: (r.id,)):
         r = r._mapping
         wanted.discard(r["id"])
         want = handled.pop(r["id"], None)
         if want is not None:
+            event = want.pop("_event")
             _compare(problems, "alerts", r["id"], want, {**r, "handled_at": moment(r["handled_at"])})
+            if event == "alert_acknowledged" and r["status"] not in ("acknowledged", "resolved") or (
+                    event == "alert_snoozed" and r["status"] == "acknowledged"):
+                problems.add("record_alert_status", alert=r["id"], status=r["status"], event=event)
         elif r["handled_by"] is not None:
             problems.add("record_alert_handling", alert=r["id"], user=r["handled_by"])
+        elif r["status"] in ("acknowledged", "snoozed"):
+            problems.add("record_alert_status", alert=r["id"], status=r["status"], event="-")
+        if r["status"] == "resolved" and r["resolution"] is None:
+            problems.add("record_alert_status", alert=r["id"], status=r["status"], event="-")
         want = escalated.pop(r["id"], None)
         if want is not None:
             _compare(problems, "alerts", r["id"], want, {"asset": r["asset_id"], "rule": r["rule"],
                                                          "level": r["level"]})
     _leftover(problems, "alerts", sorted(wanted))
+    # the scan supersedes an alert only by a higher level of the same clock: another row of that clock
+    sibling = alerts.alias("sibling")
+    clock = [sibling.c[c] == alerts.c[c] for c in ("asset_id", "rule", "state", "entered_on", "deadline")]
+    lone = select(alerts.c.id).where(alerts.c.resolution == "superseded",
+                                     ~exists().where(*clock, sibling.c.level != alerts.c.level))
+    for (aid,) in conn.execute(lone.order_by(alerts.c.id).limit(LIMIT)):
+        problems.add("record_alert_status", alert=aid, status="resolved (superseded)", event="-")
     scan = chain.scanned
     if scan and scan["count"] is not None and scan["max_id"] is not None:
         now = conn.execute(select(func.count()).select_from(alerts).where(alerts.c.id <= scan["max_id"])).scalar()
