@@ -105,8 +105,10 @@ def walk(engine, state: str, start="2026-03-02", kind="movable", before: str | N
 
 
 def dump(engine) -> list:
-    """Everything the engine writes about assets: compared before/after a refused command."""
+    """Everything the engine writes about assets, but the refusal's own record: compared before/after a refused command."""
     with engine.connect() as conn:
         a = [tuple(r) for r in conn.execute(select(assets_t).order_by(assets_t.c.id))]
-        b = [tuple(r) for r in conn.execute(select(audit_log).order_by(audit_log.c.id))]
+        # A refusal is recorded (access_log and its chained ``access_denied`` row): that is not a change
+        b = [tuple(r) for r in conn.execute(select(audit_log).where(audit_log.c.event != "access_denied")
+                                            .order_by(audit_log.c.id))]
     return [a, b]
