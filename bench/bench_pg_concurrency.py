@@ -8,7 +8,7 @@ processes: the engine claims its office's chain head, the minimal step claims no
 process times its own loop from a common start signal, after importing and connecting; the
 slowest one is the wall time of the run. Goals (issue 16): at 8 processes the engine at least
 0.8 of the minimal step; at 32 no worse per process, against the minimal step, than at 8.
-Run: python bench/bench_pg_concurrency.py [--transitions N] [--procs 8,32] [--json]
+Run: python bench/bench_pg_concurrency.py [--transitions N] [--procs 8,32] [--offices K] [--json]
 Needs AUCTION_FLOW_TEST_PG (default postgresql://postgres@127.0.0.1:5432/test).
 """
 
@@ -42,7 +42,8 @@ def urls():
     return base.render_as_string(hide_password=False), base.set(database=DB).render_as_string(hide_password=False)
 
 
-def setup(procs: int, per: int) -> list[tuple[str, list[int]]]:
+def setup(procs: int, per: int, offices: int | None = None) -> list[tuple[str, list[int]]]:
+    """An officer per process, in an office of its own (or all in ``offices`` offices)."""
     from sqlalchemy import create_engine, text
 
     from auction_flow.features.admin import service as admin
@@ -58,9 +59,11 @@ def setup(procs: int, per: int) -> list[tuple[str, list[int]]]:
     e = db.open_db(url)
     groups = []
     for p in range(procs):  # an office and its officer per process
-        admin.add_office(e, "admin", f"O{p}", f"Office {p}")
-        admin.add_user(e, "admin", f"cv{p}", "officer", f"O{p}")
-        groups.append((f"cv{p}", [assets.seize(e, f"cv{p}", f"{p}-{i}", f"O{p}", "movable", "x", on="2026-08-03")
+        office = f"O{p % (offices or procs)}"
+        if p < (offices or procs):
+            admin.add_office(e, "admin", office, f"Office {office}")
+        admin.add_user(e, "admin", f"cv{p}", "officer", office)
+        groups.append((f"cv{p}", [assets.seize(e, f"cv{p}", f"{p}-{i}", office, "movable", "x", on="2026-08-03")
                                   for i in range(per)]))
     db.get_engine(url).dispose()
     return groups
@@ -170,8 +173,8 @@ def committed() -> int:
         return conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
 
 
-def measure(procs: int, n: int) -> dict:
-    groups = setup(procs, 10)
+def measure(procs: int, n: int, offices: int | None = None) -> dict:
+    groups = setup(procs, 10, offices)
     rates = {}
     for name, worker in (("engine", engine_worker), ("psycopg", psycopg_worker)):
         before = committed()
@@ -184,16 +187,20 @@ def measure(procs: int, n: int) -> dict:
 def main():
     counts = [int(p) for p in str(arg("--procs", "8,32")).split(",")]
     n = int(arg("--transitions", 1000))
+    # --offices K: the processes share K offices' chains (1: every step queues on one chain's head, as
+    # every step did on the single whole-log head before revision 0012), to compare
+    offices = int(arg("--offices", 0)) or None
     out, ratios = [], {}
     for procs in counts:
         per = max(20, n * counts[0] // procs)  # the same number of steps in every run
-        rates = measure(procs, per)
+        rates = measure(procs, per, offices)
         ours, bare = rates["engine"], rates["psycopg"]
         ratios[procs] = ours / bare
         print(f"{procs} processes x {per} steps: engine {ours:,.0f}/s ({ours / procs:,.1f} per process), "
               f"minimal psycopg step {bare:,.0f}/s ({bare / procs:,.1f} per process), ratio {ours / bare:.2f}",
               flush=True)
-        out.append(result(f"PostgreSQL, {procs} processes across offices: audited transitions", ours,
+        where = f"in {offices} office(s)" if offices else "across offices"
+        out.append(result(f"PostgreSQL, {procs} processes {where}: audited transitions", ours,
                           "transitions/s", bare, ours / bare, ">= 0.8" if procs == counts[0] else None,
                           f"baseline: the minimal step through psycopg, no shared lock; {ours / procs:,.1f} vs "
                           f"{bare / procs:,.1f} per process"))

@@ -21,6 +21,7 @@ written by :mod:`auction_flow.core.roots`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 
@@ -206,6 +207,15 @@ def move_head(conn, chain: str, log_seq: int, link_: str) -> None:
                    {"chain": chain, "log_seq": log_seq, "log_hash": link_})
 
 
+def _insert_move(dialect, cols):
+    """PostgreSQL: the row's INSERT and its chain's head moved in one statement (one round trip less
+    per step; a data-modifying WITH runs exactly once)."""
+    q = functools.partial(driver.quote, dialect)
+    sql = ("WITH moved AS (UPDATE audit_heads SET log_seq = :log_seq, log_hash = :log_hash WHERE chain = :chain) "
+           f"INSERT INTO audit_log ({', '.join(q(c) for c in cols)}) VALUES ({', '.join(':' + c for c in cols)})")
+    return driver.Statement(dialect, sql, {c: audit_log.c[c] for c in cols})
+
+
 def insert(conn, row: dict) -> dict:
     """INSERT a row built by make_row (inside the caller's write transaction).
 
@@ -219,6 +229,11 @@ def insert(conn, row: dict) -> dict:
     row["log_seq"] = seq + 1
     row["log_prev_hash"] = prev
     row["log_hash"] = link(chain, prev, seq + 1, row["hash"], row["actor_office"])
-    driver.insert(conn, audit_log, row)
-    move_head(conn, chain, row["log_seq"], row["log_hash"])
+    if conn.dialect.name == "postgresql":
+        cols = tuple(row)
+        driver.execute(driver.cursor(conn), driver.statement(conn, ("insert_move", cols),
+                                                             lambda d: _insert_move(d, cols)), row)
+    else:  # in-process: two statements cost nothing more
+        driver.insert(conn, audit_log, row)
+        move_head(conn, chain, row["log_seq"], row["log_hash"])
     return row
