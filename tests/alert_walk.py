@@ -27,7 +27,8 @@ def to_sold(engine, seized_on: dt.date, sold_on: dt.date, kind="movable", office
     step(engine, aid, "agree_price", seized_on + dt.timedelta(days=1), actor, price=100_000_000)
     step(engine, aid, "contract_auction", seized_on + dt.timedelta(days=2), actor,
          auction_org="Công ty ĐG Hậu Giang", auction_date=sold_on.isoformat())
-    step(engine, aid, "record_sale", sold_on, actor, sale_price=100_000_000, buyer="Trần Văn Mua")
+    step(engine, aid, "record_sale", sold_on, actor, sale_price=100_000_000, buyer="Trần Văn Mua",
+         deposit=10_000_000)
     return aid
 
 

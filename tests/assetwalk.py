@@ -53,7 +53,8 @@ def audit_rows(engine, aid) -> list[dict]:
 _TO_PRICED = [("agree_price", 2, {"price": PRICE})]
 _TO_CONTRACTED = _TO_PRICED + [("contract_auction", 4, {"auction_org": "ĐG Cần Thơ",
                                                         "auction_date": "+30"})]
-_TO_SOLD = _TO_CONTRACTED + [("record_sale", 30, {"sale_price": PRICE + 1_000_000, "buyer": "Lê Văn Tám"})]
+_TO_SOLD = _TO_CONTRACTED + [("record_sale", 30, {"sale_price": PRICE + 1_000_000, "buyer": "Lê Văn Tám",
+                                                    "deposit": PRICE // 10})]
 _TO_PAID = _TO_SOLD + [("record_payment", 40, {})]
 _TO_FAILED = _TO_CONTRACTED + [("record_auction_failed", 30, {})]
 

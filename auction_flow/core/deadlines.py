@@ -26,8 +26,14 @@ class Deadline:
 
 
 def due_date(rule: ClockRule, start: dt.date, kind: str, cal: WorkCalendar) -> dt.date:
+    return periods_end(rule.periods, start, kind, cal)
+
+
+def periods_end(periods, start: dt.date, kind: str, cal: WorkCalendar) -> dt.date:
+    """The last day of ``periods`` counted one after another from the day after ``start``, moved
+    to the next working day."""
     day = start
-    for period in rule.periods:
+    for period in periods:
         n = period.length(kind)
         day = cal.add_working_days(day, n) if period.unit == "working" else day + dt.timedelta(days=n)
     return cal.next_working_day(day)

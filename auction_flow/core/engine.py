@@ -18,7 +18,7 @@ from sqlalchemy import insert, select, update
 from auction_flow.common.config import now_utc
 from auction_flow.common.errors import ConflictError, InvalidInput, NotFound, PermissionDenied, TriggerNotAllowed
 from auction_flow.common.words import Msg
-from auction_flow.core import audit, authz, deadlines, effects, guards
+from auction_flow.core import audit, authz, checks, deadlines, effects, guards
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.calendar import WorkCalendar
 from auction_flow.core.fields import check_date, check_text, check_values, parse_fields, parse_id
@@ -171,6 +171,7 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
     step = Step(wf, trig, asset, user, on, values, cal, allowed)
     for name in trig.guards:
         guards.GUARDS[name](step)
+    checks.run(step)
     proxy = SimpleNamespace(state=asset["state"], resume_state=asset["resume_state"])
     wf.machine.events[trigger].trigger(proxy)
     new_state = proxy.state
@@ -179,6 +180,9 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
     for name in trig.effects:
         effects.EFFECTS[name](step)
     updates.update(step.updates)
+    forgotten = {}
+    if trig.keep or trig.forget:
+        updates["facts"], forgotten = checks.kept_facts(step)
     if new_state != asset["state"]:  # a new stint in a state, unless an effect carries one on (resume)
         updates.update(state=new_state, state_entered_on=step.updates.get("state_entered_on", on),
                        suspended_days=step.updates.get("suspended_days", 0),
@@ -194,8 +198,9 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
         updates.update(deadline=dl.due if dl else None, deadline_basis=dl.basis if dl else None,
                        deadline_regime=dl.regime if dl else None)
 
-    changes = {k: (asset.get(k), v) for k, v in updates.items() if asset.get(k) != v}
+    changes = {k: (asset.get(k), v) for k, v in updates.items() if asset.get(k) != v and k != "facts"}
     changes.update({k: (None, v) for k, v in values.items() if k not in COLUMNS})
+    changes.update(forgotten)  # a fact the step ends (a forfeited deposit): its last value, then none
     seen = asset["version"]
     if issue is not None:  # the step's paper, numbered and stored in this transaction
         issued = issue(conn, Decided(asset, user, trigger, asset["state"], new_state, on, values, dict(updates),

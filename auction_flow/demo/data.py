@@ -13,6 +13,9 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from auction_flow.core import deadlines
+from auction_flow.core import workflow as workflow_mod
+
 PROVINCE = ("HG", "Cục Thi hành án dân sự tỉnh Hậu Giang")
 BRANCHES = [
     ("HG-VT", "Chi cục THADS thành phố Vị Thanh"), ("HG-NB", "Chi cục THADS thành phố Ngã Bảy"),
@@ -155,6 +158,16 @@ class Year:
             plan.steps[-1] = (trig, on, (sets[0], f"auction_date={auction}"), actor, reason, lag)
         return day, auction
 
+    def pay_by(self, sold_on: dt.date) -> dt.date:
+        """The buyer's payment deadline for a sale on ``sold_on``, from the workflow (15 days for a
+        sale before 1 May 2020, 30 from then)."""
+        rule = workflow_mod.get().clock_rule("sold", sold_on)
+        return deadlines.due_date(rule, sold_on, "movable", self.cal)
+
+    def payment(self, sold_on: dt.date, lo: int, hi: int) -> dt.date:
+        """A day the buyer pays in full: ``lo``..``hi`` days after the sale, within the clock."""
+        return min(self.days(sold_on, lo, hi), self.pay_by(sold_on))
+
     def value(self, plan: Plan) -> int:
         lo, hi = (30, 900) if plan.kind == "movable" else (300, 4000)
         return self.rng.randint(lo, hi) * 1_000_000
@@ -166,8 +179,10 @@ def build(year: int, rng: random.Random, cal) -> Year:
     users = y.staff()
     y.users = users
     span = (y.end - y.start).days
-    cancelled = {5: ("buyer_default", False), 12: ("court_decision", True), 19: ("collusion", False),
+    # four results cancelled, and one buyer who never paid (i = 5: record_default, a failed sale too)
+    cancelled = {12: ("court_decision", True), 19: ("collusion", False),
                  26: ("procedural_breach", True), 33: ("agreement", False)}
+    defaulted = 5
     late, overdue_now, extended = {7, 14, 22, 29}, {40, 41}, 8
     for i in range(45):
         latest = 60 if 30 <= i <= 38 else (120 if i in overdue_now else span - 170)
@@ -184,16 +199,21 @@ def build(year: int, rng: random.Random, cal) -> Year:
         day, auction = y.contract(p, day)
         buyer = FREQUENT_BUYER if i in (3, 9, 15, 21, 27) else f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}"
         bump = 0 if i == 38 else rng.randint(0, 20) * 5_000_000
-        day = y.step(p, "record_sale", auction, f"sale_price={price + bump}", f"buyer={buyer}")
+        day = y.step(p, "record_sale", auction, f"sale_price={price + bump}", f"buyer={buyer}",
+                     f"deposit={price // 10}")  # 10% of the starting price
         supervisor = y.people[p.office][2]
+        if i == defaulted:  # the buyer lets the deadline pass: the deposit is forfeited, a new contract
+            day = y.step(p, "record_default", y.pay_by(day) + dt.timedelta(days=rng.randint(1, 4)))
+            y.contract(p, day)
+            continue
         if i in cancelled:
             ground, after_payment = cancelled[i]
             if after_payment:
-                day = y.step(p, "record_payment", y.days(day, 10, 25))
-            who = "ld_tinh" if i in (5, 19, 33) else supervisor
+                day = y.step(p, "record_payment", y.payment(day, 10, 25))
+            who = "ld_tinh" if i in (12, 19, 33) else supervisor
             day = y.step(p, "cancel_result", y.days(day, 31, 36), f"ground={ground}", actor=who,
                          reason="Hủy kết quả đấu giá / auction result cancelled")
-            if i in (5, 19):
+            if i == 19:
                 y.step(p, "reauction", y.days(day, 3, 8))
             if i == 26:  # the buyer complains 50 days after receiving the cancellation: out of time
                 y.step(p, "complaint_add", day + dt.timedelta(days=50), "complaint", buyer,
@@ -206,7 +226,7 @@ def build(year: int, rng: random.Random, cal) -> Year:
                 y.step(p, "complaint_resolve", y.days(day, 25, 30), actor=supervisor)
             continue
         payer = "ld_tinh" if i == 11 else None  # a step by someone outside the asset's office
-        day = y.step(p, "record_payment", y.days(day, 8, 28), actor=payer)
+        day = y.step(p, "record_payment", y.payment(day, 8, 28), actor=payer)
         if i in overdue_now:
             if i == 40:  # the procuracy recommends the handover; nobody has answered yet
                 y.step(p, "procuracy_recommend", y.end - dt.timedelta(days=24), "12/KN-VKS",

@@ -213,7 +213,8 @@ def test_complaint_risk_cancelled_before_and_resolution_after_the_window(world):
     _cancel(world, aid, "2026-02-05")
     step(world, aid, "reauction", "2026-02-06")
     step(world, aid, "contract_auction", "2026-02-09", auction_org="ĐG", auction_date="2026-03-02")
-    step(world, aid, "record_sale", "2026-03-02", sale_price=100_000_000, buyer="Người mua hai")
+    step(world, aid, "record_sale", "2026-03-02", sale_price=100_000_000, buyer="Người mua hai",
+         deposit=10_000_000)
     _cancel(world, aid, "2026-03-05")
     scan(world, "2026-03-05")
     second = [r for r in rows(world, asset_id=aid) if r["entered_on"] == D("2026-03-05")]
@@ -350,7 +351,8 @@ def test_the_scan_reads_only_workflow_files_and_names_a_broken_one(world, tmp_pa
     from auction_flow.common.config import workflows_dir
 
     caplog.set_level(logging.ERROR, logger="auction_flow.scanner")
-    assert [wf.name for wf in scanner.workflows()] == ["asset_auction"]
+    # the current version and version 1, kept for the assets still on it
+    assert sorted((wf.name, wf.version) for wf in scanner.workflows()) == [("asset_auction", 1), ("asset_auction", 2)]
     scan(world, "2026-03-02")
     assert not caplog.records, caplog.text
     for name in ("asset_auction.yaml", "complaints.yaml"):

@@ -41,11 +41,11 @@ def walk(e, p) -> dict[str, int]:
     go(a, "record_auction_failed", "2026-08-20")
     go(a, "reduce_price", "2026-08-24", "price=1125000000")
     go(a, "contract_auction", "2026-08-25", "auction_org=Trung tâm Dịch vụ đấu giá", "auction_date=2026-09-25")
-    go(a, "record_sale", "2026-09-25", "sale_price=1200000000", buyer=p["buyer"]["id"])
+    go(a, "record_sale", "2026-09-25", "sale_price=1200000000", "deposit=100000000", buyer=p["buyer"]["id"])
     go(a, "cancel_result", "2026-10-01", "ground=buyer_default", who="ld_binh", reason="Người mua không nộp tiền")
     go(a, "reauction", "2026-10-05")
     go(a, "contract_auction", "2026-10-06", "auction_org=Trung tâm Dịch vụ đấu giá", "auction_date=2026-11-06")
-    go(a, "record_sale", "2026-11-06", "sale_price=1250000000", buyer=p["namesake"]["id"])
+    go(a, "record_sale", "2026-11-06", "sale_price=1250000000", "deposit=100000000", buyer=p["namesake"]["id"])
     go(a, "record_payment", "2026-11-10")
     go(a, "hand_over", "2026-11-20")
     b = assets_svc.seize(e, "cv_an", "7/2025/QĐ-CCTHADS", "HG-VT", "movable", "Xe ô tô Toyota Vios", on="2025-03-03",
@@ -73,7 +73,13 @@ def walk(e, p) -> dict[str, int]:
     go(f, "contract_auction", "2026-09-03", "auction_org=Công ty Đấu giá", "auction_date=2026-09-20")
     go(f, "record_auction_failed", "2026-09-20")
     go(f, "return_to_debtor", "2026-09-25")
-    return {"a": a, "b": b, "c": c, "d": d, "f": f}
+    g = steps.seize(e, "cv_an", "11/2026", "HG-VT", "movable", "Xe tải Hyundai", on="2026-09-01",
+                    debtors=[p["debtor"]["id"]])
+    go(g, "agree_price", "2026-09-02", "price=50000000")
+    go(g, "contract_auction", "2026-09-03", "auction_org=Công ty Đấu giá", "auction_date=2026-09-21")
+    go(g, "record_sale", "2026-09-21", "sale_price=50000000", "deposit=5000000", buyer=p["buyer"]["id"])
+    go(g, "record_default", "2026-10-22")  # 30 days from 2026-09-21 ended on 2026-10-21
+    return {"a": a, "b": b, "c": c, "d": d, "f": f, "g": g}
 
 
 def test_every_paper_names_its_number_parties_amount_and_basis(world, people):

@@ -110,7 +110,7 @@ def test_one_buyer_winning_many_auctions_is_one_party(world, people):  # noqa: F
         assets_svc.advance(e, a, "agree_price", "cv_an", "2026-11-03", ["price=100000000"])
         assets_svc.advance(e, a, "contract_auction", "cv_an", "2026-11-04", ["auction_org=Công ty Đấu giá",
                                                                         "auction_date=2026-11-20"])
-        assets_svc.advance(e, a, "record_sale", "cv_an", "2026-11-20", ["sale_price=100000000"], buyer=buyer)
+        assets_svc.advance(e, a, "record_sale", "cv_an", "2026-11-20", ["sale_price=100000000", "deposit=10000000"], buyer=buyer)
         return a
 
     wins = [sold(n, people["buyer"]["id"]) for n in range(3)]

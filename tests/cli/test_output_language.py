@@ -90,7 +90,7 @@ def _signal_walk(engine) -> str:
         price = price * 9 // 10 + 1
         step("reduce_price", f"price={price}")
     step("contract_auction", "auction_org=ĐG", f"auction_date={day + dt.timedelta(days=5)}")
-    step("record_sale", f"sale_price={price}", "buyer=Phạm Thị Mai", days=5)
+    step("record_sale", f"sale_price={price}", "buyer=Phạm Thị Mai", f"deposit={price // 10}", days=5)
     step("record_payment")
     c = comp.add(engine, "cv_an", aid, "complaint", day, "Nguyễn Văn C", "giao tài sản")
     comp.accept(engine, "ld_binh", c["id"], on=day + dt.timedelta(days=1))

@@ -155,7 +155,7 @@ def test_paid_on_the_last_day_of_2024_gets_30_days_and_on_new_year_60(world):
     step(engine, old, "record_payment", "2024-12-31")
     row = asset_row(engine, old)
     assert (row["deadline"], row["deadline_regime"]) == (D("2025-02-03"), "law2014")
-    new = walk(engine, "sold", "2024-11-01")
+    new = walk(engine, "sold", "2024-11-03")  # sold 2024-12-03: pays by 2025-01-02
     step(engine, new, "record_payment", "2025-01-01")
     row = asset_row(engine, new)
     assert (row["deadline"], row["deadline_regime"]) == (D("2025-03-03"), "decree2024")
@@ -176,7 +176,7 @@ def test_extend_handover_only_under_the_2014_law(world):
     assert (row["state"], row["deadline"], row["clock_extended"]) == ("paid", D("2025-03-03"), True)
     with pytest.raises(TriggerNotAllowed, match="already extended"):
         step(engine, aid, "extend_handover", "2025-01-11", actor="ld_binh", reason="lần nữa")
-    new = walk(engine, "sold", "2024-11-01")
+    new = walk(engine, "sold", "2024-11-03")  # sold 2024-12-03: pays by 2025-01-02
     step(engine, new, "record_payment", "2025-01-01")
     with pytest.raises(TriggerNotAllowed, match="law2014"):
         step(engine, new, "extend_handover", "2025-01-10", actor="ld_binh", reason="x")

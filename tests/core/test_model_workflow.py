@@ -43,7 +43,7 @@ MOVES = {
     "record_auction_failed": ({"auction_contracted"}, "auction_failed"),
     "reduce_price": ({"auction_failed"}, "priced"), "accept_by_creditor": ({"auction_failed"}, "creditor_accepted"),
     "return_to_debtor": ({"auction_failed"}, "returned_to_debtor"), "record_sale": ({"auction_contracted"}, "sold"),
-    "record_payment": ({"sold"}, "paid"), "cancel_result": ({"sold", "paid"}, "auction_cancelled"),
+    "record_payment": ({"sold"}, "paid"), "record_default": ({"sold"}, "priced"), "cancel_result": ({"sold", "paid"}, "auction_cancelled"),
     "reauction": ({"auction_cancelled"}, "priced"), "hand_over": ({"paid", "creditor_accepted"}, "handed_over"),
     "close": ({"handed_over"}, "closed"),
     "redeem": ({"seized", "appraising", "priced", "auction_contracted", "auction_failed", "auction_cancelled"},
@@ -94,7 +94,7 @@ def clock(state, start, kind):
 
 FIELDS = {"contract_appraisal": ["appraisal_org"], "agree_price": ["price"], "record_appraisal": ["price"],
           "reduce_price": ["price"], "contract_auction": ["auction_org", "auction_date"],
-          "record_sale": ["sale_price", "buyer"], "cancel_result": ["ground"], "suspend": ["kind"],
+          "record_sale": ["sale_price", "buyer", "deposit"], "cancel_result": ["ground"], "suspend": ["kind"],
           "extend_payment": ["until"]}
 NEEDS_REASON = {"release", "cancel_result", "extend_handover"}
 SUPERVISOR_ONLY = {"cancel_result", "release", "extend_handover"}
@@ -134,6 +134,12 @@ class Model:
         if trig == "accept_by_creditor" and self.reductions < 2:
             return None
         if trig == "record_sale" and values["sale_price"] < self.price:
+            return None
+        if trig == "record_sale" and not math.ceil(self.price * 5 / 100) <= values["deposit"] <= self.price * 20 // 100:
+            return None  # the deposit: 5% to 20% of the starting price
+        if trig == "record_payment" and self.deadline is not None and on > self.deadline:
+            return None  # late: only record_default
+        if trig == "record_default" and (self.deadline is None or on <= self.deadline):
             return None
         if trig == "redeem" and self.state == "auction_contracted":
             cutoff = self.auction_date - dt.timedelta(days=1)
@@ -198,7 +204,7 @@ class Model:
             self.auction_date = values["auction_date"]
         if trig == "record_sale":
             self.sold_by = actor
-        if trig == "reauction":
+        if trig in ("reauction", "record_default"):
             self.sold_by = self.auction_date = None
 
     def _rule_regime(self, state):
@@ -212,7 +218,7 @@ TEMPLATE: dict = {}
 REACHED: set = set()
 FORWARD = {"seized": ["agree_price", "contract_appraisal"], "appraising": ["record_appraisal"],
            "priced": ["contract_auction"], "auction_contracted": ["record_sale", "record_sale", "record_auction_failed"],
-           "auction_failed": ["reduce_price", "accept_by_creditor"], "sold": ["record_payment", "extend_payment"],
+           "auction_failed": ["reduce_price", "accept_by_creditor"], "sold": ["record_payment", "record_payment", "extend_payment", "record_default"],
            "paid": ["hand_over", "extend_handover", "suspend"], "creditor_accepted": ["hand_over"],
            "handed_over": ["close"], "auction_cancelled": ["reauction"], "suspended": ["resume"]}
 
@@ -266,6 +272,7 @@ class WorkflowMachine(RuleBasedStateMachine):
                 "price": data.draw(st.sampled_from([price, -(-price * 9 // 10), price * 8 // 10, price - 1,
                                                     900_000_000]), "price"),
                 "sale_price": data.draw(st.sampled_from([price, price + 1, price - 1]), "sale"),
+                "deposit": data.draw(st.sampled_from([price // 10, price // 25, price // 4, price // 5]), "deposit"),
                 "auction_date": on + dt.timedelta(days=data.draw(st.integers(-1, 50), "auction")),
                 "until": on + dt.timedelta(days=data.draw(st.integers(0, 70), "until")),
                 "ground": "buyer_default", "kind": "postpone", "buyer": "B", "appraisal_org": "TĐG",

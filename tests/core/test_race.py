@@ -46,7 +46,7 @@ for n, (trigger, on, sets) in enumerate(steps):
 
 STEPS = [("agree_price", "2026-03-04", ["price=100000000"]),
          ("contract_auction", "2026-03-06", ["auction_org=ĐG Cần Thơ", "auction_date=2026-04-01"]),
-         ("record_sale", "2026-04-01", ["sale_price=101000000", "buyer=Lê Văn Tám"]),
+         ("record_sale", "2026-04-01", ["sale_price=101000000", "buyer=Lê Văn Tám", "deposit=10000000"]),
          ("record_payment", "2026-04-10", []),
          ("hand_over", "2026-04-20", []),
          ("close", "2026-04-25", [])]

@@ -117,7 +117,7 @@ def _sold(world, seller):
     svc.advance(world, aid, "agree_price", "cv_an", on="2026-03-03", sets=["price=100000000"])
     svc.advance(world, aid, "contract_auction", "cv_an", on="2026-03-04",
                 sets=["auction_org=ĐG", "auction_date=2026-03-20"])
-    svc.advance(world, aid, "record_sale", seller, on="2026-03-20", sets=["sale_price=100000000", "buyer=B"])
+    svc.advance(world, aid, "record_sale", seller, on="2026-03-20", sets=["sale_price=100000000", "buyer=B", "deposit=10000000"])
     return aid
 
 

@@ -10,7 +10,7 @@ def test_seize_to_close_through_cli(world, cli):
     aid = r.output.strip()
     steps = [("agree_price", "2026-07-03", ["price=50000000"]),
              ("contract_auction", "2026-07-06", ["auction_org=ĐG Cần Thơ", "auction_date=2026-08-01"]),
-             ("record_sale", "2026-08-01", ["sale_price=51000000", "buyer=Lê Văn Tám"]),
+             ("record_sale", "2026-08-01", ["sale_price=51000000", "buyer=Lê Văn Tám", "deposit=5000000"]),
              ("record_payment", "2026-08-20", []),
              ("hand_over", "2026-09-01", []),
              ("close", "2026-09-05", [])]

@@ -30,8 +30,9 @@ FIRE = {
     "reduce_price": ({"price": 95_000_000}, "cv_an", None, "2026-03-02"),
     "accept_by_creditor": ({}, "cv_an", None, "2026-03-02"),
     "return_to_debtor": ({}, "cv_an", None, "2026-03-02"),
-    "record_sale": ({"sale_price": 120_000_000, "buyer": "Võ Thị Hoa"}, "cv_an", None, "2026-03-02"),
+    "record_sale": ({"sale_price": 120_000_000, "buyer": "Võ Thị Hoa", "deposit": 12_000_000}, "cv_an", None, "2026-03-02"),
     "record_payment": ({}, "cv_an", None, "2026-03-02"),
+    "record_default": ({}, "cv_an", None, "2026-03-02"),
     "cancel_result": ({"ground": "collusion"}, "ld_binh", "thông đồng dìm giá", "2026-03-02"),
     "reauction": ({}, "cv_an", None, "2026-03-02"),
     "hand_over": ({}, "cv_an", None, "2026-03-02"),
@@ -52,6 +53,8 @@ def test_the_table_covers_every_trigger():
 def _fire_and_check(engine, aid, trigger, fields, actor, reason, expect_to):
     before = asset_row(engine, aid)
     on = before["last_event_on"] + ONE
+    if any(c.kind == "deadline" and c.spec["deadline"] == "passed" for c in WF.triggers[trigger].checks):
+        on = before["deadline"] + ONE  # allowed only once the deadline has passed
     res = step(engine, aid, trigger, on, actor=actor, reason=reason, **fields)
     after = asset_row(engine, aid)
     assert (res.from_state, res.to_state) == (before["state"], expect_to)
@@ -206,12 +209,12 @@ def test_record_sale_needs_the_starting_price_and_a_buyer(world):
     engine = world
     aid = walk(engine, "auction_contracted")
     with pytest.raises(TriggerNotAllowed, match="below the starting price"):
-        step(engine, aid, "record_sale", "2026-03-31", sale_price=PRICE - 1, buyer="B")
+        step(engine, aid, "record_sale", "2026-03-31", sale_price=PRICE - 1, buyer="B", deposit=PRICE // 10)
     with pytest.raises(InvalidInput, match="buyer"):
-        step(engine, aid, "record_sale", "2026-03-31", sale_price=PRICE)
+        step(engine, aid, "record_sale", "2026-03-31", sale_price=PRICE, deposit=PRICE // 10)
     with pytest.raises(InvalidInput, match="buyer"):
-        step(engine, aid, "record_sale", "2026-03-31", sale_price=PRICE, buyer="  ")
-    step(engine, aid, "record_sale", "2026-03-31", sale_price=PRICE, buyer="B")
+        step(engine, aid, "record_sale", "2026-03-31", sale_price=PRICE, buyer="  ", deposit=PRICE // 10)
+    step(engine, aid, "record_sale", "2026-03-31", sale_price=PRICE, buyer="B", deposit=PRICE // 10)
     row = asset_row(engine, aid)
     assert (row["state"], row["sale_price"], row["buyer"], row["sold_by"]) == ("sold", PRICE, "B", "cv_an")
 
@@ -286,7 +289,7 @@ def test_cancel_result_needs_a_supervisor_a_ground_and_a_reason(world):
 def test_who_recorded_the_sale_cannot_approve_its_cancellation(world):
     engine = world
     aid = walk(engine, "auction_contracted")
-    step(engine, aid, "record_sale", "2026-03-31", actor="ld_binh", sale_price=PRICE, buyer="B")
+    step(engine, aid, "record_sale", "2026-03-31", actor="ld_binh", sale_price=PRICE, buyer="B", deposit=PRICE // 10)
     with pytest.raises(PermissionDenied, match="recorded the sale"):
         step(engine, aid, "cancel_result", "2026-04-02", actor="ld_binh", reason="x", ground="other")
     step(engine, aid, "record_payment", "2026-04-03")

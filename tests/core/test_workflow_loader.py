@@ -30,6 +30,7 @@ TRIGGERS = {  # the public contract: name -> (sources, destination)
     "return_to_debtor": ({"auction_failed"}, "returned_to_debtor"),
     "record_sale": ({"auction_contracted"}, "sold"),
     "record_payment": ({"sold"}, "paid"),
+    "record_default": ({"sold"}, "priced"),
     "cancel_result": ({"sold", "paid"}, "auction_cancelled"),
     "reauction": ({"auction_cancelled"}, "priced"),
     "hand_over": ({"paid", "creditor_accepted"}, "handed_over"),
@@ -45,7 +46,7 @@ TRIGGERS = {  # the public contract: name -> (sources, destination)
 }
 FIELDS = {"contract_appraisal": {"appraisal_org"}, "agree_price": {"price"}, "record_appraisal": {"price"},
           "reduce_price": {"price"}, "contract_auction": {"auction_org", "auction_date"},
-          "record_sale": {"sale_price", "buyer"}, "cancel_result": {"ground"}, "suspend": {"kind"},
+          "record_sale": {"sale_price", "buyer", "deposit"}, "cancel_result": {"ground"}, "suspend": {"kind"},
           "extend_payment": {"until"}}
 
 

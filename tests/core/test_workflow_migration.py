@@ -38,8 +38,8 @@ def folder(tmp_path, monkeypatch):
     keeps version 1 as asset_auction.v1.yaml for the assets still on it."""
     d = tmp_path / "workflows"
     d.mkdir()
-    for name in ("asset_auction.yaml", "complaints.yaml"):
-        shutil.copy(SHIPPED / name, d / name)
+    shutil.copy(SHIPPED / "asset_auction.v1.yaml", d / "asset_auction.yaml")  # version 1 as the current one
+    shutil.copy(SHIPPED / "complaints.yaml", d / "complaints.yaml")
     monkeypatch.setenv("AUCTION_FLOW_WORKFLOWS", str(d))
 
     def publish():

@@ -70,7 +70,7 @@ def test_a_log_written_before_via_verifies_after_the_upgrade_and_goes_on(empty_d
         assert {tuple(r) for r in migrated} == {("admin", None, False), ("cv_an", None, False),
                                                 ("ld_binh", None, False)}
         assert conn.execute(select(audit_log.c.via).where(audit_log.c.via.is_not(None))).all() == []
-    with acting_via("session:41"):  # new rows, through a session, chain onto the old ones
+    with acting_via("session:41"):  # new rows, through a session, chain onto the old ones (workflow v1)
         assets.advance(engine, 1, "record_sale", "cv_an", "2026-04-01", ["sale_price=101000000", "buyer=Lê Văn Tám"])
         admin.add_office(engine, "admin", "HG-NB", "Chi cục THADS TX Ngã Bảy", "HG")
     report = verify_mod.verify(engine)

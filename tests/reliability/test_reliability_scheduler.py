@@ -31,7 +31,7 @@ def _paid(engine, paid_on: dt.date, n: int):
     for trig, sets, days in [("agree_price", ["price=100000000"], 38),
                              ("contract_auction", ["auction_org=ĐG", f"auction_date={paid_on - dt.timedelta(days=10)}"],
                               35),
-                             ("record_sale", ["sale_price=100000000", "buyer=B"], 10), ("record_payment", [], 0)]:
+                             ("record_sale", ["sale_price=100000000", "buyer=B", "deposit=10000000"], 10), ("record_payment", [], 0)]:
         assets.advance(engine, aid, trig, "cv_an", paid_on - dt.timedelta(days=days), sets)
 
 

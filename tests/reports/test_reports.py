@@ -55,7 +55,8 @@ def _walk(engine, seized_on, steps, office="HG-VT", officer="cv_an"):
 def _sale(price, contract_on, auction_on, sale_price, org=ORG_VT):
     return [("agree_price", contract_on, {"price": price}),
             ("contract_auction", contract_on, {"auction_org": org, "auction_date": auction_on}),
-            ("record_sale", auction_on, {"sale_price": sale_price, "buyer": "Lê Văn Tám"})]
+            ("record_sale", auction_on, {"sale_price": sale_price, "buyer": "Lê Văn Tám",
+                                          "deposit": sale_price // 10})]
 
 
 def seed(engine):
@@ -71,7 +72,7 @@ def seed(engine):
     w(engine, "2024-10-01", _sale(100 * M, "2024-10-07", "2024-11-07", 120 * M)
       + [("cancel_result", "2024-11-20", {"ground": "buyer_default"}), ("reauction", "2024-11-21"),
          ("contract_auction", "2024-11-22", {"auction_org": ORG_VT, "auction_date": "2024-12-23"}),
-         ("record_sale", "2024-12-23", {"sale_price": 125 * M, "buyer": "Trần Thị Hoa"})])     # A5
+         ("record_sale", "2024-12-23", {"sale_price": 125 * M, "buyer": "Trần Thị Hoa", "deposit": 12 * M})])     # A5
     w(engine, "2024-10-01", _sale(100 * M, "2024-10-07", "2024-11-07", 120 * M)
       + [("record_payment", "2024-11-15"), ("cancel_result", "2024-11-25", {"ground": "collusion"})])  # A6
     w(engine, "2024-10-01", [("agree_price", "2024-10-03", {"price": 100 * M}),

@@ -14,7 +14,7 @@ def build(world):
     svc.advance(world, a, "agree_price", "cv_an", on="2026-03-10", sets=["price=50000000"])  # due 03-09: late
     svc.advance(world, a, "contract_auction", "cv_ba", on="2026-03-12",
                 sets=["auction_org=ĐG", "auction_date=2026-04-01"])
-    svc.advance(world, a, "record_sale", "cv_an", on="2026-04-01", sets=["sale_price=50000000", "buyer=B"])
+    svc.advance(world, a, "record_sale", "cv_an", on="2026-04-01", sets=["sale_price=50000000", "buyer=B", "deposit=5000000"])
     b = svc.seize(world, "cv_dung", "2/2026", "HG-NB", "movable", "Ghe", on="2026-03-05")
     return a, b
 

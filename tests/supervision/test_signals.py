@@ -37,7 +37,7 @@ class Walk:
             price = price * 9 // 10 + 1
             self.step("reduce_price", f"price={price}")
         self.step("contract_auction", "auction_org=ĐG", f"auction_date={self.day + dt.timedelta(days=5)}")
-        self.step("record_sale", f"sale_price={price}", f"buyer={buyer}", who=who, days=5)
+        self.step("record_sale", f"sale_price={price}", f"buyer={buyer}", f"deposit={price // 10}", who=who, days=5)
         return self
 
 

@@ -89,6 +89,13 @@ PAPERS = {
         "({{ asset_kind }}).",
         "Lý do: {{ reason or '' }}",
         "Điều 2. Các đương sự chịu trách nhiệm thi hành Quyết định này."]),
+    "default_decision": ("QUYẾT ĐỊNH", "Về việc người mua được tài sản không nộp đủ tiền mua tài sản", [
+        "Điều 1. Người mua được tài sản {{ asset_description }} ({{ asset_kind }}) đã không nộp đủ tiền mua tài "
+        "sản trong thời hạn theo quy định của pháp luật. Việc bán tài sản không còn hiệu lực; khoản tiền đặt "
+        "trước của người mua không được trả lại và được xử lý theo quy định của pháp luật.",
+        "Điều 2. Tài sản được tiếp tục bán đấu giá theo quy định của pháp luật.",
+        "Điều 3. Các đương sự, người mua được tài sản và tổ chức đấu giá tài sản chịu trách nhiệm thi hành "
+        "Quyết định này."]),
 }
 
 

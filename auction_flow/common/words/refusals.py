@@ -57,4 +57,15 @@ WORDS = {
     'duplicate_seizure': {"vi": '{office} đã kê biên tài sản này trong vụ việc {case!r} (tài sản số {asset}, cùng mô tả); nếu đúng là tài sản thứ hai, thêm --allow-duplicate', "en": '{office} already seized this in case {case!r} (asset {asset}, same description); if it is truly a second one, add --allow-duplicate'},
     'case_not_found': {"vi": 'không có tài sản nào (mà bạn được xem) có số vụ việc {case!r}', "en": 'no asset you may see has the case number {case!r}'},
     'case_several': {"vi": 'số vụ việc {case!r} có {n} tài sản: {assets}; hãy chọn theo số', "en": 'case number {case!r} names {n} assets: {assets}; pick one by id'},
+    'c_deadline_met': {"vi": 'đã quá thời hạn {deadline} ({clock}); sau thời hạn này được: {otherwise}', "en": 'the deadline {deadline} has passed ({clock}); after it the law allows: {otherwise}'},
+    'c_deadline_passed': {"vi": 'thời hạn {deadline} chưa hết ({clock}); chỉ được từ ngày {first}; trong thời hạn: {otherwise}', "en": 'the deadline {deadline} has not passed ({clock}); allowed from {first}; until then: {otherwise}'},
+    'c_percent': {"vi": '{field} {value} phải từ {min}% đến {max}% của {of} {base}, tức từ {low} đến {high} ({basis})', "en": '{field} {value} must be between {min}% and {max}% of {of} {base}, that is {low} to {high} ({basis})'},
+    'c_at_least': {"vi": '{field} {value} sớm hơn ngày sớm nhất được phép {earliest} (tính từ {on}; {basis})', "en": '{field} {value} is before the earliest day allowed, {earliest} (counted from {on}; {basis})'},
+    'c_at_most': {"vi": '{field} {value} muộn hơn ngày muộn nhất được phép {latest} (tính từ {on}; {basis})', "en": '{field} {value} is after the latest day allowed, {latest} (counted from {on}; {basis})'},
+    'c_equals': {"vi": '{field} phải là {needed}, nhận {value} ({basis}); thay vào đó: {otherwise}', "en": '{field} must be {needed}, got {value} ({basis}); instead: {otherwise}'},
+    'c_not_in': {"vi": '{field} {value} không được áp dụng ở trạng thái {state} ({basis}); thay vào đó: {otherwise}', "en": '{field} {value} is not allowed from {state} ({basis}); instead: {otherwise}'},
+    'c_not_after': {"vi": '{field} {value} sau ngày thực hiện {on} ({basis})', "en": '{field} {value} is after the day of the step, {on} ({basis})'},
+    'c_after': {"vi": 'chỉ được từ ngày {first}, sau {fact} {day} ({basis}); trước đó: {otherwise}', "en": 'allowed only from {first}, after {fact} {day} ({basis}); until then: {otherwise}'},
+    'c_after_missing': {"vi": 'chưa ghi nhận {fact} ({basis}); trước hết: {otherwise}', "en": 'no {fact} recorded yet ({basis}); first: {otherwise}'},
+
 }

@@ -68,6 +68,7 @@ WORDS = {
     'web.field.ground': {"vi": 'Căn cứ hủy', "en": 'Ground'},
     'web.field.kind': {"vi": 'Hình thức', "en": 'Kind'},
     'web.field.until': {"vi": 'Gia hạn đến ngày', "en": 'Until'},
+    'web.field.deposit': {"vi": 'Tiền đặt trước của người trúng đấu giá', "en": "The winner's deposit"},
     'web.field.on': {"vi": 'Ngày thực hiện', "en": 'Date of the step'},
     'web.field.reason': {"vi": 'Lý do', "en": 'Reason'},
     # alerts

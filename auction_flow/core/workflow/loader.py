@@ -14,7 +14,7 @@ import yaml
 
 from auction_flow.common.errors import WorkflowDefinitionError
 from auction_flow.core import effects, guards
-from auction_flow.core.workflow import alerts_section, documents_section
+from auction_flow.core.workflow import alerts_section, checks_section, documents_section
 from auction_flow.core.workflow.model import (
     FIELD_TYPES,
     KINDS,
@@ -24,6 +24,7 @@ from auction_flow.core.workflow.model import (
     Field,
     Period,
     Regime,
+    Source,
     State,
     Trigger,
     Workflow,
@@ -114,7 +115,8 @@ def parse(text: str, path: str = "<workflow>") -> Workflow:
         c.fail("initial", f"unknown state {doc['initial']!r}")
 
     triggers: dict[str, Trigger] = {}
-    known = {"labels", "from", "to", "roles", "fields", "reason", "guards", "effects"}
+    known = {"labels", "from", "to", "roles", "fields", "reason", "guards", "effects", "checks", "keep", "forget"}
+    trigger_names = set(c.mapping(doc["triggers"], "triggers"))
     for name, spec in c.mapping(doc["triggers"], "triggers").items():
         entry = f"triggers.{name}"
         spec = c.mapping(spec, entry)
@@ -152,9 +154,11 @@ def parse(text: str, path: str = "<workflow>") -> Workflow:
         if reason not in ("required", "optional"):
             c.fail(f"{entry}.reason", f"expected 'required' or 'optional', got {reason!r}")
         params = {k: v for k, v in spec.items() if k not in known}
+        checks, keep, forget = checks_section.parse(c, name, spec, fields, states, trigger_names, _period, source)
         triggers[name] = Trigger(name, c.labels(spec.get("labels"), f"{entry}.labels"), tuple(sources),
                                  dest, t_roles, tuple(fields), reason == "required",
-                                 tuple(spec.get("guards") or ()), tuple(spec.get("effects") or ()), params)
+                                 tuple(spec.get("guards") or ()), tuple(spec.get("effects") or ()), params,
+                                 checks, keep, forget)
 
     _check_graph(c, doc["initial"], states, triggers)
     version = doc["version"]
@@ -174,40 +178,76 @@ def parse(text: str, path: str = "<workflow>") -> Workflow:
                     doc["initial"], states, triggers, initial_roles, path, sections)
 
 
+def source(c: _Checker, spec: dict, entry: str) -> Source:
+    """The ``basis`` of an entry and whether its text was confirmed (``confirmed: false`` needs a ``why``)."""
+    basis = spec.get("basis")
+    if not isinstance(basis, str) or not basis.strip():
+        c.fail(f"{entry}.basis", "missing the legal basis")
+    confirmed = spec.get("confirmed", True)
+    if not isinstance(confirmed, bool):
+        c.fail(f"{entry}.confirmed", f"expected true or false, got {confirmed!r}")
+    why = spec.get("why", "")
+    if not confirmed and (not isinstance(why, str) or not why.strip()):
+        c.fail(f"{entry}.why", "an unconfirmed basis must say why it could not be confirmed")
+    return Source(basis, confirmed, why or "")
+
+
+def _periods(c: _Checker, rule: dict, entry: str) -> tuple[Period, ...]:
+    periods = []
+    part, depth = rule, 0
+    while part is not None:
+        sub = entry + ".then" * depth
+        part = c.mapping(part, sub)
+        days = part.get("days")
+        if isinstance(days, dict):
+            if set(days) != set(KINDS):
+                c.fail(f"{sub}.days", f"per-kind days must name exactly {', '.join(KINDS)}")
+            days = {k: c.positive_int(v, f"{sub}.days.{k}") for k, v in days.items()}
+        else:
+            days = c.positive_int(days, f"{sub}.days")
+        if part.get("unit") not in UNITS:
+            c.fail(f"{sub}.unit", f"expected one of {', '.join(UNITS)}, got {part.get('unit')!r}")
+        periods.append(Period(days, part["unit"]))
+        part, depth = part.get("then"), depth + 1
+    return tuple(periods)
+
+
+def _period(c: _Checker, spec, entry: str) -> Period:
+    """One period (``days``, ``unit``; days may be per kind), as a check's window uses."""
+    spec = c.mapping(spec, entry)
+    if "then" in spec:
+        c.fail(f"{entry}.then", "a check's period is one period")
+    return _periods(c, spec, entry)[0]
+
+
 def _parse_clock(c: _Checker, state: str, spec, regime_ids: list[str]) -> tuple[ClockRule, ...]:
+    """A state's clock: per regime one rule, or a list of rules each applying to clocks that start
+    ``since`` a day (the first without ``since``), e.g. a decree that changed one clock mid-regime."""
     if spec is None:
         return ()
     spec = c.mapping(spec, f"states.{state}.clock")
     out = []
-    for rid, rule in spec.items():
+    for rid, rules in spec.items():
         entry = f"states.{state}.clock.{rid}"
         if rid not in regime_ids:
             c.fail(entry, f"clock without a regime in force: unknown regime {rid!r}")
-        rule = c.mapping(rule, entry)
-        periods = []
-        part, depth = rule, 0
-        while part is not None:
-            sub = entry + ".then" * depth
-            part = c.mapping(part, sub)
-            days = part.get("days")
-            if isinstance(days, dict):
-                if set(days) != set(KINDS):
-                    c.fail(f"{sub}.days", f"per-kind days must name exactly {', '.join(KINDS)}")
-                days = {k: c.positive_int(v, f"{sub}.days.{k}") for k, v in days.items()}
-            else:
-                days = c.positive_int(days, f"{sub}.days")
-            if part.get("unit") not in UNITS:
-                c.fail(f"{sub}.unit", f"expected one of {', '.join(UNITS)}, got {part.get('unit')!r}")
-            periods.append(Period(days, part["unit"]))
-            part, depth = part.get("then"), depth + 1
-        basis = rule.get("basis")
-        if not isinstance(basis, str) or not basis.strip():
-            c.fail(f"{entry}.basis", "missing the legal basis")
-        ext = rule.get("extension")
-        if ext is not None:
-            c.positive_int(ext, f"{entry}.extension")
-        out.append(ClockRule(rid, tuple(periods), basis, ext))
-    out.sort(key=lambda r: regime_ids.index(r.regime))
+        listed = isinstance(rules, list)
+        previous = None
+        for n, rule in enumerate(rules if listed else [rules]):
+            sub = f"{entry}[{n}]" if listed else entry
+            rule = c.mapping(rule, sub)
+            since = rule.get("since")
+            if n == 0 and since is not None:
+                c.fail(f"{sub}.since", "the first rule of a regime applies from the regime's start (no since)")
+            if n > 0 and (not isinstance(since, dt.date) or since <= previous):
+                c.fail(f"{sub}.since", f"expected a date after the previous rule's, got {since!r}")
+            previous = since or dt.date.min
+            src = source(c, rule, sub)
+            ext = rule.get("extension")
+            if ext is not None:
+                c.positive_int(ext, f"{sub}.extension")
+            out.append(ClockRule(rid, _periods(c, rule, sub), src.basis, ext, since, src.confirmed, src.why))
+    out.sort(key=lambda r: (regime_ids.index(r.regime), r.since or dt.date.min))
     if out and out[0].regime != regime_ids[0]:
         c.fail(f"states.{state}.clock", f"clock without a regime in force between {regime_ids[0]!r} "
                f"and {out[0].regime!r}")

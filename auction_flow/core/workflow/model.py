@@ -36,13 +36,42 @@ class Period:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a number or rule of the definition comes from, and whether its text was confirmed
+    (``confirmed: false`` and ``why:`` beside a ``basis`` in the YAML). Officers read ``basis``
+    only; ``workflow show --sources`` lists what is unconfirmed and why."""
+
+    basis: str
+    confirmed: bool = True
+    why: str = ""
+
+
+@dataclass(frozen=True)
 class ClockRule:
-    """The time a state allows under one regime, and the law that sets it."""
+    """The time a state allows under one regime, and the law that sets it. Within a regime a rule
+    may apply only to clocks starting ``since`` a day (a decree that changed one clock)."""
 
     regime: str
     periods: tuple[Period, ...]
     basis: str
     extension: int | None = None  # longest total in calendar days, when an extension trigger may stretch it
+    since: dt.date | None = None
+    confirmed: bool = True
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    """A rule a step must meet, written in the YAML (``checks:``) and evaluated by
+    :mod:`auction_flow.core.checks`: its ``kind``, the values it compares, what the law allows
+    instead (``otherwise``: triggers to name in the refusal) and its source."""
+
+    kind: str
+    spec: dict[str, Any]
+    source: Source
+    otherwise: tuple[str, ...] = ()
+    when_kind: str | None = None  # only for assets of this kind
+    when_state: tuple[str, ...] = ()  # only from these states
 
 
 @dataclass(frozen=True)
@@ -73,6 +102,9 @@ class Trigger:
     guards: tuple[str, ...] = ()
     effects: tuple[str, ...] = ()
     params: dict[str, Any] = field(default_factory=dict)
+    checks: tuple[Check, ...] = ()
+    keep: tuple[str, ...] = ()  # fields kept among the asset's facts (for later checks and papers)
+    forget: tuple[str, ...] = ()  # facts this step clears (a sale voided forgets its deposit)
 
 
 @dataclass(frozen=True)
@@ -107,8 +139,8 @@ class Workflow:
             return rules[0]
         order = [r.id for r in self.regimes]
         chosen = None
-        for rule in rules:
-            if order.index(rule.regime) <= order.index(regime.id):
+        for rule in rules:  # in regime order, and within a regime by ``since``
+            if order.index(rule.regime) <= order.index(regime.id) and (rule.since is None or rule.since <= day):
                 chosen = rule
         return chosen
 

@@ -16,6 +16,8 @@ the shipped ``workflows/templates/KIND.docx``); the paper keeps the template's h
 
 from __future__ import annotations
 
+import json
+
 import functools
 import io
 import threading
@@ -138,6 +140,9 @@ def context(conn, d: Decided, spec: documents_section.DocumentKind, number: str,
         ground=term("ground", fields.get("ground"), "vi") if fields.get("ground") else "",
         suspension=message(f"cf.suspension.{fields.get('kind', 'suspend')}", "vi"),
         reason=d.reason or "", step=term("trigger", d.trigger, "vi"))
+    # the step's other fields and the facts earlier steps kept (a notified handover day), by name
+    kept = json.loads(d.asset.get("facts") or "{}")
+    ctx.update({k: v for k, v in {**kept, **fields}.items() if k not in ctx})
     return ctx
 
 

@@ -5,8 +5,9 @@ Definitions (a period is a range of business dates, both ends included):
 * seized: seizures (created or imported) in the period; priced: assets priced (agreed or
   appraised) in the period; auctioned: auctions held (sold or failed); sold: sales recorded;
 * cancelled: of the sales recorded in the period, those whose result was later cancelled
-  (a ``cancel_result`` after the sale with no new sale in between), whenever: so the rate
-  reads as in the province's review, "5 of 45 successful auctions were cancelled";
+  (a ``cancel_result``, or another trigger the workflow marks ``voids_sale``, such as the
+  buyer's default, after the sale with no new sale in between), whenever: so the rate reads
+  as in the province's review, "5 of 45 successful auctions were cancelled";
   cancellations_recorded: ``cancel_result`` steps dated in the period, whatever the sale's date;
 * handovers: ``hand_over`` steps in the period. The deadline in force is the one the asset
   carried when it was handed over, which the engine records in that step's audit row
@@ -133,6 +134,13 @@ COUNTED = {"seize": ("seized",), "record_sale": ("auctioned",), "record_auction_
            "cancel_result": ("cancellations_recorded",), "hand_over": ("handed_over",)}
 
 
+def voiding_triggers() -> tuple[str, ...]:
+    """The triggers after which a sale counts as failed: ``cancel_result`` and those the workflow
+    marks ``voids_sale: true`` (the buyer's default)."""
+    wf = workflow_mod.get()
+    return tuple(sorted({"cancel_result"} | {t.name for t in wf.triggers.values() if t.params.get("voids_sale")}))
+
+
 def _sales(conn, q: _Query, out):
     """priced, sold, cancelled, realised and appraised: one pass over the period's pricing and sale rows.
 
@@ -143,10 +151,10 @@ def _sales(conn, q: _Query, out):
     a, s = q.a, q.s
     n = audit_log.alias("n")
     following = (select(n.c.trigger).where(n.c.asset_id == a.c.asset_id, n.c.seq > a.c.seq,
-                                           n.c.trigger.in_(("record_sale", "cancel_result")))
+                                           n.c.trigger.in_(("record_sale",) + voiding_triggers()))
                  .order_by(n.c.seq).limit(1).correlate(a).scalar_subquery())
     # one group per (key, kind): "p" the pricing rows; "c" the sales later cancelled; "k" the others
-    kind = case((a.c.trigger != "record_sale", literal("p")), (following == "cancel_result", literal("c")),
+    kind = case((a.c.trigger != "record_sale", literal("p")), (following.in_(voiding_triggers()), literal("c")),
                 else_=literal("k")).label("kind")
     stmt = q.rows(kind, func.count().label("n"), func.count(func.distinct(a.c.asset_id)).label("assets"),
                   func.sum(s.c.sale_price).label("realised"), func.sum(s.c.appraised_price).label("appraised"),

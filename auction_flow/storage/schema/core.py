@@ -88,6 +88,9 @@ assets = Table(
     # days spent suspended since the asset entered its state: not counted by the windows that run
     # from that day (the clocks stop while suspended)
     Column("suspended_days", Integer, nullable=False, default=0, server_default="0"),
+    # facts earlier steps kept for later checks (the workflow's ``keep:``), JSON by field name:
+    # the winner's deposit, the notified handover day, the day a party received a notice
+    Column("facts", Text),
     Column("version", Integer, nullable=False),
     Column("last_hash", String(64), nullable=False),
     Column("created_at", TS, nullable=False),

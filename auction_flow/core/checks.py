@@ -1,0 +1,138 @@
+"""The checks a workflow file writes on its triggers (``checks:``; parsed by
+auction_flow.core.workflow.checks_section), evaluated on one step, and the asset's kept facts.
+
+Every number, date and article comes from the YAML; this module only knows how to compare. A
+refusal names the rule, its basis and what the law allows instead (the check's ``otherwise``),
+then, as every refusal, the triggers allowed now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+
+from auction_flow.core import deadlines
+from auction_flow.core.step import Step
+from auction_flow.core.workflow.model import Check, Period
+
+
+def facts_of(asset: dict) -> dict:
+    """The facts earlier steps kept on the asset (``keep:``), by field name, as stored (JSON)."""
+    raw = asset.get("facts")
+    return json.loads(raw) if raw else {}
+
+
+def _stored(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def value_of(s: Step, name: str):
+    """A field of this step, else a fact kept by an earlier one, else a column of the asset."""
+    if name in s.fields:
+        return s.fields[name]
+    facts = facts_of(s.asset)
+    if name in facts:
+        v = facts[name]
+        if isinstance(v, str) and len(v) == 10 and v[4] == "-" and v[7] == "-":
+            return dt.date.fromisoformat(v)
+        return v
+    return s.asset.get(name)
+
+
+def _end(s: Step, period: Period) -> dt.date:
+    return deadlines.periods_end((period,), s.on, s.asset["kind"], s.cal)
+
+
+def _refuse(s: Step, check: Check, key: str, **params):
+    s.refuse(key, basis=check.source.basis, otherwise=", ".join(check.otherwise) or "-", **params)
+
+
+def _deadline(s: Step, c: Check):
+    due = s.asset["deadline"]
+    if due is None:
+        return
+    if c.spec["deadline"] == "met" and s.on > due:
+        _refuse(s, c, "c_deadline_met", deadline=due, clock=s.asset["deadline_basis"] or "-")
+    if c.spec["deadline"] == "passed" and s.on <= due:
+        _refuse(s, c, "c_deadline_passed", deadline=due, first=due + dt.timedelta(days=1),
+                clock=s.asset["deadline_basis"] or "-")
+
+
+def _percent_of(s: Step, c: Check):
+    f, of = c.spec["field"], c.spec["percent_of"]
+    base = value_of(s, of)
+    if base is None:
+        return
+    low, high = math.ceil(base * c.spec["min"] / 100), math.floor(base * c.spec["max"] / 100)
+    if not low <= s.fields[f] <= high:
+        _refuse(s, c, "c_percent", field=f, value=s.fields[f], of=of, base=base, min=c.spec["min"],
+                max=c.spec["max"], low=low, high=high)
+
+
+def _at_least(s: Step, c: Check):
+    f = c.spec["field"]
+    earliest = _end(s, c.spec["at_least"])
+    if s.fields[f] < earliest:
+        _refuse(s, c, "c_at_least", field=f, value=s.fields[f], earliest=earliest, on=s.on)
+
+
+def _at_most(s: Step, c: Check):
+    f = c.spec["field"]
+    latest = _end(s, c.spec["at_most"])
+    if s.fields[f] > latest:
+        _refuse(s, c, "c_at_most", field=f, value=s.fields[f], latest=latest, on=s.on)
+
+
+def _equals(s: Step, c: Check):
+    f = c.spec["field"]
+    if s.fields[f] != c.spec["equals"]:
+        _refuse(s, c, "c_equals", field=f, value=s.fields[f], needed=c.spec["equals"])
+
+
+def _not_in(s: Step, c: Check):
+    f = c.spec["field"]
+    if s.fields[f] in c.spec["not_in"]:
+        _refuse(s, c, "c_not_in", field=f, value=s.fields[f], state=s.asset["state"])
+
+
+def _not_after(s: Step, c: Check):
+    f = c.spec["field"]
+    if s.fields[f] > s.on:
+        _refuse(s, c, "c_not_after", field=f, value=s.fields[f], on=s.on)
+
+
+def _after(s: Step, c: Check):
+    name = c.spec["after"]
+    day = value_of(s, name)
+    if day is None:
+        _refuse(s, c, "c_after_missing", fact=name)
+    if s.on <= day:
+        _refuse(s, c, "c_after", fact=name, day=day, first=day + dt.timedelta(days=1))
+
+
+KINDS = {"deadline": _deadline, "percent_of": _percent_of, "at_least": _at_least, "at_most": _at_most,
+         "equals": _equals, "not_in": _not_in, "not_after": _not_after, "after": _after}
+
+
+def run(s: Step) -> None:
+    """Every check of the step's trigger that applies to this asset; the first unmet one refuses."""
+    for check in s.trig.checks:
+        if check.when_kind and check.when_kind != s.asset["kind"]:
+            continue
+        if check.when_state and s.asset["state"] not in check.when_state:
+            continue
+        KINDS[check.kind](s, check)
+
+
+def kept_facts(s: Step) -> tuple[str | None, dict]:
+    """The asset's facts after this step (``keep:`` added, ``forget:`` removed), as stored (None
+    when none), and the audit changes of the facts forgotten (their last value, then none)."""
+    facts = facts_of(s.asset)
+    gone = {}
+    for name in s.trig.forget:
+        if name in facts:
+            gone[name] = (facts.pop(name), None)
+    for name in s.trig.keep:
+        facts[name] = _stored(s.fields[name])
+    return (json.dumps(facts, sort_keys=True, ensure_ascii=False) if facts else None), gone

@@ -1,0 +1,108 @@
+"""The ``checks:`` of a trigger, ``keep:`` and ``forget:``: parsed and validated once, when the
+workflow is loaded (auction_flow.core.checks evaluates them on each step).
+
+A check is one mapping whose first key names its kind:
+
+    deadline: met | passed        the step's day is on/before, or after, the asset's running deadline
+    field: F, percent_of: X, min: A, max: B     field F is between A% and B% of X
+    field: F, at_least: PERIOD    date field F is no earlier than the step's day + PERIOD
+    field: F, at_most: PERIOD     date field F is no later than the step's day + PERIOD
+    field: F, equals: V           a fact the law requires (e.g. the creditor declined: yes)
+    field: F, not_in: [V, ...]    a value the law forbids here
+    field: F, not_after: step     date field F is no later than the step's day (a document relied on)
+    after: X                      the step's day is after the date X (a field, a kept fact or a column)
+
+with optional ``kind:`` (only assets of that kind), ``state:`` (only from those states),
+``otherwise:`` (the triggers the law allows instead, named in the refusal) and the ``basis``
+(``confirmed: false`` + ``why:`` when the text could not be confirmed). PERIOD is
+``{days: N or {movable: N, real_estate: M}, unit: working|calendar}``.
+"""
+
+from __future__ import annotations
+
+from auction_flow.core.workflow.model import KINDS, Check, Field, Period
+
+KINDS_OF_CHECK = ("deadline", "percent_of", "at_least", "at_most", "equals", "not_in", "not_after", "after")
+COMMON = {"kind", "state", "otherwise", "basis", "confirmed", "why"}
+
+
+def _kind(spec: dict) -> str | None:
+    if "deadline" in spec:
+        return "deadline"
+    if "after" in spec and "field" not in spec:
+        return "after"
+    found = [k for k in KINDS_OF_CHECK if k in spec and k not in ("deadline", "after")]
+    return found[0] if len(found) == 1 else None
+
+
+def parse(c, name: str, spec: dict, fields: list[Field], states: dict, trigger_names, parse_period,
+          source) -> tuple[tuple[Check, ...], tuple[str, ...], tuple[str, ...]]:
+    """The checks, kept facts and forgotten facts of trigger ``name`` (``c.fail`` refuses a fault)."""
+    entry = f"triggers.{name}"
+    by_name = {f.name: f for f in fields}
+    checks = []
+    for n, item in enumerate(spec.get("checks") or ()):
+        sub = f"{entry}.checks[{n}]"
+        item = c.mapping(item, sub)
+        kind = _kind(item)
+        if kind is None:
+            c.fail(sub, f"expected exactly one of {', '.join(KINDS_OF_CHECK)}")
+        allowed = COMMON | {kind, "field", "min", "max"}
+        for key in item:
+            if key not in allowed:
+                c.fail(f"{sub}.{key}", "unknown key")
+        if kind == "deadline" and item["deadline"] not in ("met", "passed"):
+            c.fail(f"{sub}.deadline", f"expected met or passed, got {item['deadline']!r}")
+        if kind not in ("deadline", "after"):
+            f = item.get("field")
+            if f not in by_name:
+                c.fail(f"{sub}.field", f"not a field of the trigger: {f!r}")
+            want = {"percent_of": ("money",), "at_least": ("date",), "at_most": ("date",),
+                    "not_after": ("date",)}.get(kind)
+            if want and by_name[f].type not in want:
+                c.fail(f"{sub}.field", f"{kind} needs a {' or '.join(want)} field, {f!r} is {by_name[f].type}")
+            if kind in ("equals", "not_in") and by_name[f].type == "choice":
+                values = item[kind] if kind == "not_in" else [item[kind]]
+                for v in values if isinstance(values, list) else [values]:
+                    if v not in by_name[f].choices:
+                        c.fail(f"{sub}.{kind}", f"{v!r} is not a choice of {f!r}")
+        if kind == "percent_of":
+            for k in ("min", "max"):
+                v = item.get(k)
+                if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0 <= v <= 100:
+                    c.fail(f"{sub}.{k}", f"expected a percentage 0..100, got {v!r}")
+            if item["min"] > item["max"]:
+                c.fail(sub, "min is above max")
+        if kind in ("at_least", "at_most"):
+            item = {**item, kind: parse_period(c, item[kind], f"{sub}.{kind}")}
+        if kind == "not_after" and item["not_after"] != "step":
+            c.fail(f"{sub}.not_after", "expected step (the step's day)")
+        if kind == "not_in" and not isinstance(item["not_in"], list):
+            c.fail(f"{sub}.not_in", "expected a list")
+        when_kind = item.get("kind")
+        if when_kind is not None and when_kind not in KINDS:
+            c.fail(f"{sub}.kind", f"expected one of {', '.join(KINDS)}, got {when_kind!r}")
+        when_state = item.get("state") or ()
+        when_state = (when_state,) if isinstance(when_state, str) else tuple(when_state)
+        for s in when_state:
+            if s not in states:
+                c.fail(f"{sub}.state", f"unknown state {s!r}")
+        otherwise = item.get("otherwise") or ()
+        otherwise = (otherwise,) if isinstance(otherwise, str) else tuple(otherwise)
+        for t in otherwise:
+            if t not in trigger_names:
+                c.fail(f"{sub}.otherwise", f"unknown trigger {t!r}")
+        checks.append(Check(kind, {k: v for k, v in item.items() if k not in COMMON}, source(c, item, sub),
+                            otherwise, when_kind, when_state))
+    keep = tuple(spec.get("keep") or ())
+    for f in keep:
+        if f not in by_name:
+            c.fail(f"{entry}.keep", f"not a field of the trigger: {f!r}")
+    forget = tuple(spec.get("forget") or ())
+    for f in forget:
+        if not isinstance(f, str):
+            c.fail(f"{entry}.forget", f"expected fact names, got {f!r}")
+    return tuple(checks), keep, forget
+
+
+__all__ = ["parse", "Period"]
