@@ -39,7 +39,7 @@ SEIZED = dict(clock_extended=False, appraised_price=None, price=None, sale_price
               appraisal_org=None, auction_org=None, auction_date=None, sold_by=None, reduction_count=0,
               reappraisal_count=0, cancellation_count=0, resume_state=None, resume_remaining=None,
               resume_unit=None, resume_basis=None, resume_regime=None, resume_entered_on=None,
-              suspended_days=0)
+              suspended_days=0, facts=None)
 # The columns a step of the workflow may change ("state and everything below it" in the schema).
 STEPPED = ("state", "state_entered_on", "last_event_on", "deadline", "deadline_basis", "deadline_regime",
            *SEIZED)
