@@ -170,6 +170,7 @@ def new_database(request, tmp_path_factory, sqlite_template):
     from auction_flow.storage import db
 
     made: list[tuple[str, str | None]] = []
+    admin = []  # pg_admin, kept here: asked for after this fixture, it is torn down before it
 
     def make(backend: str) -> str:
         if backend == "sqlite":
@@ -177,7 +178,8 @@ def new_database(request, tmp_path_factory, sqlite_template):
             shutil.copy(sqlite_template, path)
             made.append((f"sqlite:///{path}", None))
         else:
-            name = fresh_pg(request.getfixturevalue("pg_admin"), request.getfixturevalue("pg_template"))
+            admin[:] = [request.getfixturevalue("pg_admin")]
+            name = fresh_pg(admin[0], request.getfixturevalue("pg_template"))
             made.append((_pg_url(name), name))
         return made[-1][0]
 
@@ -185,7 +187,7 @@ def new_database(request, tmp_path_factory, sqlite_template):
     for url, name in made:
         db.get_engine(url).dispose()
         if name:
-            drop_pg(request.getfixturevalue("pg_admin"), name)
+            drop_pg(admin[0], name)  # a disposed engine opens a new connection when asked
 
 
 @pytest.fixture(params=BACKENDS)
