@@ -74,6 +74,9 @@ PATHS = {
     "sold": _TO_SOLD,
     "paid": _TO_PAID,
     "handed_over": _TO_PAID + [("hand_over", 50, {})],
+    "handover_coercion": _TO_PAID + [("notify_handover", 42, {"handover_on": "+45"}),
+                                     ("order_coercion", 46, {"decision": "5/QĐ-CCTHADS", "plan_on": "+55",
+                                                             "procuracy_invited_on": "+46"}, "ld_binh")],
     "closed": _TO_PAID + [("hand_over", 50, {}), ("close", 55, {})],
     "auction_cancelled": _TO_SOLD + [("cancel_result", 35, {"ground": "buyer_default"}, "ld_binh", "không nộp tiền")],
     "creditor_accepted": _TO_FAILED + _reduce_and_fail(32, PRICE * 9 // 10)

@@ -86,6 +86,14 @@ def restart_clock(s: Step):
 
 
 @effect
+def keep_deadline(s: Step):
+    """The running deadline goes on in the next state (a forced handover: the handover deadline
+    keeps running through the coercion)."""
+    a = s.asset
+    s.set_deadline(a["deadline"], a["deadline_basis"], a["deadline_regime"])
+
+
+@effect
 def extend_clock(s: Step):
     a = s.asset
     due = deadlines.extended(s.wf, a["state"], clock_start(a), s.cal, a["deadline_regime"])

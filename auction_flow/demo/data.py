@@ -237,6 +237,13 @@ def build(year: int, rng: random.Random, cal) -> Year:
                    reason="Tài sản có tranh chấp, cần cưỡng chế / difficult handover")
             day = y.step(p, "hand_over", y.days(day, 40, 50))
         elif i in late:
+            if i == 22:  # the occupant will not leave: the handover day notified, then coercion (supervisor)
+                notified = y.days(day, 5, 9)
+                handover_on = notified + dt.timedelta(days=7)
+                y.step(p, "notify_handover", notified, f"handover_on={handover_on}")
+                coerce = y.wd(handover_on, 2)
+                y.step(p, "order_coercion", coerce, f"decision={40 + i}/QĐ-CCTHADS",
+                       f"plan_on={y.days(coerce, 10, 15)}", f"procuracy_invited_on={coerce}", actor=supervisor)
             if i == 14:  # the procuracy recommends the handover; the branch answers after its 15 days
                 y.step(p, "procuracy_recommend", day + dt.timedelta(days=35), "07/KN-VKS",
                        "Chậm giao tài sản cho người mua / the buyer waits for the asset", actor="ksv_hau")

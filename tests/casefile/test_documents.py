@@ -79,7 +79,17 @@ def walk(e, p) -> dict[str, int]:
     go(g, "contract_auction", "2026-09-03", "auction_org=Công ty Đấu giá", "auction_date=2026-09-21")
     go(g, "record_sale", "2026-09-21", "sale_price=50000000", "deposit=5000000", buyer=p["buyer"]["id"])
     go(g, "record_default", "2026-10-22")  # 30 days from 2026-09-21 ended on 2026-10-21
-    return {"a": a, "b": b, "c": c, "d": d, "f": f, "g": g}
+    h = assets_svc.seize(e, "cv_an", "12/2026", "HG-VT", "movable", "Xe ô tô Kia Morning", on="2026-09-01",
+                         debtors=[p["debtor"]["id"]])
+    go(h, "agree_price", "2026-09-02", "price=50000000")
+    go(h, "contract_auction", "2026-09-03", "auction_org=Công ty Đấu giá", "auction_date=2026-09-21")
+    go(h, "record_sale", "2026-09-21", "sale_price=50000000", "deposit=5000000", buyer=p["buyer"]["id"])
+    go(h, "record_payment", "2026-10-01")
+    go(h, "notify_handover", "2026-10-05", "handover_on=2026-10-12")
+    go(h, "order_coercion", "2026-10-13", "decision=9/QĐ-CCTHADS", "plan_on=2026-10-20",
+       "procuracy_invited_on=2026-10-13", who="ld_binh")
+    go(h, "hand_over", "2026-10-20")
+    return {"a": a, "b": b, "c": c, "d": d, "f": f, "g": g, "h": h}
 
 
 def test_every_paper_names_its_number_parties_amount_and_basis(world, people):

@@ -93,3 +93,43 @@ def test_a_default_counts_as_a_failed_sale_in_the_reports(world):
     assert "record_default" in reports.voiding_triggers()
     total = reports.summary(world, "ld_binh", start="2026-01-01", end="2026-12-31", by="office")["total"]
     assert (total["sold"], total["cancelled"]) == (1, 1)
+
+
+def test_forced_handover_only_after_the_notified_day_and_the_deadline_keeps_running(world):
+    aid = walk(world, "paid", "2026-03-02")  # paid on 2026-04-11: handover by 2026-05-11 (law2014 after 2025: 60)
+    deadline = asset_row(world, aid)["deadline"]
+    step(world, aid, "notify_handover", "2026-04-13", handover_on="2026-04-20")
+    assert (asset_row(world, aid)["state"], asset_row(world, aid)["deadline"]) == ("paid", deadline)
+    coerce = dict(actor="ld_binh", decision="7/QĐ-CCTHADS", plan_on="2026-04-28", procuracy_invited_on="2026-04-20")
+    with pytest.raises(TriggerNotAllowed) as info:
+        step(world, aid, "order_coercion", "2026-04-20", **coerce)
+    assert "2026-04-21" in str(info.value) and "notify_handover, hand_over" in str(info.value)
+    step(world, aid, "order_coercion", "2026-04-21", **coerce)
+    row = asset_row(world, aid)
+    assert (row["state"], row["deadline"]) == ("handover_coercion", deadline)  # the same clock runs on
+    step(world, aid, "hand_over", "2026-04-28")
+    assert asset_row(world, aid)["state"] == "handed_over"
+
+
+def test_coercion_without_a_notified_day_is_refused_naming_notify_handover(world):
+    aid = walk(world, "paid", "2026-03-02")
+    with pytest.raises(TriggerNotAllowed) as info:
+        step(world, aid, "order_coercion", "2026-04-21", actor="ld_binh", decision="7/QĐ", plan_on="2026-04-28",
+             procuracy_invited_on="2026-04-20")
+    assert "handover_on" in str(info.value) and "notify_handover" in str(info.value)
+
+
+def test_show_sources_lists_what_is_unconfirmed_and_why_and_no_basis_says_unverified():
+    from click.testing import CliRunner
+
+    from cli import main
+
+    r = CliRunner().invoke(main, ["workflow", "show", "--sources", "--json"])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.output)
+    unconfirmed = [x for x in rows if not x["confirmed"]]
+    assert unconfirmed and all(x["why"] for x in unconfirmed)
+    assert any(x["entry"] == "states.sold.clock.law2025" for x in unconfirmed)
+    assert any(x["entry"] == "states.sold.clock.law2014 (since 2020-05-01)" and x["confirmed"] for x in rows)
+    for x in rows:  # what officers read is the basis alone
+        assert "unverified" not in x["basis"].lower() and "chưa xác minh" not in x["basis"]

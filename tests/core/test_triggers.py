@@ -7,6 +7,7 @@ CLI calls; each test runs on SQLite and on PostgreSQL (``world`` depends on ``db
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from assetwalk import PRICE, D, asset_row, audit_rows, days, step, walk
@@ -36,6 +37,9 @@ FIRE = {
     "cancel_result": ({"ground": "collusion"}, "ld_binh", "thông đồng dìm giá", "2026-03-02"),
     "reauction": ({}, "cv_an", None, "2026-03-02"),
     "hand_over": ({}, "cv_an", None, "2026-03-02"),
+    "notify_handover": ({"handover_on": "2026-11-25"}, "cv_an", None, "2026-03-02"),
+    "order_coercion": ({"decision": "5/QĐ-CCTHADS", "plan_on": "2026-12-20", "procuracy_invited_on": "2026-03-01"},
+                       "ld_binh", None, "2026-03-02"),
     "close": ({}, "cv_an", None, "2026-03-02"),
     "redeem": ({}, "cv_an", "nộp đủ tiền", "2026-03-02"),
     "release": ({}, "ld_binh", "bản án bị hủy", "2026-03-02"),
@@ -55,6 +59,9 @@ def _fire_and_check(engine, aid, trigger, fields, actor, reason, expect_to):
     on = before["last_event_on"] + ONE
     if any(c.kind == "deadline" and c.spec["deadline"] == "passed" for c in WF.triggers[trigger].checks):
         on = before["deadline"] + ONE  # allowed only once the deadline has passed
+    for check in WF.triggers[trigger].checks:  # allowed only after a day an earlier step kept
+        if check.kind == "after":
+            on = max(on, D(json.loads(before["facts"])[check.spec["after"]]) + ONE)
     res = step(engine, aid, trigger, on, actor=actor, reason=reason, **fields)
     after = asset_row(engine, aid)
     assert (res.from_state, res.to_state) == (before["state"], expect_to)
@@ -95,13 +102,23 @@ def _fire_from_each_source(engine, trigger):
             step(engine, aid, "reduce_price", days(start, 52), price=PRICE * 81 // 100)
             step(engine, aid, "contract_auction", days(start, 53), auction_org="X", auction_date=days(start, 70))
             step(engine, aid, "record_auction_failed", days(start, 70))
+        elif trigger == "order_coercion":  # only after a notified handover day
+            aid = walk(engine, source, start)
+            last = asset_row(engine, aid)["last_event_on"]
+            step(engine, aid, "notify_handover", last + ONE, handover_on=last + 2 * ONE)
+        elif trigger == "hand_over" and source == "handover_coercion":
+            aid = walk(engine, "paid", start)
+            last = asset_row(engine, aid)["last_event_on"]
+            step(engine, aid, "notify_handover", last + ONE, handover_on=last + 2 * ONE)
+            step(engine, aid, "order_coercion", last + 3 * ONE, actor="ld_binh", decision="5/QĐ",
+                 plan_on=last + 10 * ONE, procuracy_invited_on=last + 3 * ONE)
         elif trigger == "resume":
             continue  # every way into suspended is checked in test_resume_returns_to_the_state_left
         elif source == "suspended":
             aid = walk(engine, "suspended:priced", start)
         else:
             aid = walk(engine, source, start)
-        expect_to = trig.dest
+        expect_to = asset_row(engine, aid)["state"] if trig.dest == "$same" else trig.dest
         _fire_and_check(engine, aid, trigger, fields, actor, reason, expect_to)
         assert len(audit_rows(engine, aid)) == asset_row(engine, aid)["version"]
 
@@ -113,7 +130,7 @@ def test_resume_returns_to_the_state_left(world):
 
 
 SUSPENDABLE = ["seized", "appraising", "priced", "auction_contracted", "auction_failed", "sold", "paid",
-               "handed_over", "auction_cancelled", "creditor_accepted"]
+               "handed_over", "auction_cancelled", "creditor_accepted", "handover_coercion"]
 
 
 def _suspend_and_resume(engine, source):

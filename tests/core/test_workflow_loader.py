@@ -17,6 +17,7 @@ from auction_flow.core import workflow as workflow_mod
 
 DEFAULT = workflows_dir() / "asset_auction.yaml"
 STATES = {"seized", "appraising", "priced", "auction_contracted", "auction_failed", "sold", "paid", "handed_over",
+          "handover_coercion",
           "closed", "auction_cancelled", "creditor_accepted", "returned_to_debtor", "released", "suspended"}
 TRIGGERS = {  # the public contract: name -> (sources, destination)
     "contract_appraisal": ({"seized"}, "appraising"),
@@ -33,7 +34,9 @@ TRIGGERS = {  # the public contract: name -> (sources, destination)
     "record_default": ({"sold"}, "priced"),
     "cancel_result": ({"sold", "paid"}, "auction_cancelled"),
     "reauction": ({"auction_cancelled"}, "priced"),
-    "hand_over": ({"paid", "creditor_accepted"}, "handed_over"),
+    "hand_over": ({"paid", "creditor_accepted", "handover_coercion"}, "handed_over"),
+    "notify_handover": ({"paid", "creditor_accepted"}, "$same"),
+    "order_coercion": ({"paid", "creditor_accepted"}, "handover_coercion"),
     "close": ({"handed_over"}, "closed"),
     "redeem": ({"seized", "appraising", "priced", "auction_contracted", "auction_failed", "auction_cancelled"},
                "released"),
@@ -47,7 +50,8 @@ TRIGGERS = {  # the public contract: name -> (sources, destination)
 FIELDS = {"contract_appraisal": {"appraisal_org"}, "agree_price": {"price"}, "record_appraisal": {"price"},
           "reduce_price": {"price"}, "contract_auction": {"auction_org", "auction_date"},
           "record_sale": {"sale_price", "buyer", "deposit"}, "cancel_result": {"ground"}, "suspend": {"kind"},
-          "extend_payment": {"until"}}
+          "extend_payment": {"until"}, "notify_handover": {"handover_on"},
+          "order_coercion": {"decision", "plan_on", "procuracy_invited_on"}}
 
 
 def _doc() -> dict:
@@ -213,7 +217,7 @@ def test_validate_the_default_workflow():
     for args in ([], [str(DEFAULT)]):
         r = _cli("workflow", "validate", *args)
         assert r.exit_code == 0, r.output
-        assert "valid" in r.stdout and "asset_auction" in r.stdout and "14 states" in r.stdout
+        assert "valid" in r.stdout and "asset_auction" in r.stdout and f"{len(STATES)} states" in r.stdout
 
 
 @pytest.mark.parametrize("fault", ["unknown role", "unreachable state", "bad field type",
@@ -255,7 +259,7 @@ def test_diagram(fmt):
     arrow = "-->" if fmt == "mermaid" else "->"
     for name, (sources, dest) in TRIGGERS.items():
         for s in sources:
-            d = "previous" if dest == "$previous" else dest
+            d = "previous" if dest == "$previous" else s if dest == "$same" else dest
             edge = f"{s} {arrow} {d} : {name}" if fmt == "mermaid" else f'{s} {arrow} {d} [label="{name}"];'
             assert edge in text, edge
     for s in STATES:

@@ -33,10 +33,12 @@ def test_demo_builds_the_province_through_the_engine(empty_db_url, tmp_path):
         sales = conn.execute(select(func.count()).where(audit_log.c.trigger == "record_sale")).scalar()
         cancels = conn.execute(select(func.count()).where(audit_log.c.trigger == "cancel_result")).scalar()
         defaults = conn.execute(select(func.count()).where(audit_log.c.trigger == "record_default")).scalar()
+        coerced = conn.execute(select(func.count()).where(audit_log.c.trigger == "order_coercion")).scalar()
         offices = conn.execute(select(func.count(func.distinct(assets.c.office_id)))).scalar()
         versions = conn.execute(select(func.sum(assets.c.version))).scalar()
         asset_rows = conn.execute(select(func.count()).where(audit_log.c.asset_id.is_not(None))).scalar()
     assert (sales, cancels, defaults, offices) == (45, 4, 1, 8)  # a default is a failed sale: 5 of 45
+    assert coerced == 1  # one forced handover
     assert versions == asset_rows  # every step went through the engine: one audit row per version
 
     # its hints work as printed: the supervisor is signed in, the others sign in with the printed password

@@ -96,6 +96,17 @@ PAPERS = {
         "Điều 2. Tài sản được tiếp tục bán đấu giá theo quy định của pháp luật.",
         "Điều 3. Các đương sự, người mua được tài sản và tổ chức đấu giá tài sản chịu trách nhiệm thi hành "
         "Quyết định này."]),
+    "handover_notice": ("THÔNG BÁO", "Về thời gian giao tài sản cho người mua được tài sản", [
+        "Cơ quan thi hành án dân sự thông báo: tài sản {{ asset_description }} ({{ asset_kind }}) sẽ được giao "
+        "cho người nhận tài sản vào ngày {{ handover_on }}.",
+        "Đề nghị người đang quản lý, sử dụng tài sản tự nguyện giao tài sản; quá thời hạn trên mà không tự "
+        "nguyện giao thì bị cưỡng chế theo quy định của pháp luật."]),
+    "coercion_decision": ("QUYẾT ĐỊNH", "Về việc cưỡng chế giao tài sản", [
+        "Điều 1. Cưỡng chế giao tài sản {{ asset_description }} ({{ asset_kind }}) cho người nhận tài sản, do "
+        "người đang quản lý, sử dụng tài sản không tự nguyện giao vào ngày {{ handover_on }} đã được thông báo.",
+        "Điều 2. Việc cưỡng chế được thực hiện theo kế hoạch cưỡng chế; Viện kiểm sát nhân dân cùng cấp được "
+        "mời tham gia.",
+        "Điều 3. Các đương sự và cơ quan, tổ chức, cá nhân có liên quan chịu trách nhiệm thi hành Quyết định này."]),
 }
 
 

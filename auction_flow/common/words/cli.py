@@ -52,4 +52,6 @@ WORDS = {
     'cli.alert_event_snoozed': {"vi": '  {on} tạm hoãn đến ngày {until}, người thực hiện {actor}: {reason}', "en": '  {on} snoozed until {until} by {actor}: {reason}'},
     'cli.alert_event_acked': {"vi": '  {on} tiếp nhận, người thực hiện {actor}: {reason}', "en": '  {on} acknowledged by {actor}: {reason}'},
     'cli.clocks_valid': {"vi": '{file}: hợp lệ (thời hạn khiếu nại, tố cáo: {acceptance} thời hạn thụ lý, {resolution} thời hạn giải quyết)', "en": '{file}: valid (complaint and denunciation clocks: {acceptance} acceptance, {resolution} resolution clocks)'},
+    'cli.yes': {"vi": 'có', "en": 'yes'},
+    'cli.no': {"vi": 'chưa', "en": 'no'},
 }

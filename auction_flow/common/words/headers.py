@@ -44,6 +44,8 @@ WORDS = {
     'h.at': {"vi": 'LÚC (UTC)', "en": 'AT (UTC)'},
     'h.tried': {"vi": 'ĐÃ THỬ', "en": 'TRIED'},
     'h.why': {"vi": 'VÌ SAO', "en": 'WHY'},
+    'h.entry': {"vi": 'MỤC TRONG QUY TRÌNH', "en": 'ENTRY'},
+    'h.confirmed': {"vi": 'ĐÃ ĐỐI CHIẾU VĂN BẢN', "en": 'CONFIRMED'},
     'h.entered': {"vi": 'VÀO', "en": 'ENTERED'},
     'h.left': {"vi": 'RA', "en": 'LEFT'},
     'h.days': {"vi": 'SỐ NGÀY', "en": 'DAYS'},

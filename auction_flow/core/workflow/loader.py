@@ -19,6 +19,7 @@ from auction_flow.core.workflow.model import (
     FIELD_TYPES,
     KINDS,
     PREVIOUS,
+    SAME,
     UNITS,
     ClockRule,
     Field,
@@ -130,7 +131,7 @@ def parse(text: str, path: str = "<workflow>") -> Workflow:
             if sources.count(s) > 1:
                 c.fail(f"{entry}.from", f"duplicate trigger from one source: {s!r} is listed twice")
         dest = spec.get("to")
-        if dest != PREVIOUS and dest not in states:
+        if dest not in (PREVIOUS, SAME) and dest not in states:
             c.fail(f"{entry}.to", f"unknown state {dest!r}")
         t_roles = tuple(spec.get("roles") or ())
         if not t_roles:
@@ -258,13 +259,13 @@ def _check_graph(c: _Checker, initial: str, states: dict[str, State], triggers: 
     edges: dict[str, set[str]] = {s: set() for s in states}
     into_stopping = set()
     for t in triggers.values():
-        if t.dest != PREVIOUS and states[t.dest].stops_clock:
+        if t.dest not in (PREVIOUS, SAME) and states[t.dest].stops_clock:
             into_stopping.update(t.sources)
     for t in triggers.values():
         for s in t.sources:
             if states[s].final:
                 c.fail(f"triggers.{t.name}.from", f"final state {s!r} cannot have a way out")
-            targets = into_stopping if t.dest == PREVIOUS else {t.dest}
+            targets = into_stopping if t.dest == PREVIOUS else {s} if t.dest == SAME else {t.dest}
             edges[s].update(targets)
     seen, todo = {initial}, deque([initial])
     while todo:

@@ -17,6 +17,7 @@ UNITS = ("working", "calendar")
 KINDS = ("movable", "real_estate")
 FIELD_TYPES = ("text", "money", "date")
 PREVIOUS = "$previous"
+SAME = "$same"  # a step that records without moving: the state it fires from
 @dataclass(frozen=True)
 class Regime:
     id: str
@@ -95,7 +96,7 @@ class Trigger:
     name: str
     labels: dict[str, str]
     sources: tuple[str, ...]
-    dest: str  # a state name, or "$previous"
+    dest: str  # a state name, "$previous" or "$same"
     roles: tuple[str, ...]
     fields: tuple[Field, ...] = ()
     reason_required: bool = False
@@ -154,7 +155,9 @@ class Workflow:
                           auto_transitions=False, send_event=True, ignore_invalid_triggers=False)
         for trig in self.triggers.values():
             for source in trig.sources:
-                if trig.dest == PREVIOUS:
+                if trig.dest == SAME:
+                    machine.add_transition(trig.name, source, source)
+                elif trig.dest == PREVIOUS:
                     for target in self.states:
                         machine.add_transition(trig.name, source, target, conditions=[
                             functools.partial(_resumes_to, target)])

@@ -12,7 +12,7 @@ from auction_flow.common.words import Msg, term
 from auction_flow.core import amend, authz, complaint_clocks
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.engine import load_actor
-from auction_flow.core.workflow import PREVIOUS, Workflow, procuracy_section
+from auction_flow.core.workflow import PREVIOUS, SAME, Workflow, procuracy_section
 from auction_flow.storage import db
 from auction_flow.storage.schema import assets
 
@@ -80,7 +80,27 @@ def show(path: str | None = None, lang: str = "en") -> dict:
                                                           for f in t.fields},
                       "reason": "required" if t.reason_required else "optional", "guards": list(t.guards)}
                      for t in wf.triggers.values()],
+        "sources": sources(wf),
     }
+
+
+def sources(wf: Workflow) -> list[dict]:
+    """Every basis of the definition (state clocks, trigger checks, trigger windows) with whether its
+    text was confirmed and, when not, why (``confirmed: false`` + ``why:`` in the YAML)."""
+    out = []
+    for st in wf.states.values():
+        for c in st.clock:
+            entry = f"states.{st.name}.clock.{c.regime}" + (f" (since {c.since})" if c.since else "")
+            out.append({"entry": entry, "basis": c.basis, "confirmed": c.confirmed, "why": c.why})
+    for t in wf.triggers.values():
+        for n, c in enumerate(t.checks):
+            out.append({"entry": f"triggers.{t.name}.checks[{n}]", "basis": c.source.basis,
+                        "confirmed": c.source.confirmed, "why": c.source.why})
+        for key, value in t.params.items():
+            if isinstance(value, dict) and "basis" in value:
+                out.append({"entry": f"triggers.{t.name}.{key}", "basis": value["basis"],
+                            "confirmed": value.get("confirmed", True), "why": value.get("why", "")})
+    return out
 
 
 def diagram(fmt: str = "mermaid", path: str | None = None, lang: str = "en") -> str:
@@ -88,7 +108,7 @@ def diagram(fmt: str = "mermaid", path: str | None = None, lang: str = "en") -> 
     edges = []
     for t in wf.triggers.values():
         for s in t.sources:
-            edges.append((s, "previous" if t.dest == PREVIOUS else t.dest, t.name))
+            edges.append((s, "previous" if t.dest == PREVIOUS else s if t.dest == SAME else t.dest, t.name))
     if fmt == "mermaid":
         lines = ["stateDiagram-v2", f"    [*] --> {wf.initial}"]
         for s in wf.states.values():

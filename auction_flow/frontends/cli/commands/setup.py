@@ -343,12 +343,20 @@ def workflow_validate(file):
 @workflow.command("show")
 @common
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--sources", "only_sources", is_flag=True,
+              help="List every legal basis, and what could not be confirmed and why.")
 @json_option
-def workflow_show(file, as_json):
-    """Show states, clocks and triggers.
+def workflow_show(file, only_sources, as_json):
+    """Show states, clocks and triggers (--sources: the legal bases, the unconfirmed first).
 
-    Example: auction-flow workflow show --lang vi
+    Example: auction-flow workflow show --sources
     """
+    if only_sources:
+        rows = sorted(workflows_svc.show(file, lang())["sources"], key=lambda r: r["confirmed"])
+        out(rows, as_json, lambda rs: table([{**r, "confirmed": t("yes") if r["confirmed"] else t("no")}
+                                             for r in rs], cols(("entry", "entry"), ("confirmed", "confirmed"),
+                                                                ("why", "why"), ("basis", "basis"))))
+        return
 
     def text(d):
         states = [{"name": s["name"], "label": s["label"], "clock": "; ".join(
