@@ -72,22 +72,30 @@ def _droppable(cur, tables) -> tuple[list, list]:
     return cons, cur.fetchall()
 
 
-def _people(cur, nd) -> None:
-    """The 700 offices, 4 officers and a supervisor per branch, a supervisor per province."""
-    stamp = dt.datetime(2016, 11, 1, tzinfo=dt.timezone.utc)
-    offices = nd.offices()
-    ids = {code: (nd.OFFICE0 + 1000 + i if parent is None else nd.OFFICE0 + i - nd.PROVINCES)
-           for i, (code, parent) in enumerate(offices)}
-    cur.executemany("INSERT INTO offices (id, code, name, parent_id, created_at) VALUES (%s, %s, %s, %s, %s)",
-                    [(ids[c], c, f"THADS {c}", ids.get(p), stamp) for c, p in offices])
-    users = [(nd.USER0 + 10_000 + i, f"ld_{c}", "supervisor", ids[c]) for i, (c, p) in enumerate(offices)
-             if p is None]
-    for b, (c, _) in enumerate(offices[nd.PROVINCES:]):
-        users += [(nd.USER0 + b * (nd.OFFICERS + 1) + k, f"cv_{c}_{k}", "officer", ids[c])
-                  for k in range(nd.OFFICERS)]
-        users.append((nd.USER0 + b * (nd.OFFICERS + 1) + nd.OFFICERS, f"ld_{c}", "supervisor", ids[c]))
-    cur.executemany("INSERT INTO users (id, username, name, role, office_id, active, created_at) "
-                    "VALUES (%s, %s, %s, %s, %s, true, %s)", [(i, u, u, r, o, stamp) for i, u, r, o in users])
+def _people(url: str, nd) -> tuple[dict, dict]:
+    """The 700 offices, 4 officers and a supervisor per branch, a supervisor per province, added
+    through the administration's service (audited: ``audit verify`` checks the offices and users
+    against their rows). Returns {office code: id} and {username: id}."""
+    from sqlalchemy import select
+
+    from auction_flow.features.admin import service as admin
+    from auction_flow.storage import db
+    from auction_flow.storage.schema import offices, users
+
+    engine = db.open_db(url)
+    for code, parent in nd.offices():
+        admin.add_office(engine, "admin", code, f"THADS {code}", parent)
+        if parent is None:
+            admin.add_user(engine, "admin", f"ld_{code}", "supervisor", code)
+            continue
+        for k in range(nd.OFFICERS):
+            admin.add_user(engine, "admin", f"cv_{code}_{k}", "officer", code)
+        admin.add_user(engine, "admin", f"ld_{code}", "supervisor", code)
+    with engine.connect() as conn:
+        ids = dict(conn.execute(select(offices.c.code, offices.c.id)).all())
+        people = dict(conn.execute(select(users.c.username, users.c.id)).all())
+    engine.dispose()
+    return ids, people
 
 
 def build(scale: float, admin_url: str, url: str, conninfo: str) -> dict:
@@ -105,8 +113,10 @@ def build(scale: float, admin_url: str, url: str, conninfo: str) -> dict:
     admin.init(url, "admin")
     db.get_engine(url).dispose()
     t0 = time.perf_counter()
+    office_ids, user_ids = _people(url, nd)
+    print(f"{len(office_ids):,} offices and {len(user_ids):,} users added in {time.perf_counter() - t0:.0f} s",
+          flush=True)
     with psql(conninfo) as conn, conn.cursor() as cur:
-        _people(cur, nd)
         cons, idx = _droppable(cur, ("assets", "audit_log"))
         for table, name, _ in cons:
             cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
@@ -118,7 +128,7 @@ def build(scale: float, admin_url: str, url: str, conninfo: str) -> dict:
     for c in (a_conn, l_conn):
         c.autocommit = False
         c.execute("SET synchronous_commit = off")
-    loaded = nd.load(a_conn, l_conn, scale)
+    loaded = nd.load(a_conn, l_conn, scale, office_ids, user_ids)
     a_conn.commit()
     l_conn.commit()
     a_conn.close()

@@ -29,7 +29,6 @@ START = dt.date(2016, 12, 1)
 PROVINCES = 63
 BRANCHES = 637  # + 63 provincial departments = 700 offices
 OFFICERS = 4
-OFFICE0, USER0 = 1000, 1000  # branch b is office OFFICE0 + b; its users USER0 + b * (OFFICERS + 1) + k
 PATHS = [  # (weight, triggers): about 10 rows per asset on average
     (45, ["seize", "agree_price", "contract_auction", "record_sale", "record_payment", "hand_over", "close"]),
     (20, ["seize", "contract_appraisal", "record_appraisal", "contract_auction", "record_auction_failed",
@@ -110,13 +109,18 @@ class Log:
         return ([chain] if self.chained else []) + [seq + 1, prev, h]
 
 
-def _iso(day: dt.date | None) -> str | None:
-    return None if day is None else day.isoformat()
+SEIZED = dict(clock_extended=False, appraised_price=None, price=None, sale_price=None, buyer=None,
+              appraisal_org=None, auction_org=None, auction_date=None, sold_by=None, reduction_count=0,
+              reappraisal_count=0, cancellation_count=0, resume_state=None, resume_remaining=None,
+              resume_unit=None, resume_basis=None, resume_regime=None, resume_entered_on=None, suspended_days=0)
 
 
 def _plan(rnd, aid: int, day: dt.date, branch: int, codes: list[str], weights, paths,
-          loaded_at: dt.datetime) -> tuple[list, list]:
-    """One asset: its audit rows (dicts from audit.make_row, in order) and its row in ``assets``."""
+          loaded_at: dt.datetime, ids: tuple[dict, dict]) -> tuple[list, list]:
+    """One asset: its audit rows (dicts from audit.make_row, in order) and its row in ``assets``.
+
+    Each step records ``{column: [before, after]}`` of what it changed, as the engine does, so that
+    ``audit verify`` replaying the chain finds the asset row it ends in."""
     office = codes[branch]
     officer = rnd.randrange(OFFICERS)
     actor = f"cv_{office}_{officer}"
@@ -124,47 +128,47 @@ def _plan(rnd, aid: int, day: dt.date, branch: int, codes: list[str], weights, p
     price = rnd.randrange(50, 3000) * 1_000_000
     a = {c.name: None for c in assets.columns}
     a.update(id=aid, case_number=f"{aid}/{day.year}/QĐ-CCTHADS", description="Tài sản kê biên", kind="movable",
-             office_id=OFFICE0 + branch, officer_id=USER0 + branch * (OFFICERS + 1) + officer, workflow="asset_auction",
-             workflow_version=1, clock_extended=False, reduction_count=0, reappraisal_count=0,
-             cancellation_count=0, suspended_days=0, created_at=dt.datetime(day.year, day.month, day.day, 2,
-                                                                            tzinfo=dt.timezone.utc))
-    rows, prev, state, entered, deadline, last = [], audit.GENESIS, None, day, None, day
+             office_id=ids[0][office], officer_id=ids[1][actor],
+             workflow="asset_auction", workflow_version=1,
+             created_at=dt.datetime(day.year, day.month, day.day, 2, tzinfo=dt.timezone.utc))
+    cur = dict(SEIZED)
+    rows, prev = [], audit.GENESIS
     for seq, trig in enumerate(path, 1):
         if seq > 1:
             lo, hi = GAP.get(trig, (1, 10))
             day = day + dt.timedelta(days=rnd.randrange(lo, hi))
             if day > TODAY:
                 break
-        to = a["resume_state"] if trig == "resume" else TO[trig]
-        fields: dict = {}
+        state = cur.get("state")
+        to = cur["resume_state"] if trig == "resume" else TO[trig]
+        up: dict = {}
         if trig in ("agree_price", "record_appraisal"):
-            a["appraised_price"] = a["price"] = price
-            fields["price"] = price
+            up.update(price=price, appraised_price=price)
         elif trig == "reduce_price":
-            fields["price"] = a["price"] = a["price"] * 9 // 10
+            up.update(price=cur["price"] * 9 // 10, reduction_count=cur["reduction_count"] + 1)
         elif trig == "record_sale":
-            a["sale_price"] = a["price"] + rnd.randrange(0, 50) * 1_000_000
-            a["buyer"] = "Nguyễn Văn A"
-            fields.update(sale_price=a["sale_price"], buyer=a["buyer"])
+            up.update(sale_price=cur["price"] + rnd.randrange(0, 50) * 1_000_000, buyer="Nguyễn Văn A",
+                      sold_by=actor)
         elif trig == "contract_auction":
-            a["auction_org"] = f"Công ty Đấu giá {branch % 5}"
-            fields.update(auction_org=a["auction_org"], auction_date=(day + dt.timedelta(days=30)).isoformat())
+            up.update(auction_org=f"Công ty Đấu giá {branch % 5}", auction_date=day + dt.timedelta(days=30))
         elif trig == "contract_appraisal":
-            a["appraisal_org"] = f"Công ty Thẩm định giá {branch % 3}"
-            fields["appraisal_org"] = a["appraisal_org"]
+            up["appraisal_org"] = f"Công ty Thẩm định giá {branch % 3}"
+        elif trig == "cancel_result":
+            up["cancellation_count"] = cur["cancellation_count"] + 1
         elif trig == "suspend":
-            a["resume_state"] = state
-        new_deadline = _clock(to, day)
+            up["resume_state"] = state
+        elif trig == "resume":
+            up["resume_state"] = None
+        if to != state:
+            up.update(state=to, state_entered_on=day, deadline=_clock(to, day))
+        up["last_event_on"] = day
         if seq == 1:
             changes = {"case_number": (None, a["case_number"]), "description": (None, a["description"]),
-                       "kind": (None, "movable"), "state": (None, to), "deadline": (None, _iso(new_deadline)),
+                       "kind": (None, "movable"), "state": (None, to), "deadline": (None, up["deadline"]),
                        "office": (None, office), "officer": (None, actor)}
         else:
-            changes = {k: (None, v) for k, v in fields.items()}
-            for k, before, after in (("state", state, to), ("deadline", deadline, new_deadline),
-                                     ("last_event_on", last, day), ("state_entered_on", entered, day)):
-                if before != after:  # dates as the text the encoder would make of them
-                    changes[k] = (before, after) if k == "state" else (_iso(before), _iso(after))
+            changes = {k: (cur[k], v) for k, v in up.items() if cur[k] != v}
+        cur.update(up)
         chief = trig == "cancel_result"
         row = audit.make_row(prev, asset_id=aid, seq=seq, event="asset_created" if seq == 1 else "transition",
                              trigger=trig, from_state=state, to_state=to, actor=f"ld_{office}" if chief else actor,
@@ -174,9 +178,9 @@ def _plan(rnd, aid: int, day: dt.date, branch: int, codes: list[str], weights, p
                              changes=audit.changes_json(changes), imported=False, via=None)
         row["actor_office"] = office
         rows.append(row)
-        prev, state, deadline, entered, last = row["hash"], to, new_deadline, day, day
-    a.update(state=state, state_entered_on=entered, last_event_on=last, deadline=deadline,
-             deadline_basis="bench" if deadline else None, deadline_regime="law2014" if deadline else None,
+        prev = row["hash"]
+    a.update(cur)
+    a.update(deadline_basis="bench" if a["deadline"] else None, deadline_regime="law2014" if a["deadline"] else None,
              version=len(rows), last_hash=prev)
     return rows, a
 
@@ -192,7 +196,7 @@ def heads(cur) -> tuple[int, dict[str, tuple[int, str]]]:
     return last_id, {"": tuple(cur.fetchone())}
 
 
-def load(conn_assets, conn_log, scale: float, seed: int = 16, say=print) -> dict:
+def load(conn_assets, conn_log, scale: float, office_ids: dict, user_ids: dict, seed: int = 16, say=print) -> dict:
     """Generate and COPY; ``conn_assets`` and ``conn_log`` are two psycopg connections (two COPYs
     stream at once). Returns counts and the time taken."""
     with conn_log.cursor() as cur:
@@ -219,7 +223,8 @@ def load(conn_assets, conn_log, scale: float, seed: int = 16, say=print) -> dict
             lines = []
             for _ in range(due):
                 aid += 1
-                rows, a = _plan(rnd, aid, day, rnd.randrange(BRANCHES), codes, weights, paths, loaded_at)
+                rows, a = _plan(rnd, aid, day, rnd.randrange(BRANCHES), codes, weights, paths, loaded_at,
+                                (office_ids, user_ids))
                 lines.append("\t".join(_esc(a[c]) for c in a_cols))
                 for row in rows:
                     buckets.setdefault(row["business_date"], []).append(row)
