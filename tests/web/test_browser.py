@@ -26,7 +26,7 @@ def test_an_officer_signs_in_to_a_desk_of_their_assets_overdue_first_and_signing
     assert first.get_attribute("id") == f"asset-{served.ids['late']}"
     assert re.search(r"trễ \d+ ngày", first.locator("td.days").inner_text())
     first.locator("summary").click()  # the legal basis, one click away
-    assert "Điều 98" in first.locator("details").inner_text()
+    assert "Điều 82" in first.locator("details").inner_text()  # a seizure under Law 106/2025 (Art. 82)
     cookie = next(c for c in page.context.cookies() if c["name"] == "af_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and not cookie["secure"]
 

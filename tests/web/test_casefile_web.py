@@ -256,8 +256,9 @@ def test_a_sale_on_the_asset_page_links_its_buyer_and_a_party_is_linked_in_a_rol
     buyer = parties_svc.add(engine, "cv_an", "Công ty TNHH Minh Phát", "0100233488", "enterprise")["id"]
     csrf = page_session(client, "cv_an")
     form = client.get(f"/assets/{asset}").text.split('id="step-record_sale"')[1].split("</form>")[0]
-    assert 'name="buyer_party"' in form and 'name="f_buyer"' in form
-    sale = {"csrftoken": csrf, "trigger": "record_sale", "f_sale_price": "500000000", "f_buyer": ""}
+    assert 'name="buyer_party"' in form and 'name="f_buyer"' in form and 'name="f_deposit"' in form
+    sale = {"csrftoken": csrf, "trigger": "record_sale", "f_sale_price": "500000000", "f_buyer": "",
+            "f_deposit": "50000000"}
     wrong = client.post(f"/assets/{asset}/advance", data={**sale, "buyer_party": "99999"})
     assert wrong.status_code == 422
     beside = wrong.text.split('id="record_sale-buyer_party-error"')[1].split("</p>")[0]
