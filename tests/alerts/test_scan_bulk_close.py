@@ -55,7 +55,7 @@ def twins(request, tmp_path_factory, sqlite_template):
                 complaints.add(engine, "ld_tinh", aid, "complaint", str(day + dt.timedelta(days=i % 20)),
                                "Trần Văn Mua", "hủy kết quả")
         made.append((engine, name))
-    assert len(cancelled) >= 10
+    assert len(cancelled) >= 5  # fewer since a late payment is refused (issue 13): the walk pays in time or tries another step
     yield made[0][0], made[1][0]
     for engine, name in made:
         engine.dispose()
