@@ -64,6 +64,8 @@ def test_intact_log_verifies(history, cli):
     assert r.exit_code == 0, r.output
     assert "intact" in r.output
     data = json.loads(cli("audit", "verify", "--json", actor="ksv").output)
+    # the anchor to write down is printed with its value (once said with a column header's words)
+    assert f"anchor now: {data['anchor']}" in cli("audit", "verify", actor="ksv").output
     engine = history[0]
     with db.reading(engine) as conn:
         total = conn.execute(select(func.count()).select_from(audit_log)).scalar()

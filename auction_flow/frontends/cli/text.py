@@ -28,7 +28,7 @@ def verify_text(res: dict, lang: str = "en") -> str:
         if res.get("anchors_checked"):
             text += "\n" + w("anchors_ok", lang, n=res["anchors_checked"])
         if res.get("anchor"):
-            text += "\n" + w("anchor", lang, anchor=res["anchor"])
+            text += "\n" + message("sup.anchor", lang, anchor=res["anchor"])  # "anchor" is also a header
         return text
     params = ({k: v for k, v in p.items() if k not in ("key", "message")} for p in res["problems"])
     return w("broken", lang, **counts) + "\n" + "\n".join(
@@ -36,7 +36,7 @@ def verify_text(res: dict, lang: str = "en") -> str:
 
 
 def root_text(res: dict, lang: str = "en") -> str:
-    return w("root", lang, seq=res["root"], hash=res["hash"]) + "\n" + w("anchor", lang, anchor=res["anchor"])
+    return w("root", lang, seq=res["root"], hash=res["hash"]) + "\n" + message("sup.anchor", lang, anchor=res["anchor"])
 
 
 def anchors_table(rows: list[dict], lang: str = "en") -> str:
