@@ -48,11 +48,12 @@ actors = st.sampled_from(["cv_an", "cv_dung", "ld_binh", "ksv", "admin", "nobody
 
 def dump(engine) -> dict:
     """Every table but the refusals: access_log, the chained audit rows that carry them
-    (``access_denied``) and the head they move, and the sessions (the Cli helper signs the actor in first)."""
+    (``access_denied``) and the heads they move (the legacy head and each chain's), and the
+    sessions (the Cli helper signs the actor in first)."""
     out = {}
     with engine.connect() as conn:
         for table in metadata.sorted_tables:
-            if table.name not in ("access_log", "sessions", "audit_head"):
+            if table.name not in ("access_log", "sessions", "audit_head", "audit_heads"):
                 q = select(table)
                 if table.name == "audit_log":
                     q = q.where(table.c.event != "access_denied")
