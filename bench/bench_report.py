@@ -101,7 +101,8 @@ def build(url: str, rows: int, seed: int = 1) -> int:
                        "trigger": trig, "from_state": state, "to_state": TO[trig], "actor": f"cv_{branch}_0",
                        "role": "officer", "office": office, "business_date": day, "recorded_at": now,
                        "reason": None, "changes": changes, "imported": False, "prev_hash": "0" * 64,
-                       "hash": "1" * 64, "actor_office": office, "log_seq": log_seq, "log_prev_hash": "0" * 64,
+                       "hash": "1" * 64, "actor_office": office, "chain": f"office:{office}",
+                       "log_seq": log_seq, "log_prev_hash": "0" * 64,
                        "log_hash": "1" * 64}
                 l_batch.append(tuple(val(row.get(c)) for c in log_cols))
                 state, deadline, entered = TO[trig], new_deadline, day
