@@ -78,7 +78,7 @@ PATHS = {
                                      ("order_coercion", 46, {"decision": "5/QĐ-CCTHADS", "plan_on": "+55",
                                                              "procuracy_invited_on": "+46"}, "ld_binh")],
     "closed": _TO_PAID + [("hand_over", 50, {}), ("close", 55, {})],
-    "auction_cancelled": _TO_SOLD + [("cancel_result", 35, {"ground": "buyer_default"}, "ld_binh", "không nộp tiền")],
+    "auction_cancelled": _TO_SOLD + [("cancel_result", 35, {"ground": "collusion"}, "ld_binh", "thông đồng dìm giá")],
     "creditor_accepted": _TO_FAILED + _reduce_and_fail(32, PRICE * 9 // 10)
     + _reduce_and_fail(54, PRICE * 81 // 100) + [("accept_by_creditor", 76, {})],
     "suspended": [("suspend", 1, {"kind": "postpone"})],

@@ -52,7 +52,7 @@ def _fields(rnd, trig, row, on):
         "record_sale": lambda: {"sale_price": price + rnd.randrange(0, 30) * M, "buyer": "Lê Văn Tám",
                                 "deposit": price // 10},
         "reduce_price": lambda: {"price": price * rnd.choice((90, 95, 99)) // 100},
-        "cancel_result": lambda: {"ground": rnd.choice(("buyer_default", "collusion", "agreement"))},
+        "cancel_result": lambda: {"ground": rnd.choice(("court_decision", "collusion", "agreement"))},
         "suspend": lambda: {"kind": rnd.choice(("postpone", "suspend"))},
         "extend_payment": lambda: {"until": on + dt.timedelta(days=rnd.randrange(31, 60))},
     }.get(trig, dict)()

@@ -185,7 +185,7 @@ def test_extending_the_handover_clock_replaces_its_alerts(world):
 
 
 def _cancel(engine, aid, on, actor="ld_binh"):
-    step(engine, aid, "cancel_result", on, actor=actor, reason="người mua vi phạm", ground="buyer_default")
+    step(engine, aid, "cancel_result", on, actor=actor, reason="người mua vi phạm", ground="collusion")
 
 
 def test_complaint_risk_levels_and_factors(world):

@@ -42,7 +42,7 @@ def walk(e, p) -> dict[str, int]:
     go(a, "reduce_price", "2026-08-24", "price=1125000000")
     go(a, "contract_auction", "2026-08-25", "auction_org=Trung tâm Dịch vụ đấu giá", "auction_date=2026-09-25")
     go(a, "record_sale", "2026-09-25", "sale_price=1200000000", "deposit=100000000", buyer=p["buyer"]["id"])
-    go(a, "cancel_result", "2026-10-01", "ground=buyer_default", who="ld_binh", reason="Người mua không nộp tiền")
+    go(a, "cancel_result", "2026-10-01", "ground=procedural_breach", who="ld_binh", reason="Vi phạm thủ tục niêm yết")
     go(a, "reauction", "2026-10-05")
     go(a, "contract_auction", "2026-10-06", "auction_org=Trung tâm Dịch vụ đấu giá", "auction_date=2026-11-06")
     go(a, "record_sale", "2026-11-06", "sale_price=1250000000", "deposit=100000000", buyer=p["namesake"]["id"])

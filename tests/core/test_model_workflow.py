@@ -152,6 +152,8 @@ class Model:
             return None
         if trig == "cancel_result" and self.sold_by == actor:
             return None
+        if trig == "cancel_result" and values["ground"] == "buyer_default":
+            return None  # paid: protected (Art. 103); sold: record_default is the procedure
         if trig in ("extend_handover", "extend_payment") and self.extended:
             return None
         if trig == "extend_handover":
@@ -268,6 +270,9 @@ class WorkflowMachine(RuleBasedStateMachine):
         for f in FIELDS.get(trig, []):
             if data.draw(st.integers(0, 19), f"drop {f}") == 0:
                 continue
+            if f == "ground":  # drawn only here, so the other triggers' draws stay as they were
+                values[f] = data.draw(st.sampled_from(["agreement", "collusion", "buyer_default"]), "ground")
+                continue
             values[f] = {
                 "price": data.draw(st.sampled_from([price, -(-price * 9 // 10), price * 8 // 10, price - 1,
                                                     900_000_000]), "price"),
@@ -275,7 +280,7 @@ class WorkflowMachine(RuleBasedStateMachine):
                 "deposit": data.draw(st.sampled_from([price // 10, price // 25, price // 4, price // 5]), "deposit"),
                 "auction_date": on + dt.timedelta(days=data.draw(st.integers(-1, 50), "auction")),
                 "until": on + dt.timedelta(days=data.draw(st.integers(0, 70), "until")),
-                "ground": "buyer_default", "kind": "postpone", "buyer": "B", "appraisal_org": "TĐG",
+                "kind": "postpone", "buyer": "B", "appraisal_org": "TĐG",
                 "auction_org": "ĐG"}[f]
         actor = data.draw(st.sampled_from(["cv_an", "ld_binh"]), "actor")
         reason = data.draw(st.sampled_from([None, "lý do"]), "reason")

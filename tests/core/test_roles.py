@@ -135,8 +135,8 @@ def test_separation_of_duties(world):
 
 def test_supervisor_of_the_province_acts_on_branch_assets(world):
     aid = _sold(world, "cv_an")
-    res = svc.advance(world, aid, "cancel_result", "ld_binh", on="2026-03-21", sets=["ground=buyer_default"],
-                      reason="không nộp tiền")
+    res = svc.advance(world, aid, "cancel_result", "ld_binh", on="2026-03-21", sets=["ground=agreement"],
+                      reason="thỏa thuận")
     assert res.to_state == "auction_cancelled"
     assert svc.advance(world, aid, "reauction", "ld_tinh", on="2026-03-22").to_state == "priced"
     with pytest.raises(PermissionDenied):

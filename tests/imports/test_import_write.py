@@ -36,7 +36,7 @@ EVERY_STATE = [
     "8/2025,HG-VT,movable,Xe 8,cv_an,auction_cancelled,2025-01-06,,,2025-01-20,900000000,2025-01-24,Công ty ĐG,"
     "2025-03-03,,2025-03-03,950000000,Nguyễn Văn Tám,2025-03-20,2025-04-02,collusion,\"Thông đồng, dìm giá\",,",
     "9/2025,HG-VT,movable,Xe 9,cv_an,auction_cancelled,2025-01-06,,,2025-01-20,900000000,2025-01-24,Công ty ĐG,"
-    "2025-03-03,,2025-03-03,950000000,Nguyễn Văn Tám,,2025-04-02,buyer_default,,,",
+    "2025-03-03,,2025-03-03,950000000,Nguyễn Văn Tám,,2025-04-02,procedural_breach,,,",
     "10/2025,HG-VT,movable,Xe 10,cv_an,handed_over,2025-01-06,,,2025-01-20,900000000,2025-01-24,Công ty ĐG,"
     "2025-03-03,,2025-03-03,950000000,Nguyễn Văn Tám,2025-03-20,,,,2025-04-10,",
     "11/2025,HG-VT,movable,Xe 11,cv_an,closed,2025-01-06,,,2025-01-20,900000000,2025-01-24,Công ty ĐG,"
@@ -73,7 +73,7 @@ def test_every_imported_row_is_the_row_audit_make_row_builds(world, tmp_path, cl
         last[row["asset_id"]] = row
     assert {a: r["hash"] for a, r in last.items()} == heads
     cancelled = [r for r in rows if r["trigger"] == "cancel_result"]
-    assert [json.loads(r["changes"])["ground"] for r in cancelled] == [[None, "collusion"], [None, "buyer_default"]]
+    assert [json.loads(r["changes"])["ground"] for r in cancelled] == [[None, "collusion"], [None, "procedural_breach"]]
     assert [r["reason"] for r in cancelled] == ["Thông đồng, dìm giá", "imported"]
     assert verify(world).ok
 

@@ -44,7 +44,7 @@ def choose(rng: random.Random, a: dict, on: dt.date):
         "auction_contracted": [("record_auction_failed", []), ("record_sale", [f"sale_price={price}", "buyer=B", f"deposit={price // 10}"])],
         "auction_failed": ([("reduce_price", [f"price={lower}"])] if lower < price else [])
         + ([("accept_by_creditor", [])] if a["reduction_count"] >= 2 else []) + [("return_to_debtor", [])],
-        "sold": [("record_payment", []), ("cancel_result", ["ground=buyer_default"])],
+        "sold": [("record_payment", []), ("cancel_result", ["ground=collusion"])],
         "paid": [("hand_over", []), ("cancel_result", ["ground=agreement"])],
         "auction_cancelled": [("reauction", [])],
         "creditor_accepted": [("hand_over", [])],

@@ -47,7 +47,7 @@ def _walk(engine, seized_on, steps, office="HG-VT", officer="cv_an"):
     for trig, on, *rest in steps:
         sets = rest[0] if rest else {}
         actor = "ld_binh" if trig in ("cancel_result", "extend_handover") else officer
-        reason = "Người mua không nộp đủ tiền" if trig in ("cancel_result", "extend_handover") else None
+        reason = "Hủy kết quả / lý do" if trig in ("cancel_result", "extend_handover") else None
         svc.advance(engine, aid, trig, actor, on, [f"{k}={v}" for k, v in sets.items()], reason)
     return aid
 
@@ -70,7 +70,7 @@ def seed(engine):
     w(engine, "2024-10-01", _sale(100 * M, "2024-10-07", "2024-11-07", 100 * M)
       + [("record_payment", "2024-11-11"), ("hand_over", "2024-12-01")])                       # A4
     w(engine, "2024-10-01", _sale(100 * M, "2024-10-07", "2024-11-07", 120 * M)
-      + [("cancel_result", "2024-11-20", {"ground": "buyer_default"}), ("reauction", "2024-11-21"),
+      + [("cancel_result", "2024-11-20", {"ground": "collusion"}), ("reauction", "2024-11-21"),
          ("contract_auction", "2024-11-22", {"auction_org": ORG_VT, "auction_date": "2024-12-23"}),
          ("record_sale", "2024-12-23", {"sale_price": 125 * M, "buyer": "Trần Thị Hoa", "deposit": 12 * M})])     # A5
     w(engine, "2024-10-01", _sale(100 * M, "2024-10-07", "2024-11-07", 120 * M)

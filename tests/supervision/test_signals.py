@@ -61,7 +61,7 @@ def test_each_signal_raised_by_its_pattern_only(world):
         Walk(world, "cv_dung", "HG-NB", f"n{i}").sell(50_000_000, 0, "Đỗ Hùng")
     # one supervisor cancelling 3 results; another cancelling 1
     for w in wins:
-        w.step("cancel_result", "ground=buyer_default", who="ld_binh", reason="không nộp tiền")
+        w.step("cancel_result", "ground=collusion", who="ld_binh", reason="thông đồng")
     fair.step("cancel_result", "ground=agreement", who="ld_tinh", reason="thỏa thuận")
     # steps by a supervisor of the province on a branch asset (ordinary steps), and by the branch officer
     outside = Walk(world, "cv_an", "HG-VT", "o")
