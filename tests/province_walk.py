@@ -54,6 +54,7 @@ def _fields(rnd, trig, row, on):
         "reduce_price": lambda: {"price": price * rnd.choice((90, 95, 99)) // 100},
         "cancel_result": lambda: {"ground": rnd.choice(("court_decision", "collusion", "agreement"))},
         "suspend": lambda: {"kind": rnd.choice(("postpone", "suspend"))},
+        "return_to_debtor": lambda: {"costs": price, "creditor_declined": "yes"},
         "extend_payment": lambda: {"until": on + dt.timedelta(days=rnd.randrange(31, 60))},
     }.get(trig, dict)()
 

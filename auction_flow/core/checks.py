@@ -64,7 +64,13 @@ def _percent_of(s: Step, c: Check):
     base = value_of(s, of)
     if base is None:
         return
-    low, high = math.ceil(base * c.spec["min"] / 100), math.floor(base * c.spec["max"] / 100)
+    low = math.ceil(base * c.spec["min"] / 100)
+    if "max" not in c.spec:  # only a floor (e.g. the costs against the price, Art. 104)
+        if s.fields[f] < low:
+            _refuse(s, c, "c_percent_at_least", field=f, value=s.fields[f], of=of, base=base,
+                    min=c.spec["min"], low=low)
+        return
+    high = math.floor(base * c.spec["max"] / 100)
     if not low <= s.fields[f] <= high:
         _refuse(s, c, "c_percent", field=f, value=s.fields[f], of=of, base=base, min=c.spec["min"],
                 max=c.spec["max"], low=low, high=high)

@@ -267,19 +267,20 @@ def build(year: int, rng: random.Random, cal) -> Year:
             if _ < rounds - 1 or rounds < 3:
                 price = price * 9 // 10
                 day = y.step(p, "reduce_price", y.wd(auction, rng.randint(2, 5)), f"price={price}")
-        return day
+        return day, price
 
     for _ in range(2):  # the creditor takes the asset after the second reduction
         p = y.new(y.start + dt.timedelta(days=rng.randint(0, 90)), "movable")
-        day = failing(p, 2)
+        day = failing(p, 2)[0]
         day, auction = y.contract(p, day)
         day = y.step(p, "record_auction_failed", auction)
         day = y.step(p, "accept_by_creditor", y.wd(day, 3))
         y.step(p, "hand_over", y.days(day, 10, 30))
     p = y.new(y.start + dt.timedelta(days=rng.randint(0, 60)), "movable")
     p.procuracy = "late"  # its decisions reach the procuracy after the law's days
-    day = failing(p, 3)
-    y.step(p, "return_to_debtor", y.days(day, 5, 9))
+    day, price = failing(p, 3)
+    # the reduced price would fall below the costs of enforcement and the creditor declines (Art. 104)
+    y.step(p, "return_to_debtor", y.days(day, 5, 9), f"costs={price}", "creditor_declined=yes")
     for _ in range(2):  # redeemed by the debtor before the auction
         p = y.new(y.start + dt.timedelta(days=rng.randint(0, 200)))
         day = y.price_it(p, p.seized_on, y.value(p))

@@ -72,7 +72,7 @@ def walk(e, p) -> dict[str, int]:
     go(f, "agree_price", "2026-09-02", "price=30000000")
     go(f, "contract_auction", "2026-09-03", "auction_org=Công ty Đấu giá", "auction_date=2026-09-20")
     go(f, "record_auction_failed", "2026-09-20")
-    go(f, "return_to_debtor", "2026-09-25")
+    go(f, "return_to_debtor", "2026-09-25", "costs=28000000", "creditor_declined=yes")
     g = assets_svc.seize(e, "cv_an", "11/2026", "HG-VT", "movable", "Xe tải Hyundai", on="2026-09-01",
                     debtors=[p["debtor"]["id"]])
     go(g, "agree_price", "2026-09-02", "price=50000000")

@@ -8,7 +8,7 @@ import json
 import pytest
 from assetwalk import PRICE, D, asset_row, audit_rows, days, step, walk
 
-from auction_flow.common.errors import TriggerNotAllowed
+from auction_flow.common.errors import InvalidInput, TriggerNotAllowed
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.features.reports import service as reports
 
@@ -163,3 +163,22 @@ def test_a_buyer_who_does_not_pay_goes_through_record_default_not_a_cancellation
     assert "record_default" in vi and "vi phạm thủ tục" in vi, vi
     step(world, aid, "cancel_result", "2026-03-10", actor="ld_binh", reason="thông đồng dìm giá", ground="collusion")
     assert asset_row(world, aid)["state"] == "auction_cancelled"
+
+
+def test_return_to_debtor_needs_costs_above_the_reduced_price_and_the_creditor_declining_art_104(world):
+    aid = walk(world, "auction_failed", "2026-03-02")  # starting price PRICE; one reduction at most 10%
+    on = days(asset_row(world, aid)["last_event_on"].isoformat(), 1)
+    with pytest.raises(TriggerNotAllowed) as info:
+        step(world, aid, "return_to_debtor", on, costs=PRICE * 9 // 10 - 1, creditor_declined="yes")
+    en, vi = str(info.value), info.value.render("vi")
+    assert "costs" in en and "90%" in en and "Art. 104" in en and "reduce_price, accept_by_creditor" in en, en
+    assert "Điều 104" in vi and "reduce_price, accept_by_creditor" in vi, vi
+    with pytest.raises(InvalidInput) as info:  # the creditor's refusal of the asset is a required fact
+        step(world, aid, "return_to_debtor", on, costs=PRICE)
+    assert "creditor_declined" in str(info.value), info.value
+    with pytest.raises(InvalidInput) as info:
+        step(world, aid, "return_to_debtor", on, costs=PRICE, creditor_declined="no")
+    assert "yes" in str(info.value), info.value
+    assert asset_row(world, aid)["state"] == "auction_failed"
+    step(world, aid, "return_to_debtor", on, costs=PRICE * 9 // 10, creditor_declined="yes")
+    assert asset_row(world, aid)["state"] == "returned_to_debtor"

@@ -94,7 +94,8 @@ def clock(state, start, kind):
 
 FIELDS = {"contract_appraisal": ["appraisal_org"], "agree_price": ["price"], "record_appraisal": ["price"],
           "reduce_price": ["price"], "contract_auction": ["auction_org", "auction_date"],
-          "record_sale": ["sale_price", "buyer", "deposit"], "cancel_result": ["ground"], "suspend": ["kind"],
+          "record_sale": ["sale_price", "buyer", "deposit"], "cancel_result": ["ground"],
+          "return_to_debtor": ["costs", "creditor_declined"], "suspend": ["kind"],
           "extend_payment": ["until"]}
 NEEDS_REASON = {"release", "cancel_result", "extend_handover"}
 SUPERVISOR_ONLY = {"cancel_result", "release", "extend_handover"}
@@ -133,6 +134,8 @@ class Model:
             return None
         if trig == "accept_by_creditor" and self.reductions < 2:
             return None
+        if trig == "return_to_debtor" and values["costs"] < math.ceil(self.price * 90 / 100):
+            return None  # Art. 104: the reduced price (>= 90%) must fall below the costs
         if trig == "record_sale" and values["sale_price"] < self.price:
             return None
         if trig == "record_sale" and not math.ceil(self.price * 5 / 100) <= values["deposit"] <= self.price * 20 // 100:
@@ -272,6 +275,10 @@ class WorkflowMachine(RuleBasedStateMachine):
                 continue
             if f == "ground":  # drawn only here, so the other triggers' draws stay as they were
                 values[f] = data.draw(st.sampled_from(["agreement", "collusion", "buyer_default"]), "ground")
+                continue
+            if f in ("costs", "creditor_declined"):
+                values[f] = "yes" if f == "creditor_declined" else data.draw(
+                    st.sampled_from([price, -(-price * 9 // 10), -(-price * 9 // 10) - 1]), "costs")
                 continue
             values[f] = {
                 "price": data.draw(st.sampled_from([price, -(-price * 9 // 10), price * 8 // 10, price - 1,

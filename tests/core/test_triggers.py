@@ -30,7 +30,7 @@ FIRE = {
     "record_auction_failed": ({}, "cv_an", None, "2026-03-02"),
     "reduce_price": ({"price": 95_000_000}, "cv_an", None, "2026-03-02"),
     "accept_by_creditor": ({}, "cv_an", None, "2026-03-02"),
-    "return_to_debtor": ({}, "cv_an", None, "2026-03-02"),
+    "return_to_debtor": ({"costs": 100_000_000, "creditor_declined": "yes"}, "cv_an", None, "2026-03-02"),
     "record_sale": ({"sale_price": 120_000_000, "buyer": "Võ Thị Hoa", "deposit": 12_000_000}, "cv_an", None, "2026-03-02"),
     "record_payment": ({}, "cv_an", None, "2026-03-02"),
     "record_default": ({}, "cv_an", None, "2026-03-02"),

@@ -51,7 +51,8 @@ FIELDS = {"contract_appraisal": {"appraisal_org"}, "agree_price": {"price"}, "re
           "reduce_price": {"price"}, "contract_auction": {"auction_org", "auction_date"},
           "record_sale": {"sale_price", "buyer", "deposit"}, "cancel_result": {"ground"}, "suspend": {"kind"},
           "extend_payment": {"until"}, "notify_handover": {"handover_on"},
-          "order_coercion": {"decision", "plan_on", "procuracy_invited_on"}}
+          "order_coercion": {"decision", "plan_on", "procuracy_invited_on"},
+          "return_to_debtor": {"costs", "creditor_declined"}}
 
 
 def _doc() -> dict:
@@ -159,6 +160,8 @@ BAD = {
     "regime without a date": (lambda d: d["regimes"]["law2025"].update(effective="soon"),
                               "regimes.law2025.effective", "expected a date"),
     "missing section": (lambda d: d.pop("triggers"), "triggers", "missing"),
+    "floor above 100%": (lambda d: d["triggers"]["return_to_debtor"]["checks"][0].update(min=120),
+                         "triggers.return_to_debtor.checks[0].min", "expected a percentage 0..100"),
     "bad version": (lambda d: d.update(version=0), "version", "positive whole number"),
 }
 

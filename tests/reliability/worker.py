@@ -43,7 +43,8 @@ def choose(rng: random.Random, a: dict, on: dt.date):
         + ([("request_reappraisal", [])] if a["reappraisal_count"] == 0 else []),
         "auction_contracted": [("record_auction_failed", []), ("record_sale", [f"sale_price={price}", "buyer=B", f"deposit={price // 10}"])],
         "auction_failed": ([("reduce_price", [f"price={lower}"])] if lower < price else [])
-        + ([("accept_by_creditor", [])] if a["reduction_count"] >= 2 else []) + [("return_to_debtor", [])],
+        + ([("accept_by_creditor", [])] if a["reduction_count"] >= 2 else [])
+        + [("return_to_debtor", [f"costs={price}", "creditor_declined=yes"])],
         "sold": [("record_payment", []), ("cancel_result", ["ground=collusion"])],
         "paid": [("hand_over", []), ("cancel_result", ["ground=agreement"])],
         "auction_cancelled": [("reauction", [])],

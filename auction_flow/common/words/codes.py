@@ -93,6 +93,7 @@ WORDS = {
     "ground.agreement": {"vi": "thỏa thuận của các bên", "en": "agreement of the parties"},
     "ground.court_decision": {"vi": "quyết định của Tòa án", "en": "a court's decision"},
     "ground.other": {"vi": "khác", "en": "other"},
+    "creditor_declined.yes": {"vi": "có: người được thi hành án không nhận tài sản", "en": "yes: the creditor declines the asset"},
     "suspension.postpone": {"vi": "hoãn", "en": "postpone"},
     "suspension.suspend": {"vi": "tạm đình chỉ", "en": "suspend"},
     # units of a clock

@@ -73,6 +73,7 @@ WORDS = {
     'web.field.plan_on': {"vi": 'Ngày cưỡng chế theo kế hoạch', "en": 'Day of the coercion plan'},
     'web.field.procuracy_invited_on': {"vi": 'Ngày mời Viện kiểm sát', "en": 'Day the procuracy was invited'},
     'web.field.x_below_costs': {"vi": 'Giá đã giảm thấp hơn chi phí cưỡng chế', "en": 'Reduced price below the costs of enforcement'},
+    'web.field.costs': {"vi": 'Chi phí cưỡng chế thi hành án', "en": 'Costs of enforcement'},
     'web.field.creditor_declined': {"vi": 'Người được thi hành án không nhận tài sản', "en": 'The creditor declines the asset'},
     'web.field.deposit': {"vi": 'Tiền đặt trước của người trúng đấu giá', "en": "The winner's deposit"},
     'web.field.on': {"vi": 'Ngày thực hiện', "en": 'Date of the step'},

@@ -4,7 +4,7 @@ workflow is loaded (auction_flow.core.checks evaluates them on each step).
 A check is one mapping whose first key names its kind:
 
     deadline: met | passed        the step's day is on/before, or after, the asset's running deadline
-    field: F, percent_of: X, min: A, max: B     field F is between A% and B% of X
+    field: F, percent_of: X, min: A, max: B     field F is between A% and B% of X (no max: at least A%)
     field: F, at_least: PERIOD    date field F is no earlier than the step's day + PERIOD
     field: F, at_most: PERIOD     date field F is no later than the step's day + PERIOD
     field: F, equals: V           a fact the law requires (e.g. the creditor declined: yes)
@@ -67,11 +67,11 @@ def parse(c, name: str, spec: dict, fields: list[Field], states: dict, trigger_n
                     if v not in by_name[f].choices:
                         c.fail(f"{sub}.{kind}", f"{v!r} is not a choice of {f!r}")
         if kind == "percent_of":
-            for k in ("min", "max"):
+            for k in ("min", "max") if "max" in item else ("min",):
                 v = item.get(k)
                 if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0 <= v <= 100:
                     c.fail(f"{sub}.{k}", f"expected a percentage 0..100, got {v!r}")
-            if item["min"] > item["max"]:
+            if "max" in item and item["min"] > item["max"]:
                 c.fail(sub, "min is above max")
         if kind in ("at_least", "at_most"):
             item = {**item, kind: parse_period(c, item[kind], f"{sub}.{kind}")}
