@@ -13,8 +13,8 @@ from auction_flow.features.supervision.signals import sentence
 
 
 def w(key: str, lang: str = "en", **params) -> str:
-    """A supervision sentence (``sup.*``) or a column header (``h.*``) of the vocabulary."""
-    return message(f"h.{key}" if f"h.{key}" in MESSAGES else f"sup.{key}", lang, **params)
+    """A supervision sentence (``sup.*``) of the vocabulary; column headers are :func:`_cols`'s."""
+    return message(f"sup.{key}", lang, **params)
 
 
 def verify_text(res: dict, lang: str = "en") -> str:
@@ -28,7 +28,7 @@ def verify_text(res: dict, lang: str = "en") -> str:
         if res.get("anchors_checked"):
             text += "\n" + w("anchors_ok", lang, n=res["anchors_checked"])
         if res.get("anchor"):
-            text += "\n" + message("sup.anchor", lang, anchor=res["anchor"])  # "anchor" is also a header
+            text += "\n" + w("anchor", lang, anchor=res["anchor"])
         return text
     params = ({k: v for k, v in p.items() if k not in ("key", "message")} for p in res["problems"])
     return w("broken", lang, **counts) + "\n" + "\n".join(
@@ -36,7 +36,7 @@ def verify_text(res: dict, lang: str = "en") -> str:
 
 
 def root_text(res: dict, lang: str = "en") -> str:
-    return w("root", lang, seq=res["root"], hash=res["hash"]) + "\n" + message("sup.anchor", lang, anchor=res["anchor"])
+    return w("root", lang, seq=res["root"], hash=res["hash"]) + "\n" + w("anchor", lang, anchor=res["anchor"])
 
 
 def anchors_table(rows: list[dict], lang: str = "en") -> str:
@@ -51,7 +51,8 @@ def _code(kind: str, value, lang: str):
 
 
 def _cols(pairs, lang):
-    return [(k, w(h, lang)) for k, h in pairs]
+    """Column headers (``h.*``): a header and a sentence may share a name (``anchor``)."""
+    return [(k, message(f"h.{h}", lang)) for k, h in pairs]
 
 
 def log_table(rows: list[dict], lang: str = "en") -> str:
