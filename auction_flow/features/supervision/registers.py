@@ -141,28 +141,27 @@ def _leftover(problems: Problems, what: str, items):
         problems.add("record_register_missing", table=what, item=item)
 
 
+def _match(problems: Problems, table: str, rows, expected: dict, key: str, actual) -> None:
+    """Each row of ``table`` against what the chain left for its ``key``, both ways."""
+    left = dict(expected)
+    for r in rows:
+        want = left.pop(r[key], None)
+        if want is None:
+            problems.add("record_register_unknown", table=table, item=r[key])
+            continue
+        _compare(problems, table, r[key], want, actual(r))
+    _leftover(problems, table, left)
+
+
 def check_people(conn, chain: Chain, problems: Problems):
     codes = dict(conn.execute(select(offices.c.id, offices.c.code)).all())
     if chain.seen & set(OFFICE_EVENTS):
-        left = dict(chain.offices)
-        for r in conn.execute(select(offices).order_by(offices.c.id)).mappings():
-            want = left.pop(r["code"], None)
-            if want is None:
-                problems.add("record_register_unknown", table="offices", item=r["code"])
-                continue
-            _compare(problems, "offices", r["code"], want, {"name": r["name"], "parent": codes.get(r["parent_id"])})
-        _leftover(problems, "offices", left)
+        _match(problems, "offices", conn.execute(select(offices).order_by(offices.c.id)).mappings(), chain.offices,
+               "code", lambda r: {"name": r["name"], "parent": codes.get(r["parent_id"])})
     if chain.seen & set(USER_EVENTS):
-        left = dict(chain.users)
-        for r in conn.execute(select(users).order_by(users.c.id)).mappings():
-            want = left.pop(r["username"], None)
-            if want is None:
-                problems.add("record_register_unknown", table="users", item=r["username"])
-                continue
-            _compare(problems, "users", r["username"], want,
-                     {"role": r["role"], "office": codes.get(r["office_id"]), "email": r["email"],
-                      "active": bool(r["active"])})
-        _leftover(problems, "users", left)
+        _match(problems, "users", conn.execute(select(users).order_by(users.c.id)).mappings(), chain.users,
+               "username", lambda r: {"role": r["role"], "office": codes.get(r["office_id"]), "email": r["email"],
+                                      "active": bool(r["active"])})
     if chain.seen & set(DAY_EVENTS):
         left = dict(chain.days)
         for r in conn.execute(select(calendar_days).order_by(calendar_days.c.day)).mappings():
