@@ -128,6 +128,8 @@ def run(s: Step) -> None:
             continue
         if check.when_state and s.asset["state"] not in check.when_state:
             continue
+        if check.when_regime and getattr(s.wf.regime_on(s.on), "id", None) not in check.when_regime:
+            continue
         KINDS[check.kind](s, check)
 
 

@@ -13,6 +13,8 @@ A check is one mapping whose first key names its kind:
     after: X                      the step's day is after the date X (a field, a kept fact or a column)
 
 with optional ``kind:`` (only assets of that kind), ``state:`` (only from those states),
+``regime:`` (only under those regimes, the one in force on the step's day: a rule whose article
+changed with a new law is written once per regime, each citing its own law),
 ``otherwise:`` (the triggers the law allows instead, named in the refusal) and the ``basis``
 (``confirmed: false`` + ``why:`` when the text could not be confirmed). PERIOD is
 ``{days: N or {movable: N, real_estate: M}, unit: working|calendar}``.
@@ -23,7 +25,7 @@ from __future__ import annotations
 from auction_flow.core.workflow.model import KINDS, Check, Field, Period
 
 KINDS_OF_CHECK = ("deadline", "percent_of", "at_least", "at_most", "equals", "not_in", "not_after", "after")
-COMMON = {"kind", "state", "otherwise", "basis", "confirmed", "why"}
+COMMON = {"kind", "state", "regime", "otherwise", "basis", "confirmed", "why"}
 
 
 def _kind(spec: dict) -> str | None:
@@ -36,7 +38,7 @@ def _kind(spec: dict) -> str | None:
 
 
 def parse(c, name: str, spec: dict, fields: list[Field], states: dict, trigger_names, parse_period,
-          source) -> tuple[tuple[Check, ...], tuple[str, ...], tuple[str, ...]]:
+          source, regime_ids=()) -> tuple[tuple[Check, ...], tuple[str, ...], tuple[str, ...]]:
     """The checks, kept facts and forgotten facts of trigger ``name`` (``c.fail`` refuses a fault)."""
     entry = f"triggers.{name}"
     by_name = {f.name: f for f in fields}
@@ -87,13 +89,18 @@ def parse(c, name: str, spec: dict, fields: list[Field], states: dict, trigger_n
         for s in when_state:
             if s not in states:
                 c.fail(f"{sub}.state", f"unknown state {s!r}")
+        when_regime = item.get("regime") or ()
+        when_regime = (when_regime,) if isinstance(when_regime, str) else tuple(when_regime)
+        for r in when_regime:
+            if r not in regime_ids:
+                c.fail(f"{sub}.regime", f"unknown regime {r!r}")
         otherwise = item.get("otherwise") or ()
         otherwise = (otherwise,) if isinstance(otherwise, str) else tuple(otherwise)
         for t in otherwise:
             if t not in trigger_names:
                 c.fail(f"{sub}.otherwise", f"unknown trigger {t!r}")
         checks.append(Check(kind, {k: v for k, v in item.items() if k not in COMMON}, source(c, item, sub),
-                            otherwise, when_kind, when_state))
+                            otherwise, when_kind, when_state, when_regime))
     keep = tuple(spec.get("keep") or ())
     for f in keep:
         if f not in by_name:

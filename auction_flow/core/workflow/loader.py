@@ -155,7 +155,8 @@ def parse(text: str, path: str = "<workflow>") -> Workflow:
         if reason not in ("required", "optional"):
             c.fail(f"{entry}.reason", f"expected 'required' or 'optional', got {reason!r}")
         params = {k: v for k, v in spec.items() if k not in known}
-        checks, keep, forget = checks_section.parse(c, name, spec, fields, states, trigger_names, _period, source)
+        checks, keep, forget = checks_section.parse(c, name, spec, fields, states, trigger_names, _period, source,
+                                                    regime_ids)
         triggers[name] = Trigger(name, c.labels(spec.get("labels"), f"{entry}.labels"), tuple(sources),
                                  dest, t_roles, tuple(fields), reason == "required",
                                  tuple(spec.get("guards") or ()), tuple(spec.get("effects") or ()), params,

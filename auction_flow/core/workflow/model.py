@@ -73,6 +73,7 @@ class Check:
     otherwise: tuple[str, ...] = ()
     when_kind: str | None = None  # only for assets of this kind
     when_state: tuple[str, ...] = ()  # only from these states
+    when_regime: tuple[str, ...] = ()  # only under these regimes (in force on the step's day)
 
 
 @dataclass(frozen=True)
