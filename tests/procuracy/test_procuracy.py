@@ -176,3 +176,20 @@ def test_the_decisions_are_data_checked_against_the_workflow(tmp_path):
     unconfirmed.write_text(text.replace('    why: "Art. 160', '    whyy: "Art. 160'), encoding="utf-8")
     with pytest.raises(WorkflowDefinitionError, match="answer.protest"):
         procuracy_section.rules(unconfirmed)
+
+
+def test_every_step_that_issues_a_decision_is_sent_to_the_procuracy():
+    """Art. 38: decisions on enforcement go to the procuracy. A trigger of the current workflow whose
+    paper is of the decision series (QĐ) must be listed; record_default (the buyer's default decision)
+    is one, and a trigger issuing a notice, record or contract is not a decision."""
+    from auction_flow.core.workflow import documents_section, registry
+
+    wf = registry.get("asset_auction")
+    papers = documents_section.for_workflow(wf)
+    series = documents_section.kinds()
+    decisions = {t for t, kind in papers.items() if series[kind].series == "QĐ"}
+    listed = set(procuracy_section.rules().decisions)
+    assert "record_default" in decisions and "record_default" in listed
+    assert decisions <= listed, sorted(decisions - listed)
+    assert not {t for t, kind in papers.items() if series[kind].series != "QĐ"} & listed
+    assert listed - decisions <= {"resume"}  # its decision to go on issues no paper in this workflow
