@@ -201,6 +201,45 @@ def test_complaint_deleted_or_altered_is_named(world, cli):
     assert f'complaints {ids[1]}, column status: the chain says "accepted", the table says "resolved"' in text_
 
 
+def test_procuracy_rows_deleted_inserted_or_altered_are_named(world, cli):
+    """A send, a recommendation and a protest and its answer: each row carried on its chained audit
+    row, so a row deleted, forged or edited by SQL is named both ways."""
+    aid = walk(world)  # step 1 is the seizure, a decision sent to the procuracy
+    other = walk(world, case="2/2026")
+    r = cli("procuracy", "send", aid, 1, "--on", "2026-03-04", "--reference", "11/CV", "--json", actor="cv_an")
+    assert r.exit_code == 0, r.output
+    assert cli("procuracy", "send", other, 1, "--on", "2026-03-04", actor="cv_an").exit_code == 0
+    ids = []
+    for kind, number in (("recommend", "02/KN-VKS"), ("protest", "05/QĐ-VKS")):
+        r = cli("procuracy", kind, "--asset", aid, "--number", number, "--received", "2026-03-09",
+                "--about", "Chậm gửi quyết định", "--json", actor="ksv")
+        assert r.exit_code == 0, r.output
+        ids.append(json.loads(r.output)["id"])
+    r = cli("procuracy", "answer", ids[1], "--on", "2026-03-12", "--text", "Đã thu hồi", actor="ld_binh")
+    assert r.exit_code == 0, r.output
+    code, data = verify(cli)
+    assert code == 0 and data["ok"], data
+    with db.reading(world) as conn:
+        office = conn.execute(select(offices.c.id).where(offices.c.code == "HG-VT")).scalar()
+    sql(world, "UPDATE procuracy_sends SET sent_on='2026-03-03' WHERE asset_id=:a", a=aid)  # sent in time, on paper
+    sql(world, "DELETE FROM procuracy_sends WHERE asset_id=:a", a=other)
+    sql(world, "INSERT INTO procuracy_sends (asset_id, seq, trigger, office_id, decided_on, send_due, send_basis,"
+               " sent_on, created_by, created_at) VALUES (:a, 2, 'agree_price', :o, '2026-03-04', '2026-03-09',"
+               " 'x', '2026-03-05', 'cv_an', '2026-03-05 08:00:00')", a=aid, o=office)
+    sql(world, "DELETE FROM procuracy_items WHERE id=:i", i=ids[0])
+    sql(world, "UPDATE procuracy_items SET answer='Không vi phạm', answered_on='2026-03-10' WHERE id=:i", i=ids[1])
+    code, data = verify(cli)
+    assert code == 1
+    text_ = messages(data)
+    assert (f'procuracy_sends (asset {aid}, step 1), column sent_on: the chain says "2026-03-04", '
+            f'the table says "2026-03-03"') in text_
+    assert f"procuracy_sends (asset {other}, step 1) is in the chain but no longer in the table" in text_
+    assert f"procuracy_sends (asset {aid}, step 2) is in no audit row" in text_
+    assert f"procuracy_items {ids[0]} is in the chain but no longer in the table" in text_
+    assert f'procuracy_items {ids[1]}, column answer: the chain says "Đã thu hồi", the table says' in text_
+    assert f'procuracy_items {ids[1]}, column answered_on: the chain says "2026-03-12"' in text_
+
+
 def test_alert_deleted_or_its_handling_forged_is_named(world, cli):
     for n, case in enumerate(("5/2026", "6/2026")):
         svc.seize(world, "cv_an", case, "HG-VT", "movable", f"Xe {n}", on=today() - dt.timedelta(days=12 + n))

@@ -33,6 +33,10 @@ REGISTER_ROLES = ("procurator",)  # the procurator's only write
 ANSWER_ROLES = ("supervisor",)
 KINDS = procuracy_section.ITEM_KINDS
 EVENTS = {"recommendation": "procuracy_recommended", "protest": "procuracy_protested"}  # audit_log.event <= 32
+# the columns a send's or a registration's audit row carries (with the asset, and the send's step or the
+# item's id; its actor, office and via are the row's own): `audit verify` replays the tables from them
+SEND_CONTENT = ("trigger", "decided_on", "send_due", "send_basis", "sent_on", "reference")
+ITEM_CONTENT = ("kind", "number", "received_on", "about", "target_seq", "status", "answer_due", "answer_basis")
 
 
 def _audit(conn, user, event, office, changes: dict, on):
@@ -98,9 +102,10 @@ def send(engine, actor, asset_id, step, on=None, reference: str | None = None) -
                       created_at=now_utc(), created_via=current_via())
         check_values(procuracy_sends, values, {"reference": "--reference"})
         new_id = conn.execute(insert(procuracy_sends).values(**values)).inserted_primary_key[0]
+        # the whole row, so that `audit verify` can replay it (features/supervision/registers.py)
         _audit(conn, user, "procuracy_decision_sent", asset["office_code"],
-               {"asset": (None, asset["id"]), "step": (None, row["seq"]), "trigger": (None, row["trigger"]),
-                "sent_on": (None, day), "send_due": (None, values["send_due"])}, day)
+               {"asset": (None, asset["id"]), "step": (None, row["seq"]),
+                **{k: (None, values[k]) for k in SEND_CONTENT}}, day)
         return _sent({**values, "id": new_id, "office": asset["office_code"]}, today()), None, user, asset["id"], None
     return _guarded(engine, "procuracy send", work)
 
@@ -138,9 +143,9 @@ def register(engine, actor, kind, asset_id, number, received, about, step=None) 
                       answer_due=clock.due(received, WorkCalendar.from_db(conn)), answer_basis=clock.basis,
                       created_by=user["username"], created_at=now_utc(), created_via=current_via())
         new_id = conn.execute(insert(procuracy_items).values(**values)).inserted_primary_key[0]
-        _audit(conn, user, EVENTS[kind], asset["office_code"],
-               {"procuracy_item": (None, new_id), "asset": (None, asset["id"]), "number": (None, values["number"]),
-                "received_on": (None, received), "answer_due": (None, values["answer_due"])}, received)
+        _audit(conn, user, EVENTS[kind], asset["office_code"],  # the whole row, as a send's
+               {"procuracy_item": (None, new_id), "asset": (None, asset["id"]),
+                **{k: (None, values[k]) for k in ITEM_CONTENT}}, received)
         return _item({**values, "id": new_id, "office": asset["office_code"]}, today()), None, user, asset["id"], None
     return _guarded(engine, f"procuracy {kind}", work)
 
@@ -176,7 +181,7 @@ def answer(engine, actor, item_id, on=None, text: str | None = None) -> dict:
         row.update(values)
         _audit(conn, user, "procuracy_answered", row["office"],
                {"procuracy_item": (None, row["id"]), "asset": (None, row["asset_id"]), "status": ("open", "answered"),
-                "answered_on": (None, day)}, day)
+                "answered_on": (None, day), "answer": (None, body)}, day)
         return _item(row, today()), None, user, row["asset_id"], None
     return _guarded(engine, "procuracy answer", work)
 

@@ -13,6 +13,9 @@ ways, as :mod:`auction_flow.features.supervision.records` checks the assets:
   transaction (after the refused one rolled back); rows from before that (ids below the first
   one an event names) are not checked.
 * ``complaints``: ``complaint_received`` / ``_accepted`` / ``_resolved`` replayed.
+* ``procuracy_sends``, ``procuracy_items``: ``procuracy_decision_sent`` (a send, by its asset and
+  step), ``procuracy_recommended`` / ``procuracy_protested`` (the whole item) and
+  ``procuracy_answered`` replayed, as the complaints are.
 * ``alerts``: the handling (acknowledged, snoozed: who, why, when, through what) and the
   escalations must be on the rows they name; each scan records how many alerts there were up to
   the newest id (``alerts_scanned``), so a deleted alert shows.
@@ -29,17 +32,23 @@ import json
 from sqlalchemy import exists, func, select
 
 from auction_flow.features.supervision.records import LIMIT, Problems, pages, plain, shown
-from auction_flow.storage.schema import access_log, alerts, audit_log, calendar_days, complaints, offices, users
+from auction_flow.storage.schema import (access_log, alerts, audit_log, calendar_days, complaints, offices,
+                                         procuracy_items, procuracy_sends, users)
 
 USER_EVENTS = ("user_added", "user_changed", "user_deactivated", "user_activated")
 OFFICE_EVENTS = ("office_added", "office_moved")
 DAY_EVENTS = {"holiday_added": "holiday", "workday_added": "workday"}
 COMPLAINT_EVENTS = ("complaint_received", "complaint_accepted", "complaint_resolved")
 HANDLED = ("alert_acknowledged", "alert_snoozed")
+ITEM_EVENTS = {"procuracy_recommended": "recommendation", "procuracy_protested": "protest"}
+PROCURACY_EVENTS = ("procuracy_decision_sent", *ITEM_EVENTS, "procuracy_answered")
 EVENTS = (*USER_EVENTS, *OFFICE_EVENTS, *DAY_EVENTS, *COMPLAINT_EVENTS, *HANDLED, "alert_escalated",
-          "alerts_scanned", "access_denied")
+          "alerts_scanned", "access_denied", *PROCURACY_EVENTS)
 # complaint columns an event may carry, by their name in ``changes``
 COMPLAINT_COLUMNS = {c.name for c in complaints.c} - {"id"} | {"asset"}
+# the procuracy's: a send is named by its asset and step (the decision's audit row), an item by its id
+SEND_COLUMNS = {c.name for c in procuracy_sends.c} - {"id", "asset_id", "seq"}
+ITEM_COLUMNS = {c.name for c in procuracy_items.c} - {"id"} | {"asset"}
 
 
 def moment(value) -> str | None:
@@ -68,6 +77,8 @@ class Chain:
         self.access: dict[int, dict] = {}
         self.complaints: dict[int, dict] = {}
         self.handled: dict[int, dict] = {}
+        self.sends: dict[str, dict] = {}  # "asset A, step S" -> the send
+        self.items: dict[int, dict] = {}
         self.escalated: dict[int, dict] = {}
         self.scanned: dict | None = None
         self.seen = set()  # the kinds of event met
@@ -118,6 +129,8 @@ class Chain:
                     known.update(created_by=row.actor, created_via=row.via)
                 else:
                     known["decided_via"] = row.via
+        elif ev in PROCURACY_EVENTS:
+            return self._procuracy(row, ch)
         elif ev in HANDLED:
             aid = _after(ch, "alert")
             self.handled[aid] = {"_event": ev, "handled_by": row.actor, "handled_reason": row.reason, "handled_via": row.via,
@@ -127,6 +140,32 @@ class Chain:
             self.escalated[_after(ch, "alert")] = {k: _after(ch, k) for k in ("asset", "rule", "level")}
         elif ev == "alerts_scanned":
             self.scanned = {"id": row.id, "count": _after(ch, "alerts"), "max_id": _after(ch, "max_alert_id")}
+
+
+    def _procuracy(self, row, ch: dict):
+        if row.event == "procuracy_decision_sent":
+            asset, step = _after(ch, "asset"), _after(ch, "step")
+            if asset is None or step is None:
+                return False
+            self.sends[send_key(asset, step)] = {
+                **{k: _after(ch, k) for k in ch if k in SEND_COLUMNS}, "office": row.office,
+                "created_by": row.actor, "created_via": row.via}
+            return None
+        iid = _after(ch, "procuracy_item")
+        if iid is None:
+            return False
+        known = self.items.setdefault(iid, {})
+        known.update({k: _after(ch, k) for k in ch if k in ITEM_COLUMNS})
+        known["office"] = row.office
+        if row.event in ITEM_EVENTS:
+            known.update(kind=ITEM_EVENTS[row.event], created_by=row.actor, created_via=row.via)
+        else:
+            known.update(answered_by=row.actor, answered_via=row.via)
+        return None
+
+
+def send_key(asset, step) -> str:
+    return f"(asset {asset}, step {step})"
 
 
 def _compare(problems: Problems, what: str, item, expected: dict, row: dict):
@@ -212,6 +251,31 @@ def check_complaints(conn, chain: Chain, problems: Problems):
     _leftover(problems, "complaints", left)
 
 
+def check_procuracy(conn, chain: Chain, problems: Problems):
+    codes = dict(conn.execute(select(offices.c.id, offices.c.code)).all())
+    left = dict(chain.sends)
+    q = select(procuracy_sends)
+    for r in pages(conn, q, [procuracy_sends.c.id], lambda r: (r.id,)):
+        r = r._mapping
+        key = send_key(r["asset_id"], r["seq"])
+        want = left.pop(key, None)
+        if want is None:
+            problems.add("record_register_unknown", table="procuracy_sends", item=key)
+            continue
+        _compare(problems, "procuracy_sends", key, want, {**r, "office": codes.get(r["office_id"])})
+    _leftover(problems, "procuracy_sends", left)
+    left = dict(chain.items)
+    for r in pages(conn, select(procuracy_items), [procuracy_items.c.id], lambda r: (r.id,)):
+        r = r._mapping
+        want = left.pop(r["id"], None)
+        if want is None:
+            problems.add("record_register_unknown", table="procuracy_items", item=r["id"])
+            continue
+        _compare(problems, "procuracy_items", r["id"], want,
+                 {**r, "asset": r["asset_id"], "office": codes.get(r["office_id"])})
+    _leftover(problems, "procuracy_items", left)
+
+
 def check_alerts(conn, chain: Chain, problems: Problems):
     handled, escalated = dict(chain.handled), dict(chain.escalated)
     wanted = set(handled) | set(escalated)
@@ -256,7 +320,7 @@ def check_alerts(conn, chain: Chain, problems: Problems):
 
 def check_registers(conn, out: list) -> None:
     chain = Chain().read(conn)
-    for fn in (check_people, check_access, check_complaints, check_alerts):
+    for fn in (check_people, check_access, check_complaints, check_procuracy, check_alerts):
         problems = Problems(out)
         fn(conn, chain, problems)
         problems.close()
