@@ -36,6 +36,7 @@ from auction_flow.frontends.web import errors
 from auction_flow.frontends.web.csrf import multipart_token
 from auction_flow.frontends.web.api import assets as api_assets
 from auction_flow.frontends.web.api import casefile as api_casefile
+from auction_flow.frontends.web.api import procuracy as api_procuracy
 from auction_flow.frontends.web.api import reads as api_reads
 from auction_flow.frontends.web.pages import account, asset, casefile, desk, procuracy, reports, supervision
 from auction_flow.frontends.web.views import DEFAULT_LANG, LANG_COOKIE, render_text, text
@@ -110,7 +111,7 @@ def create_app(url: str | None = None, secret: str | None = None):
     api.state.engine = engine
     errors.install(api)
     for module in (account, desk, asset, casefile, supervision, procuracy, reports, api_assets, api_casefile,
-                   api_reads):
+                   api_reads, api_procuracy):
         api.include_router(module.router)
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
     secret = secret or os.environ.get("AUCTION_FLOW_WEB_SECRET") or secrets.token_urlsafe(32)
