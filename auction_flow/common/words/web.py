@@ -106,6 +106,9 @@ WORDS = {
     'web.sup.recorded': {"vi": 'Ghi lúc (UTC)', "en": 'Recorded (UTC)'},
     'web.chain.title': {"vi": 'Chuỗi nhật ký', "en": 'The audit chain'},
     'web.chain.check': {"vi": 'Kiểm tra chuỗi nhật ký', "en": 'Check the audit chain'},
+    'web.chain.office': {"vi": 'Chỉ một đơn vị', "en": 'One office only'},
+    'web.chain.province': {"vi": 'hoặc một tỉnh', "en": 'or one province'},
+    'web.chain.check_scope': {"vi": 'Kiểm tra chuỗi của đơn vị', "en": "Check these offices' chains"},
     'web.chain.anchor': {"vi": 'Mốc hiện tại (ghi lại bên ngoài hệ thống):', "en": 'Anchor now (write it down outside the system):'},
     # reports and the audit log
     'web.report.year': {"vi": 'Năm báo cáo', "en": 'Reporting year'},

@@ -49,17 +49,24 @@ def _text_cols(dialect) -> dict:
             "taken_at": "replace(r.taken_at, ' ', 'T')"}
 
 
-def _log_q(dialect, first: bool):
+def _log_q(dialect, first: bool, one: bool = False):
+    """The log in (chain, log_seq) order; ``one``: one chain's rows only (``:one``)."""
     text = _text_cols(dialect)
     cols = [text.get(c, c) for c in _SORTED] + ["id", "prev_hash", "hash", "actor_office", "chain", "log_seq",
                                                  "log_prev_hash", "log_hash", "via"]
-    where = "" if first else "WHERE (chain, log_seq) > (:chain, :seq) "
+    if one:
+        where = "WHERE chain = :one " + ("" if first else "AND log_seq > :seq ")
+    else:
+        where = "" if first else "WHERE (chain, log_seq) > (:chain, :seq) "
     return driver.Statement(dialect, f"SELECT {', '.join(cols)} FROM audit_log {where}"
                                      f"ORDER BY chain, log_seq LIMIT :limit")
 
 
-def _entries_q(dialect, first: bool):
-    where = "" if first else "WHERE (h.chain, h.log_seq, h.root_seq) > (:chain, :seq, :root) "
+def _entries_q(dialect, first: bool, one: bool = False):
+    if one:
+        where = "WHERE h.chain = :one " + ("" if first else "AND (h.log_seq, h.root_seq) > (:seq, :root) ")
+    else:
+        where = "" if first else "WHERE (h.chain, h.log_seq, h.root_seq) > (:chain, :seq, :root) "
     return driver.Statement(dialect, f"SELECT h.chain, h.log_seq, h.log_hash, h.root_seq, "
                                      f"{_text_cols(dialect)['taken_at']} FROM audit_root_heads h "
                                      f"JOIN audit_roots r ON r.seq = h.root_seq {where}"
@@ -78,14 +85,17 @@ def _root_heads_q(dialect, first: bool):
                                      f"ORDER BY root_seq, chain LIMIT :limit")
 
 
-def stream(conn, key: str, build, key_of):
+def stream(conn, key: str, build, key_of, fixed: dict | None = None):
     """Rows of the statement ``build(dialect, first)`` one page at a time; ``key_of(last row)`` is
-    the next page's parameters."""
+    the next page's parameters; ``fixed``: parameters of every page (the statement is then built
+    with ``one=True``: a scope's statements, cached apart)."""
     cur = driver.cursor(conn)
     params, size = None, PAGE
+    if fixed:
+        key, build = (key, "one"), (lambda d, first, _b=build: _b(d, first, one=True))
     while True:
         stmt = driver.statement(conn, (key, params is None), lambda d: build(d, params is None))
-        page = driver.execute(cur, stmt, {**(params or {}), "limit": size}).fetchall()
+        page = driver.execute(cur, stmt, {**(fixed or {}), **(params or {}), "limit": size}).fetchall()
         yield from page
         if len(page) < size:
             return
@@ -118,12 +128,15 @@ def _minus_slack(taken: str) -> str:
 class _Chains:
     """State of pass 1 while the merged streams advance."""
 
-    def __init__(self, conn, report):
+    def __init__(self, conn, report, chosen: list[str] | None = None):
         self.conn, self.report = conn, report
         self.heads = _heads(conn)
+        if chosen is not None:
+            self.heads = {c: h for c, h in self.heads.items() if c in chosen}
         report.chains = len(self.heads)
-        self.entries = stream(conn, "verify_entries", _entries_q,
-                               lambda e: {"chain": e[0], "seq": e[1], "root": e[3]})
+        key_of = lambda e: {"chain": e[0], "seq": e[1], "root": e[3]}  # noqa: E731
+        self.entries = (stream(conn, "verify_entries", _entries_q, key_of) if chosen is None else
+                        _each(chosen, lambda c: stream(conn, "verify_entries", _entries_q, key_of, {"one": c})))
         self.entry = next(self.entries, None)
         self.seen: set[str] = set()
         self.chain, self.seq, self.link, self.last_id, self.floor, self.floor_next = None, 0, GENESIS, None, None, None
@@ -247,12 +260,23 @@ class _Chains:
         return None
 
 
-def check_log(conn, report) -> AuditTampered | None:
-    """Pass 1 (see the module's text); counts rows and chains into ``report``."""
-    st = _Chains(conn, report)
+def _each(chains, streams):
+    """The streams of ``chains`` one after the other, in chain order (the order of the whole log)."""
+    for chain in sorted(chains):
+        yield from streams(chain)
+
+
+def check_log(conn, report, chosen: list[str] | None = None) -> AuditTampered | None:
+    """Pass 1 (see the module's text); counts rows and chains into ``report``. ``chosen``: only
+    these chains (an office's or a province's verify), each read through the (chain, log_seq) index,
+    against every root's head of it."""
+    st = _Chains(conn, report, chosen)
+    key_of = lambda r: {"chain": r[_CHAIN], "seq": r[_LSEQ]}  # noqa: E731
+    log = (stream(conn, "verify_log", _log_q, key_of) if chosen is None else
+           _each(chosen, lambda c: stream(conn, "verify_log", _log_q, key_of, {"one": c})))
     n = 0
     try:
-        for values in stream(conn, "verify_log", _log_q, lambda r: {"chain": r[_CHAIN], "seq": r[_LSEQ]}):
+        for values in log:
             n += 1
             if (problem := st.row(values)) is not None:
                 return problem

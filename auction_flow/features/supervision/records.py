@@ -104,17 +104,21 @@ _ASSET, _SEQ, _ID, _EVENT, _FROM, _TO, _DAY, _CHANGES, _HASH = range(9)
 COMPARED = tuple(c for c in assets.c.keys() if c not in ("id", "created_at"))
 
 
-def _rows_q(dialect, first: bool):
-    where = "" if first else "AND (asset_id, seq) > (:asset, :seq) "
-    return driver.Statement(dialect, "SELECT asset_id, seq, id, event, from_state, to_state, business_date, changes, "
-                                     f"hash FROM audit_log WHERE asset_id IS NOT NULL {where}"
-                                     "ORDER BY asset_id, seq LIMIT :limit")
+def _rows_q(dialect, first: bool, one: bool = False):
+    where = "" if first else "AND (l.asset_id, l.seq) > (:asset, :seq) "
+    cols = "l.asset_id, l.seq, l.id, l.event, l.from_state, l.to_state, l.business_date, l.changes, l.hash"
+    if one:  # the assets of one office (:one)
+        return driver.Statement(dialect, f"SELECT {cols} FROM assets a JOIN audit_log l ON l.asset_id = a.id "
+                                         f"WHERE a.office_id = :one {where}ORDER BY l.asset_id, l.seq LIMIT :limit")
+    return driver.Statement(dialect, f"SELECT {cols} FROM audit_log l WHERE l.asset_id IS NOT NULL {where}"
+                                     "ORDER BY l.asset_id, l.seq LIMIT :limit")
 
 
-def _assets_q(dialect, first: bool):
-    where = "" if first else "WHERE id > :asset "
+def _assets_q(dialect, first: bool, one: bool = False):
+    where = " AND ".join((["office_id = :one"] if one else []) + ([] if first else ["id > :asset"]))
     cols = ", ".join(driver.quote(dialect, c) for c in COMPARED)
-    return driver.Statement(dialect, f"SELECT id, {cols} FROM assets {where}ORDER BY id LIMIT :limit")
+    return driver.Statement(dialect, f"SELECT id, {cols} FROM assets {'WHERE ' + where if where else ''} "
+                                     "ORDER BY id LIMIT :limit")
 
 
 _UNKNOWN = object()
@@ -210,14 +214,28 @@ class _Replay:
                                   chain=shown(self._shown(column, value)), table=shown(self._shown(column, have)))
 
 
-def check_assets(conn, out: list) -> None:
-    """Replay every asset's audit rows and compare the asset row (see the module's text)."""
+def _streams(conn, only: dict | None):
+    """(the audit rows, the assets), each in id order: every asset, or the assets of ``only``'s
+    offices, office after office."""
+    row_key, asset_key = (lambda r: {"asset": r[_ASSET], "seq": r[_SEQ]}), (lambda r: {"asset": r[0]})
+    if only is None:
+        return (stream(conn, "records_rows", _rows_q, row_key), stream(conn, "records_assets", _assets_q, asset_key))
+
+    def each(key, build, key_of):
+        for oid in sorted(only):
+            yield from stream(conn, key, build, key_of, {"one": oid})
+    return each("records_rows", _rows_q, row_key), each("records_assets", _assets_q, asset_key)
+
+
+def check_assets(conn, out: list, only: dict | None = None) -> None:
+    """Replay every asset's audit rows and compare the asset row (see the module's text);
+    ``only``: {office id: code}, the assets of those offices."""
     problems = Problems(out)
     office_ids = {code: oid for oid, code in conn.execute(select(offices.c.id, offices.c.code))}
     user_ids = {name: uid for uid, name in conn.execute(select(users.c.id, users.c.username))}
-    rows = stream(conn, "records_rows", _rows_q, lambda r: {"asset": r[_ASSET], "seq": r[_SEQ]})
+    rows, asset_rows = _streams(conn, only)
     row = next(rows, None)
-    for values in stream(conn, "records_assets", _assets_q, lambda r: {"asset": r[0]}):
+    for values in asset_rows:
         asset_id = values[0]
         while row is not None and row[_ASSET] < asset_id:
             row = next(rows, None)  # rows of no asset: the chain pass names them

@@ -12,14 +12,14 @@ import json
 from sqlalchemy import or_, select
 
 from auction_flow.common.config import today
-from auction_flow.common.errors import InvalidInput, PermissionDenied
+from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied
 from auction_flow.core import authz, roots
 from auction_flow.core.engine import load_actor, load_asset
 from auction_flow.core.fields import parse_date
 from auction_flow.features.supervision import signals as sig
 from auction_flow.features.supervision import verify as verify_mod
 from auction_flow.storage import db
-from auction_flow.storage.schema import access_log, audit_log
+from auction_flow.storage.schema import access_log, audit_log, offices
 
 VERIFY_ROLES = ("supervisor", "procurator", "admin")
 
@@ -42,27 +42,60 @@ def _may_verify(engine, actor: str | None, action: str) -> dict:
     return user
 
 
-def verify(engine, actor: str | None, anchors=(), since_last: bool = False) -> dict:
+def verify(engine, actor: str | None, anchors=(), since_last: bool = False, office: str | None = None,
+           province: str | None = None) -> dict:
     """Check every chain of the audit log and its roots (streaming); the report names the first broken row.
 
     First a root is taken over every chain as it stands; an intact log's root is recorded as an
     anchor (``anchors``), which ``audit anchors`` exports. ``anchors``: ``ROOT:HASH`` texts an
     earlier verify or a digest printed and someone kept outside the system; each must still be in
-    place. ``since_last``: also every anchor recorded in the database."""
+    place. ``since_last``: also every anchor recorded in the database.
+
+    ``office`` or ``province`` (a code): only the chains of that office, or of the province's
+    offices (its own and every branch under it), within the actor's scope; the roots are checked
+    whole. The report's ``scope`` gives each chain's head beside the last root's, ``not_checked``
+    what was left out. Such a verify records no anchor (the other chains were not read)."""
     wanted = dict(verify_mod.parse_anchor(a) for a in anchors)
     user = _may_verify(engine, actor, "audit_verify")
+    chosen = _chosen(engine, user, office, province) if office or province else None
     recorded = roots.list_anchors(engine) if since_last else []
     for a in recorded:
         wanted.setdefault(a["root_seq"], a["root_hash"])
     roots.take(engine, "verify", user["username"])
-    report = verify_mod.verify(engine, wanted)
+    report = verify_mod.verify(engine, wanted, chosen)
     out = report.as_dict()
+    if chosen is not None:  # the root is not an anchor to keep: the other chains were not read
+        out["scope_of"] = {"office": office} if office else {"province": province}
+        out["anchor"] = None
     if since_last:
         out["since_last"] = {"anchors": len(recorded), "last": recorded[-1]["root_seq"] if recorded else None}
-    if report.ok and report.root:
+    if report.ok and report.root and chosen is None:
         roots.record_anchor(engine, "verify", report.root, user["username"])
     out["errors"] = report.problems
     return out
+
+
+def _chosen(engine, user: dict, office: str | None, province: str | None) -> dict[int, str]:
+    """{id: code} of the offices an office's or a province's verify reads; refused (and recorded)
+    when one is outside the actor's scope."""
+    if office and province:
+        raise InvalidInput("verify_one_scope")
+    code = office or province
+    with db.reading(engine) as conn:
+        found = conn.execute(select(offices.c.id, offices.c.parent_id).where(offices.c.code == code)).first()
+        if found is None:
+            raise NotFound("office_not_found", office=code)
+        if province and found.parent_id is not None:
+            parent = conn.execute(select(offices.c.code).where(offices.c.id == found.parent_id)).scalar()
+            raise InvalidInput("verify_not_province", office=code, province=parent)
+        chosen = authz.subtree(conn, code) if province else {found.id: code}
+        seen = authz.visible_offices(conn, user)
+    if seen is None or set(chosen) <= set(seen):
+        return chosen
+    exc = PermissionDenied("verify_scope_denied", user=user["username"], office=code,
+                           allowed=", ".join(sorted(seen.values())) or "-")
+    authz.record_denial(engine, user, "audit_verify", None, code, str(exc))
+    raise exc
 
 
 def take_root(engine, actor: str | None) -> dict:

@@ -9,6 +9,7 @@ import json
 from auction_flow.common.render import money, table
 from auction_flow.common.words import MESSAGES, message, term
 from auction_flow.features.supervision.signals import sentence
+from auction_flow.features.supervision.verify import scope_lines
 
 
 
@@ -20,6 +21,11 @@ def w(key: str, lang: str = "en", **params) -> str:
 def verify_text(res: dict, lang: str = "en") -> str:
     counts = {k: res.get(k, 0) for k in ("rows", "assets", "chains", "roots")}
     since = res.get("since_last")
+    if res.get("scope") is not None:
+        head = w("scope_intact", lang, **counts) if res["ok"] else w("broken", lang, **counts) + "\n" + "\n".join(
+            f"  - {message(p['key'], lang, **{k: v for k, v in p.items() if k not in ('key', 'message')})}"
+            for p in res["problems"])
+        return "\n".join([head, *scope_lines(res, lang)])
     if res["ok"]:
         text = w("intact", lang, **counts)
         if since is not None:

@@ -104,9 +104,12 @@ def audit_signals(request: Request, who: Identity = Depends(api_user), office: s
 
 
 @router.get("/audit/verify", tags=["audit"])
-def audit_verify(request: Request, who: Identity = Depends(api_user), anchor: list[str] = Query(default=[])):
-    """Check every chain of the audit log; an intact log gives its anchor (`audit verify --json`)."""
-    res = supervision_svc.verify(engine_of(request), who.username, anchor)
+def audit_verify(request: Request, who: Identity = Depends(api_user), anchor: list[str] = Query(default=[]),
+                 office: str | None = None, province: str | None = None):
+    """Check every chain of the audit log; an intact log gives its anchor (`audit verify --json`);
+    ``office`` or ``province``: only those offices' chains (`audit verify --office/--province --json`)."""
+    res = supervision_svc.verify(engine_of(request), who.username, anchor, office=office or None,
+                                 province=province or None)
     res.pop("errors")
     return json_of(res)
 

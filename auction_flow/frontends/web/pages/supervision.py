@@ -17,6 +17,7 @@ from auction_flow.features.assets import service as assets_svc
 from auction_flow.features.complaints import service as complaints_svc
 from auction_flow.features.procuracy import service as procuracy_svc
 from auction_flow.features.supervision import service as supervision_svc
+from auction_flow.features.supervision.verify import scope_lines
 from auction_flow.frontends.web.errors import status_of
 from auction_flow.frontends.web.pages.account import safe_next
 from auction_flow.frontends.web.pages.desk import blank
@@ -58,11 +59,14 @@ def alerts_page(request: Request, who: Identity = Depends(page_user), show_all: 
 
 
 @router.get("/supervision/chain")
-def chain(request: Request, who: Identity = Depends(page_user)):
-    res = supervision_svc.verify(engine_of(request), who.username)
+def chain(request: Request, who: Identity = Depends(page_user), office: str | None = None,
+          province: str | None = None):
+    """The whole log's verify; ``office`` or ``province``: only those chains (``audit verify --office``)."""
+    res = supervision_svc.verify(engine_of(request), who.username, office=blank(office), province=blank(province))
     problems = [p.render(lang_of(request)) for p in res.pop("errors")]
     fragment = bool(request.headers.get("hx-request"))
-    return page(request, "chain.html", res=res, problems=problems, fragment=fragment)
+    lines = scope_lines(res, lang_of(request)) if res.get("scope") is not None else []
+    return page(request, "chain.html", res=res, problems=problems, fragment=fragment, scope_lines=lines)
 
 
 def _handled(request: Request, who: Identity, alert_id: str, data: dict, handle):
