@@ -10,6 +10,11 @@ message rendered later in the reader's language); :func:`term` labels a code
 that defines them: its loader hands those labels to :func:`register_terms`.
 
 Codes (states, triggers, rules, levels...) stay codes in ``--json`` and in the API.
+
+The command line's help is the one exception to the tables' shape: ``cli_help``,
+``cli_help_assets``, ``cli_help_supervision`` and ``cli_options`` hold its Vietnamese alone, by
+command path and option, since its English is each command's docstring and ``help=``
+(``frontends/cli/help.py`` shows one or the other).
 """
 
 from __future__ import annotations

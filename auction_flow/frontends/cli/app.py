@@ -18,6 +18,7 @@ import click
 from auction_flow.common.config import default_lang
 from auction_flow.common.errors import AuctionFlowError, UsageError
 from auction_flow.common.words import Msg, message
+from auction_flow.frontends.cli.help import HelpGroup
 
 EXIT_REFUSED = 1
 _LANGS = ("vi", "en")
@@ -59,10 +60,11 @@ GROUPS: dict[str, tuple[str, str, str]] = {
 }
 
 
-class AppGroup(click.Group):
+class AppGroup(HelpGroup):
     """The command tree. Its ``invoke`` is the one place errors become user messages: a refusal
     (:class:`AuctionFlowError`) is one line and its exit code; anything else is one line too,
-    never a traceback (unless AUCTION_FLOW_DEBUG is set)."""
+    never a traceback (unless AUCTION_FLOW_DEBUG is set). Its help, like every command's, is in
+    the reader's language (:mod:`auction_flow.frontends.cli.help`)."""
 
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(GROUPS))
@@ -73,13 +75,13 @@ class AppGroup(click.Group):
             self.add_command(getattr(importlib.import_module(module), attr), name)
         return super().get_command(ctx, name)
 
-    def format_commands(self, ctx, formatter):
-        rows = [(name, GROUPS[name][2] if name in GROUPS and name not in self.commands
-                 else self.get_command(ctx, name).get_short_help_str(formatter.width))
-                for name in self.list_commands(ctx)]
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
+    def listed(self, ctx):
+        # a group not loaded yet is listed with its short help from GROUPS, without importing it
+        return [(name, lambda _limit, short=GROUPS[name][2]: short) if name in GROUPS and name not in self.commands
+                else (name, self.get_command(ctx, name).get_short_help_str) for name in self.list_commands(ctx)]
+
+    def short_help_limit(self, formatter, names):
+        return formatter.width
 
     def parse_args(self, ctx, args):
         # Before anything is parsed: the language asked for anywhere on the line (a value refused

@@ -15,6 +15,7 @@ from auction_flow.features.alerts import service as alerts_svc
 from auction_flow.frontends import scheduler as scheduler_process
 from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
+from auction_flow.frontends.cli.help import HelpGroup
 from auction_flow.frontends.cli.kit import (
     actor,
     as_of,
@@ -97,7 +98,7 @@ def _alert_text(a: dict) -> str:
     return "\n".join(lines)
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def alerts():
     """Alerts on late handovers, complaint risks after cancellations and stalled stages."""
 
@@ -205,7 +206,7 @@ def alerts_digest(now, as_json, **smtp):
         raise InvalidInput("digest_all_failed", n=len(res["failed"]), deferred=res["deferred"])
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def scheduler():
     """The long-running scheduler that scans and sends digests."""
 

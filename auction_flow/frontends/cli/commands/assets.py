@@ -14,12 +14,13 @@ from auction_flow.features.supervision import service as supervision_svc
 from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
 from auction_flow.frontends.cli.commands.casefile import ASSET_COMMANDS
+from auction_flow.frontends.cli.help import HelpGroup
 from auction_flow.frontends.cli.kit import actor, as_of, code, cols, due, engine, json_option, lang, now_option, out, t
 from auction_flow.frontends.cli.text import history_text
 
 # --- assets ------------------------------------------------------------------------------
 
-@click.group()
+@click.group(cls=HelpGroup)
 def asset():
     """Seized assets: seize, advance, show, list."""
 

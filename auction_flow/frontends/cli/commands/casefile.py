@@ -16,6 +16,7 @@ from auction_flow.features.casefile import documents as documents_svc
 from auction_flow.features.casefile import parties as parties_svc
 from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
+from auction_flow.frontends.cli.help import HelpCommand, HelpGroup
 from auction_flow.frontends.cli.kit import actor, cols, engine, json_option, lang, out, t
 
 
@@ -42,7 +43,7 @@ def _roles(rows: list[dict]) -> list[dict]:
 
 # --- party -------------------------------------------------------------------------------------
 
-@click.group()
+@click.group(cls=HelpGroup)
 def party():
     """Parties: debtors, creditors, buyers and bidders, linked to assets in their roles."""
 
@@ -116,7 +117,7 @@ def party_link(party_id, asset_id, role, on, as_json):
 
 # --- doc ---------------------------------------------------------------------------------------
 
-@click.group()
+@click.group(cls=HelpGroup)
 def doc():
     """Papers the steps issue: list, get, verify; templates."""
 
@@ -220,7 +221,7 @@ def template_set(kind, file, as_json):
 
 # --- asset: the case file ----------------------------------------------------------------------
 
-@click.command("parties")
+@click.command("parties", cls=HelpCommand)
 @common
 @click.argument("asset_id", metavar="ID", type=params.ID)
 @json_option
@@ -234,7 +235,7 @@ def asset_parties(asset_id, as_json):
                                                 ("id_number", "id_number"), ("address", "address"))) or t("none"))
 
 
-@click.command("attach")
+@click.command("attach", cls=HelpCommand)
 @common
 @click.argument("asset_id", metavar="ID", type=params.ID)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
@@ -256,7 +257,7 @@ def _attachments_table(rows):
                             ("attached_on", "date"), ("sha256", "sha256"))) or t("none")
 
 
-@click.command("attachments")
+@click.command("attachments", cls=HelpCommand)
 @common
 @click.argument("asset_id", metavar="ID", type=params.ID)
 @json_option
@@ -268,7 +269,7 @@ def asset_attachments(asset_id, as_json):
     out(attachments_svc.list_attachments(engine(), actor(), asset_id), as_json, _attachments_table)
 
 
-@click.command("attachment-get")
+@click.command("attachment-get", cls=HelpCommand)
 @common
 @click.argument("attachment_id", metavar="ATTACHMENT_ID", type=params.ID)
 @click.option("--output", required=True, metavar="FILE")
@@ -283,7 +284,7 @@ def asset_attachment_get(attachment_id, output, as_json):
     out(res, as_json, cf("written", what=meta["filename"], path=output, size=len(data), sha256=meta["sha256"]))
 
 
-@click.command("casefile")
+@click.command("casefile", cls=HelpCommand)
 @common
 @click.argument("asset_id", metavar="ID", type=params.ID)
 @json_option

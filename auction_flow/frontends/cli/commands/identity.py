@@ -17,6 +17,7 @@ from auction_flow.features.identity import service as identity_svc
 from auction_flow.features.identity.service import NotSignedIn
 from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
+from auction_flow.frontends.cli.help import HelpCommand, HelpGroup
 from auction_flow.frontends.cli.kit import (
                                             cols,
                                             engine,
@@ -48,7 +49,7 @@ def _local(moment) -> str:
     return moment.astimezone(ZoneInfo(TZ_NAME)).strftime("%Y-%m-%d %H:%M") if moment else "-"
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @common
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
@@ -76,7 +77,7 @@ def login(username, password_stdin):
         click.echo(t("signed_in_must_change"))
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @common
 @click.argument("username", required=False)
 def logout(username):
@@ -101,7 +102,7 @@ def logout(username):
     click.echo(t("signed_out", user=name, db=local.db_key(url())))
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @common
 @json_option
 def whoami(as_json):
@@ -118,7 +119,7 @@ def whoami(as_json):
                          via=me.via))
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def token():
     """Bearer tokens for scripts."""
 

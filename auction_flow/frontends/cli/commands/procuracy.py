@@ -9,6 +9,7 @@ from auction_flow.common.words import message, term
 from auction_flow.features.procuracy import service as procuracy_svc
 from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
+from auction_flow.frontends.cli.help import HelpGroup
 from auction_flow.frontends.cli.kit import actor, as_of, engine, json_option, lang, now_option, out
 
 
@@ -49,7 +50,7 @@ def list_text(d: dict, lg: str) -> str:
                                                        ("sent_on", "sent"), ("clock", "clock"))]) or none])
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def procuracy():
     """The procuracy: decisions sent to it, its recommendations and protests, the answers."""
 

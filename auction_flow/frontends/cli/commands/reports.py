@@ -11,11 +11,12 @@ from auction_flow.features.reports import render as rep
 from auction_flow.features.reports import service as reports_svc
 from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
+from auction_flow.frontends.cli.help import HelpGroup
 from auction_flow.frontends.cli.kit import actor, as_of, engine, json_option, lang, out, t
 
 # --- import and reports (issue 5) ---------------------------------------------------------
 
-@click.group("import")
+@click.group("import", cls=HelpGroup)
 def import_group():
     """Bring in assets already in progress (CSV; see docs/import.md)."""
 
@@ -51,7 +52,7 @@ def _period_options(fn):
     return fn
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def report():
     """The figures supervisors report, computed over the audit trail."""
 

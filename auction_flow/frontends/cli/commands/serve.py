@@ -13,12 +13,13 @@ import click
 
 from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
+from auction_flow.frontends.cli.help import HelpCommand
 from auction_flow.frontends.cli.kit import engine, url
 
 WEB_APP = "auction_flow.frontends.web.app:create_app"
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @common
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8080, show_default=True, type=params.CountType(1, 65535), help="Port to listen on.")

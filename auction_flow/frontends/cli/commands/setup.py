@@ -11,6 +11,7 @@ from auction_flow.features.admin import workflows as workflows_svc
 from auction_flow.features.identity import service as identity_svc
 from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
+from auction_flow.frontends.cli.help import HelpCommand, HelpGroup
 from auction_flow.frontends.cli.kit import (
                                             actor,
                                             code,
@@ -37,7 +38,7 @@ PASSWORD_STDIN = click.option("--password-stdin", is_flag=True,
 
 # --- set-up ---------------------------------------------------------------------------
 
-@click.command()
+@click.command(cls=HelpCommand)
 @common
 @click.option("--admin", required=True, metavar="USERNAME", help="The first administrator's username.")
 @click.option("--name", help="The administrator's full name.")
@@ -57,7 +58,7 @@ def init(admin, name, password_stdin):
     click.echo(t("initialised", database=res["database"], username=res["username"]))
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def db():
     """The database: where it is and its schema."""
 
@@ -108,7 +109,7 @@ def db_where():
 
 # --- offices, users, days off ----------------------------------------------------------
 
-@click.group()
+@click.group(cls=HelpGroup)
 def office():
     """Enforcement offices (Cục, Chi cục)."""
 
@@ -155,7 +156,7 @@ def office_list(as_json):
         lambda rows: table(rows, cols(("code", "code"), ("name", "name"), ("parent", "parent"))))
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def user():
     """Users: officers, supervisors, procurators, administrators."""
 
@@ -264,7 +265,7 @@ def user_activate(username):
     click.echo(t("activated", user=res["username"]))
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def holiday():
     """Days off and make-up working days beyond the holiday library."""
 
@@ -315,7 +316,7 @@ def holiday_list(year, as_json):
 
 # --- workflow definitions --------------------------------------------------------------
 
-@click.group()
+@click.group(cls=HelpGroup)
 def workflow():
     """Workflow definitions (workflows/*.yaml)."""
 
@@ -410,7 +411,7 @@ def workflow_migrate(to_version, asset_ids, all_assets, reason, on, dry_run, as_
 
 # --- demo --------------------------------------------------------------------------------
 
-@click.command()
+@click.command(cls=HelpCommand)
 @common
 @click.option("--seed", type=params.COUNT, default=2020, show_default=True, help="Random seed of the demo data.")
 @click.option("--year", type=params.YEAR, default=2020, show_default=True,

@@ -12,6 +12,7 @@ from auction_flow.features.complaints import service as complaints_svc
 from auction_flow.features.supervision import service as supervision_svc
 from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
+from auction_flow.frontends.cli.help import HelpGroup
 from auction_flow.frontends.cli.kit import actor, as_of, engine, json_option, lang, now_option, out, t
 from auction_flow.frontends.cli.text import (
     anchors_table,
@@ -26,7 +27,7 @@ from auction_flow.frontends.cli.text import (
 )
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def audit():
     """The audit trail: verify its chains, read it, refusals, inspection signals."""
 
@@ -165,7 +166,7 @@ def audit_signals(office_code, date_from, date_to, now, thresholds, config, as_j
         lambda d: signals_text(d, lang()))
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def complaint():
     """The complaints and denunciations register and its statutory clocks."""
 
