@@ -89,9 +89,9 @@ def test_a_shared_text_answers_options_of_one_english_text():
 _TOKENS = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*|\bAUCTION_FLOW_[A-Z_]+")
 
 
-def _example(text: str, word: str) -> str:
-    """The example of a help: what follows ``Example:`` (``Ví dụ:``) to the paragraph's end."""
-    return " ".join(text.split(word, 1)[1].partition("\n\n")[0].split()) if word in text else ""
+def _examples(text: str, word: str) -> list[str]:
+    """The examples of a help: what follows each ``Example:`` (``Ví dụ:``) to its paragraph's end."""
+    return [" ".join(part.partition("\n\n")[0].split()) for part in text.split(word)[1:]]
 
 
 @pytest.mark.parametrize("path", sorted(TREE), ids=lambda p: p or "main")
@@ -101,7 +101,7 @@ def test_the_vietnamese_names_the_same_options_variables_and_example(path):
     cmd = TREE[path]
     english, vietnamese = inspect.cleandoc(cmd.help or ""), localized.vi_description(path)
     assert set(_TOKENS.findall(vietnamese)) == set(_TOKENS.findall(english)), path
-    assert _example(vietnamese, "Ví dụ:") == _example(english, "Example:"), path
+    assert _examples(vietnamese, "Ví dụ:") == _examples(english, "Example:"), path
     for p in _params(cmd):
         assert set(_TOKENS.findall(localized.vi_param_help(path, p))) == set(_TOKENS.findall(p.help)), \
             (path, localized.param_key(p))

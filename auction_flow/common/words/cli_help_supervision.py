@@ -77,7 +77,14 @@ HELP = {
         tra, một thư điện tử) cho phép một lần --anchor về sau chứng minh nhật ký đến mốc đó không bị
         viết lại, kể cả bởi người có quyền ghi vào cơ sở dữ liệu.
 
+        Với --office hoặc --province, lệnh chỉ đọc các chuỗi của những đơn vị đó, từng dòng một, đối
+        chiếu với mọi gốc (để chắc rằng không dòng nào của chúng bị bỏ đi), kiểm tra trọn các gốc và
+        dựng lại tài sản của các đơn vị đó; kết quả nói rõ phần nào đã được và chưa được kiểm tra. Lãnh
+        đạo và kiểm sát viên được kiểm tra các đơn vị trong phạm vi của mình.
+
         Ví dụ: auction-flow --as ksv audit verify --since-last --anchor 12:9f2c4e1a0b7d3c55
+
+        Ví dụ: auction-flow --as ld_tinh audit verify --province HG
         """,
 
     # --- complaints and the procuracy -------------------------------------------------------

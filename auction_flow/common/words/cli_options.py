@@ -145,6 +145,9 @@ OPTIONS = {
     "audit verify --anchor": "Một mốc do lần kiểm tra trước hoặc thư tổng hợp đã in ra, được giữ bên ngoài hệ thống: "
                              "mốc đó phải vẫn còn nguyên (có thể lặp lại).",
     "audit verify --since-last": "Kiểm tra thêm mọi mốc đã ghi nhận đến nay (audit anchors).",
+    "audit verify --office": "Chỉ chuỗi của đơn vị này (và tài sản của đơn vị), đối chiếu với các gốc.",
+    "audit verify --province": "Chỉ các chuỗi của các đơn vị trong tỉnh này (Cục và các Chi cục), đối chiếu với "
+                               "các gốc.",
 
     # --- complaints and the procuracy -------------------------------------------------------
     "complaint accept --on": "Ngày thụ lý (mặc định: hôm nay).",
