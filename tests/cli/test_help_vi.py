@@ -4,12 +4,15 @@ option's help and click's own headings in Vietnamese; without them the help is E
 
 The walk over the click tree is what keeps it whole: a command or option added without its
 Vietnamese (auction_flow/common/words/cli_help*.py, cli_options.py) fails here, and so does a
-Vietnamese text left for a command or option that no longer exists."""
+Vietnamese text left for a command or option that no longer exists, or one written for an English
+text that has changed since (help_vi_translated.json records the English each was written from)."""
 
 from __future__ import annotations
 
 import inspect
+import json
 import re
+from pathlib import Path
 
 import click
 import pytest
@@ -74,16 +77,39 @@ def test_no_vietnamese_text_is_left_for_what_does_not_exist():
     assert set(cli_options.SHARED) - shared_used == set()
 
 
-def test_a_shared_text_answers_options_of_one_english_text():
-    """``SHARED["--on"]`` translates "Business date (default: today)."; an ``--on`` that says
-    something else needs its own entry, or its Vietnamese would say the wrong thing."""
-    english: dict[str, set[str]] = {}
+TRANSLATED = Path(__file__).with_name("help_vi_translated.json")
+
+
+def _entry(path: str, param: click.Parameter) -> str:
+    """The entry of the vocabulary that translates ``param``'s help: its own, else the shared one."""
+    key = localized.param_key(param)
+    own = f"{path} {key}".strip()
+    return key if own not in cli_options.OPTIONS and key in cli_options.SHARED else own
+
+
+def _english_by_entry() -> dict[str, set[str]]:
+    texts: dict[str, set[str]] = {}
     for path, cmd in TREE.items():
+        texts[path] = {inspect.cleandoc(cmd.help or "")}
         for p in _params(cmd):
-            key = localized.param_key(p)
-            if f"{path} {key}".strip() not in cli_options.OPTIONS and key in cli_options.SHARED:
-                english.setdefault(key, set()).add(p.help)
-    assert {key: texts for key, texts in english.items() if len(texts) > 1} == {}
+            texts.setdefault(_entry(path, p), set()).add(p.help)
+    return texts
+
+
+def test_each_vietnamese_text_was_written_for_the_english_it_stands_for():
+    """help_vi_translated.json records the English each Vietnamese text was written from. An
+    English help changed since (or a shared entry such as ``--on`` now answering an option whose
+    English says something else) fails here until its Vietnamese is looked at again."""
+    recorded = json.loads(TRANSLATED.read_text(encoding="utf-8"))
+    now = _english_by_entry()
+    changed = {key: sorted(texts) for key, texts in now.items() if texts != {recorded.get(key)}}
+    stale = sorted(set(recorded) - set(now))
+    assert not changed and not stale, (
+        "the English help of these changed, or is new, since its Vietnamese was written: check the Vietnamese "
+        "(common/words/cli_help*.py, cli_options.py; an option of a shared name whose English differs needs its "
+        f"own entry), then record the English in {TRANSLATED.name}:\n"
+        + json.dumps({k: v[0] if len(v) == 1 else v for k, v in changed.items()}, ensure_ascii=False, indent=1)
+        + (f"\nand remove {stale}" if stale else ""))
 
 
 _TOKENS = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*|\bAUCTION_FLOW_[A-Z_]+")

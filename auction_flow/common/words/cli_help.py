@@ -7,7 +7,9 @@ and whoever adds a command write it). ``HELP`` is keyed by the command's path as
 ``auction-flow`` (the root itself is ``""``); a text is shown as click shows a docstring (first
 sentence as the short help in lists, blank lines between paragraphs, ``\\b`` for a block kept
 as written). Its options (``--set``), environment variables and example lines are the English
-text's, word for word (tests/cli/test_help_vi.py checks it).
+text's, word for word (tests/cli/test_help_vi.py checks it), and tests/cli/help_vi_translated.json
+records the English each Vietnamese text was written from: an English help changed later fails
+the tests until its Vietnamese is looked at again.
 """
 
 CLICK = {
@@ -177,7 +179,7 @@ HELP = {
 
         Ví dụ: auction-flow logout cv_an
         """,
-    "whoami": """Lệnh tiếp theo sẽ được thực hiện với tư cách ai.
+    "whoami": """Cho biết lệnh tiếp theo được thực hiện với tư cách người dùng nào.
 
         Người dùng, vai trò và đơn vị, cùng phiên đăng nhập hoặc mã truy cập (``via``) mà lệnh tiếp
         theo sẽ dùng.

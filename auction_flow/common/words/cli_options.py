@@ -109,7 +109,7 @@ OPTIONS = {
     "report summary --output": "Ghi ra tệp này (bắt buộc với xlsx).",
 
     # --- alerts and the scheduler -----------------------------------------------------------
-    "alerts ack --reason": "Việc đang làm để xử lý.",
+    "alerts ack --reason": "Việc đang làm để xử lý cảnh báo.",
     "alerts digest --now": "Ngày của thư tổng hợp (mặc định: hôm nay).",
     "alerts list --office": "Chỉ đơn vị này (và các đơn vị trực thuộc).",
     "alerts list --rule": "handover, complaint_risk, stalled, complaint, procuracy hoặc procuracy_send.",
