@@ -103,6 +103,11 @@ def _not_in(s: Step, c: Check):
 
 
 def _not_after(s: Step, c: Check):
+    if "date" in c.spec:  # a date (field, kept fact or column) no later than another one, when both are known
+        day, limit = value_of(s, c.spec["date"]), value_of(s, c.spec["not_after"])
+        if day is not None and limit is not None and day > limit:
+            _refuse(s, c, "c_date_not_after", date=c.spec["date"], day=day, limit=c.spec["not_after"], until=limit)
+        return
     f = c.spec["field"]
     if s.fields[f] > s.on:
         _refuse(s, c, "c_not_after", field=f, value=s.fields[f], on=s.on)
@@ -130,6 +135,8 @@ def run(s: Step) -> None:
             continue
         if check.when_regime and getattr(s.wf.regime_on(s.on), "id", None) not in check.when_regime:
             continue
+        if check.spec.get("field") in s.trig.optional and check.spec["field"] not in s.fields:
+            continue  # an optional field left out: nothing to check
         KINDS[check.kind](s, check)
 
 
@@ -140,7 +147,11 @@ def kept_facts(s: Step) -> tuple[str | None, dict]:
     gone = {}
     for name in s.trig.forget:
         if name in facts:
-            gone[name] = (facts.pop(name), None)
+            last = facts.pop(name)
+            if name not in s.facts and not (name in s.trig.keep and name in s.fields):
+                gone[name] = (last, None)  # ended, not replaced by this step
     for name in s.trig.keep:
-        facts[name] = _stored(s.fields[name])
+        if name in s.fields:  # an optional field left out keeps nothing
+            facts[name] = _stored(s.fields[name])
+    facts.update(s.facts)  # kept by an effect (a notice and its receipts)
     return (json.dumps(facts, sort_keys=True, ensure_ascii=False) if facts else None), gone

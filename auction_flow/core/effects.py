@@ -7,7 +7,7 @@ from typing import Callable
 
 from auction_flow.common.errors import InvalidInput
 from auction_flow.common.words import Msg
-from auction_flow.core import deadlines
+from auction_flow.core import deadlines, receipts
 from auction_flow.core.step import Step, clock_start
 
 EFFECTS: dict[str, Callable[[Step], None]] = {}
@@ -25,7 +25,27 @@ def set_appraised_price(s: Step):
 
 @effect
 def count_reappraisal(s: Step):
-    s.updates["reappraisal_count"] = s.asset["reappraisal_count"] + 1
+    if s.fields.get("ground", "party_request") == "party_request":  # only a party's request is limited to one
+        s.updates["reappraisal_count"] = s.asset["reappraisal_count"] + 1
+
+
+@effect
+def notify_parties(s: Step):
+    """The step's paper is a notice to the parties: kept, for the days each receives it (core.receipts)."""
+    s.facts["notice"] = {"seq": s.asset["version"] + 1, "trigger": s.trig.name, "on": s.on.isoformat(),
+                         "received": {}}
+
+
+@effect
+def keep_receipt(s: Step):
+    """One party's day of receipt of the notice (record_receipt; its guard checked party and day)."""
+    notice = receipts.notice_of(s.asset)
+    received = dict(notice.get("received") or {})
+    pid = str(receipts.party_id(s.fields["party"]))
+    received[pid] = s.fields["received_on"].isoformat()
+    # the days suspended so far in this stint: those after it stop the party's window (core.receipts.counted_from)
+    suspended = {**(notice.get("suspended") or {}), pid: s.asset.get("suspended_days") or 0}
+    s.facts["notice"] = {**notice, "received": received, "suspended": suspended}
 
 
 @effect

@@ -168,7 +168,7 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
                         why=Msg(exc.key, **exc.params), allowed=", ".join(allowed) or "-") from None
 
     cal = WorkCalendar.from_db(conn)
-    step = Step(wf, trig, asset, user, on, values, cal, allowed)
+    step = Step(wf, trig, asset, user, on, values, cal, allowed, conn=conn)
     for name in trig.guards:
         guards.GUARDS[name](step)
     checks.run(step)
@@ -181,7 +181,7 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
         effects.EFFECTS[name](step)
     updates.update(step.updates)
     forgotten = {}
-    if trig.keep or trig.forget:
+    if trig.keep or trig.forget or step.facts:
         updates["facts"], forgotten = checks.kept_facts(step)
     if new_state != asset["state"]:  # a new stint in a state, unless an effect carries one on (resume)
         updates.update(state=new_state, state_entered_on=step.updates.get("state_entered_on", on),

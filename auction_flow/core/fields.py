@@ -175,6 +175,8 @@ def parse_fields(trig, given: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for name, spec in specs.items():
         if given.get(name) in (None, ""):
+            if name in trig.optional:  # left out: the step has no such value (its guards say when it is needed)
+                continue
             raise InvalidInput("missing_field", trigger=trig.name, field=name)
         out[name] = parse_field(spec, given[name])
     return out

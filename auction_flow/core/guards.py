@@ -6,10 +6,13 @@ YAML, never from this code.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Callable
 
 from auction_flow.common.errors import PermissionDenied
+from auction_flow.core import receipts
+from auction_flow.core.checks import value_of
 from auction_flow.core.step import Step, clock_start
 
 GUARDS: dict[str, Callable[[Step], None]] = {}
@@ -32,6 +35,65 @@ def reappraisal_window(s: Step):
     end = s.cal.add_working_days(clock_start(s.asset), spec["days"])
     if s.on > end:
         s.refuse("g_reappraisal_window", deadline=end, basis=spec["basis"])
+
+
+def _party(s: Step) -> dict:
+    """The party the step names (field ``party``), linked to the asset in a role of the trigger's
+    ``parties``; else refused naming the parties it may name."""
+    roles = s.trig.params["parties"]
+    linked = receipts.parties_in(s.conn, s.asset["id"], roles)
+    pid = receipts.party_id(s.fields.get("party"))
+    found = next((p for p in linked if p["id"] == pid), None)
+    if found is None:
+        s.refuse("g_party_not_of_asset", party=s.fields.get("party") or "-", asset=s.asset["id"],
+                 roles=", ".join(roles), parties=receipts.shown_parties(linked))
+    return found
+
+
+@guard
+def notice_receipt(s: Step):
+    """record_receipt: a party of the asset received the notice it was last sent, not before the
+    notice's day, once."""
+    notice = receipts.notice_of(s.asset)
+    if notice is None:
+        s.refuse("g_no_notice", notifying=", ".join(s.trig.params["notices"]))
+    party = _party(s)
+    notice_on = dt.date.fromisoformat(notice["on"])
+    if s.fields["received_on"] < notice_on:
+        s.refuse("g_receipt_before_notice", received=s.fields["received_on"], notice=notice["trigger"],
+                 notice_on=notice_on)
+    held = receipts.received_on(notice, party["id"])
+    if held is not None:
+        s.refuse("g_receipt_twice", party=party["id"], name=party["name"], received=held)
+
+
+@guard
+def reappraisal_ground(s: Step):
+    """request_reappraisal by its ground: a party's request once, within its window from that party's
+    receipt of the notice (Art. 99(1)(b)); an officer's serious error, not limited (Art. 99(1)(a));
+    an appraisal certificate that expires before the auction, when a validity was recorded."""
+    ground = s.fields["ground"]
+    if ground == "certificate_expired" and value_of(s, "valid_until") is None:
+        s.refuse("g_no_certificate")
+    if ground != "party_request":
+        return
+    notice = receipts.notice_of(s.asset)
+    if notice is None:  # an agreed price, or the auction announced (contract_auction forgets the notice)
+        s.refuse("g_no_notice", notifying=", ".join(s.trig.params.get("notices") or ("-",)))
+    if s.fields.get("party") is None:
+        linked = receipts.parties_in(s.conn, s.asset["id"], s.trig.params["parties"])
+        s.refuse("g_party_needed", parties=receipts.shown_parties(linked))
+    party = _party(s)
+    if s.asset["reappraisal_count"] >= 1:
+        s.refuse("g_reappraisal_once")
+    spec = s.trig.params["reappraisal_window"]
+    received = receipts.received_on(notice, party["id"])
+    if received is None:
+        s.refuse("g_no_receipt", party=party["id"], name=party["name"])
+    end = receipts.window_end(spec, receipts.counted_from(notice, party["id"], s.asset), s.cal)
+    if s.on > end:
+        s.refuse("g_reappraisal_window_receipt", party=party["id"], name=party["name"], received=received,
+                 days=spec["days"], deadline=end, basis=spec["basis"])
 
 
 @guard

@@ -30,6 +30,8 @@ class Step:
     updates: dict[str, Any] = field(default_factory=dict)
     deadline: deadlines.Deadline | None = None
     deadline_set: bool = False
+    conn: Any = None  # the step's connection, for a guard that reads the case file (the asset's parties)
+    facts: dict[str, Any] = field(default_factory=dict)  # facts an effect keeps (beside ``keep:``)
 
     def refuse(self, key: str, **params):
         raise TriggerNotAllowed("guard_refused", asset=self.asset["id"], state=self.asset["state"],

@@ -14,6 +14,7 @@ from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.calendar import WorkCalendar
 from auction_flow.features.admin import service as admin
 from auction_flow.features.assets import service as svc
+from auction_flow.features.casefile import parties
 
 WF = workflow_mod.get()
 CAL = WorkCalendar()
@@ -296,18 +297,21 @@ def test_a_clock_restored_on_resume_keeps_its_regime_for_an_extension(world):
 
 
 def test_the_reappraisal_window_does_not_count_the_days_suspended(world):
-    """Priced on Wednesday 4 March 2026 (5 working days to ask for a re-appraisal), suspended on
-    Friday 6 March, resumed on Friday 3 April: the 28 days away do not count, so the window runs
-    as if priced on 1 April and closes on Wednesday 8 April (not 10 April, 5 working days after
-    the resume, nor 11 March)."""
+    """Appraised on Wednesday 4 March 2026, the debtor received the notice the same day (5 working
+    days to ask for a re-appraisal, from receipt), suspended on Friday 6 March, resumed on Friday 3
+    April: the 28 days away do not count, so the window runs as if received on 1 April and closes on
+    Wednesday 8 April (not 10 April, 5 working days after the resume, nor 11 March)."""
     engine = world
-    aid = walk(engine, "priced", "2026-03-02")
-    assert asset_row(engine, aid)["state_entered_on"] == D("2026-03-04")
+    debtor = parties.add(engine, "cv_an", "Nguyễn Văn Đức", "093085001234", "person")["id"]
+    aid = svc.seize(engine, "cv_an", "12/2026/QĐ", "HG-VT", "movable", "Xe", on="2026-03-02", debtors=[debtor])
+    step(engine, aid, "contract_appraisal", "2026-03-03", appraisal_org="TĐG Miền Nam")
+    step(engine, aid, "record_appraisal", "2026-03-04", price=PRICE)
+    step(engine, aid, "record_receipt", "2026-03-04", party=debtor, received_on="2026-03-04")
     step(engine, aid, "suspend", "2026-03-06", kind="postpone")
     step(engine, aid, "resume", "2026-04-03")
     row = asset_row(engine, aid)
     assert (row["state"], row["state_entered_on"], row["suspended_days"]) == ("priced", D("2026-03-04"), 28)
-    with pytest.raises(TriggerNotAllowed, match="re-appraisal window closed on 2026-04-08"):
-        step(engine, aid, "request_reappraisal", "2026-04-09")
-    step(engine, aid, "request_reappraisal", "2026-04-08")
+    with pytest.raises(TriggerNotAllowed, match="window of party .* closed on 2026-04-08"):
+        step(engine, aid, "request_reappraisal", "2026-04-09", ground="party_request", party=debtor)
+    step(engine, aid, "request_reappraisal", "2026-04-08", ground="party_request", party=debtor)
     assert asset_row(engine, aid)["state"] == "appraising"

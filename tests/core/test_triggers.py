@@ -15,6 +15,7 @@ from assetwalk import PRICE, D, asset_row, audit_rows, days, step, walk
 from auction_flow.common.errors import InvalidInput, PermissionDenied, TriggerNotAllowed
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.features.assets import service as svc
+from auction_flow.features.casefile import parties
 
 WF = workflow_mod.get()
 ONE = dt.timedelta(days=1)
@@ -24,7 +25,8 @@ FIRE = {
     "contract_appraisal": ({"appraisal_org": "TĐG Miền Nam"}, "cv_an", None, "2026-03-02"),
     "agree_price": ({"price": 200_000_000}, "cv_an", None, "2026-03-02"),
     "record_appraisal": ({"price": 150_000_000}, "cv_an", None, "2026-03-02"),
-    "request_reappraisal": ({}, "cv_an", "đương sự yêu cầu", "2026-03-02"),
+    "request_reappraisal": ({"ground": "certificate_expired"}, "cv_an", "chứng thư hết hiệu lực", "2026-03-02"),
+    "record_receipt": ({"received_on": "2026-03-03"}, "cv_an", None, "2026-03-02"),
     "contract_auction": ({"auction_org": "ĐG Hậu Giang", "auction_date": "2026-04-20"}, "cv_an", None,
                          "2026-03-02"),
     "record_auction_failed": ({}, "cv_an", None, "2026-03-02"),
@@ -112,6 +114,15 @@ def _fire_from_each_source(engine, trigger):
             step(engine, aid, "notify_handover", last + ONE, handover_on=last + 2 * ONE)
             step(engine, aid, "order_coercion", last + 3 * ONE, actor="ld_binh", decision="5/QĐ",
                  plan_on=last + 10 * ONE, procuracy_invited_on=last + 3 * ONE)
+        elif trigger in ("request_reappraisal", "record_receipt"):  # after an appraisal (its notice, certificate)
+            number = f"0930850012{trig.sources.index(source)}{len(trigger) % 10}"  # one person per asset
+            debtor = parties.add(engine, "cv_an", "Nguyễn Văn Đức", number, "person")["id"]
+            aid = svc.seize(engine, "cv_an", "7/2026/QĐ", "HG-VT", "movable", "Xe", on=start, debtors=[debtor])
+            step(engine, aid, "contract_appraisal", days(start, 1), appraisal_org="TĐG Miền Nam")
+            step(engine, aid, "record_appraisal", days(start, 1), price=PRICE, valid_until=days(start, 180))
+            if source == "auction_contracted":
+                step(engine, aid, "contract_auction", days(start, 1), auction_org="X", auction_date=days(start, 40))
+            fields = {**fields, "party": debtor} if trigger == "record_receipt" else fields
         elif trigger == "resume":
             continue  # every way into suspended is checked in test_resume_returns_to_the_state_left
         elif source == "suspended":
@@ -165,24 +176,7 @@ def test_history_and_audit_count_equal_version(world):
 
 # --- guards --------------------------------------------------------------------------------
 
-def test_request_reappraisal_once(world):
-    engine = world
-    aid = walk(engine, "priced")  # priced on 2026-03-04
-    step(engine, aid, "request_reappraisal", "2026-03-05")
-    step(engine, aid, "record_appraisal", "2026-03-06", price=90_000_000)
-    with pytest.raises(TriggerNotAllowed, match="only once"):
-        step(engine, aid, "request_reappraisal", "2026-03-09")
-    assert asset_row(engine, aid)["state"] == "priced"
-
-
-def test_request_reappraisal_within_five_working_days(world):
-    engine = world
-    late = walk(engine, "priced")  # priced Wed 2026-03-04: 5 WD end Wed 2026-03-11
-    with pytest.raises(TriggerNotAllowed, match="2026-03-11"):
-        step(engine, late, "request_reappraisal", "2026-03-12")
-    on_time = walk(engine, "priced")
-    step(engine, on_time, "request_reappraisal", "2026-03-11")
-    assert asset_row(engine, on_time)["state"] == "appraising"
+# the re-appraisal's guards (from each party's receipt, by ground): tests/core/test_receipts.py
 
 
 def test_reduce_price_limits(world):

@@ -25,10 +25,13 @@ def _v2_without_appraising() -> dict:
     doc = yaml.safe_load((SHIPPED / "asset_auction.yaml").read_text(encoding="utf-8"))
     doc["version"] = 2
     del doc["states"]["appraising"]
-    for name in ("contract_appraisal", "record_appraisal", "request_reappraisal"):
+    gone = ("contract_appraisal", "record_appraisal", "request_reappraisal", "record_receipt")
+    for name in gone:
         del doc["triggers"][name]
     for trig in doc["triggers"].values():
         trig["from"] = [s for s in trig["from"] if s != "appraising"]
+        trig["checks"] = [c for c in trig.get("checks") or ()  # none naming a trigger taken out
+                          if not any(str(o).split()[0] in gone for o in c.get("otherwise") or ())]
     return doc
 
 

@@ -3,7 +3,7 @@
 Every text a person reads lives in the data modules of this package, one per area
 (``refusals``, ``cli``, ``headers``, ``labels``, ``codes``, ``alerts``, ``supervision``,
 ``complaints``, ``reports``, ``imports``, ``identity``, ``casefile``, ``web``, ``web_casefile``,
-``procuracy``), each a ``WORDS`` table of ``key -> {"vi", "en"}``.
+``procuracy``, ``receipts``), each a ``WORDS`` table of ``key -> {"vi", "en"}``.
 No key appears twice. The one way to look a text up is :func:`message` (or :class:`Msg`, a
 message rendered later in the reader's language); :func:`term` labels a code
 (``term("level", "overdue", "vi")``). States and triggers are labelled by the workflow file
@@ -33,6 +33,7 @@ from auction_flow.common.words import (
     labels,
     limits,
     procuracy,
+    receipts,
     refusals,
     reports,
     supervision,
@@ -42,7 +43,7 @@ from auction_flow.common.words import (
 
 LANGS = ("vi", "en")
 AREAS = (refusals, cli, headers, labels, codes, alerts, supervision, complaints, reports, imports, identity, casefile, web,
-         web_casefile, limits, guide, procuracy, integrity)
+         web_casefile, limits, guide, procuracy, integrity, receipts)
 
 MESSAGES: dict[str, dict[str, str]] = {}
 for _area in AREAS:

@@ -65,7 +65,7 @@ WORDS = {
     'web.field.auction_date': {"vi": 'Ngày đấu giá', "en": 'Auction day'},
     'web.field.sale_price': {"vi": 'Giá trúng đấu giá', "en": 'Sale price'},
     'web.field.buyer': {"vi": 'Người mua được tài sản', "en": 'Buyer'},
-    'web.field.ground': {"vi": 'Căn cứ hủy', "en": 'Ground'},
+    'web.field.ground': {"vi": 'Căn cứ', "en": 'Ground'},
     'web.field.kind': {"vi": 'Hình thức', "en": 'Kind'},
     'web.field.until': {"vi": 'Gia hạn đến ngày', "en": 'Until'},
     'web.field.handover_on': {"vi": 'Ngày giao tài sản', "en": 'Handover day'},

@@ -10,6 +10,9 @@ A check is one mapping whose first key names its kind:
     field: F, equals: V           a fact the law requires (e.g. the creditor declined: yes)
     field: F, not_in: [V, ...]    a value the law forbids here
     field: F, not_after: step     date field F is no later than the step's day (a document relied on)
+    date: D, not_after: X         the date D is no later than the date X (each a field, a kept fact or a
+                                  column; either unknown: no check), e.g. the auction day and the
+                                  appraisal certificate's validity
     after: X                      the step's day is after the date X (a field, a kept fact or a column)
 
 with optional ``kind:`` (only assets of that kind), ``state:`` (only from those states),
@@ -37,8 +40,23 @@ def _kind(spec: dict) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def _otherwise(c, entry: str, text: str, trigger_names, fields_of) -> None:
+    """One trigger the law allows instead: its name, then any FIELD=VALUE it must be given (as the
+    command line takes them: ``request_reappraisal ground=certificate_expired``)."""
+    name, *sets = text.split()
+    if name not in trigger_names:
+        c.fail(entry, f"unknown trigger {name!r}")
+    specs = {f.name: f for f in fields_of(name)} if fields_of else {}
+    for item in sets:
+        fname, sep, value = item.partition("=")
+        if not sep or fname not in specs:
+            c.fail(entry, f"{item!r}: expected FIELD=VALUE of a field of {name!r}")
+        if specs[fname].type == "choice" and value not in specs[fname].choices:
+            c.fail(entry, f"{value!r} is not a choice of {name}.{fname}")
+
+
 def parse(c, name: str, spec: dict, fields: list[Field], states: dict, trigger_names, parse_period,
-          source, regime_ids=()) -> tuple[tuple[Check, ...], tuple[str, ...], tuple[str, ...]]:
+          source, regime_ids=(), fields_of=None) -> tuple[tuple[Check, ...], tuple[str, ...], tuple[str, ...]]:
     """The checks, kept facts and forgotten facts of trigger ``name`` (``c.fail`` refuses a fault)."""
     entry = f"triggers.{name}"
     by_name = {f.name: f for f in fields}
@@ -49,13 +67,16 @@ def parse(c, name: str, spec: dict, fields: list[Field], states: dict, trigger_n
         kind = _kind(item)
         if kind is None:
             c.fail(sub, f"expected exactly one of {', '.join(KINDS_OF_CHECK)}")
-        allowed = COMMON | {kind, "field", "min", "max"}
+        allowed = COMMON | {kind, "field", "min", "max"} | ({"date"} if kind == "not_after" else set())
         for key in item:
             if key not in allowed:
                 c.fail(f"{sub}.{key}", "unknown key")
         if kind == "deadline" and item["deadline"] not in ("met", "passed"):
             c.fail(f"{sub}.deadline", f"expected met or passed, got {item['deadline']!r}")
-        if kind not in ("deadline", "after"):
+        dated = kind == "not_after" and "date" in item
+        if dated and ("field" in item or not isinstance(item["date"], str) or not isinstance(item["not_after"], str)):
+            c.fail(sub, "date: D, not_after: X name two dates (fields, kept facts or columns), without field:")
+        if kind not in ("deadline", "after") and not dated:
             f = item.get("field")
             if f not in by_name:
                 c.fail(f"{sub}.field", f"not a field of the trigger: {f!r}")
@@ -77,7 +98,7 @@ def parse(c, name: str, spec: dict, fields: list[Field], states: dict, trigger_n
                 c.fail(sub, "min is above max")
         if kind in ("at_least", "at_most"):
             item = {**item, kind: parse_period(c, item[kind], f"{sub}.{kind}")}
-        if kind == "not_after" and item["not_after"] != "step":
+        if kind == "not_after" and not dated and item["not_after"] != "step":
             c.fail(f"{sub}.not_after", "expected step (the step's day)")
         if kind == "not_in" and not isinstance(item["not_in"], list):
             c.fail(f"{sub}.not_in", "expected a list")
@@ -97,8 +118,7 @@ def parse(c, name: str, spec: dict, fields: list[Field], states: dict, trigger_n
         otherwise = item.get("otherwise") or ()
         otherwise = (otherwise,) if isinstance(otherwise, str) else tuple(otherwise)
         for t in otherwise:
-            if t not in trigger_names:
-                c.fail(f"{sub}.otherwise", f"unknown trigger {t!r}")
+            _otherwise(c, f"{sub}.otherwise", str(t), trigger_names, fields_of)
         checks.append(Check(kind, {k: v for k, v in item.items() if k not in COMMON}, source(c, item, sub),
                             otherwise, when_kind, when_state, when_regime))
     keep = tuple(spec.get("keep") or ())

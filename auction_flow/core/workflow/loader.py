@@ -116,7 +116,8 @@ def parse(text: str, path: str = "<workflow>") -> Workflow:
         c.fail("initial", f"unknown state {doc['initial']!r}")
 
     triggers: dict[str, Trigger] = {}
-    known = {"labels", "from", "to", "roles", "fields", "reason", "guards", "effects", "checks", "keep", "forget"}
+    known = {"labels", "from", "to", "roles", "fields", "reason", "guards", "effects", "checks", "keep", "forget",
+             "optional"}
     trigger_names = set(c.mapping(doc["triggers"], "triggers"))
     for name, spec in c.mapping(doc["triggers"], "triggers").items():
         entry = f"triggers.{name}"
@@ -139,14 +140,7 @@ def parse(text: str, path: str = "<workflow>") -> Workflow:
         for r in t_roles:
             if r not in roles:
                 c.fail(f"{entry}.roles", f"unknown role {r!r}")
-        fields = []
-        for fname, ftype in c.mapping(spec.get("fields") or {}, f"{entry}.fields").items():
-            if isinstance(ftype, list) and ftype and all(isinstance(x, str) for x in ftype):
-                fields.append(Field(fname, "choice", tuple(ftype)))
-            elif ftype in FIELD_TYPES:
-                fields.append(Field(fname, ftype))
-            else:
-                c.fail(f"{entry}.fields.{fname}", f"unknown field type {ftype!r}")
+        fields = _fields(c, entry, spec)
         for kind, registry in (("guards", guards.GUARDS), ("effects", effects.EFFECTS)):
             for item in spec.get(kind) or ():
                 if item not in registry:
@@ -155,12 +149,17 @@ def parse(text: str, path: str = "<workflow>") -> Workflow:
         if reason not in ("required", "optional"):
             c.fail(f"{entry}.reason", f"expected 'required' or 'optional', got {reason!r}")
         params = {k: v for k, v in spec.items() if k not in known}
-        checks, keep, forget = checks_section.parse(c, name, spec, fields, states, trigger_names, _period, source,
-                                                    regime_ids)
+        optional = tuple(spec.get("optional") or ())
+        for f in optional:
+            if f not in {x.name for x in fields}:
+                c.fail(f"{entry}.optional", f"not a field of the trigger: {f!r}")
+        checks, keep, forget = checks_section.parse(
+            c, name, spec, fields, states, trigger_names, _period, source, regime_ids,
+            lambda other: _fields(c, f"triggers.{other}", c.mapping(doc["triggers"][other], f"triggers.{other}")))
         triggers[name] = Trigger(name, c.labels(spec.get("labels"), f"{entry}.labels"), tuple(sources),
                                  dest, t_roles, tuple(fields), reason == "required",
                                  tuple(spec.get("guards") or ()), tuple(spec.get("effects") or ()), params,
-                                 checks, keep, forget)
+                                 checks, keep, forget, optional)
 
     _check_graph(c, doc["initial"], states, triggers)
     version = doc["version"]
@@ -178,6 +177,19 @@ def parse(text: str, path: str = "<workflow>") -> Workflow:
     sections["documents"] = documents_section.parse(c, doc.get("initial_document"), triggers)  # the papers
     return Workflow(str(doc["name"]), version, c.labels(doc["labels"], "labels"), roles, tuple(regimes),
                     doc["initial"], states, triggers, initial_roles, path, sections)
+
+
+def _fields(c: _Checker, entry: str, spec: dict) -> list[Field]:
+    """A trigger's fields: text, money, date, or a list of choices."""
+    fields = []
+    for fname, ftype in c.mapping(spec.get("fields") or {}, f"{entry}.fields").items():
+        if isinstance(ftype, list) and ftype and all(isinstance(x, str) for x in ftype):
+            fields.append(Field(fname, "choice", tuple(ftype)))
+        elif ftype in FIELD_TYPES:
+            fields.append(Field(fname, ftype))
+        else:
+            c.fail(f"{entry}.fields.{fname}", f"unknown field type {ftype!r}")
+    return fields
 
 
 def source(c: _Checker, spec: dict, entry: str) -> Source:

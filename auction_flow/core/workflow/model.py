@@ -107,6 +107,7 @@ class Trigger:
     checks: tuple[Check, ...] = ()
     keep: tuple[str, ...] = ()  # fields kept among the asset's facts (for later checks and papers)
     forget: tuple[str, ...] = ()  # facts this step clears (a sale voided forgets its deposit)
+    optional: tuple[str, ...] = ()  # fields that may be left out (a re-appraisal's party, by its ground)
 
 
 @dataclass(frozen=True)

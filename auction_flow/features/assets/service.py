@@ -6,6 +6,7 @@ parties are linked and its paper issued in the step's own transaction."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import asdict
 
@@ -13,9 +14,10 @@ from sqlalchemy import select
 
 from auction_flow.common.config import today
 from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied, UsageError
-from auction_flow.core import amend, authz
+from auction_flow.core import amend, authz, checks, receipts
 from auction_flow.core import engine as eng
 from auction_flow.core import workflow as workflow_mod
+from auction_flow.core.calendar import WorkCalendar
 from auction_flow.core.fields import check_text, parse_date, shown
 from auction_flow.features.casefile import steps as casefile_steps
 from auction_flow.storage import db
@@ -103,6 +105,18 @@ def _describe(row: dict, lang: str, on) -> dict:
     }
 
 
+def notice_view(conn, row: dict) -> dict:
+    """The appraisal certificate's validity, and the notice the parties were sent with each party's day
+    of receipt and the end of the window it opens (``valid_until``, ``notice``; core.receipts)."""
+    wf = workflow_mod.get(row["workflow"], row["workflow_version"])
+    valid = checks.facts_of(row).get("valid_until")
+    trig = wf.triggers.get("record_receipt")
+    roles = trig.params.get("parties", ()) if trig else ()
+    names = {p["id"]: p["name"] for p in receipts.parties_in(conn, row["id"], roles)} if roles else {}
+    return {"valid_until": dt.date.fromisoformat(valid) if valid else None,
+            "notice": receipts.windows(wf, row, WorkCalendar.from_db(conn), names)}
+
+
 def _query():
     return (select(assets, offices.c.code.label("office_code"), users.c.username.label("officer_username"))
             .join(offices, offices.c.id == assets.c.office_id)
@@ -159,6 +173,7 @@ def show(engine, asset_id, actor, lang: str = "en", forms: bool = False, on=None
             denied = None
             row = conn.execute(_query().where(assets.c.id == asset["id"])).mappings().one()
             out = _describe(dict(row), lang, on or today())
+            out.update(notice_view(conn, dict(row)))
             out["history"] = history(conn, asset["id"])
             if forms:
                 out["forms"] = step_forms(dict(row), user["role"])

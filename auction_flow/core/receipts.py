@@ -1,0 +1,91 @@
+"""Notices to the parties and the day each party received one: the windows that count from receipt.
+
+A step that notifies the parties (``record_appraisal``: the appraisal result notice) keeps, among
+the asset's facts, the notice it issued: ``facts["notice"] = {"seq", "trigger", "on", "received"}``
+where ``received`` maps each party's id (as text) to the day that party received the notice. A
+``record_receipt`` step (to ``$same``) adds one party's day; its audit row names the notice (the
+``seq`` of the step that issued it), the party and the day, so ``audit verify`` replays the facts
+and the complaints register finds the receipt of the step a complaint attacks.
+
+A window that counts from receipt (the party's re-appraisal request, Art. 99) reads the party's
+day here; its length and article come from the trigger's entry in the workflow file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from sqlalchemy import select
+
+from auction_flow.core.calendar import WorkCalendar
+from auction_flow.storage.schema import asset_parties, parties
+
+
+def notice_of(asset: dict) -> dict | None:
+    """The notice the asset's parties were last sent (see the module's text), or None."""
+    raw = asset.get("facts")
+    notice = json.loads(raw).get("notice") if raw else None
+    return notice if isinstance(notice, dict) else None
+
+
+def received_on(notice: dict | None, party_id: int) -> dt.date | None:
+    """The day ``party_id`` received ``notice``, if recorded."""
+    day = ((notice or {}).get("received") or {}).get(str(party_id))
+    return dt.date.fromisoformat(day) if day else None
+
+
+def counted_from(notice: dict | None, party_id: int, asset: dict) -> dt.date | None:
+    """The day a window of ``party_id`` counts from: its receipt, moved on by the days the asset spent
+    suspended since the receipt was recorded (while suspended, clocks stop)."""
+    day = received_on(notice, party_id)
+    if day is None:
+        return None
+    at = ((notice or {}).get("suspended") or {}).get(str(party_id), 0)
+    return day + dt.timedelta(days=max(0, (asset.get("suspended_days") or 0) - at))
+
+
+def parties_in(conn, asset_id: int, roles) -> list[dict]:
+    """The asset's parties in ``roles`` (id, name, role), by id."""
+    q = (select(parties.c.id, parties.c.name, asset_parties.c.role)
+         .join(asset_parties, asset_parties.c.party_id == parties.c.id)
+         .where(asset_parties.c.asset_id == asset_id, asset_parties.c.role.in_(list(roles)))
+         .order_by(parties.c.id))
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def shown_parties(rows: list[dict]) -> str:
+    return "; ".join(f"{r['id']} {r['name']} ({r['role']})" for r in rows) or "-"
+
+
+def party_id(value) -> int | None:
+    """A party id as typed (digits 0-9), else None."""
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) < 2**63 else None
+
+
+def window_end(spec: dict, received: dt.date, cal: WorkCalendar) -> dt.date:
+    """The last day of a window of ``spec`` (``days``, ``unit``) counted from the day after ``received``,
+    moved to the next working day (as every clock of the workflow)."""
+    if spec.get("unit") == "working":
+        return cal.add_working_days(received, spec["days"])
+    return cal.next_working_day(received + dt.timedelta(days=spec["days"]))
+
+
+def windows(wf, asset: dict, cal: WorkCalendar, names: dict[int, str] | None = None) -> dict | None:
+    """What ``asset show`` says of the notice: its step, its day, and each receipt recorded with the
+    end of the re-appraisal window it opens (None when the asset has no notice)."""
+    notice = notice_of(asset)
+    if notice is None:
+        return None
+    trig = wf.triggers.get("request_reappraisal")
+    spec = trig.params.get("reappraisal_window") if trig else None
+    rows = []
+    for pid, day in sorted((notice.get("received") or {}).items(), key=lambda kv: (kv[1], kv[0])):
+        start = counted_from(notice, int(pid), asset)
+        rows.append({"party": int(pid), "name": (names or {}).get(int(pid)), "received_on": dt.date.fromisoformat(day),
+                     "window_ends": window_end(spec, start, cal) if spec and spec.get("from") == "receipt"
+                     else None})
+    return {"seq": notice.get("seq"), "trigger": notice.get("trigger"),
+            "on": dt.date.fromisoformat(notice["on"]) if notice.get("on") else None, "receipts": rows,
+            "basis": spec.get("basis") if spec else None}

@@ -1,0 +1,172 @@
+"""Windows that start on receipt (issue 13): the appraisal result notice, the day each party received
+it (record_receipt), the party's re-appraisal request counted from its own receipt (Art. 99(1)(b)),
+the other grounds of a re-appraisal, and the appraisal certificate's validity against the auction day.
+
+Golden dates: a notice received on Friday 2026-08-28 opens a window of 5 working days that skips the
+weekend and the National Day holidays (Mon 31 August to Wed 2 September 2026): it ends on Wednesday
+2026-09-09.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from assetwalk import asset_row, audit_rows, dump, step
+from sqlalchemy import text
+
+from auction_flow.common.errors import InvalidInput, TriggerNotAllowed
+from auction_flow.features.assets import service as svc
+from auction_flow.features.casefile import parties
+
+
+@pytest.fixture
+def appraised(world):
+    """An asset of HG-VT appraised on 2026-08-20 (certificate valid until 2026-12-31), its debtor and
+    creditor linked at the seizure, a bystander registered but not linked."""
+    e = world
+    debtor = parties.add(e, "cv_an", "Nguyễn Văn Đức", "093085001234", "person")["id"]
+    bank = parties.add(e, "cv_an", "Ngân hàng TMCP Đầu tư và Phát triển", "0100233488", "enterprise")["id"]
+    other = parties.add(e, "cv_an", "Trần Thị Bình", "093190000111", "person")["id"]
+    aid = svc.seize(e, "cv_an", "40/2026/QĐ", "HG-VT", "movable", "Xe tải", on="2026-08-03",
+                    debtors=[debtor], creditors=[bank])
+    step(e, aid, "contract_appraisal", "2026-08-05", appraisal_org="TĐG Miền Nam")
+    step(e, aid, "record_appraisal", "2026-08-20", price=500_000_000, valid_until="2026-12-31")
+    return e, aid, debtor, bank, other
+
+
+def test_window_counts_from_each_partys_receipt_across_the_holiday(appraised):
+    e, aid, debtor, bank, _ = appraised
+    step(e, aid, "record_receipt", "2026-08-31", party=debtor, received_on="2026-08-28")
+    step(e, aid, "record_receipt", "2026-09-07", party=bank, received_on="2026-09-04")
+    facts = json.loads(asset_row(e, aid)["facts"])
+    assert facts["notice"]["received"] == {str(debtor): "2026-08-28", str(bank): "2026-09-04"}
+    assert facts["valid_until"] == "2026-12-31"
+    before = dump(e)
+    with pytest.raises(TriggerNotAllowed) as refused:  # the debtor's window closed on Wed 2026-09-09
+        step(e, aid, "request_reappraisal", "2026-09-10", ground="party_request", party=debtor)
+    text = str(refused.value)
+    assert "2026-09-09" in text and "2026-08-28" in text and "Art. 99(1)(b)" in text
+    assert "allowed now: " in text and "contract_auction" in text and "request_reappraisal" in text
+    assert dump(e) == before
+    # the creditor received it a week later: its own window (to Fri 2026-09-11) is still open
+    res = step(e, aid, "request_reappraisal", "2026-09-10", ground="party_request", party=bank)
+    assert res.to_state == "appraising"
+    row = audit_rows(e, aid)[-1]
+    assert row["changes"]["ground"] == [None, "party_request"] and row["changes"]["party"] == [None, str(bank)]
+    assert asset_row(e, aid)["reappraisal_count"] == 1
+
+
+def test_last_day_of_the_window_is_allowed(appraised):
+    e, aid, debtor, _, _ = appraised
+    step(e, aid, "record_receipt", "2026-08-31", party=debtor, received_on="2026-08-28")
+    assert step(e, aid, "request_reappraisal", "2026-09-09", ground="party_request",
+                party=debtor).to_state == "appraising"
+
+
+def test_shown_with_the_window(appraised):
+    e, aid, debtor, _, _ = appraised
+    step(e, aid, "record_receipt", "2026-08-31", party=debtor, received_on="2026-08-28")
+    shown = svc.show(e, aid, "cv_an", on=dt.date(2026, 9, 1))
+    assert shown["valid_until"].isoformat() == "2026-12-31"
+    [receipt] = shown["notice"]["receipts"]
+    assert (receipt["party"], receipt["name"], receipt["received_on"].isoformat(),
+            receipt["window_ends"].isoformat()) == (debtor, "Nguyễn Văn Đức", "2026-08-28", "2026-09-09")
+    assert shown["notice"]["trigger"] == "record_appraisal" and shown["notice"]["on"].isoformat() == "2026-08-20"
+
+
+def test_request_before_the_receipt_is_recorded_names_record_receipt(appraised):
+    e, aid, debtor, _, _ = appraised
+    with pytest.raises(TriggerNotAllowed, match=f"first: record_receipt --set party={debtor}"):
+        step(e, aid, "request_reappraisal", "2026-08-21", ground="party_request", party=debtor)
+
+
+def test_the_request_names_a_party_of_the_asset(appraised):
+    e, aid, debtor, bank, other = appraised
+    with pytest.raises(TriggerNotAllowed, match=f"--set party=ID .*{debtor} Nguyễn Văn Đức \\(debtor\\)"):
+        step(e, aid, "request_reappraisal", "2026-08-21", ground="party_request")
+    with pytest.raises(TriggerNotAllowed, match=f"party {other} is not a debtor, creditor.*{bank} Ngân hàng"):
+        step(e, aid, "request_reappraisal", "2026-08-21", ground="party_request", party=other)
+    with pytest.raises(TriggerNotAllowed, match=f"party {other} is not a debtor, creditor"):
+        step(e, aid, "record_receipt", "2026-08-21", party=other, received_on="2026-08-21")
+
+
+def test_a_receipt_is_after_the_notice_not_after_the_step_and_once(appraised):
+    e, aid, debtor, _, _ = appraised
+    with pytest.raises(TriggerNotAllowed, match="before the notice of record_appraisal \\(2026-08-20\\)"):
+        step(e, aid, "record_receipt", "2026-08-31", party=debtor, received_on="2026-08-19")
+    with pytest.raises(TriggerNotAllowed, match="received_on 2026-09-01 is after the day of the step"):
+        step(e, aid, "record_receipt", "2026-08-31", party=debtor, received_on="2026-09-01")
+    step(e, aid, "record_receipt", "2026-08-31", party=debtor, received_on="2026-08-28")
+    with pytest.raises(TriggerNotAllowed, match="already recorded as receiving the notice on 2026-08-28"):
+        step(e, aid, "record_receipt", "2026-09-01", party=debtor, received_on="2026-08-29")
+
+
+def test_an_agreed_price_sends_no_notice(world):
+    e = world
+    debtor = parties.add(e, "cv_an", "Nguyễn Văn Đức", "093085001234", "person")["id"]
+    aid = svc.seize(e, "cv_an", "41/2026/QĐ", "HG-VT", "movable", "Xe", on="2026-08-03", debtors=[debtor])
+    step(e, aid, "agree_price", "2026-08-04", price=100_000_000)
+    with pytest.raises(TriggerNotAllowed, match="no notice to the parties .*record_appraisal"):
+        step(e, aid, "record_receipt", "2026-08-05", party=debtor, received_on="2026-08-05")
+    with pytest.raises(TriggerNotAllowed, match="no validity of an appraisal certificate"):
+        step(e, aid, "request_reappraisal", "2026-08-05", ground="certificate_expired")
+
+
+def test_officer_error_is_not_limited_and_leaves_the_partys_request(appraised):
+    e, aid, debtor, _, _ = appraised
+    step(e, aid, "request_reappraisal", "2026-10-20", ground="officer_error", reason="sai diện tích")
+    assert asset_row(e, aid)["reappraisal_count"] == 0
+    step(e, aid, "record_appraisal", "2026-10-30", price=450_000_000, valid_until="2027-04-30")
+    facts = json.loads(asset_row(e, aid)["facts"])
+    assert facts["notice"]["on"] == "2026-10-30" and facts["notice"]["received"] == {}  # a new notice
+    assert facts["valid_until"] == "2027-04-30"
+    step(e, aid, "record_receipt", "2026-11-02", party=debtor, received_on="2026-11-02")
+    step(e, aid, "request_reappraisal", "2026-11-03", ground="party_request", party=debtor)
+    step(e, aid, "record_appraisal", "2026-11-10", price=460_000_000)
+    step(e, aid, "record_receipt", "2026-11-11", party=debtor, received_on="2026-11-11")
+    with pytest.raises(TriggerNotAllowed, match="only once"):
+        step(e, aid, "request_reappraisal", "2026-11-12", ground="party_request", party=debtor)
+
+
+def test_certificate_validity_against_the_auction_day(appraised):
+    e, aid, _, _, _ = appraised
+    with pytest.raises(TriggerNotAllowed) as refused:
+        step(e, aid, "contract_auction", "2026-11-20", auction_org="ĐG Hậu Giang", auction_date="2027-01-05")
+    text = str(refused.value)
+    assert "auction_date 2027-01-05 is after valid_until 2026-12-31" in text
+    assert "instead: request_reappraisal ground=certificate_expired" in text and "Art. 32(3)" in text
+    step(e, aid, "contract_auction", "2026-11-20", auction_org="ĐG Hậu Giang", auction_date="2026-12-31")
+    assert json.loads(asset_row(e, aid)["facts"]).get("notice") is None  # announced: no more requests
+    with pytest.raises(TriggerNotAllowed, match="no notice to the parties .*allowed now: request_reappraisal"):
+        step(e, aid, "request_reappraisal", "2026-11-21", ground="party_request", party=1)
+    with pytest.raises(TriggerNotAllowed, match="ground officer_error is not allowed from auction_contracted"
+                                                ".*instead: request_reappraisal ground=certificate_expired"):
+        step(e, aid, "request_reappraisal", "2026-11-21", ground="officer_error")
+    res = step(e, aid, "request_reappraisal", "2026-11-21", ground="certificate_expired")
+    assert (res.from_state, res.to_state) == ("auction_contracted", "appraising")
+
+
+def test_a_certificate_valid_only_until_the_appraisal_day_is_refused(world):
+    e = world
+    aid = svc.seize(e, "cv_an", "42/2026/QĐ", "HG-VT", "movable", "Xe", on="2026-08-03")
+    step(e, aid, "contract_appraisal", "2026-08-05", appraisal_org="TĐG Miền Nam")
+    with pytest.raises(TriggerNotAllowed, match="valid_until 2026-08-20 is before the earliest day allowed"):
+        step(e, aid, "record_appraisal", "2026-08-20", price=500_000_000, valid_until="2026-08-20")
+    step(e, aid, "record_appraisal", "2026-08-20", price=500_000_000)  # the validity is optional
+    with pytest.raises(InvalidInput, match="needs field 'ground'"):
+        step(e, aid, "request_reappraisal", "2026-08-21")
+
+
+def test_audit_verify_names_an_edited_receipt(appraised, cli):
+    e, aid, debtor, _, _ = appraised
+    step(e, aid, "record_receipt", "2026-08-31", party=debtor, received_on="2026-08-28")
+    forged = asset_row(e, aid)["facts"].replace("2026-08-28", "2026-09-08")  # a later receipt reopens the window
+    with e.begin() as conn:
+        conn.execute(text("UPDATE assets SET facts = :f WHERE id = :id"), {"f": forged, "id": aid})
+    r = cli("audit", "verify", "--json", actor="ld_tinh")
+    assert r.exit_code == 1, r.output
+    data = json.JSONDecoder().raw_decode(r.output)[0]
+    assert any(f"asset {aid}, column facts" in p["message"] and "2026-09-08" in p["message"]
+               for p in data["problems"]), data
