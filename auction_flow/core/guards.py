@@ -11,8 +11,7 @@ import math
 from typing import Callable
 
 from auction_flow.common.errors import PermissionDenied
-from auction_flow.core import receipts
-from auction_flow.core.checks import value_of
+from auction_flow.core import checks, receipts
 from auction_flow.core.step import Step, clock_start
 
 GUARDS: dict[str, Callable[[Step], None]] = {}
@@ -73,10 +72,12 @@ def reappraisal_ground(s: Step):
     receipt of the notice (Art. 99(1)(b)); an officer's serious error, not limited (Art. 99(1)(a));
     an appraisal certificate that expires before the auction, when a validity was recorded."""
     ground = s.fields["ground"]
-    if ground == "certificate_expired" and value_of(s, "valid_until") is None:
+    if ground == "certificate_expired" and checks.value_of(s, "valid_until") is None:
         s.refuse("g_no_certificate")
     if ground != "party_request":
         return
+    if s.asset["reappraisal_count"] >= 1:
+        s.refuse("g_reappraisal_once")
     notice = receipts.notice_of(s.asset)
     if notice is None:  # an agreed price, or the auction announced (contract_auction forgets the notice)
         s.refuse("g_no_notice", notifying=", ".join(s.trig.params.get("notices") or ("-",)))
@@ -84,8 +85,6 @@ def reappraisal_ground(s: Step):
         linked = receipts.parties_in(s.conn, s.asset["id"], s.trig.params["parties"])
         s.refuse("g_party_needed", parties=receipts.shown_parties(linked))
     party = _party(s)
-    if s.asset["reappraisal_count"] >= 1:
-        s.refuse("g_reappraisal_once")
     spec = s.trig.params["reappraisal_window"]
     received = receipts.received_on(notice, party["id"])
     if received is None:

@@ -309,4 +309,17 @@ def build(year: int, rng: random.Random, cal) -> Year:
         if rng.random() < 0.5:
             y.step(p, "contract_appraisal", y.wd(p.seized_on, rng.randint(1, 3)),
                    f"appraisal_org={rng.choice(APPRAISERS)}")
+    # the debtor received the appraisal result notice two working days after it and asked for a
+    # re-appraisal on the last day of its window: 5 working days from its own receipt (Art. 99);
+    # the certificate is valid six months (party=DEBTOR: the asset's debtor, named by the demo's build)
+    p = y.new(y.end - dt.timedelta(days=75), "movable")
+    day = y.step(p, "contract_appraisal", y.wd(p.seized_on, 2), f"appraisal_org={rng.choice(APPRAISERS)}")
+    day = y.step(p, "record_appraisal", y.days(day, 10, 14), f"price={y.value(p)}",
+                 f"valid_until={day + dt.timedelta(days=180)}")
+    received = y.wd(day, 2)
+    y.step(p, "record_receipt", received, "party=DEBTOR", f"received_on={received}")
+    day = y.step(p, "request_reappraisal", y.wd(received, 5), "ground=party_request", "party=DEBTOR",
+                 reason="Đương sự cho rằng giá thấp / the debtor finds the price low")
+    y.step(p, "record_appraisal", y.days(day, 10, 14), f"price={y.value(p)}",
+           f"valid_until={day + dt.timedelta(days=180)}")
     return y

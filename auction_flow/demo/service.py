@@ -118,6 +118,7 @@ def build(url: str, seed: int = 2020, year: int = 2020) -> dict:
                         kind = "enterprise" if name.startswith("Công ty") else "person"
                         buyer = party(name, kind, p.officer)
                         sets = tuple(v for v in sets if not v.startswith("buyer="))
+                    sets = tuple(v.replace("=DEBTOR", f"={debtor}") for v in sets)  # the party a step names
                     assets_svc.advance(eng, asset_id, trig, actor, on, sets, reason, buyer=buyer)
                     steps += 1
                     seqs[trig] = max(seqs.values()) + 1

@@ -300,8 +300,9 @@ def test_a_counted_reappraisal_refuses_another(world, tmp_path, cli):
     aid = json.loads(r.output)["ids"][0]
     assert cli("asset", "advance", aid, "reduce_price", "--on", "2024-04-25", "--set", "price=850000000",
                actor="cv_an").exit_code == 0
-    r = cli("asset", "advance", aid, "request_reappraisal", "--on", "2024-04-26", actor="cv_an")
-    assert r.exit_code == 1 and "request_reappraisal" in r.output, r.output
+    r = cli("asset", "advance", aid, "request_reappraisal", "--on", "2024-04-26", "--set", "ground=party_request",
+            actor="cv_an")
+    assert r.exit_code == 1 and "request_reappraisal" in r.output and "only once" in r.output, r.output
     assert asset_row(world, aid)["state"] == "priced"
 
 

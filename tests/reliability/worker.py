@@ -40,7 +40,7 @@ def choose(rng: random.Random, a: dict, on: dt.date):
         "seized": [("agree_price", [f"price={1_000_000_000}"]), ("contract_appraisal", ["appraisal_org=TĐG"])],
         "appraising": [("record_appraisal", [f"price={1_000_000_000}"])],
         "priced": [("contract_auction", ["auction_org=ĐG", f"auction_date={on + dt.timedelta(days=30)}"])]
-        + ([("request_reappraisal", [])] if a["reappraisal_count"] == 0 else []),
+        + ([("request_reappraisal", ["ground=officer_error"])] if a["reappraisal_count"] == 0 else []),
         "auction_contracted": [("record_auction_failed", []), ("record_sale", [f"sale_price={price}", "buyer=B", f"deposit={price // 10}"])],
         "auction_failed": ([("reduce_price", [f"price={lower}"])] if lower < price else [])
         + ([("accept_by_creditor", [])] if a["reduction_count"] >= 2 else [])

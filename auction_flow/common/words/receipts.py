@@ -22,7 +22,7 @@ WORDS = {
     # asset show: the notice, the receipts and their windows
     'label.valid_until': {"vi": 'Chứng thư có hiệu lực đến', "en": 'Certificate valid until'},
     'label.notice': {"vi": 'Thông báo cho đương sự', "en": 'Notice to the parties'},
-    'label.notice_line': {"vi": 'bước {seq} ({trigger}) ngày {on}', "en": 'step {seq} ({trigger}) on {on}'},
-    'label.receipt_line': {"vi": 'đương sự {party} {name}: nhận ngày {received_on}; hạn yêu cầu định giá lại {window_ends}', "en": 'party {party} {name}: received on {received_on}; re-appraisal window ends {window_ends}'},
+    'cli.notice_line': {"vi": 'bước {seq} ({trigger}) ngày {on}', "en": 'step {seq} ({trigger}) on {on}'},
+    'cli.receipt_line': {"vi": 'đương sự {party} {name}: nhận ngày {received_on}; hạn yêu cầu định giá lại {window_ends}', "en": 'party {party} {name}: received on {received_on}; re-appraisal window ends {window_ends}'},
     'label.no_receipts': {"vi": 'chưa ghi nhận đương sự nào nhận thông báo (record_receipt)', "en": 'no party\'s receipt recorded yet (record_receipt)'},
 }

@@ -92,6 +92,19 @@ def _trigger(name: str) -> str:
     return f"{code('trigger', name)} ({name})" if lang() == "vi" else name
 
 
+def _notice_lines(a: dict, lg: str) -> list[str]:
+    """The certificate's validity, the notice to the parties, each party's receipt and its window."""
+    lines = [f"{L('valid_until', lg)}: {a['valid_until']}"] if a.get("valid_until") else []
+    notice = a.get("notice")
+    if notice:
+        lines.append(f"{L('notice', lg)}: " + t("notice_line", seq=notice["seq"], trigger=notice["trigger"],
+                                                  on=notice["on"]))
+        lines += ["  " + t("receipt_line", party=r["party"], name=r["name"] or "",
+                           received_on=r["received_on"], window_ends=r["window_ends"] or "-")
+                  for r in notice["receipts"]] or ["  " + L("no_receipts", lg)]
+    return lines
+
+
 def _asset_text(a: dict) -> str:
 
     lg = lang()
@@ -109,6 +122,7 @@ def _asset_text(a: dict) -> str:
         lines.append(f"{L('deadline', lg)}: {L('none', lg)}")
     lines.append(f"{L('appraised', lg)}: {money(a['appraised_price'])}   {L('price', lg)}: {money(a['price'])}"
                  f"   {L('sale_price', lg)}: {money(a['sale_price'])}   {L('buyer', lg)}: {a['buyer'] or '-'}")
+    lines += _notice_lines(a, lg)
     lines.append(f"{L('allowed', lg)}: {', '.join(map(_trigger, a['allowed_triggers'])) or '-'}")
     if "history" in a:
         rows = [{**h, "trigger": code("trigger", h["trigger"]), "from": code("state", h["from"]),
