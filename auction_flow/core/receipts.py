@@ -19,7 +19,7 @@ import json
 from sqlalchemy import select
 
 from auction_flow.core.calendar import WorkCalendar
-from auction_flow.storage.schema import asset_parties, parties
+from auction_flow.storage.schema import asset_parties, audit_log, parties
 
 
 def notice_of(asset: dict) -> dict | None:
@@ -89,3 +89,19 @@ def windows(wf, asset: dict, cal: WorkCalendar, names: dict[int, str] | None = N
     return {"seq": notice.get("seq"), "trigger": notice.get("trigger"),
             "on": dt.date.fromisoformat(notice["on"]) if notice.get("on") else None, "receipts": rows,
             "basis": spec.get("basis") if spec else None}
+
+
+def receipt_of(conn, asset_id: int, seq: int, party: int) -> dt.date | None:
+    """The day ``party`` received the notice of the asset's step ``seq``, as its ``record_receipt``
+    row recorded it (the row names the party, the day and, in the facts it leaves, the notice's step);
+    None when no such receipt was recorded."""
+    q = (select(audit_log.c.changes).where(audit_log.c.asset_id == asset_id, audit_log.c.trigger == "record_receipt")
+         .order_by(audit_log.c.seq))
+    for raw in conn.execute(q).scalars():
+        changes = json.loads(raw)
+        named, day, facts = (changes.get(k) or [None, None] for k in ("party", "received_on", "facts"))
+        if party_id(named[1]) != party or not day[1] or not facts[1]:
+            continue
+        if (json.loads(facts[1]).get("notice") or {}).get("seq") == seq:
+            return dt.date.fromisoformat(day[1])
+    return None

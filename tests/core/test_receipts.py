@@ -19,6 +19,7 @@ from sqlalchemy import text
 from auction_flow.common.errors import InvalidInput, TriggerNotAllowed
 from auction_flow.features.assets import service as svc
 from auction_flow.features.casefile import parties
+from auction_flow.features.complaints import service as complaints
 
 
 @pytest.fixture
@@ -170,3 +171,23 @@ def test_audit_verify_names_an_edited_receipt(appraised, cli):
     data = json.JSONDecoder().raw_decode(r.output)[0]
     assert any(f"asset {aid}, column facts" in p["message"] and "2026-09-08" in p["message"]
                for p in data["problems"]), data
+
+
+def test_a_complaint_counts_from_the_recorded_receipt(appraised, cli):
+    """The debtor complains about the appraisal (step 3): its receipt recorded on 2026-08-28 is the day
+    the limitation counts from; another day is refused naming the recorded one."""
+    e, aid, debtor, bank, _ = appraised
+    step(e, aid, "record_receipt", "2026-08-31", party=debtor, received_on="2026-08-28")
+    with pytest.raises(InvalidInput, match="received the notice of step 3 \\(record_appraisal\\) on 2026-08-28"):
+        complaints.add(e, "cv_an", aid, "complaint", "2026-09-02", "Nguyễn Văn Đức", "Giá thấp", step=3,
+                       decision_received="2026-08-30", party=debtor)
+    with pytest.raises(InvalidInput, match="give --step"):
+        complaints.add(e, "cv_an", aid, "complaint", "2026-09-02", "Nguyễn Văn Đức", "Giá thấp", party=debtor)
+    with pytest.raises(InvalidInput, match="decision-received"):  # the bank's receipt is not recorded
+        complaints.add(e, "cv_an", aid, "complaint", "2026-09-02", "Ngân hàng", "Giá cao", step=3, party=bank)
+    r = cli("complaint", "add", "--asset", aid, "--kind", "complaint", "--received", "2026-09-02", "--by",
+            "Nguyễn Văn Đức", "--about", "Giá thấp", "--step", "3", "--party", debtor, "--json", actor="cv_an")
+    assert r.exit_code == 0, r.output
+    made = json.loads(r.output)
+    assert made["decision_received_on"] == "2026-08-28" and made["in_time"] is True
+    assert made["limitation_due"] == "2026-09-28"  # 30 days after a coercive measure, from the receipt

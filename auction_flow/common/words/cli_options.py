@@ -164,6 +164,8 @@ OPTIONS = {
                                          "tính từ ngày này).",
     "complaint add --obstacle-days": "Số ngày người khiếu nại không thể khiếu nại vì trở ngại khách quan hoặc sự kiện "
                                      "bất khả kháng (không tính vào thời hiệu).",
+    "complaint add --party": "Số của người khiếu nại trong hồ sơ: ngày đương sự nhận thông báo của bước (nếu đã ghi "
+                             "nhận) là ngày thời hiệu bắt đầu tính.",
     "complaint list --asset": "Chỉ tài sản này: các bước của tài sản và các khiếu nại về tài sản.",
     "complaint resolve --on": "Ngày ra quyết định giải quyết (mặc định: hôm nay).",
     "complaint resolve --outcome": "Tóm tắt quyết định giải quyết.",

@@ -11,6 +11,9 @@ WORDS = {
     'g_reappraisal_window_receipt': {"vi": 'thời hạn yêu cầu định giá lại của đương sự {party} ({name}): {days} ngày làm việc từ ngày nhận thông báo {received}, đã hết ngày {deadline} ({basis})', "en": 'the re-appraisal window of party {party} ({name}), {days} working days from its receipt of the notice on {received}, closed on {deadline} ({basis})'},
     'g_no_certificate': {"vi": 'chưa ghi nhận thời hạn hiệu lực của chứng thư thẩm định giá (record_appraisal --set valid_until=NGÀY): căn cứ certificate_expired cần có', "en": 'no validity of an appraisal certificate is recorded (record_appraisal --set valid_until=DATE): ground certificate_expired needs one'},
     'c_date_not_after': {"vi": '{date} {day} sau {limit} {until} ({basis}); thay vào đó: {otherwise}', "en": '{date} {day} is after {limit} {until} ({basis}); instead: {otherwise}'},
+    # complaints: the day a party received the attacked step's notice, as recorded
+    'complaint_party_needs_step': {"vi": '--party {party}: cần --step (bước bị khiếu nại) để tìm ngày đương sự nhận thông báo', "en": '--party {party}: give --step (the step attacked) to find the day the party received its notice'},
+    'complaint_receipt_mismatch': {"vi": 'đương sự {party} nhận thông báo của bước {step} ({trigger}) ngày {recorded} (đã ghi nhận bằng record_receipt), không phải {given}; bỏ --decision-received hoặc ghi {recorded}', "en": 'party {party} received the notice of step {step} ({trigger}) on {recorded} (recorded by record_receipt), not {given}; leave --decision-received out or give {recorded}'},
     # the step forms' fields
     'web.field.party': {"vi": 'Đương sự (số trong hồ sơ)', "en": 'Party (its id in the case file)'},
     'web.field.received_on': {"vi": 'Ngày đương sự nhận thông báo', "en": 'Day the party received the notice'},

@@ -14,7 +14,7 @@ from auction_flow.common.config import now_utc, today
 from auction_flow.common.context import current_via
 from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied, TriggerNotAllowed
 from auction_flow.common.words import LANGS, message
-from auction_flow.core import audit, authz
+from auction_flow.core import audit, authz, receipts
 from auction_flow.core import complaint_clocks as rules_mod
 from auction_flow.core.calendar import WorkCalendar
 from auction_flow.core.engine import load_actor, load_asset
@@ -75,14 +75,37 @@ def _limitation(rules, kind, level, target, decision_received, received, cal, ob
     return {"limitation": which, "limitation_due": clock.due(decision_received, cal), "limitation_basis": clock.basis}
 
 
+def _recorded_receipt(conn, asset_id: int, target: dict | None, party, decision_received):
+    """With ``party`` (the complainant's id in the case file), the day it received the notice of the
+    attacked step when a ``record_receipt`` recorded it: the limitation counts from that day; a
+    different ``decision_received`` is refused naming the recorded day."""
+    if party is None:
+        return decision_received
+    pid = parse_id(party, "--party")
+    if target is None:
+        raise InvalidInput("complaint_party_needs_step", party=party)
+    recorded = receipts.receipt_of(conn, asset_id, target["seq"], pid)
+    if recorded is None:
+        if decision_received is None:
+            raise InvalidInput("complaint_needs_receipt", step=target["seq"])
+        return decision_received
+    if decision_received is not None and decision_received != recorded:
+        raise InvalidInput("complaint_receipt_mismatch", party=pid, step=target["seq"], trigger=target["trigger"],
+                           recorded=recorded, given=decision_received)
+    return recorded
+
+
 def add(engine, actor, asset_id, kind, received, by, about, level="first", coercion=False,
-        complex_=False, step=None, decision_received=None, obstacle_days: int = 0) -> dict:
+        complex_=False, step=None, decision_received=None, obstacle_days: int = 0, party=None) -> dict:
     """Register a complaint (or denunciation) about an asset; compute its acceptance deadline.
 
     ``step`` names the asset's audit row (its position in the asset's chain) the complaint
     attacks, ``decision_received`` the day the complainant received that decision or learnt of
-    the act: the limitation period (workflows/complaints.yaml) counts from it. A complaint
-    received after the period is registered ``out_of_time`` and starts no clock."""
+    the act: the limitation period (workflows/complaints.yaml) counts from it. ``party``: the
+    complainant's id in the case file; where a ``record_receipt`` recorded the day that party
+    received the attacked step's notice, that day is the one the period counts from (a different
+    ``decision_received`` is refused). A complaint received after the period is registered
+    ``out_of_time`` and starts no clock."""
     if kind not in rules_mod.KINDS:
         raise InvalidInput("bad_complaint_kind", value=kind)
     if level not in rules_mod.LEVELS:
@@ -93,7 +116,7 @@ def add(engine, actor, asset_id, kind, received, by, about, level="first", coerc
     if received is None:
         raise InvalidInput("empty_text", field="--received")
     received = check_date(received, None, None)
-    if step is not None and decision_received is None:
+    if step is not None and decision_received is None and party is None:
         raise InvalidInput("complaint_needs_receipt", step=step)
     obstacle_days = obstacle_days or 0
     if not isinstance(obstacle_days, int) or isinstance(obstacle_days, bool) or not 0 <= obstacle_days <= 3660:
@@ -109,6 +132,7 @@ def add(engine, actor, asset_id, kind, received, by, about, level="first", coerc
         if denied is None:
             cal = WorkCalendar.from_db(conn)
             target = _target(conn, asset["id"], step)
+            decision_received = _recorded_receipt(conn, asset["id"], target, party, decision_received)
             window = _limitation(rules, kind, level, target, decision_received, received, cal, obstacle_days)
             late = bool(window) and received > window["limitation_due"]
             if target is not None and target["trigger"] in (rules.limitation.coercion_triggers
@@ -130,6 +154,8 @@ def add(engine, actor, asset_id, kind, received, by, about, level="first", coerc
             changes = {k: (None, values[k]) for k in ("kind", "level", "received_on", "complainant", "about",
                                                       "coercion", "complex", "asset_state", "after_cancellation",
                                                       "status", "accept_due", "accept_basis")}
+            if party is not None:
+                changes["party"] = (None, parse_id(party, "--party"))
             if window:
                 changes.update({"step": (None, row["target_seq"]), "decision_received_on": (None, decision_received),
                                 **{k: (None, row[k]) for k in ("target_seq", "target_trigger", "limitation",

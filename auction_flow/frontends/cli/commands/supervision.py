@@ -188,9 +188,12 @@ def complaint():
               help="Day the complainant received the decision or learnt of the act (the limitation counts from it).")
 @click.option("--obstacle-days", "obstacle_days", type=params.COUNT, default=0, metavar="N",
               help="Days an objective obstacle or force majeure kept the complainant from complaining (not counted).")
+@click.option("--party", type=params.ID, metavar="PARTY_ID",
+              help="The complainant's id in the case file: the day it received the step's notice, if recorded, "
+                   "is the day the limitation counts from.")
 @json_option
 def complaint_add(asset_id, kind, received, by, about, level, coercion, complex_, step, decision_received,
-                  obstacle_days, as_json):
+                  obstacle_days, party, as_json):
     """Register a complaint or denunciation; print its acceptance deadline and limitation.
 
     One received after its limitation period is registered as out of time and starts no clock.
@@ -200,7 +203,8 @@ def complaint_add(asset_id, kind, received, by, about, level, coercion, complex_
     """
 
     out(complaints_svc.add(engine(), actor(), asset_id, kind, received, by, about, level, coercion, complex_,
-                           step, decision_received, obstacle_days), as_json, lambda d: complaint_text(d, lang()))
+                           step, decision_received, obstacle_days, party), as_json,
+        lambda d: complaint_text(d, lang()))
 
 
 @complaint.command("accept")
