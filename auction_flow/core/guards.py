@@ -85,10 +85,10 @@ def reappraisal_ground(s: Step):
         linked = receipts.parties_in(s.conn, s.asset["id"], s.trig.params["parties"])
         s.refuse("g_party_needed", parties=receipts.shown_parties(linked))
     party = _party(s)
-    spec = s.trig.params["reappraisal_window"]
     received = receipts.received_on(notice, party["id"])
     if received is None:
         s.refuse("g_no_receipt", party=party["id"], name=party["name"])
+    spec = receipts.in_force(s.trig.params["reappraisal_window"], s.wf, received)
     end = receipts.window_end(spec, receipts.counted_from(notice, party["id"], s.asset), s.cal)
     if s.on > end:
         s.refuse("g_reappraisal_window_receipt", party=party["id"], name=party["name"], received=received,

@@ -64,6 +64,15 @@ def party_id(value) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and 0 < int(text) < 2**63 else None
 
 
+def in_force(spec: dict, wf, day: dt.date) -> dict:
+    """A window's entry for a window starting on ``day``: its own entry for the regime then in force
+    (``law2025: {...}`` beside the 2014 text) over the general one, as a clock's regime is the one in
+    force on the day it starts."""
+    regime = wf.regime_on(day)
+    own = spec.get(regime.id) if regime else None
+    return {**spec, **own} if isinstance(own, dict) else spec
+
+
 def window_end(spec: dict, received: dt.date, cal: WorkCalendar) -> dt.date:
     """The last day of a window of ``spec`` (``days``, ``unit``) counted from the day after ``received``,
     moved to the next working day (as every clock of the workflow)."""
@@ -84,8 +93,8 @@ def windows(wf, asset: dict, cal: WorkCalendar, names: dict[int, str] | None = N
     for pid, day in sorted((notice.get("received") or {}).items(), key=lambda kv: (kv[1], kv[0])):
         start = counted_from(notice, int(pid), asset)
         rows.append({"party": int(pid), "name": (names or {}).get(int(pid)), "received_on": dt.date.fromisoformat(day),
-                     "window_ends": window_end(spec, start, cal) if spec and spec.get("from") == "receipt"
-                     else None})
+                     "window_ends": window_end(in_force(spec, wf, start), start, cal)
+                     if spec and spec.get("from") == "receipt" else None})
     return {"seq": notice.get("seq"), "trigger": notice.get("trigger"),
             "on": dt.date.fromisoformat(notice["on"]) if notice.get("on") else None, "receipts": rows,
             "basis": spec.get("basis") if spec else None}

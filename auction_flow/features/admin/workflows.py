@@ -96,10 +96,21 @@ def sources(wf: Workflow) -> list[dict]:
         for n, c in enumerate(t.checks):
             out.append({"entry": f"triggers.{t.name}.checks[{n}]", "basis": c.source.basis,
                         "confirmed": c.source.confirmed, "why": c.source.why})
-        for key, value in t.params.items():
-            if isinstance(value, dict) and "basis" in value:
-                out.append({"entry": f"triggers.{t.name}.{key}", "basis": value["basis"],
-                            "confirmed": value.get("confirmed", True), "why": value.get("why", "")})
+        out += _param_sources(f"triggers.{t.name}", t.params)
+    return out
+
+
+def _param_sources(entry: str, params: dict) -> list[dict]:
+    """The bases among a trigger's parameters, nested ones too (a window's 2026 entry, each ground of
+    a re-appraisal)."""
+    out = []
+    for key, value in params.items():
+        if not isinstance(value, dict):
+            continue
+        if "basis" in value:
+            out.append({"entry": f"{entry}.{key}", "basis": value["basis"],
+                        "confirmed": value.get("confirmed", True), "why": value.get("why", "")})
+        out += _param_sources(f"{entry}.{key}", value)
     return out
 
 
