@@ -95,9 +95,9 @@ def windows(wf, asset: dict, cal: WorkCalendar, names: dict[int, str] | None = N
         rows.append({"party": int(pid), "name": (names or {}).get(int(pid)), "received_on": dt.date.fromisoformat(day),
                      "window_ends": window_end(in_force(spec, wf, start), start, cal)
                      if spec and spec.get("from") == "receipt" else None})
-    return {"seq": notice.get("seq"), "trigger": notice.get("trigger"),
-            "on": dt.date.fromisoformat(notice["on"]) if notice.get("on") else None, "receipts": rows,
-            "basis": spec.get("basis") if spec else None}
+    on = dt.date.fromisoformat(notice["on"]) if notice.get("on") else None
+    return {"seq": notice.get("seq"), "trigger": notice.get("trigger"), "on": on, "receipts": rows,
+            "basis": in_force(spec, wf, on).get("basis") if spec and on else None}
 
 
 def receipt_of(conn, asset_id: int, seq: int, party: int) -> dt.date | None:
