@@ -86,6 +86,7 @@ def build(url: str, rows: int, seed: int = 1) -> int:
             office = f"HG-{branch:02d}"
             day = dt.date(2017, 10, 1) + dt.timedelta(days=rnd.randrange(1000))
             price = rnd.randrange(50, 3000) * 1_000_000
+            officer_id = 1000 + branch * 10 + rnd.randrange(4)  # on the asset and on each of its rows (0020)
             deadline, state, entered = None, None, day
             for seq, trig in enumerate(path, 1):
                 lo, hi = GAP.get(trig, (1, 10))
@@ -103,14 +104,14 @@ def build(url: str, rows: int, seed: int = 1) -> int:
                        "reason": None, "changes": changes, "imported": False, "prev_hash": "0" * 64,
                        "hash": "1" * 64, "actor_office": office, "chain": f"office:{office}",
                        "log_seq": log_seq, "log_prev_hash": "0" * 64,
-                       "log_hash": "1" * 64}
+                       "log_hash": "1" * 64, "officer_id": officer_id}
                 l_batch.append(tuple(val(row.get(c)) for c in log_cols))
                 state, deadline, entered = TO[trig], new_deadline, day
             written += len(path)
             sold = "record_sale" in path
             asset = {c: None for c in asset_cols}
             asset.update(id=asset_id, case_number=f"{asset_id}/2019/QĐ", description="Tài sản", kind="movable",
-                         office_id=1000 + branch, officer_id=1000 + branch * 10 + rnd.randrange(4),
+                         office_id=1000 + branch, officer_id=officer_id,
                          workflow="asset_auction", workflow_version=1, state=state, state_entered_on=entered,
                          last_event_on=day, deadline=deadline, clock_extended=False, appraised_price=price,
                          price=price, sale_price=price + rnd.randrange(0, 50) * 1_000_000 if sold else None,

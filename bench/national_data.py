@@ -177,6 +177,7 @@ def _plan(rnd, aid: int, day: dt.date, branch: int, codes: list[str], weights, p
                              reason="Người mua không nộp đủ tiền" if chief else None,
                              changes=audit.changes_json(changes), imported=False, via=None)
         row["actor_office"] = office
+        row["officer_id"] = a["officer_id"]  # the officer in charge (migration 0020)
         rows.append(row)
         prev = row["hash"]
     a.update(cur)

@@ -46,6 +46,7 @@ def _write(engine, asset: dict, user: dict, event: str, trigger: str, on, reason
                          from_state=asset["state"], to_state=asset["state"], actor=user["username"],
                          role=user["role"], office=asset["office_code"], business_date=on, recorded_at=now_utc(),
                          reason=reason, changes=audit.changes_json(changes), imported=False)
+    row["officer_id"] = updates.get("officer_id", asset["officer_id"])  # after the row: a reassignment's new officer
     with writing(engine) as conn:
         done = conn.execute(update(assets).where(assets.c.id == asset["id"], assets.c.version == seen)
                             .values(**updates, version=seen + 1, last_hash=row["hash"]))
@@ -188,6 +189,7 @@ def annotate(engine, asset_id, actor, action: str, roles, event: str, write, on=
                              role=user["role"], office=asset["office_code"], business_date=on,
                              recorded_at=now_utc(), reason=(reason or "").strip() or None,
                              changes=audit.changes_json(changes), imported=False)
+        row["officer_id"] = asset["officer_id"]
         done = conn.execute(update(assets).where(assets.c.id == asset["id"], assets.c.version == seen)
                             .values(version=seen + 1, last_hash=row["hash"]))
         if done.rowcount != 1:

@@ -118,7 +118,7 @@ def import_assets(engine, records: list[dict], actor: dict, wf: Workflow | None 
                        "trigger": step["trigger"], "from_state": asset["state"], "to_state": to,
                        "actor": username, "role": role, "office": office, "business_date": on,
                        "recorded_at": now_text, "reason": step.get("reason"), "changes": changes_json(changes),
-                       "imported": True, "prev_hash": prev, "via": via}
+                       "imported": True, "prev_hash": prev, "via": via, "officer_id": rec["officer_id"]}
                 prev = row["hash"] = row_hash(prev, hashed(row), via=via)
                 row["recorded_at"] = now
                 asset.update(updates)

@@ -213,6 +213,7 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
         office=asset["office_code"], business_date=on, recorded_at=now_utc(), reason=reason,
         changes=audit.changes_json(changes), imported=False)
     row["actor_office"] = user["office_code"]  # known here: spares audit.insert a lookup
+    row["officer_id"] = asset["officer_id"]  # the officer in charge (not hashed: audit verify derives it)
     updates.update(version=seen + 1, last_hash=row["hash"])
     stmt = driver.statement(conn, ("asset_update", tuple(updates)), _asset_update(tuple(updates)))
     if driver.execute(driver.cursor(conn), stmt, {**updates, "_id": asset["id"], "_seen": seen}).rowcount != 1:
@@ -281,7 +282,8 @@ def create(engine, actor: str | None, case_number: str, office: str, kind: str, 
         row = audit.append(
             conn, audit.GENESIS, asset_id=asset_id, seq=1, event="asset_created", trigger="seize", from_state=None,
             to_state=wf.initial, actor=user["username"], role=user["role"], office=office, business_date=on,
-            recorded_at=now_utc(), reason=None, changes=audit.changes_json(changes), imported=False)
+            recorded_at=now_utc(), reason=None, changes=audit.changes_json(changes), imported=False,
+            officer_id=officer_row["id"])
         conn.execute(update(assets).where(assets.c.id == asset_id).values(last_hash=row["hash"]))
     return AssetCreated(asset_id, wf.initial, on, values["deadline"])
 

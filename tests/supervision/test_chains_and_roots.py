@@ -132,7 +132,8 @@ def forge_append(engine, asset_id: int, recorded_at: dt.datetime):
                          role="officer", office="HG-VT", business_date=recorded_at.date(), recorded_at=recorded_at,
                          reason=None, changes='{"buyer":[null,"Mallory"],"sale_price":[null,900000000]}',
                          imported=False)
-    row.update(actor_office="HG-VT", chain="office:HG-VT", log_seq=head["log_seq"] + 1, log_prev_hash=head["log_hash"],
+    row.update(actor_office="HG-VT", officer_id=asset["officer_id"], chain="office:HG-VT", log_seq=head["log_seq"] + 1,
+               log_prev_hash=head["log_hash"],
                log_hash=audit.link("office:HG-VT", head["log_hash"], head["log_seq"] + 1, row["hash"], "HG-VT"))
     tamper(engine, insert(audit_log).values(**row),
            update(audit_heads).where(audit_heads.c.chain == "office:HG-VT").values(log_seq=row["log_seq"],

@@ -11,6 +11,8 @@ WORDS = {
                    "en": 'record tampered: asset {asset}, row {id} is step {seq}, step {expected} expected'},
     'record_no_start': {"vi": 'bảng bị sửa: tài sản {asset}: dòng đầu của chuỗi ({id}, {event}) không phải là kê biên hay nhập',
                         "en": "record tampered: asset {asset}: its chain's first row ({id}, {event}) is not a seizure or an import"},
+    'record_row_officer': {"vi": 'bảng bị sửa: tài sản {asset}, dòng {id} (bước {seq}) ghi chấp hành viên phụ trách {row_says}, chuỗi nhật ký ghi {chain}',
+                           "en": 'record tampered: asset {asset}, row {id} (step {seq}) names the officer in charge {row_says}, the chain says {chain}'},
     'record_more': {"vi": 'và {n} chỗ không khớp khác', "en": 'and {n} more disagreements'},
 }
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from sqlalchemy import Date, Integer, and_, case, cast, func, inspect, literal, or_, select, tuple_
+from sqlalchemy import Date, Integer, and_, case, cast, func, inspect, literal, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from auction_flow.common.config import today
@@ -37,6 +37,7 @@ from auction_flow.core import authz
 from auction_flow.core import engine as eng
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.fields import parse_date, parse_year
+from auction_flow.features.reports import pg_pass
 from auction_flow.features.reports.charts import stages_chart
 from auction_flow.storage import db
 from auction_flow.storage.schema import assets, audit_log, metadata, offices, users
@@ -101,13 +102,17 @@ def _first_date(col, key: str, sqlite: bool):
     return text if sqlite else cast(text, Date)
 
 
+ORGS = ("auction-org", "appraisal-org")  # groupings by a column of the asset (as it is now)
+
+
 def _key(by: str, a, s, u):
     return {"office": a.c.office, "officer": u.c.username, "auction-org": s.c.auction_org,
             "appraisal-org": s.c.appraisal_org}[by]
 
 
 class _Query:
-    """The audit rows of the period, joined to their assets (and officers), in the actor's scope."""
+    """The audit rows of the period in the actor's scope, joined to their assets where a figure or the
+    grouping needs them (the office and the officer in charge are on the row itself)."""
 
     def __init__(self, conn, by: str, start: dt.date, end: dt.date, scope: list[str] | None):
         self.sqlite = db.is_sqlite(conn)
@@ -117,9 +122,9 @@ class _Query:
 
     def rows(self, *cols, triggers=None, assets_needed=True):
         a, s, u = self.a, self.s, self.u
-        frm = a.join(s, s.c.id == a.c.asset_id) if assets_needed or self.by != "office" else a
+        frm = a.join(s, s.c.id == a.c.asset_id) if assets_needed or self.by in ORGS else a
         if self.by == "officer":
-            frm = frm.outerjoin(u, u.c.id == s.c.officer_id)
+            frm = frm.outerjoin(u, u.c.id == a.c.officer_id)
         q = select(self.key, *cols).select_from(frm).where(a.c.business_date.between(self.start, self.end))
         if triggers:
             q = q.where(a.c.trigger.in_(triggers))
@@ -142,7 +147,8 @@ def voiding_triggers() -> tuple[str, ...]:
 
 
 def _sales(conn, q: _Query, out):
-    """priced, sold, cancelled, realised and appraised: one pass over the period's pricing and sale rows.
+    """SQLite (PostgreSQL: :mod:`pg_pass`): priced, sold, cancelled, realised and appraised, one pass
+    over the period's pricing and sale rows.
 
     A sale was cancelled when the asset's next sale or cancellation after it is a cancellation
     (the same as: a later ``cancel_result`` with no ``record_sale`` in between); the next one is
@@ -175,8 +181,9 @@ def _sales(conn, q: _Query, out):
 
 
 def _pass(conn, q: _Query, out, delays, stage_days, stages_only: bool = False):
-    """One pass over the period's audit rows: the counts by trigger, the days spent in each state
-    left (a histogram), and the handovers on time and late (a histogram of the delays).
+    """SQLite (PostgreSQL: :mod:`pg_pass`): one pass over the period's audit rows: the counts by
+    trigger, the days spent in each state left (a histogram), and the handovers on time and late
+    (a histogram of the delays).
 
     Days in a stage: a step that changes the state records the day the state it leaves was
     entered (``changes.state_entered_on[0]``); the key is absent when both are the same day.
@@ -220,78 +227,6 @@ def _pass(conn, q: _Query, out, delays, stage_days, stages_only: bool = False):
                 delays[key][int(r["delay"])] += n
 
 
-def _number(value):
-    """A median as the histograms give it: an int when whole, else the half."""
-    return None if value is None else (int(value) if float(value).is_integer() else float(value))
-
-
-def _entered_days(q: _Query):
-    a = q.a
-    entered = func.coalesce(_first_date(a.c.changes, "state_entered_on", q.sqlite), a.c.business_date)
-    return and_(a.c.from_state.isnot(None), a.c.from_state != a.c.to_state), _days(a.c.business_date, entered,
-                                                                                   q.sqlite)
-
-
-def _pg_stages(conn, q: _Query, totals: bool) -> tuple[dict, dict]:
-    """PostgreSQL: {(key, stage): (median, count, worst)} and {stage: median over every key}, the
-    medians computed by the database (``percentile_cont(0.5)``: the mean of the two middle values,
-    as :func:`_median`), so no histogram of (key, stage, days) is grouped and sent."""
-    a = q.a
-    left, days = _entered_days(q)
-    # the rows narrowed to (key, stage, days) first (OFFSET 0 keeps the planner from merging the two):
-    # the medians sort these, not the rows with their changes
-    rows = q.rows(a.c.from_state.label("stage"), days.label("days"), assets_needed=False).where(left).offset(0)
-    sub = rows.subquery("d")
-    stmt = select(sub.c.key, sub.c.stage, func.percentile_cont(0.5).within_group(sub.c.days).label("median"),
-                  func.count().label("n"), func.max(sub.c.days).label("worst"),
-                  func.grouping(sub.c.key).label("every"))
-    stmt = stmt.group_by(func.grouping_sets(tuple_(sub.c.key, sub.c.stage), tuple_(sub.c.stage)) if totals else
-                         sub.c.key, *(() if totals else (sub.c.stage,)))
-    per, total = {}, {}
-    for r in conn.execute(stmt).mappings():
-        if r["every"]:
-            total[r["stage"]] = _number(r["median"])
-        else:
-            per[(r["key"], r["stage"])] = (_number(r["median"]), int(r["n"]), int(r["worst"]))
-    return per, total
-
-
-def _pg_counts(conn, q: _Query, out) -> tuple[dict, tuple]:
-    """PostgreSQL: the counts by trigger and the handovers on time and late into ``out``;
-    {key: (median delay, worst delay)} of the late handovers, and the same over every key."""
-    a = q.a
-    p = audit_log.alias("p")
-    earlier = (select(_json_at(p.c.changes, "deadline", 1, False))
-               .where(p.c.asset_id == a.c.asset_id, p.c.seq < a.c.seq, p.c.changes.like('%"deadline":%'))
-               .order_by(p.c.seq.desc()).limit(1).correlate(a).scalar_subquery())
-    due = func.coalesce(_first_date(a.c.changes, "deadline", False), cast(earlier, Date))
-    delay = case((a.c.trigger == "hand_over", _days(a.c.business_date, due, False)))
-    sub = q.rows(a.c.trigger.label("trig"), delay.label("delay"), triggers=tuple(COUNTED),
-                 assets_needed=False).offset(0).subquery("h")
-    late = sub.c.delay > 0
-    stmt = select(sub.c.key, sub.c.trig, func.count().label("n"),
-                  func.count().filter(sub.c.delay <= 0).label("on_time"), func.count().filter(late).label("late"),
-                  func.percentile_cont(0.5).within_group(sub.c.delay).filter(late).label("median"),
-                  func.max(sub.c.delay).filter(late).label("worst"), func.grouping(sub.c.key).label("every"))
-    stmt = stmt.group_by(func.grouping_sets(tuple_(sub.c.key, sub.c.trig), tuple_(sub.c.trig)))
-    delays, total = {}, (None, None)
-    for r in conn.execute(stmt).mappings():
-        stat = (_number(r["median"]), None if r["worst"] is None else int(r["worst"]))
-        if r["every"]:
-            if r["trig"] == "hand_over":
-                total = stat
-            continue
-        g = out[r["key"]]
-        for k in COUNTED[r["trig"]]:
-            g[k] = g.get(k, 0) + int(r["n"])
-        if r["trig"] == "hand_over":
-            g["handed_over_on_time"] = int(r["on_time"])
-            g["handed_over_late"] = int(r["late"])
-            if r["late"]:
-                delays[r["key"]] = stat
-    return delays, total
-
-
 def _tune(conn) -> None:
     """PostgreSQL, for this report's transaction only: no JIT compilation (its planner prices the
     correlated look-ups high enough to compile, and compiling took longer than the whole query
@@ -317,10 +252,10 @@ def _alerts_complaints(conn, q: _Query, out) -> dict[str, bool]:
         # by office the asset is not needed: asset_id is NOT NULL with a foreign key, so the
         # join to the asset kept every row
         frm = t.join(o, o.c.id == t.c.office_id)
-        if q.by != "office":
+        if q.by in ORGS or (q.by == "officer" and name == "complaints"):
             frm = frm.join(s, s.c.id == t.c.asset_id)
-        if q.by == "officer":
-            frm = frm.outerjoin(u, u.c.id == s.c.officer_id)
+        if q.by == "officer":  # an alert names the officer it was raised for; a complaint, the asset's officer now
+            frm = frm.outerjoin(u, u.c.id == (t.c.officer_id if name == "alerts" else s.c.officer_id))
         key = func.coalesce({"office": o.c.code, "officer": u.c.username, "auction-org": s.c.auction_org,
                              "appraisal-org": s.c.appraisal_org}[q.by], literal(NONE_KEY)).label("key")
         if name == "alerts":
@@ -402,15 +337,16 @@ def summary(engine, actor: str | None, start=None, end=None, year: int | None = 
         user = eng.load_actor(conn, actor)
         q = _Query(conn, by, start, end, _scope(conn, user))
         out: dict = defaultdict(dict)
-        _sales(conn, q, out)
         if q.sqlite:
+            _sales(conn, q, out)
             delays: dict = defaultdict(Counter)
             stage_days: dict = defaultdict(Counter)
             _pass(conn, q, out, delays, stage_days)
             late, late_total, per_stage, stage_total = _hist_stats(delays, stage_days)
-        else:
-            late, late_total = _pg_counts(conn, q, out)
-            per_stage, stage_total = _pg_stages(conn, q, totals=True)
+        else:  # one statement, one pass over the period's rows
+            late, late_total, per_stage, stage_total = pg_pass.run(
+                conn, by, start, end, q.scope, counted=COUNTED, priced=PRICED, voiding=voiding_triggers(), out=out,
+                median_of=_median)
         avail = _alerts_complaints(conn, q, out)
     keys = sorted(set(out) | {k for k, _ in per_stage}, key=lambda k: (k == NONE_KEY, k))
     by_key: dict = defaultdict(dict)
@@ -441,7 +377,8 @@ def stages(engine, actor: str | None, start=None, end=None, year: int | None = N
             _pass(conn, q, {}, {}, stage_days, stages_only=True)
             per_stage = _hist_stats({}, stage_days)[2]
         else:
-            per_stage = _pg_stages(conn, q, totals=False)[0]
+            per_stage = pg_pass.run(conn, "office", start, end, q.scope, counted=COUNTED, priced=PRICED, voiding=(),
+                                    out={}, median_of=_median, stages_only=True, totals=False)[2]
     order = {name: i for i, name in enumerate(workflow_mod.get().states)}
     rows = [{"office": k, "stage": st, "median_days": median, "count": n, "worst_days": worst}
             for (k, st), (median, n, worst) in sorted(per_stage.items(),

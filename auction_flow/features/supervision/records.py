@@ -8,6 +8,8 @@ rows are replayed in ``seq`` order (their ``changes`` are ``{column: [before, af
   then stepped on from shows as a jump);
 * each row's ``before`` of a column must be what the rows before it left there (a column set by
   SQL and then overwritten by a step shows);
+* each row's ``officer_id`` (not hashed: migration 0020) must be the officer the chain names at
+  that row (the seizure or import names one, each reassignment the next);
 * at the end, the asset's state, the columns the steps set, its deadline, its office and officer,
   its version (the last ``seq``) and its ``last_hash`` must be what the chain says.
 
@@ -100,13 +102,13 @@ class Problems:
 
 # The replay reads straight from the driver (auction_flow.storage.driver), as the chain passes do:
 # the asset's audit rows in (asset_id, seq) order and the assets in id order, page by page.
-_ASSET, _SEQ, _ID, _EVENT, _FROM, _TO, _DAY, _CHANGES, _HASH = range(9)
+_ASSET, _SEQ, _ID, _EVENT, _FROM, _TO, _DAY, _CHANGES, _HASH, _OFFICER = range(10)
 COMPARED = tuple(c for c in assets.c.keys() if c not in ("id", "created_at"))
 
 
 def _rows_q(dialect, first: bool, one: bool = False):
     where = "" if first else "AND (l.asset_id, l.seq) > (:asset, :seq) "
-    cols = "l.asset_id, l.seq, l.id, l.event, l.from_state, l.to_state, l.business_date, l.changes, l.hash"
+    cols = "l.asset_id, l.seq, l.id, l.event, l.from_state, l.to_state, l.business_date, l.changes, l.hash, l.officer_id"
     if one:  # the assets of one office (:one)
         return driver.Statement(dialect, f"SELECT {cols} FROM assets a JOIN audit_log l ON l.asset_id = a.id "
                                          f"WHERE a.office_id = :one {where}ORDER BY l.asset_id, l.seq LIMIT :limit")
@@ -201,6 +203,11 @@ class _Replay:
                 self._apply(row, changes, _AMENDED[event])
         self.state = self.known["state"] = row[_TO]
         self.seq, self.hash = seq, row[_HASH]
+        officer = self.known.get("officer_id", _UNKNOWN)
+        if officer is not _UNKNOWN and row[_OFFICER] != officer:
+            self.problems.add("record_row_officer", asset=self.asset_id, seq=seq, id=row[_ID],
+                              row_says=shown(self._shown("officer_id", row[_OFFICER])),
+                              chain=shown(self._shown("officer_id", officer)))
 
     def finish(self, asset):
         """Compare the asset row with the replay."""

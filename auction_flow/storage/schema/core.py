@@ -128,6 +128,10 @@ audit_log = Table(
     # the session or token the row came through ("session:12", "token:3"), never the secret;
     # covered by the row's hash when present (auction_flow.core.audit)
     Column("via", String(32)),
+    # the asset's officer after this row (migration 0020): not hashed, but derived from the chain
+    # (the seizure or import names the officer, each reassignment the next one), which audit
+    # verify replays and compares; reports group by it without joining the period's rows to assets
+    Column("officer_id", Integer),
     UniqueConstraint("asset_id", "seq"),
     Index("ix_audit_log_actor", "actor"),
     Index("ix_audit_log_business_date", "business_date"),
