@@ -47,7 +47,8 @@ def _first_date(key: str) -> str:
 def _rows(by: str, scoped: bool, stages_only: bool) -> str:
     kid, key, join = KEYS[by]
     left = "a.from_state <> a.to_state"
-    cols = [f"{kid} AS kid", f"COALESCE({key}, '-') AS key", f'CASE WHEN {left} THEN a.from_state COLLATE "C" END AS stage',
+    cols = [f"{kid} AS kid", f"COALESCE({key}, '-') AS key",
+            f'CASE WHEN {left} THEN a.from_state COLLATE "C" END AS stage',
             f"CASE WHEN {left} THEN a.business_date - COALESCE({_first_date('state_entered_on')}, a.business_date) "
             "END AS days"]
     where = left
@@ -72,8 +73,9 @@ def _voided(scoped: bool) -> str:
     carry its office, so the scope applies to the voiding steps too.)"""
     scope = " AND v.office = ANY(:scope)" if scoped else ""
     return ("SELECT (SELECT CASE WHEN p.trigger = 'record_sale' THEN p.id END FROM audit_log p "
-            "WHERE p.asset_id = v.asset_id AND p.seq < v.seq AND p.trigger = ANY(:after_sale) ORDER BY p.seq DESC "
-            f"LIMIT 1) AS sale_id FROM audit_log v WHERE v.trigger = ANY(:voiding) AND v.business_date >= :start{scope}")
+            "WHERE p.asset_id = v.asset_id AND p.seq < v.seq AND p.trigger = ANY(:after_sale) "
+            "ORDER BY p.seq DESC LIMIT 1) AS sale_id "
+            f"FROM audit_log v WHERE v.trigger = ANY(:voiding) AND v.business_date >= :start{scope}")
 
 
 # every branch gives: part, key, sub, n, a, b, worst, median, x, y

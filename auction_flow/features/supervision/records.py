@@ -108,7 +108,8 @@ COMPARED = tuple(c for c in assets.c.keys() if c not in ("id", "created_at"))
 
 def _rows_q(dialect, first: bool, one: bool = False):
     where = "" if first else "AND (l.asset_id, l.seq) > (:asset, :seq) "
-    cols = "l.asset_id, l.seq, l.id, l.event, l.from_state, l.to_state, l.business_date, l.changes, l.hash, l.officer_id"
+    cols = ("l.asset_id, l.seq, l.id, l.event, l.from_state, l.to_state, l.business_date, l.changes, l.hash, "
+            "l.officer_id")
     if one:  # the assets of one office (:one)
         return driver.Statement(dialect, f"SELECT {cols} FROM assets a JOIN audit_log l ON l.asset_id = a.id "
                                          f"WHERE a.office_id = :one {where}ORDER BY l.asset_id, l.seq LIMIT :limit")
