@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import emit, result  # noqa: E402
 
 HEADER = ("case_number,office,kind,description,officer,state,seized_on,appraisal_contracted_on,appraisal_org,"
-          "priced_on,price,auction_contracted_on,auction_org,auction_date,sold_on,sale_price,buyer,paid_on,"
+          "priced_on,price,auction_contracted_on,auction_org,auction_date,sold_on,sale_price,buyer,deposit,paid_on,"
           "handed_over_on")
 STATES = ("seized", "appraising", "priced", "auction_contracted", "sold", "paid", "handed_over")
 
@@ -47,7 +47,7 @@ def make_csv(path: Path, n: int, seed: int = 5) -> None:
         cols += [d[3], "Công ty Đấu giá Cần Thơ", (dates[3] + dt.timedelta(days=30)).isoformat()] \
             if depth >= 3 else ["", "", ""]
         sold_on = (dates[3] + dt.timedelta(days=30)).isoformat()
-        cols += [sold_on, str(price + 1_000_000), "Nguyễn Văn Tám"] if depth >= 4 else ["", "", ""]
+        cols += [sold_on, str(price + 1_000_000), "Nguyễn Văn Tám", str(price // 10)] if depth >= 4 else [""] * 4
         paid = dates[3] + dt.timedelta(days=40)
         cols += [paid.isoformat()] if depth >= 5 else [""]
         cols += [(paid + dt.timedelta(days=rnd.randrange(10, 80))).isoformat()] if depth >= 6 else [""]

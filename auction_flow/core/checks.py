@@ -126,8 +126,9 @@ KINDS = {"deadline": _deadline, "percent_of": _percent_of, "at_least": _at_least
          "equals": _equals, "not_in": _not_in, "not_after": _not_after, "after": _after}
 
 
-def run(s: Step) -> None:
-    """Every check of the step's trigger that applies to this asset; the first unmet one refuses."""
+def applicable(s: Step):
+    """The checks of the step's trigger that apply to this asset on the step's day (its kind, its
+    state, the regime in force, the day the rule's law came into force)."""
     for check in s.trig.checks:
         if check.when_kind and check.when_kind != s.asset["kind"]:
             continue
@@ -137,6 +138,14 @@ def run(s: Step) -> None:
             continue
         if check.spec.get("field") in s.trig.optional and check.spec["field"] not in s.fields:
             continue  # an optional field left out: nothing to check
+        if check.since is not None and s.on < check.since:
+            continue
+        yield check
+
+
+def run(s: Step) -> None:
+    """Every check that applies to the step (:func:`applicable`); the first unmet one refuses."""
+    for check in applicable(s):
         KINDS[check.kind](s, check)
 
 

@@ -19,28 +19,32 @@ from auction_flow.storage.schema import assets, audit_log, metadata
 
 HEADER = ("case_number,office,kind,description,officer,state,seized_on,appraisal_contracted_on,appraisal_org,"
           "priced_on,price,auction_contracted_on,auction_org,auction_date,auction_failed_on,sold_on,sale_price,"
-          "buyer,paid_on,cancelled_on,cancel_ground,cancel_reason,handed_over_on,closed_on")
+          "buyer,paid_on,cancelled_on,cancel_ground,cancel_reason,handed_over_on,closed_on,deposit,returned_on,costs,"
+          "creditor_declined")
 # One asset in each importable state, with the optional steps and fields given in some of them.
 EVERY_STATE = [
-    "1/2025,HG-VT,movable,Xe máy 1,cv_an,seized,2025-01-06,,,,,,,,,,,,,,,,,",
-    "2/2025,HG-VT,động sản,Xe máy 2,cv_an,appraising,06/01/2025,08/01/2025,Công ty TĐG,,,,,,,,,,,,,,,",
-    "3/2025,HG-NB,real_estate,Nhà 3,cv_dung,priced,2025-01-06,,,2025-01-20,\"1,250,000,000\",,,,,,,,,,,,,",
+    "1/2025,HG-VT,movable,Xe máy 1,cv_an,seized,2025-01-06,,,,,,,,,,,,,,,,,,,,,",
+    "2/2025,HG-VT,động sản,Xe máy 2,cv_an,appraising,06/01/2025,08/01/2025,Công ty TĐG,,,,,,,,,,,,,,,,,,,",
+    "3/2025,HG-NB,real_estate,Nhà 3,cv_dung,priced,2025-01-06,,,2025-01-20,\"1,250,000,000\",,,,,,,,,,,,,,,,,",
     "4/2025,HG-VT,movable,Xe 4,cv_an,auction_contracted,2025-01-06,2025-01-07,Công ty TĐG,2025-01-20,900000000,"
-    "2025-01-24,Công ty ĐG,2025-03-03,,,,,,,,,,",
+    "2025-01-24,Công ty ĐG,2025-03-03,,,,,,,,,,,,,,",
     "5/2025,HG-VT,movable,Xe 5,cv_an,auction_failed,2025-01-06,,,2025-01-20,900.000.000,2025-01-24,Công ty ĐG,"
-    "2025-03-03,2025-03-03,,,,,,,,,",
+    "2025-03-03,2025-03-03,,,,,,,,,,,,,",
     "6/2025,HG-VT,movable,Xe 6,cv_an,sold,2025-01-06,,,2025-01-20,900000000,2025-01-24,Công ty ĐG,2025-03-03,,"
-    "2025-03-03,950000000,Nguyễn Văn Tám,,,,,,",
+    "2025-03-03,950000000,Nguyễn Văn Tám,,,,,,,95000000,,,",
     "7/2025,HG-VT,movable,Xe 7,cv_an,paid,2025-01-06,,,2025-01-20,900000000,2025-01-24,Công ty ĐG,2025-03-03,,"
-    "2025-03-03,950000000,Nguyễn Văn Tám,2025-03-20,,,,,",
+    "2025-03-03,950000000,Nguyễn Văn Tám,2025-03-20,,,,,,95000000,,,",
     "8/2025,HG-VT,movable,Xe 8,cv_an,auction_cancelled,2025-01-06,,,2025-01-20,900000000,2025-01-24,Công ty ĐG,"
-    "2025-03-03,,2025-03-03,950000000,Nguyễn Văn Tám,2025-03-20,2025-04-02,collusion,\"Thông đồng, dìm giá\",,",
+    "2025-03-03,,2025-03-03,950000000,Nguyễn Văn Tám,2025-03-20,2025-04-02,collusion,\"Thông đồng, dìm giá\",,,"
+    "95000000,,,",
     "9/2025,HG-VT,movable,Xe 9,cv_an,auction_cancelled,2025-01-06,,,2025-01-20,900000000,2025-01-24,Công ty ĐG,"
-    "2025-03-03,,2025-03-03,950000000,Nguyễn Văn Tám,,2025-04-02,procedural_breach,,,",
+    "2025-03-03,,2025-03-03,950000000,Nguyễn Văn Tám,,2025-04-02,procedural_breach,,,,95000000,,,",
     "10/2025,HG-VT,movable,Xe 10,cv_an,handed_over,2025-01-06,,,2025-01-20,900000000,2025-01-24,Công ty ĐG,"
-    "2025-03-03,,2025-03-03,950000000,Nguyễn Văn Tám,2025-03-20,,,,2025-04-10,",
+    "2025-03-03,,2025-03-03,950000000,Nguyễn Văn Tám,2025-03-20,,,,2025-04-10,,95000000,,,",
     "11/2025,HG-VT,movable,Xe 11,cv_an,closed,2025-01-06,,,2025-01-20,900000000,2025-01-24,Công ty ĐG,"
-    "2025-03-03,,2025-03-03,950000000,Nguyễn Văn Tám,2025-03-20,,,,2025-04-10,2025-05-02",
+    "2025-03-03,,2025-03-03,950000000,Nguyễn Văn Tám,2025-03-20,,,,2025-04-10,2025-05-02,95000000,,,",
+    "12/2025,HG-VT,movable,Xe 12,cv_an,returned_to_debtor,2025-01-06,,,2025-01-20,900000000,2025-01-24,Công ty ĐG,"
+    "2025-03-03,2025-03-03,,,,,,,,,,,2025-03-10,850000000,yes",
 ]
 
 
@@ -59,7 +63,7 @@ def test_every_imported_row_is_the_row_audit_make_row_builds(world, tmp_path, cl
     r = cli("import", "assets", write(tmp_path, [HEADER] + EVERY_STATE), "--json", actor="ld_tinh")
     assert r.exit_code == 0, r.output
     res = json.loads(r.output)
-    assert res["rows"] == len(EVERY_STATE) and len(res["by_state"]) == 10
+    assert res["rows"] == len(EVERY_STATE) and len(res["by_state"]) == 11
     with world.connect() as conn:
         heads = dict(conn.execute(select(assets.c.id, assets.c.last_hash)).all())
         rows = conn.execute(select(audit_log).where(audit_log.c.asset_id.is_not(None))

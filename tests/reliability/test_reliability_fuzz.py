@@ -157,7 +157,8 @@ def test_cli_refuses_garbage_cleanly(fuzz_db, cli, tmp_path, monkeypatch):
 
 
 COLUMNS = ["case_number", "office", "kind", "description", "officer", "state", "seized_on", "priced_on", "price",
-           "auction_contracted_on", "auction_org", "auction_date", "sold_on", "sale_price", "buyer", "paid_on"]
+           "auction_contracted_on", "auction_org", "auction_date", "sold_on", "sale_price", "buyer", "deposit",
+           "paid_on"]
 cells = st.one_of(junk, dates, values, st.just("x" * 131_073), st.sampled_from(["HG-VT", "cv_an", "movable", "real_estate", "seized",
                                                         "priced", "sold", "paid", "2026-08-03", "100000000"]))
 

@@ -36,4 +36,6 @@ WORDS = {
     'ie_unreadable_row': {"vi": 'không đọc được dòng này ({why}): một giá trị dài quá {limit} ký tự?', "en": 'this row cannot be read ({why}): a value longer than {limit} characters?'},
     'ie_nul': {"vi": 'giá trị có ký tự NUL (byte 0x00), không lưu được', "en": 'the value holds a NUL byte (0x00), which cannot be stored'},
     'ie_too_long': {"vi": 'dài {n} ký tự, tối đa {limit}', "en": '{n} characters long, at most {limit} fit'},
+    'ie_check': {"vi": '{trigger!r} bị từ chối: {why}', "en": '{trigger!r} refused: {why}'},
+    'ie_no_column': {"vi": 'phiên bản quy trình này yêu cầu {trigger!r} có {fields}, tệp nhập không có cột cho giá trị này', "en": "this workflow version's {trigger!r} needs {fields}, for which the import has no column"},
 }

@@ -16,8 +16,10 @@ A check is one mapping whose first key names its kind:
     after: X                      the step's day is after the date X (a field, a kept fact or a column)
 
 with optional ``kind:`` (only assets of that kind), ``state:`` (only from those states),
-``regime:`` (only under those regimes, the one in force on the step's day: a rule whose article
-changed with a new law is written once per regime, each citing its own law),
+``since:`` (only for steps on or after that day: a rule whose law came into force inside a regime,
+so that older history, e.g. an imported sale, follows the rule of its day), ``regime:`` (only
+under those regimes, the one in force on the step's day: a rule whose article changed with a new
+law is written once per regime, each citing its own law),
 ``otherwise:`` (the triggers the law allows instead, named in the refusal) and the ``basis``
 (``confirmed: false`` + ``why:`` when the text could not be confirmed). PERIOD is
 ``{days: N or {movable: N, real_estate: M}, unit: working|calendar}``.
@@ -25,10 +27,12 @@ changed with a new law is written once per regime, each citing its own law),
 
 from __future__ import annotations
 
+import datetime as dt
+
 from auction_flow.core.workflow.model import KINDS, Check, Field, Period
 
 KINDS_OF_CHECK = ("deadline", "percent_of", "at_least", "at_most", "equals", "not_in", "not_after", "after")
-COMMON = {"kind", "state", "regime", "otherwise", "basis", "confirmed", "why"}
+COMMON = {"kind", "state", "regime", "since", "otherwise", "basis", "confirmed", "why"}
 
 
 def _kind(spec: dict) -> str | None:
@@ -115,12 +119,15 @@ def parse(c, name: str, spec: dict, fields: list[Field], states: dict, trigger_n
         for r in when_regime:
             if r not in regime_ids:
                 c.fail(f"{sub}.regime", f"unknown regime {r!r}")
+        since = item.get("since")
+        if since is not None and (not isinstance(since, dt.date) or isinstance(since, dt.datetime)):
+            c.fail(f"{sub}.since", f"expected a day YYYY-MM-DD, got {since!r}")
         otherwise = item.get("otherwise") or ()
         otherwise = (otherwise,) if isinstance(otherwise, str) else tuple(otherwise)
         for t in otherwise:
             _otherwise(c, f"{sub}.otherwise", str(t), trigger_names, fields_of)
         checks.append(Check(kind, {k: v for k, v in item.items() if k not in COMMON}, source(c, item, sub),
-                            otherwise, when_kind, when_state, when_regime))
+                            otherwise, when_kind, when_state, when_regime, since))
     keep = tuple(spec.get("keep") or ())
     for f in keep:
         if f not in by_name:

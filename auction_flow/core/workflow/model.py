@@ -74,6 +74,7 @@ class Check:
     when_kind: str | None = None  # only for assets of this kind
     when_state: tuple[str, ...] = ()  # only from these states
     when_regime: tuple[str, ...] = ()  # only under these regimes (in force on the step's day)
+    since: dt.date | None = None  # only for steps on or after this day (the day its law came into force)
 
 
 @dataclass(frozen=True)

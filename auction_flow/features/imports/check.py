@@ -20,9 +20,11 @@ from auction_flow.common.errors import InvalidInput
 from auction_flow.common.words import Msg
 from auction_flow.core import authz
 from auction_flow.core.bulk import paused_gc
-from auction_flow.core.calendar import FIRST_YEAR, LAST_YEAR
+from auction_flow.core.calendar import FIRST_YEAR, LAST_YEAR, WorkCalendar
+from auction_flow.core.engine import COLUMNS as ASSET_COLUMNS
 from auction_flow.core.fields import parse_field
 from auction_flow.core.workflow import Field, Workflow
+from auction_flow.features.imports.rules import Replay
 from auction_flow.storage.schema import assets, offices, users
 
 BASE = ("case_number", "office", "kind", "description", "officer", "state", "seized_on")
@@ -48,7 +50,10 @@ STEPS = (
              (("auction_org", "text"), ("auction_date", "date"))),
     StepSpec("auction_failed", "auction_failed_on", "record_auction_failed", "auction_failed"),
     StepSpec("creditor_accepted", "creditor_accepted_on", "accept_by_creditor", "creditor_accepted"),
-    StepSpec("sold", "sold_on", "record_sale", "sold", (("sale_price", "money"), ("buyer", "text"))),
+    StepSpec("returned", "returned_on", "return_to_debtor", "returned_to_debtor",
+             (("costs", "money"), ("creditor_declined", "choice"))),
+    StepSpec("sold", "sold_on", "record_sale", "sold", (("sale_price", "money"), ("buyer", "text"),
+                                                        ("deposit", "money"))),
     StepSpec("paid", "paid_on", "record_payment", "paid"),
     StepSpec("cancelled", "cancelled_on", "cancel_result", "auction_cancelled",
              (("cancel_ground", "choice"), ("cancel_reason", "optional"))),
@@ -58,7 +63,7 @@ STEPS = (
     StepSpec("suspended", "suspended_on", "suspend", "suspended", (("suspension_kind", "choice"),)),
 )
 # A choice column's trigger field: cancel_ground -> cancel_result's ground, suspension_kind -> suspend's kind.
-_CHOICE_FIELD = {"cancel_ground": "ground", "suspension_kind": "kind"}
+_CHOICE_FIELD = {"cancel_ground": "ground", "suspension_kind": "kind", "creditor_declined": "creditor_declined"}
 BY_NAME = {s.name: s for s in STEPS}
 _MAIN = ("seized", "priced", "auction_contracted")
 # For each importable state: the steps it must have passed, and those it may have passed.
@@ -69,6 +74,7 @@ PATHS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "auction_contracted": (_MAIN, ("appraisal_contracted",)),
     "auction_failed": (_MAIN + ("auction_failed",), ("appraisal_contracted",)),
     "creditor_accepted": (_MAIN + ("auction_failed", "creditor_accepted"), ("appraisal_contracted",)),
+    "returned_to_debtor": (_MAIN + ("auction_failed", "returned"), ("appraisal_contracted",)),
     "sold": (_MAIN + ("sold",), ("appraisal_contracted",)),
     "paid": (_MAIN + ("sold", "paid"), ("appraisal_contracted",)),
     "auction_cancelled": (_MAIN + ("sold", "cancelled"), ("appraisal_contracted", "paid")),
@@ -201,6 +207,7 @@ def _check(conn, text: str, wf: Workflow, today: dt.date) -> Checked:
     choices = {col: next(f for f in wf.triggers[spec.trigger].fields if f.name == _CHOICE_FIELD[col])
                for spec in STEPS for col, typ in spec.fields if typ == "choice"}
     width = len(header)
+    replay = Replay(wf, WorkCalendar.from_db(conn))
     for values in _rows(reader, out):
         if not any(v.strip() for v in values):
             continue
@@ -211,7 +218,7 @@ def _check(conn, text: str, wf: Workflow, today: dt.date) -> Checked:
         if len(values) < width:  # the missing values at the end are empty
             values += [""] * (width - len(values))
         row = dict(zip(header, map(str.strip, values)))
-        rec, errs = _check_row(row, line, look, wf, today, choices)
+        rec, errs = _check_row(row, line, look, wf, today, choices, replay)
         if errs:
             out.errors.extend(errs)
         else:
@@ -241,7 +248,15 @@ def _check_texts(row: dict, bad) -> None:
             bad(col, "ie_too_long", n=len(value), limit=limit)
 
 
-def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.date, choices: dict[str, Field]):
+def _column_of(step: dict, check) -> str:
+    """The column a check of ``step`` is about: its field's, else the step's date."""
+    spec = BY_NAME[step["step"]]
+    field_ = check.spec.get("field")
+    return next((c for c, _ in spec.fields if _CHOICE_FIELD.get(c, c) == field_), spec.date_col)
+
+
+def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.date, choices: dict[str, Field],
+               replay: Replay):
     errs: list[tuple[int, str, Msg]] = []
 
     def bad(col, key, **params):
@@ -330,9 +345,11 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
                 continue
             if typ == "money":
                 try:
-                    sets[col] = parse_field(_MONEY[col], text)
+                    value = parse_field(_MONEY[col], text)
                 except InvalidInput:
                     bad(col, "ie_bad_number", value=text)
+                else:  # a column of the asset, else a field the step's audit row carries (a deposit, costs)
+                    (sets if col in ASSET_COLUMNS else extra)[col] = value
             elif typ == "date":
                 day = parse_day(text)
                 if day is None:
@@ -385,6 +402,14 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
     least = wf.triggers["accept_by_creditor"].params["min_reductions"]
     if any(s["step"] == "creditor_accepted" for s in steps) and counts.get("reduction_count", 0) < least:
         bad("reductions", "ie_creditor_reductions", n=least)
+    if errs:
+        return None, errs
+    for st in steps[1:]:  # a field the workflow version asks that the import has no column for
+        missing = replay.missing_fields(st["trigger"], {**st["set"], **st["fields"]})
+        if missing:
+            bad(BY_NAME[st["step"]].date_col, "ie_no_column", trigger=st["trigger"], fields=", ".join(missing))
+    if not errs:  # the workflow's checks, as the engine runs them on each step
+        replay.run(kind, steps, _column_of, bad)
     if errs:
         return None, errs
     return {"line": line, "counts": counts, "case_number": row["case_number"], "description": row["description"],
