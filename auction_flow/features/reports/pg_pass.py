@@ -9,8 +9,8 @@ and sent back together (a UNION ALL, one round trip):
   middle Python finds (the total's medians: a second sort of every row cost more);
 * ``count``: the counted triggers per group, and the handovers on time and late;
 * ``late``: the median and worst delay of the late handovers, per group and over every group;
-* ``sale``: the pricing rows (how many assets) and the sales, cancelled or not, with the asset's
-  prices read by its key for the sales not cancelled only.
+* ``priced``: how many assets were priced; ``sale``: the sales, cancelled or not, with the asset's
+  prices read by its key for the sales not cancelled only (each grouped by hashing, not sorted).
 
 Groups are sorted by an integer first (the office's or the officer's id; the name the report
 shows only breaks ties, which are equal strings): sorting the rows by their text under the
@@ -78,7 +78,8 @@ def _voided(scoped: bool) -> str:
             f"FROM audit_log v WHERE v.trigger = ANY(:voiding) AND v.business_date >= :start{scope}")
 
 
-# every branch gives: part, key, sub, n, a, b, worst, median, x, y
+# every branch gives: part, key, sub, n, a, b, worst, median, x, y. (The LIMIT keeps the prices a look-up
+# by key per sale kept: without it the planner hashes every asset of the country.)
 _STAGES = """
 SELECT 'stage', key, stage, count(*), NULL::bigint, NULL::bigint, max(days),
        percentile_cont(0.5) WITHIN GROUP (ORDER BY days), NULL::numeric, NULL::numeric
@@ -98,13 +99,14 @@ SELECT 'late', key, NULL, count(*), NULL, NULL, max(delay), percentile_cont(0.5)
        NULL, NULL
 FROM r WHERE trig = 'hand_over' AND delay > 0 GROUP BY GROUPING SETS ((kid, key), ())
 UNION ALL
-SELECT 'sale', key, kind, count(*), count(DISTINCT asset_id), NULL, NULL, NULL, sum(s.sale_price),
-       sum(s.appraised_price)
-FROM (SELECT kid, key, asset_id, CASE WHEN trig <> 'record_sale' THEN 'p' WHEN sale_id IN (SELECT sale_id FROM v)
-                                      THEN 'c' ELSE 'k' END AS kind
-      FROM r WHERE trig = ANY(:sales) OFFSET 0) t
-LEFT JOIN LATERAL (SELECT s.sale_price, s.appraised_price FROM assets s WHERE s.id = t.asset_id AND t.kind = 'k') s
-     ON true
+SELECT 'priced', key, NULL, count(*), NULL, NULL, NULL, NULL, NULL, NULL
+FROM (SELECT DISTINCT kid, key, asset_id FROM r WHERE trig = ANY(:priced)) d GROUP BY kid, key
+UNION ALL
+SELECT 'sale', key, kind, count(*), NULL, NULL, NULL, NULL, sum(s.sale_price), sum(s.appraised_price)
+FROM (SELECT kid, key, asset_id, CASE WHEN sale_id IN (SELECT sale_id FROM v) THEN 'c' ELSE 'k' END AS kind
+      FROM r WHERE trig = 'record_sale' OFFSET 0) t
+LEFT JOIN LATERAL (SELECT s.sale_price, s.appraised_price FROM assets s WHERE s.id = t.asset_id AND t.kind = 'k'
+                   LIMIT 1) s ON true
 GROUP BY kid, key, kind"""
 
 
@@ -113,7 +115,7 @@ def statement(by: str, scoped: bool, stages_only: bool = False, totals: bool = T
            + ("" if stages_only else f", v AS MATERIALIZED ({_voided(scoped)})") + _STAGES + (_TOTALS if totals else "")
            + ("" if stages_only else _OTHERS))
     names = ["start", "end"] + (["scope"] if scoped else []) + ([] if stages_only else
-                                                                ["wanted", "after_sale", "counted", "voiding", "sales"])
+                                                                ["wanted", "after_sale", "counted", "voiding", "priced"])
     return text(sql).bindparams(*(bindparam(n) for n in names))
 
 
@@ -132,7 +134,7 @@ def run(conn, by: str, start, end, scope, *, counted: dict, priced: tuple, voidi
     if not stages_only:
         sales = tuple(priced) + ("record_sale",)
         params.update(wanted=sorted(set(counted) | set(sales)), after_sale=["record_sale", *voiding],
-                      counted=sorted(counted), voiding=list(voiding), sales=list(sales))
+                      counted=sorted(counted), voiding=list(voiding), priced=list(priced))
     stmt = statement(by, scope is not None, stages_only, totals)
     late, late_total, per_stage, every = {}, (None, None), {}, defaultdict(Counter)
     for part, key, sub, n, a, b, worst, median, x, y in conn.execute(stmt, params):
@@ -152,12 +154,12 @@ def run(conn, by: str, start, end, scope, *, counted: dict, priced: tuple, voidi
                 late_total = stat
             else:
                 late[key] = stat
-        else:  # sale
+        else:  # priced, sale
             g = out[key]
             for k in ("priced", "sold", "cancelled", "realised", "appraised"):
                 g.setdefault(k, 0)
-            if sub == "p":
-                g["priced"] = int(a)
+            if part == "priced":
+                g["priced"] = int(n)
                 continue
             g["sold"] += int(n)
             if sub == "c":
