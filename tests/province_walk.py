@@ -48,7 +48,7 @@ def _fields(rnd, trig, row, on):
         "record_appraisal": lambda: {"price": rnd.randrange(50, 900) * M},
         "contract_appraisal": lambda: {"appraisal_org": rnd.choice(APPRAISERS)},
         "contract_auction": lambda: {"auction_org": rnd.choice(ORGS),
-                                     "auction_date": on + dt.timedelta(days=rnd.randrange(1, 45))},
+                                     "auction_date": on + dt.timedelta(days=rnd.randrange(16, 30))},
         "record_sale": lambda: {"sale_price": price + rnd.randrange(0, 30) * M, "buyer": "Lê Văn Tám",
                                 "deposit": price // 10},
         "reduce_price": lambda: {"price": price * rnd.choice((90, 95, 99)) // 100},

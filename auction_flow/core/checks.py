@@ -90,6 +90,14 @@ def _at_most(s: Step, c: Check):
         _refuse(s, c, "c_at_most", field=f, value=s.fields[f], latest=latest, on=s.on)
 
 
+def _window(s: Step, c: Check):
+    """Both ends named, whichever is missed: the officer sees the whole window at once."""
+    f = c.spec["field"]
+    earliest, latest = _end(s, c.spec["at_least"]), _end(s, c.spec["at_most"])
+    if not earliest <= s.fields[f] <= latest:
+        _refuse(s, c, "c_window", field=f, value=s.fields[f], earliest=earliest, latest=latest, on=s.on)
+
+
 def _equals(s: Step, c: Check):
     f = c.spec["field"]
     if s.fields[f] != c.spec["equals"]:
@@ -123,7 +131,7 @@ def _after(s: Step, c: Check):
 
 
 KINDS = {"deadline": _deadline, "percent_of": _percent_of, "at_least": _at_least, "at_most": _at_most,
-         "equals": _equals, "not_in": _not_in, "not_after": _not_after, "after": _after}
+         "window": _window, "equals": _equals, "not_in": _not_in, "not_after": _not_after, "after": _after}
 
 
 def applicable(s: Step):

@@ -146,7 +146,7 @@ def test_the_language_may_come_from_the_environment_and_json_does_not_change(wor
     monkeypatch.setenv("AUCTION_FLOW_LANG", "vi")
     assert _one(cli("alerts", "scan", "--now", "2025-03-06")).startswith("quét cảnh báo ngày 2025-03-06: ")
     vietnamese = json.loads(cli("asset", "advance", aid, "contract_auction", "--set", "auction_org=Công ty ĐG",
-                                "--set", "auction_date=2025-04-10", "--on", "2025-03-10", "--json",
+                                "--set", "auction_date=2025-04-09", "--on", "2025-03-10", "--json",
                                 actor="cv_an").output)
     assert set(english) == set(vietnamese) and vietnamese["to_state"] == "auction_contracted"
     assert _one(cli("--lang", "en", "alerts", "scan", "--now", "2025-03-11")).startswith("scan of 2025-03-11: ")

@@ -85,12 +85,12 @@ def _signal_walk(engine) -> str:
     price = 100_000_000
     step("agree_price", f"price={price}", who="ld_tinh")
     for _ in range(4):
-        step("contract_auction", "auction_org=ĐG", f"auction_date={day + dt.timedelta(days=5)}")
-        step("record_auction_failed", days=5)
+        step("contract_auction", "auction_org=ĐG", f"auction_date={day + dt.timedelta(days=20)}")
+        step("record_auction_failed", days=20)
         price = price * 9 // 10 + 1
         step("reduce_price", f"price={price}")
-    step("contract_auction", "auction_org=ĐG", f"auction_date={day + dt.timedelta(days=5)}")
-    step("record_sale", f"sale_price={price}", "buyer=Phạm Thị Mai", f"deposit={price // 10}", days=5)
+    step("contract_auction", "auction_org=ĐG", f"auction_date={day + dt.timedelta(days=20)}")
+    step("record_sale", f"sale_price={price}", "buyer=Phạm Thị Mai", f"deposit={price // 10}", days=20)
     step("record_payment")
     c = comp.add(engine, "cv_an", aid, "complaint", day, "Nguyễn Văn C", "giao tài sản")
     comp.accept(engine, "ld_binh", c["id"], on=day + dt.timedelta(days=1))

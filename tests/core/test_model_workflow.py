@@ -128,8 +128,11 @@ class Model:
         p = values.get("price")
         if trig == "request_reappraisal" and (self.reappraisals or on > add_wd(self.start(), 5)):
             return None
-        if trig == "contract_auction" and values["auction_date"] <= on:
-            return None
+        if trig == "contract_auction":  # the posting period, then 30 / 45 days (PAL Art. 35; Art. 101(2))
+            earliest = add_wd(on, 7) if self.kind == "movable" else roll(on + dt.timedelta(days=15))
+            latest = roll(on + dt.timedelta(days=30 if self.kind == "movable" else 45))
+            if not earliest <= values["auction_date"] <= latest:
+                return None
         if trig == "reduce_price" and not (math.ceil(self.price * 9 / 10) <= p < self.price):
             return None
         if trig == "accept_by_creditor" and self.reductions < 2:

@@ -139,7 +139,7 @@ def test_certificate_validity_against_the_auction_day(appraised):
     text = str(refused.value)
     assert "auction_date 2027-01-05 is after valid_until 2026-12-31" in text
     assert "instead: request_reappraisal ground=certificate_expired" in text and "Art. 32(3)" in text
-    step(e, aid, "contract_auction", "2026-11-20", auction_org="ĐG Hậu Giang", auction_date="2026-12-31")
+    step(e, aid, "contract_auction", "2026-11-20", auction_org="ĐG Hậu Giang", auction_date="2026-12-21")
     assert json.loads(asset_row(e, aid)["facts"]).get("notice") is None  # announced: no more requests
     with pytest.raises(TriggerNotAllowed, match="no notice to the parties .*allowed now: request_reappraisal"):
         step(e, aid, "request_reappraisal", "2026-11-21", ground="party_request", party=1)

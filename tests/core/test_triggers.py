@@ -27,7 +27,7 @@ FIRE = {
     "record_appraisal": ({"price": 150_000_000}, "cv_an", None, "2026-03-02"),
     "request_reappraisal": ({"ground": "certificate_expired"}, "cv_an", "chứng thư hết hiệu lực", "2026-03-02"),
     "record_receipt": ({"received_on": "2026-03-03"}, "cv_an", None, "2026-03-02"),
-    "contract_auction": ({"auction_org": "ĐG Hậu Giang", "auction_date": "2026-04-20"}, "cv_an", None,
+    "contract_auction": ({"auction_org": "ĐG Hậu Giang", "auction_date": "2026-03-25"}, "cv_an", None,
                          "2026-03-02"),
     "record_auction_failed": ({}, "cv_an", None, "2026-03-02"),
     "reduce_price": ({"price": 95_000_000}, "cv_an", None, "2026-03-02"),
@@ -121,7 +121,7 @@ def _fire_from_each_source(engine, trigger):
             step(engine, aid, "contract_appraisal", days(start, 1), appraisal_org="TĐG Miền Nam")
             step(engine, aid, "record_appraisal", days(start, 1), price=PRICE, valid_until=days(start, 180))
             if source == "auction_contracted":
-                step(engine, aid, "contract_auction", days(start, 1), auction_org="X", auction_date=days(start, 40))
+                step(engine, aid, "contract_auction", days(start, 1), auction_org="X", auction_date=days(start, 25))
             fields = {**fields, "party": debtor} if trigger == "record_receipt" else fields
         elif trigger == "resume":
             continue  # every way into suspended is checked in test_resume_returns_to_the_state_left
@@ -232,8 +232,8 @@ def test_record_sale_needs_the_starting_price_and_a_buyer(world):
 
 def test_contract_auction_date_must_follow_the_contract(world):
     engine = world
-    aid = walk(engine, "priced")
-    with pytest.raises(TriggerNotAllowed, match="must be after"):
+    aid = walk(engine, "priced")  # the window's golden dates: tests/core/test_auction_window.py
+    with pytest.raises(TriggerNotAllowed, match="outside the window allowed: from 2026-03-19 to 2026-04-09"):
         step(engine, aid, "contract_auction", "2026-03-10", auction_org="X", auction_date="2026-03-10")
 
 

@@ -11,7 +11,8 @@ Reporting year 2025 = 2024-10-01 .. 2025-09-30. HG-VT (officer cv_an):
   A6  sold 2024-11-07 (120M), paid 2024-11-15, cancelled 2024-11-25.
   A7  auction failed 2024-11-07.
   A9  seized 2025-06-02 only.
-  A10 law2014, paid 2024-10-15, handover extended (60 days: due 2024-12-16), handed over
+  (Every auction day is within the window of the contract: 7 working days to 30 days.)
+  A10 law2014, sold 2024-10-10, paid 2024-10-15, handover extended (60 days: due 2024-12-16), handed over
       2024-12-02: on time because of the extension (the deadline in force at handover).
 HG-NB (officer cv_dung): A8 sold 2025-04-07 for 90M (appraised 80M), not paid.
 
@@ -67,22 +68,22 @@ def seed(engine):
       + [("record_payment", "2025-02-20"), ("hand_over", "2025-04-25")])                       # A2
     w(engine, "2025-01-06", _sale(150 * M, "2025-01-10", "2025-02-10", 150 * M)
       + [("record_payment", "2025-02-20"), ("hand_over", "2025-04-01")])                       # A3
-    w(engine, "2024-10-01", _sale(100 * M, "2024-10-07", "2024-11-07", 100 * M)
+    w(engine, "2024-10-01", _sale(100 * M, "2024-10-08", "2024-11-07", 100 * M)
       + [("record_payment", "2024-11-11"), ("hand_over", "2024-12-01")])                       # A4
-    w(engine, "2024-10-01", _sale(100 * M, "2024-10-07", "2024-11-07", 120 * M)
+    w(engine, "2024-10-01", _sale(100 * M, "2024-10-08", "2024-11-07", 120 * M)
       + [("cancel_result", "2024-11-20", {"ground": "collusion"}), ("reauction", "2024-11-21"),
          ("contract_auction", "2024-11-22", {"auction_org": ORG_VT, "auction_date": "2024-12-23"}),
          ("record_sale", "2024-12-23", {"sale_price": 125 * M, "buyer": "Trần Thị Hoa", "deposit": 12 * M})])     # A5
-    w(engine, "2024-10-01", _sale(100 * M, "2024-10-07", "2024-11-07", 120 * M)
+    w(engine, "2024-10-01", _sale(100 * M, "2024-10-08", "2024-11-07", 120 * M)
       + [("record_payment", "2024-11-15"), ("cancel_result", "2024-11-25", {"ground": "collusion"})])  # A6
     w(engine, "2024-10-01", [("agree_price", "2024-10-03", {"price": 100 * M}),
-                             ("contract_auction", "2024-10-07", {"auction_org": ORG_VT,
+                             ("contract_auction", "2024-10-08", {"auction_org": ORG_VT,
                                                                  "auction_date": "2024-11-07"}),
                              ("record_auction_failed", "2024-11-07")])                          # A7
     w(engine, "2025-03-03", _sale(80 * M, "2025-03-07", "2025-04-07", 90 * M, ORG_NB),
       office="HG-NB", officer="cv_dung")                                                          # A8
     w(engine, "2025-06-02", [])                                                                   # A9
-    w(engine, "2024-10-01", _sale(100 * M, "2024-10-07", "2024-10-14", 100 * M)
+    w(engine, "2024-10-01", _sale(100 * M, "2024-10-01", "2024-10-10", 100 * M)
       + [("record_payment", "2024-10-15"), ("extend_handover", "2024-11-01"),
          ("hand_over", "2024-12-02")])                                                            # A10
 

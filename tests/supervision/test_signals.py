@@ -32,12 +32,12 @@ class Walk:
         price = appraised
         self.step("agree_price", f"price={appraised}")
         for _ in range(reductions):
-            self.step("contract_auction", "auction_org=ĐG", f"auction_date={self.day + dt.timedelta(days=5)}")
-            self.step("record_auction_failed", days=5)
+            self.step("contract_auction", "auction_org=ĐG", f"auction_date={self.day + dt.timedelta(days=20)}")
+            self.step("record_auction_failed", days=20)
             price = price * 9 // 10 + 1
             self.step("reduce_price", f"price={price}")
-        self.step("contract_auction", "auction_org=ĐG", f"auction_date={self.day + dt.timedelta(days=5)}")
-        self.step("record_sale", f"sale_price={price}", f"buyer={buyer}", f"deposit={price // 10}", who=who, days=5)
+        self.step("contract_auction", "auction_org=ĐG", f"auction_date={self.day + dt.timedelta(days=20)}")
+        self.step("record_sale", f"sale_price={price}", f"buyer={buyer}", f"deposit={price // 10}", who=who, days=20)
         return self
 
 

@@ -62,6 +62,7 @@ WORDS = {
     'c_percent': {"vi": '{field} {value} phải từ {min}% đến {max}% của {of} {base}, tức từ {low} đến {high} ({basis})', "en": '{field} {value} must be between {min}% and {max}% of {of} {base}, that is {low} to {high} ({basis})'},
     'c_at_least': {"vi": '{field} {value} sớm hơn ngày sớm nhất được phép {earliest} (tính từ {on}; {basis})', "en": '{field} {value} is before the earliest day allowed, {earliest} (counted from {on}; {basis})'},
     'c_at_most': {"vi": '{field} {value} muộn hơn ngày muộn nhất được phép {latest} (tính từ {on}; {basis})', "en": '{field} {value} is after the latest day allowed, {latest} (counted from {on}; {basis})'},
+    'c_window': {"vi": '{field} {value} nằm ngoài khoảng được phép: sớm nhất {earliest}, muộn nhất {latest} (tính từ {on}; {basis})', "en": '{field} {value} is outside the window allowed: from {earliest} to {latest} (counted from {on}; {basis})'},
     'c_percent_at_least': {"vi": '{field} {value} phải ít nhất bằng {min}% của {of} {base}, tức từ {low} trở lên ({basis}); thay vào đó: {otherwise}', "en": '{field} {value} must be at least {min}% of {of} {base}, that is {low} or more ({basis}); instead: {otherwise}'},
     'c_equals': {"vi": '{field} phải là {needed}, nhận {value} ({basis}); thay vào đó: {otherwise}', "en": '{field} must be {needed}, got {value} ({basis}); instead: {otherwise}'},
     'c_not_in': {"vi": '{field} {value} không được áp dụng ở trạng thái {state} ({basis}); thay vào đó: {otherwise}', "en": '{field} {value} is not allowed from {state} ({basis}); instead: {otherwise}'},

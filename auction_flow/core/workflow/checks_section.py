@@ -7,6 +7,7 @@ A check is one mapping whose first key names its kind:
     field: F, percent_of: X, min: A, max: B     field F is between A% and B% of X (no max: at least A%)
     field: F, at_least: PERIOD    date field F is no earlier than the step's day + PERIOD
     field: F, at_most: PERIOD     date field F is no later than the step's day + PERIOD
+    field: F, at_least: P, at_most: Q     both in one check: a window, whose refusal names both ends
     field: F, equals: V           a fact the law requires (e.g. the creditor declined: yes)
     field: F, not_in: [V, ...]    a value the law forbids here
     field: F, not_after: step     date field F is no later than the step's day (a document relied on)
@@ -33,6 +34,7 @@ from auction_flow.core.workflow.model import KINDS, Check, Field, Period
 
 KINDS_OF_CHECK = ("deadline", "percent_of", "at_least", "at_most", "equals", "not_in", "not_after", "after")
 COMMON = {"kind", "state", "regime", "since", "otherwise", "basis", "confirmed", "why"}
+WINDOW = ("at_least", "at_most")  # a check with both is a window (kind ``window``)
 
 
 def _kind(spec: dict) -> str | None:
@@ -41,6 +43,8 @@ def _kind(spec: dict) -> str | None:
     if "after" in spec and "field" not in spec:
         return "after"
     found = [k for k in KINDS_OF_CHECK if k in spec and k not in ("deadline", "after")]
+    if found == list(WINDOW):
+        return "window"
     return found[0] if len(found) == 1 else None
 
 
@@ -71,7 +75,8 @@ def parse(c, name: str, spec: dict, fields: list[Field], states: dict, trigger_n
         kind = _kind(item)
         if kind is None:
             c.fail(sub, f"expected exactly one of {', '.join(KINDS_OF_CHECK)}")
-        allowed = COMMON | {kind, "field", "min", "max"} | ({"date"} if kind == "not_after" else set())
+        allowed = COMMON | {kind, "field", "min", "max"} | ({"date"} if kind == "not_after" else set()) \
+            | (set(WINDOW) if kind == "window" else set())
         for key in item:
             if key not in allowed:
                 c.fail(f"{sub}.{key}", "unknown key")
@@ -85,7 +90,7 @@ def parse(c, name: str, spec: dict, fields: list[Field], states: dict, trigger_n
             if f not in by_name:
                 c.fail(f"{sub}.field", f"not a field of the trigger: {f!r}")
             want = {"percent_of": ("money",), "at_least": ("date",), "at_most": ("date",),
-                    "not_after": ("date",)}.get(kind)
+                    "window": ("date",), "not_after": ("date",)}.get(kind)
             if want and by_name[f].type not in want:
                 c.fail(f"{sub}.field", f"{kind} needs a {' or '.join(want)} field, {f!r} is {by_name[f].type}")
             if kind in ("equals", "not_in") and by_name[f].type == "choice":
@@ -100,8 +105,8 @@ def parse(c, name: str, spec: dict, fields: list[Field], states: dict, trigger_n
                     c.fail(f"{sub}.{k}", f"expected a percentage 0..100, got {v!r}")
             if "max" in item and item["min"] > item["max"]:
                 c.fail(sub, "min is above max")
-        if kind in ("at_least", "at_most"):
-            item = {**item, kind: parse_period(c, item[kind], f"{sub}.{kind}")}
+        for bound in WINDOW if kind == "window" else (kind,) if kind in WINDOW else ():
+            item = {**item, bound: parse_period(c, item[bound], f"{sub}.{bound}")}
         if kind == "not_after" and not dated and item["not_after"] != "step":
             c.fail(f"{sub}.not_after", "expected step (the step's day)")
         if kind == "not_in" and not isinstance(item["not_in"], list):

@@ -93,7 +93,7 @@ def headline(exc: AuctionFlowError, lang: str) -> str:
 def failed(trigger: str, values: dict, exc: AuctionFlowError, lang: str) -> Failed:
     key, params, inner = _inner(exc)
     about = ABOUT.get(key)
-    if key in FIELD_KEYS:
+    if key in FIELD_KEYS or (key.startswith("c_") and "field" in params):  # a definition's check on a field
         about = str(params.get("field", "")).lstrip("-") or None
     beside = message(BESIDE[key], lang) if key in BESIDE else inner.render(lang)
     return Failed(trigger, values, headline(exc, lang), about, beside if about else None)

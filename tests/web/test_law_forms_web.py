@@ -1,0 +1,56 @@
+"""The law's checks on the web desk's step forms, in-process over a real database on each backend:
+a refusal comes back beside the field it is about (the auction day's window), in the reader's
+language, and nothing is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from test_api import TestClient, page_session
+from webkit import build_province
+
+from auction_flow.core.calendar import WorkCalendar
+from auction_flow.features.assets import service as assets_svc
+from auction_flow.frontends.web.app import create_app
+from auction_flow.storage import db
+
+
+@pytest.fixture
+def province(db_url):
+    return build_province(db_url)
+
+
+@pytest.fixture
+def client(db_url, province):
+    with TestClient(create_app(db_url), base_url="http://127.0.0.1") as c:
+        yield c
+
+
+@pytest.fixture
+def engine(db_url, province):
+    e = db.open_db(db_url)
+    yield e
+    e.dispose()
+
+
+def test_an_auction_day_outside_the_window_is_said_beside_the_date(client, engine, province):
+    asset, today = province["fresh"], dt.date.today()
+    assets_svc.advance(engine, asset, "agree_price", "cv_an", (today - dt.timedelta(days=1)).isoformat(),
+                       ["price=500000000"])
+    with db.reading(engine) as conn:
+        cal = WorkCalendar.from_db(conn)
+    earliest = cal.add_working_days(today, 7)  # a movable: 7 working days .. 30 days
+    latest = cal.next_working_day(today + dt.timedelta(days=30))
+    csrf = page_session(client, "cv_an")
+    form = {"csrftoken": csrf, "trigger": "contract_auction", "on": today.isoformat(),
+            "f_auction_org": "Công ty Đấu giá Hợp danh", "f_auction_date": (today + dt.timedelta(days=3)).isoformat()}
+    wrong = client.post(f"/assets/{asset}/advance", data=form)
+    assert wrong.status_code == 422
+    beside = wrong.text.split('id="contract_auction-auction_date-error"')[1].split("</p>")[0]
+    assert f"sớm nhất {earliest}, muộn nhất {latest}" in beside and "Điều 35" in beside, beside
+    assert assets_svc.show(engine, asset, "cv_an")["state"] == "priced"
+    done = client.post(f"/assets/{asset}/advance", data={**form, "f_auction_date": earliest.isoformat()},
+                       follow_redirects=False)
+    assert done.status_code == 303, done.text
+    assert str(assets_svc.show(engine, asset, "cv_an")["auction_date"]) == earliest.isoformat()
