@@ -55,7 +55,7 @@ def _rows(by: str, scoped: bool, stages_only: bool) -> str:
     if not stages_only:
         earlier = ("(SELECT p.changes::jsonb -> 'deadline' ->> 1 FROM audit_log p WHERE p.asset_id = a.asset_id "
                    "AND p.seq < a.seq AND p.changes LIKE '%\"deadline\":%' ORDER BY p.seq DESC LIMIT 1)::date")
-        cols += ['a.trigger COLLATE "C" AS trig', "a.asset_id",
+        cols += ['a.trigger COLLATE "C" AS trig', "a.asset_id", "a.seq",
                  f"CASE WHEN a.trigger = 'hand_over' THEN a.business_date - COALESCE({_first_date('deadline')}, "
                  f"{earlier}) END AS delay",
                  "CASE WHEN a.trigger = 'record_sale' THEN a.id END AS sale_id"]
@@ -66,16 +66,21 @@ def _rows(by: str, scoped: bool, stages_only: bool) -> str:
 
 
 def _voided(scoped: bool) -> str:
-    """The sales the voiding steps dated from the period's start on cancelled: for each, the asset's
-    latest sale or voiding step before it, when that is a sale. (A sale is cancelled when the
-    asset's next sale or voiding step after it is a voiding one: each such pair found from its
-    voiding end, so the look-ups are one per cancellation, not one per sale. An asset's rows all
-    carry its office, so the scope applies to the voiding steps too.)"""
+    """The sales cancelled by the voiding steps from the period's start on: for each voiding step,
+    the asset's latest sale or voiding step before it, when that is a sale. (A sale is cancelled
+    when the asset's next sale or voiding step after it is a voiding one: each such pair is found
+    from its voiding end, one look-up per cancellation instead of one per sale.) The voiding steps
+    of the period are among its rows already; those after it are read through (trigger,
+    business_date). An asset's rows all carry its office, so the scope applies to them too."""
+    def sale_before(v: str) -> str:
+        return ("(SELECT CASE WHEN p.trigger = 'record_sale' THEN p.id END FROM audit_log p "
+                f"WHERE p.asset_id = {v}.asset_id AND p.seq < {v}.seq AND p.trigger = ANY(:after_sale) "
+                "ORDER BY p.seq DESC LIMIT 1)")
+
     scope = " AND v.office = ANY(:scope)" if scoped else ""
-    return ("SELECT (SELECT CASE WHEN p.trigger = 'record_sale' THEN p.id END FROM audit_log p "
-            "WHERE p.asset_id = v.asset_id AND p.seq < v.seq AND p.trigger = ANY(:after_sale) "
-            "ORDER BY p.seq DESC LIMIT 1) AS sale_id "
-            f"FROM audit_log v WHERE v.trigger = ANY(:voiding) AND v.business_date >= :start{scope}")
+    return (f"SELECT {sale_before('r')} AS sale_id FROM r WHERE r.trig = ANY(:voiding) UNION ALL "
+            f"SELECT {sale_before('v')} FROM audit_log v WHERE v.trigger = ANY(:voiding) AND v.business_date > :end"
+            f"{scope}")
 
 
 # every branch gives: part, key, sub, n, a, b, worst, median, x, y. (The LIMIT keeps the prices a look-up
@@ -114,8 +119,9 @@ def statement(by: str, scoped: bool, stages_only: bool = False, totals: bool = T
     sql = (f"WITH r AS MATERIALIZED ({_rows(by, scoped, stages_only)})"
            + ("" if stages_only else f", v AS MATERIALIZED ({_voided(scoped)})") + _STAGES + (_TOTALS if totals else "")
            + ("" if stages_only else _OTHERS))
-    names = ["start", "end"] + (["scope"] if scoped else []) + ([] if stages_only else
-                                                                ["wanted", "after_sale", "counted", "voiding", "priced"])
+    names = ["start", "end"] + (["scope"] if scoped else [])
+    if not stages_only:
+        names += ["wanted", "after_sale", "counted", "voiding", "priced"]
     return text(sql).bindparams(*(bindparam(n) for n in names))
 
 
@@ -133,7 +139,7 @@ def run(conn, by: str, start, end, scope, *, counted: dict, priced: tuple, voidi
         params["scope"] = list(scope)
     if not stages_only:
         sales = tuple(priced) + ("record_sale",)
-        params.update(wanted=sorted(set(counted) | set(sales)), after_sale=["record_sale", *voiding],
+        params.update(wanted=sorted(set(counted) | set(sales) | set(voiding)), after_sale=["record_sale", *voiding],
                       counted=sorted(counted), voiding=list(voiding), priced=list(priced))
     stmt = statement(by, scope is not None, stages_only, totals)
     late, late_total, per_stage, every = {}, (None, None), {}, defaultdict(Counter)
