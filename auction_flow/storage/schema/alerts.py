@@ -42,6 +42,26 @@ alerts = Table(
     Index("ix_alerts_office_id_raised_on", "office_id", "raised_on"),  # a report's period (migration 0015)
 )
 
+# The complaint-risk rule's open set (migration 0019): the cancellations whose risk window the
+# scan has not closed yet, so that a scan reads what is open, not every cancellation ever made.
+# A scan adds the cancellations written since its mark (``scan_marks``: the audit ids it has read
+# up to, kept two scans behind so a step still committing is read by the next one) and removes
+# those whose window it closed.
+complaint_risk_open = Table(
+    "complaint_risk_open", metadata,
+    Column("asset_id", Integer, ForeignKey("assets.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),  # the cancellation's audit row (asset_id, seq)
+    Column("trigger", String(64), nullable=False),  # the row's trigger (each workflow names its own)
+    Column("business_date", Date, nullable=False),  # its day: the risk alerts' entered_on
+)
+
+scan_marks = Table(
+    "scan_marks", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("low", Integer, nullable=False),  # the next scan reads the audit rows with id > low
+    Column("high", Integer, nullable=False),  # the newest audit id when the last scan started
+)
+
 alert_digests = Table(
     "alert_digests", metadata,
     Column("id", Integer, primary_key=True),
