@@ -13,9 +13,9 @@ Each figure is a ratio against a bare baseline measured in the same run on the s
 * ``report summary`` (by office, by officer) and ``report stages`` for the reporting year 2026, of
   one province (its supervisor) and of the country (an administrator), against a bare
   ``SELECT office, trigger, count(*) ... GROUP BY office, trigger`` over the same rows;
-* ``audit verify`` of the whole log against a bare verify through psycopg (the same hashes
-  recomputed, stdlib only), each in a fresh child process whose own peak RSS (VmHWM) is read at
-  its end;
+* ``audit verify`` of one office, of one province and of the whole log, each against a bare verify
+  of the same rows through psycopg (the same hashes recomputed, stdlib only), each in a fresh child
+  process whose own peak RSS (VmHWM) is read at its end;
 * a step's latency (``asset advance``) alone, then while the scan and the country's report run.
 """
 
@@ -271,15 +271,15 @@ import json, sys, time
 sys.path.insert(0, {root!r}); sys.path.insert(0, {here!r})
 import bench_national as bn
 t0 = time.perf_counter()
-rows = bn.{fn}({arg!r})
+rows = bn.{fn}(*{arg!r})
 seconds = time.perf_counter() - t0
 hwm = next(int(ln.split()[1]) for ln in open("/proc/self/status") if ln.startswith("VmHWM:"))
 print(json.dumps({{"rows": rows, "seconds": seconds, "peak_mb": hwm / 1024}}))
 """
 
 
-def child(fn: str, arg: str) -> dict:
-    """Run ``fn(arg)`` of this module in a fresh interpreter; its time and its own peak RSS (VmHWM)."""
+def child(fn: str, *arg) -> dict:
+    """Run ``fn(*arg)`` of this module in a fresh interpreter; its time and its own peak RSS (VmHWM)."""
     out = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT), here=str(HERE), fn=fn, arg=arg)],
                          capture_output=True, text=True)
     if out.returncode != 0:
@@ -287,19 +287,34 @@ def child(fn: str, arg: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def ours_verify(url: str) -> int:
+def scope_of(conninfo: str, scope: str | None) -> dict | None:
+    """{office id: code} of an office (``office:CODE``) or a province (``province:CODE``); None: all."""
+    if scope is None:
+        return None
+    kind, code = scope.split(":")
+    with psql(conninfo) as conn:
+        if kind == "office":
+            rows = conn.execute("SELECT id, code FROM offices WHERE code = %s", (code,)).fetchall()
+        else:
+            rows = conn.execute("SELECT id, code FROM offices WHERE code = %s OR parent_id = (SELECT id FROM offices "
+                                "WHERE code = %s)", (code, code)).fetchall()
+    return dict(rows)
+
+
+def ours_verify(url: str, conninfo: str = "", scope: str | None = None) -> int:
     from auction_flow.features.supervision import verify
     from auction_flow.storage import db
 
-    report = verify.verify(db.open_db(url))
+    report = verify.verify(db.open_db(url), None, scope_of(conninfo, scope))
     if report.problems:
         raise SystemExit(f"audit verify found problems: {report.problems[:3]}")
     return report.rows
 
 
-def bare_verify(conninfo: str) -> int:
+def bare_verify(conninfo: str, scope: str | None = None) -> int:
     """The hashes recomputed with psycopg, json and hashlib only: each row's hash over its content and
-    the log's links in order; each asset's chain in (asset_id, seq) order against assets.last_hash."""
+    the log's links in order; each asset's chain in (asset_id, seq) order against assets.last_hash.
+    ``scope``: the same rows as ``audit verify --office/--province``: the offices' chains, their assets."""
     import hashlib
 
     import psycopg
@@ -312,11 +327,14 @@ def bare_verify(conninfo: str) -> int:
     with psycopg.connect(conninfo) as conn:
         chained = conn.execute("SELECT 1 FROM information_schema.columns WHERE table_name = 'audit_log' "
                                "AND column_name = 'chain'").fetchone() is not None
+        chosen = scope_of(conninfo, scope)
         with conn.cursor(name="log") as cur:
             cur.itersize = 5000
             cur.execute(f"SELECT {', '.join(names)}, prev_hash, hash, via, actor_office, log_seq, log_prev_hash, "
                         f"log_hash{', chain' if chained else ''} FROM audit_log "
-                        f"ORDER BY {'chain, log_seq' if chained else 'log_seq'}")
+                        f"{'' if chosen is None else 'WHERE chain = ANY(%s) '}"
+                        f"ORDER BY {'chain, log_seq' if chained else 'log_seq'}",
+                        None if chosen is None else ([f"office:{c}" for c in chosen.values()],))
             heads: dict = {}
             for r in cur:
                 body = dict(zip(names, r[:14]))
@@ -341,9 +359,15 @@ def bare_verify(conninfo: str) -> int:
                 n += 1
         with conn.cursor(name="chains") as cur, conn.cursor(name="assets") as assets:
             cur.itersize = assets.itersize = 5000
-            cur.execute("SELECT asset_id, seq, prev_hash, hash FROM audit_log WHERE asset_id IS NOT NULL "
-                        "ORDER BY asset_id, seq")
-            assets.execute("SELECT id, last_hash FROM assets ORDER BY id")
+            if chosen is None:
+                cur.execute("SELECT asset_id, seq, prev_hash, hash FROM audit_log WHERE asset_id IS NOT NULL "
+                            "ORDER BY asset_id, seq")
+                assets.execute("SELECT id, last_hash FROM assets ORDER BY id")
+            else:
+                cur.execute("SELECT l.asset_id, l.seq, l.prev_hash, l.hash FROM assets a JOIN audit_log l ON "
+                            "l.asset_id = a.id WHERE a.office_id = ANY(%s) ORDER BY l.asset_id, l.seq", (list(chosen),))
+                assets.execute("SELECT id, last_hash FROM assets WHERE office_id = ANY(%s) ORDER BY id",
+                               (list(chosen),))
             heads_of = iter(assets)
             a_row = next(heads_of, None)
 
@@ -369,19 +393,31 @@ def bare_verify(conninfo: str) -> int:
 
 
 def measure_verify() -> list:
+    """``audit verify`` of one office, of one province and of the whole log, each against a bare
+    psycopg verify of the same rows, each side in a fresh child process (time, VmHWM)."""
     _, url, conninfo = urls()
-    ours, bare = child("ours_verify", url), child("bare_verify", conninfo)
-    ratio = (ours["rows"] / ours["seconds"]) / (bare["rows"] / bare["seconds"])
-    print(f"audit verify, the whole log: {ours['rows']:,} rows in {ours['seconds']:.1f} s, peak RSS "
-          f"{ours['peak_mb']:.0f} MB; bare psycopg verify {bare['seconds']:.1f} s, {bare['peak_mb']:.0f} MB; "
-          f"throughput ratio {ratio:.2f}", flush=True)
-    return [result(f"audit verify, the whole log ({ours['rows']:,} rows)", ours["rows"] / ours["seconds"], "rows/s",
-                   bare["rows"] / bare["seconds"], ratio, ">= 0.7",
-                   f"vs a bare psycopg verify of the same rows; {ours['seconds']:.1f} s against "
-                   f"{bare['seconds']:.1f} s"),
-            result("audit verify, the whole log: peak memory of the verifying process", ours["peak_mb"], "MB",
-                   bare["peak_mb"], ours["peak_mb"] / bare["peak_mb"], "flat",
-                   "VmHWM of a fresh child process; baseline: the bare verify's")]
+    with psql(conninfo) as conn:  # the province's branch with the most audit rows
+        office = conn.execute("SELECT o.code FROM offices o JOIN audit_heads h ON h.chain = 'office:' || o.code "
+                              "WHERE o.parent_id = (SELECT id FROM offices WHERE code = %s) "
+                              "ORDER BY h.log_seq DESC LIMIT 1", (PROVINCE,)).fetchone()[0]
+    out = []
+    for label, scope in ((f"one office ({office})", f"office:{office}"), (f"one province ({PROVINCE})",
+                                                                          f"province:{PROVINCE}"),
+                         ("the whole log", None)):
+        ours, bare = child("ours_verify", url, conninfo, scope), child("bare_verify", conninfo, scope)
+        ratio = (ours["rows"] / ours["seconds"]) / (bare["rows"] / bare["seconds"])
+        print(f"audit verify, {label}: {ours['rows']:,} rows in {ours['seconds']:.2f} s, peak RSS "
+              f"{ours['peak_mb']:.0f} MB; bare psycopg verify {bare['seconds']:.2f} s, {bare['peak_mb']:.0f} MB; "
+              f"throughput ratio {ratio:.2f}", flush=True)
+        out += [result(f"audit verify, {label} ({ours['rows']:,} rows)", ours["rows"] / ours["seconds"], "rows/s",
+                       bare["rows"] / bare["seconds"], ratio, ">= 0.7",
+                       f"vs a bare psycopg verify of the same rows; {ours['seconds']:.2f} s against "
+                       f"{bare['seconds']:.2f} s" + ("" if scope is None else "; ours also checks every root and "
+                                                     "replays the offices' assets")),
+                result(f"audit verify, {label}: peak memory of the verifying process", ours["peak_mb"], "MB",
+                       bare["peak_mb"], ours["peak_mb"] / bare["peak_mb"], "flat",
+                       "VmHWM of a fresh child process; baseline: the bare verify's")]
+    return out
 
 
 def steps(url: str, n: int) -> list[float]:

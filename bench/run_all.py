@@ -28,11 +28,16 @@ QUICK_ARGS = {  # sizes for --quick; the scripts' own defaults are the issues' s
     "bench_web.py": ["--requests", "300", "--seconds", "10"],
     "bench_national.py": ["--scale", "0.001", "--rounds", "1", "--steps", "20", "--name", "af_national_run_all",
                           "--drop"],
+    "bench_engine_cpu.py": ["--steps", "300", "--rounds", "1"],
+    "bench_open_risks.py": ["--history", "1000", "--open", "50", "--rounds", "1"],
 }
 # Sizes for the full run where a script's own default is beyond one run of the record: the national
 # database at --scale 1 (5 M assets, 50 M audit rows) takes hours to build; its figures at larger
 # scales are in docs/performance-notes.md ("A country on one PostgreSQL").
-FULL_ARGS = {"bench_national.py": ["--scale", "0.01", "--name", "af_national_run_all", "--drop"]}
+# bench_open_risks: 5,000 and 50,000 past cancellations on both databases (about two minutes);
+# bench_engine_cpu's instruction counts (--callgrind) take minutes more: run by hand.
+FULL_ARGS = {"bench_national.py": ["--scale", "0.01", "--name", "af_national_run_all", "--drop"],
+             "bench_open_risks.py": ["--history", "5000", "--pg"]}
 
 
 def main():
