@@ -36,7 +36,8 @@ from auction_flow.storage.schema.settings import settings
 from auction_flow.storage.schema.supervision import anchors, audit_heads, audit_root_heads, audit_roots, complaints
 
 __all__ = ["TS", "metadata", "offices", "users", "assets", "audit_log", "calendar_days", "access_log", "alerts",
-           "alert_digests", "complaint_risk_open", "scan_marks", "scheduler_leases", "scheduler_runs", "scheduler_history", "audit_heads", "audit_roots",
+           "alert_digests", "complaint_risk_open",
+           "scan_marks", "scheduler_leases", "scheduler_runs", "scheduler_history", "audit_heads", "audit_roots",
            "audit_root_heads", "anchors", "complaints",
            "sessions", "api_tokens", "sign_in_throttle",
            "blobs", "parties", "asset_parties", "documents", "document_counters", "document_templates", "attachments",
