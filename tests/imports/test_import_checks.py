@@ -47,7 +47,7 @@ def engine_why(world, trigger_steps, refused) -> str:
 
 
 SOLD = [("seize", "2025-01-06", {}), ("agree_price", "2025-01-20", {"price": PRICE}),
-        ("contract_auction", "2025-01-24", {"auction_org": "Công ty ĐG", "auction_date": "2025-03-03"})]
+        ("contract_auction", "2025-02-07", {"auction_org": "Công ty ĐG", "auction_date": "2025-03-03"})]
 SALE = {"sale_price": 120_000_000, "buyer": "Nguyễn Văn Tám", "deposit": 10_000_000}
 CASES = {
     "deposit outside 5-20% of the price": (

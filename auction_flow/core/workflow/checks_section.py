@@ -17,6 +17,8 @@ A check is one mapping whose first key names its kind:
     after: X                      the step's day is after the date X (a field, a kept fact or a column)
 
 with optional ``kind:`` (only assets of that kind), ``state:`` (only from those states),
+``history: false`` (a rule about planning a step ahead, such as the auction day's window: not
+replayed on an imported history, where the step happened as it happened),
 ``since:`` (only for steps on or after that day: a rule whose law came into force inside a regime,
 so that older history, e.g. an imported sale, follows the rule of its day), ``regime:`` (only
 under those regimes, the one in force on the step's day: a rule whose article changed with a new
@@ -75,11 +77,13 @@ def parse(c, name: str, spec: dict, fields: list[Field], states: dict, trigger_n
         kind = _kind(item)
         if kind is None:
             c.fail(sub, f"expected exactly one of {', '.join(KINDS_OF_CHECK)}")
-        allowed = COMMON | {kind, "field", "min", "max"} | ({"date"} if kind == "not_after" else set()) \
+        allowed = COMMON | {kind, "field", "min", "max", "history"} | ({"date"} if kind == "not_after" else set()) \
             | (set(WINDOW) if kind == "window" else set())
         for key in item:
             if key not in allowed:
                 c.fail(f"{sub}.{key}", "unknown key")
+        if "history" in item and item["history"] is not False:
+            c.fail(f"{sub}.history", "expected false (a check is replayed on imported history unless it says so)")
         if kind == "deadline" and item["deadline"] not in ("met", "passed"):
             c.fail(f"{sub}.deadline", f"expected met or passed, got {item['deadline']!r}")
         dated = kind == "not_after" and "date" in item
