@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from sqlalchemy import Date, Integer, and_, case, cast, func, inspect, literal, or_, select
+from sqlalchemy import Date, Integer, and_, bindparam, case, cast, func, literal, or_, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 
 from auction_flow.common.config import today
@@ -231,19 +231,27 @@ def _tune(conn) -> None:
     """PostgreSQL, for this report's transaction only: no JIT compilation (its planner prices the
     correlated look-ups high enough to compile, and compiling took longer than the whole query
     at a country's size) and room to group in memory (the histograms have many groups)."""
-    if not db.is_sqlite(conn):
-        conn.exec_driver_sql("SET LOCAL jit = off")
-        conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
+    if not db.is_sqlite(conn):  # one round trip (SET LOCAL is set_config(..., true))
+        conn.exec_driver_sql("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)")
 
 
-def _has(conn, name: str) -> bool:
-    return name in metadata.tables and inspect(conn).has_table(name)
+def _present(conn, names) -> dict[str, bool]:
+    """Which of ``names`` the database has: one small look at the catalogue for all of them (the
+    inspector's has_table or get_table_names cost a statement each, or a heavier one)."""
+    if db.is_sqlite(conn):
+        found = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN :names")
+                             .bindparams(bindparam("names", expanding=True)), {"names": list(names)}).scalars()
+    else:
+        found = conn.execute(text("SELECT c.relname FROM pg_class c WHERE c.relname = ANY(:names) AND c.relkind "
+                                  "IN ('r', 'p') AND pg_table_is_visible(c.oid)"), {"names": list(names)}).scalars()
+    tables = set(found)
+    return {name: name in metadata.tables and name in tables for name in names}
 
 
 def _alerts_complaints(conn, q: _Query, out) -> dict[str, bool]:
     """Alerts raised in the period (and how many were acknowledged, resolved), complaints
     received in the period (and resolved, resolved by their deadline)."""
-    avail = {"alerts": _has(conn, "alerts"), "complaints": _has(conn, "complaints")}
+    avail = _present(conn, ("alerts", "complaints"))
     s, u, o = q.s, q.u, offices.alias("o")
     for name in ("alerts", "complaints"):
         if not avail[name]:
