@@ -196,7 +196,8 @@ def _against_root(conn, offices: dict[int, str]) -> tuple[list[dict], dict]:
                       "since_root": pos - (at_root[0] if at_root else 0)})
     others = {c: s for c, (s, _h) in heads.items() if c not in {e["chain"] for e in scope}}
     return scope, {"chains": len(others), "rows": sum(others.values()),
-                   "registers": ["users", "offices", "calendar_days", "access_log", "complaints", "alerts"]}
+                   "registers": ["users", "offices", "calendar_days", "access_log", "complaints", "procuracy_sends",
+                                 "procuracy_items", "alerts"]}
 
 
 def scope_lines(res: dict, lang: str = "en") -> list[str]:
