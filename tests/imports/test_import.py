@@ -268,7 +268,7 @@ def test_a_bad_header_is_reported_on_line_1(world, tmp_path, cli):
 
 
 FAILED = ("31/2024/QĐ,HG-VT,movable,Xe ô tô số 31,cv_an,auction_failed,2024-03-04,,,2024-03-11,900000000,"
-          "2024-03-18,Công ty Đấu giá Hợp danh Cần Thơ,2024-04-22,,,,,,,2024-04-22,{reductions},{reappraisals}")
+          "2024-03-25,Công ty Đấu giá Hợp danh Cần Thơ,2024-04-22,,,,,,,2024-04-22,{reductions},{reappraisals}")
 COUNTED = HEADER + ",auction_failed_on,reductions,reappraisals"
 
 

@@ -6,6 +6,7 @@ costs / creditor_declined (return_to_debtor) columns."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -22,13 +23,15 @@ PRICE = 100_000_000
 
 def sale(n, state="paid", seized="2025-01-06", sold="2025-03-03", deposit="10000000", paid="2025-03-20",
          cancelled="", ground=""):
-    """A movable asset priced 100,000,000, sold for 120,000,000 on ``sold`` (its auction day)."""
-    return (f"{n}/2025,HG-VT,movable,Xe {n},cv_an,{state},{seized},{seized[:8]}20,{PRICE},{seized[:8]}24,"
+    """A movable asset priced 100,000,000, its auction contracted 20 days before ``sold`` (inside the
+    auction day's window), sold for 120,000,000 on ``sold`` (its auction day)."""
+    contracted = (dt.date.fromisoformat(sold) - dt.timedelta(days=20)).isoformat()
+    return (f"{n}/2025,HG-VT,movable,Xe {n},cv_an,{state},{seized},{seized[:8]}20,{PRICE},{contracted},"
             f"Công ty ĐG,{sold},,{sold},120000000,Nguyễn Văn Tám,{deposit},{paid},{cancelled},{ground},,,")
 
 
 def returned(n, costs, declined="yes"):
-    return (f"{n}/2025,HG-VT,movable,Máy {n},cv_an,returned_to_debtor,2025-01-06,2025-01-20,{PRICE},2025-01-24,"
+    return (f"{n}/2025,HG-VT,movable,Máy {n},cv_an,returned_to_debtor,2025-01-06,2025-01-20,{PRICE},2025-02-10,"
             f"Công ty ĐG,2025-03-03,2025-03-03,,,,,,,,2025-03-10,{costs},{declined}")
 
 
