@@ -65,6 +65,9 @@ def _reduce_and_fail(first: int, price: int):
             ("record_auction_failed", first + 20, {})]
 
 
+_TO_CREDITOR = _TO_FAILED + _reduce_and_fail(32, PRICE * 9 // 10) + _reduce_and_fail(54, PRICE * 81 // 100) \
+    + [("accept_by_creditor", 76, {})]
+
 PATHS = {
     "seized": [],
     "appraising": [("contract_appraisal", 2, {"appraisal_org": "TĐG Miền Nam"})],
@@ -79,8 +82,10 @@ PATHS = {
                                                              "procuracy_invited_on": "+46"}, "ld_binh")],
     "closed": _TO_PAID + [("hand_over", 50, {}), ("close", 55, {})],
     "auction_cancelled": _TO_SOLD + [("cancel_result", 35, {"ground": "collusion"}, "ld_binh", "thông đồng dìm giá")],
-    "creditor_accepted": _TO_FAILED + _reduce_and_fail(32, PRICE * 9 // 10)
-    + _reduce_and_fail(54, PRICE * 81 // 100) + [("accept_by_creditor", 76, {})],
+    "creditor_accepted": _TO_CREDITOR,
+    "debtor_notified": _TO_CREDITOR + [("notify_debtor", 80, {})],
+    # the debtor's 30 days from the notice (day 80) are over by day 115 whatever the weekday
+    "creditor_handover": _TO_CREDITOR + [("notify_debtor", 80, {}), ("award_to_creditor", 115, {})],
     "suspended": [("suspend", 1, {"kind": "postpone"})],
 }
 

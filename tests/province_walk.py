@@ -32,7 +32,9 @@ NEXT = {
     "auction_failed": ["reduce_price", "reduce_price", "accept_by_creditor", "return_to_debtor", "release"],
     "sold": ["record_payment", "record_payment", "record_payment", "cancel_result", "extend_payment", "suspend"],
     "paid": ["hand_over", "hand_over", "hand_over", "extend_handover", "cancel_result", "suspend"],
-    "creditor_accepted": ["hand_over", "suspend"],
+    "creditor_accepted": ["notify_debtor", "notify_debtor", "debtor_pays", "suspend"],
+    "debtor_notified": ["award_to_creditor", "award_to_creditor", "debtor_pays", "suspend"],
+    "creditor_handover": ["hand_over", "hand_over", "extend_handover", "suspend"],
     "auction_cancelled": ["reauction", "reauction", "release", "suspend"],
     "suspended": ["resume", "resume", "release"],
     "handed_over": ["close", "close", "suspend"],
@@ -56,6 +58,7 @@ def _fields(rnd, trig, row, on):
         "suspend": lambda: {"kind": rnd.choice(("postpone", "suspend"))},
         "return_to_debtor": lambda: {"costs": price, "creditor_declined": "yes"},
         "extend_payment": lambda: {"until": on + dt.timedelta(days=rnd.randrange(31, 60))},
+        "debtor_pays": lambda: {"amount": price},
     }.get(trig, dict)()
 
 

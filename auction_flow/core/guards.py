@@ -139,7 +139,7 @@ def before_redemption_cutoff(s: Step):
 @guard
 def not_after_payment(s: Step):
     if s.asset["state"] == "suspended" and s.asset["resume_state"] in (
-            "paid", "creditor_accepted", "handed_over"):
+            "paid", "creditor_accepted", "creditor_handover", "handed_over"):
         s.refuse("g_not_after_payment")
 
 

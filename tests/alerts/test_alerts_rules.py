@@ -27,7 +27,7 @@ def parse(alerts):
 
 def test_the_shipped_workflow_defines_the_three_rules():
     rules = alert_rules.for_workflow(workflow_mod.get())
-    assert rules.handover.states == ("paid", "creditor_accepted", "handover_coercion")
+    assert rules.handover.states == ("paid", "creditor_handover", "handover_coercion")
     assert (rules.handover.warning_days, rules.handover.escalate_after_days,
             rules.handover.escalate_province_after_days) == (7, 15, 30)
     assert rules.complaint_risk.trigger == "cancel_result" and rules.complaint_risk.state == "auction_cancelled"

@@ -351,8 +351,9 @@ def test_the_scan_reads_only_workflow_files_and_names_a_broken_one(world, tmp_pa
     from auction_flow.common.config import workflows_dir
 
     caplog.set_level(logging.ERROR, logger="auction_flow.scanner")
-    # the current version and version 1, kept for the assets still on it
-    assert sorted((wf.name, wf.version) for wf in scanner.workflows()) == [("asset_auction", 1), ("asset_auction", 2)]
+    # the current version and versions 1 and 2, kept for the assets still on them
+    assert sorted((wf.name, wf.version) for wf in scanner.workflows()) == \
+        [("asset_auction", 1), ("asset_auction", 2), ("asset_auction", 3)]
     scan(world, "2026-03-02")
     assert not caplog.records, caplog.text
     for name in ("asset_auction.yaml", "complaints.yaml"):

@@ -58,16 +58,20 @@ def walk(e, p) -> dict[str, int]:
                     debtors=[p["debtor"]["id"]], creditors=[p["bank"]["id"]])
     go(c, "agree_price", "2026-09-02", "price=85000000")
     go(c, "redeem", "2026-09-03")
-    d = assets_svc.seize(e, "cv_an", "9/2026", "HG-VT", "movable", "Xe máy Honda SH", on="2026-09-01",
-                    creditors=[p["bank"]["id"]])
-    go(d, "agree_price", "2026-09-02", "price=60000000")
-    for n, (contract, auction) in enumerate([("2026-09-03", "2026-09-20"), ("2026-09-25", "2026-10-10"),
-                                             ("2026-10-15", "2026-10-30")]):
-        go(d, "contract_auction", contract, "auction_org=Công ty Đấu giá", f"auction_date={auction}")
-        go(d, "record_auction_failed", auction)
-        if n < 2:
-            go(d, "reduce_price", auction, f"price={[54000000, 48600000][n]}")
-    go(d, "accept_by_creditor", "2026-11-02")
+    d, k = (assets_svc.seize(e, "cv_an", case, "HG-VT", "movable", "Xe máy Honda SH", on="2026-06-01",
+                             debtors=[p["debtor"]["id"]], creditors=[p["bank"]["id"]]) for case in ("9/2026", "13/2026"))
+    for x in (d, k):
+        go(x, "agree_price", "2026-06-02", "price=60000000")
+        for n, (contract, auction) in enumerate([("2026-06-03", "2026-06-20"), ("2026-06-25", "2026-07-10"),
+                                                 ("2026-07-15", "2026-07-30")]):
+            go(x, "contract_auction", contract, "auction_org=Công ty Đấu giá", f"auction_date={auction}")
+            go(x, "record_auction_failed", auction)
+            if n < 2:
+                go(x, "reduce_price", auction, f"price={[54000000, 48600000][n]}")
+        go(x, "accept_by_creditor", "2026-08-03")
+        go(x, "notify_debtor", "2026-08-05")  # the debtor's 30 days end on 2026-09-04
+    go(d, "award_to_creditor", "2026-09-07")
+    go(k, "debtor_pays", "2026-08-28", "amount=50000000")
     f = assets_svc.seize(e, "cv_an", "10/2026", "HG-VT", "movable", "Ghe composite 12 m", on="2026-09-01")
     go(f, "agree_price", "2026-09-02", "price=30000000")
     go(f, "contract_auction", "2026-09-03", "auction_org=Công ty Đấu giá", "auction_date=2026-09-20")
@@ -89,7 +93,7 @@ def walk(e, p) -> dict[str, int]:
     go(h, "order_coercion", "2026-10-13", "decision=9/QĐ-CCTHADS", "plan_on=2026-10-20",
        "procuracy_invited_on=2026-10-13", who="ld_binh")
     go(h, "hand_over", "2026-10-20")
-    return {"a": a, "b": b, "c": c, "d": d, "f": f, "g": g, "h": h}
+    return {"a": a, "b": b, "c": c, "d": d, "f": f, "g": g, "h": h, "k": k}
 
 
 def test_every_paper_names_its_number_parties_amount_and_basis(world, people):

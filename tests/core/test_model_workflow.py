@@ -32,7 +32,9 @@ CLOCKS = {  # state -> regime -> [(n, unit), ...] ; n may be {movable, real_esta
     "auction_failed": {"law2014": [(5, WD), (10, CAL)]},
     "sold": {"law2014": [(30, CAL)]},
     "paid": {"law2014": [(30, CAL)], "decree2024": [(60, CAL)]},
-    "creditor_accepted": {"law2014": [(30, CAL)], "decree2024": [(60, CAL)]},
+    "creditor_accepted": {"law2014": [(10, CAL)]},  # the debtor notified within 10 days
+    "debtor_notified": {"law2014": [(30, CAL)]},  # the debtor's 30 days to pay and keep the asset
+    "creditor_handover": {"law2014": [(30, CAL)], "decree2024": [(60, CAL)]},
     "handed_over": {"law2014": [(10, CAL)]},
 }
 FINAL = {"closed", "released", "returned_to_debtor"}
@@ -44,15 +46,20 @@ MOVES = {
     "reduce_price": ({"auction_failed"}, "priced"), "accept_by_creditor": ({"auction_failed"}, "creditor_accepted"),
     "return_to_debtor": ({"auction_failed"}, "returned_to_debtor"), "record_sale": ({"auction_contracted"}, "sold"),
     "record_payment": ({"sold"}, "paid"), "record_default": ({"sold"}, "priced"), "cancel_result": ({"sold", "paid"}, "auction_cancelled"),
-    "reauction": ({"auction_cancelled"}, "priced"), "hand_over": ({"paid", "creditor_accepted"}, "handed_over"),
+    "notify_debtor": ({"creditor_accepted"}, "debtor_notified"),
+    "debtor_pays": ({"creditor_accepted", "debtor_notified"}, "released"),
+    "award_to_creditor": ({"debtor_notified"}, "creditor_handover"),
+    "reauction": ({"auction_cancelled"}, "priced"), "hand_over": ({"paid", "creditor_handover"}, "handed_over"),
     "close": ({"handed_over"}, "closed"),
     "redeem": ({"seized", "appraising", "priced", "auction_contracted", "auction_failed", "auction_cancelled"},
                "released"),
     "release": ({"seized", "appraising", "priced", "auction_contracted", "auction_failed", "sold",
                  "auction_cancelled", "suspended"}, "released"),
     "suspend": ({"seized", "appraising", "priced", "auction_contracted", "auction_failed", "sold", "paid",
-                 "handed_over", "auction_cancelled", "creditor_accepted"}, "suspended"),
-    "resume": ({"suspended"}, None), "extend_handover": ({"paid"}, "paid"), "extend_payment": ({"sold"}, "sold"),
+                 "handed_over", "auction_cancelled", "creditor_accepted", "debtor_notified", "creditor_handover"},
+                "suspended"),
+    "resume": ({"suspended"}, None), "extend_handover": ({"paid", "creditor_handover"}, None),
+    "extend_payment": ({"sold"}, "sold"),
 }
 _VN = holidays.country_holidays("VN", years=range(2024, 2028))
 
@@ -96,7 +103,7 @@ FIELDS = {"contract_appraisal": ["appraisal_org"], "agree_price": ["price"], "re
           "reduce_price": ["price"], "contract_auction": ["auction_org", "auction_date"],
           "record_sale": ["sale_price", "buyer", "deposit"], "cancel_result": ["ground"],
           "return_to_debtor": ["costs", "creditor_declined"], "suspend": ["kind"],
-          "extend_payment": ["until"]}
+          "extend_payment": ["until"], "debtor_pays": ["amount"]}
 NEEDS_REASON = {"release", "cancel_result", "extend_handover"}
 SUPERVISOR_ONLY = {"cancel_result", "release", "extend_handover"}
 
@@ -147,6 +154,10 @@ class Model:
             return None  # late: only record_default
         if trig == "record_default" and (self.deadline is None or on <= self.deadline):
             return None
+        if trig == "debtor_pays" and self.state == "debtor_notified" and on > self.deadline:
+            return None  # the debtor's 30 days are over: only award_to_creditor
+        if trig == "award_to_creditor" and on <= self.deadline:
+            return None  # the debtor's 30 days still run
         if trig == "redeem" and self.state == "auction_contracted":
             cutoff = self.auction_date - dt.timedelta(days=1)
             while not working(cutoff):
@@ -154,7 +165,7 @@ class Model:
             if on >= cutoff:
                 return None
         if trig == "release" and self.state == "suspended" and self.resume in ("paid", "creditor_accepted",
-                                                                              "handed_over"):
+                                                                              "creditor_handover", "handed_over"):
             return None
         if trig == "cancel_result" and self.sold_by == actor:
             return None
@@ -163,7 +174,7 @@ class Model:
         if trig in ("extend_handover", "extend_payment") and self.extended:
             return None
         if trig == "extend_handover":
-            return None if self.regime != "law2014" else ("paid", roll(self.start() + dt.timedelta(days=60)))
+            return None if self.regime != "law2014" else (self.state, roll(self.start() + dt.timedelta(days=60)))
         if trig == "extend_payment":
             limit = roll(self.start() + dt.timedelta(days=60))
             if self.regime != "law2025" or not (self.deadline < values["until"] <= limit):
@@ -227,7 +238,9 @@ REACHED: set = set()
 FORWARD = {"seized": ["agree_price", "contract_appraisal"], "appraising": ["record_appraisal"],
            "priced": ["contract_auction"], "auction_contracted": ["record_sale", "record_sale", "record_auction_failed"],
            "auction_failed": ["reduce_price", "accept_by_creditor"], "sold": ["record_payment", "record_payment", "extend_payment", "record_default"],
-           "paid": ["hand_over", "extend_handover", "suspend"], "creditor_accepted": ["hand_over"],
+           "paid": ["hand_over", "extend_handover", "suspend"], "creditor_accepted": ["notify_debtor", "debtor_pays"],
+           "debtor_notified": ["award_to_creditor", "award_to_creditor", "debtor_pays"],
+           "creditor_handover": ["hand_over", "extend_handover"],
            "handed_over": ["close"], "auction_cancelled": ["reauction"], "suspended": ["resume"]}
 
 
@@ -290,7 +303,7 @@ class WorkflowMachine(RuleBasedStateMachine):
                 "deposit": data.draw(st.sampled_from([price // 10, price // 25, price // 4, price // 5]), "deposit"),
                 "auction_date": on + dt.timedelta(days=data.draw(st.integers(-1, 50), "auction")),
                 "until": on + dt.timedelta(days=data.draw(st.integers(0, 70), "until")),
-                "kind": "postpone", "buyer": "B", "appraisal_org": "TĐG",
+                "kind": "postpone", "buyer": "B", "appraisal_org": "TĐG", "amount": price,
                 "auction_org": "ĐG"}[f]
         actor = data.draw(st.sampled_from(["cv_an", "ld_binh"]), "actor")
         reason = data.draw(st.sampled_from([None, "lý do"]), "reason")

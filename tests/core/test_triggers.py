@@ -32,6 +32,9 @@ FIRE = {
     "record_auction_failed": ({}, "cv_an", None, "2026-03-02"),
     "reduce_price": ({"price": 95_000_000}, "cv_an", None, "2026-03-02"),
     "accept_by_creditor": ({}, "cv_an", None, "2026-03-02"),
+    "notify_debtor": ({}, "cv_an", None, "2026-03-02"),
+    "debtor_pays": ({"amount": 95_000_000}, "cv_an", None, "2026-03-02"),
+    "award_to_creditor": ({}, "cv_an", None, "2026-03-02"),
     "return_to_debtor": ({"costs": 100_000_000, "creditor_declined": "yes"}, "cv_an", None, "2026-03-02"),
     "record_sale": ({"sale_price": 120_000_000, "buyer": "Võ Thị Hoa", "deposit": 12_000_000}, "cv_an", None, "2026-03-02"),
     "record_payment": ({}, "cv_an", None, "2026-03-02"),
@@ -47,7 +50,7 @@ FIRE = {
     "release": ({}, "ld_binh", "bản án bị hủy", "2026-03-02"),
     "suspend": ({"kind": "suspend"}, "cv_an", "kháng nghị", "2026-03-02"),
     "resume": ({}, "cv_an", None, "2026-03-02"),
-    "extend_handover": ({}, "ld_binh", "tài sản phức tạp", "2024-10-01"),
+    "extend_handover": ({}, "ld_binh", "tài sản phức tạp", "2024-06-01"),  # under the 2014 rules
     "extend_payment": ({"until": "2026-09-20"}, "cv_an", "hai bên thỏa thuận", "2026-07-01"),
 }
 
@@ -104,10 +107,10 @@ def _fire_from_each_source(engine, trigger):
             step(engine, aid, "reduce_price", days(start, 52), price=PRICE * 81 // 100)
             step(engine, aid, "contract_auction", days(start, 53), auction_org="X", auction_date=days(start, 70))
             step(engine, aid, "record_auction_failed", days(start, 70))
-        elif trigger == "order_coercion":  # only after a notified handover day
+        elif trigger == "order_coercion":  # only after a notified handover day (at least a working day on)
             aid = walk(engine, source, start)
             last = asset_row(engine, aid)["last_event_on"]
-            step(engine, aid, "notify_handover", last + ONE, handover_on=last + 2 * ONE)
+            step(engine, aid, "notify_handover", last + ONE, handover_on=last + 4 * ONE)
         elif trigger == "hand_over" and source == "handover_coercion":
             aid = walk(engine, "paid", start)
             last = asset_row(engine, aid)["last_event_on"]
@@ -141,7 +144,8 @@ def test_resume_returns_to_the_state_left(world):
 
 
 SUSPENDABLE = ["seized", "appraising", "priced", "auction_contracted", "auction_failed", "sold", "paid",
-               "handed_over", "auction_cancelled", "creditor_accepted", "handover_coercion"]
+               "handed_over", "auction_cancelled", "creditor_accepted", "debtor_notified", "creditor_handover",
+               "handover_coercion"]
 
 
 def _suspend_and_resume(engine, source):

@@ -18,7 +18,8 @@ from auction_flow.core import workflow as workflow_mod
 DEFAULT = workflows_dir() / "asset_auction.yaml"
 STATES = {"seized", "appraising", "priced", "auction_contracted", "auction_failed", "sold", "paid", "handed_over",
           "handover_coercion",
-          "closed", "auction_cancelled", "creditor_accepted", "returned_to_debtor", "released", "suspended"}
+          "closed", "auction_cancelled", "creditor_accepted", "debtor_notified", "creditor_handover",
+          "returned_to_debtor", "released", "suspended"}
 TRIGGERS = {  # the public contract: name -> (sources, destination)
     "contract_appraisal": ({"seized"}, "appraising"),
     "agree_price": ({"seized"}, "priced"),
@@ -29,15 +30,18 @@ TRIGGERS = {  # the public contract: name -> (sources, destination)
     "record_auction_failed": ({"auction_contracted"}, "auction_failed"),
     "reduce_price": ({"auction_failed"}, "priced"),
     "accept_by_creditor": ({"auction_failed"}, "creditor_accepted"),
+    "notify_debtor": ({"creditor_accepted"}, "debtor_notified"),
+    "debtor_pays": ({"creditor_accepted", "debtor_notified"}, "released"),
+    "award_to_creditor": ({"debtor_notified"}, "creditor_handover"),
     "return_to_debtor": ({"auction_failed"}, "returned_to_debtor"),
     "record_sale": ({"auction_contracted"}, "sold"),
     "record_payment": ({"sold"}, "paid"),
     "record_default": ({"sold"}, "priced"),
     "cancel_result": ({"sold", "paid"}, "auction_cancelled"),
     "reauction": ({"auction_cancelled"}, "priced"),
-    "hand_over": ({"paid", "creditor_accepted", "handover_coercion"}, "handed_over"),
-    "notify_handover": ({"paid", "creditor_accepted"}, "$same"),
-    "order_coercion": ({"paid", "creditor_accepted"}, "handover_coercion"),
+    "hand_over": ({"paid", "creditor_handover", "handover_coercion"}, "handed_over"),
+    "notify_handover": ({"paid", "creditor_handover"}, "$same"),
+    "order_coercion": ({"paid", "creditor_handover"}, "handover_coercion"),
     "close": ({"handed_over"}, "closed"),
     "redeem": ({"seized", "appraising", "priced", "auction_contracted", "auction_failed", "auction_cancelled"},
                "released"),
@@ -45,7 +49,7 @@ TRIGGERS = {  # the public contract: name -> (sources, destination)
                  "auction_cancelled", "suspended"}, "released"),
     "suspend": (STATES - {"closed", "returned_to_debtor", "released", "suspended"}, "suspended"),
     "resume": ({"suspended"}, "$previous"),
-    "extend_handover": ({"paid"}, "paid"),
+    "extend_handover": ({"paid", "creditor_handover"}, "$same"),
     "extend_payment": ({"sold"}, "sold"),
 }
 FIELDS = {"contract_appraisal": {"appraisal_org"}, "agree_price": {"price"}, "record_appraisal": {"price", "valid_until"},
@@ -54,7 +58,7 @@ FIELDS = {"contract_appraisal": {"appraisal_org"}, "agree_price": {"price"}, "re
           "record_sale": {"sale_price", "buyer", "deposit"}, "cancel_result": {"ground"}, "suspend": {"kind"},
           "extend_payment": {"until"}, "notify_handover": {"handover_on"},
           "order_coercion": {"decision", "plan_on", "procuracy_invited_on"},
-          "return_to_debtor": {"costs", "creditor_declined"}}
+          "return_to_debtor": {"costs", "creditor_declined"}, "debtor_pays": {"amount"}}
 
 
 def _doc() -> dict:

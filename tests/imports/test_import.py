@@ -400,7 +400,7 @@ def test_bad_suspended_rows_are_reported(world, tmp_path, cli, left, kind, colum
     assert dump(world) == before
 
 
-def test_a_creditor_accepted_asset_needs_its_two_reductions_and_then_hands_over(world, tmp_path, cli):
+def test_a_creditor_accepted_asset_needs_its_two_reductions_then_the_debtor_is_notified(world, tmp_path, cli):
     header = COUNTED + ",creditor_accepted_on"
     row = FAILED.format(reductions=2, reappraisals="").replace(",auction_failed,", ",creditor_accepted,") + ",2024-05-06"
     r = cli("import", "assets", write(tmp_path, [header, row.replace(",2,,2024-05-06", ",1,,2024-05-06")]),
@@ -415,5 +415,8 @@ def test_a_creditor_accepted_asset_needs_its_two_reductions_and_then_hands_over(
         ("creditor_accepted", dt.date(2024, 5, 6), 2)
     wf = workflow.get()
     due = deadlines.compute(wf, "creditor_accepted", dt.date(2024, 5, 6), "movable", WorkCalendar())
-    assert got["deadline"] == (due.due if due else None)
-    assert cli("asset", "advance", aid, "hand_over", "--on", "2024-05-20", actor="cv_an").exit_code == 0
+    assert got["deadline"] == (due.due if due else None) == dt.date(2024, 5, 16)  # 10 days to notify the debtor
+    r = cli("asset", "advance", aid, "hand_over", "--on", "2024-05-20", actor="cv_an")
+    assert r.exit_code == 1 and "notify_debtor, debtor_pays" in r.output, r.output  # the debtor first
+    for trig, on in (("notify_debtor", "2024-05-10"), ("award_to_creditor", "2024-06-11"), ("hand_over", "2024-06-20")):
+        assert cli("asset", "advance", aid, trig, "--on", on, actor="cv_an").exit_code == 0, trig

@@ -28,7 +28,7 @@ from auction_flow.storage import db
 from auction_flow.storage.schema import assets
 
 OFFICER, SUPERVISOR = "cv_an", "ld_binh"
-RARE = {"close", "redeem", "release", "return_to_debtor"}  # lead to final states
+RARE = {"close", "redeem", "release", "return_to_debtor", "debtor_pays"}  # lead to final states
 
 
 def choose(rng: random.Random, a: dict, on: dt.date):
@@ -48,7 +48,10 @@ def choose(rng: random.Random, a: dict, on: dt.date):
         "sold": [("record_payment", []), ("cancel_result", ["ground=collusion"])],
         "paid": [("hand_over", []), ("cancel_result", ["ground=agreement"])],
         "auction_cancelled": [("reauction", [])],
-        "creditor_accepted": [("hand_over", [])],
+        "creditor_accepted": [("notify_debtor", [])],
+        # the handover to the creditor waits for the debtor's 30 days: on the notice's day only the payment
+        "debtor_notified": [("debtor_pays", [f"amount={price}"])],
+        "creditor_handover": [("hand_over", [])],
         "handed_over": [("close", []), ("suspend", ["kind=postpone"])],
         "suspended": [("resume", [])],
     }.get(state, [])

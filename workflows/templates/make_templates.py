@@ -58,6 +58,22 @@ PAPERS = {
     "creditor_acceptance_record": ("BIÊN BẢN", "Về việc người được thi hành án nhận tài sản để thi hành án", [
         "Người được thi hành án đồng ý nhận tài sản {{ asset_description }} ({{ asset_kind }}) để trừ vào số "
         "tiền được thi hành án."]),
+    "creditor_acceptance_notice": ("THÔNG BÁO", "Về việc người được thi hành án nhận tài sản để thi hành án", [
+        "Tài sản {{ asset_description }} ({{ asset_kind }}) đã được giảm giá hai lần mà vẫn bán đấu giá không "
+        "thành; người được thi hành án đồng ý nhận tài sản theo giá đã giảm để trừ vào số tiền được thi hành án.",
+        "Trong thời hạn 30 ngày theo quy định của pháp luật, người phải thi hành án có quyền nộp đủ tiền thi hành "
+        "án và chi phí thi hành án để giữ lại tài sản; hết thời hạn trên mà không nộp đủ tiền thì tài sản được "
+        "giao cho người được thi hành án."]),
+    "debtor_payment_release_decision": ("QUYẾT ĐỊNH", "Về việc giải tỏa kê biên tài sản", [
+        "Điều 1. Người phải thi hành án đã nộp đủ tiền thi hành án và chi phí thi hành án trong thời hạn được "
+        "thông báo để giữ lại tài sản. Giải tỏa kê biên tài sản {{ asset_description }} ({{ asset_kind }}).",
+        "Điều 2. Các đương sự chịu trách nhiệm thi hành Quyết định này."]),
+    "creditor_handover_decision": ("QUYẾT ĐỊNH", "Về việc giao tài sản cho người được thi hành án", [
+        "Điều 1. Hết thời hạn được thông báo mà người phải thi hành án không nộp đủ tiền thi hành án. Giao tài "
+        "sản {{ asset_description }} ({{ asset_kind }}) cho người được thi hành án theo giá đã giảm để trừ vào "
+        "số tiền được thi hành án.",
+        "Điều 2. Các đương sự và cơ quan, tổ chức, cá nhân có liên quan chịu trách nhiệm thi hành Quyết định "
+        "này."]),
     "return_decision": ("QUYẾT ĐỊNH", "Về việc trả lại tài sản cho người phải thi hành án", [
         "Điều 1. Trả lại tài sản {{ asset_description }} ({{ asset_kind }}) cho người phải thi hành án quản lý, "
         "sử dụng.",
