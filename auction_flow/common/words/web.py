@@ -76,6 +76,7 @@ WORDS = {
     'web.field.costs': {"vi": 'Chi phí cưỡng chế thi hành án', "en": 'Costs of enforcement'},
     'web.field.creditor_declined': {"vi": 'Người được thi hành án không nhận tài sản', "en": 'The creditor declines the asset'},
     'web.field.deposit': {"vi": 'Tiền đặt trước của người trúng đấu giá', "en": "The winner's deposit"},
+    'web.field.amount': {"vi": 'Số tiền người phải thi hành án đã nộp (tiền thi hành án và chi phí)', "en": 'Amount the debtor paid (the judgment and the costs)'},
     'web.field.on': {"vi": 'Ngày thực hiện', "en": 'Date of the step'},
     'web.field.reason': {"vi": 'Lý do', "en": 'Reason'},
     # alerts
