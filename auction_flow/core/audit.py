@@ -165,6 +165,18 @@ def _actor_office(conn, username: str | None) -> str | None:
     return row and row["code"]
 
 
+def _officer_of(conn, asset_id: int) -> int | None:
+    """The asset's officer as this transaction sees it (after the row's own change, if any): the
+    officer in charge an asset's row names (migration 0020), for a writer that did not give it."""
+    row = driver.execute(driver.cursor(conn), driver.statement(conn, "officer_of", _officer_q),
+                         {"asset_id": asset_id}).fetchone()
+    return row and row[0]
+
+
+def _officer_q(dialect):
+    return driver.Statement(dialect, "SELECT officer_id FROM assets WHERE id = :asset_id")
+
+
 # The statements run on every audited step, so they go straight to the driver
 # (auction_flow.storage.driver); each is built once per dialect.
 def _office_q(dialect):
@@ -219,11 +231,14 @@ def _insert_move(dialect, cols):
 def insert(conn, row: dict) -> dict:
     """INSERT a row built by make_row (inside the caller's write transaction).
 
-    Adds the actor's office, the chain and its link, and moves the chain's head.
+    Adds the actor's office, the asset's officer when the writer did not give them, the chain and
+    its link, and moves the chain's head.
     """
     row = dict(row)
     if "actor_office" not in row:
         row["actor_office"] = _actor_office(conn, row.get("actor"))
+    if "officer_id" not in row and row.get("asset_id") is not None:  # the engine and amend give it
+        row["officer_id"] = _officer_of(conn, row["asset_id"])
     chain = row["chain"] = chain_of(row)
     seq, prev = claim_head(conn, chain)  # the lock is held from here to the commit: nothing slow after it
     row["log_seq"] = seq + 1

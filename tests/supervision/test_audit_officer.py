@@ -103,3 +103,30 @@ def test_report_by_officer_counts_each_step_for_the_officer_in_charge_then(world
     assert "cv_ba" not in groups or groups["cv_ba"]["seized"] == 0
     assert groups["cv_ba"]["stage_median_days"] == {"priced": 2}
     assert groups["cv_an"]["stage_median_days"] == {"seized": 2}
+
+
+def test_a_writer_that_does_not_name_the_officer_gets_the_assets(world, cli):
+    """audit.insert fills officer_id from the asset (as the transaction sees it) for an asset's row
+    whose writer did not give it, so a new kind of row cannot leave verify a row to name."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from auction_flow.common.config import now_utc
+    from auction_flow.core import audit
+    from auction_flow.core.engine import load_asset
+    from auction_flow.storage.schema import assets
+
+    aid = _walk(world)
+    with db.writing(world) as conn:
+        asset = load_asset(conn, aid)
+        row = audit.make_row(asset["last_hash"], asset_id=aid, seq=asset["version"] + 1, event="note",
+                             trigger="note", from_state=asset["state"], to_state=asset["state"], actor="cv_ba",
+                             role="officer", office="HG-VT", business_date=dt.date(2026, 3, 8), recorded_at=now_utc(),
+                             reason="ghi chú", changes="{}", imported=False)
+        conn.execute(update(assets).where(assets.c.id == aid).values(version=row["seq"], last_hash=row["hash"]))
+        assert "officer_id" not in row
+        audit.insert(conn, row)
+    assert _officers(world, aid)[-1] == (6, "note", "cv_ba")
+    r = cli("audit", "verify", actor="ld_tinh")
+    assert r.exit_code == 0, r.output
