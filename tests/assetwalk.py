@@ -81,7 +81,9 @@ PATHS = {
                                      ("order_coercion", 46, {"decision": "5/QĐ-CCTHADS", "plan_on": "+55",
                                                              "procuracy_invited_on": "+46"}, "ld_binh")],
     "closed": _TO_PAID + [("hand_over", 50, {}), ("close", 55, {})],
-    "auction_cancelled": _TO_SOLD + [("cancel_result", 35, {"ground": "collusion"}, "ld_binh", "thông đồng dìm giá")],
+    "auction_cancelled": _TO_SOLD + [("cancel_result", 35, {"ground": "winner_violation", "document_no": "15/KL-CSĐT",
+                                                           "document_on": "+34", "issued_by": "Cơ quan Cảnh sát điều tra"},
+                                      "ld_binh", "thông đồng dìm giá")],
     "creditor_accepted": _TO_CREDITOR,
     "debtor_notified": _TO_CREDITOR + [("notify_debtor", 80, {})],
     # the debtor's 30 days from the notice (day 80) are over by day 115 whatever the weekday

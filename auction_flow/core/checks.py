@@ -144,6 +144,8 @@ def applicable(s: Step):
             continue
         if check.when_regime and getattr(s.wf.regime_on(s.on), "id", None) not in check.when_regime:
             continue
+        if any(s.fields.get(f) not in values for f, values in check.spec.get("when", {}).items()):
+            continue  # a rule of another ground
         if check.spec.get("field") in s.trig.optional and check.spec["field"] not in s.fields:
             continue  # an optional field left out: nothing to check
         if check.since is not None and s.on < check.since:

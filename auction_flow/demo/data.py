@@ -38,6 +38,11 @@ ESTATES = ["Nhà và đất {} m², phường {}", "Đất nông nghiệp {} m²
 PLACES = ["Vị Tân", "Hỏa Lựu", "Tân Tiến", "Long Thạnh", "Cái Tắc", "Một Ngàn", "Búng Tàu", "Vĩnh Viễn"]
 BANKS = ["Ngân hàng Nông nghiệp và Phát triển Nông thôn chi nhánh Hậu Giang", "Ngân hàng TMCP Công Thương chi nhánh Hậu Giang",
          "Ngân hàng TMCP Đầu tư và Phát triển chi nhánh Hậu Giang"]
+# the document each cancellation ground rests on (PAL 2016 Art. 72): its number's series and who issued it
+CANCELLATION_PAPERS = {"court_void": ("21/QĐ-TA", "Tòa án nhân dân tỉnh Hậu Giang"),
+                       "winner_violation": ("08/KL-CSĐT", "Cơ quan Cảnh sát điều tra Công an tỉnh Hậu Giang"),
+                       "sanction_decision": ("03/QĐ-XPHC", "Chánh Thanh tra Sở Tư pháp tỉnh Hậu Giang"),
+                       "agreement": ("05/TT", "Các bên: Chi cục THADS, tổ chức đấu giá, người trúng đấu giá")}
 
 
 class People:
@@ -185,8 +190,8 @@ def build(year: int, rng: random.Random, cal) -> Year:
     y.users = users
     span = (y.end - y.start).days
     # four results cancelled, and one buyer who never paid (i = 5: record_default, a failed sale too)
-    cancelled = {12: ("court_decision", True), 19: ("collusion", False),
-                 26: ("procedural_breach", True), 33: ("agreement", False)}
+    cancelled = {12: ("court_void", True), 19: ("winner_violation", False),
+                 26: ("sanction_decision", True), 33: ("agreement", False)}
     defaulted = 5
     late, overdue_now, extended = {7, 14, 22, 29}, {40, 41}, 8
     for i in range(45):
@@ -216,7 +221,10 @@ def build(year: int, rng: random.Random, cal) -> Year:
             if after_payment:
                 day = y.step(p, "record_payment", y.payment(day, 10, 25))
             who = "ld_tinh" if i in (12, 19, 33) else supervisor
-            day = y.step(p, "cancel_result", y.days(day, 31, 36), f"ground={ground}", actor=who,
+            on = y.days(day, 31, 36)
+            number, issuer = CANCELLATION_PAPERS[ground]
+            day = y.step(p, "cancel_result", on, f"ground={ground}", f"document_no={number}/{on.year}",
+                         f"document_on={on - dt.timedelta(days=2)}", f"issued_by={issuer}", actor=who,
                          reason="Hủy kết quả đấu giá / auction result cancelled")
             if i == 19:
                 y.step(p, "reauction", y.days(day, 3, 8))

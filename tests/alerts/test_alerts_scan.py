@@ -185,7 +185,8 @@ def test_extending_the_handover_clock_replaces_its_alerts(world):
 
 
 def _cancel(engine, aid, on, actor="ld_binh"):
-    step(engine, aid, "cancel_result", on, actor=actor, reason="người mua vi phạm", ground="collusion")
+    step(engine, aid, "cancel_result", on, actor=actor, reason="người mua vi phạm", ground="winner_violation",
+         document_no="15/KL", document_on=on, issued_by="CQĐT")
 
 
 def test_complaint_risk_levels_and_factors(world):

@@ -42,7 +42,8 @@ def walk(e, p) -> dict[str, int]:
     go(a, "reduce_price", "2026-08-24", "price=1125000000")
     go(a, "contract_auction", "2026-08-25", "auction_org=Trung tâm Dịch vụ đấu giá", "auction_date=2026-09-25")
     go(a, "record_sale", "2026-09-25", "sale_price=1200000000", "deposit=100000000", buyer=p["buyer"]["id"])
-    go(a, "cancel_result", "2026-10-01", "ground=procedural_breach", who="ld_binh", reason="Vi phạm thủ tục niêm yết")
+    go(a, "cancel_result", "2026-10-01", "ground=sanction_decision", "document_no=3/QĐ-XPHC", "document_on=2026-09-30",
+       "issued_by=Chánh Thanh tra Sở Tư pháp", who="ld_binh", reason="Vi phạm thủ tục niêm yết")
     go(a, "reauction", "2026-10-05")
     go(a, "contract_auction", "2026-10-06", "auction_org=Trung tâm Dịch vụ đấu giá", "auction_date=2026-11-06")
     go(a, "record_sale", "2026-11-06", "sale_price=1250000000", "deposit=100000000", buyer=p["namesake"]["id"])
@@ -134,6 +135,9 @@ def test_every_paper_names_its_number_parties_amount_and_basis(world, people):
                 document = json.loads(row["changes"])["document"][1]
                 assert document == {"kind": d["kind"], "number": d["number"], "sha256": d["sha256"]}
                 assert meta["sha256"] == d["sha256"]
+                if d["kind"] == "cancellation_decision":  # the ground and the document it rests on (v3)
+                    assert "Căn cứ hủy: quyết định của người có thẩm quyền xử phạt" in body, body
+                    assert "văn bản số 3/QĐ-XPHC ngày 2026-09-30 do Chánh Thanh tra Sở Tư pháp ban hành" in body, body
     assert seen_kinds == set(kinds)  # every kind of paper was issued and read
     assert audit_verify.verify(e).ok
 

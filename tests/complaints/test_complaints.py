@@ -123,7 +123,8 @@ def _sold_and_cancelled(world, seller="cv_an"):
     svc.advance(world, aid, "contract_auction", seller, on="2026-01-07",
                 sets=["auction_org=ĐG", "auction_date=2026-02-02"])
     svc.advance(world, aid, "record_sale", seller, on="2026-02-02", sets=["sale_price=100000000", "buyer=M", "deposit=10000000"])
-    svc.advance(world, aid, "cancel_result", "ld_binh", on="2026-02-05", sets=["ground=procedural_breach"],
+    svc.advance(world, aid, "cancel_result", "ld_binh", on="2026-02-05", sets=["ground=sanction_decision", "document_no=3/QĐ-XPHC",
+                "document_on=2026-02-04", "issued_by=Chánh Thanh tra Sở Tư pháp"],
                 reason="vi phạm thủ tục")
     return aid
 

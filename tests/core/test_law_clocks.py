@@ -135,34 +135,7 @@ def test_show_sources_lists_what_is_unconfirmed_and_why_and_no_basis_says_unveri
         assert "unverified" not in x["basis"].lower() and "chưa xác minh" not in x["basis"]
 
 
-GROUNDS_ALLOWED = ("agreement", "court_decision", "collusion", "procedural_breach")
-
-
-def test_a_buyer_who_paid_in_full_cannot_be_cancelled_for_not_paying_art_103(world):
-    aid = walk(world, "paid", "2026-03-02")
-    before = asset_row(world, aid)
-    with pytest.raises(TriggerNotAllowed) as info:
-        step(world, aid, "cancel_result", "2026-04-20", actor="ld_binh", reason="không nộp tiền", ground="buyer_default")
-    en, vi = str(info.value), info.value.render("vi")
-    assert "buyer_default" in en and "paid" in en and "Art. 103" in en, en
-    assert all(g in en for g in GROUNDS_ALLOWED) and "notify_handover, hand_over" in en, en
-    assert "Điều 103" in vi and "thỏa thuận" in vi and "notify_handover, hand_over" in vi, vi
-    assert asset_row(world, aid) == before
-    step(world, aid, "cancel_result", "2026-04-20", actor="ld_binh", reason="quyết định của Tòa án",
-         ground="court_decision")
-    assert asset_row(world, aid)["state"] == "auction_cancelled"
-
-
-def test_a_buyer_who_does_not_pay_goes_through_record_default_not_a_cancellation(world):
-    aid = _sold_on(world, "2026-03-02")
-    with pytest.raises(TriggerNotAllowed) as info:
-        step(world, aid, "cancel_result", "2026-03-10", actor="ld_binh", reason="không nộp tiền", ground="buyer_default")
-    en, vi = str(info.value), info.value.render("vi")
-    assert "buyer_default" in en and "sold" in en and "record_default" in en, en
-    assert all(g in en for g in GROUNDS_ALLOWED), en
-    assert "record_default" in vi and "vi phạm thủ tục" in vi, vi
-    step(world, aid, "cancel_result", "2026-03-10", actor="ld_binh", reason="thông đồng dìm giá", ground="collusion")
-    assert asset_row(world, aid)["state"] == "auction_cancelled"
+# cancelling a sale on the law's grounds (version 3): tests/core/test_cancellation_grounds.py
 
 
 def test_return_to_debtor_needs_costs_above_the_reduced_price_and_the_creditor_declining_art_104(world):

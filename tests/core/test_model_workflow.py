@@ -101,7 +101,7 @@ def clock(state, start, kind):
 
 FIELDS = {"contract_appraisal": ["appraisal_org"], "agree_price": ["price"], "record_appraisal": ["price"],
           "reduce_price": ["price"], "contract_auction": ["auction_org", "auction_date"],
-          "record_sale": ["sale_price", "buyer", "deposit"], "cancel_result": ["ground"],
+          "record_sale": ["sale_price", "buyer", "deposit"], "cancel_result": ["ground", "document_no", "document_on", "issued_by"],
           "return_to_debtor": ["costs", "creditor_declined"], "suspend": ["kind"],
           "extend_payment": ["until"], "debtor_pays": ["amount"]}
 NEEDS_REASON = {"release", "cancel_result", "extend_handover"}
@@ -170,7 +170,9 @@ class Model:
         if trig == "cancel_result" and self.sold_by == actor:
             return None
         if trig == "cancel_result" and values["ground"] == "buyer_default":
-            return None  # paid: protected (Art. 103); sold: record_default is the procedure
+            return None  # not a ground of the law (record_default is the procedure; Art. 103)
+        if trig == "cancel_result" and values["document_on"] > on:
+            return None  # the document relied on is dated after the step (PAL Art. 72)
         if trig in ("extend_handover", "extend_payment") and self.extended:
             return None
         if trig == "extend_handover":
@@ -290,7 +292,10 @@ class WorkflowMachine(RuleBasedStateMachine):
             if data.draw(st.integers(0, 19), f"drop {f}") == 0:
                 continue
             if f == "ground":  # drawn only here, so the other triggers' draws stay as they were
-                values[f] = data.draw(st.sampled_from(["agreement", "collusion", "buyer_default"]), "ground")
+                values[f] = data.draw(st.sampled_from(["agreement", "winner_violation", "buyer_default"]), "ground")
+                continue
+            if f == "document_on":  # the day before the step (no draw: the other draws stay as they were;
+                values[f] = on - dt.timedelta(days=1)  # a document dated later: test_cancellation_grounds)
                 continue
             if f in ("costs", "creditor_declined"):
                 values[f] = "yes" if f == "creditor_declined" else data.draw(
@@ -304,7 +309,7 @@ class WorkflowMachine(RuleBasedStateMachine):
                 "auction_date": on + dt.timedelta(days=data.draw(st.integers(-1, 50), "auction")),
                 "until": on + dt.timedelta(days=data.draw(st.integers(0, 70), "until")),
                 "kind": "postpone", "buyer": "B", "appraisal_org": "TĐG", "amount": price,
-                "auction_org": "ĐG"}[f]
+                "auction_org": "ĐG", "document_no": "15/KL", "issued_by": "CQĐT"}[f]
         actor = data.draw(st.sampled_from(["cv_an", "ld_binh"]), "actor")
         reason = data.draw(st.sampled_from([None, "lý do"]), "reason")
         expected = m.expect(trig, on, values, actor, reason)

@@ -125,17 +125,17 @@ def test_separation_of_duties(world):
     aid = _sold(world, "ld_binh")
     before = counts(world, aid)
     with pytest.raises(PermissionDenied, match="cannot also approve its cancellation"):
-        svc.advance(world, aid, "cancel_result", "ld_binh", on="2026-03-21", sets=["ground=collusion"], reason="x")
+        svc.advance(world, aid, "cancel_result", "ld_binh", on="2026-03-21", sets=["ground=winner_violation", "document_no=15/KL-CSĐT", "document_on=2024-01-02", "issued_by=Cơ quan Cảnh sát điều tra"], reason="x")
     after = counts(world, aid)
     assert after[:2] == before[:2] and after[2] == before[2] + 1
-    res = svc.advance(world, aid, "cancel_result", "ld_tinh", on="2026-03-21", sets=["ground=collusion"],
+    res = svc.advance(world, aid, "cancel_result", "ld_tinh", on="2026-03-21", sets=["ground=winner_violation", "document_no=15/KL-CSĐT", "document_on=2024-01-02", "issued_by=Cơ quan Cảnh sát điều tra"],
                       reason="thông đồng")
     assert res.to_state == "auction_cancelled"
 
 
 def test_supervisor_of_the_province_acts_on_branch_assets(world):
     aid = _sold(world, "cv_an")
-    res = svc.advance(world, aid, "cancel_result", "ld_binh", on="2026-03-21", sets=["ground=agreement"],
+    res = svc.advance(world, aid, "cancel_result", "ld_binh", on="2026-03-21", sets=["ground=agreement", "document_no=3/TT", "document_on=2026-03-20", "issued_by=các bên"],
                       reason="thỏa thuận")
     assert res.to_state == "auction_cancelled"
     assert svc.advance(world, aid, "reauction", "ld_tinh", on="2026-03-22").to_state == "priced"

@@ -39,7 +39,8 @@ FIRE = {
     "record_sale": ({"sale_price": 120_000_000, "buyer": "Võ Thị Hoa", "deposit": 12_000_000}, "cv_an", None, "2026-03-02"),
     "record_payment": ({}, "cv_an", None, "2026-03-02"),
     "record_default": ({}, "cv_an", None, "2026-03-02"),
-    "cancel_result": ({"ground": "collusion"}, "ld_binh", "thông đồng dìm giá", "2026-03-02"),
+    "cancel_result": ({"ground": "winner_violation", "document_no": "15/KL", "document_on": "2026-03-02",
+                       "issued_by": "CQĐT"}, "ld_binh", "thông đồng dìm giá", "2026-03-02"),
     "reauction": ({}, "cv_an", None, "2026-03-02"),
     "hand_over": ({}, "cv_an", None, "2026-03-02"),
     "notify_handover": ({"handover_on": "2026-11-25"}, "cv_an", None, "2026-03-02"),
@@ -281,19 +282,22 @@ def test_release_refused_after_payment(world):
         step(engine, aid, "release", "2026-03-05", actor="ld_binh")
 
 
+DOC = {"document_no": "15/2026/QĐ-TA", "document_on": "2026-03-02", "issued_by": "Tòa án nhân dân tỉnh Hậu Giang"}
+
+
 def test_cancel_result_needs_a_supervisor_a_ground_and_a_reason(world):
     engine = world
     aid = walk(engine, "sold")  # sold 2026-04-01
     with pytest.raises(PermissionDenied, match="only supervisor"):
-        step(engine, aid, "cancel_result", "2026-04-05", actor="cv_ba", reason="x", ground="collusion")
+        step(engine, aid, "cancel_result", "2026-04-05", actor="cv_ba", reason="x", ground="winner_violation", **DOC)
     with pytest.raises(InvalidInput, match="ground"):
         step(engine, aid, "cancel_result", "2026-04-05", actor="ld_binh", reason="x")
     with pytest.raises(InvalidInput, match="must be one of"):
-        step(engine, aid, "cancel_result", "2026-04-05", actor="ld_binh", reason="x", ground="whim")
+        step(engine, aid, "cancel_result", "2026-04-05", actor="ld_binh", reason="x", ground="whim", **DOC)
     with pytest.raises(InvalidInput, match="reason"):
-        step(engine, aid, "cancel_result", "2026-04-05", actor="ld_binh", ground="collusion")
+        step(engine, aid, "cancel_result", "2026-04-05", actor="ld_binh", ground="winner_violation", **DOC)
     assert asset_row(engine, aid)["version"] == 4
-    step(engine, aid, "cancel_result", "2026-04-05", actor="ld_binh", reason="x", ground="court_decision")
+    step(engine, aid, "cancel_result", "2026-04-05", actor="ld_binh", reason="x", ground="court_void", **DOC)
     row = asset_row(engine, aid)
     assert (row["state"], row["cancellation_count"]) == ("auction_cancelled", 1)
     step(engine, aid, "reauction", "2026-04-06")
@@ -306,19 +310,19 @@ def test_who_recorded_the_sale_cannot_approve_its_cancellation(world):
     aid = walk(engine, "auction_contracted")
     step(engine, aid, "record_sale", "2026-03-31", actor="ld_binh", sale_price=PRICE, buyer="B", deposit=PRICE // 10)
     with pytest.raises(PermissionDenied, match="recorded the sale"):
-        step(engine, aid, "cancel_result", "2026-04-02", actor="ld_binh", reason="x", ground="other")
+        step(engine, aid, "cancel_result", "2026-04-02", actor="ld_binh", reason="x", ground="agreement", **DOC)
     step(engine, aid, "record_payment", "2026-04-03")
     with pytest.raises(PermissionDenied, match="recorded the sale"):
-        step(engine, aid, "cancel_result", "2026-04-04", actor="ld_binh", reason="x", ground="other")
+        step(engine, aid, "cancel_result", "2026-04-04", actor="ld_binh", reason="x", ground="agreement", **DOC)
     # another supervisor (the province's) may
-    step(engine, aid, "cancel_result", "2026-04-04", actor="ld_tinh", reason="x", ground="other")
+    step(engine, aid, "cancel_result", "2026-04-04", actor="ld_tinh", reason="x", ground="agreement", **DOC)
     assert asset_row(engine, aid)["state"] == "auction_cancelled"
     rows = audit_rows(engine, aid)
     assert rows[-1]["actor"] == "ld_tinh" and rows[-1]["office"] == "HG-VT"
     # the officer who recorded a sale is refused too (officers never approve a cancellation)
     aid = walk(engine, "sold")
     with pytest.raises(PermissionDenied):
-        step(engine, aid, "cancel_result", "2026-04-02", actor="cv_an", reason="x", ground="other")
+        step(engine, aid, "cancel_result", "2026-04-02", actor="cv_an", reason="x", ground="agreement", **DOC)
 
 
 def test_role_and_office_are_checked(world):

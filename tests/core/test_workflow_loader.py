@@ -55,7 +55,7 @@ TRIGGERS = {  # the public contract: name -> (sources, destination)
 FIELDS = {"contract_appraisal": {"appraisal_org"}, "agree_price": {"price"}, "record_appraisal": {"price", "valid_until"},
           "request_reappraisal": {"ground", "party"}, "record_receipt": {"party", "received_on"},
           "reduce_price": {"price"}, "contract_auction": {"auction_org", "auction_date"},
-          "record_sale": {"sale_price", "buyer", "deposit"}, "cancel_result": {"ground"}, "suspend": {"kind"},
+          "record_sale": {"sale_price", "buyer", "deposit"}, "cancel_result": {"ground", "document_no", "document_on", "issued_by"}, "suspend": {"kind"},
           "extend_payment": {"until"}, "notify_handover": {"handover_on"},
           "order_coercion": {"decision", "plan_on", "procuracy_invited_on"},
           "return_to_debtor": {"costs", "creditor_declined"}, "debtor_pays": {"amount"}}
@@ -80,8 +80,7 @@ def test_default_workflow_loads_with_the_contract_names():
     assert {n for n, t in wf.triggers.items() if t.reason_required} == {"release", "cancel_result",
                                                                        "extend_handover"}
     ground = next(f for f in wf.triggers["cancel_result"].fields if f.name == "ground")
-    assert set(ground.choices) == {"buyer_default", "collusion", "procedural_breach", "agreement",
-                                   "court_decision", "other"}
+    assert set(ground.choices) == {"agreement", "court_void", "winner_violation", "sanction_decision"}
     kind = next(f for f in wf.triggers["suspend"].fields if f.name == "kind")
     assert set(kind.choices) == {"postpone", "suspend"}
     assert wf.triggers["cancel_result"].roles == ("supervisor",)

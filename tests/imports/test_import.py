@@ -338,7 +338,8 @@ def test_an_imported_sale_is_the_officer_in_charges_for_separation_of_duties(wor
     assert r.exit_code == 0, r.output
     aid = json.loads(r.output)["ids"][0]
     assert asset_row(world, aid)["sold_by"] == "ld_binh"
-    args = ("asset", "advance", aid, "cancel_result", "--on", "2025-03-25", "--set", "ground=collusion",
+    args = ("asset", "advance", aid, "cancel_result", "--on", "2025-03-25", "--set", "ground=winner_violation",
+            "--set", "document_no=15/KL", "--set", "document_on=2025-03-20", "--set", "issued_by=CQĐT",
             "--reason", "Thông đồng")
     r = cli(*args, actor="ld_binh")
     assert r.exit_code == 1 and "recorded the sale of asset" in r.output, r.output

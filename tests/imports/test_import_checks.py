@@ -59,14 +59,9 @@ CASES = {
     "paid after the payment deadline": (
         sale(2, paid="2025-04-03"), "paid_on", "record_payment",
         SOLD + [("record_sale", "2025-03-03", SALE)], ("record_payment", "2025-04-03", {})),
-    "buyer_default cancelled after payment": (
-        sale(2, state="auction_cancelled", cancelled="2025-03-25", ground="buyer_default"), "cancel_ground",
-        "cancel_result", SOLD + [("record_sale", "2025-03-03", SALE), ("record_payment", "2025-03-20", {})],
-        ("cancel_result", "2025-03-25", {"ground": "buyer_default"})),
-    "buyer_default cancelled instead of the default procedure": (
-        sale(2, state="auction_cancelled", paid="", cancelled="2025-04-10", ground="buyer_default"), "cancel_ground",
-        "cancel_result", SOLD + [("record_sale", "2025-03-03", SALE)],
-        ("cancel_result", "2025-04-10", {"ground": "buyer_default"})),
+    # a cancellation's grounds: version 3's each need a document the import has no column for; a
+    # ground of version 2 (buyer_default, collusion...) is history, imported as recorded
+    # (tests/imports/test_import.py)
     "returned with costs below 90% of the price": (
         returned(2, "50000000"), "costs", "return_to_debtor",
         SOLD + [("record_auction_failed", "2025-03-03", {})],

@@ -45,8 +45,8 @@ def choose(rng: random.Random, a: dict, on: dt.date):
         "auction_failed": ([("reduce_price", [f"price={lower}"])] if lower < price else [])
         + ([("accept_by_creditor", [])] if a["reduction_count"] >= 2 else [])
         + [("return_to_debtor", [f"costs={price}", "creditor_declined=yes"])],
-        "sold": [("record_payment", []), ("cancel_result", ["ground=collusion"])],
-        "paid": [("hand_over", []), ("cancel_result", ["ground=agreement"])],
+        "sold": [("record_payment", []), ("cancel_result", ["ground=winner_violation", "document_no=15/KL", f"document_on={on}", "issued_by=CQĐT"])],
+        "paid": [("hand_over", []), ("cancel_result", ["ground=agreement", "document_no=3/TT", f"document_on={on}", "issued_by=các bên"])],
         "auction_cancelled": [("reauction", [])],
         "creditor_accepted": [("notify_debtor", [])],
         # the handover to the creditor waits for the debtor's 30 days: on the notice's day only the payment

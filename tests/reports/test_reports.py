@@ -71,11 +71,11 @@ def seed(engine):
     w(engine, "2024-10-01", _sale(100 * M, "2024-10-08", "2024-11-07", 100 * M)
       + [("record_payment", "2024-11-11"), ("hand_over", "2024-12-01")])                       # A4
     w(engine, "2024-10-01", _sale(100 * M, "2024-10-08", "2024-11-07", 120 * M)
-      + [("cancel_result", "2024-11-20", {"ground": "collusion"}), ("reauction", "2024-11-21"),
+      + [("cancel_result", "2024-11-20", {"ground": "winner_violation", "document_no": "15/KL", "document_on": "2024-11-19", "issued_by": "CQĐT"}), ("reauction", "2024-11-21"),
          ("contract_auction", "2024-11-22", {"auction_org": ORG_VT, "auction_date": "2024-12-23"}),
          ("record_sale", "2024-12-23", {"sale_price": 125 * M, "buyer": "Trần Thị Hoa", "deposit": 12 * M})])     # A5
     w(engine, "2024-10-01", _sale(100 * M, "2024-10-08", "2024-11-07", 120 * M)
-      + [("record_payment", "2024-11-15"), ("cancel_result", "2024-11-25", {"ground": "collusion"})])  # A6
+      + [("record_payment", "2024-11-15"), ("cancel_result", "2024-11-25", {"ground": "winner_violation", "document_no": "15/KL", "document_on": "2024-11-19", "issued_by": "CQĐT"})])  # A6
     w(engine, "2024-10-01", [("agree_price", "2024-10-03", {"price": 100 * M}),
                              ("contract_auction", "2024-10-08", {"auction_org": ORG_VT,
                                                                  "auction_date": "2024-11-07"}),

@@ -61,8 +61,8 @@ def test_each_signal_raised_by_its_pattern_only(world):
         Walk(world, "cv_dung", "HG-NB", f"n{i}").sell(50_000_000, 0, "Đỗ Hùng")
     # one supervisor cancelling 3 results; another cancelling 1
     for w in wins:
-        w.step("cancel_result", "ground=collusion", who="ld_binh", reason="thông đồng")
-    fair.step("cancel_result", "ground=agreement", who="ld_tinh", reason="thỏa thuận")
+        w.step("cancel_result", "ground=winner_violation", "document_no=15/KL-CSĐT", "document_on=2024-01-02", "issued_by=Cơ quan Cảnh sát điều tra", who="ld_binh", reason="thông đồng")
+    fair.step("cancel_result", "ground=agreement", "document_no=3/TT", "document_on=2026-02-02", "issued_by=các bên", who="ld_tinh", reason="thỏa thuận")
     # steps by a supervisor of the province on a branch asset (ordinary steps), and by the branch officer
     outside = Walk(world, "cv_an", "HG-VT", "o")
     outside.step("agree_price", "price=70000000", who="ld_tinh")

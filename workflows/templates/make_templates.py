@@ -11,7 +11,8 @@ are in documents.yaml beside this script. Variables a template may use:
     parent_office, office, number, day, month, year, case_number, asset_id, asset_description,
     asset_kind, basis, regime, signer_title, signer_name, amount, amount_words, amount_label,
     debtors / creditors / buyers (each: name, id_label, id_number, address), appraisal_org,
-    auction_org, auction_date, ground, suspension, reason, step
+    auction_org, auction_date, ground, suspension, reason, step; a cancellation's document_no,
+    document_on, issued_by (version 3: the document the cancellation rests on)
 """
 
 from __future__ import annotations
@@ -85,7 +86,9 @@ PAPERS = {
         "theo quy định của pháp luật."]),
     "cancellation_decision": ("QUYẾT ĐỊNH", "Về việc hủy kết quả bán đấu giá tài sản", [
         "Điều 1. Hủy kết quả bán đấu giá tài sản {{ asset_description }} ({{ asset_kind }}).",
-        "Lý do: {{ ground }}. {{ reason or '' }}",
+        "Căn cứ hủy: {{ ground }}{% if document_no %}; văn bản số {{ document_no }} ngày {{ document_on }} "
+        "do {{ issued_by }} ban hành{% endif %}.",
+        "Lý do: {{ reason or '' }}",
         "Điều 2. Các đương sự, người mua được tài sản và tổ chức đấu giá tài sản chịu trách nhiệm thi hành "
         "Quyết định này."]),
     "handover_record": ("BIÊN BẢN", "Về việc giao tài sản", [

@@ -79,6 +79,9 @@ WORDS = {
     'web.field.amount': {"vi": 'Số tiền người phải thi hành án đã nộp (tiền thi hành án và chi phí)', "en": 'Amount the debtor paid (the judgment and the costs)'},
     'web.field.on': {"vi": 'Ngày thực hiện', "en": 'Date of the step'},
     'web.field.reason': {"vi": 'Lý do', "en": 'Reason'},
+    'web.field.document_no': {"vi": 'Số văn bản làm căn cứ hủy', "en": 'Number of the document relied on'},
+    'web.field.document_on': {"vi": 'Ngày của văn bản', "en": "The document's date"},
+    'web.field.issued_by': {"vi": 'Người ban hành, ký văn bản (các bên / Tòa án / cơ quan có thẩm quyền)', "en": 'Issued or signed by (the parties / the court / the authority)'},
     # alerts
     'web.alert.level': {"vi": 'Mức', "en": 'Level'},
     'web.alert.rule': {"vi": 'Loại cảnh báo', "en": 'Rule'},

@@ -19,6 +19,8 @@ A check is one mapping whose first key names its kind:
 with optional ``kind:`` (only assets of that kind), ``state:`` (only from those states),
 ``history: false`` (a rule about planning a step ahead, such as the auction day's window: not
 replayed on an imported history, where the step happened as it happened),
+``when: {FIELD: VALUE or [VALUES]}`` (only when the step's choice field has one of those values:
+a rule of one ground among several, each ground citing its own article),
 ``since:`` (only for steps on or after that day: a rule whose law came into force inside a regime,
 so that older history, e.g. an imported sale, follows the rule of its day), ``regime:`` (only
 under those regimes, the one in force on the step's day: a rule whose article changed with a new
@@ -35,7 +37,7 @@ import datetime as dt
 from auction_flow.core.workflow.model import KINDS, Check, Field, Period
 
 KINDS_OF_CHECK = ("deadline", "percent_of", "at_least", "at_most", "equals", "not_in", "not_after", "after")
-COMMON = {"kind", "state", "regime", "since", "otherwise", "basis", "confirmed", "why"}
+COMMON = {"kind", "state", "regime", "since", "otherwise", "basis", "confirmed", "why"}  # "when" is kept in spec
 WINDOW = ("at_least", "at_most")  # a check with both is a window (kind ``window``)
 
 
@@ -65,6 +67,21 @@ def _otherwise(c, entry: str, text: str, trigger_names, fields_of) -> None:
             c.fail(entry, f"{value!r} is not a choice of {name}.{fname}")
 
 
+def _when(c, entry: str, spec, by_name: dict) -> dict[str, tuple]:
+    """``when: {FIELD: VALUE or [VALUES]}``: choice fields of the trigger and values among their choices."""
+    spec = c.mapping(spec, entry)
+    out = {}
+    for fname, values in spec.items():
+        values = tuple(values) if isinstance(values, list) else (values,)
+        if fname not in by_name or by_name[fname].type != "choice":
+            c.fail(f"{entry}.{fname}", "expected a choice field of the trigger")
+        for v in values:
+            if v not in by_name[fname].choices:
+                c.fail(f"{entry}.{fname}", f"{v!r} is not a choice of {fname!r}")
+        out[fname] = values
+    return out
+
+
 def parse(c, name: str, spec: dict, fields: list[Field], states: dict, trigger_names, parse_period,
           source, regime_ids=(), fields_of=None) -> tuple[tuple[Check, ...], tuple[str, ...], tuple[str, ...]]:
     """The checks, kept facts and forgotten facts of trigger ``name`` (``c.fail`` refuses a fault)."""
@@ -77,7 +94,8 @@ def parse(c, name: str, spec: dict, fields: list[Field], states: dict, trigger_n
         kind = _kind(item)
         if kind is None:
             c.fail(sub, f"expected exactly one of {', '.join(KINDS_OF_CHECK)}")
-        allowed = COMMON | {kind, "field", "min", "max", "history"} | ({"date"} if kind == "not_after" else set()) \
+        allowed = COMMON | {kind, "field", "min", "max", "history", "when"} \
+            | ({"date"} if kind == "not_after" else set()) \
             | (set(WINDOW) if kind == "window" else set())
         for key in item:
             if key not in allowed:
@@ -115,6 +133,8 @@ def parse(c, name: str, spec: dict, fields: list[Field], states: dict, trigger_n
             c.fail(f"{sub}.not_after", "expected step (the step's day)")
         if kind == "not_in" and not isinstance(item["not_in"], list):
             c.fail(f"{sub}.not_in", "expected a list")
+        if "when" in item:
+            item = {**item, "when": _when(c, f"{sub}.when", item["when"], by_name)}
         when_kind = item.get("kind")
         if when_kind is not None and when_kind not in KINDS:
             c.fail(f"{sub}.kind", f"expected one of {', '.join(KINDS)}, got {when_kind!r}")

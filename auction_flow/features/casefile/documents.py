@@ -29,7 +29,7 @@ TEMPLATE_VARS = {
     "parent_office", "office", "number", "day", "month", "year", "case_number", "asset_id", "asset_description",
     "asset_kind", "basis", "regime", "signer_title", "signer_name", "amount", "amount_words", "amount_label",
     "debtors", "creditors", "buyers", "appraisal_org", "auction_org", "auction_date", "ground", "suspension",
-    "reason", "step"}
+    "reason", "step", "document_no", "document_on", "issued_by"}
 MAX_TEMPLATE = 5 * 1024 * 1024
 
 

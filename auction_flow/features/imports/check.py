@@ -11,19 +11,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
 from auction_flow.common import words as i18n
-from auction_flow.common.errors import InvalidInput
+from auction_flow.common.errors import AuctionFlowError, InvalidInput
 from auction_flow.common.words import Msg
 from auction_flow.core import authz
 from auction_flow.core.bulk import paused_gc
 from auction_flow.core.calendar import FIRST_YEAR, LAST_YEAR, WorkCalendar
 from auction_flow.core.engine import COLUMNS as ASSET_COLUMNS
 from auction_flow.core.fields import parse_field
-from auction_flow.core.workflow import Field, Workflow
+from auction_flow.core.workflow import Field, Workflow, registry
 from auction_flow.features.imports.rules import Replay
 from auction_flow.storage.schema import assets, offices, users
 
@@ -204,7 +204,7 @@ def _check(conn, text: str, wf: Workflow, today: dt.date) -> Checked:
     if out.errors:
         return out
     look = _Lookups(conn)
-    choices = {col: next(f for f in wf.triggers[spec.trigger].fields if f.name == _CHOICE_FIELD[col])
+    choices = {col: _historical(wf, spec.trigger, _CHOICE_FIELD[col])
                for spec in STEPS for col, typ in spec.fields if typ == "choice"}
     width = len(header)
     replay = Replay(wf, WorkCalendar.from_db(conn))
@@ -225,6 +225,31 @@ def _check(conn, text: str, wf: Workflow, today: dt.date) -> Checked:
             out.records.append(rec)
             out.offices[rec["office_code"]] = rec["office_id"]
     return out
+
+
+def _historical(wf: Workflow, trigger: str, name: str) -> Field:
+    """A choice field of ``wf`` with the values its earlier versions allowed too (after them): an
+    import writes history, and a cancellation recorded under version 2 on a ground version 3 no
+    longer offers (collusion, other...) happened as recorded."""
+    field_ = next(f for f in wf.triggers[trigger].fields if f.name == name)
+    values = list(field_.choices)
+    for version in range(wf.version - 1, 0, -1):
+        try:
+            old = registry.get(wf.name, version)
+        except AuctionFlowError:
+            continue  # a version no longer kept
+        for f in old.triggers[trigger].fields if trigger in old.triggers else ():
+            if f.name == name:
+                values += [v for v in f.choices if v not in values]
+    return replace(field_, choices=tuple(values))
+
+
+def _older_choice(wf: Workflow, st: dict) -> bool:
+    """Whether the step carries a choice only an earlier version of the workflow offered (a
+    cancellation for collusion, recorded before version 3's grounds with their documents)."""
+    trig = wf.triggers.get(st["trigger"])
+    return trig is not None and any(f.type == "choice" and st["fields"].get(f.name, f.choices[0]) not in f.choices
+                                    for f in trig.fields)
 
 
 def _rows(reader, out: Checked):
@@ -405,6 +430,8 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
     if errs:
         return None, errs
     for st in steps[1:]:  # a field the workflow version asks that the import has no column for
+        if _older_choice(wf, st):
+            continue  # recorded on a value only an older version offered: the fields of its version
         missing = replay.missing_fields(st["trigger"], {**st["set"], **st["fields"]})
         if missing:
             bad(BY_NAME[st["step"]].date_col, "ie_no_column", trigger=st["trigger"], fields=", ".join(missing))
