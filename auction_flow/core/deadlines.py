@@ -41,7 +41,12 @@ def periods_end(periods, start: dt.date, kind: str, cal: WorkCalendar) -> dt.dat
 
 def compute(wf: Workflow, state: str, start: dt.date, kind: str, cal: WorkCalendar) -> Deadline | None:
     """The deadline of ``state`` entered on ``start``; None if the state has no clock."""
-    rule = wf.clock_rule(state, start)
+    return of_rules(wf, wf.states[state].clock, start, kind, cal)
+
+
+def of_rules(wf: Workflow, rules, start: dt.date, kind: str, cal: WorkCalendar) -> Deadline | None:
+    """The deadline of a clock of ``rules`` (a state's, or an obligation's) started on ``start``."""
+    rule = wf.rule_in_force(rules, start)
     if rule is None:
         return None
     unit = "working" if all(p.unit == "working" for p in rule.periods) else "calendar"

@@ -18,7 +18,7 @@ from sqlalchemy import insert, select, update
 from auction_flow.common.config import now_utc
 from auction_flow.common.errors import ConflictError, InvalidInput, NotFound, PermissionDenied, TriggerNotAllowed
 from auction_flow.common.words import Msg
-from auction_flow.core import audit, authz, checks, deadlines, effects, guards
+from auction_flow.core import audit, authz, checks, deadlines, effects, guards, obligations
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.calendar import WorkCalendar
 from auction_flow.core.fields import check_date, check_text, check_values, parse_fields, parse_id
@@ -50,6 +50,8 @@ class AssetTransitioned:
     on: dt.date
     deadline: dt.date | None
     version: int
+    opened: tuple[tuple[str, dt.date], ...] = ()  # obligations opened: (name, due)
+    closed: tuple[tuple[str, dt.date], ...] = ()  # obligations closed: (name, the day it was done)
 
 
 # The step's statements go to the driver (auction_flow.driver): Core's cost per statement was
@@ -99,9 +101,11 @@ def load_asset(conn, asset_id) -> dict:
     return row
 
 
-def allowed_triggers(wf: Workflow, asset: dict, role: str | None = None) -> list[str]:
-    """Triggers whose source is the asset's state (and, given a role, that the role may fire)."""
-    return [t for t in wf.triggers_from(asset["state"]) if role is None or role in wf.triggers[t].roles]
+def allowed_triggers(wf: Workflow, asset: dict, role: str | None = None, open_obligations=()) -> list[str]:
+    """Triggers whose source is the asset's state (and, given a role, that the role may fire); a
+    trigger that closes an obligation only when one of its kind is in ``open_obligations`` (names)."""
+    return [t for t in wf.triggers_from(asset["state"], open_obligations)
+            if role is None or role in wf.triggers[t].roles]
 
 
 def _denied(engine, actor, action, asset_id, office, exc: PermissionDenied):
@@ -157,6 +161,7 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
     if asset["state"] not in trig.sources:
         raise TriggerNotAllowed("not_allowed_now", asset=asset["id"], state=asset["state"], trigger=trigger,
                                 allowed=", ".join(allowed) or "-")
+    open_duties = obligations.pending(conn, wf, asset, trigger, allowed)  # a close with none open: refused
     try:
         on = check_date(on, asset["last_event_on"], asset["id"])
         values = parse_fields(trig, dict(fields or {}))
@@ -172,6 +177,7 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
     for name in trig.guards:
         guards.GUARDS[name](step)
     checks.run(step)
+    duties = obligations.plan(step, open_duties)  # the side clocks it opens and closes
     proxy = SimpleNamespace(state=asset["state"], resume_state=asset["resume_state"])
     wf.machine.events[trigger].trigger(proxy)
     new_state = proxy.state
@@ -201,6 +207,7 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
     changes = {k: (asset.get(k), v) for k, v in updates.items() if asset.get(k) != v}
     changes.update({k: (None, v) for k, v in values.items() if k not in COLUMNS})
     changes.update(forgotten)  # a fact the step ends (a forfeited deposit): its last value, then none
+    changes.update(duties.changes())
     seen = asset["version"]
     if issue is not None:  # the step's paper, numbered and stored in this transaction
         issued = issue(conn, Decided(asset, user, trigger, asset["state"], new_state, on, values, dict(updates),
@@ -219,8 +226,11 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
     if driver.execute(driver.cursor(conn), stmt, {**updates, "_id": asset["id"], "_seen": seen}).rowcount != 1:
         raise ConflictError("conflict", asset=asset["id"], seen=seen)
     audit.insert(conn, row)
+    duties.write(conn, asset["id"], seen + 1)
     return AssetTransitioned(asset["id"], trigger, asset["state"], new_state, on,
-                             updates.get("deadline", asset["deadline"]), seen + 1)
+                             updates.get("deadline", asset["deadline"]), seen + 1,
+                             tuple((o["name"], o["due"]) for o in duties.opened),
+                             tuple((c["name"], c["done_on"]) for c in duties.closed))
 
 
 def _regime(wf: Workflow, on: dt.date) -> str | None:

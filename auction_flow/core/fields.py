@@ -158,6 +158,8 @@ def parse_field(spec: Field, value) -> Any:
         return number
     if spec.type == "date":
         return parse_date(value, spec.name)
+    if spec.type == "count":
+        return parse_int(value, spec.name)
     text = check_text(str(value).strip(), spec.name, assets.c.get(spec.name))
     if spec.type == "choice" and text not in spec.choices:
         raise InvalidInput("bad_choice", field=spec.name, choices=", ".join(spec.choices), value=value)

@@ -163,6 +163,12 @@ class Year:
             plan.steps[-1] = (trig, on, (sets[0], f"auction_date={auction}"), actor, reason, lag)
         return day, auction
 
+    def refunds(self, plan: Plan, auction: dt.date, bidders: int, within: int = 1) -> dt.date:
+        """The losing bidders' deposits returned ``within`` working days of the auction and recorded that
+        day (Property Auction Law Art. 39(4) allows 3); no random draw, so the year's plan is unchanged."""
+        on = self.wd(auction, within)
+        return self.step(plan, "record_refunds", on, f"refunded_on={on}", f"bidders={bidders}")
+
     def pay_by(self, sold_on: dt.date) -> dt.date:
         """The buyer's payment deadline for a sale on ``sold_on``, from the workflow (15 days for a
         sale before 1 May 2020, 30 from then)."""
@@ -204,6 +210,7 @@ def build(year: int, rng: random.Random, cal) -> Year:
         for _ in range(rounds):
             day, auction = y.contract(p, day)
             y.step(p, "record_auction_failed", auction)
+            y.refunds(p, auction, 1 + p.key % 3)
             price = price * 9 // 10
             day = y.step(p, "reduce_price", y.wd(auction, rng.randint(2, 5)), f"price={price}")
         day, auction = y.contract(p, day)
@@ -211,6 +218,8 @@ def build(year: int, rng: random.Random, cal) -> Year:
         bump = 0 if i == 38 else rng.randint(0, 20) * 5_000_000
         day = y.step(p, "record_sale", auction, f"sale_price={price + bump}", f"buyer={buyer}",
                      f"deposit={price // 10}")  # 10% of the starting price
+        if i != 41:  # 41: the auction organisation never returns the losing bidders' deposits (an alert)
+            y.refunds(p, auction, 2 + p.key % 4, within=1 + p.key % 3)
         supervisor = y.people[p.office][2]
         if i == defaulted:  # the buyer lets the deadline pass: the deposit is forfeited, a new contract
             day = y.step(p, "record_default", y.pay_by(day) + dt.timedelta(days=rng.randint(1, 4)))
@@ -277,6 +286,7 @@ def build(year: int, rng: random.Random, cal) -> Year:
         for _ in range(rounds):
             day, auction = y.contract(p, day)
             day = y.step(p, "record_auction_failed", auction)
+            y.refunds(p, auction, p.key % 3)  # 0: nobody had registered
             if _ < rounds - 1 or rounds < 3:
                 price = price * 9 // 10
                 day = y.step(p, "reduce_price", y.wd(auction, rng.randint(2, 5)), f"price={price}")
@@ -287,6 +297,7 @@ def build(year: int, rng: random.Random, cal) -> Year:
         day, price = failing(p, 2)
         day, auction = y.contract(p, day)
         day = y.step(p, "record_auction_failed", auction)
+        y.refunds(p, auction, 2)
         day = y.step(p, "accept_by_creditor", y.wd(day, 3))
         notified = y.step(p, "notify_debtor", y.wd(day, 4))  # within the 10 days
         wait = y.days(notified, 10, 30) - notified  # drawn for both, so the year's later draws stay as they were

@@ -216,6 +216,7 @@ def test_complaint_risk_cancelled_before_and_resolution_after_the_window(world):
     step(world, aid, "contract_auction", "2026-02-09", auction_org="ĐG", auction_date="2026-03-02")
     step(world, aid, "record_sale", "2026-03-02", sale_price=100_000_000, buyer="Người mua hai",
          deposit=10_000_000)
+    step(world, aid, "record_refunds", "2026-03-02", refunded_on="2026-03-02", bidders=2)
     _cancel(world, aid, "2026-03-05")
     scan(world, "2026-03-05")
     second = [r for r in rows(world, asset_id=aid) if r["entered_on"] == D("2026-03-05")]

@@ -53,6 +53,7 @@ FIRE = {
     "resume": ({}, "cv_an", None, "2026-03-02"),
     "extend_handover": ({}, "ld_binh", "tài sản phức tạp", "2024-06-01"),  # under the 2014 rules
     "extend_payment": ({"until": "2026-09-20"}, "cv_an", "hai bên thỏa thuận", "2026-07-01"),
+    "record_refunds": ({"refunded_on": "2026-01-01", "bidders": 2}, "cv_an", None, "2026-03-02"),
 }
 
 
@@ -130,9 +131,21 @@ def _fire_from_each_source(engine, trigger):
         elif trigger == "resume":
             continue  # every way into suspended is checked in test_resume_returns_to_the_state_left
         elif source == "suspended":
-            aid = walk(engine, "suspended:priced", start)
+            aid = walk(engine, "suspended:sold" if trigger in WF.closers else "suspended:priced", start)
+        elif source == "released":  # a sale, then released: the losing bidders' deposits still to refund
+            aid = walk(engine, "sold", start)
+            step(engine, aid, "release", days(start, 31), actor="ld_binh", reason="bản án bị hủy")
+        elif source == "returned_to_debtor":
+            aid = walk(engine, "auction_failed", start)
+            step(engine, aid, "return_to_debtor", days(start, 31), costs=PRICE, creditor_declined="yes")
         else:
             aid = walk(engine, source, start)
+        if trigger in WF.closers:  # closes a side clock: refused, naming what is open, unless one is
+            if not svc.show(engine, aid, "cv_an")["obligations"]:
+                with pytest.raises(TriggerNotAllowed, match="open now: -"):
+                    step(engine, aid, trigger, asset_row(engine, aid)["last_event_on"] + ONE, actor=actor, **fields)
+                continue
+            fields = {**fields, "refunded_on": asset_row(engine, aid)["last_event_on"] + ONE}
         expect_to = asset_row(engine, aid)["state"] if trig.dest == "$same" else trig.dest
         _fire_and_check(engine, aid, trigger, fields, actor, reason, expect_to)
         assert len(audit_rows(engine, aid)) == asset_row(engine, aid)["version"]
@@ -157,8 +170,8 @@ def _suspend_and_resume(engine, source):
     _fire_and_check(engine, aid, "resume", {}, "cv_an", None, source)
     row = asset_row(engine, aid)
     assert row["resume_state"] is None
-    allowed = svc.show(engine, aid, "cv_an")["allowed_triggers"]
-    assert allowed == WF.triggers_from(source)
+    shown = svc.show(engine, aid, "cv_an")
+    assert shown["allowed_triggers"] == WF.triggers_from(source, {o["name"] for o in shown["obligations"]})
 
 
 def test_history_and_audit_count_equal_version(world):
@@ -173,7 +186,9 @@ def test_history_and_audit_count_equal_version(world):
     assert [h["from"] for h in hist[1:]] == [h["to"] for h in hist[:-1]]
     assert len(hist) == shown["version"] == len(audit_rows(engine, aid))
     assert [h["seq"] for h in hist] == list(range(1, len(hist) + 1))
-    assert shown["allowed_triggers"] == []
+    # closed, and only the losing bidders' deposits of its auction still to record refunded
+    assert shown["allowed_triggers"] == ["record_refunds"]
+    assert [o["name"] for o in shown["obligations"]] == ["deposit_refunds"]
     rows = audit_rows(engine, aid)
     assert rows[0]["event"] == "asset_created" and rows[0]["to_state"] == "seized"
     assert all(r["prev_hash"] == p["hash"] for p, r in zip(rows, rows[1:]))

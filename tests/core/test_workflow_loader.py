@@ -51,6 +51,8 @@ TRIGGERS = {  # the public contract: name -> (sources, destination)
     "resume": ({"suspended"}, "$previous"),
     "extend_handover": ({"paid", "creditor_handover"}, "$same"),
     "extend_payment": ({"sold"}, "sold"),
+    # closes the side clock deposit_refunds from any state it may be open in (a final one too)
+    "record_refunds": (STATES - {"seized"}, "$same"),
 }
 FIELDS = {"contract_appraisal": {"appraisal_org"}, "agree_price": {"price"}, "record_appraisal": {"price", "valid_until"},
           "request_reappraisal": {"ground", "party"}, "record_receipt": {"party", "received_on"},
@@ -58,7 +60,8 @@ FIELDS = {"contract_appraisal": {"appraisal_org"}, "agree_price": {"price"}, "re
           "record_sale": {"sale_price", "buyer", "deposit"}, "cancel_result": {"ground", "document_no", "document_on", "issued_by"}, "suspend": {"kind"},
           "extend_payment": {"until"}, "notify_handover": {"handover_on"},
           "order_coercion": {"decision", "plan_on", "procuracy_invited_on"},
-          "return_to_debtor": {"costs", "creditor_declined"}, "debtor_pays": {"amount"}}
+          "return_to_debtor": {"costs", "creditor_declined"}, "debtor_pays": {"amount"},
+          "record_refunds": {"refunded_on", "bidders"}}
 
 
 def _doc() -> dict:

@@ -7,7 +7,7 @@ import shlex
 from sqlalchemy import func, select
 
 from auction_flow.storage import db
-from auction_flow.storage.schema import assets, audit_log
+from auction_flow.storage.schema import alerts, asset_obligations, assets, audit_log
 
 
 def test_demo_builds_the_province_through_the_engine(empty_db_url, tmp_path):
@@ -39,6 +39,11 @@ def test_demo_builds_the_province_through_the_engine(empty_db_url, tmp_path):
         asset_rows = conn.execute(select(func.count()).where(audit_log.c.asset_id.is_not(None))).scalar()
     assert (sales, cancels, defaults, offices) == (45, 4, 1, 8)  # a default is a failed sale: 5 of 45
     assert coerced == 1  # one forced handover
+    with engine.connect() as conn:  # every auction's losing bidders refunded in time but one: its alert
+        open_refunds = conn.execute(select(func.count()).where(asset_obligations.c.closed_seq.is_(None))).scalar()
+        late = conn.execute(select(alerts.c.level).where(alerts.c.rule == "obligation",
+                                                        alerts.c.status != "resolved")).scalars().all()
+    assert open_refunds == 1 and late == ["escalated"]
     assert versions == asset_rows  # every step went through the engine: one audit row per version
 
     # its hints work as printed: the supervisor is signed in, the others sign in with the printed password

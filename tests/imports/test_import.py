@@ -122,10 +122,12 @@ def test_an_imported_asset_matches_the_same_asset_walked_through_the_engine(worl
     assert [(x["trigger"], x["from_state"], x["to_state"], x["business_date"]) for x in a] == \
            [(x["trigger"], x["from_state"], x["to_state"], x["business_date"]) for x in b]
     # the sale's sold_by, its deposit and the facts it keeps included; not the appraisal's notice to the
-    # parties (a fact of workflow v3's record_appraisal effect, forgotten when the auction is contracted)
+    # parties (a fact of workflow v3's record_appraisal effect, forgotten when the auction is contracted),
+    # nor a side clock: imported history opens none (the losing bidders' deposits of a past auction)
     def comparable(x):
         noticed = x["trigger"] in ("record_appraisal", "contract_auction")
-        return {k: v for k, v in steps_of(x).items() if k != "notice" and not (noticed and k == "facts")}
+        return {k: v for k, v in steps_of(x).items() if k != "notice" and not (noticed and k == "facts")
+                and not k.startswith("obligation.")}
     assert [comparable(x) for x in a[1:]] == [comparable(x) for x in b[1:]]
 
 

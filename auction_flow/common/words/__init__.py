@@ -3,7 +3,7 @@
 Every text a person reads lives in the data modules of this package, one per area
 (``refusals``, ``cli``, ``headers``, ``labels``, ``codes``, ``alerts``, ``supervision``,
 ``complaints``, ``reports``, ``imports``, ``identity``, ``casefile``, ``web``, ``web_casefile``,
-``procuracy``, ``receipts``), each a ``WORDS`` table of ``key -> {"vi", "en"}``.
+``procuracy``, ``receipts``, ``obligations``), each a ``WORDS`` table of ``key -> {"vi", "en"}``.
 No key appears twice. The one way to look a text up is :func:`message` (or :class:`Msg`, a
 message rendered later in the reader's language); :func:`term` labels a code
 (``term("level", "overdue", "vi")``). States and triggers are labelled by the workflow file
@@ -32,6 +32,7 @@ from auction_flow.common.words import (
     integrity,
     labels,
     limits,
+    obligations,
     procuracy,
     receipts,
     refusals,
@@ -43,7 +44,8 @@ from auction_flow.common.words import (
 
 LANGS = ("vi", "en")
 AREAS = (refusals, cli, headers, labels, codes, alerts, supervision, complaints, reports, imports, identity, casefile, web,
-         web_casefile, limits, guide, procuracy, integrity, receipts)
+         web_casefile, limits, guide, procuracy, integrity, receipts,
+         obligations)
 
 MESSAGES: dict[str, dict[str, str]] = {}
 for _area in AREAS:

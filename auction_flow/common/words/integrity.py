@@ -14,6 +14,12 @@ WORDS = {
     'record_row_officer': {"vi": 'bảng bị sửa: tài sản {asset}, dòng {id} (bước {seq}) ghi chấp hành viên phụ trách {row_says}, chuỗi nhật ký ghi {chain}',
                            "en": 'record tampered: asset {asset}, row {id} (step {seq}) names the officer in charge {row_says}, the chain says {chain}'},
     'record_more': {"vi": 'và {n} chỗ không khớp khác', "en": 'and {n} more disagreements'},
+    'record_obligation_missing': {"vi": 'bảng bị sửa: tài sản {asset}: nghĩa vụ {name} mở ở bước {seq} có trong chuỗi nhật ký nhưng không còn trong bảng',
+                                  "en": 'record tampered: asset {asset}: obligation {name} opened at step {seq} is in the chain but no longer in the table'},
+    'record_obligation_mismatch': {"vi": 'bảng bị sửa: tài sản {asset}, nghĩa vụ {name} (dòng {id}), cột {column}: chuỗi nhật ký ghi {chain}, bảng ghi {table}',
+                                   "en": 'record tampered: asset {asset}, obligation {name} (row {id}), column {column}: the chain says {chain}, the table says {table}'},
+    'record_obligation_extra': {"vi": 'bảng bị sửa: tài sản {asset}: nghĩa vụ {name} (dòng {id}, bước {seq}) không có trong dòng nhật ký nào',
+                                "en": 'record tampered: asset {asset}: obligation {name} (row {id}, step {seq}) is in no audit row'},
 }
 
 WORDS.update({

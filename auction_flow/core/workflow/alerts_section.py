@@ -30,11 +30,14 @@ LEVELS = {
 # Levels recorded in the audit log as escalations, and sent to supervisors above the office.
 # ("complaint": the complaints register's clocks, raised by auction_flow.complaint_alerts.)
 # ("procuracy", "procuracy_send": the procuracy's answer and sending clocks, procuracy_clocks.)
+# ("obligation": an overdue side clock of the obligations: section, obligation_clocks; escalated
+# after the stalled rule's escalate_after_days.)
 ESCALATIONS = {"handover": ("escalated", "escalated_province"), "complaint_risk": ("high",),
                "stalled": ("escalated",), "complaint": ("escalated",), "procuracy": ("escalated",),
-               "procuracy_send": ("escalated",)}
+               "procuracy_send": ("escalated",), "obligation": ("escalated",)}
 PROVINCE_LEVELS = {"handover": ("escalated_province",), "complaint_risk": ("high",), "stalled": ("escalated",),
-                   "complaint": ("escalated",), "procuracy": ("escalated",), "procuracy_send": ("escalated",)}
+                   "complaint": ("escalated",), "procuracy": ("escalated",), "procuracy_send": ("escalated",),
+                   "obligation": ("escalated",)}
 FACTORS = ("paid_in_full", "cancelled_before", "no_follow_up")
 
 

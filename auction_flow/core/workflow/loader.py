@@ -14,7 +14,7 @@ import yaml
 
 from auction_flow.common.errors import WorkflowDefinitionError
 from auction_flow.core import effects, guards
-from auction_flow.core.workflow import alerts_section, checks_section, documents_section
+from auction_flow.core.workflow import alerts_section, checks_section, documents_section, obligations_section
 from auction_flow.core.workflow.model import (
     FIELD_TYPES,
     KINDS,
@@ -108,7 +108,7 @@ def parse(text: str, path: str = "<workflow>") -> Workflow:
     states: dict[str, State] = {}
     for name, spec in c.mapping(doc["states"], "states").items():
         spec = c.mapping(spec, f"states.{name}")
-        clock = _parse_clock(c, name, spec.get("clock"), regime_ids)
+        clock = parse_clock(c, f"states.{name}", spec.get("clock"), regime_ids)
         states[name] = State(name, c.labels(spec.get("labels"), f"states.{name}.labels"),
                              final=bool(spec.get("final", False)),
                              stops_clock=bool(spec.get("stops_clock", False)), clock=clock)
@@ -175,6 +175,9 @@ def parse(text: str, path: str = "<workflow>") -> Workflow:
         if name in doc:
             sections[name] = parse_section(c, doc[name], states, triggers)
     sections["documents"] = documents_section.parse(c, doc.get("initial_document"), triggers)  # the papers
+    sections["obligations"] = obligations_section.parse(  # the side clocks beside the state's
+        c, doc.get("obligations"), states, triggers,
+        lambda owner, spec: parse_clock(c, owner, spec, regime_ids), source)
     return Workflow(str(doc["name"]), version, c.labels(doc["labels"], "labels"), roles, tuple(regimes),
                     doc["initial"], states, triggers, initial_roles, path, sections)
 
@@ -234,15 +237,16 @@ def _period(c: _Checker, spec, entry: str) -> Period:
     return _periods(c, spec, entry)[0]
 
 
-def _parse_clock(c: _Checker, state: str, spec, regime_ids: list[str]) -> tuple[ClockRule, ...]:
-    """A state's clock: per regime one rule, or a list of rules each applying to clocks that start
-    ``since`` a day (the first without ``since``), e.g. a decree that changed one clock mid-regime."""
+def parse_clock(c: _Checker, owner: str, spec, regime_ids: list[str]) -> tuple[ClockRule, ...]:
+    """The clock of ``owner`` (``states.NAME``, ``obligations.NAME``): per regime one rule, or a list
+    of rules each applying to clocks that start ``since`` a day (the first without ``since``), e.g.
+    a decree that changed one clock mid-regime."""
     if spec is None:
         return ()
-    spec = c.mapping(spec, f"states.{state}.clock")
+    spec = c.mapping(spec, f"{owner}.clock")
     out = []
     for rid, rules in spec.items():
-        entry = f"states.{state}.clock.{rid}"
+        entry = f"{owner}.clock.{rid}"
         if rid not in regime_ids:
             c.fail(entry, f"clock without a regime in force: unknown regime {rid!r}")
         listed = isinstance(rules, list)
@@ -263,7 +267,7 @@ def _parse_clock(c: _Checker, state: str, spec, regime_ids: list[str]) -> tuple[
             out.append(ClockRule(rid, _periods(c, rule, sub), src.basis, ext, since, src.confirmed, src.why))
     out.sort(key=lambda r: (regime_ids.index(r.regime), r.since or dt.date.min))
     if out and out[0].regime != regime_ids[0]:
-        c.fail(f"states.{state}.clock", f"clock without a regime in force between {regime_ids[0]!r} "
+        c.fail(f"{owner}.clock", f"clock without a regime in force between {regime_ids[0]!r} "
                f"and {out[0].regime!r}")
     return tuple(out)
 
@@ -276,7 +280,7 @@ def _check_graph(c: _Checker, initial: str, states: dict[str, State], triggers: 
             into_stopping.update(t.sources)
     for t in triggers.values():
         for s in t.sources:
-            if states[s].final:
+            if states[s].final and t.dest != SAME:  # a step that records without moving is no way out
                 c.fail(f"triggers.{t.name}.from", f"final state {s!r} cannot have a way out")
             targets = into_stopping if t.dest == PREVIOUS else {s} if t.dest == SAME else {t.dest}
             edges[s].update(targets)

@@ -15,7 +15,7 @@ from transitions import Machine
 
 UNITS = ("working", "calendar")
 KINDS = ("movable", "real_estate")
-FIELD_TYPES = ("text", "money", "date")
+FIELD_TYPES = ("text", "money", "date", "count")  # count: a whole number >= 0 (bidders refunded)
 PREVIOUS = "$previous"
 SAME = "$same"  # a step that records without moving: the state it fires from
 @dataclass(frozen=True)
@@ -135,7 +135,10 @@ class Workflow:
 
     def clock_rule(self, state: str, day: dt.date) -> ClockRule | None:
         """The clock of ``state`` for a clock starting on ``day``; None if the state has none."""
-        rules = self.states[state].clock
+        return self.rule_in_force(self.states[state].clock, day)
+
+    def rule_in_force(self, rules: tuple[ClockRule, ...], day: dt.date) -> ClockRule | None:
+        """Of a clock's ``rules`` (a state's, or an obligation's), the one for a clock starting on ``day``."""
         if not rules:
             return None
         regime = self.regime_on(day)
@@ -148,8 +151,18 @@ class Workflow:
                 chosen = rule
         return chosen
 
-    def triggers_from(self, state: str) -> list[str]:
-        return [t.name for t in self.triggers.values() if state in t.sources]
+    def triggers_from(self, state: str, open_obligations=()) -> list[str]:
+        """The triggers that fire from ``state``; one that closes an obligation (the ``obligations:``
+        section) only when an obligation of its kind is among ``open_obligations`` (names)."""
+        side = self.closers
+        return [t.name for t in self.triggers.values()
+                if state in t.sources and (t.name not in side or side[t.name] in open_obligations)]
+
+    @functools.cached_property
+    def closers(self) -> dict[str, str]:
+        """Trigger -> the obligation it closes."""
+        section = self.sections.get("obligations")
+        return {t: o.name for o in (section.by_name.values() if section else ()) for t in o.closed_by}
 
     @functools.cached_property
     def machine(self):

@@ -25,6 +25,7 @@ def load_cached(path: str, mtime: float) -> Workflow:
     wf = load(path)
     register_terms("state", {s.name: s.labels for s in wf.states.values()}, wf.version)
     register_terms("trigger", {t.name: t.labels for t in wf.triggers.values()}, wf.version)
+    register_terms("obligation", {o.name: o.labels for o in wf.sections["obligations"].by_name.values()}, wf.version)
     return wf
 
 

@@ -85,7 +85,7 @@ def show(path: str | None = None, lang: str = "en") -> dict:
 
 
 def sources(wf: Workflow) -> list[dict]:
-    """Every basis of the definition (state clocks, trigger checks, trigger windows) with whether its
+    """Every basis of the definition (state clocks, trigger checks, trigger windows, obligations) with whether its
     text was confirmed and, when not, why (``confirmed: false`` + ``why:`` in the YAML)."""
     out = []
     for st in wf.states.values():
@@ -97,7 +97,7 @@ def sources(wf: Workflow) -> list[dict]:
             out.append({"entry": f"triggers.{t.name}.checks[{n}]", "basis": c.source.basis,
                         "confirmed": c.source.confirmed, "why": c.source.why})
         out += _param_sources(f"triggers.{t.name}", t.params)
-    return out
+    return out + wf.sections["obligations"].sources()  # the side clocks
 
 
 def _param_sources(entry: str, params: dict) -> list[dict]:

@@ -12,8 +12,9 @@ level supersedes the lower ones of the same clock. The whole scan is one write t
 Complaint risk starts from the audit rows of cancellations (``trigger = cancel_result``),
 the still-open ones only (one row per cancellation, not per asset); their factors come from
 SQL and their level from the workflow's weights. The complaints register's own clocks are
-raised by auction_flow.complaint_alerts, and the procuracy's (answers to its recommendations and
-protests, decisions sent to it) by procuracy_clocks, both called from here.
+raised by auction_flow.complaint_alerts, the procuracy's (answers to its recommendations and
+protests, decisions sent to it) by procuracy_clocks, and the overdue side clocks of the workflow's
+``obligations:`` by obligation_clocks, all called from here.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from auction_flow.core import audit
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.workflow import alerts_section as alert_rules
 from auction_flow.features.alerts import complaint_clocks as complaint_alerts
+from auction_flow.features.alerts import obligation_clocks as obligation_alerts
 from auction_flow.features.alerts import open_risks
 from auction_flow.features.alerts import procuracy_clocks as procuracy_alerts
 from auction_flow.features.alerts.view import rank_of
@@ -373,12 +375,15 @@ def scan(engine, on: dt.date | None = None) -> ScanFinished:
                 _handover(conn, wf, rules.handover, on, stamp, counts, escalated)
             if rules.stalled:
                 _stalled(conn, wf, rules.stalled, on, stamp, counts, escalated)
+                if wf.sections["obligations"].by_name:  # side clocks: escalated as a stalled stage
+                    obligation_alerts.raise_overdue(conn, wf, rules.stalled, on, stamp, counts, escalated)
             if rules.complaint_risk:
                 resolved += _complaint_risk(conn, wf, rules.complaint_risk, on, stamp, counts, escalated)
         resolved += _register_clocks(conn, on, stamp, counts, escalated)
         open_risks.drop_closed(conn)
         _audit_escalations(conn, escalated, on, codes)
         resolved += _resolve_moved_on(conn, on)
+        resolved += obligation_alerts.resolve_done(conn, on)
         superseded = _supersede(conn, on)
         reopened = _reopen_snoozed(conn, on)
         _audit_count(conn, top, on)

@@ -22,7 +22,7 @@ from auction_flow.features.alerts.view import alert_query, describe, rank_of
 from auction_flow.storage import db
 from auction_flow.storage.schema import alerts, audit_log, offices
 
-RULES = ("handover", "complaint_risk", "stalled", "complaint", "procuracy", "procuracy_send")
+RULES = ("handover", "complaint_risk", "stalled", "complaint", "procuracy", "procuracy_send", "obligation")
 LEVELS = ("warning", "overdue", "escalated", "escalated_province", "low", "medium", "high")
 HANDLERS = ("officer", "supervisor")
 

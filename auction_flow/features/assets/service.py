@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from auction_flow.common.config import today
 from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied, UsageError
-from auction_flow.core import amend, authz, checks, receipts
+from auction_flow.common.words import term
+from auction_flow.core import amend, authz, checks, obligations, receipts
 from auction_flow.core import engine as eng
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.calendar import WorkCalendar
@@ -130,16 +131,28 @@ def history(conn, asset_id: int) -> list[dict]:
              "changes": json.loads(r.changes), "imported": r.imported} for r in rows]
 
 
-def step_forms(row: dict, role: str) -> list[dict]:
+def step_forms(row: dict, role: str, open_obligations=()) -> list[dict]:
     """The triggers ``role`` may fire now on the asset ``row`` (its state, workflow and version), each with
-    the fields its definition asks for (``name``, ``type``: text, money, date or choice, ``choices``) and
-    whether it needs a reason: what the web desk draws as forms."""
+    the fields its definition asks for (``name``, ``type``: text, money, date, count or choice, ``choices``)
+    and whether it needs a reason: what the web desk draws as forms. A step that closes an obligation
+    is among them only while one of its kind is open (``open_obligations``: names)."""
     wf = workflow_mod.get(row["workflow"], row["workflow_version"])
     out = []
-    for name in eng.allowed_triggers(wf, row, role):
+    for name in eng.allowed_triggers(wf, row, role, open_obligations):
         trig = wf.triggers[name]
         out.append({"trigger": name, "reason_required": trig.reason_required,
                     "fields": [{"name": f.name, "type": f.type, "choices": list(f.choices)} for f in trig.fields]})
+    return out
+
+
+def open_obligations(conn, asset_id: int, lang: str, on) -> list[dict]:
+    """The asset's open obligations (its side clocks), nearest due first, as of ``on``: each with the
+    step that closes it."""
+    out = []
+    for r in obligations.open_rows(conn, asset_id):
+        out.append({"name": r["name"], "label": term("obligation", r["name"], lang), "starts_on": r["starts_on"],
+                    "due": r["due"], "days_left": (r["due"] - on).days, "overdue": on > r["due"],
+                    "basis": r["basis"], "regime": r["regime"], "opened_seq": r["opened_seq"]})
     return out
 
 
@@ -174,9 +187,14 @@ def show(engine, asset_id, actor, lang: str = "en", forms: bool = False, on=None
             row = conn.execute(_query().where(assets.c.id == asset["id"])).mappings().one()
             out = _describe(dict(row), lang, on or today())
             out.update(notice_view(conn, dict(row)))
+            duties = open_obligations(conn, asset["id"], lang, on or today())
+            out["obligations"] = duties
+            names = {d["name"] for d in duties}
+            wf = workflow_mod.get(row["workflow"], row["workflow_version"])
+            out["allowed_triggers"] = wf.triggers_from(row["state"], names)
             out["history"] = history(conn, asset["id"])
             if forms:
-                out["forms"] = step_forms(dict(row), user["role"])
+                out["forms"] = step_forms(dict(row), user["role"], names)
     if denied:
         authz.record_denial(engine, user, "read", asset["id"], asset["office_code"], str(denied))
         raise denied

@@ -11,14 +11,17 @@ rows are replayed in ``seq`` order (their ``changes`` are ``{column: [before, af
 * each row's ``officer_id`` (not hashed: migration 0020) must be the officer the chain names at
   that row (the seizure or import names one, each reassignment the next);
 * at the end, the asset's state, the columns the steps set, its deadline, its office and officer,
-  its version (the last ``seq``) and its ``last_hash`` must be what the chain says.
+  its version (the last ``seq``) and its ``last_hash`` must be what the chain says;
+* and its rows of ``asset_obligations`` (the side clocks its steps opened and closed) must be
+  what the chain says (:mod:`obligations`), none missing and none more.
 
 A column the chain never set keeps the value the seizure gives every asset (no price, no
 buyer, counts at 0); a column the seizure does not record (the deadline's legal basis and
 regime, on the first row only) is checked from the first row that sets it.
 
-Streaming: ``assets`` in ``id`` order and the audit rows in ``(asset_id, seq)`` order, merged,
-one keyset page at a time; memory holds one asset's replay and the office and user names.
+Streaming: ``assets`` in ``id`` order, the audit rows in ``(asset_id, seq)`` order and the
+obligations in ``(asset_id, id)`` order, merged, one keyset page at a time; memory holds one
+asset's replay and the office and user names.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import json
 from sqlalchemy import select, tuple_
 
 from auction_flow.common.errors import AuctionFlowError
+from auction_flow.features.supervision import obligations
 from auction_flow.features.supervision.chains import stream
 from auction_flow.storage import driver
 from auction_flow.storage.schema import assets, offices, users
@@ -144,6 +148,7 @@ class _Replay:
         self.seq = 0
         self.hash = None
         self.broken = False
+        self.duties = obligations.Expected()  # its side clocks, as the chain opened and closed them
 
     def _value(self, column: str, after):
         if column == "office_id":
@@ -200,6 +205,7 @@ class _Replay:
                 self.problems.add("record_seq", asset=self.asset_id, id=row[_ID], seq=seq, expected=self.seq + 1)
             if event == "transition":
                 self._apply(row, changes, _STEPPED)
+                self.duties.step(seq, changes)
             elif event in _AMENDED:
                 self._apply(row, changes, _AMENDED[event])
         self.state = self.known["state"] = row[_TO]
@@ -223,16 +229,19 @@ class _Replay:
 
 
 def _streams(conn, only: dict | None):
-    """(the audit rows, the assets), each in id order: every asset, or the assets of ``only``'s
-    offices, office after office."""
+    """(the audit rows, the assets, the obligations), each in id order: every asset, or the assets of
+    ``only``'s offices, office after office."""
     row_key, asset_key = (lambda r: {"asset": r[_ASSET], "seq": r[_SEQ]}), (lambda r: {"asset": r[0]})
+    duty_key = lambda r: {"asset": r[0], "id": r[1]}  # noqa: E731
     if only is None:
-        return (stream(conn, "records_rows", _rows_q, row_key), stream(conn, "records_assets", _assets_q, asset_key))
+        return (stream(conn, "records_rows", _rows_q, row_key), stream(conn, "records_assets", _assets_q, asset_key),
+                stream(conn, "records_obligations", obligations.rows_q, duty_key))
 
     def each(key, build, key_of):
         for oid in sorted(only):
             yield from stream(conn, key, build, key_of, {"one": oid})
-    return each("records_rows", _rows_q, row_key), each("records_assets", _assets_q, asset_key)
+    return (each("records_rows", _rows_q, row_key), each("records_assets", _assets_q, asset_key),
+            each("records_obligations", obligations.rows_q, duty_key))
 
 
 def check_assets(conn, out: list, only: dict | None = None) -> None:
@@ -241,12 +250,17 @@ def check_assets(conn, out: list, only: dict | None = None) -> None:
     problems = Problems(out)
     office_ids = {code: oid for oid, code in conn.execute(select(offices.c.id, offices.c.code))}
     user_ids = {name: uid for uid, name in conn.execute(select(users.c.id, users.c.username))}
-    rows, asset_rows = _streams(conn, only)
-    row = next(rows, None)
+    rows, asset_rows, duties = _streams(conn, only)
+    row, duty = next(rows, None), next(duties, None)
     for values in asset_rows:
         asset_id = values[0]
         while row is not None and row[_ASSET] < asset_id:
             row = next(rows, None)  # rows of no asset: the chain pass names them
+        mine = []  # the asset's side clocks in the table
+        while duty is not None and duty[0] <= asset_id:
+            if duty[0] == asset_id:
+                mine.append(duty)
+            duty = next(duties, None)
         if row is None or row[_ASSET] != asset_id:
             continue  # an asset without rows: the chain pass names it
         replay = _Replay(asset_id, problems, office_ids, user_ids)
@@ -254,4 +268,6 @@ def check_assets(conn, out: list, only: dict | None = None) -> None:
             replay.step(row)
             row = next(rows, None)
         replay.finish(dict(zip(COMPARED, values[1:])))
+        if not replay.broken:
+            replay.duties.compare(asset_id, mine, problems)
     problems.close()

@@ -49,9 +49,14 @@ def _smtp_env(**opts):
             os.environ[f"AUCTION_FLOW_{key.upper()}"] = str(value)
 
 
+def _about(alert) -> str:
+    """What an alert's ``state`` names: a state, or the obligation an ``obligation`` alert is about."""
+    return "obligation" if alert["rule"] == "obligation" else "state"
+
+
 def _alert_rows(rows):
     view = [{**r, "level": code("level", r["level"]), "rule": code("rule", r["rule"]),
-             "state": code("state", r["state"]), "status": code("status", r["status"]),
+             "state": code(_about(r), r["state"]), "status": code("status", r["status"]),
              "days_late": due(-r["days_late"])} for r in rows]
     return table(view, cols(("id", "id"), ("level", "level"), ("rule", "rule"), ("asset_id", "asset"),
                             ("office", "office"), ("officer", "officer"), ("state", "state"),
@@ -81,7 +86,7 @@ def _alert_text(a: dict) -> str:
                status=code("status", a["status"])),
              t("alert_asset", asset=a["asset_id"], case=a["case_number"], description=a["description"],
                office=a["office"], officer=a["officer"] or "-"),
-             t("alert_state", state=code("state", a["state"]), entered=a["entered_on"], deadline=a["deadline"],
+             t("alert_state", state=code(_about(a), a["state"]), entered=a["entered_on"], deadline=a["deadline"],
                late=due(-a["days_late"])),
              t("alert_basis", basis=a["basis"] or "-", regime=a["regime"] or "-")]
     if a.get("factors") is not None:
@@ -122,7 +127,7 @@ def alerts_scan(now, as_json):
 @alerts.command("list")
 @common
 @click.option("--office", "office_code", metavar="CODE", help="Only this office (and the offices under it).")
-@click.option("--rule", help="handover, complaint_risk, stalled, complaint, procuracy or procuracy_send.")
+@click.option("--rule", help="handover, complaint_risk, stalled, complaint, procuracy, procuracy_send or obligation.")
 @click.option("--level", help="warning, overdue, escalated, escalated_province, low, medium or high.")
 @click.option("--open/--all", "only_open", default=True, help="Unresolved alerts only (default), or all.")
 @click.option("--now", "now", type=params.DAY, metavar="DATE",

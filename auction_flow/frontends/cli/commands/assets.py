@@ -85,7 +85,9 @@ def asset_advance(asset_id, trigger, on, reason, sets, expect_version, buyer, as
     res = assets_svc.advance(engine(), asset_id, trigger, actor(), on, sets, reason, expect_version, buyer)
     out(asdict(res), as_json, t("advanced", asset=res.asset_id, from_state=code("state", res.from_state),
                                 to_state=code("state", res.to_state), on=res.on)
-        + (t("advanced_deadline", deadline=res.deadline) if res.deadline else ""))
+        + (t("advanced_deadline", deadline=res.deadline) if res.deadline else "")
+        + "".join(t("advanced_opened", obligation=code("obligation", name), due=day) for name, day in res.opened)
+        + "".join(t("advanced_closed", obligation=code("obligation", name), done=day) for name, day in res.closed))
 
 
 def _trigger(name: str) -> str:
@@ -123,6 +125,11 @@ def _asset_text(a: dict) -> str:
     lines.append(f"{L('appraised', lg)}: {money(a['appraised_price'])}   {L('price', lg)}: {money(a['price'])}"
                  f"   {L('sale_price', lg)}: {money(a['sale_price'])}   {L('buyer', lg)}: {a['buyer'] or '-'}")
     lines += _notice_lines(a, lg)
+    for o in a.get("obligations", ()):  # the side clocks running beside the state's
+        late = f"  [{L('overdue', lg)}]" if o["overdue"] else ""
+        name = o["label"] if lg == "vi" else f"{o['name']} ({o['label']})"
+        lines.append(f"{L('obligations', lg)}: {name}: {L('due', lg)} {o['due']} ({due(o['days_left'])}){late}"
+                     f"  [{o['basis']}]")
     lines.append(f"{L('allowed', lg)}: {', '.join(map(_trigger, a['allowed_triggers'])) or '-'}")
     if "history" in a:
         rows = [{**h, "trigger": code("trigger", h["trigger"]), "from": code("state", h["from"]),
