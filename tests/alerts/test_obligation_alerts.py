@@ -16,9 +16,9 @@ D = dt.date.fromisoformat
 
 
 def sold(engine) -> int:
-    aid = svc.seize(engine, "cv_an", "1/2026", "HG-VT", "movable", "Xe máy", on="2026-03-02")
-    svc.advance(engine, aid, "agree_price", "cv_an", on="2026-03-03", sets=["price=50000000"])
-    svc.advance(engine, aid, "contract_auction", "cv_an", on="2026-03-04",
+    aid = svc.seize(engine, "cv_an", "1/2026", "HG-VT", "movable", "Xe máy", on="2026-02-02")
+    svc.advance(engine, aid, "agree_price", "cv_an", on="2026-02-03", sets=["price=50000000"])
+    svc.advance(engine, aid, "contract_auction", "cv_an", on="2026-02-04",
                 sets=["auction_org=ĐG Cần Thơ", "auction_date=2026-03-06"])
     svc.advance(engine, aid, "record_sale", "cv_an", on="2026-03-06",
                 sets=["sale_price=60000000", "buyer=B", "deposit=5000000"])

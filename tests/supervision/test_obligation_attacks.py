@@ -12,9 +12,9 @@ from auction_flow.features.assets import service as svc
 
 def sold(engine, case="1/2026") -> int:
     """An asset sold at the auction of 2026-03-06: its losing bidders' deposits due 2026-03-11."""
-    aid = svc.seize(engine, "cv_an", case, "HG-VT", "movable", "Xe máy", on="2026-03-02")
-    svc.advance(engine, aid, "agree_price", "cv_an", on="2026-03-03", sets=["price=50000000"])
-    svc.advance(engine, aid, "contract_auction", "cv_an", on="2026-03-04",
+    aid = svc.seize(engine, "cv_an", case, "HG-VT", "movable", "Xe máy", on="2026-02-02")
+    svc.advance(engine, aid, "agree_price", "cv_an", on="2026-02-03", sets=["price=50000000"])
+    svc.advance(engine, aid, "contract_auction", "cv_an", on="2026-02-04",
                 sets=["auction_org=ĐG Cần Thơ", "auction_date=2026-03-06"])
     svc.advance(engine, aid, "record_sale", "cv_an", on="2026-03-06",
                 sets=["sale_price=60000000", "buyer=B", "deposit=5000000"])

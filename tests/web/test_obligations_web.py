@@ -22,10 +22,10 @@ def province(db_url):
 
 def test_the_asset_page_shows_the_refund_due_and_records_it(db_url, province):
     engine = db.open_db(db_url)
-    aid, today = province["fresh"], dt.date.today()
+    aid, today = province["late"], dt.date.today()  # seized 40 days ago
     ago = lambda n: (today - dt.timedelta(days=n)).isoformat()  # noqa: E731
-    assets_svc.advance(engine, aid, "agree_price", "cv_an", ago(2), ["price=50000000"])
-    assets_svc.advance(engine, aid, "contract_auction", "cv_an", ago(1),
+    assets_svc.advance(engine, aid, "agree_price", "cv_an", ago(30), ["price=50000000"])
+    assets_svc.advance(engine, aid, "contract_auction", "cv_an", ago(20),  # the posting period before the auction
                        ["auction_org=ĐG Cần Thơ", f"auction_date={today}"])
     assets_svc.advance(engine, aid, "record_sale", "cv_an", today.isoformat(),
                        ["sale_price=60000000", "buyer=B", "deposit=5000000"])
