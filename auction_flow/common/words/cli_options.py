@@ -112,7 +112,7 @@ OPTIONS = {
     "alerts ack --reason": "Việc đang làm để xử lý cảnh báo.",
     "alerts digest --now": "Ngày của thư tổng hợp (mặc định: hôm nay).",
     "alerts list --office": "Chỉ đơn vị này (và các đơn vị trực thuộc).",
-    "alerts list --rule": "handover, complaint_risk, stalled, complaint, procuracy hoặc procuracy_send.",
+    "alerts list --rule": "handover, complaint_risk, stalled, complaint, procuracy, procuracy_send hoặc obligation.",
     "alerts list --level": "warning, overdue, escalated, escalated_province, low, medium hoặc high.",
     "alerts list --open": "Chỉ các cảnh báo chưa đóng (mặc định), hoặc tất cả.",
     "alerts list --now": f"Tính số ngày trễ đến ngày này ({_DEMO_DAY}).",
