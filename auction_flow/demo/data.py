@@ -235,6 +235,9 @@ def build(year: int, rng: random.Random, cal) -> Year:
             day = y.step(p, "cancel_result", on, f"ground={ground}", f"document_no={number}/{on.year}",
                          f"document_on={on - dt.timedelta(days=2)}", f"issued_by={issuer}", actor=who,
                          reason="Hủy kết quả đấu giá / auction result cancelled")
+            if after_payment:  # the buyer who had paid gets the money back within the 10 days
+                back = y.cal.next_working_day(day + dt.timedelta(days=3))
+                y.step(p, "refund_buyer", back, f"refunded_on={back}", f"refunded_amount={price + bump}")
             if i == 19:
                 y.step(p, "reauction", y.days(day, 3, 8))
             if i == 26:  # the buyer complains 50 days after receiving the cancellation: out of time

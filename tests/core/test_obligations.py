@@ -180,3 +180,55 @@ def test_asset_show_lists_the_open_ones_in_text_and_json(world, cli):
     r = cli("asset", "advance", aid, "record_refunds", "--on", "2026-03-10", "--set", "refunded_on=2026-03-10",
             "--set", "bidders=2", actor="cv_an")
     assert r.exit_code == 1 and "open now: -" in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
+AGREED = {"ground": "agreement", "document_no": "01/TT-HĐ", "document_on": "2026-03-02", "issued_by": "các bên"}
+COLLUDED = {"ground": "winner_violation", "document_no": "02/KL", "document_on": "2026-03-09", "issued_by": "Sở Tư pháp"}
+
+
+def paid(engine, auction_day: str = "2026-03-06") -> int:
+    aid = sold(engine, auction_day)
+    step(engine, aid, "record_refunds", auction_day, refunded_on=auction_day, bidders="2")
+    step(engine, aid, "record_payment", days(auction_day, 10))
+    return aid
+
+
+def test_a_cancellation_from_paid_opens_the_buyer_refund_with_its_basis_unconfirmed(world):
+    aid = paid(world)  # paid on 2026-03-16
+    step(world, aid, "cancel_result", "2026-03-20", actor="ld_binh", reason="thỏa thuận", **AGREED)
+    [_, row] = rows(world, aid)
+    # 10 days from Fri 2026-03-20: Mon 2026-03-30
+    assert (row["name"], row["starts_on"], row["due"], row["closed_seq"]) == \
+        ("buyer_refund", D("2026-03-20"), D("2026-03-30"), None)
+    rule = for_workflow(workflow_mod.get()).by_name["buyer_refund"].clock[0]
+    assert "Điều 47" in row["basis"] and not rule.confirmed and "analogy" in rule.why
+    assert audit_rows(world, aid)[-1]["changes"]["obligation.buyer_refund"][1]["due"] == "2026-03-30"
+
+
+def test_the_buyer_refund_ending_on_a_weekend_or_holiday_moves_to_the_next_working_day(world):
+    aid = paid(world, "2026-04-06")  # paid on 2026-04-16
+    step(world, aid, "cancel_result", "2026-04-20", actor="ld_binh", reason="thỏa thuận", **AGREED)
+    # 10 days from Mon 2026-04-20: Thu 30 April, a holiday; Fri 1 May too; then the weekend: Mon 2026-05-04
+    assert rows(world, aid)[-1]["due"] == D("2026-05-04")
+
+
+def test_a_cancellation_before_payment_opens_no_buyer_refund(world):
+    aid = sold(world, "2026-03-06")
+    step(world, aid, "cancel_result", "2026-03-10", actor="ld_binh", reason="thông đồng dìm giá", **COLLUDED)
+    assert [r["name"] for r in rows(world, aid)] == ["deposit_refunds"]
+    with pytest.raises(TriggerNotAllowed) as info:  # named with what is open: the deposits
+        step(world, aid, "refund_buyer", "2026-03-11", refunded_on="2026-03-11", refunded_amount=str(PRICE))
+    assert "buyer_refund" in str(info.value) and "open now: deposit_refunds (2026-03-11)" in str(info.value)
+
+
+def test_refund_buyer_closes_it_after_a_re_auction_too(world):
+    aid = paid(world)
+    step(world, aid, "cancel_result", "2026-03-20", actor="ld_binh", reason="thỏa thuận", **AGREED)
+    step(world, aid, "reauction", "2026-03-23")
+    shown = svc.show(world, aid, "cv_an", on=D("2026-03-23"))
+    assert [o["name"] for o in shown["obligations"]] == ["buyer_refund"] and "refund_buyer" in shown["allowed_triggers"]
+    step(world, aid, "refund_buyer", "2026-03-25", refunded_on="2026-03-24", refunded_amount=str(PRICE))
+    row = rows(world, aid)[-1]
+    assert (row["name"], row["done_on"]) == ("buyer_refund", D("2026-03-24")) and row["closed_seq"] is not None
+    assert asset_row(world, aid)["state"] == "priced"
+    assert audit_rows(world, aid)[-1]["changes"]["refunded_amount"] == [None, PRICE]

@@ -53,6 +53,7 @@ TRIGGERS = {  # the public contract: name -> (sources, destination)
     "extend_payment": ({"sold"}, "sold"),
     # closes the side clock deposit_refunds from any state it may be open in (a final one too)
     "record_refunds": (STATES - {"seized"}, "$same"),
+    "refund_buyer": (STATES - {"seized"}, "$same"),  # closes buyer_refund, as record_refunds closes its own
 }
 FIELDS = {"contract_appraisal": {"appraisal_org"}, "agree_price": {"price"}, "record_appraisal": {"price", "valid_until"},
           "request_reappraisal": {"ground", "party"}, "record_receipt": {"party", "received_on"},
@@ -61,7 +62,7 @@ FIELDS = {"contract_appraisal": {"appraisal_org"}, "agree_price": {"price"}, "re
           "extend_payment": {"until"}, "notify_handover": {"handover_on"},
           "order_coercion": {"decision", "plan_on", "procuracy_invited_on"},
           "return_to_debtor": {"costs", "creditor_declined"}, "debtor_pays": {"amount"},
-          "record_refunds": {"refunded_on", "bidders"}}
+          "record_refunds": {"refunded_on", "bidders"}, "refund_buyer": {"refunded_on", "refunded_amount"}}
 
 
 def _doc() -> dict:

@@ -44,6 +44,10 @@ def test_demo_builds_the_province_through_the_engine(empty_db_url, tmp_path):
         late = conn.execute(select(alerts.c.level).where(alerts.c.rule == "obligation",
                                                         alerts.c.status != "resolved")).scalars().all()
     assert open_refunds == 1 and late == ["escalated"]
+    with engine.connect() as conn:  # the two buyers who had paid got their money back in time
+        buyers = conn.execute(select(asset_obligations.c.due, asset_obligations.c.done_on)
+                              .where(asset_obligations.c.name == "buyer_refund")).all()
+    assert len(buyers) == 2 and all(done <= due for due, done in buyers)
     assert versions == asset_rows  # every step went through the engine: one audit row per version
 
     # its hints work as printed: the supervisor is signed in, the others sign in with the printed password

@@ -20,4 +20,5 @@ WORDS = {
     # the fields of the steps that close them
     'web.field.refunded_on': {"vi": 'Ngày đã trả lại tiền', "en": 'Day the money was returned'},
     'web.field.bidders': {"vi": 'Số người được trả lại tiền đặt trước', "en": 'Bidders refunded'},
+    'web.field.refunded_amount': {"vi": 'Số tiền đã trả lại cho người mua', "en": 'Amount returned to the buyer'},
 }
