@@ -45,7 +45,8 @@ def _end(s: Step, period: Period) -> dt.date:
 
 
 def _refuse(s: Step, check: Check, key: str, **params):
-    s.refuse(key, basis=check.source.basis, otherwise=", ".join(check.otherwise) or "-", **params)
+    in_force = [r.id for r in s.wf.regimes if r.effective <= s.on]
+    s.refuse(key, basis=check.source_on(in_force).basis, otherwise=", ".join(check.otherwise) or "-", **params)
 
 
 def _deadline(s: Step, c: Check):

@@ -130,10 +130,10 @@ def before_redemption_cutoff(s: Step):
     auction = s.asset["auction_date"]
     if s.asset["state"] != "auction_contracted" or auction is None:
         return
-    spec = s.trig.params["redemption_cutoff"]
+    spec = receipts.in_force(s.trig.params["redemption_cutoff"], s.wf, s.on)  # a 2026 step cites the 2026 law
     cutoff = s.cal.previous_working_day(auction, spec["days"])
     if s.on >= cutoff:
-        s.refuse("g_redemption_cutoff", cutoff=cutoff, auction_date=auction, basis=spec["basis"])
+        s.refuse("g_redemption_cutoff", cutoff=cutoff, days=spec["days"], auction_date=auction, basis=spec["basis"])
 
 
 @guard

@@ -41,7 +41,7 @@ WORDS = {
     'g_reduction_not_lower': {"vi": 'giá mới {price} không thấp hơn giá khởi điểm {previous}', "en": 'the new price {price} is not below the starting price {previous}'},
     'g_after_reductions': {"vi": 'người được thi hành án chỉ nhận tài sản từ lần giảm giá thứ {n} (mới giảm {count} lần)', "en": 'the creditor may take the asset only from reduction {n} on ({count} so far)'},
     'g_sale_price': {"vi": 'giá bán {sale_price} thấp hơn giá khởi điểm {price}', "en": 'the sale price {sale_price} is below the starting price {price}'},
-    'g_redemption_cutoff': {"vi": 'chỉ được chuộc lại trước {cutoff} (1 ngày làm việc trước ngày đấu giá {auction_date}, {basis})', "en": 'redemption closed on {cutoff}, one working day before the auction on {auction_date} ({basis})'},
+    'g_redemption_cutoff': {"vi": 'chỉ được chuộc lại trước {cutoff} ({days} ngày làm việc trước ngày đấu giá {auction_date}, {basis})', "en": 'redemption closed on {cutoff}, {days} working day(s) before the auction on {auction_date} ({basis})'},
     'g_not_after_payment': {"vi": 'người mua đã nộp đủ tiền, không thể giải tỏa', "en": 'the buyer has paid in full; the asset can no longer be released'},
     'g_regime': {"vi": 'chỉ áp dụng theo {regime} (thời hạn này theo {current})', "en": 'only under {regime} (this clock runs under {current})'},
     'g_not_extended': {"vi": 'thời hạn đã được gia hạn một lần', "en": 'the deadline was already extended'},

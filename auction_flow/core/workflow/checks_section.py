@@ -23,8 +23,9 @@ replayed on an imported history, where the step happened as it happened),
 a rule of one ground among several, each ground citing its own article),
 ``since:`` (only for steps on or after that day: a rule whose law came into force inside a regime,
 so that older history, e.g. an imported sale, follows the rule of its day), ``regime:`` (only
-under those regimes, the one in force on the step's day: a rule whose article changed with a new
-law is written once per regime, each citing its own law),
+under those regimes, the one in force on the step's day: a rule that changed with a new law is
+written once per regime), a regime's id (``law2025: {basis, confirmed, why}``: the same rule cited
+from that regime's law for steps under it, and under later regimes without their own),
 ``otherwise:`` (the triggers the law allows instead, named in the refusal) and the ``basis``
 (``confirmed: false`` + ``why:`` when the text could not be confirmed). PERIOD is
 ``{days: N or {movable: N, real_estate: M}, unit: working|calendar}``.
@@ -94,7 +95,7 @@ def parse(c, name: str, spec: dict, fields: list[Field], states: dict, trigger_n
         kind = _kind(item)
         if kind is None:
             c.fail(sub, f"expected exactly one of {', '.join(KINDS_OF_CHECK)}")
-        allowed = COMMON | {kind, "field", "min", "max", "history", "when"} \
+        allowed = COMMON | set(regime_ids) | {kind, "field", "min", "max", "history", "when"} \
             | ({"date"} if kind == "not_after" else set()) \
             | (set(WINDOW) if kind == "window" else set())
         for key in item:
@@ -155,8 +156,10 @@ def parse(c, name: str, spec: dict, fields: list[Field], states: dict, trigger_n
         otherwise = (otherwise,) if isinstance(otherwise, str) else tuple(otherwise)
         for t in otherwise:
             _otherwise(c, f"{sub}.otherwise", str(t), trigger_names, fields_of)
-        checks.append(Check(kind, {k: v for k, v in item.items() if k not in COMMON}, source(c, item, sub),
-                            otherwise, when_kind, when_state, when_regime, since))
+        # a later regime's own basis for the same rule: {basis, confirmed, why} under its id
+        own = tuple((r, source(c, c.mapping(item[r], f"{sub}.{r}"), f"{sub}.{r}")) for r in regime_ids if r in item)
+        checks.append(Check(kind, {k: v for k, v in item.items() if k not in COMMON and k not in regime_ids},
+                            source(c, item, sub), otherwise, when_kind, when_state, when_regime, since, own))
     keep = tuple(spec.get("keep") or ())
     for f in keep:
         if f not in by_name:

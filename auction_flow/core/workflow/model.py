@@ -75,6 +75,14 @@ class Check:
     when_state: tuple[str, ...] = ()  # only from these states
     when_regime: tuple[str, ...] = ()  # only under these regimes (in force on the step's day)
     since: dt.date | None = None  # only for steps on or after this day (the day its law came into force)
+    # the basis a later regime cites for the same rule (``law2025: {basis: ...}`` beside the 2014
+    # text), by regime id: a step under that regime (or a later one without its own) cites it
+    regime_sources: tuple[tuple[str, Source], ...] = ()
+
+    def source_on(self, regime_ids: list[str]) -> Source:
+        """The source a step cites when ``regime_ids`` are the regimes in force so far (oldest first)."""
+        own = dict(self.regime_sources)
+        return next((own[r] for r in reversed(regime_ids) if r in own), self.source)
 
 
 @dataclass(frozen=True)

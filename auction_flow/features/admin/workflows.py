@@ -94,8 +94,9 @@ def sources(wf: Workflow) -> list[dict]:
             out.append({"entry": entry, "basis": c.basis, "confirmed": c.confirmed, "why": c.why})
     for t in wf.triggers.values():
         for n, c in enumerate(t.checks):
-            out.append({"entry": f"triggers.{t.name}.checks[{n}]", "basis": c.source.basis,
-                        "confirmed": c.source.confirmed, "why": c.source.why})
+            for regime, src in (("", c.source),) + c.regime_sources:
+                out.append({"entry": f"triggers.{t.name}.checks[{n}]" + (f".{regime}" if regime else ""),
+                            "basis": src.basis, "confirmed": src.confirmed, "why": src.why})
         out += _param_sources(f"triggers.{t.name}", t.params)
     return out + wf.sections["obligations"].sources()  # the side clocks
 
