@@ -7,6 +7,7 @@ import functools
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, make_url, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from auction_flow.common.config import migrations_dir
@@ -141,3 +142,9 @@ def open_db(url: str, check: bool = True) -> Engine:
     if check:
         check_schema(engine)
     return engine
+
+
+def dialect_insert(conn, table):
+    """An INSERT of ``table`` in the connection's dialect (PostgreSQL or SQLite), so that their
+    ``on_conflict_do_nothing()`` / ``on_conflict_do_update()`` can follow it."""
+    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)

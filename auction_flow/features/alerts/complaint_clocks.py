@@ -20,9 +20,9 @@ import json
 from collections import defaultdict
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from auction_flow.core import complaint_clocks as rules_mod
+from auction_flow.storage.db import dialect_insert
 from auction_flow.storage.schema import alerts, assets, complaints
 
 RULE = "complaint"
@@ -68,7 +68,7 @@ def scan(conn, on: dt.date, stamp) -> tuple[list, int]:
                                         else "resolve"})) for k, v in clocks.items()]
     raised = []
     if rows:
-        insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(alerts)
+        insert = dialect_insert(conn, alerts)
         raised = list(conn.execute(insert.values(rows).on_conflict_do_nothing().returning(
             alerts.c.id, alerts.c.asset_id, alerts.c.rule, alerts.c.level, alerts.c.office_id)))
     resolved = 0

@@ -29,7 +29,6 @@ from dataclasses import dataclass, replace
 from email.message import EmailMessage
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from auction_flow.common import words as i18n
 from auction_flow.common.config import default_lang, now_utc, today
@@ -38,7 +37,7 @@ from auction_flow.core import roots
 from auction_flow.core.authz import offices_under
 from auction_flow.core.workflow import alerts_section as alert_rules
 from auction_flow.features.alerts.view import alert_query, describe
-from auction_flow.storage.db import reading, writing
+from auction_flow.storage.db import dialect_insert, reading, writing
 from auction_flow.storage.schema import alert_digests, alerts, users
 
 log = logging.getLogger("auction_flow.notify")
@@ -142,7 +141,7 @@ def _claim(conn, user, on, email, count, max_id) -> bool:
     row = conn.execute(select(alert_digests).where(alert_digests.c.recipient == user["username"],
                                                    alert_digests.c.day == on)).mappings().first()
     if row is None:
-        ins = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(alert_digests)
+        ins = dialect_insert(conn, alert_digests)
         return conn.execute(ins.values(recipient=user["username"], day=on, email=email, status="sending",
                                        alert_count=count, max_alert_id=max_id, attempts=1, created_at=now_utc())
                             .on_conflict_do_nothing().returning(alert_digests.c.id)).first() is not None

@@ -28,12 +28,12 @@ import socket
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, inspect, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 
 from auction_flow.common.config import TZ_NAME, now_utc
 from auction_flow.features.alerts import digest as notify
 from auction_flow.features.alerts import scan as scanner
-from auction_flow.storage.db import is_sqlite, open_db, writing
+from auction_flow.storage.db import dialect_insert, is_sqlite, open_db, writing
 from auction_flow.storage.schema import scheduler_history, scheduler_leases, scheduler_runs
 
 log = logging.getLogger("auction_flow.scheduler")
@@ -49,7 +49,7 @@ def holder_id() -> str:
 
 
 def _upsert(conn, table, key: str, values: dict):
-    ins = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
+    ins = dialect_insert(conn, table)
     conn.execute(ins.values(**values).on_conflict_do_update(
         index_elements=[key], set_={k: v for k, v in values.items() if k != key}))
 

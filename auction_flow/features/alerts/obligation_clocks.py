@@ -15,9 +15,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import and_, exists, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from auction_flow.core.workflow import alerts_section as alert_rules
+from auction_flow.storage.db import dialect_insert
 from auction_flow.storage.schema import TS, alerts, asset_obligations, assets
 
 RULE = "obligation"
@@ -30,7 +30,7 @@ COLUMNS = ["asset_id", "rule", "level", "state", "entered_on", "deadline", "basi
 def raise_overdue(conn, wf, stalled: alert_rules.StalledRule, on: dt.date, stamp, counts: dict, escalated: list):
     """The ``obligation`` alerts of ``wf``'s assets as of ``on`` (levels by how late, as a stalled stage's)."""
     ob = asset_obligations
-    insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(alerts)
+    insert = dialect_insert(conn, alerts)
     e = stalled.escalate_after_days
     for level, low, high in (("overdue", on - dt.timedelta(days=e), on - ONE_DAY),
                              ("escalated", None, on - dt.timedelta(days=e + 1))):

@@ -19,8 +19,8 @@ before the open set; from the third on, a scan reads the rows written since the 
 from __future__ import annotations
 
 from sqlalchemy import exists, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from auction_flow.storage.db import dialect_insert
 from auction_flow.storage.schema import alerts, audit_log, complaint_risk_open, scan_marks
 
 MARK = "complaint_risk"
@@ -34,7 +34,7 @@ def _closed(asset_id, day):
 
 
 def _upsert(conn, table):
-    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
+    return dialect_insert(conn, table)
 
 
 def take_new(conn, triggers) -> int:

@@ -22,10 +22,10 @@ import json
 from collections import defaultdict
 
 from sqlalchemy import and_, exists, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from auction_flow.core.calendar import WorkCalendar
 from auction_flow.core.workflow import procuracy_section
+from auction_flow.storage.db import dialect_insert
 from auction_flow.storage.schema import alerts, assets, audit_log, procuracy_items, procuracy_sends
 
 RULES = ("procuracy", "procuracy_send")
@@ -98,7 +98,7 @@ def scan(conn, on: dt.date, stamp) -> tuple[list, int]:
               for k, v in rows.items()]
     raised = []
     if values:
-        insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(alerts)
+        insert = dialect_insert(conn, alerts)
         raised = list(conn.execute(insert.values(values).on_conflict_do_nothing().returning(
             alerts.c.id, alerts.c.asset_id, alerts.c.rule, alerts.c.level, alerts.c.office_id)))
     resolved = 0

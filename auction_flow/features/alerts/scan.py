@@ -25,7 +25,6 @@ import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import String, and_, case, cast, exists, func, literal, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from auction_flow.common.config import now_utc, today
 from auction_flow.common.errors import WorkflowDefinitionError
@@ -37,7 +36,7 @@ from auction_flow.features.alerts import obligation_clocks as obligation_alerts
 from auction_flow.features.alerts import open_risks
 from auction_flow.features.alerts import procuracy_clocks as procuracy_alerts
 from auction_flow.features.alerts.view import rank_of
-from auction_flow.storage.db import writing
+from auction_flow.storage.db import dialect_insert, writing
 from auction_flow.storage.schema import TS, alerts, assets, audit_log, complaint_risk_open, complaints, offices
 
 log = logging.getLogger("auction_flow.scanner")
@@ -83,7 +82,7 @@ class ScanFinished:
 
 
 def _insert(conn):
-    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(alerts)
+    return dialect_insert(conn, alerts)
 
 
 def workflows() -> list:
