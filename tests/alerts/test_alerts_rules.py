@@ -32,7 +32,8 @@ def test_the_shipped_workflow_defines_the_three_rules():
             rules.handover.escalate_province_after_days) == (7, 15, 30)
     assert rules.complaint_risk.trigger == "cancel_result" and rules.complaint_risk.state == "auction_cancelled"
     assert (rules.complaint_risk.follow_up_days, rules.complaint_risk.window_days) == (10, 30)
-    assert set(rules.complaint_risk.follow_up_triggers) == {"reauction", "release", "redeem", "refund_buyer"}  # domain.md: no re-auction, no refund, no release
+    # domain.md: the risk is higher when no re-auction, no refund and no release follows
+    assert set(rules.complaint_risk.follow_up_triggers) == {"reauction", "release", "redeem", "refund_buyer"}
     # every clocked state the handover rule does not watch is watched for stalling
     clocked = {s for s, st in workflow_mod.get().states.items() if st.clock} - set(rules.handover.states)
     assert set(rules.stalled.states) == clocked
