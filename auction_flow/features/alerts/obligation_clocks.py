@@ -17,20 +17,17 @@ import datetime as dt
 from sqlalchemy import and_, exists, literal, select, update
 
 from auction_flow.core.workflow import alerts_section as alert_rules
-from auction_flow.storage.db import dialect_insert
+from auction_flow.features.alerts import raising
 from auction_flow.storage.schema import TS, alerts, asset_obligations, assets
 
 RULE = "obligation"
 UNRESOLVED = ("open", "acknowledged", "snoozed")
 ONE_DAY = dt.timedelta(days=1)
-COLUMNS = ["asset_id", "rule", "level", "state", "entered_on", "deadline", "basis", "regime", "office_id",
-           "officer_id", "raised_on", "raised_at", "status"]
 
 
 def raise_overdue(conn, wf, stalled: alert_rules.StalledRule, on: dt.date, stamp, counts: dict, escalated: list):
     """The ``obligation`` alerts of ``wf``'s assets as of ``on`` (levels by how late, as a stalled stage's)."""
     ob = asset_obligations
-    insert = dialect_insert(conn, alerts)
     e = stalled.escalate_after_days
     for level, low, high in (("overdue", on - dt.timedelta(days=e), on - ONE_DAY),
                              ("escalated", None, on - dt.timedelta(days=e + 1))):
@@ -42,15 +39,7 @@ def raise_overdue(conn, wf, stalled: alert_rules.StalledRule, on: dt.date, stamp
                       assets.c.workflow == wf.name, assets.c.workflow_version == wf.version))
         if low is not None:
             sel = sel.where(ob.c.due >= low)
-        stmt = insert.from_select(COLUMNS, sel).on_conflict_do_nothing()
-        if level in alert_rules.ESCALATIONS[RULE]:
-            rows = list(conn.execute(stmt.returning(alerts.c.id, alerts.c.asset_id, alerts.c.rule, alerts.c.level,
-                                                    alerts.c.office_id)))
-            escalated += rows
-            n = len(rows)
-        else:
-            n = conn.execute(stmt.execution_options(preserve_rowcount=True)).rowcount
-        counts[(RULE, level)] = counts.get((RULE, level), 0) + n
+        raising.raise_selected(conn, sel, RULE, level, counts, escalated)
 
 
 def resolve_done(conn, on: dt.date) -> int:

@@ -35,6 +35,7 @@ from auction_flow.features.alerts import complaint_clocks as complaint_alerts
 from auction_flow.features.alerts import obligation_clocks as obligation_alerts
 from auction_flow.features.alerts import open_risks
 from auction_flow.features.alerts import procuracy_clocks as procuracy_alerts
+from auction_flow.features.alerts import raising
 from auction_flow.features.alerts.view import rank_of
 from auction_flow.storage.db import dialect_insert, writing
 from auction_flow.storage.schema import TS, alerts, assets, audit_log, complaint_risk_open, complaints, offices
@@ -103,8 +104,6 @@ def _raise_level(conn, wf, rule: str, level: str, states, low: dt.date | None, h
     """INSERT ... SELECT the assets of ``wf`` in ``states`` whose deadline is in [low, high] as
     ``level`` alerts; existing ones are skipped by the UNIQUE constraint (ON CONFLICT DO NOTHING).
     Only escalations come back to Python (RETURNING), to be audited; the rest is just counted."""
-    cols = ["asset_id", "rule", "level", "state", "entered_on", "deadline", "basis", "regime", "office_id",
-            "officer_id", "raised_on", "raised_at", "status"]
     sel = (select(assets.c.id, literal(rule), literal(level), assets.c.state, assets.c.state_entered_on,
                   assets.c.deadline, assets.c.deadline_basis, assets.c.deadline_regime, assets.c.office_id,
                   assets.c.officer_id, literal(on), literal(stamp, TS), literal("open"))
@@ -112,15 +111,7 @@ def _raise_level(conn, wf, rule: str, level: str, states, low: dt.date | None, h
                   assets.c.workflow == wf.name, assets.c.workflow_version == wf.version))
     if low is not None:
         sel = sel.where(assets.c.deadline >= low)
-    stmt = _insert(conn).from_select(cols, sel).on_conflict_do_nothing()
-    if level in alert_rules.ESCALATIONS.get(rule, ()):
-        rows = list(conn.execute(stmt.returning(alerts.c.id, alerts.c.asset_id, alerts.c.rule, alerts.c.level,
-                                                alerts.c.office_id)))
-        escalated += rows
-        n = len(rows)
-    else:
-        n = conn.execute(stmt.execution_options(preserve_rowcount=True)).rowcount
-    counts[(rule, level)] = counts.get((rule, level), 0) + n
+    raising.raise_selected(conn, sel, rule, level, counts, escalated)
 
 
 def _handover(conn, wf, r: alert_rules.HandoverRule, on, stamp, counts, escalated):
