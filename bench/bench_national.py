@@ -485,6 +485,27 @@ def measure_latency(n: int) -> list:
                    a * 1000, b / a, "-", f"{n} steps each; p95 {p95(alone) * 1000:.0f} -> {p95(busy) * 1000:.0f} ms")]
 
 
+def per_row(results: list) -> list[str]:
+    """Microseconds per row read, ours and the bare baseline's, of each figure that names its rows
+    (verify: the rows checked; a report: the period's rows in its scope; the scan: the due assets).
+    Compared between two scales, equal costs per row mean a figure grows with what it reads, not
+    with the country."""
+    import re
+
+    lines = []
+    for r in results:
+        found = re.search(r"\(([\d,]+) (?:audit )?rows", r["name"]) or re.search(r"the ([\d,]+) due assets",
+                                                                                   r["note"])
+        if not found or r.get("baseline") is None or r["unit"] not in ("s", "rows/s"):
+            continue
+        n, what = int(found.group(1).replace(",", "")), "rows" if "rows" in found.group(0) else "due assets"
+        ours, bare = ((1e6 / r["value"], 1e6 / r["baseline"]) if r["unit"] == "rows/s"
+                      else (1e6 * r["value"] / n, 1e6 * r["baseline"] / n))
+        lines.append(f"{r['name'].split(' (')[0]}: {n:,} {what}; {ours:.1f} us/row, bare {bare:.1f} us/row, "
+                     f"ratio {ours / bare:.2f}")
+    return lines
+
+
 def main(argv=None) -> int:
     global DB
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -525,6 +546,7 @@ def main(argv=None) -> int:
         r["note"] = f"scale {args.scale}; {built}; " + r["note"]
     print()
     emit(results)
+    print("\nper row read (compare between scales):", *per_row(results), sep="\n  ")
     engine.dispose()
     if args.drop:
         from sqlalchemy import create_engine, text
