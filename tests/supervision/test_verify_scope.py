@@ -157,3 +157,23 @@ def test_the_web_desk_and_the_api_verify_one_office(history, db_url):
         auth = {"Authorization": f"Bearer {r.json()['token']}"}
         data = client.get("/api/audit/verify?province=HG", headers=auth).json()
         assert data["ok"] and [c["office"] for c in data["scope"]] == ["HG", "HG-NB", "HG-VT"]
+
+
+def test_an_asset_moved_is_found_even_when_the_chain_pass_stopped_early(history, cli):
+    """Pass 1 counts each chosen chain's rows about an asset, so that they are looked up one by one
+    only when the office's assets do not hold them all. A pass 1 that stopped at a changed row did
+    not count them all: here it stops after as many rows as the office's assets still hold (a1
+    moved away, a3 left), and the look-up must still be made."""
+    engine, (a1, a2, a3) = history
+    with db.reading(engine) as conn:
+        nb = conn.execute(select(offices.c.id).where(offices.c.code == "HG-NB")).scalar()
+        about = conn.execute(select(audit_log.c.id).where(audit_log.c.chain == "office:HG-VT",
+                                                          audit_log.c.asset_id.is_not(None))
+                             .order_by(audit_log.c.log_seq)).scalars().all()
+    target = about[len(rows_of(engine, a3))]
+    tamper(engine, update(audit_log).where(audit_log.c.id == target).values(reason="rewritten"),
+           update(assets).where(assets.c.id == a1).values(office_id=nb))
+    r, data = scoped(cli, "ld_tinh", "--office", "HG-VT")
+    assert r.exit_code == 1
+    keys = {p["key"] for p in data["problems"]}
+    assert "audit_changed" in keys and "audit_foreign_asset" in keys, data["problems"]

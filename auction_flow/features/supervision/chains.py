@@ -33,6 +33,7 @@ _SORTED = sorted(audit.HASHED)
 _N = len(_SORTED)
 _ID, _PREV, _HASH, _AOFF, _CHAIN, _LSEQ, _LPREV, _LHASH, _VIA = range(_N, _N + 9)
 _REC = _SORTED.index("recorded_at")
+_ASSET = _SORTED.index("asset_id")
 _sha256 = hashlib.sha256
 _own_hash = audit.row_hash_read
 GENESIS = audit.GENESIS
@@ -266,10 +267,12 @@ def _each(chains, streams):
         yield from streams(chain)
 
 
-def check_log(conn, report, chosen: list[str] | None = None) -> AuditTampered | None:
+def check_log(conn, report, chosen: list[str] | None = None,
+              about_assets: dict | None = None) -> AuditTampered | None:
     """Pass 1 (see the module's text); counts rows and chains into ``report``. ``chosen``: only
     these chains (an office's or a province's verify), each read through the (chain, log_seq) index,
-    against every root's head of it."""
+    against every root's head of it. ``about_assets``: a dict to count each chain's rows about an
+    asset into (complete only when the pass found nothing)."""
     st = _Chains(conn, report, chosen)
     key_of = lambda r: {"chain": r[_CHAIN], "seq": r[_LSEQ]}  # noqa: E731
     log = (stream(conn, "verify_log", _log_q, key_of) if chosen is None else
@@ -280,6 +283,8 @@ def check_log(conn, report, chosen: list[str] | None = None) -> AuditTampered | 
             n += 1
             if (problem := st.row(values)) is not None:
                 return problem
+            if about_assets is not None and values[_ASSET] is not None:
+                about_assets[values[_CHAIN]] = about_assets.get(values[_CHAIN], 0) + 1
         return st.end()
     finally:
         report.rows += n

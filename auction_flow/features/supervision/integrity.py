@@ -6,16 +6,13 @@ from __future__ import annotations
 from auction_flow.features.supervision.records import check_assets
 from auction_flow.features.supervision.registers import check_registers
 
-CHECKS = (check_assets, check_registers)
 
-
-def check(conn, offices: dict[int, str] | None = None) -> list:
+def check(conn, offices: dict[int, str] | None = None, chains=None) -> list:
     """Every table check, in the caller's transaction (one snapshot); the problems found.
-    ``offices``: the assets of these offices only, and not the registers (an office's verify)."""
+    ``offices``: the assets of these offices only, and not the registers (an office's verify).
+    ``chains``: the assets' chains checked in the same walk as their records (verify's pass 3)."""
     out: list = []
-    if offices is not None:
-        check_assets(conn, out, offices)
-        return out
-    for fn in CHECKS:
-        fn(conn, out)
+    check_assets(conn, out, offices, chains)
+    if offices is None:
+        check_registers(conn, out)
     return out

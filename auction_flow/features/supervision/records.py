@@ -106,16 +106,18 @@ class Problems:
 
 # The replay reads straight from the driver (auction_flow.storage.driver), as the chain passes do:
 # the asset's audit rows in (asset_id, seq) order and the assets in id order, page by page.
-_ASSET, _SEQ, _ID, _EVENT, _FROM, _TO, _DAY, _CHANGES, _HASH, _OFFICER = range(10)
+_ASSET, _SEQ, _ID, _EVENT, _FROM, _TO, _DAY, _CHANGES, _HASH, _OFFICER, _PREV, _CHAIN = range(12)
+_AT = (_ID, _SEQ, _PREV, _HASH, _CHAIN)  # what asset_chains reads of a row
 COMPARED = tuple(c for c in assets.c.keys() if c not in ("id", "created_at"))
+_LAST_HASH, _OFFICE = 1 + COMPARED.index("last_hash"), 1 + COMPARED.index("office_id")  # in an assets row
 
 
 def _rows_q(dialect, first: bool, one: bool = False):
     where = "" if first else "AND (l.asset_id, l.seq) > (:asset, :seq) "
     cols = ("l.asset_id, l.seq, l.id, l.event, l.from_state, l.to_state, l.business_date, l.changes, l.hash, "
-            "l.officer_id")
-    if one:  # the assets of one office (:one)
-        return driver.Statement(dialect, f"SELECT {cols} FROM assets a JOIN audit_log l ON l.asset_id = a.id "
+            "l.officer_id, l.prev_hash")  # prev_hash: the asset's chain (asset_chains), from the same read
+    if one:  # the assets of one office (:one); the rows' chain for the office's own (asset_chains.strangers)
+        return driver.Statement(dialect, f"SELECT {cols}, l.chain FROM assets a JOIN audit_log l ON l.asset_id = a.id "
                                          f"WHERE a.office_id = :one {where}ORDER BY l.asset_id, l.seq LIMIT :limit")
     return driver.Statement(dialect, f"SELECT {cols} FROM audit_log l WHERE l.asset_id IS NOT NULL {where}"
                                      "ORDER BY l.asset_id, l.seq LIMIT :limit")
@@ -244,9 +246,12 @@ def _streams(conn, only: dict | None):
             each("records_obligations", obligations.rows_q, duty_key))
 
 
-def check_assets(conn, out: list, only: dict | None = None) -> None:
+def check_assets(conn, out: list, only: dict | None = None, chains=None) -> None:
     """Replay every asset's audit rows and compare the asset row (see the module's text);
-    ``only``: {office id: code}, the assets of those offices."""
+    ``only``: {office id: code}, the assets of those offices. ``chains``: an
+    :class:`~auction_flow.features.supervision.asset_chains.AssetChains` handed every asset with its
+    rows (and every row of no asset), so that pass 3 of ``audit verify`` reads the rows once with
+    the replay."""
     problems = Problems(out)
     office_ids = {code: oid for oid, code in conn.execute(select(offices.c.id, offices.c.code))}
     user_ids = {name: uid for uid, name in conn.execute(select(users.c.id, users.c.username))}
@@ -255,19 +260,28 @@ def check_assets(conn, out: list, only: dict | None = None) -> None:
     for values in asset_rows:
         asset_id = values[0]
         while row is not None and row[_ASSET] < asset_id:
-            row = next(rows, None)  # rows of no asset: the chain pass names them
+            if chains is not None:  # rows of no asset: the chain pass names them
+                chains.orphan(row[_ID], row[_ASSET])
+            row = next(rows, None)
         mine = []  # the asset's side clocks in the table
         while duty is not None and duty[0] <= asset_id:
             if duty[0] == asset_id:
                 mine.append(duty)
             duty = next(duties, None)
-        if row is None or row[_ASSET] != asset_id:
+        own = []  # the asset's rows (memory holds one asset)
+        while row is not None and row[_ASSET] == asset_id:
+            own.append(row)
+            row = next(rows, None)
+        if chains is not None:
+            chains.asset(asset_id, values[_LAST_HASH], values[_OFFICE], own, _AT)
+        if not own:
             continue  # an asset without rows: the chain pass names it
         replay = _Replay(asset_id, problems, office_ids, user_ids)
-        while row is not None and row[_ASSET] == asset_id:
-            replay.step(row)
-            row = next(rows, None)
+        for r in own:
+            replay.step(r)
         replay.finish(dict(zip(COMPARED, values[1:])))
         if not replay.broken:
             replay.duties.compare(asset_id, mine, problems)
+    if row is not None and chains is not None:  # rows after the last asset
+        chains.orphan(row[_ID], row[_ASSET])
     problems.close()

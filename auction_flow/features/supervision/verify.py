@@ -6,7 +6,8 @@ Three passes, each a keyset-paginated scan that holds one page of rows at a time
 2. the roots, root to root (:func:`chains.check_roots`), with the anchors given;
 3. each asset's chain in ``(asset_id, seq)`` order (the unique index): ``prev_hash`` against
    the asset's previous row, the first against GENESIS, the last against ``assets.last_hash``
-   (merged with a scan of ``assets`` in id order).
+   (:mod:`asset_chains`, in the same walk of ``assets`` in id order and their rows as the
+   records' replay, :mod:`records`: the rows are read once for both).
 
 The first row that does not match is named, with what happened to it (changed, deleted,
 inserted or reordered). docs/integrity.md says what each check guarantees and what it cannot.
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from auction_flow.common.errors import InvalidInput
 from auction_flow.common.words import message
 from auction_flow.core import audit
-from auction_flow.features.supervision import chains
+from auction_flow.features.supervision import asset_chains, chains
 from auction_flow.features.supervision import integrity
 from auction_flow.features.supervision.chains import AuditTampered
 from auction_flow.storage import driver
@@ -66,82 +67,6 @@ def parse_anchor(text: str) -> tuple[int, str]:
     return int(pos), link
 
 
-def _asset_rows_q(dialect, first: bool, one: bool = False):
-    where = "" if first else "AND (l.asset_id, l.seq) > (:asset, :seq) "
-    if one:  # the assets of one office (:one), through (office_id, ...) and (asset_id, seq)
-        return driver.Statement(dialect, "SELECT l.id, l.asset_id, l.seq, l.prev_hash, l.hash FROM assets a "
-                                         f"JOIN audit_log l ON l.asset_id = a.id WHERE a.office_id = :one {where}"
-                                         "ORDER BY l.asset_id, l.seq LIMIT :limit")
-    return driver.Statement(dialect, "SELECT l.id, l.asset_id, l.seq, l.prev_hash, l.hash FROM audit_log l "
-                                     f"WHERE l.asset_id IS NOT NULL {where}ORDER BY l.asset_id, l.seq LIMIT :limit")
-
-
-def _assets_q(dialect, first: bool, one: bool = False):
-    where = " AND ".join((["office_id = :one"] if one else []) + ([] if first else ["id > :asset"]))
-    return driver.Statement(dialect, f"SELECT id, last_hash FROM assets {'WHERE ' + where if where else ''} "
-                                     "ORDER BY id LIMIT :limit")
-
-
-def _strangers_q(dialect):
-    return driver.Statement(dialect, "SELECT l.id, l.asset_id, a.office_id FROM audit_log l LEFT JOIN assets a "
-                                     "ON a.id = l.asset_id WHERE l.chain = :chain AND l.asset_id IS NOT NULL "
-                                     "AND (a.id IS NULL OR a.office_id <> :office) ORDER BY l.log_seq LIMIT 1")
-
-
-def _strangers(conn, offices: dict[int, str]) -> AuditTampered | None:
-    """An office's verify replays the assets of the office: a row of its chain about an asset that
-    is gone, or that is now of another office (an asset's rows go in its office's chain, and its
-    office never changes), would escape it."""
-    cur = driver.cursor(conn)
-    stmt = driver.statement(conn, "verify_strangers", _strangers_q)
-    for oid, code in sorted(offices.items(), key=lambda o: o[1]):
-        row = driver.execute(cur, stmt, {"chain": audit.OFFICE + code, "office": oid}).fetchone()
-        if row is not None and row[2] is None:
-            return AuditTampered("audit_orphan", id=row[0], asset=row[1])
-        if row is not None:
-            return AuditTampered("audit_foreign_asset", id=row[0], asset=row[1], chain=audit.OFFICE + code)
-    return None
-
-
-def _asset_chains(conn, report: Report, offices: dict[int, str] | None = None) -> AuditTampered | None:
-    if offices is None:
-        rows = chains.stream(conn, "verify_asset_rows", _asset_rows_q, lambda r: {"asset": r[1], "seq": r[2]})
-        heads = chains.stream(conn, "verify_assets", _assets_q, lambda r: {"asset": r[0]})
-    else:  # office by office: each office's assets and their rows, both in id order (merged as below)
-        def each(key, build, key_of):
-            for oid in sorted(offices):
-                yield from chains.stream(conn, key, build, key_of, {"one": oid})
-        rows = each("verify_asset_rows", _asset_rows_q, lambda r: {"asset": r[1], "seq": r[2]})
-        heads = each("verify_assets", _assets_q, lambda r: {"asset": r[0]})
-    current = next(heads, None)
-    row = next(rows, None)
-    genesis = audit.GENESIS
-    while current is not None or row is not None:
-        if row is not None and (current is None or row[1] < current[0]):
-            return AuditTampered("audit_orphan", id=row[0], asset=row[1])
-        report.assets += 1
-        asset_id, last_hash = current
-        prev, last_id, after_head = genesis, None, None
-        at_head = last_hash == genesis
-        while row is not None and row[1] == asset_id:
-            if row[3] != prev:
-                what = "first row" if last_id is None else f"previous row {last_id}"
-                return AuditTampered("audit_asset_break", asset=asset_id, id=row[0], seq=row[2], what=what)
-            if at_head and after_head is None:
-                after_head = row[0]  # a row after the one the asset points to
-            prev, last_id = row[4], row[0]
-            at_head = at_head or prev == last_hash
-            row = next(rows, None)
-        if last_hash != prev:
-            if after_head is not None:
-                return AuditTampered("audit_asset_extra", asset=asset_id, id=after_head)
-            if last_id is None:
-                return AuditTampered("audit_asset_missing", asset=asset_id)
-            return AuditTampered("audit_asset_tail", asset=asset_id, id=last_id)
-        current = next(heads, None)
-    return None
-
-
 def verify(engine, anchors: dict[int, str] | None = None, offices: dict[int, str] | None = None) -> Report:
     """Check every chain; the report lists the first problem of each pass (none: intact).
 
@@ -154,21 +79,27 @@ def verify(engine, anchors: dict[int, str] | None = None, offices: dict[int, str
     (their chains and their records replayed); not the other chains, nor the registers."""
     report = Report()
     chosen = None if offices is None else [audit.OFFICE + code for code in offices.values()]
+    about_assets = None if offices is None else {}  # pass 1's count of each chosen chain's rows about an asset
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             # one snapshot for every page of every pass, whatever is written meanwhile
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():  # on SQLite (WAL) a read transaction is one snapshot already
-            checks = (lambda c, r: chains.check_log(c, r, chosen), lambda c, r: chains.check_roots(c, r, anchors or {}),
-                      lambda c, r: _asset_chains(c, r, offices))
-            if offices is not None:
-                checks += (lambda c, r: _strangers(c, offices),)
-            for check in checks:
-                problem = check(conn, report)
-                if problem is not None:
-                    report.problems.append(problem)
-            # the tables against their chains (an office's verify: its assets only, not the registers)
-            report.problems.extend(integrity.check(conn, offices))
+            if (problem := chains.check_log(conn, report, chosen, about_assets)) is not None:
+                report.problems.append(problem)
+                about_assets = None  # pass 1 stopped early: its counts are not the chains'
+            if (problem := chains.check_roots(conn, report, anchors or {})) is not None:
+                report.problems.append(problem)
+            # pass 3 and the tables against their chains, in one walk of the assets and their rows
+            # (an office's verify: its assets only, not the registers)
+            walk = asset_chains.AssetChains(offices)
+            records = integrity.check(conn, offices, walk)
+            report.assets = walk.assets
+            if walk.problem is not None:
+                report.problems.append(walk.problem)
+            if offices is not None and (problem := walk.strangers(conn, about_assets)) is not None:
+                report.problems.append(problem)
+            report.problems.extend(records)
             if offices is not None:
                 report.scope, report.outside = _against_root(conn, offices)
     return report
