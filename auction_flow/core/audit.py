@@ -24,6 +24,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+from dataclasses import dataclass
 
 from auction_flow.common.context import current_via
 from auction_flow.storage import driver
@@ -228,23 +229,63 @@ def _insert_move(dialect, cols):
     return driver.Statement(dialect, sql, {c: audit_log.c[c] for c in cols})
 
 
-def insert(conn, row: dict) -> dict:
+@dataclass(frozen=True)
+class Guard:
+    """An UPDATE the row is written under (the engine's asset, ``WHERE id = :_id AND version = :_seen``):
+    the row is written only if it changed exactly one row. ``sql`` has ``:name`` parameters whose
+    types are ``columns``' (name -> column); ``key`` names the statement in the driver's cache."""
+    key: tuple
+    sql: str
+    columns: dict
+    values: dict
+
+
+def _guarded_claim(dialect, guard: Guard):
+    """PostgreSQL: the guard's UPDATE and the claim of the chain's head in one statement (one round
+    trip less per step). The head is claimed only from the UPDATE's row, so when the UPDATE matches
+    nothing no head is claimed and no row comes back; the asset's row is locked before the head's,
+    as when they were two statements."""
+    sql = (f"WITH guard AS ({guard.sql} RETURNING 1) INSERT INTO audit_heads (chain, log_seq, log_hash) "
+           f"SELECT :_chain, 0, '{GENESIS}' FROM guard ON CONFLICT (chain) "
+           "DO UPDATE SET log_seq = audit_heads.log_seq RETURNING log_seq, log_hash")
+    return driver.Statement(dialect, sql, guard.columns)
+
+
+def insert(conn, row: dict, guard: Guard | None = None) -> dict | None:
     """INSERT a row built by make_row (inside the caller's write transaction).
 
     Adds the actor's office, the asset's officer when the writer did not give them, the chain and
-    its link, and moves the chain's head.
+    its link, and moves the chain's head. With a ``guard``, the guard's UPDATE runs first (on
+    PostgreSQL in the claim's own statement) and nothing is written when it did not change exactly
+    one row: None is returned, and the caller refuses the step (its transaction rolls back).
     """
     row = dict(row)
     if "actor_office" not in row:
         row["actor_office"] = _actor_office(conn, row.get("actor"))
     if "officer_id" not in row and row.get("asset_id") is not None:  # the engine and amend give it
+        if guard is not None:  # it would be read before the guard's UPDATE on PostgreSQL
+            raise ValueError("a guarded row must carry its officer_id")
         row["officer_id"] = _officer_of(conn, row["asset_id"])
     chain = row["chain"] = chain_of(row)
-    seq, prev = claim_head(conn, chain)  # the lock is held from here to the commit: nothing slow after it
+    postgres = conn.dialect.name == "postgresql"
+    if guard is None:
+        seq, prev = claim_head(conn, chain)  # the lock is held from here to the commit: nothing slow after it
+    elif postgres:
+        stmt = driver.statement(conn, ("guarded_claim", guard.key), lambda d: _guarded_claim(d, guard))
+        claimed = driver.execute(driver.cursor(conn), stmt, {**guard.values, "_chain": chain}).fetchone()
+        if claimed is None:
+            return None
+        seq, prev = claimed
+    else:  # in-process: two statements cost nothing more
+        stmt = driver.statement(conn, ("guard", guard.key),
+                                lambda d: driver.Statement(d, guard.sql, guard.columns))
+        if driver.execute(driver.cursor(conn), stmt, guard.values).rowcount != 1:
+            return None
+        seq, prev = claim_head(conn, chain)
     row["log_seq"] = seq + 1
     row["log_prev_hash"] = prev
     row["log_hash"] = link(chain, prev, seq + 1, row["hash"], row["actor_office"])
-    if conn.dialect.name == "postgresql":
+    if postgres:
         cols = tuple(row)
         driver.execute(driver.cursor(conn), driver.statement(conn, ("insert_move", cols),
                                                              lambda d: _insert_move(d, cols)), row)

@@ -31,6 +31,14 @@ def _library_year(year: int):
 
 
 @functools.lru_cache(maxsize=64)
+def _library_days(year: int) -> tuple[frozenset, frozenset]:
+    """The library's days off in ``year`` and its make-up Saturdays, as plain sets of dates (a
+    deadline asks about several days a step; the library's own lookup converts each key first)."""
+    lib = _library_year(year)
+    return frozenset(lib), frozenset(getattr(lib, "weekend_workdays", ()))
+
+
+@functools.lru_cache(maxsize=64)
 def _library_names(year: int, lang: str):
     import holidays  # lazy on purpose, as above
 
@@ -64,10 +72,10 @@ class WorkCalendar:
             return True
         if day in self.extra_holidays:
             return False
-        lib = _library_year(day.year)
-        if day in getattr(lib, "weekend_workdays", ()):
+        days_off, weekend_workdays = _library_days(day.year)
+        if day in weekend_workdays:
             return True
-        return day.weekday() < 5 and day not in lib
+        return day.weekday() < 5 and day not in days_off
 
     def next_working_day(self, day: dt.date) -> dt.date:
         """``day`` itself if it is a working day, else the first working day after it."""

@@ -1,17 +1,16 @@
 """The engine: the only code that changes an asset's state.
 
 ``fire`` checks the actor's role and office, the trigger, the fields, the date and the
-guards; moves the state through the workflow's one transitions Machine (the asset is bound
-to nothing: the event is called directly on a throw-away proxy); computes the new deadline;
-and writes the asset and its audit row in ONE transaction, guarded by the version the asset
-was read with (``UPDATE ... WHERE id = :id AND version = :seen``).
+guards; moves the state through the workflow's one transitions Machine (``Workflow.fire``: the
+asset is bound to nothing, the event is called on a throw-away proxy and its answer kept);
+computes the new deadline; and writes the asset and its audit row in ONE transaction, guarded
+by the version the asset was read with (``UPDATE ... WHERE id = :id AND version = :seen``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from sqlalchemy import insert, select, update
 
@@ -71,13 +70,20 @@ _actor_q = _with_office_code(users, "LEFT JOIN", "username")  # a user may have 
 _asset_q = _with_office_code(assets, "JOIN", "id")
 
 
-def _asset_update(columns: tuple):
-    """UPDATE of ``columns``; the WHERE is the optimistic lock."""
-    def build(dialect):
-        sets = ", ".join(f"{driver.quote(dialect, c)} = :{c}" for c in columns)
-        return driver.Statement(dialect, f"UPDATE assets SET {sets} WHERE id = :_id AND version = :_seen",
+_GUARDS: dict[tuple, tuple[str, dict]] = {}  # (dialect, columns) -> (SQL, types)
+
+
+def _asset_update(conn, updates: dict, asset_id: int, seen: int) -> audit.Guard:
+    """UPDATE of ``updates``' columns; the WHERE is the optimistic lock (the audit row is written
+    under it: :class:`auction_flow.core.audit.Guard`)."""
+    columns = tuple(updates)
+    key = (conn.dialect.name, columns)
+    built = _GUARDS.get(key)
+    if built is None:
+        sets = ", ".join(f"{driver.quote(conn.dialect, c)} = :{c}" for c in columns)
+        built = _GUARDS[key] = (f"UPDATE assets SET {sets} WHERE id = :_id AND version = :_seen",
                                 {c: assets.c[c] for c in columns})
-    return build
+    return audit.Guard(("asset_update", columns), built[0], built[1], {**updates, "_id": asset_id, "_seen": seen})
 
 
 def load_actor(conn, username: str | None) -> dict:
@@ -178,9 +184,7 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
         guards.GUARDS[name](step)
     checks.run(step)
     duties = obligations.plan(step, open_duties)  # the side clocks it opens and closes
-    proxy = SimpleNamespace(state=asset["state"], resume_state=asset["resume_state"])
-    wf.machine.events[trigger].trigger(proxy)
-    new_state = proxy.state
+    new_state = wf.fire(trigger, asset["state"], asset["resume_state"])
 
     updates = {k: v for k, v in values.items() if k in COLUMNS}
     for name in trig.effects:
@@ -222,10 +226,10 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
     row["actor_office"] = user["office_code"]  # known here: spares audit.insert a lookup
     row["officer_id"] = asset["officer_id"]  # the officer in charge (not hashed: audit verify derives it)
     updates.update(version=seen + 1, last_hash=row["hash"])
-    stmt = driver.statement(conn, ("asset_update", tuple(updates)), _asset_update(tuple(updates)))
-    if driver.execute(driver.cursor(conn), stmt, {**updates, "_id": asset["id"], "_seen": seen}).rowcount != 1:
+    # the asset's UPDATE under the version read, then the row in its chain (on PostgreSQL, the
+    # UPDATE and the head's claim are one statement): nothing written if the asset changed since
+    if audit.insert(conn, row, guard=_asset_update(conn, updates, asset["id"], seen)) is None:
         raise ConflictError("conflict", asset=asset["id"], seen=seen)
-    audit.insert(conn, row)
     duties.write(conn, asset["id"], seen + 1)
     return AssetTransitioned(asset["id"], trigger, asset["state"], new_state, on,
                              updates.get("deadline", asset["deadline"]), seen + 1,

@@ -28,7 +28,7 @@ _PARAM = re.compile(r"(?<![:\w]):(\w+)")
 class Statement:
     """One SQL text in the driver's paramstyle, with its bind and result processors."""
 
-    __slots__ = ("sql", "binds", "results", "names")
+    __slots__ = ("sql", "binds", "results", "names", "converts")
 
     def __init__(self, dialect, sql: str, params: dict | None = None, results: list | None = None):
         """``params``: parameter name -> SQLAlchemy column (or None) whose type converts it;
@@ -40,6 +40,7 @@ class Statement:
                       if p is not None]
         self.results = [_result(dialect, col) for col in (results or [])]
         self.names = [col.name for col in (results or [])]
+        self.converts = [(name, proc) for name, proc in zip(self.names, self.results) if proc is not None]
 
     def params(self, values: dict) -> dict:
         if not self.binds:
@@ -51,8 +52,12 @@ class Statement:
         return values
 
     def convert(self, row) -> dict:
-        return {name: (proc(v) if proc is not None and v is not None else v)
-                for name, proc, v in zip(self.names, self.results, row)}
+        out = dict(zip(self.names, row))
+        for name, proc in self.converts:  # only the columns whose type converts (dates on SQLite)
+            value = out[name]
+            if value is not None:
+                out[name] = proc(value)
+        return out
 
 
 def _bind(dialect, col):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from transitions import Machine
@@ -162,9 +163,37 @@ class Workflow:
     def triggers_from(self, state: str, open_obligations=()) -> list[str]:
         """The triggers that fire from ``state``; one that closes an obligation (the ``obligations:``
         section) only when an obligation of its kind is among ``open_obligations`` (names)."""
+        if not open_obligations:  # the engine's question on every step: answered once per state
+            found = self._triggers_from.get(state)
+            if found is None:
+                found = self._triggers_from[state] = tuple(self._triggers_from_open(state, ()))
+            return list(found)
+        return self._triggers_from_open(state, open_obligations)
+
+    def _triggers_from_open(self, state: str, open_obligations) -> list[str]:
         side = self.closers
         return [t.name for t in self.triggers.values()
                 if state in t.sources and (t.name not in side or side[t.name] in open_obligations)]
+
+    @functools.cached_property
+    def _triggers_from(self) -> dict[str, tuple[str, ...]]:
+        return {}
+
+    def fire(self, trigger: str, state: str, resume_state: str | None) -> str:
+        """The state ``trigger`` moves an asset in ``state`` (suspended from ``resume_state``) to,
+        through :attr:`machine`. The machine has no callbacks and its conditions read only the
+        resume state, so its answer for the same three is kept (a step asks it once)."""
+        key = (trigger, state, resume_state)
+        dest = self._destinations.get(key)
+        if dest is None:
+            proxy = SimpleNamespace(state=state, resume_state=resume_state)
+            self.machine.events[trigger].trigger(proxy)
+            dest = self._destinations[key] = proxy.state
+        return dest
+
+    @functools.cached_property
+    def _destinations(self) -> dict[tuple, str]:
+        return {}
 
     @functools.cached_property
     def closers(self) -> dict[str, str]:
