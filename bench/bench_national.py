@@ -515,6 +515,7 @@ def main(argv=None) -> int:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--steps", type=int, default=200)
     p.add_argument("--skip", default="", help="comma-separated: scan,reports,verify,latency")
+    p.add_argument("--only", default="", help="comma-separated, the others skipped: --reuse --only reports")
     p.add_argument("--name", default=DB, help=f"the database's name (default {DB})")
     p.add_argument("--json", action="store_true", help="end with a RESULTS line (bench/run_all.py)")
     args = p.parse_args(argv)
@@ -532,7 +533,8 @@ def main(argv=None) -> int:
     from auction_flow.storage import db
 
     engine = db.open_db(url)
-    skip = set(args.skip.split(","))
+    skip = set(args.skip.split(",")) | ({"scan", "reports", "verify", "latency"} - set(args.only.split(","))
+                                        if args.only else set())
     results = []
     if "verify" not in skip:  # first: the scan's rounds delete alerts, which verify rightly reports
         results += measure_verify()
