@@ -325,7 +325,9 @@ def _finish(key, g: dict, delay: tuple, stages: dict, avail: dict) -> dict:
 def _hist_stats(delays: dict, stage_days: dict) -> tuple[dict, tuple, dict, dict]:
     """The histograms of :func:`_pass` (SQLite) as the statistics :func:`_finish` takes."""
     late = {k: (_median(h), max(h)) for k, h in delays.items() if h}
-    every = sum(delays.values(), Counter())
+    every: Counter = Counter()  # updated in place: sum() of the Counters copied the running total once per group
+    for h in delays.values():
+        every.update(h)
     per = {ks: (_median(h), sum(h.values()), max(h)) for ks, h in stage_days.items()}
     merged: dict = defaultdict(Counter)
     for (_, st), h in stage_days.items():
