@@ -40,8 +40,11 @@ def text_fault(value: str) -> str | None:
     """Why ``value`` cannot be stored as text (a NUL byte, bytes that were not UTF-8), or None."""
     if "\x00" in value:
         return "nul"
-    if any("\ud800" <= c <= "\udfff" for c in value):
-        return "not_utf8"
+    if not value.isascii():  # a lone surrogate (a byte that was not UTF-8) is what UTF-8 cannot encode
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "not_utf8"
     return None
 
 
@@ -66,6 +69,8 @@ def check_values(table, values: dict, names: dict[str, str] | None = None) -> di
 
 
 def _foreign_digits(name: str, text: str):
+    if text.isascii():  # the only ASCII digits are 0-9
+        return
     other = "".join(sorted({c for c in text if c.isdigit() and not "0" <= c <= "9"}))
     if other:
         raise UsageError("foreign_digits", field=name, value=shown(text), digits=other)

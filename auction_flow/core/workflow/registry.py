@@ -33,9 +33,10 @@ def get(name: str = "asset_auction", version: int | None = None) -> Workflow:
     """The workflow ``name`` (its given ``version``, else the newest) from the workflows folder."""
     # A workflow version, once loaded, is fixed (a change is a new version): the engine asks
     # for the asset's exact version on every step, so that answer is kept, not re-globbed.
-    folder = workflows_dir()
-    if version is not None and (folder, name, version) in _BY_VERSION:
-        return _BY_VERSION[folder, name, version]
+    folder = str(workflows_dir())  # a str key: a Path hashes its parts again on every lookup
+    known = _BY_VERSION.get((folder, name, version)) if version is not None else None
+    if known is not None:
+        return known
     found = []
     # "NAME.yaml" is the current definition; older versions kept for live assets are "NAME.vN.yaml".
     for p in sorted(workflows_dir().glob(f"{name}.yaml")) + sorted(workflows_dir().glob(f"{name}.v*.yaml")):
