@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from auction_flow.features.supervision.chains import PAGE
 from auction_flow.storage import driver
 
 PREFIX = "obligation."
@@ -37,10 +38,10 @@ def rows_q(dialect, first: bool, one: bool = False):
     if one:
         return driver.Statement(dialect, f"SELECT {cols} FROM asset_obligations o JOIN assets a ON a.id = o.asset_id "
                                          f"WHERE {' AND '.join(['a.office_id = :one'] + after)} "
-                                         "ORDER BY o.asset_id, o.id LIMIT :limit")
+                                         f"ORDER BY o.asset_id, o.id LIMIT {PAGE}")
     where = f"WHERE {after[0]} " if after else ""
     return driver.Statement(dialect, f"SELECT {cols} FROM asset_obligations o {where}ORDER BY o.asset_id, o.id "
-                                     "LIMIT :limit")
+                                     f"LIMIT {PAGE}")
 
 
 class Expected:

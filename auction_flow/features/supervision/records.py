@@ -33,11 +33,10 @@ from sqlalchemy import select, tuple_
 
 from auction_flow.common.errors import AuctionFlowError
 from auction_flow.features.supervision import obligations
-from auction_flow.features.supervision.chains import stream
+from auction_flow.features.supervision.chains import PAGE, stream
 from auction_flow.storage import driver
 from auction_flow.storage.schema import assets, offices, users
 
-PAGE = 5000
 LIMIT = 20  # problems named per check; the rest are counted
 
 # What a seizure gives every asset beside what its first audit row records.
@@ -118,16 +117,16 @@ def _rows_q(dialect, first: bool, one: bool = False):
             "l.officer_id, l.prev_hash")  # prev_hash: the asset's chain (asset_chains), from the same read
     if one:  # the assets of one office (:one); the rows' chain for the office's own (asset_chains.strangers)
         return driver.Statement(dialect, f"SELECT {cols}, l.chain FROM assets a JOIN audit_log l ON l.asset_id = a.id "
-                                         f"WHERE a.office_id = :one {where}ORDER BY l.asset_id, l.seq LIMIT :limit")
+                                         f"WHERE a.office_id = :one {where}ORDER BY l.asset_id, l.seq LIMIT {PAGE}")
     return driver.Statement(dialect, f"SELECT {cols} FROM audit_log l WHERE l.asset_id IS NOT NULL {where}"
-                                     "ORDER BY l.asset_id, l.seq LIMIT :limit")
+                                     f"ORDER BY l.asset_id, l.seq LIMIT {PAGE}")
 
 
 def _assets_q(dialect, first: bool, one: bool = False):
     where = " AND ".join((["office_id = :one"] if one else []) + ([] if first else ["id > :asset"]))
     cols = ", ".join(driver.quote(dialect, c) for c in COMPARED)
     return driver.Statement(dialect, f"SELECT id, {cols} FROM assets {'WHERE ' + where if where else ''} "
-                                     "ORDER BY id LIMIT :limit")
+                                     f"ORDER BY id LIMIT {PAGE}")
 
 
 _UNKNOWN = object()
