@@ -35,7 +35,8 @@ def rows_q(dialect, first: bool, one: bool = False):
     """The table's rows in (asset_id, id) order (``one``: of the assets of the office ``:one``)."""
     cols = ", ".join(f"o.{c}" for c in FIELDS)
     after = [] if first else ["(o.asset_id, o.id) > (:asset, :id)"]
-    if one:
+    if one:  # the keyset on the office's asset (see records._rows_q)
+        after = [] if first else ["a.id >= :asset AND (a.id > :asset OR o.id > :id)"]
         return driver.Statement(dialect, f"SELECT {cols} FROM asset_obligations o JOIN assets a ON a.id = o.asset_id "
                                          f"WHERE {' AND '.join(['a.office_id = :one'] + after)} "
                                          f"ORDER BY o.asset_id, o.id LIMIT {PAGE}")
