@@ -101,7 +101,8 @@ def stream(conn, key: str, build, key_of, fixed: dict | None = None):
     if fixed:
         key, build = (key, "one"), (lambda d, first, _b=build: _b(d, first, one=True))
     while True:
-        stmt = driver.statement(conn, (key, params is None), lambda d: build(d, params is None))
+        # PAGE is in the key: the text says it (a test that shrinks the pages must not leave its statements behind)
+        stmt = driver.statement(conn, (key, params is None, PAGE), lambda d: build(d, params is None))
         page = driver.execute(cur, stmt, {**(fixed or {}), **(params or {})}).fetchall()
         yield from page
         if len(page) < size:

@@ -112,10 +112,13 @@ _LAST_HASH, _OFFICE = 1 + COMPARED.index("last_hash"), 1 + COMPARED.index("offic
 
 
 def _rows_q(dialect, first: bool, one: bool = False):
-    where = "" if first else "AND (l.asset_id, l.seq) > (:asset, :seq) "
-    if one and not first:  # the same rows, but the probe of (asset_id, seq) is asset_id = a.id alone: as a
-        # ROW bound it started at the page's asset and read the country's rows up to each of the office's
+    if first:
+        where = ""
+    elif one:  # the same rows as the ROW bound below, but the probe of (asset_id, seq) is asset_id = a.id alone:
+        # as a ROW bound it started at the page's asset and read the country's rows up to each of the office's
         where = "AND a.id >= :asset AND (a.id > :asset OR l.seq > :seq) "
+    else:
+        where = "AND (l.asset_id, l.seq) > (:asset, :seq) "
     cols = ("l.asset_id, l.seq, l.id, l.event, l.from_state, l.to_state, l.business_date, l.changes, l.hash, "
             "l.officer_id, l.prev_hash")  # prev_hash: the asset's chain (asset_chains), from the same read
     if one:  # the assets of one office (:one); the rows' chain for the office's own (asset_chains.strangers)
