@@ -1,0 +1,147 @@
+"""PostgreSQL: the reports' kept rollup, so a report costs the days of its period, not its rows (issue 16).
+
+``report_days`` holds, per business day, office and officer, the histograms the figures of the
+audit trail are made of: for each state left, how many rows spent how many days in it ('stage');
+for each counted trigger, how many rows, by the handover's delay ('trig'). ``report_marks`` holds,
+per chain of the log, the last position folded.
+
+* :func:`fold` (``report rollup``, and the scheduler hourly) takes a transaction-level advisory
+  lock (two folds queue, never count a row twice), reads each chain's committed head from
+  ``audit_heads`` (READ COMMITTED: every row at or below a committed head is committed, since a
+  chain's writers hold its head's row lock until they commit), inserts the GROUP BY of the rows
+  between its mark and its head, read per chain through (chain, log_seq), and moves the marks.
+  A row is folded exactly when ``log_seq <= mark``, whatever its business date (imports and
+  back-dated steps included): a later fold adds it to its own day.
+* :func:`histograms` is what a report reads instead of the period's rows: the rollup rows of the
+  period and offices, summed, plus the live tail (the rows past their chain's mark, read per chain
+  from the mark), in ONE statement (one snapshot: a fold committing meanwhile is seen whole or not
+  at all). The per-row values are :data:`pg_pass.STAGE_DAYS` and :data:`pg_pass.DELAY`, the very
+  SQL the one-pass statement groups, and days and delays are whole numbers: the medians from the
+  summed histograms are exact, equal to ``percentile_cont``'s.
+* :func:`check` recomputes the histograms of every folded row from the log and compares them with
+  the sums kept (an altered, added or deleted rollup row shows).
+
+What does not roll up stays a look-up: the assets priced (distinct assets), the sales and their
+later cancellation, and the prices (the asset's current ones); the groupings by auction or
+appraisal organisation (the asset's current column). SQLite (one office, small) reads the log.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from sqlalchemy import bindparam, text
+
+from auction_flow.features.reports.pg_pass import DELAY, LEFT, STAGE_DAYS
+
+LOCK = 0x16_0F01D  # pg_advisory_xact_lock key of the fold (issue 16's fold)
+
+# per audit row ``a``: one ('stage', state left, days) and one ('trig', counted trigger, delay); the
+# one that does not apply has a NULL sub and is dropped
+_PARTS = (f"CROSS JOIN LATERAL (VALUES ('stage', CASE WHEN {LEFT} THEN a.from_state END, {STAGE_DAYS}), "
+          f"('trig', CASE WHEN a.trigger = ANY(:counted) THEN a.trigger END, {DELAY})) v(part, sub, value)")
+_WANTED = f"({LEFT} OR a.trigger = ANY(:counted))"
+
+
+def _folded_rows(rows_of: str) -> str:
+    """The GROUP BY (day, office, officer, part, sub, value) of the rows ``rows_of`` selects (from
+    ``h``: chain, mark, head)."""
+    return (f"SELECT a.business_date AS day, a.office, a.officer_id, v.part, v.sub, v.value, count(*) AS n "
+            f"FROM {rows_of} CROSS JOIN LATERAL (SELECT * FROM audit_log a WHERE a.chain = h.chain "
+            f"AND a.log_seq > h.mark AND a.log_seq <= h.head AND {_WANTED}) a {_PARTS} "
+            "WHERE v.sub IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6")
+
+
+_FOLD = text("INSERT INTO report_days (day, office, officer_id, part, sub, value, n) "
+             + _folded_rows("unnest(CAST(:chains AS text[]), CAST(:marks AS int[]), CAST(:heads AS int[])) "
+                            "AS h(chain, mark, head)")).bindparams(bindparam("counted"))
+_MOVE = text("INSERT INTO report_marks (chain, log_seq) SELECT * FROM unnest(CAST(:chains AS text[]), "
+             "CAST(:heads AS int[])) ON CONFLICT (chain) DO UPDATE SET log_seq = EXCLUDED.log_seq")
+_PENDING = text("SELECT h.chain, COALESCE(m.log_seq, 0), h.log_seq FROM audit_heads h "
+                "LEFT JOIN report_marks m ON m.chain = h.chain WHERE h.log_seq > COALESCE(m.log_seq, 0) ORDER BY 1")
+
+
+def fold(conn, counted) -> dict:
+    """Fold every committed row past the marks, in ``conn``'s transaction (the caller commits).
+    Returns {"rows": audit rows folded, "added": rollup rows inserted, "marks": {chain: position}}."""
+    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK})
+    pending = conn.execute(_PENDING).all()
+    if not pending:
+        return {"rows": 0, "added": 0, "marks": {}}
+    chains, marks, heads = ([r[i] for r in pending] for i in range(3))
+    added = conn.execute(_FOLD, {"chains": chains, "marks": marks, "heads": heads,
+                                 "counted": sorted(counted)}).rowcount
+    conn.execute(_MOVE, {"chains": chains, "heads": heads})
+    return {"rows": sum(h - m for _, m, h in pending), "added": added, "marks": dict(zip(chains, heads))}
+
+
+def folded(conn) -> bool:
+    """Whether any chain was ever folded (else the reports read the log as before)."""
+    return bool(conn.execute(text("SELECT EXISTS (SELECT 1 FROM report_marks)")).scalar())
+
+
+# the folded rows recomputed from the log, against the rollup's sums: the first difference
+_CHECK = text(f"""
+WITH log AS ({_folded_rows("(SELECT chain, 0 AS mark, log_seq AS head FROM report_marks) h")}),
+kept AS (SELECT day, office, officer_id, part, sub, value, sum(n) AS n FROM report_days GROUP BY 1, 2, 3, 4, 5, 6),
+diff AS ((SELECT * FROM kept EXCEPT ALL SELECT * FROM log) UNION ALL (SELECT * FROM log EXCEPT ALL SELECT * FROM kept))
+SELECT day, office, part, sub FROM diff ORDER BY day, office, part, sub LIMIT 1""").bindparams(bindparam("counted"))
+
+
+def check(conn, counted):
+    """None when the rollup is the log's folded rows exactly; else the first (day, office, part,
+    sub) that differs."""
+    row = conn.execute(_CHECK, {"counted": sorted(counted)}).first()
+    return None if row is None else tuple(row)
+
+
+# the grouping a report reads the rollup by: what the rows are summed by, and the name shown
+_BY = {"office": ("office", "COALESCE(g.grp, '-')", ""),
+       "officer": ("officer_id", "COALESCE(u.username, '-')", "LEFT JOIN users u ON u.id = g.grp")}
+
+
+def _statement(by: str, scoped: bool, stages_only: bool):
+    col, key, join = _BY[by]
+    scope_d = " AND d.office = ANY(:scope)" if scoped else ""
+    scope_a = " AND a.office = ANY(:scope)" if scoped else ""
+    part = " AND d.part = 'stage'" if stages_only else ""
+    tail_part = " AND v.part = 'stage'" if stages_only else ""
+    sql = f"""
+SELECT g.part, {key} AS key, g.sub, g.value, sum(g.n) FROM (
+    SELECT d.{col} AS grp, d.part, d.sub, d.value, sum(d.n) AS n FROM report_days d
+    WHERE d.day BETWEEN :start AND :end{scope_d}{part} GROUP BY 1, 2, 3, 4
+    UNION ALL
+    SELECT a.{col}, v.part, v.sub, v.value, count(*) FROM audit_heads h
+    LEFT JOIN report_marks m ON m.chain = h.chain
+    CROSS JOIN LATERAL (SELECT * FROM audit_log a WHERE a.chain = h.chain AND a.log_seq > COALESCE(m.log_seq, 0)
+                        AND a.business_date BETWEEN :start AND :end{scope_a} AND {_WANTED}) a
+    {_PARTS}
+    WHERE v.sub IS NOT NULL{tail_part} GROUP BY 1, 2, 3, 4
+) g {join} GROUP BY g.grp, {key}, g.part, g.sub, g.value"""
+    return text(sql).bindparams(*(bindparam(n) for n in ["start", "end", "counted"] + (["scope"] if scoped else [])))
+
+
+def histograms(conn, by: str, start, end, scope, *, counted: dict, out: dict, stages_only: bool = False):
+    """The rollup of the period plus the live tail, as the histograms of the SQLite pass: fills
+    ``out`` ({key: {figure: n}}) with the counted triggers and handovers on time and late; returns
+    ({key: Counter(delay of the late)}, {(key, stage): Counter(days)})."""
+    params = {"start": start, "end": end, "counted": sorted(counted)}
+    if scope is not None:
+        params["scope"] = list(scope)
+    delays: dict = defaultdict(Counter)
+    stage_days: dict = defaultdict(Counter)
+    for part, key, sub, value, n in conn.execute(_statement(by, scope is not None, stages_only), params):
+        n = int(n)
+        if part == "stage":
+            stage_days[(key, sub)][int(value)] += n
+            continue
+        g = out[key]
+        for k in counted[sub]:
+            g[k] = g.get(k, 0) + n
+        if sub == "hand_over" and value is not None:
+            late = value > 0
+            k = "handed_over_late" if late else "handed_over_on_time"
+            g[k] = g.get(k, 0) + n
+            if late:
+                delays[key][int(value)] += n
+    return delays, stage_days
