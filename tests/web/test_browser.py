@@ -13,6 +13,7 @@ from auction_flow.features.alerts import service as alerts_svc
 from auction_flow.features.assets import service as assets_svc
 from auction_flow.features.casefile import attachments as attachments_svc
 from auction_flow.features.casefile import documents as documents_svc
+from auction_flow.features.casefile import parties as parties_svc
 from auction_flow.features.supervision import service as supervision_svc
 
 
@@ -199,3 +200,30 @@ def test_an_officer_attaches_a_scan_and_finds_a_party_without_diacritics(page_of
     assert "Nguyễn Văn An" in result.inner_text()
     result.locator("a", has_text="Nguyễn Văn An").click()
     assert str(asset) in page.locator("#linked").inner_text()
+
+
+def test_an_officer_records_a_seizure_from_the_desk(page_of, served):
+    """The desk's link to the seizure form; a refusal beside its input; then the new asset's page."""
+    debtor = parties_svc.asset_parties_view(served.engine, "cv_an", served.ids["fresh"])[0]["party_id"]
+    page = page_of("cv_an")
+    page.click("#seize-link")
+    assert page.url.endswith("/assets/new")
+    assert page.locator("#seize-office").input_value() == "HG-VT"
+    assert page.locator("#seize-officer").input_value() == "cv_an"
+    page.select_option("#seize-kind", "real_estate")
+    page.fill("#seize-case_number", "91/2026/QĐ-CCTHADS")
+    page.fill("#seize-debtors", str(debtor))
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.click("#seize button[type=submit]")  # the description left empty
+    assert answer.value.status == 422
+    assert "bắt buộc nhập" in page.locator("#seize-description-error").inner_text()
+    assert page.locator("#seize-case_number").input_value() == "91/2026/QĐ-CCTHADS"  # kept as typed
+    assert page.locator("#seize-kind").input_value() == "real_estate"
+    page.fill("#seize-description", "Nhà và đất tại số 12 đường Trần Hưng Đạo")
+    page.click("#seize button[type=submit]")
+    page.wait_for_load_state()
+    new_id = int(re.search(r"/assets/(\d+)", page.url).group(1))
+    assert "Kê biên" in page.locator("#done").inner_text()
+    shown = assets_svc.show(served.engine, new_id, "cv_an")
+    assert (shown["state"], shown["kind"], shown["case_number"]) == ("seized", "real_estate", "91/2026/QĐ-CCTHADS")
+    assert [p["party_id"] for p in parties_svc.asset_parties_view(served.engine, "cv_an", new_id)] == [debtor]
