@@ -34,7 +34,7 @@ def upgrade() -> None:
         sa.Column("part", sa.String(8), nullable=False),
         sa.Column("sub", sa.String(64), nullable=False),
         sa.Column("value", sa.Integer()),
-        sa.Column("n", sa.BigInteger(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
     )
     op.create_index("ix_report_days_day_office", "report_days", ["day", "office"])
     op.create_table(

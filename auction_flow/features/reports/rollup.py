@@ -61,11 +61,14 @@ _PENDING = text("SELECT h.chain, COALESCE(m.log_seq, 0), h.log_seq FROM audit_he
                 "LEFT JOIN report_marks m ON m.chain = h.chain WHERE h.log_seq > COALESCE(m.log_seq, 0) ORDER BY 1")
 
 
-def fold(conn, counted) -> dict:
+def fold(conn, counted, until: dict | None = None) -> dict:
     """Fold every committed row past the marks, in ``conn``'s transaction (the caller commits).
-    Returns {"rows": audit rows folded, "added": rollup rows inserted, "marks": {chain: position}}."""
+    ``until`` ({chain: position}): fold those chains only, up to there at most (the benchmark's
+    tail). Returns {"rows": audit rows folded, "added": rollup rows inserted, "marks": {chain: position}}."""
     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK})
     pending = conn.execute(_PENDING).all()
+    if until is not None:
+        pending = [(c, m, min(h, until[c])) for c, m, h in pending if c in until and until[c] > m]
     if not pending:
         return {"rows": 0, "added": 0, "marks": {}}
     chains, marks, heads = ([r[i] for r in pending] for i in range(3))
@@ -101,23 +104,28 @@ _BY = {"office": ("office", "COALESCE(g.grp, '-')", ""),
 
 
 def _statement(by: str, scoped: bool, stages_only: bool):
+    """The rollup of the period summed by (group, part, sub, value), and the tail grouped the same
+    way, each apart (Python adds the two: regrouping their union sorted it). The tail is read per
+    chain from its mark, through (chain, log_seq) only (OFFSET 0: the subquery is not flattened,
+    and the period's conditions stay outside it, so it is never a scan of the period's rows)."""
     col, key, join = _BY[by]
     scope_d = " AND d.office = ANY(:scope)" if scoped else ""
     scope_a = " AND a.office = ANY(:scope)" if scoped else ""
     part = " AND d.part = 'stage'" if stages_only else ""
     tail_part = " AND v.part = 'stage'" if stages_only else ""
     sql = f"""
-SELECT g.part, {key} AS key, g.sub, g.value, sum(g.n) FROM (
+SELECT g.part, {key} AS key, g.sub, g.value, g.n FROM (
     SELECT d.{col} AS grp, d.part, d.sub, d.value, sum(d.n) AS n FROM report_days d
     WHERE d.day BETWEEN :start AND :end{scope_d}{part} GROUP BY 1, 2, 3, 4
     UNION ALL
     SELECT a.{col}, v.part, v.sub, v.value, count(*) FROM audit_heads h
     LEFT JOIN report_marks m ON m.chain = h.chain
     CROSS JOIN LATERAL (SELECT * FROM audit_log a WHERE a.chain = h.chain AND a.log_seq > COALESCE(m.log_seq, 0)
-                        AND a.business_date BETWEEN :start AND :end{scope_a} AND {_WANTED}) a
+                        OFFSET 0) a
     {_PARTS}
-    WHERE v.sub IS NOT NULL{tail_part} GROUP BY 1, 2, 3, 4
-) g {join} GROUP BY g.grp, {key}, g.part, g.sub, g.value"""
+    WHERE a.business_date BETWEEN :start AND :end{scope_a} AND {_WANTED} AND v.sub IS NOT NULL{tail_part}
+    GROUP BY 1, 2, 3, 4
+) g {join}"""
     return text(sql).bindparams(*(bindparam(n) for n in ["start", "end", "counted"] + (["scope"] if scoped else [])))
 
 

@@ -9,7 +9,7 @@
   when its ``log_seq`` is at or below its chain's mark, whatever its business date.
 """
 
-from sqlalchemy import BigInteger, Column, Date, Index, Integer, String, Table
+from sqlalchemy import Column, Date, Index, Integer, String, Table
 
 from auction_flow.storage.schema.base import CHAIN, metadata
 
@@ -21,7 +21,7 @@ report_days = Table(
     Column("part", String(8), nullable=False),  # stage | trig
     Column("sub", String(64), nullable=False),  # the state left, or the counted trigger
     Column("value", Integer),  # days in the stage, or the handover's delay (NULL: no deadline)
-    Column("n", BigInteger, nullable=False),
+    Column("n", Integer, nullable=False),  # int: sum() of ints is a bigint, not a numeric
     Index("ix_report_days_day_office", "day", "office"),
 )
 
