@@ -59,6 +59,21 @@ def verify(cli):
     return cli("audit", "verify", actor="ld_tinh")
 
 
+def every_head(root_heads, seqs) -> dict[int, list[tuple]]:
+    """{root: every chain's head (chain, log_seq, log_hash)} as a forger who knows the code replays
+    them: a root stores the heads that moved, a tombstone (0, '') for a chain gone."""
+    state, out = {}, {}
+    for seq in seqs:
+        for h in root_heads:
+            if h["root_seq"] == seq:
+                if (h["log_seq"], h["log_hash"]) == (0, ""):
+                    state.pop(h["chain"], None)
+                else:
+                    state[h["chain"]] = (h["log_seq"], h["log_hash"])
+        out[seq] = [(c, s, link) for c, (s, link) in state.items()]
+    return out
+
+
 def test_intact_log_verifies(history, cli):
     r = verify(cli)
     assert r.exit_code == 0, r.output
@@ -142,7 +157,11 @@ def test_a_chain_dropped_from_the_roots_shows(history, cli):
     assert verify(cli).exit_code == 0  # a second root
     with db.reading(engine) as conn:
         last = conn.execute(select(func.max(audit_roots.c.seq))).scalar()
-    tamper(engine, delete_root_head(last, "office:HG-NB"))
+    with db.reading(engine) as conn:  # a root stores the heads that moved: HG-VT's, not HG-NB's
+        stored = set(conn.execute(select(audit_root_heads.c.chain).where(audit_root_heads.c.root_seq == last))
+                     .scalars())
+    assert "office:HG-VT" in stored and "office:HG-NB" not in stored
+    tamper(engine, delete_root_head(last, "office:HG-VT"))
     r = verify(cli)
     assert r.exit_code == 1 and f"root {last} was changed" in r.output, r.output
 
@@ -355,12 +374,14 @@ def _forge_everything(engine, row_id, **changes):
     statements += [update(assets).where(assets.c.id == a).values(last_hash=h) for a, h in per_asset.items()]
     statements += [update(audit_heads).where(audit_heads.c.chain == c).values(log_hash=h) for c, h in links.items()]
     prev = audit.GENESIS
+    statements += [update(audit_root_heads).where(audit_root_heads.c.root_seq == h["root_seq"],
+                                                  audit_root_heads.c.chain == h["chain"])
+                   .values(log_hash=new_link.get((h["chain"], h["log_seq"]), h["log_hash"])) for h in root_heads]
+    for h in root_heads:
+        h["log_hash"] = new_link.get((h["chain"], h["log_seq"]), h["log_hash"])
+    full = every_head(root_heads, [root["seq"] for root in old_roots])
     for root in old_roots:
-        heads = [(h["chain"], h["log_seq"], new_link.get((h["chain"], h["log_seq"]), h["log_hash"]))
-                 for h in root_heads if h["root_seq"] == root["seq"]]
-        statements += [update(audit_root_heads).where(audit_root_heads.c.root_seq == root["seq"],
-                                                      audit_root_heads.c.chain == c).values(log_hash=h)
-                       for c, _s, h in heads]
+        heads = full[root["seq"]]
         prev_, prev = prev, roots.root_hash(prev, root["seq"], audit.timestamp_text(root["taken_at"]), heads)
         statements.append(update(audit_roots).where(audit_roots.c.seq == root["seq"]).values(prev_hash=prev_, hash=prev))
     tamper(engine, *statements)

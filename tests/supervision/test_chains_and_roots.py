@@ -28,7 +28,7 @@ from auction_flow.storage.schema import (
     metadata,
     scheduler_runs,
 )
-from tests.supervision.test_audit_chain import history, rows_of, tamper, walk  # noqa: F401 - history: the fixture
+from tests.supervision.test_audit_chain import every_head, history, rows_of, tamper, walk  # noqa: F401 - history: the fixture
 
 OLD = json.loads((Path(__file__).resolve().parents[1] / "data" / "audit_0005.json").read_text(encoding="utf-8"))
 OLD_HEAD = Table("audit_head", MetaData(), Column("id", Integer, primary_key=True), Column("log_seq", Integer),
@@ -149,9 +149,10 @@ def rewrite_roots(engine, taken_at: dt.datetime):
         old = conn.execute(select(audit_roots).order_by(audit_roots.c.seq)).mappings().all()
         heads = conn.execute(select(audit_root_heads)).mappings().all()
     statements, prev = [], audit.GENESIS
+    full = every_head(heads, [root["seq"] for root in old])
     for i, root in enumerate(old):
         at = taken_at + dt.timedelta(seconds=i)
-        mine = [(h["chain"], h["log_seq"], h["log_hash"]) for h in heads if h["root_seq"] == root["seq"]]
+        mine = full[root["seq"]]
         prev_, prev = prev, roots.root_hash(prev, root["seq"], audit.timestamp_text(at), mine)
         statements.append(update(audit_roots).where(audit_roots.c.seq == root["seq"])
                           .values(taken_at=at, prev_hash=prev_, hash=prev))

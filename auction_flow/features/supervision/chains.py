@@ -7,10 +7,13 @@ are read as the text the hashes are made of, not parsed into dates and formatted
    same order and with ``audit_heads``: every row's hash against its content; its link against
    the row before it in its chain, from GENESIS; the chain's last row against its head; every
    root's head of the chain against the row at that position; and no row recorded well before
-   a root (:data:`auction_flow.core.roots.SLACK`) after that root's head of its chain;
-2. the roots in order with their heads: each root's hash against its content and the previous
-   root; every chain a root names is in every later root, never further back; the sealed
-   legacy chain never moves; anchors recorded outside are roots still in place.
+   a root (:data:`auction_flow.core.roots.SLACK`) after that root's head of its chain (a head a
+   root stores stays the chain's head until the chain's next stored head: the last root before
+   that one is the latest it was in force);
+2. the roots in order with their heads: each root's hash against every chain's head (the heads
+   the roots before it left, overridden by the ones it stores: :mod:`auction_flow.core.roots`)
+   and the previous root; every chain a root names is in every later root, never further back;
+   the sealed legacy chain never moves; anchors recorded outside are roots still in place.
 """
 
 from __future__ import annotations
@@ -64,14 +67,23 @@ def _log_q(dialect, first: bool, one: bool = False):
 
 
 def _entries_q(dialect, first: bool, one: bool = False):
+    """The roots' heads in (chain, log_seq, root_seq) order, tombstones left out, each with the
+    time of the last root it was still the chain's head in: the root before the chain's next
+    stored head (the next row in this order, once pass 2 has found that heads only move forward),
+    else the last root. The next row is read with the page (one row more, dropped)."""
     if one:
-        where = "WHERE h.chain = :one " + ("" if first else "AND (h.log_seq, h.root_seq) > (:seq, :root) ")
+        where = "AND h.chain = :one " + ("" if first else "AND (h.log_seq, h.root_seq) > (:seq, :root) ")
     else:
-        where = "" if first else "WHERE (h.chain, h.log_seq, h.root_seq) > (:chain, :seq, :root) "
+        where = "" if first else "AND (h.chain, h.log_seq, h.root_seq) > (:chain, :seq, :root) "
+    order = "ORDER BY h.chain, h.log_seq, h.root_seq"
     return driver.Statement(dialect, f"SELECT h.chain, h.log_seq, h.log_hash, h.root_seq, "
-                                     f"{_text_cols(dialect)['taken_at']} FROM audit_root_heads h "
-                                     f"JOIN audit_roots r ON r.seq = h.root_seq {where}"
-                                     f"ORDER BY h.chain, h.log_seq, h.root_seq LIMIT {PAGE}")
+                                     f"{_text_cols(dialect)['taken_at']} FROM ("
+                                     f"SELECT h.*, lead(h.chain) OVER w AS next_chain, lead(h.root_seq) OVER w "
+                                     f"AS next_root FROM (SELECT h.chain, h.log_seq, h.log_hash, h.root_seq FROM "
+                                     f"audit_root_heads h WHERE h.log_hash <> '' {where}{order} LIMIT {PAGE + 1}) h "
+                                     f"WINDOW w AS ({order})) h JOIN audit_roots r ON r.seq = CASE WHEN "
+                                     f"h.next_chain = h.chain THEN h.next_root - 1 ELSE (SELECT max(seq) FROM "
+                                     f"audit_roots) END {order} LIMIT {PAGE}")
 
 
 def _roots_q(dialect, first: bool):
@@ -298,27 +310,55 @@ def check_log(conn, report, chosen: list[str] | None = None,
 
 
 def check_roots(conn, report, anchors: dict[int, str], heads_now: dict | None = None) -> AuditTampered | None:
-    """Pass 2 (see the module's text); ``anchors``: {root number: its hash or the first 16+ hex digits}."""
+    """Pass 2 (see the module's text); ``anchors``: {root number: its hash or the first 16+ hex digits}.
+
+    The roots are replayed in order, keeping every chain's head (memory: one line per chain): a
+    root's rows override the state the roots before it left, a tombstone drops its chain. A root
+    whose hash matches its rows alone, not the replayed state, was written when every root stored
+    every chain's head: its rows are then the whole state (a chain missing from it was dropped)."""
     heads_now = _heads(conn) if heads_now is None else heads_now
     roots_ = stream(conn, "verify_roots", _roots_q, lambda r: {"root": r[0]})
     entries = stream(conn, "verify_root_heads", _root_heads_q, lambda e: {"root": e[0], "chain": e[1]})
     entry = next(entries, None)
-    prev_seq, prev_hash, before = 0, roots.GENESIS, {}
+    prev_seq, prev_hash = 0, roots.GENESIS
+    state: dict[str, tuple[int, str]] = {}  # every chain's head after the last root replayed
+    lines: dict[str, str] = {}  # ... written out as the hash reads it
+    order: list[str] | None = []  # ... its chains in order (sorted again only when a chain comes or goes)
     for seq, rprev, rhash, taken in roots_:
-        heads = {}
+        rows = {}
         while entry is not None and entry[0] <= seq:
             if entry[0] < seq:  # heads of a root that is not there
                 return AuditTampered("audit_root_deleted", root=entry[0], first=prev_seq + 1, last=seq - 1)
-            heads[entry[1]] = (entry[2], entry[3])
+            rows[entry[1]] = (entry[2], entry[3])
             entry = next(entries, None)
         if seq != prev_seq + 1:
             return AuditTampered("audit_root_deleted", root=seq, first=prev_seq + 1, last=seq - 1)
-        if rprev != prev_hash or rhash != roots.root_hash(rprev, seq, taken, [(c, s, h) for c, (s, h) in heads.items()]):
+        if rprev != prev_hash:
             return AuditTampered("audit_root_changed", root=seq)
-        for name, (pos, link) in before.items():
-            now = heads.get(name)
-            if now is None:
-                return AuditTampered("audit_chain_dropped", chain=name, root=seq, pos=pos)
+        changed = {c: h for c, h in rows.items() if state.get(c) != h}
+        for c, (pos, link) in changed.items():  # (a root that does not match returns: no need to undo)
+            if link == roots.GONE and pos == 0:
+                if lines.pop(c, None) is not None:
+                    order = None
+            else:
+                if c not in lines:
+                    order = None
+                lines[c] = f"{c}|{pos}|{link}"
+        order = order if order is not None else sorted(lines)
+        if rhash == roots.body_hash(rprev, seq, taken, "\n".join([lines[c] for c in order])):
+            after = {c: h for c, h in changed.items() if not (h[1] == roots.GONE and h[0] == 0)}
+            dropped = [c for c, h in changed.items() if h[1] == roots.GONE and h[0] == 0 and c in state]
+        elif rows and rhash == roots.root_hash(rprev, seq, taken, [(c, s, h) for c, (s, h) in rows.items()]):
+            after = {c: h for c, h in rows.items() if state.get(c) != h}  # a root holding every head
+            dropped = [c for c in state if c not in rows]
+        else:
+            return AuditTampered("audit_root_changed", root=seq)
+        if dropped:
+            return AuditTampered("audit_chain_dropped", chain=min(dropped), root=seq, pos=state[min(dropped)][0])
+        for name, now in after.items():
+            if name not in state:  # a chain's first head
+                continue
+            pos, link = state[name]
             if now[0] < pos or (now[0] == pos and now[1] != link) or (name == audit.LEGACY and now != (pos, link)):
                 return AuditTampered("audit_root_backwards", chain=name, root=seq, pos=now[0], before=pos)
         if seq in anchors:  # recorded outside the database: a rewritten root cannot match it
@@ -326,13 +366,14 @@ def check_roots(conn, report, anchors: dict[int, str], heads_now: dict | None = 
                 return AuditTampered("audit_anchor", pos=seq, found=rhash[:len(anchors[seq])], anchor=anchors[seq])
             report.anchors += 1
         report.roots += 1
-        prev_seq, prev_hash, before = seq, rhash, heads
+        state.update(after)
+        prev_seq, prev_hash = seq, rhash
     if entry is not None:
         return AuditTampered("audit_root_deleted", root=entry[0], first=prev_seq + 1, last=entry[0])
     beyond = [pos for pos in anchors if pos > prev_seq]
     if beyond:
         return AuditTampered("audit_anchor_beyond", pos=min(beyond), head=prev_seq)
-    for name, (pos, link) in before.items():  # the last root against the heads as they stand
+    for name, (pos, link) in state.items():  # the last root against the heads as they stand
         now = heads_now.get(name)
         if now is None or now[0] < pos or (name == audit.LEGACY and now != (pos, link)):
             return AuditTampered("audit_root_backwards", chain=name, root=prev_seq, pos=now[0] if now else 0,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from auction_flow.common.errors import InvalidInput
 from auction_flow.common.words import message
-from auction_flow.core import audit
+from auction_flow.core import audit, roots
 from auction_flow.features.supervision import asset_chains, chains
 from auction_flow.features.supervision import integrity
 from auction_flow.features.supervision.chains import AuditTampered
@@ -113,9 +113,7 @@ def _against_root(conn, offices: dict[int, str]) -> tuple[list[dict], dict]:
         driver.Statement(d, "SELECT chain, log_seq, log_hash FROM audit_heads"))), {}).fetchall()}
     last = driver.execute(cur, driver.statement(conn, "verify_last_root", lambda d: driver.Statement(
         d, "SELECT max(seq) FROM audit_roots")), {}).fetchone()[0]
-    named = {c: (s, h) for c, s, h in driver.execute(cur, driver.statement(conn, "verify_root_of", lambda d: (
-        driver.Statement(d, "SELECT chain, log_seq, log_hash FROM audit_root_heads WHERE root_seq = :root"))),
-        {"root": last or 0}).fetchall()}
+    named = roots.state(conn, [audit.OFFICE + code for code in offices.values()])  # their heads in the last root
     scope = []
     for code in sorted(offices.values()):
         chain = audit.OFFICE + code

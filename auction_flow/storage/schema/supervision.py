@@ -3,8 +3,10 @@
 * ``audit_heads``: one row per chain of the audit log (an office's, the administration's, the sealed
   legacy log's): its last position and link; a writer locks only its own chain's row
   (auction_flow.core.audit).
-* ``audit_roots`` and ``audit_root_heads``: the roots that join the chains, each the head of every
-  chain at one moment, chained to the previous root (auction_flow.core.roots).
+* ``audit_roots`` and ``audit_root_heads``: the roots that join the chains, each over the head of
+  every chain at one moment, chained to the previous root; a root's rows are the heads that moved
+  since the root before it (a tombstone, position 0 and link '', for a chain gone), the first
+  root's every head (auction_flow.core.roots).
 * ``anchors``: the roots a verify run or a digest saw, kept outside the audit tables for export.
 * ``complaints``: the complaints and denunciations register with its statutory clocks.
   Its status is received | accepted | resolved, or out_of_time (filed after the limitation
