@@ -58,4 +58,17 @@ WORDS = {
     'cli.clocks_valid': {"vi": '{file}: hợp lệ (thời hạn khiếu nại, tố cáo: {acceptance} thời hạn thụ lý, {resolution} thời hạn giải quyết)', "en": '{file}: valid (complaint and denunciation clocks: {acceptance} acceptance, {resolution} resolution clocks)'},
     'cli.yes': {"vi": 'có', "en": 'yes'},
     'cli.no': {"vi": 'chưa', "en": 'no'},
+    # click's own usage errors (frontends/cli/usage.py)
+    'cli.usage.no_such_option': {"vi": 'không có tùy chọn {name}', "en": 'no such option {name}'},
+    'cli.usage.no_such_command': {"vi": 'không có lệnh {name!r}', "en": 'no such command {name!r}'},
+    'cli.usage.maybe': {"vi": ' (có phải ý bạn là {names}?)', "en": ' (did you mean {names}?)'},
+    'cli.usage.missing_argument': {"vi": 'thiếu đối số {name}', "en": 'missing argument {name}'},
+    'cli.usage.missing_option': {"vi": 'thiếu tùy chọn {name}', "en": 'missing option {name}'},
+    'cli.usage.not_a_choice': {"vi": '{name}: phải là một trong {choices}', "en": '{name}: must be one of {choices}'},
+    'cli.usage.bad_value': {"vi": '{name}: giá trị không hợp lệ ({why})', "en": '{name}: invalid value ({why})'},
+    'cli.usage.extra': {"vi": 'thừa đối số: {args}', "en": 'unexpected extra arguments: {args}'},
+    'cli.usage.needs_value': {"vi": 'tùy chọn {name} cần một giá trị', "en": 'option {name} needs a value'},
+    'cli.usage.takes_no_value': {"vi": 'tùy chọn {name} không nhận giá trị', "en": 'option {name} takes no value'},
+    'cli.usage.other': {"vi": 'dòng lệnh không hợp lệ: {why}', "en": 'invalid command line: {why}'},
+    'cli.usage.help': {"vi": '; xem `{command} --help`', "en": '; see `{command} --help`'},
 }

@@ -18,6 +18,7 @@ import click
 from auction_flow.common.config import default_lang
 from auction_flow.common.errors import AuctionFlowError, UsageError
 from auction_flow.common.words import Msg, message
+from auction_flow.frontends.cli import usage
 from auction_flow.frontends.cli.help import HelpGroup
 
 EXIT_REFUSED = 1
@@ -92,7 +93,12 @@ class AppGroup(HelpGroup):
                                       next((a[7:] for a in args if a in ("--lang=vi", "--lang=en")), None))
         ctx.meta["bad_arg"] = next(((i, a) for i, a in enumerate(args, 1)
                                     if "\x00" in a or any("\ud800" <= c <= "\udfff" for c in a)), None)
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            usage.report(exc, _lang(ctx))
 
     def invoke(self, ctx):
         try:
@@ -103,10 +109,14 @@ class AppGroup(HelpGroup):
                                  what=Msg("argv_nul" if "\x00" in arg else "argv_not_utf8"))
             # in a context of its own: the session a command authenticated (common.context) ends with it
             return contextvars.copy_context().run(super().invoke, ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:  # click's own (an unknown option, a missing argument): in the reader's words
+            usage.report(exc, _lang(ctx))
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except Exception as exc:  # noqa: BLE001 - the one place errors become messages
-            lang = (ctx.obj or {}).get("lang") or ctx.meta.get("lang_asked") or default_lang()
+            lang = _lang(ctx)
             if isinstance(exc, AuctionFlowError):
                 click.echo(f"error: {exc.render(lang)}", err=True)
                 ctx.exit(exc.exit_code)
@@ -119,6 +129,10 @@ class AppGroup(HelpGroup):
             else:
                 click.echo("error: " + message("cli.internal_error", lang, name=name, first=first), err=True)
             ctx.exit(EXIT_REFUSED)
+
+
+def _lang(ctx) -> str:
+    return (ctx.obj or {}).get("lang") or ctx.meta.get("lang_asked") or default_lang()
 
 
 def _shown(arg: str) -> str:
