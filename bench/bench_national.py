@@ -4,6 +4,7 @@
     .venv/bin/python bench/bench_national.py --scale 1              # 5 M assets, ~50 M audit rows
     .venv/bin/python bench/bench_national.py --scale 0.05 --reuse   # measure again, no rebuild
     .venv/bin/python bench/bench_national.py --scale 0.01 --reuse --skip scan,reports,latency   # verify only
+    .venv/bin/python bench/bench_national.py --scale 0.01 --roots 1000 --only verify   # with a root history
 
 The database (bench/national_data.py: 63 provinces, 700 offices, rows in time order, real
 hashes, loaded through COPY) is ``af_national`` on the server of AUCTION_FLOW_TEST_PG (default
@@ -103,13 +104,64 @@ def _people(url: str, nd) -> tuple[dict, dict]:
     return ids, people
 
 
-def build(scale: float, admin_url: str, url: str, conninfo: str) -> dict:
+def history_roots(conninfo: str, n: int, before: dt.datetime) -> dict:
+    """``n`` roots spread evenly over the history's business days, as a daily root would have left
+    them: each over every chain's last row of a business day up to its own, dated at that day's end
+    (or just before the build started: every row is recorded after, so none looks back-dated), and
+    stored as roots.write stores them, only the heads that moved (``roots.moved``, ``root_hash``)."""
+    from auction_flow.core import audit, roots
+
+    t0 = time.perf_counter()
+    with psql(conninfo) as conn:
+        per_day = conn.execute("SELECT business_date, chain, max(log_seq) FROM audit_log "
+                               "GROUP BY business_date, chain ORDER BY business_date").fetchall()
+        days = sorted({d for d, _c, _s in per_day})
+        chosen = sorted({days[round(i * (len(days) - 1) / max(n - 1, 1))] for i in range(n)})
+        pos, states, it = {}, [], iter(per_day)
+        row = next(it, None)
+        for day in chosen:  # each chosen day: the positions that moved since the one before
+            moved = {}
+            while row is not None and row[0] <= day:
+                if row[2] > pos.get(row[1], 0):
+                    pos[row[1]] = moved[row[1]] = row[2]
+                row = next(it, None)
+            states.append((day, moved))
+        pairs = sorted({(c, s) for _d, moved in states for c, s in moved.items()})
+        links = {(c, s): h for c, s, h in conn.execute(
+            "SELECT l.chain, l.log_seq, l.log_hash FROM unnest(%s::text[], %s::int[]) AS u(chain, log_seq) "
+            "JOIN audit_log l ON l.chain = u.chain AND l.log_seq = u.log_seq",
+            ([c for c, _s in pairs], [s for _c, s in pairs])).fetchall()}
+        last = conn.execute("SELECT seq, hash FROM audit_roots ORDER BY seq DESC LIMIT 1").fetchone()
+        seq, prev = last or (0, audit.GENESIS)
+        heads, stored = {}, 0
+        with conn.transaction(), conn.cursor() as cur:
+            for i, (day, moved) in enumerate(states):
+                taken = min(dt.datetime.combine(day, dt.time(23, 59, 59), dt.timezone.utc),
+                            before - dt.timedelta(milliseconds=len(states) - i))
+                now = {**heads, **{c: (s, links[c, s]) for c, s in moved.items()}}
+                rows = roots.moved(heads, now)
+                seq, prev_ = seq + 1, prev
+                prev = roots.root_hash(prev_, seq, audit.timestamp_text(taken), [(c, s, h) for c, (s, h) in now.items()])
+                cur.execute("INSERT INTO audit_roots (seq, taken_at, source, taken_by, prev_hash, hash) "
+                            "VALUES (%s, %s, 'command', NULL, %s, %s)", (seq, taken, prev_, prev))
+                cur.executemany("INSERT INTO audit_root_heads (root_seq, chain, log_seq, log_hash) "
+                                "VALUES (%s, %s, %s, %s)", [(seq, r["chain"], r["log_seq"], r["log_hash"])
+                                                            for r in rows])
+                heads, stored = now, stored + len(rows)
+    print(f"{len(states):,} roots over {len(days):,} business days ({chosen[0]} .. {chosen[-1]}), {stored:,} heads "
+          f"stored (every head at every root: {len(heads) * len(states):,} at most) in "
+          f"{time.perf_counter() - t0:.0f} s", flush=True)
+    return {"roots": len(states), "stored": stored}
+
+
+def build(scale: float, admin_url: str, url: str, conninfo: str, n_roots: int = 0) -> dict:
     import national_data as nd
     from sqlalchemy import create_engine, text
 
     from auction_flow.features.admin import service as admin
     from auction_flow.storage import db
 
+    started = dt.datetime.now(dt.timezone.utc)
     eng = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with eng.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)'))
@@ -160,6 +212,8 @@ def build(scale: float, admin_url: str, url: str, conninfo: str) -> dict:
         if loaded["chained"]:  # a root over every chain's head, as the scheduler takes them
             from auction_flow.core import roots
 
+            if n_roots:  # ... after a history of them
+                history_roots(conninfo, n_roots, started)
             roots.take(db.get_engine(url), "command")
         cur.execute("VACUUM ANALYZE")
         cur.execute("SELECT pg_database_size(current_database())")
@@ -601,6 +655,8 @@ def main(argv=None) -> int:
     p.add_argument("--skip", default="", help="comma-separated: scan,reports,verify,latency")
     p.add_argument("--only", default="", help="comma-separated, the others skipped: --reuse --only reports")
     p.add_argument("--name", default=DB, help=f"the database's name (default {DB})")
+    p.add_argument("--roots", type=int, default=0, help="build: N roots spread over the history's days before "
+                                                         "the last (default: the last only)")
     p.add_argument("--json", action="store_true", help="end with a RESULTS line (bench/run_all.py)")
     args = p.parse_args(argv)
     DB = args.name
@@ -610,9 +666,13 @@ def main(argv=None) -> int:
             n = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
         built = f"reused, {n:,} audit rows"
     else:
-        info = build(args.scale, admin_url, url, conninfo)
+        info = build(args.scale, admin_url, url, conninfo, args.roots)
         built = (f"{info['assets']:,} assets, {info['rows']:,} audit rows, {info['size'] / 2**30:.1f} GiB, "
                  f"built in {info['seconds']:.0f} s")
+    with psql(conninfo) as conn:  # the roots a verify checks whole, whatever its scope
+        n_roots, stored = conn.execute("SELECT (SELECT count(*) FROM audit_roots), "
+                                       "(SELECT count(*) FROM audit_root_heads)").fetchone()
+    built += f", {n_roots:,} roots ({stored:,} heads stored)"
     print(f"scale {args.scale}: {built}", flush=True)
     from auction_flow.storage import db
 
