@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("n", sa.Integer(), nullable=False),
     )
     op.create_index("ix_report_days_day_office", "report_days", ["day", "office"])
+    op.create_index("ix_report_days_office_day", "report_days", ["office", "day"])
     op.create_table(
         "report_marks",
         sa.Column("chain", CHAIN, nullable=False),
@@ -47,5 +48,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("report_marks")
+    op.drop_index("ix_report_days_office_day", table_name="report_days")
     op.drop_index("ix_report_days_day_office", table_name="report_days")
     op.drop_table("report_days")

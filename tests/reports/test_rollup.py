@@ -22,6 +22,7 @@ from sqlalchemy import text
 
 from auction_flow.features.admin import service as admin
 from auction_flow.features.assets import service as svc
+from auction_flow.features.reports import rollup
 from auction_flow.features.reports import service as reports
 from auction_flow.frontends import scheduler
 from auction_flow.storage import db
@@ -108,6 +109,18 @@ def test_reports_are_the_same_unfolded_folded_with_a_tail_and_folded_again(copy)
     assert reports.rollup_fold(engine, "admin")["rows"] == 0  # nothing new: nothing folded twice
     _assert_same(_reports(engine), with_tail)
     assert reports.rollup_check(engine, "admin") == {"kept": True, "differs": None}
+
+
+def test_a_tail_past_the_limit_reads_the_log_as_before(copy, monkeypatch):
+    url, engine = copy
+    reports.rollup_fold(engine, "admin")
+    province_walk.walk(engine, random.Random(5), 10)
+    want = _legacy(engine)
+    with engine.connect() as conn:
+        assert rollup.usable(conn)
+        monkeypatch.setattr(rollup, "TAIL_LIMIT", 0)
+        assert not rollup.usable(conn)
+    _assert_same(_reports(engine), want)
 
 
 def test_a_back_dated_step_after_a_fold_is_counted_on_its_day(copy):

@@ -78,9 +78,22 @@ def fold(conn, counted, until: dict | None = None) -> dict:
     return {"rows": sum(h - m for _, m, h in pending), "added": added, "marks": dict(zip(chains, heads))}
 
 
-def folded(conn) -> bool:
-    """Whether any chain was ever folded (else the reports read the log as before)."""
-    return bool(conn.execute(text("SELECT EXISTS (SELECT 1 FROM report_marks)")).scalar())
+# The most rows past the marks a report reads as its live tail. Read row by row, per chain, a tail
+# costs ~2.5x what the one-pass statement costs per row of the period (bench_national.py at 0.1:
+# the whole year as the tail, 9.3 s against 3.5 s); an hourly fold leaves an hour's steps (a
+# country writes ~600 an hour at full size). When the folds have stopped, the report reads the
+# period's rows as before instead of a growing tail.
+TAIL_LIMIT = 100_000
+
+_STATE = text("SELECT count(m.chain), COALESCE(sum(h.log_seq - COALESCE(m.log_seq, 0)), 0) FROM audit_heads h "
+              "LEFT JOIN report_marks m ON m.chain = h.chain")
+
+
+def usable(conn) -> bool:
+    """Whether a report reads the rollup and its tail: some chain was folded (else the reports read
+    the log as before) and the rows past the marks are at most :data:`TAIL_LIMIT`."""
+    marks, pending = conn.execute(_STATE).one()
+    return marks > 0 and pending <= TAIL_LIMIT
 
 
 # the folded rows recomputed from the log, against the rollup's sums: the first difference
@@ -99,57 +112,87 @@ def check(conn, counted):
 
 
 # the grouping a report reads the rollup by: what the rows are summed by, and the name shown
-_BY = {"office": ("office", "COALESCE(g.grp, '-')", ""),
-       "officer": ("officer_id", "COALESCE(u.username, '-')", "LEFT JOIN users u ON u.id = g.grp")}
+_BY = {"office": ("office", "COALESCE(r.grp, '-')", ""),
+       "officer": ("officer_id", "COALESCE(u.username, '-')", "LEFT JOIN users u ON u.id = r.grp")}
+
+# From the histograms ``h`` (grp, part, sub, value, n), each figure's statistics: per group the
+# states' and the late handovers' count, worst and the two middle values (the median is their
+# mean: the positions (n-1)//2 and n//2 of the sorted values, found by the running sum), the
+# counted triggers, and the histograms over every group (the totals' medians, found in Python).
+_STATS = """
+, s AS (SELECT grp, part, sub, value, sum(n) OVER (PARTITION BY grp, part, sub ORDER BY value) AS cum,
+               sum(n) OVER (PARTITION BY grp, part, sub) AS tot
+        FROM h WHERE part = 'stage' OR (sub = 'hand_over' AND value > 0))
+SELECT r.part, {key} AS key, r.sub, r.n, r.a, r.b, r.c FROM (
+    SELECT CASE part WHEN 'stage' THEN 'stage' ELSE 'late' END AS part, grp, sub, tot AS n, max(value) AS a,
+           min(value) FILTER (WHERE cum > (tot - 1) / 2) AS b, min(value) FILTER (WHERE cum > tot / 2) AS c
+    FROM s GROUP BY grp, part, sub, tot
+    UNION ALL
+    SELECT 'count', grp, sub, sum(n), sum(n) FILTER (WHERE value <= 0), sum(n) FILTER (WHERE value > 0), NULL
+    FROM h WHERE part = 'trig' GROUP BY grp, sub
+    UNION ALL
+    SELECT 'days', NULL, sub, sum(n), value, NULL, NULL FROM h WHERE part = 'stage' GROUP BY sub, value
+    UNION ALL
+    SELECT 'delay', NULL, NULL, sum(n), value, NULL, NULL FROM h WHERE sub = 'hand_over' AND value > 0 GROUP BY value
+) r {join}"""
 
 
 def _statement(by: str, scoped: bool, stages_only: bool):
-    """The rollup of the period summed by (group, part, sub, value), and the tail grouped the same
-    way, each apart (Python adds the two: regrouping their union sorted it). The tail is read per
-    chain from its mark, through (chain, log_seq) only (OFFSET 0: the subquery is not flattened,
-    and the period's conditions stay outside it, so it is never a scan of the period's rows)."""
+    """The rollup of the period and the tail, summed by (group, part, sub, value) in one grouping,
+    then the statistics of each group (:data:`_STATS`): what is sent back is one row per group and
+    figure, not the histograms. The tail is read per chain from its mark, through (chain, log_seq)
+    only (OFFSET 0: the subquery is not flattened, and the period's conditions stay outside it, so
+    it is never a scan of the period's rows)."""
     col, key, join = _BY[by]
     scope_d = " AND d.office = ANY(:scope)" if scoped else ""
     scope_a = " AND a.office = ANY(:scope)" if scoped else ""
     part = " AND d.part = 'stage'" if stages_only else ""
     tail_part = " AND v.part = 'stage'" if stages_only else ""
     sql = f"""
-SELECT g.part, {key} AS key, g.sub, g.value, g.n FROM (
-    SELECT d.{col} AS grp, d.part, d.sub, d.value, sum(d.n) AS n FROM report_days d
-    WHERE d.day BETWEEN :start AND :end{scope_d}{part} GROUP BY 1, 2, 3, 4
+WITH h AS MATERIALIZED (SELECT grp, part, sub, value, sum(n) AS n FROM (
+    SELECT d.{col} AS grp, d.part, d.sub, d.value, d.n FROM report_days d
+    WHERE d.day BETWEEN :start AND :end{scope_d}{part}
     UNION ALL
-    SELECT a.{col}, v.part, v.sub, v.value, count(*) FROM audit_heads h
+    SELECT a.{col}, v.part, v.sub, v.value, 1 FROM audit_heads h
     LEFT JOIN report_marks m ON m.chain = h.chain
     CROSS JOIN LATERAL (SELECT * FROM audit_log a WHERE a.chain = h.chain AND a.log_seq > COALESCE(m.log_seq, 0)
                         OFFSET 0) a
     {_PARTS}
     WHERE a.business_date BETWEEN :start AND :end{scope_a} AND {_WANTED} AND v.sub IS NOT NULL{tail_part}
-    GROUP BY 1, 2, 3, 4
-) g {join}"""
+) u GROUP BY 1, 2, 3, 4)""" + _STATS.format(key=key, join=join)
     return text(sql).bindparams(*(bindparam(n) for n in ["start", "end", "counted"] + (["scope"] if scoped else [])))
 
 
-def histograms(conn, by: str, start, end, scope, *, counted: dict, out: dict, stages_only: bool = False):
-    """The rollup of the period plus the live tail, as the histograms of the SQLite pass: fills
-    ``out`` ({key: {figure: n}}) with the counted triggers and handovers on time and late; returns
-    ({key: Counter(delay of the late)}, {(key, stage): Counter(days)})."""
+def _middle(low, high):
+    mid = (int(low) + int(high)) / 2
+    return int(mid) if mid == int(mid) else mid
+
+
+def statistics(conn, by: str, start, end, scope, *, counted: dict, out: dict, median_of, stages_only: bool = False):
+    """The rollup of the period plus the live tail: fills ``out`` ({key: {figure: n}}) with the
+    counted triggers and the handovers on time and late; returns what :func:`pg_pass.run` returns:
+    ({key: (median delay, worst)}, (median, worst) over every key, {(key, stage): (median, count,
+    worst)}, {stage: median over every key})."""
     params = {"start": start, "end": end, "counted": sorted(counted)}
     if scope is not None:
         params["scope"] = list(scope)
-    delays: dict = defaultdict(Counter)
-    stage_days: dict = defaultdict(Counter)
-    for part, key, sub, value, n in conn.execute(_statement(by, scope is not None, stages_only), params):
-        n = int(n)
+    late, per_stage = {}, {}
+    every: dict = defaultdict(Counter)
+    delays: Counter = Counter()
+    for part, key, sub, n, a, b, c in conn.execute(_statement(by, scope is not None, stages_only), params):
         if part == "stage":
-            stage_days[(key, sub)][int(value)] += n
-            continue
-        g = out[key]
-        for k in counted[sub]:
-            g[k] = g.get(k, 0) + n
-        if sub == "hand_over" and value is not None:
-            late = value > 0
-            k = "handed_over_late" if late else "handed_over_on_time"
-            g[k] = g.get(k, 0) + n
-            if late:
-                delays[key][int(value)] += n
-    return delays, stage_days
+            per_stage[(key, sub)] = (_middle(b, c), int(n), int(a))
+        elif part == "late":
+            late[key] = (_middle(b, c), int(a))
+        elif part == "days":
+            every[sub][int(a)] += int(n)
+        elif part == "delay":
+            delays[int(a)] += int(n)
+        else:
+            g = out[key]
+            for k in counted[sub]:
+                g[k] = g.get(k, 0) + int(n)
+            if sub == "hand_over":
+                g["handed_over_on_time"], g["handed_over_late"] = int(a or 0), int(b or 0)
+    late_total = (median_of(delays), max(delays)) if delays else (None, None)
+    return late, late_total, per_stage, {stage: median_of(hist) for stage, hist in every.items()}

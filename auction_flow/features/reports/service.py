@@ -23,8 +23,9 @@ Definitions (a period is a range of business dates, both ends included):
   their own tables; a database without them reports them as not available (None).
 
 Where they are computed: SQLite reads the period's rows (:func:`_sales`, :func:`_pass`). PostgreSQL,
-once ``report rollup`` has folded the log (:mod:`rollup`), sums the kept rollup of the period and
-reads the rows past its marks (by office, by officer, the stages), and looks up only what does not
+once ``report rollup`` has folded the log (:mod:`rollup`) and while the rows past its marks are few
+(``rollup.TAIL_LIMIT``), sums the kept rollup of the period and reads the rows past its marks (by
+office, by officer, the stages), and looks up only what does not
 roll up (priced, sold, cancelled, realised, appraised: :func:`pg_pass.run` with ``sales_only``);
 grouped by auction or appraisal organisation (the asset's current column), and before any fold,
 it runs the one statement of :mod:`pg_pass` over the period's rows.
@@ -360,11 +361,11 @@ def summary(engine, actor: str | None, start=None, end=None, year: int | None = 
             stage_days: dict = defaultdict(Counter)
             _pass(conn, q, out, delays, stage_days)
             late, late_total, per_stage, stage_total = _hist_stats(delays, stage_days)
-        elif by not in ORGS and rollup.folded(conn):  # the kept rollup and the live tail, then the look-ups
-            delays, stage_days = rollup.histograms(conn, by, start, end, q.scope, counted=COUNTED, out=out)
+        elif by not in ORGS and rollup.usable(conn):  # the kept rollup and the live tail, then the look-ups
+            late, late_total, per_stage, stage_total = rollup.statistics(conn, by, start, end, q.scope,
+                                                                         counted=COUNTED, out=out, median_of=_median)
             pg_pass.run(conn, by, start, end, q.scope, counted=COUNTED, priced=PRICED, voiding=voiding_triggers(),
                         out=out, median_of=_median, sales_only=True)
-            late, late_total, per_stage, stage_total = _hist_stats(delays, stage_days)
         else:  # one statement, one pass over the period's rows
             late, late_total, per_stage, stage_total = pg_pass.run(
                 conn, by, start, end, q.scope, counted=COUNTED, priced=PRICED, voiding=voiding_triggers(), out=out,
@@ -398,9 +399,9 @@ def stages(engine, actor: str | None, start=None, end=None, year: int | None = N
             stage_days: dict = defaultdict(Counter)
             _pass(conn, q, {}, {}, stage_days, stages_only=True)
             per_stage = _hist_stats({}, stage_days)[2]
-        elif rollup.folded(conn):
-            per_stage = _hist_stats({}, rollup.histograms(conn, "office", start, end, q.scope, counted=COUNTED, out={},
-                                                          stages_only=True)[1])[2]
+        elif rollup.usable(conn):
+            per_stage = rollup.statistics(conn, "office", start, end, q.scope, counted=COUNTED, out={},
+                                          median_of=_median, stages_only=True)[2]
         else:
             per_stage = pg_pass.run(conn, "office", start, end, q.scope, counted=COUNTED, priced=PRICED, voiding=(),
                                     out={}, median_of=_median, stages_only=True, totals=False)[2]

@@ -22,7 +22,8 @@ report_days = Table(
     Column("sub", String(64), nullable=False),  # the state left, or the counted trigger
     Column("value", Integer),  # days in the stage, or the handover's delay (NULL: no deadline)
     Column("n", Integer, nullable=False),  # int: sum() of ints is a bigint, not a numeric
-    Index("ix_report_days_day_office", "day", "office"),
+    Index("ix_report_days_day_office", "day", "office"),  # the country's period
+    Index("ix_report_days_office_day", "office", "day"),  # a province's or a branch's offices in the period
 )
 
 report_marks = Table(
