@@ -452,7 +452,8 @@ def ours_verify(url: str, conninfo: str = "", scope: str | None = None) -> int:
 
 def bare_verify(conninfo: str, scope: str | None = None) -> int:
     """The hashes recomputed with psycopg, json and hashlib only: each row's hash over its content and
-    the log's links in order; each asset's chain in (asset_id, seq) order against assets.last_hash.
+    the log's links in order; each asset's chain in (asset_id, seq) order against assets.last_hash;
+    the roots' chain, each root's hash over every chain's head (as ours, whatever the scope).
     ``scope``: the same rows as ``audit verify --office/--province``: the offices' chains, their assets."""
     import hashlib
 
@@ -528,6 +529,27 @@ def bare_verify(conninfo: str, scope: str | None = None) -> int:
                 prev = h
             if current is not None:
                 check(current, prev)
+        # the roots, as ``audit verify`` checks them whatever its scope (each root's hash is over every
+        # chain's head): replayed in order, a root's stored heads over the state before it (a chain
+        # that is gone is stored with position 0 and no link), each hash recomputed
+        with conn.cursor(name="roots") as roots_cur, conn.cursor(name="root_heads") as heads_cur:
+            roots_cur.itersize = heads_cur.itersize = 5000
+            roots_cur.execute("SELECT seq, prev_hash, hash, taken_at FROM audit_roots ORDER BY seq")
+            heads_cur.execute("SELECT root_seq, chain, log_seq, log_hash FROM audit_root_heads ORDER BY root_seq, chain")
+            stored = iter(heads_cur)
+            entry, lines, prev = next(stored, None), {}, "0" * 64
+            for seq, rprev, rhash, taken in roots_cur:
+                while entry is not None and entry[0] == seq:
+                    if entry[2] == 0 and entry[3] == "":
+                        lines.pop(entry[1], None)
+                    else:
+                        lines[entry[1]] = f"{entry[1]}|{entry[2]}|{entry[3]}"
+                    entry = next(stored, None)
+                taken_text = taken.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds")
+                body = "\n".join(lines[c] for c in sorted(lines))
+                if rprev != prev or sha(f"{rprev}|{seq}|{taken_text}|{body}".encode()).hexdigest() != rhash:
+                    raise SystemExit(f"bare verify: root {seq} changed")
+                prev = rhash
     return n
 
 

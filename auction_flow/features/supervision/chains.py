@@ -324,49 +324,55 @@ def check_roots(conn, report, anchors: dict[int, str], heads_now: dict | None = 
     state: dict[str, tuple[int, str]] = {}  # every chain's head after the last root replayed
     lines: dict[str, str] = {}  # ... written out as the hash reads it
     order: list[str] | None = []  # ... its chains in order (sorted again only when a chain comes or goes)
+    gone = roots.GONE
     for seq, rprev, rhash, taken in roots_:
-        rows = {}
+        changed, same = [], []  # the root's stored heads that differ from the state before it, the others
         while entry is not None and entry[0] <= seq:
             if entry[0] < seq:  # heads of a root that is not there
                 return AuditTampered("audit_root_deleted", root=entry[0], first=prev_seq + 1, last=seq - 1)
-            rows[entry[1]] = (entry[2], entry[3])
+            c, head = entry[1], (entry[2], entry[3])
+            if state.get(c) == head:  # only a root that stores every head stores one that did not move
+                same.append((c, head))
+            else:  # (a root that does not match returns: no need to undo the lines)
+                changed.append((c, head))
+                if head[1] == gone and head[0] == 0:
+                    if lines.pop(c, None) is not None:
+                        order = None
+                else:
+                    if c not in lines:
+                        order = None
+                    lines[c] = f"{c}|{head[0]}|{head[1]}"
             entry = next(entries, None)
         if seq != prev_seq + 1:
             return AuditTampered("audit_root_deleted", root=seq, first=prev_seq + 1, last=seq - 1)
         if rprev != prev_hash:
             return AuditTampered("audit_root_changed", root=seq)
-        changed = {c: h for c, h in rows.items() if state.get(c) != h}
-        for c, (pos, link) in changed.items():  # (a root that does not match returns: no need to undo)
-            if link == roots.GONE and pos == 0:
-                if lines.pop(c, None) is not None:
-                    order = None
-            else:
-                if c not in lines:
-                    order = None
-                lines[c] = f"{c}|{pos}|{link}"
         order = order if order is not None else sorted(lines)
         if rhash == roots.body_hash(rprev, seq, taken, "\n".join([lines[c] for c in order])):
-            after = {c: h for c, h in changed.items() if not (h[1] == roots.GONE and h[0] == 0)}
-            dropped = [c for c, h in changed.items() if h[1] == roots.GONE and h[0] == 0 and c in state]
-        elif rows and rhash == roots.root_hash(rprev, seq, taken, [(c, s, h) for c, (s, h) in rows.items()]):
-            after = {c: h for c, h in rows.items() if state.get(c) != h}  # a root holding every head
-            dropped = [c for c in state if c not in rows]
+            after = changed  # a tombstone of a chain the state holds is a chain dropped
+            dropped = [c for c, h in changed if h[1] == gone and h[0] == 0 and c in state]
+        elif (changed or same) and rhash == roots.root_hash(rprev, seq, taken,
+                                                            [(c, s, h) for c, (s, h) in changed + same]):
+            held = {c for c, _ in changed} | {c for c, _ in same}  # a root holding every head
+            after = changed
+            dropped = [c for c in state if c not in held]
         else:
             return AuditTampered("audit_root_changed", root=seq)
         if dropped:
             return AuditTampered("audit_chain_dropped", chain=min(dropped), root=seq, pos=state[min(dropped)][0])
-        for name, now in after.items():
-            if name not in state:  # a chain's first head
-                continue
-            pos, link = state[name]
-            if now[0] < pos or (now[0] == pos and now[1] != link) or (name == audit.LEGACY and now != (pos, link)):
-                return AuditTampered("audit_root_backwards", chain=name, root=seq, pos=now[0], before=pos)
+        for name, now in after:  # each head moved forward; the state takes it (a tombstone here is a new chain's)
+            was = state.get(name)
+            if was is not None:  # not a chain's first head
+                pos, link = was
+                if now[0] < pos or (now[0] == pos and now[1] != link) or (name == audit.LEGACY and now != was):
+                    return AuditTampered("audit_root_backwards", chain=name, root=seq, pos=now[0], before=pos)
+            if now[0] or now[1] != gone:
+                state[name] = now
         if seq in anchors:  # recorded outside the database: a rewritten root cannot match it
             if not rhash.startswith(anchors[seq]):
                 return AuditTampered("audit_anchor", pos=seq, found=rhash[:len(anchors[seq])], anchor=anchors[seq])
             report.anchors += 1
         report.roots += 1
-        state.update(after)
         prev_seq, prev_hash = seq, rhash
     if entry is not None:
         return AuditTampered("audit_root_deleted", root=entry[0], first=prev_seq + 1, last=entry[0])
