@@ -553,7 +553,7 @@ def bare_verify(conninfo: str, scope: str | None = None) -> int:
     return n
 
 
-def measure_verify(rounds: int = 1) -> list:
+def measure_verify(rounds: int = 1, scopes=("office", "province", "log")) -> list:
     """``audit verify`` of one office, of one province and of the whole log, each against a bare
     psycopg verify of the same rows, each side in a fresh child process (time, VmHWM). An office and
     a province take a second or two: ``rounds`` pairs of them, alternated, their median times and
@@ -564,9 +564,10 @@ def measure_verify(rounds: int = 1) -> list:
                               "WHERE o.parent_id = (SELECT id FROM offices WHERE code = %s) "
                               "ORDER BY h.log_seq DESC LIMIT 1", (PROVINCE,)).fetchone()[0]
     out = []
-    for label, scope in ((f"one office ({office})", f"office:{office}"), (f"one province ({PROVINCE})",
-                                                                          f"province:{PROVINCE}"),
-                         ("the whole log", None)):
+    for label, scope in [(label, scope) for label, scope, name in (
+            (f"one office ({office})", f"office:{office}", "office"),
+            (f"one province ({PROVINCE})", f"province:{PROVINCE}", "province"),
+            ("the whole log", None, "log")) if name in scopes]:
         pairs = [(child("ours_verify", url, conninfo, scope), child("bare_verify", conninfo, scope))
                  for _ in range(1 if scope is None else max(1, rounds))]
         ours, bare = ({"rows": runs[0]["rows"], "seconds": statistics.median(r["seconds"] for r in runs),
@@ -675,6 +676,8 @@ def main(argv=None) -> int:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--steps", type=int, default=200)
     p.add_argument("--skip", default="", help="comma-separated: scan,reports,verify,latency")
+    p.add_argument("--verify-scopes", default="office,province,log",
+                   help="comma-separated, what verify measures: office,province,log (the whole log at full size: hours)")
     p.add_argument("--only", default="", help="comma-separated, the others skipped: --reuse --only reports")
     p.add_argument("--name", default=DB, help=f"the database's name (default {DB})")
     p.add_argument("--roots", type=int, default=0, help="build: N roots spread over the history's days before "
@@ -703,7 +706,7 @@ def main(argv=None) -> int:
                                         if args.only else set())
     results = []
     if "verify" not in skip:  # first: the scan's rounds delete alerts, which verify rightly reports
-        results += measure_verify(args.rounds)
+        results += measure_verify(args.rounds, set(args.verify_scopes.split(",")))
     if "scan" not in skip:
         results += measure_scan(engine, conninfo, args.rounds)
     if "reports" not in skip:  # the rollup first: the reports are then measured on it
