@@ -25,7 +25,7 @@ from auction_flow.core.issue import Decided, IssueFn
 from auction_flow.core.step import Step
 from auction_flow.core.workflow import Workflow
 from auction_flow.storage import driver
-from auction_flow.storage.db import reading, writing
+from auction_flow.storage.db import reading, step_writing, writing
 from auction_flow.storage.schema import assets, offices, users
 
 KINDS = ("movable", "real_estate")
@@ -135,7 +135,7 @@ def fire(engine, asset_id, trigger: str, actor: str | None, on=None, fields: dic
     """
     who: dict = {}
     try:
-        with writing(engine) as conn:
+        with step_writing(engine) as conn:
             return _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_version, issue)
     except PermissionDenied as exc:
         if who:

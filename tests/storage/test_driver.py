@@ -9,12 +9,14 @@ value by value on both databases.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
+import pytest
 from sqlalchemy import insert, select, text
 
 from auction_flow.core import engine as eng
 from auction_flow.storage import driver
-from auction_flow.storage.db import reading, writing
+from auction_flow.storage.db import reading, step_writing, writing
 from auction_flow.storage.schema import assets, audit_log
 
 ROW = dict(case_number="7/2026", description="Xe ô tô", kind="movable", office_id=None, officer_id=None,
@@ -80,3 +82,30 @@ def test_named_parameters_follow_the_driver_style(engine):
     stmt = driver.Statement(engine.dialect, "SELECT '100%' || :x AS v", results=[])
     with engine.connect() as conn:
         assert driver.execute(driver.cursor(conn), stmt, {"x": "!"}).fetchone()[0] == "100%!"
+
+
+def test_step_writing_is_one_transaction_that_core_joins(world):
+    """The engine's step transaction, begun and ended on the driver (db.step_writing): on SQLite
+    it holds the write lock from its start; a Core statement inside joins it; an error rolls back
+    what the driver and Core wrote, the end commits both."""
+    with reading(world) as conn:
+        office_id = conn.execute(text("SELECT id FROM offices WHERE code = 'HG-VT'")).scalar()
+    row = {**ROW, "office_id": office_id}
+    with pytest.raises(RuntimeError):
+        with step_writing(world) as conn:
+            driver.insert(conn, assets, {**row, "case_number": "S1/2026"})
+            conn.execute(insert(assets).values(**{**row, "case_number": "S2/2026"}))
+            raise RuntimeError("refused half-way")
+    with step_writing(world) as conn:
+        if world.dialect.name == "sqlite":  # BEGIN IMMEDIATE: a second writer cannot start
+            other = sqlite3.connect(world.url.database, timeout=0, isolation_level=None)
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+            other.close()
+        driver.insert(conn, assets, {**row, "case_number": "S3/2026"})
+        conn.execute(insert(assets).values(**{**row, "case_number": "S4/2026"}))
+    with step_writing(world) as conn:  # the driver alone
+        driver.insert(conn, assets, {**row, "case_number": "S5/2026"})
+    with reading(world) as conn:
+        kept = set(conn.execute(text("SELECT case_number FROM assets WHERE case_number LIKE 'S_/2026'")).scalars())
+    assert kept == {"S3/2026", "S4/2026", "S5/2026"}
