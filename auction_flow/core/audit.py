@@ -24,7 +24,8 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from dataclasses import dataclass
+import operator
+from typing import NamedTuple
 
 from auction_flow.common.context import current_via
 from auction_flow.storage import driver
@@ -50,8 +51,32 @@ def timestamp_text(value) -> str:
     return _plain(value)
 
 
-# One encoder, built once: json.dumps with these arguments builds the same encoder on every call.
-_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain).encode
+def _encoder(**options):
+    """``json.JSONEncoder(**options).encode`` for the dicts the hashes are made of, with the C
+    encoder built once: ``encode`` builds it again on every call, a tenth of a step's JSON
+    (bench_engine_cpu.py). Where the C encoder is missing or its signature differs (another
+    Python), or it would not give the same text, the plain ``encode``."""
+    plain = json.JSONEncoder(**options)
+    try:
+        from json.encoder import c_make_encoder, encode_basestring
+
+        built = c_make_encoder(None, plain.default, encode_basestring, None, plain.key_separator,
+                               plain.item_separator, plain.sort_keys, plain.skipkeys, plain.allow_nan)
+        sample = {"b": [None, "Điều \"98\"\n\x00"], "a": [1, -2.5, True, False, {"z": "x", "y": 10 ** 20}]}
+        if "default" in options:  # the values it converts: dates and timestamps
+            sample["c"] = [dt.date(2026, 3, 2), dt.datetime(2026, 3, 2, 1, 2, 3, 4005, tzinfo=dt.timezone.utc)]
+        if "".join(built(sample, 0)) != plain.encode(sample):
+            return plain.encode
+    except Exception:  # no C encoder, or one that takes other arguments
+        return plain.encode
+
+    def encode(value: dict) -> str:
+        return "".join(built(value, 0))
+    return encode
+
+
+# One encoder each, built once: json.dumps with these arguments builds the same encoder on every call.
+_CANONICAL = _encoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain)
 
 
 def canonical(value) -> str:
@@ -69,7 +94,8 @@ def changes_json(changes: dict) -> str:
 
 _SORTED = tuple(sorted(HASHED))
 _N = len(_SORTED)
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_IN_ORDER = operator.itemgetter(*_SORTED)
+_ENCODE = _encoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def row_hash(prev_hash: str, row: dict) -> str:
@@ -149,7 +175,7 @@ def make_row(prev_hash: str, **fields) -> dict:
         row["via"] = current_via()
     row["imported"] = bool(row["imported"])
     row["prev_hash"] = prev_hash
-    row["hash"] = row_hash(prev_hash, row)
+    row["hash"] = row_hash_sorted(prev_hash, _IN_ORDER(row), via=row["via"])  # row_hash: every key is there
     return row
 
 
@@ -229,11 +255,11 @@ def _insert_move(dialect, cols):
     return driver.Statement(dialect, sql, {c: audit_log.c[c] for c in cols})
 
 
-@dataclass(frozen=True)
-class Guard:
+class Guard(NamedTuple):
     """An UPDATE the row is written under (the engine's asset, ``WHERE id = :_id AND version = :_seen``):
     the row is written only if it changed exactly one row. ``sql`` has ``:name`` parameters whose
-    types are ``columns``' (name -> column); ``key`` names the statement in the driver's cache."""
+    types are ``columns``' (name -> column); ``key`` names the statement in the driver's cache.
+    (A named tuple: one is built every step, and a frozen dataclass is slow to build.)"""
     key: tuple
     sql: str
     columns: dict

@@ -208,7 +208,7 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
         updates.update(deadline=dl.due if dl else None, deadline_basis=dl.basis if dl else None,
                        deadline_regime=dl.regime if dl else None)
 
-    changes = {k: (asset.get(k), v) for k, v in updates.items() if asset.get(k) != v}
+    changes = {k: (was, v) for k, v in updates.items() if (was := asset.get(k)) != v}
     changes.update({k: (None, v) for k, v in values.items() if k not in COLUMNS})
     changes.update(forgotten)  # a fact the step ends (a forfeited deposit): its last value, then none
     changes.update(duties.changes())
