@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar as month_days
 import datetime as dt
+import functools
 import re
 from typing import Any
 
@@ -129,7 +130,14 @@ def parse_date(value, name: str) -> dt.date:
     if isinstance(value, dt.date):
         check_year(value.year, name, value)
         return value
-    text = check_text(str(value).strip(), name)
+    return _date_text(str(value), name)
+
+
+@functools.lru_cache(maxsize=256)
+def _date_text(value: str, name: str) -> dt.date:
+    """parse_date of a text: every step reads its --on, mostly the same few days (a refusal is
+    raised each time, never kept)."""
+    text = check_text(value.strip(), name)
     _foreign_digits(name, text)
     form = _DATE.fullmatch(text)
     if not form:

@@ -4,8 +4,8 @@ SQLAlchemy Core costs about 40 µs per statement above the driver (building an e
 context, events, result set-up), several times what SQLite itself spends on the engine's
 small statements. The engine's step (read the actor, the asset and the calendar; update the
 asset; link and insert the audit row) and the import's bulk inserts therefore go to the
-DBAPI cursor of the SQLAlchemy connection, inside the transaction SQLAlchemy opened (so
-``db.writing`` still decides BEGIN IMMEDIATE, commit and rollback).
+DBAPI cursor of the SQLAlchemy connection, inside the transaction ``db.writing`` opened (or,
+for the engine's step, ``db.step_writing``: the same transaction begun and ended on the driver).
 
 Values cross with the columns' own SQLAlchemy type processors (the same functions Core
 uses), so what is stored and what is read back is exactly what Core would store and read:
@@ -18,6 +18,7 @@ SQL is written with ``:name`` parameters; for a ``pyformat`` driver (psycopg) th
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import operator
 import re
@@ -61,7 +62,36 @@ class Statement:
 
 
 def _bind(dialect, col):
-    return None if col is None else col.type.dialect_impl(dialect).bind_processor(dialect)
+    if col is None:
+        return None
+    impl = col.type.dialect_impl(dialect)
+    proc = impl.bind_processor(dialect)
+    if proc is not None and dialect.name == "sqlite" and not getattr(impl, "_reg", True):
+        # SQLite's DATE and DATETIME in their default text: the same text as SQLAlchemy's
+        # processor (which formats the fields with %), built by isoformat for the types the
+        # step binds (a step binds several a statement); anything else goes to SQLAlchemy's
+        from sqlalchemy.dialects.sqlite import DATE, DATETIME
+
+        kind = "DATE" if isinstance(impl, DATE) else "DATETIME" if isinstance(impl, DATETIME) else None
+        fast = _FAST_DATES.get((kind, impl._storage_format))
+        if fast is not None:
+            return functools.partial(fast, proc)
+    return proc
+
+
+def _sqlite_date(proc, value):
+    return value.isoformat() if type(value) is dt.date else proc(value)
+
+
+def _sqlite_datetime(proc, value):
+    if type(value) is dt.datetime:  # SQLAlchemy's text drops the offset: the fields as they stand
+        return (value.replace(tzinfo=None) if value.tzinfo is not None else value).isoformat(" ", "microseconds")
+    return proc(value)
+
+
+_FAST_DATES = {("DATE", "%(year)04d-%(month)02d-%(day)02d"): _sqlite_date,
+               ("DATETIME", "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d"):
+               _sqlite_datetime}
 
 
 def _result(dialect, col):
