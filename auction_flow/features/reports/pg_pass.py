@@ -61,12 +61,13 @@ def _rows(by: str, scoped: bool, stages_only: bool, sales_only: bool = False) ->
     """The period's rows the figures need; ``sales_only``: those of the pricing, sale and voiding
     triggers only (read through (trigger, business_date)), for the figures that do not roll up."""
     kid, key, join = KEYS[by]
-    cols = [f"{kid} AS kid", f"COALESCE({key}, '-') AS key",
-            f'CASE WHEN {LEFT} THEN a.from_state COLLATE "C" END AS stage', f"{STAGE_DAYS} AS days"]
+    cols = [f"{kid} AS kid", f"COALESCE({key}, '-') AS key"]
+    if not sales_only:  # (the sales' figures read no ``changes``: not detoasted for them)
+        cols += [f'CASE WHEN {LEFT} THEN a.from_state COLLATE "C" END AS stage', f"{STAGE_DAYS} AS days"]
     where = LEFT
     if not stages_only:
-        cols += ['a.trigger COLLATE "C" AS trig', "a.asset_id", "a.seq", f"{DELAY} AS delay",
-                 "CASE WHEN a.trigger = 'record_sale' THEN a.id END AS sale_id"]
+        cols += ['a.trigger COLLATE "C" AS trig', "a.asset_id", "a.seq"] + ([] if sales_only else [f"{DELAY} AS delay"])
+        cols += ["CASE WHEN a.trigger = 'record_sale' THEN a.id END AS sale_id"]
         where = "a.trigger = ANY(:wanted)" if sales_only else f"({LEFT} OR a.trigger = ANY(:wanted))"
     scope = " AND a.office = ANY(:scope)" if scoped else ""
     return (f"SELECT {', '.join(cols)} FROM audit_log a {join} "
