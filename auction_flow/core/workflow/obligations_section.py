@@ -65,12 +65,24 @@ class Obligations:
     by_name: dict[str, Obligation]
 
     def opened_by(self, trigger: str, state: str) -> list[Obligation]:
-        """The obligations a step of ``trigger`` from ``state`` opens."""
-        return [o for o in self.by_name.values() if any(op.opens(trigger, state) for op in o.opened_by)]
+        """The obligations a step of ``trigger`` from ``state`` opens (asked at every step: kept)."""
+        kept = self.__dict__.setdefault("_opened", {})  # beside the fields: not compared, not frozen
+        found = kept.get((trigger, state))
+        if found is None:
+            found = kept[trigger, state] = tuple(o for o in self.by_name.values()
+                                                 if any(op.opens(trigger, state) for op in o.opened_by))
+        return list(found)
 
     def closed_by(self, trigger: str) -> Obligation | None:
         """The obligation ``trigger`` closes (a trigger closes at most one), if any."""
-        return next((o for o in self.by_name.values() if trigger in o.closed_by), None)
+        closers = self.__dict__.get("_closers")
+        if closers is None:
+            closers = {}
+            for o in self.by_name.values():
+                for t in o.closed_by:
+                    closers.setdefault(t, o)
+            self.__dict__["_closers"] = closers
+        return closers.get(trigger)
 
     def sources(self) -> list[dict]:
         """Every basis of the section (clocks, the suspension rule), as ``workflow show --sources`` lists them."""
