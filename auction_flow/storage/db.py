@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, event, inspect, make_url, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from auction_flow.common.config import migrations_dir
 from auction_flow.common.errors import NotFound, SchemaError
@@ -81,7 +82,7 @@ def step_writing(engine: Engine):
     with engine.connect() as conn:
         dbapi = conn.connection.dbapi_connection
         if engine.dialect.name == "sqlite":
-            dbapi.execute("BEGIN IMMEDIATE")
+            dbapi.execute("BEGIN IMMEDIATE")  # its error raised as it stands, as from writing()'s begin
         try:
             yield conn
         except BaseException:
@@ -93,7 +94,17 @@ def step_writing(engine: Engine):
         if conn.in_transaction():
             conn.commit()
         else:
-            dbapi.commit()
+            _as_core(engine, dbapi.commit)
+
+
+def _as_core(engine: Engine, call, *args):
+    """``call(*args)`` on the driver, its error raised as Core's commit raised it (SQLAlchemy's
+    class and text around the driver's)."""
+    try:
+        call(*args)
+    except engine.dialect.loaded_dbapi.Error as err:
+        raise DBAPIError.instance(None, None, err, engine.dialect.loaded_dbapi.Error,
+                                  dialect=engine.dialect) from err
 
 
 @contextlib.contextmanager

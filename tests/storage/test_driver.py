@@ -13,6 +13,7 @@ import sqlite3
 
 import pytest
 from sqlalchemy import insert, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from auction_flow.core import engine as eng
 from auction_flow.storage import driver
@@ -109,3 +110,20 @@ def test_step_writing_is_one_transaction_that_core_joins(world):
     with reading(world) as conn:
         kept = set(conn.execute(text("SELECT case_number FROM assets WHERE case_number LIKE 'S_/2026'")).scalars())
     assert kept == {"S3/2026", "S4/2026", "S5/2026"}
+
+
+def test_step_writing_commit_error_reads_as_cores(world):
+    """A COMMIT the database refuses is raised by the step's transaction as by writing()'s Core
+    commit: SQLAlchemy's class and text (here a foreign key SQLite checks only at the commit)."""
+    if world.dialect.name != "sqlite":
+        pytest.skip("SQLite defers this check to the commit on request")
+    seen = []
+    for transaction in (writing, step_writing):
+        with pytest.raises(DBAPIError) as caught:
+            with transaction(world) as conn:
+                conn.connection.dbapi_connection.execute("PRAGMA defer_foreign_keys=ON")
+                driver.insert(conn, assets, {**ROW, "office_id": 999_999, "case_number": "F/2026"})
+        seen.append((type(caught.value), str(caught.value).splitlines()[0]))
+    assert seen[0] == seen[1] and seen[0][0] is IntegrityError
+    with reading(world) as conn:  # and neither kept the row
+        assert conn.execute(text("SELECT count(*) FROM assets WHERE case_number = 'F/2026'")).scalar() == 0
