@@ -96,6 +96,19 @@ def load_actor(conn, username: str | None) -> dict:
     return row
 
 
+def require_role(engine, actor: str | None, roles: tuple[str, ...], action: str) -> dict:
+    """The actor, when their role is one of ``roles``; else the refusal, written to access_log
+    (in a transaction of its own) before it is raised."""
+    with reading(engine) as conn:
+        user = load_actor(conn, actor)
+    if user["role"] not in roles:
+        exc = PermissionDenied("role_denied", user=user["username"], role=user["role"], action=action,
+                               allowed_roles=", ".join(roles))
+        authz.record_denial(engine, user, action, None, None, str(exc))
+        raise exc
+    return user
+
+
 def load_asset(conn, asset_id) -> dict:
     number = parse_id(asset_id, "ID")  # digits 0-9 only (a malformed id is a usage error)
     if number is None:  # beyond any id (and any driver's integer)

@@ -114,15 +114,24 @@ def test_step_writing_is_one_transaction_that_core_joins(world):
 
 def test_step_writing_commit_error_reads_as_cores(world):
     """A COMMIT the database refuses is raised by the step's transaction as by writing()'s Core
-    commit: SQLAlchemy's class and text (here a foreign key SQLite checks only at the commit)."""
-    if world.dialect.name != "sqlite":
-        pytest.skip("SQLite defers this check to the commit on request")
+    commit: SQLAlchemy's class and text (here a check the database makes only at the commit: on
+    SQLite a foreign key deferred on request, on PostgreSQL a deferred unique constraint)."""
+    sqlite = world.dialect.name == "sqlite"
+    with reading(world) as conn:
+        office, officer = conn.execute(text("SELECT office_id, id FROM users WHERE office_id IS NOT NULL")).first()
     seen = []
     for transaction in (writing, step_writing):
         with pytest.raises(DBAPIError) as caught:
             with transaction(world) as conn:
-                conn.connection.dbapi_connection.execute("PRAGMA defer_foreign_keys=ON")
-                driver.insert(conn, assets, {**ROW, "office_id": 999_999, "case_number": "F/2026"})
+                raw = conn.connection.dbapi_connection
+                if sqlite:
+                    raw.execute("PRAGMA defer_foreign_keys=ON")
+                else:
+                    raw.execute("CREATE TEMP TABLE checked_at_commit (x int, UNIQUE (x) DEFERRABLE INITIALLY DEFERRED) "
+                                "ON COMMIT DROP")
+                    raw.execute("INSERT INTO checked_at_commit VALUES (1), (1)")
+                driver.insert(conn, assets, {**ROW, "office_id": 999_999 if sqlite else office, "officer_id": officer,
+                                             "case_number": "F/2026"})
         seen.append((type(caught.value), str(caught.value).splitlines()[0]))
     assert seen[0] == seen[1] and seen[0][0] is IntegrityError
     with reading(world) as conn:  # and neither kept the row

@@ -56,11 +56,9 @@ def seizure_choices(engine, actor) -> dict:
     the officers and supervisors who may be put in charge there (username, name, office code), and
     the kinds. A role the workflow does not let record seizures is refused (an ``access_log`` row),
     as the seizure itself would be."""
-    wf = workflow_mod.get()
+    user = eng.require_role(engine, actor, workflow_mod.get().initial_roles, "seize")
     with db.reading(engine) as conn:
-        user = eng.load_actor(conn, actor)
-        allowed = user["role"] in wf.initial_roles
-        visible = authz.visible_offices(conn, user) if allowed else {}
+        visible = authz.visible_offices(conn, user)
         q = select(offices.c.id, offices.c.code, offices.c.name).order_by(offices.c.code)
         if visible is not None:
             q = q.where(offices.c.id.in_(list(visible)))
@@ -70,11 +68,6 @@ def seizure_choices(engine, actor) -> dict:
                               .where(users.c.office_id.in_([o.id for o in found]), users.c.active.is_(True),
                                      users.c.role.in_(("officer", "supervisor")))
                               .order_by(offices.c.code, users.c.username)).all()
-    if not allowed:
-        denied = PermissionDenied("role_denied", user=user["username"], role=user["role"], action="seize",
-                                  allowed_roles=", ".join(wf.initial_roles))
-        authz.record_denial(engine, user, "seize", None, user.get("office_code"), str(denied))
-        raise denied
     return {"offices": [(o.code, o.name) for o in found], "officers": [tuple(p) for p in people],
             "kinds": eng.KINDS, "office": user.get("office_code")}
 

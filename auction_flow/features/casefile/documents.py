@@ -19,7 +19,7 @@ from sqlalchemy import insert, select
 from auction_flow.common.config import now_utc, today
 from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied
 from auction_flow.core import audit, authz
-from auction_flow.core.engine import load_actor, load_asset
+from auction_flow.core.engine import load_actor, load_asset, require_role
 from auction_flow.core.workflow import documents_section
 from auction_flow.features.casefile import blobs, papers
 from auction_flow.storage import db
@@ -132,16 +132,6 @@ def verify(engine, actor, doc_id=None, asset_id=None) -> list[dict]:
 
 # --- templates ----------------------------------------------------------------------------------
 
-def _admin(engine, actor) -> dict:
-    with db.reading(engine) as conn:
-        user = load_actor(conn, actor)
-    if user["role"] != "admin":
-        exc = PermissionDenied("role_denied", user=user["username"], role=user["role"], action="doc_template",
-                               allowed_roles="admin")
-        authz.record_denial(engine, user, "doc_template", None, None, str(exc))
-        raise exc
-    return user
-
 
 def _kind(kind: str) -> documents_section.DocumentKind:
     known = documents_section.kinds()
@@ -174,7 +164,7 @@ def check_template(data: bytes, name: str) -> None:
 
 def set_template(engine, actor, kind: str, data: bytes, name: str) -> dict:
     """Put ``data`` in force as the template of ``kind`` (administrators): an audited event."""
-    user = _admin(engine, actor)
+    user = require_role(engine, actor, ("admin",), "doc_template")
     _kind(kind)
     check_template(data, name)
     with db.writing(engine) as conn:

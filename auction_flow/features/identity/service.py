@@ -31,7 +31,7 @@ from auction_flow.common.config import TZ_NAME, now_utc, today
 from auction_flow.common.errors import AuctionFlowError, InvalidInput, NotFound, PermissionDenied
 from auction_flow.common.words import Msg
 from auction_flow.core import admin_events, authz
-from auction_flow.core.engine import load_actor
+from auction_flow.core.engine import load_actor, require_role
 from auction_flow.core.fields import parse_date
 from auction_flow.features.identity import passwords, throttle
 from auction_flow.storage import db
@@ -268,17 +268,6 @@ def change_password(engine, username: str, old: str, new: str, *, keep_session: 
         admin_events.record(conn, user, "password_changed", changes, office=user["office"])
 
 
-def _admin(engine, actor: str | None, action: str) -> dict:
-    with db.reading(engine) as conn:
-        user = load_actor(conn, actor)
-    if user["role"] != "admin":
-        exc = PermissionDenied("role_denied", user=user["username"], role=user["role"], action=action,
-                               allowed_roles="admin")
-        authz.record_denial(engine, user, action, None, None, str(exc))
-        raise exc
-    return user
-
-
 def _target(conn, username: str) -> dict:
     user = _user(conn, (username or "").strip())
     if user is None:
@@ -289,7 +278,7 @@ def _target(conn, username: str) -> dict:
 def reset_password(engine, actor: str | None, username: str, new: str) -> None:
     """An administrator sets another user's password; the user must change it at the next
     sign-in, and every session of theirs ends (tokens stay: revoke them if they leaked)."""
-    admin = _admin(engine, actor, "user passwd")
+    admin = require_role(engine, actor, ("admin",), "user passwd")
     now = now_utc()
     new_hash = passwords.hash_password(new, (username or "").strip())
     with db.writing(engine) as conn:
@@ -308,7 +297,7 @@ def reset_password(engine, actor: str | None, username: str, new: str) -> None:
 def deactivate(engine, actor: str | None, username: str) -> dict:
     """An administrator deactivates a user: every session ends and every token is revoked; the
     name stays in the history. Returns how many sessions and tokens ended."""
-    admin = _admin(engine, actor, "user deactivate")
+    admin = require_role(engine, actor, ("admin",), "user deactivate")
     now = now_utc()
     with db.writing(engine) as conn:
         user = _target(conn, username)
@@ -328,7 +317,7 @@ def deactivate(engine, actor: str | None, username: str) -> dict:
 
 def activate(engine, actor: str | None, username: str) -> dict:
     """An administrator lets a deactivated user sign in again (old sessions and tokens stay ended)."""
-    admin = _admin(engine, actor, "user activate")
+    admin = require_role(engine, actor, ("admin",), "user activate")
     with db.writing(engine) as conn:
         user = _target(conn, username)
         if user["active"]:

@@ -40,7 +40,7 @@ from sqlalchemy import Date, Integer, and_, bindparam, case, cast, func, literal
 from sqlalchemy.dialects.postgresql import JSONB
 
 from auction_flow.common.config import today
-from auction_flow.common.errors import InvalidInput, PermissionDenied, UsageError
+from auction_flow.common.errors import InvalidInput, UsageError
 from auction_flow.core import authz
 from auction_flow.core import engine as eng
 from auction_flow.core import workflow as workflow_mod
@@ -416,22 +416,10 @@ def stages(engine, actor: str | None, start=None, end=None, year: int | None = N
     return data
 
 
-def _administrator(engine, actor: str | None, action: str) -> dict:
-    """The actor, when an administrator; else the refusal, kept in access_log."""
-    with db.reading(engine) as conn:
-        user = eng.load_actor(conn, actor)
-    if user["role"] != "admin":
-        exc = PermissionDenied("role_denied", user=user["username"], role=user["role"], action=action,
-                               allowed_roles="admin")
-        authz.record_denial(engine, user, action, None, None, str(exc))
-        raise exc
-    return user
-
-
 def rollup_fold(engine, actor: str | None) -> dict:
     """``report rollup``: fold the audit rows written since the last fold into the kept rollup
     (:mod:`rollup`). SQLite keeps no rollup (its reports read the log): nothing is folded."""
-    _administrator(engine, actor, "report rollup")
+    eng.require_role(engine, actor, ("admin",), "report rollup")
     return fold_now(engine)
 
 
@@ -447,7 +435,7 @@ def fold_now(engine) -> dict:
 def rollup_check(engine, actor: str | None) -> dict:
     """``report rollup --check``: the rollup's sums against the folded rows of the log; ``differs``
     is the first (day, office, part, sub) that differs, or None."""
-    _administrator(engine, actor, "report rollup")
+    eng.require_role(engine, actor, ("admin",), "report rollup")
     if db.is_sqlite(engine):
         return {"kept": False, "differs": None}
     with db.reading(engine) as conn:
