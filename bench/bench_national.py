@@ -14,11 +14,7 @@ Each figure is a ratio against a bare baseline measured in the same run on the s
 * the alert scan as of TODAY against one bare INSERT ... SELECT of the due assets;
 * ``report summary`` (by office, by officer) and ``report stages`` for the reporting year 2026, of
   one province (its supervisor) and of the country (an administrator), against a bare
-  ``SELECT office, trigger, count(*) ... GROUP BY office, trigger`` over the same rows: first the
-  country's with nothing folded (the log, as before), then ``report rollup`` folds up to the
-  year's start (timed, rows/s) and the country's are measured with the whole year past the marks
-  (the live tail when it is at most rollup.TAIL_LIMIT rows, else the log again), then the rest is folded (timed) and, after a hundred steps, measured with
-  those as the tail; then every report on the rollup;
+  ``SELECT office, trigger, count(*) ... GROUP BY office, trigger`` over the same rows;
 * ``audit verify`` of one office, of one province and of the whole log, each against a bare verify
   of the same rows through psycopg (the same hashes recomputed, stdlib only), each in a fresh child
   process whose own peak RSS (VmHWM) is read at its end;
@@ -272,84 +268,6 @@ def measure_reports(engine, conninfo: str, rounds: int) -> list:
             out.append(result(f"{name} --year {YEAR}, {label} ({rows:,} audit rows in the year)", t, "s", base,
                               t / base, goal, f"vs a bare GROUP BY office, trigger over the same rows; median of "
                               f"{rounds}"))
-    return out
-
-
-def _fold(url: str, until: dict | None = None) -> dict:
-    """One fold of the kept rollup (auction_flow.features.reports.rollup), timed."""
-    from auction_flow.features.reports import rollup
-    from auction_flow.features.reports import service as reports
-    from auction_flow.storage import db
-
-    t0 = time.perf_counter()
-    with db.writing(db.open_db(url)) as conn:
-        reports._tune(conn)
-        res = rollup.fold(conn, reports.COUNTED, until)
-    return {**res, "seconds": time.perf_counter() - t0}
-
-
-def _country_reports(engine, conninfo: str, rounds: int, what: str, rows_note: str) -> list:
-    """The country's three reports against the bare GROUP BY of the year, labelled ``what``."""
-    from auction_flow.features.reports import service as reports
-
-    start, end = reports.period(year=YEAR)
-
-    def bare():
-        with psql(conninfo) as conn:
-            conn.execute("SELECT office, trigger, count(*) FROM audit_log WHERE business_date BETWEEN %s AND %s "
-                         "GROUP BY office, trigger", [start, end]).fetchall()
-
-    base = timed(bare, rounds)
-    out = []
-    for name, fn in (("report summary --by office", lambda: reports.summary(engine, "admin", year=YEAR)),
-                     ("report summary --by officer", lambda: reports.summary(engine, "admin", year=YEAR, by="officer")),
-                     ("report stages", lambda: reports.stages(engine, "admin", year=YEAR))):
-        t = timed(fn, rounds)
-        print(f"{name} --year {YEAR}, country, {what}: {t:.2f} s; bare GROUP BY {base:.2f} s; ratio {t / base:.2f}",
-              flush=True)
-        out.append(result(f"{name} --year {YEAR}, country, {what}", t, "s", base, t / base, "<= 3x; <= 5 s",
-                          f"vs a bare GROUP BY office, trigger over the year's rows ({rows_note}); median of {rounds}"))
-    return out
-
-
-def measure_rollup(engine, url: str, conninfo: str, rounds: int) -> list:
-    """The kept rollup: the reports reading the log (nothing folded), a first fold up to the year's
-    start (timed), the reports with the whole year past the marks (the worst tail), the fold of
-    the rest (timed), then a hundred steps and the reports with them as the tail. Leaves the
-    database folded, so measure_reports then measures the reports on the rollup."""
-    from auction_flow.features.reports import service as reports
-
-    start, _ = reports.period(year=YEAR)
-    with psql(conninfo) as conn:  # measured from nothing folded (a reused database may have been folded)
-        conn.execute("TRUNCATE report_days, report_marks")
-        conn.commit()
-        rows = conn.execute("SELECT count(*) FROM audit_log WHERE business_date BETWEEN %s AND %s",
-                            [start, reports.period(year=YEAR)[1]]).fetchone()[0]
-        # rows are in time order within a chain: the year's start is a position in each chain
-        until = dict(conn.execute("SELECT chain, max(log_seq) FROM audit_log WHERE business_date < %s GROUP BY chain",
-                                  [start]).fetchall())
-    out = _country_reports(engine, conninfo, rounds, "nothing folded (the log, as before)", f"{rows:,} rows")
-    first = _fold(url, until)
-    from auction_flow.features.reports import rollup
-
-    past = "the log" if rows > rollup.TAIL_LIMIT else "the live tail"
-    out += _country_reports(engine, conninfo, rounds, f"the whole year past the marks (read as {past})",
-                            f"{rows:,} rows")
-    second = _fold(url)
-    with psql(conninfo) as conn:
-        kept = conn.execute("SELECT count(*) FROM report_days").fetchone()[0]
-        year_kept = conn.execute("SELECT count(*) FROM report_days WHERE day BETWEEN %s AND %s",
-                                 [start, reports.period(year=YEAR)[1]]).fetchone()[0]
-    for label, f in (("up to the year's start", first), ("the rest", second)):
-        print(f"fold {label}: {f['rows']:,} audit rows -> {f['added']:,} rollup rows in {f['seconds']:.1f} s "
-              f"({f['rows'] / max(f['seconds'], 1e-9):,.0f} rows/s)", flush=True)
-        out.append(result(f"report rollup: fold {label} ({f['rows']:,} audit rows)", f["rows"] / f["seconds"],
-                          "rows/s", None, None, "-", f"{f['added']:,} rollup rows inserted in {f['seconds']:.1f} s"))
-    print(f"report_days: {kept:,} rows in all, {year_kept:,} in the year ({rows:,} audit rows in the year)", flush=True)
-    _, url_, _ = urls()
-    n = len(steps(url_, 100))
-    out += _country_reports(engine, conninfo, rounds, f"rollup + a live tail of {n} steps", f"{rows:,} rows")
-    _fold(url)
     return out
 
 
@@ -682,9 +600,6 @@ def main(argv=None) -> int:
     p.add_argument("--skip", default="", help="comma-separated: scan,reports,verify,latency")
     p.add_argument("--verify-scopes", default="office,province,log",
                    help="comma-separated, what verify measures: office,province,log (the whole log at full size: hours)")
-    p.add_argument("--fold-only", action="store_true",
-                   help="reports: one timed fold, then the reports on the rollup (not the log-path and tail measures: "
-                        "at full size those read the year's rows several times)")
     p.add_argument("--only", default="", help="comma-separated, the others skipped: --reuse --only reports")
     p.add_argument("--name", default=DB, help=f"the database's name (default {DB})")
     p.add_argument("--roots", type=int, default=0, help="build: N roots spread over the history's days before "
@@ -716,15 +631,7 @@ def main(argv=None) -> int:
         results += measure_verify(args.rounds, set(args.verify_scopes.split(",")))
     if "scan" not in skip:
         results += measure_scan(engine, conninfo, args.rounds)
-    if "reports" not in skip:  # the rollup first: the reports are then measured on it
-        if args.fold_only:  # one fold of whatever is past the marks, timed; the reports then read the rollup
-            f = _fold(url)
-            print(f"fold: {f['rows']:,} audit rows -> {f['added']:,} rollup rows in {f['seconds']:.1f} s", flush=True)
-            results.append(result(f"report rollup: one fold ({f['rows']:,} audit rows)",
-                                  f["rows"] / max(f["seconds"], 1e-9), "rows/s", None, None, "-",
-                                  f"{f['added']:,} rollup rows inserted in {f['seconds']:.1f} s"))
-        else:
-            results += measure_rollup(engine, url, conninfo, args.rounds)
+    if "reports" not in skip:
         results += measure_reports(engine, conninfo, args.rounds)
     if "latency" not in skip:
         results += measure_latency(args.steps)

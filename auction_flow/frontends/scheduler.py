@@ -1,7 +1,6 @@
 """The scheduler process: APScheduler 3.x running the alert scan and the digests on an interval,
 and the audit log's root over every chain (:func:`root_job`); the digests are a job of their own
-(a hung mail server never delays a scan). Every hour it folds the new audit rows into the
-reports' rollup (:func:`rollup_job`, PostgreSQL).
+(a hung mail server never delays a scan).
 
 Its job store is in the project's database (``apscheduler_jobs``): a killed scheduler loses
 nothing, and a start finds a run that fell due while it was down and runs it at once
@@ -24,7 +23,6 @@ from sqlalchemy.exc import DBAPIError
 from auction_flow.common.config import TZ_NAME, now_utc
 from auction_flow.core import roots
 from auction_flow.features.alerts.jobs import JOB_TABLE, MISFIRE_GRACE, digest_job, holder_id, record_run, scan_job
-from auction_flow.features.reports import service as reports
 from auction_flow.storage.db import get_engine, open_db
 
 log = logging.getLogger("auction_flow.scheduler")
@@ -64,23 +62,6 @@ def root_job(url: str) -> None:
         record_run(engine, "root", "ok", f"root {seq}: {digest[:16]}", started, holder_id())
 
 
-def rollup_job(url: str) -> None:
-    """One fold of the audit rows written since the last into the reports' rollup
-    (auction_flow.features.reports.rollup): a country's reports then read the rollup and only the
-    rows since this fold. On SQLite there is no rollup (its reports read the log)."""
-    engine = open_db(url)
-    started = now_utc()
-    try:
-        res = reports.fold_now(engine)
-    except Exception as exc:  # noqa: BLE001 - recorded for `scheduler status`, folded next run
-        log.exception("rollup failed")
-        record_run(engine, "rollup", "failed", f"{type(exc).__name__}: {exc}", started, holder_id())
-    else:
-        detail = (f"{res['rows']} audit rows folded ({res['added']} rollup rows, {len(res['marks'])} chains)"
-                  if res["kept"] else "SQLite: no rollup kept")
-        record_run(engine, "rollup", "ok", detail, started, holder_id())
-
-
 def build(url: str, interval_minutes: float):
     """A BlockingScheduler with the scan job in the database job store (not started)."""
     engine = open_db(url)
@@ -103,9 +84,6 @@ def build(url: str, interval_minutes: float):
     # never delays a scan
     sched.add_job(digest_job, every, args=[url], id="digest", name="alert digests", replace_existing=True,
                   next_run_time=now)
-    # every hour whatever the scan's interval: a report reads the rows since the last fold live
-    sched.add_job(rollup_job, IntervalTrigger(hours=1, timezone=tz), args=[url], id="rollup",
-                  name="report rollup", replace_existing=True)
     return sched
 
 

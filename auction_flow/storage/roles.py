@@ -4,7 +4,7 @@ application role that the server and the command line connect as.
 The application role reads and writes rows, but cannot change the schema (it owns nothing and
 may not CREATE in the schema) and cannot UPDATE, DELETE or TRUNCATE the audit tables: the audit
 log and the refusal log take INSERT only, the roots and anchors INSERT only, and the chains' heads INSERT and UPDATE
-(every audited step moves its chain's head); the reports' rollup INSERT only, its marks INSERT and UPDATE. ``auction-flow db roles`` applies :func:`statements` as a
+(every audited step moves its chain's head). ``auction-flow db roles`` applies :func:`statements` as a
 superuser; run it again after every ``db upgrade`` (it is idempotent).
 """
 
@@ -26,10 +26,6 @@ LIMITED = {
     "audit_roots": ("SELECT", "INSERT"),
     "audit_root_heads": ("SELECT", "INSERT"),
     "anchors": ("SELECT", "INSERT"),
-    # the reports' rollup: each fold appends its rows and moves the marks; never rewritten (a
-    # rollup to rebuild is emptied by the owner, then folded again)
-    "report_days": ("SELECT", "INSERT"),
-    "report_marks": ("SELECT", "INSERT", "UPDATE"),
     "alembic_version": ("SELECT",),
 }
 ROWS = ("SELECT", "INSERT", "UPDATE", "DELETE")

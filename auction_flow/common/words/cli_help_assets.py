@@ -72,12 +72,6 @@ HELP = {
         Ví dụ: auction-flow --as ld_binh import assets assets.csv --dry-run
         """,
     "report": "Số liệu báo cáo của lãnh đạo, tính từ nhật ký.",
-    "report rollup": """Cộng các dòng nhật ký mới vào bảng tổng hợp báo cáo (PostgreSQL; quản trị viên), để
-        báo cáo cả nước đọc theo ngày chứ không theo từng dòng; với --check, tính lại từ nhật ký mọi dòng đã
-        cộng và so với bảng tổng hợp (khác: mã thoát 1). Bộ lập lịch cộng mỗi giờ.
-
-        Ví dụ: auction-flow --as admin report rollup --check
-        """,
     "report stages": """Số ngày trung vị ở mỗi giai đoạn theo từng đơn vị; có thể vẽ thành biểu đồ.
 
         Ví dụ: auction-flow --as ld_tinh report stages --year 2020 --chart stages.png

@@ -43,7 +43,6 @@ WORDS = {
     'report.chart_title': {"vi": 'Số ngày ở mỗi giai đoạn (trung vị), theo đơn vị, {start} – {end}', "en": 'Days spent in each stage (median) per office, {start} – {end}'},
     'report.chart_ylabel': {"vi": 'ngày', "en": 'days'},
     'report_period': {"vi": 'cần --year NĂM hoặc cả --from NGÀY và --to NGÀY (từ {start} đến {end} không hợp lệ)', "en": 'give --year YEAR, or both --from DATE and --to DATE ({start} .. {end} is not a period)'},
-    'rollup_differs': {"vi": 'bảng tổng hợp báo cáo khác nhật ký tại ngày {day}, đơn vị {office}, {part} {sub}: đã bị sửa ngoài chương trình', "en": 'the report rollup differs from the audit log at day {day}, office {office}, {part} {sub}: it was altered outside the program'},
     'report_by': {"vi": '--by phải là một trong {choices}', "en": '--by must be one of {choices}'},
     'report_chart': {"vi": 'tệp biểu đồ phải là .svg hoặc .png, nhận {file!r}', "en": 'the chart file must end in .svg or .png, got {file!r}'},
     'report_xlsx_output': {"vi": 'định dạng xlsx cần --output TỆP.xlsx', "en": 'the xlsx format needs --output FILE.xlsx'},

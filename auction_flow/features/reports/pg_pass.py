@@ -44,31 +44,22 @@ def _first_date(key: str) -> str:
     return f"""NULLIF(left(split_part(a.changes, '"{key}":["', 2), 10), '')::date"""
 
 
-# A row leaves its state (PostgreSQL: NULL, so not true, when there is no state before it).
-LEFT = "a.from_state <> a.to_state"
-# The handover's deadline when its own row does not record it: the one the latest earlier row set.
-_EARLIER = ("(SELECT p.changes::jsonb -> 'deadline' ->> 1 FROM audit_log p WHERE p.asset_id = a.asset_id "
-            "AND p.seq < a.seq AND p.changes LIKE '%\"deadline\":%' ORDER BY p.seq DESC LIMIT 1)::date")
-# Per row ``a`` of audit_log: the days spent in the state it leaves (NULL unless it leaves one), and
-# a handover's days after its deadline (<= 0 on time; NULL when no deadline). The kept rollup
-# (:mod:`rollup`) folds the same expressions, so the two cannot differ.
-STAGE_DAYS = (f"CASE WHEN {LEFT} THEN a.business_date - COALESCE({_first_date('state_entered_on')}, a.business_date) "
-              "END")
-DELAY = f"CASE WHEN a.trigger = 'hand_over' THEN a.business_date - COALESCE({_first_date('deadline')}, {_EARLIER}) END"
-
-
-def _rows(by: str, scoped: bool, stages_only: bool, sales_only: bool = False) -> str:
-    """The period's rows the figures need; ``sales_only``: those of the pricing, sale and voiding
-    triggers only (read through (trigger, business_date)), for the figures that do not roll up."""
+def _rows(by: str, scoped: bool, stages_only: bool) -> str:
     kid, key, join = KEYS[by]
-    cols = [f"{kid} AS kid", f"COALESCE({key}, '-') AS key"]
-    if not sales_only:  # (the sales' figures read no ``changes``: not detoasted for them)
-        cols += [f'CASE WHEN {LEFT} THEN a.from_state COLLATE "C" END AS stage', f"{STAGE_DAYS} AS days"]
-    where = LEFT
+    left = "a.from_state <> a.to_state"
+    cols = [f"{kid} AS kid", f"COALESCE({key}, '-') AS key",
+            f'CASE WHEN {left} THEN a.from_state COLLATE "C" END AS stage',
+            f"CASE WHEN {left} THEN a.business_date - COALESCE({_first_date('state_entered_on')}, a.business_date) "
+            "END AS days"]
+    where = left
     if not stages_only:
-        cols += ['a.trigger COLLATE "C" AS trig', "a.asset_id", "a.seq"] + ([] if sales_only else [f"{DELAY} AS delay"])
-        cols += ["CASE WHEN a.trigger = 'record_sale' THEN a.id END AS sale_id"]
-        where = "a.trigger = ANY(:wanted)" if sales_only else f"({LEFT} OR a.trigger = ANY(:wanted))"
+        earlier = ("(SELECT p.changes::jsonb -> 'deadline' ->> 1 FROM audit_log p WHERE p.asset_id = a.asset_id "
+                   "AND p.seq < a.seq AND p.changes LIKE '%\"deadline\":%' ORDER BY p.seq DESC LIMIT 1)::date")
+        cols += ['a.trigger COLLATE "C" AS trig', "a.asset_id", "a.seq",
+                 f"CASE WHEN a.trigger = 'hand_over' THEN a.business_date - COALESCE({_first_date('deadline')}, "
+                 f"{earlier}) END AS delay",
+                 "CASE WHEN a.trigger = 'record_sale' THEN a.id END AS sale_id"]
+        where = f"({left} OR a.trigger = ANY(:wanted))"
     scope = " AND a.office = ANY(:scope)" if scoped else ""
     return (f"SELECT {', '.join(cols)} FROM audit_log a {join} "
             f"WHERE a.business_date BETWEEN :start AND :end{scope} AND {where}")
@@ -103,7 +94,7 @@ _TOTALS = """
 UNION ALL
 SELECT 'days', NULL, stage, count(*), days, NULL, NULL, NULL, NULL, NULL
 FROM r WHERE stage IS NOT NULL GROUP BY stage, days"""
-_COUNTS = """
+_OTHERS = """
 UNION ALL
 SELECT 'count', key, trig, count(*), count(*) FILTER (WHERE delay <= 0), count(*) FILTER (WHERE delay > 0),
        NULL, NULL, NULL, NULL
@@ -111,8 +102,7 @@ FROM r WHERE trig = ANY(:counted) GROUP BY kid, key, trig
 UNION ALL
 SELECT 'late', key, NULL, count(*), NULL, NULL, max(delay), percentile_cont(0.5) WITHIN GROUP (ORDER BY delay),
        NULL, NULL
-FROM r WHERE trig = 'hand_over' AND delay > 0 GROUP BY GROUPING SETS ((kid, key), ())"""
-_SALES = """
+FROM r WHERE trig = 'hand_over' AND delay > 0 GROUP BY GROUPING SETS ((kid, key), ())
 UNION ALL
 SELECT 'priced', key, NULL, count(*), NULL, NULL, NULL, NULL, NULL, NULL
 FROM (SELECT DISTINCT kid, key, asset_id FROM r WHERE trig = ANY(:priced)) d GROUP BY kid, key
@@ -125,17 +115,13 @@ LEFT JOIN LATERAL (SELECT s.sale_price, s.appraised_price FROM assets s WHERE s.
 GROUP BY kid, key, kind"""
 
 
-def statement(by: str, scoped: bool, stages_only: bool = False, totals: bool = True, sales_only: bool = False):
-    """The one statement; ``sales_only``: the figures that do not roll up (priced, sales) only."""
-    sql = (f"WITH r AS MATERIALIZED ({_rows(by, scoped, stages_only, sales_only)})"
-           + ("" if stages_only else f", v AS MATERIALIZED ({_voided(scoped)})"))
-    if sales_only:
-        sql += _SALES.split("UNION ALL", 1)[1]
-    else:
-        sql += _STAGES + (_TOTALS if totals else "") + ("" if stages_only else _COUNTS + _SALES)
+def statement(by: str, scoped: bool, stages_only: bool = False, totals: bool = True):
+    sql = (f"WITH r AS MATERIALIZED ({_rows(by, scoped, stages_only)})"
+           + ("" if stages_only else f", v AS MATERIALIZED ({_voided(scoped)})") + _STAGES + (_TOTALS if totals else "")
+           + ("" if stages_only else _OTHERS))
     names = ["start", "end"] + (["scope"] if scoped else [])
     if not stages_only:
-        names += ["wanted", "after_sale", "voiding", "priced"] + ([] if sales_only else ["counted"])
+        names += ["wanted", "after_sale", "counted", "voiding", "priced"]
     return text(sql).bindparams(*(bindparam(n) for n in names))
 
 
@@ -144,21 +130,18 @@ def _number(value):
 
 
 def run(conn, by: str, start, end, scope, *, counted: dict, priced: tuple, voiding: tuple, out: dict, median_of,
-        stages_only: bool = False, totals: bool = True, sales_only: bool = False):
+        stages_only: bool = False, totals: bool = True):
     """Fill ``out`` ({key: {figure: value}}) with the counts; return the statistics the report's
     ``_finish`` takes: ({key: (median delay, worst)}, (median, worst) over every key,
-    {(key, stage): (median, count, worst)}, {stage: median over every key}). ``sales_only``: only
-    priced, sold, cancelled, realised and appraised (the rest from the kept rollup)."""
+    {(key, stage): (median, count, worst)}, {stage: median over every key})."""
     params = {"start": start, "end": end}
     if scope is not None:
         params["scope"] = list(scope)
     if not stages_only:
         sales = tuple(priced) + ("record_sale",)
-        params.update(wanted=sorted(set(() if sales_only else counted) | set(sales) | set(voiding)),
-                      after_sale=["record_sale", *voiding], voiding=list(voiding), priced=list(priced))
-        if not sales_only:
-            params["counted"] = sorted(counted)
-    stmt = statement(by, scope is not None, stages_only, totals, sales_only)
+        params.update(wanted=sorted(set(counted) | set(sales) | set(voiding)), after_sale=["record_sale", *voiding],
+                      counted=sorted(counted), voiding=list(voiding), priced=list(priced))
+    stmt = statement(by, scope is not None, stages_only, totals)
     late, late_total, per_stage, every = {}, (None, None), {}, defaultdict(Counter)
     for part, key, sub, n, a, b, worst, median, x, y in conn.execute(stmt, params):
         if part == "stage":

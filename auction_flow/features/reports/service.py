@@ -21,14 +21,6 @@ Definitions (a period is a range of business dates, both ends included):
   ``handled_by`` set) and resolved (``status`` resolved); complaints: received in the period,
   of which resolved, and resolved on time (``resolved_on`` <= ``resolve_due``). Both come from
   their own tables; a database without them reports them as not available (None).
-
-Where they are computed: SQLite reads the period's rows (:func:`_sales`, :func:`_pass`). PostgreSQL,
-once ``report rollup`` has folded the log (:mod:`rollup`) and while the rows past its marks are few
-(``rollup.TAIL_LIMIT``), sums the kept rollup of the period and reads the rows past its marks (by
-office, by officer, the stages), and looks up only what does not
-roll up (priced, sold, cancelled, realised, appraised: :func:`pg_pass.run` with ``sales_only``);
-grouped by auction or appraisal organisation (the asset's current column), and before any fold,
-it runs the one statement of :mod:`pg_pass` over the period's rows.
 """
 
 from __future__ import annotations
@@ -45,7 +37,7 @@ from auction_flow.core import authz
 from auction_flow.core import engine as eng
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.fields import parse_date, parse_year
-from auction_flow.features.reports import pg_pass, rollup
+from auction_flow.features.reports import pg_pass
 from auction_flow.features.reports.charts import stages_chart
 from auction_flow.storage import db
 from auction_flow.storage.schema import assets, audit_log, metadata, offices, users
@@ -361,11 +353,6 @@ def summary(engine, actor: str | None, start=None, end=None, year: int | None = 
             stage_days: dict = defaultdict(Counter)
             _pass(conn, q, out, delays, stage_days)
             late, late_total, per_stage, stage_total = _hist_stats(delays, stage_days)
-        elif by not in ORGS and rollup.usable(conn):  # the kept rollup and the live tail, then the look-ups
-            late, late_total, per_stage, stage_total = rollup.statistics(conn, by, start, end, q.scope,
-                                                                         counted=COUNTED, out=out, median_of=_median)
-            pg_pass.run(conn, by, start, end, q.scope, counted=COUNTED, priced=PRICED, voiding=voiding_triggers(),
-                        out=out, median_of=_median, sales_only=True)
         else:  # one statement, one pass over the period's rows
             late, late_total, per_stage, stage_total = pg_pass.run(
                 conn, by, start, end, q.scope, counted=COUNTED, priced=PRICED, voiding=voiding_triggers(), out=out,
@@ -399,9 +386,6 @@ def stages(engine, actor: str | None, start=None, end=None, year: int | None = N
             stage_days: dict = defaultdict(Counter)
             _pass(conn, q, {}, {}, stage_days, stages_only=True)
             per_stage = _hist_stats({}, stage_days)[2]
-        elif rollup.usable(conn):
-            per_stage = rollup.statistics(conn, "office", start, end, q.scope, counted=COUNTED, out={},
-                                          median_of=_median, stages_only=True)[2]
         else:
             per_stage = pg_pass.run(conn, "office", start, end, q.scope, counted=COUNTED, priced=PRICED, voiding=(),
                                     out={}, median_of=_median, stages_only=True, totals=False)[2]
@@ -414,30 +398,3 @@ def stages(engine, actor: str | None, start=None, end=None, year: int | None = N
     if chart:
         data["chart"] = stages_chart(rows, chart, start, end, lang)
     return data
-
-
-def rollup_fold(engine, actor: str | None) -> dict:
-    """``report rollup``: fold the audit rows written since the last fold into the kept rollup
-    (:mod:`rollup`). SQLite keeps no rollup (its reports read the log): nothing is folded."""
-    eng.require_role(engine, actor, ("admin",), "report rollup")
-    return fold_now(engine)
-
-
-def fold_now(engine) -> dict:
-    """The fold itself, for ``report rollup`` and the scheduler's hourly job (no actor)."""
-    if db.is_sqlite(engine):
-        return {"kept": False, "rows": 0, "added": 0, "marks": {}}
-    with db.writing(engine) as conn:
-        _tune(conn)
-        return {"kept": True, **rollup.fold(conn, COUNTED)}
-
-
-def rollup_check(engine, actor: str | None) -> dict:
-    """``report rollup --check``: the rollup's sums against the folded rows of the log; ``differs``
-    is the first (day, office, part, sub) that differs, or None."""
-    eng.require_role(engine, actor, ("admin",), "report rollup")
-    if db.is_sqlite(engine):
-        return {"kept": False, "differs": None}
-    with db.reading(engine) as conn:
-        _tune(conn)
-        return {"kept": True, "differs": rollup.check(conn, COUNTED)}
