@@ -457,7 +457,8 @@ def bare_verify(conninfo: str, scope: str | None = None) -> int:
         with conn.cursor(name="roots") as roots_cur, conn.cursor(name="root_heads") as heads_cur:
             roots_cur.itersize = heads_cur.itersize = 5000
             roots_cur.execute("SELECT seq, prev_hash, hash, taken_at FROM audit_roots ORDER BY seq")
-            heads_cur.execute("SELECT root_seq, chain, log_seq, log_hash FROM audit_root_heads ORDER BY root_seq, chain")
+            heads_cur.execute("SELECT root_seq, chain, log_seq, log_hash FROM audit_root_heads "
+                              "ORDER BY root_seq, chain")
             stored = iter(heads_cur)
             entry, lines, prev = next(stored, None), {}, "0" * 64
             for seq, rprev, rhash, taken in roots_cur:
@@ -599,7 +600,8 @@ def main(argv=None) -> int:
     p.add_argument("--steps", type=int, default=200)
     p.add_argument("--skip", default="", help="comma-separated: scan,reports,verify,latency")
     p.add_argument("--verify-scopes", default="office,province,log",
-                   help="comma-separated, what verify measures: office,province,log (the whole log at full size: hours)")
+                   help="comma-separated, what verify measures: office,province,log "
+                        "(the whole log at full size: hours)")
     p.add_argument("--only", default="", help="comma-separated, the others skipped: --reuse --only reports")
     p.add_argument("--name", default=DB, help=f"the database's name (default {DB})")
     p.add_argument("--roots", type=int, default=0, help="build: N roots spread over the history's days before "

@@ -30,6 +30,8 @@ a clock that stops would need the remaining days kept, as the state clock keeps 
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 
 from auction_flow.core.workflow.model import ClockRule, Source
@@ -64,25 +66,29 @@ class Obligation:
 class Obligations:
     by_name: dict[str, Obligation]
 
+    @functools.cached_property
+    def _opened(self) -> dict[tuple[str, str], tuple[Obligation, ...]]:
+        return {}  # (trigger, state) -> the obligations it opens, filled as the steps ask
+
+    @functools.cached_property
+    def _closers(self) -> dict[str, Obligation]:
+        closers: dict[str, Obligation] = {}
+        for o in self.by_name.values():
+            for t in o.closed_by:
+                closers.setdefault(t, o)
+        return closers
+
     def opened_by(self, trigger: str, state: str) -> list[Obligation]:
         """The obligations a step of ``trigger`` from ``state`` opens (asked at every step: kept)."""
-        kept = self.__dict__.setdefault("_opened", {})  # beside the fields: not compared, not frozen
-        found = kept.get((trigger, state))
+        found = self._opened.get((trigger, state))
         if found is None:
-            found = kept[trigger, state] = tuple(o for o in self.by_name.values()
-                                                 if any(op.opens(trigger, state) for op in o.opened_by))
+            found = self._opened[trigger, state] = tuple(o for o in self.by_name.values()
+                                                         if any(op.opens(trigger, state) for op in o.opened_by))
         return list(found)
 
     def closed_by(self, trigger: str) -> Obligation | None:
         """The obligation ``trigger`` closes (a trigger closes at most one), if any."""
-        closers = self.__dict__.get("_closers")
-        if closers is None:
-            closers = {}
-            for o in self.by_name.values():
-                for t in o.closed_by:
-                    closers.setdefault(t, o)
-            self.__dict__["_closers"] = closers
-        return closers.get(trigger)
+        return self._closers.get(trigger)
 
     def sources(self) -> list[dict]:
         """Every basis of the section (clocks, the suspension rule), as ``workflow show --sources`` lists them."""

@@ -29,5 +29,6 @@ def desk(request: Request, who: Identity = Depends(page_user), all: bool = False
     mine = who.role == "officer" and not all
     rows = assets_svc.list_assets(engine_of(request), who.username, blank(state), blank(office), overdue, lang,
                                   officer=who.username if mine else None)
-    return page(request, "desk.html", rows=rows, mine=mine, may_seize=assets_svc.may_seize(who.role), states=workflows_svc.show(lang=lang)["states"],
+    return page(request, "desk.html", rows=rows, mine=mine, may_seize=assets_svc.may_seize(who.role),
+                states=workflows_svc.show(lang=lang)["states"],
                 filters={"state": blank(state) or "", "office": blank(office) or "", "overdue": overdue, "all": all})
