@@ -26,8 +26,10 @@ CASES = [  # (command line, Vietnamese, English)
     (["asset", "seize", "--case", "1"], "thiếu tùy chọn --office; xem `auction-flow asset seize --help`",
      "missing option --office; see `auction-flow asset seize --help`"),
     (["--bogus"], "không có tùy chọn --bogus; xem `auction-flow --help`", "no such option --bogus; see `auction-flow --help`"),
-    # click's parser raises this one without its command: the help named is the program's
-    (["asset", "list", "--as"], "tùy chọn --as cần một giá trị; xem `auction-flow --help`",
+    # click's parser raises this one without its command: the command is named all the same
+    (["asset", "list", "--as"], "tùy chọn --as cần một giá trị; xem `auction-flow asset list --help`",
+     "option --as needs a value; see `auction-flow asset list --help`"),
+    (["--as"], "tùy chọn --as cần một giá trị; xem `auction-flow --help`",
      "option --as needs a value; see `auction-flow --help`"),
 ]
 

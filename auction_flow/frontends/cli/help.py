@@ -95,6 +95,14 @@ def _vi_extras(english_help: str, record_help: str) -> str:
 class Localized:
     """Click's help methods, in Vietnamese when that is asked for; click's own in English."""
 
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:  # click's parser raises some (an option without its value) without
+            if exc.ctx is None:  # the command they are about: the line then names this command's help
+                exc.ctx = ctx
+            raise
+
     def format_usage(self, ctx, formatter):
         if help_lang(ctx) != "vi":
             return super().format_usage(ctx, formatter)
