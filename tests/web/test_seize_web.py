@@ -146,3 +146,116 @@ def test_the_form_in_english_and_escaped(client, engine, province):
     r = post(client, csrf, case_number="<script>alert(1)</script>", description="")
     assert r.status_code == 422 and "<script>alert(1)</script>" not in r.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text and "required" in r.text
+
+
+# --- choosing the parties by name or identity number (the case file's party search, inside the form) ---
+
+
+def register(engine):
+    """Two debtors and a creditor of cv_an's office (HG-VT); Trần Thị Bình is HG-NB's (build_province)."""
+    return {"anh": parties_svc.add(engine, "cv_an", "Nguyễn Văn Anh", "093085007777", "person")["id"],
+            "hoa": parties_svc.add(engine, "cv_an", "Đặng Thị Hoa", "093085008888", "person")["id"],
+            "hb": parties_svc.add(engine, "cv_an", "Công ty TNHH Hòa Bình", "0100233488", "enterprise")["id"]}
+
+
+def offered(page: str, role: str) -> dict[int, bool]:
+    """The parties the form offers in a role: id -> ticked."""
+    return {int(m.group(2)): bool(m.group(3)) for m in re.finditer(
+        rf'<input type="checkbox" name="pick_{role}" value="(\d+)" id="pick-{role}-(\d+)"( checked)?>', page)}
+
+
+def test_an_officer_finds_parties_by_name_without_diacritics_and_seizes_with_exactly_those(client, engine, province):
+    csrf = page_session(client, "cv_an")
+    p = register(engine)
+    r = post(client, csrf, find="debtors", find_debtors="nguyen van anh", case_number="90/2026/QĐ")
+    assert r.status_code == 200, r.text
+    assert offered(r.text, "debtors") == {p["anh"]: False}  # "Nguyễn Văn An" is no match for "anh"
+    assert "Nguyễn Văn Anh" in r.text and 'value="90/2026/QĐ"' in r.text  # what was typed, kept
+    assert 'name="searched_debtors" value="nguyen van anh"' in r.text
+    # a second debtor, by a prefix of a name typed without diacritics, the first kept ticked
+    r = post(client, csrf, find="debtors", find_debtors="dang hoa", pick_debtors=[str(p["anh"])])
+    assert offered(r.text, "debtors") == {p["anh"]: True, p["hoa"]: False}
+    # the creditor by its identity number
+    r = post(client, csrf, find="creditors", find_creditors="0100233488", pick_debtors=[str(p["anh"]), str(p["hoa"])])
+    assert r.status_code == 200 and offered(r.text, "creditors") == {p["hb"]: False}
+    assert offered(r.text, "debtors") == {p["anh"]: True, p["hoa"]: True}
+    before = count(engine, assets)
+    r = post(client, csrf, find_creditors="0100233488", searched_creditors="0100233488",
+             pick_debtors=[str(p["anh"]), str(p["hoa"])], pick_creditors=[str(p["hb"])])
+    assert r.status_code == 303, r.text
+    assert count(engine, assets) == before + 1
+    new_id = int(re.search(r"/assets/(\d+)", r.headers["location"]).group(1))
+    linked = sorted((x["party_id"], x["role"]) for x in parties_svc.asset_parties_view(engine, "cv_an", new_id))
+    assert linked == sorted([(p["anh"], "debtor"), (p["hoa"], "debtor"), (p["hb"], "creditor")])
+
+
+def test_enter_in_a_search_box_searches_rather_than_seizing(client, engine, province):
+    csrf = page_session(client, "cv_an")
+    p = register(engine)
+    before = count(engine, assets)
+    r = post(client, csrf, find_creditors="hoa binh")  # the default button, with a box not yet searched
+    assert r.status_code == 200 and offered(r.text, "creditors") == {p["hb"]: False}
+    assert count(engine, assets) == before
+    r = post(client, csrf, find="debtors", find_debtors="  ")  # Find with nothing to find
+    block = re.search(r'<div class="field invalid">\s*<label for="seize-find_debtors".*?</p>', r.text, re.S)
+    assert r.status_code == 422 and block and "bắt buộc nhập" in block.group(0)
+    r = post(client, csrf, find="debtors", find_debtors="...")
+    assert r.status_code == 422 and "không có chữ hay số nào để tìm" in r.text and "--party" not in r.text
+    assert count(engine, assets) == before
+
+
+def test_a_party_outside_the_officers_scope_is_neither_offered_nor_accepted(client, engine, province):
+    binh = next(x for x in parties_svc.list_parties(engine, "cv_dung") if x["name"] == "Trần Thị Bình")["id"]
+    csrf = page_session(client, "cv_an")
+    r = post(client, csrf, find="debtors", find_debtors="tran thi binh")
+    assert r.status_code == 200 and offered(r.text, "debtors") == {}
+    assert "Không tìm thấy đương sự nào khớp với &#39;tran thi binh&#39;" in r.text
+    r = post(client, csrf, find="debtors", find_debtors="079088004321")  # nor by its number
+    assert offered(r.text, "debtors") == {}
+    before, denied = count(engine, assets), count(engine, access_log)
+    r = post(client, csrf, case_number="92/2026/QĐ", pick_debtors=[str(binh)])  # a forged tick
+    assert r.status_code == 422
+    said = re.search(r'id="seize-pick_debtors-error">([^<]*)<', r.text)
+    assert said and f"không được xem đương sự số {binh}" in said.group(1)
+    assert 'value="92/2026/QĐ"' in r.text and "Trần Thị Bình" not in r.text
+    assert count(engine, assets) == before and count(engine, access_log) == denied + 1  # logged
+    # the officer of that office finds it (the search is scoped, not blind)
+    client.cookies.clear()
+    csrf = page_session(client, "cv_dung")
+    r = post(client, csrf, office="HG-NB", officer="cv_dung", find="debtors", find_debtors="tran thi binh")
+    assert offered(r.text, "debtors") == {binh: False}
+
+
+def test_a_refusal_keeps_what_was_typed_and_ticked(client, engine, province):
+    csrf = page_session(client, "cv_an")
+    p = register(engine)
+    before = count(engine, assets)
+    r = post(client, csrf, description="", find_creditors="hoa", searched_creditors="hoa",
+             pick_debtors=[str(p["anh"])], pick_creditors=[str(p["hb"])])
+    assert r.status_code == 422
+    assert "bắt buộc nhập" in re.search(r'id="seize-description-error">([^<]*)<', r.text).group(1)
+    assert offered(r.text, "debtors") == {p["anh"]: True} and offered(r.text, "creditors") == {p["hb"]: True}
+    assert 'id="seize-find_creditors" name="find_creditors" type="search" value="hoa"' in r.text
+    r = post(client, csrf, pick_debtors=[str(p["anh"])], creditors="999999")  # a typed id that is no party
+    said = re.search(r'id="seize-creditors-error">([^<]*)<', r.text)
+    assert r.status_code == 422 and said and "999999" in said.group(1)
+    assert offered(r.text, "debtors") == {p["anh"]: True} and 'value="999999"' in r.text
+    r = post(client, csrf, pick_debtors=[str(p["anh"])], creditors=str(p["hb"]))  # both ways: the ids box too
+    assert r.status_code == 303
+    new_id = int(re.search(r"/assets/(\d+)", r.headers["location"]).group(1))
+    linked = sorted((x["party_id"], x["role"]) for x in parties_svc.asset_parties_view(engine, "cv_an", new_id))
+    assert linked == sorted([(p["anh"], "debtor"), (p["hb"], "creditor")])
+    assert count(engine, assets) == before + 1
+
+
+def test_the_party_search_in_english_and_escaped(client, engine, province):
+    csrf = page_session(client, "cv_an")
+    client.get("/lang/en?next=/assets/new")
+    page = form(client)
+    assert "Find a registered party by name or identity-document number" in page
+    assert 'name="csrftoken"' in page
+    r = post(client, csrf, find="debtors", find_debtors="<script>x</script>")
+    assert r.status_code == 200 and "<script>x</script>" not in r.text
+    assert "No party you may see matches &#39;&lt;script&gt;x&lt;/script&gt;&#39;" in r.text
+    r = post(client, "", find="debtors", find_debtors="an")  # the search step is a post: CSRF too
+    assert r.status_code == 403

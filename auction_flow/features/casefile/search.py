@@ -85,6 +85,15 @@ class _Sql:
         return ("SELECT rowid AS asset_id, bm25(asset_fts) AS score FROM asset_fts WHERE asset_fts MATCH "
                 + self._p(_fts(ws, "case_number" if case_only else None)))
 
+    def party_ids(self, ws: list[str]) -> str:
+        """The parties themselves whose name and identity number match (``party_id``, ``score``)."""
+        if self.pg:
+            col = "p.name || ' ' || p.id_number"
+            return (f"SELECT p.id AS party_id, {self._pg_score(col, ws)} AS score FROM parties p "
+                    f"WHERE {self._pg_words(col, ws)}")
+        return ("SELECT rowid AS party_id, bm25(party_fts) AS score FROM party_fts WHERE party_fts MATCH "
+                + self._p(_fts(ws)))
+
     def parties(self, ws: list[str]) -> str:
         if self.pg:
             col = "p.name || ' ' || p.id_number"
@@ -159,6 +168,29 @@ def search(engine, actor, q: str | None = None, case: str | None = None, party: 
                     "days_left": (r["deadline"] - on).days if r["deadline"] else None,
                     "parties": linked.get(r["id"], [])})
     return out
+
+
+def find_parties(engine, actor, q: str, limit: int = 20) -> list[dict]:
+    """The registered parties whose name or identity number match ``q`` (as ``--party`` does), best
+    first, among those the actor may see: of an office they may read, or linked to an asset of one
+    (as ``parties.visible`` says). What a form offers to choose from."""
+    ws = words(q, "--party")
+    with db.reading(engine) as conn:
+        user = load_actor(conn, actor)
+        seen = authz.visible_offices(conn, user)
+        sql = _Sql(conn.dialect.name)
+        match = sql.party_ids(ws)
+        where = ""
+        if seen is not None:
+            sql.params["offices"] = list(seen) or [-1]
+            where = ("WHERE p.office_id IN :offices OR EXISTS (SELECT 1 FROM asset_parties ap JOIN assets a "
+                     "ON a.id = ap.asset_id WHERE ap.party_id = p.id AND a.office_id IN :offices) ")
+        stmt = text(f"WITH f AS MATERIALIZED ({match}) SELECT p.id, p.kind, p.name, p.id_number, p.address, "
+                    f"o.code AS office FROM f JOIN parties p ON p.id = f.party_id JOIN offices o ON o.id = p.office_id "
+                    f"{where}ORDER BY f.score, p.id LIMIT {int(limit)}")
+        if seen is not None:
+            stmt = stmt.bindparams(bindparam("offices", expanding=True))
+        return [dict(r) for r in conn.execute(stmt, sql.params).mappings()]
 
 
 def _parties_of(conn, ids: list[int]) -> dict[int, list[dict]]:

@@ -97,6 +97,12 @@ async def form_data(request: Request) -> dict:
     return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
 
 
+async def form_lists(request: Request) -> dict[str, list[str]]:
+    """The submitted form's inputs that may come more than once (checkboxes of one name), as lists."""
+    form = await request.form()
+    return {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form.keys()}
+
+
 def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
     """Render ``template`` for this request: never stored by a cache (the desk shows personal data)."""
     lang = lang_of(request)
