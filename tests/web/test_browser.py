@@ -203,7 +203,9 @@ def test_an_officer_attaches_a_scan_and_finds_a_party_without_diacritics(page_of
 
 
 def test_an_officer_records_a_seizure_from_the_desk(page_of, served):
-    """The desk's link to the seizure form; a refusal beside its input; then the new asset's page."""
+    """The desk's link to the seizure form; the debtor found by a name typed without diacritics (Enter
+    in the search box) and ticked; a refusal beside its input with what was typed and ticked kept;
+    then the new asset's page."""
     debtor = parties_svc.asset_parties_view(served.engine, "cv_an", served.ids["fresh"])[0]["party_id"]
     page = page_of("cv_an")
     page.click("#seize-link")
@@ -212,15 +214,23 @@ def test_an_officer_records_a_seizure_from_the_desk(page_of, served):
     assert page.locator("#seize-officer").input_value() == "cv_an"
     page.select_option("#seize-kind", "real_estate")
     page.fill("#seize-case_number", "91/2026/QĐ-CCTHADS")
-    page.fill("#seize-debtors", str(debtor))
+    page.fill("#seize-find_debtors", "nguyen van an")
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
-        page.click("#seize button[type=submit]")  # the description left empty
+        page.press("#seize-find_debtors", "Enter")  # a search, not the seizure
+    assert answer.value.status == 200
+    found = page.locator("#seize-debtors-picks")
+    assert "Nguyễn Văn An" in found.inner_text() and "Trần Thị Bình" not in found.inner_text()
+    assert page.locator("#seize-case_number").input_value() == "91/2026/QĐ-CCTHADS"  # kept as typed
+    page.check(f"#pick-debtors-{debtor}")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.click("#seize-submit")  # the description left empty
     assert answer.value.status == 422
     assert "bắt buộc nhập" in page.locator("#seize-description-error").inner_text()
     assert page.locator("#seize-case_number").input_value() == "91/2026/QĐ-CCTHADS"  # kept as typed
     assert page.locator("#seize-kind").input_value() == "real_estate"
+    assert page.is_checked(f"#pick-debtors-{debtor}")  # and kept ticked
     page.fill("#seize-description", "Nhà và đất tại số 12 đường Trần Hưng Đạo")
-    page.click("#seize button[type=submit]")
+    page.click("#seize-submit")
     page.wait_for_load_state()
     new_id = int(re.search(r"/assets/(\d+)", page.url).group(1))
     assert "Kê biên" in page.locator("#done").inner_text()

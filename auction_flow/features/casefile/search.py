@@ -15,6 +15,8 @@ Every word must match within one asset's case number and description, or within 
 identity number. ``--case`` searches case numbers, ``--party`` the names and numbers of the parties
 linked to the asset, ``--q`` both; given together, an asset must match each. Results are ranked, and
 only the assets of the offices the user may read (auth's ``visible_offices``) are searched.
+:func:`find_parties` is the same party match returning the parties themselves (what the seizure form
+offers to choose from), among those the user may see (as ``parties.visible`` says).
 """
 
 from __future__ import annotations
