@@ -7,10 +7,11 @@ without JavaScript: its button (or Enter in its box) posts the form, which comes
 was typed and ticked and the parties found; a box whose text was not yet searched is searched rather
 than the seizure recorded. A ticked party the officer may not see is refused beside the list (an
 ``access_log`` row, as the party pages do). The same service as the command line: the decision is
-issued and the parties linked in the seizure's own transaction. A refusal comes back as the same form with what was typed, the
-message beside the field it is about (422); a second seizure of the same thing in the same case is
-refused with a link to the first, and recorded only when the officer ticks that it is a second one.
-A role that may not record seizures gets the refusal page (403) and an ``access_log`` row."""
+issued and the parties linked in the seizure's own transaction. A refusal comes back as the same
+form with what was typed and ticked, the message beside the field it is about (422); a second
+seizure of the same thing in the same case is refused with a link to the first, and recorded only
+when the officer ticks that it is a second one. A role that may not record seizures gets the
+refusal page (403) and an ``access_log`` row."""
 
 from __future__ import annotations
 
