@@ -97,13 +97,9 @@ class _Sql:
                 + self._p(_fts(ws)))
 
     def parties(self, ws: list[str]) -> str:
-        if self.pg:
-            col = "p.name || ' ' || p.id_number"
-            return (f"SELECT ap.asset_id, {self._pg_score(col, ws)} AS score FROM parties p "
-                    f"JOIN asset_parties ap ON ap.party_id = p.id WHERE {self._pg_words(col, ws)}")
-        return ("SELECT ap.asset_id, bm25(party_fts) AS score FROM party_fts "
-                "JOIN asset_parties ap ON ap.party_id = party_fts.rowid WHERE party_fts MATCH "
-                + self._p(_fts(ws)))
+        """The assets linked to a party that matches, with the party's score."""
+        return (f"SELECT ap.asset_id, f.score FROM ({self.party_ids(ws)}) f "
+                "JOIN asset_parties ap ON ap.party_id = f.party_id")
 
 
 def search(engine, actor, q: str | None = None, case: str | None = None, party: str | None = None,
