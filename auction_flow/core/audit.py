@@ -42,7 +42,7 @@ def _plain(value):
             value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
         return value.isoformat(timespec="microseconds")
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return driver.date_text(value) if type(value) is dt.date else value.isoformat()
     return value
 
 

@@ -123,8 +123,8 @@ def load_asset(conn, asset_id) -> dict:
 def allowed_triggers(wf: Workflow, asset: dict, role: str | None = None, open_obligations=()) -> list[str]:
     """Triggers whose source is the asset's state (and, given a role, that the role may fire); a
     trigger that closes an obligation only when one of its kind is in ``open_obligations`` (names)."""
-    return [t for t in wf.triggers_from(asset["state"], open_obligations)
-            if role is None or role in wf.triggers[t].roles]
+    found = wf.triggers_from(asset["state"], open_obligations)  # a list of its own
+    return found if role is None else [t for t in found if role in wf.triggers[t].roles]
 
 
 def _denied(engine, actor, action, asset_id, office, exc: PermissionDenied):
@@ -246,8 +246,8 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
     duties.write(conn, asset["id"], seen + 1)
     return AssetTransitioned(asset["id"], trigger, asset["state"], new_state, on,
                              updates.get("deadline", asset["deadline"]), seen + 1,
-                             tuple((o["name"], o["due"]) for o in duties.opened),
-                             tuple((c["name"], c["done_on"]) for c in duties.closed))
+                             tuple([(o["name"], o["due"]) for o in duties.opened]) if duties.opened else (),
+                             tuple([(c["name"], c["done_on"]) for c in duties.closed]) if duties.closed else ())
 
 
 def _regime(wf: Workflow, on: dt.date) -> str | None:

@@ -79,8 +79,15 @@ def _bind(dialect, col):
     return proc
 
 
+@functools.lru_cache(maxsize=1024)
+def date_text(day: dt.date) -> str:
+    """``day.isoformat()``, kept: a step formats the same few days several times (its day, the
+    deadlines), and ``isoformat`` goes through C's printf each time."""
+    return day.isoformat()
+
+
 def _sqlite_date(proc, value):
-    return value.isoformat() if type(value) is dt.date else proc(value)
+    return date_text(value) if type(value) is dt.date else proc(value)
 
 
 def _sqlite_datetime(proc, value):
