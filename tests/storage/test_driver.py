@@ -107,6 +107,7 @@ def test_step_writing_is_one_transaction_that_core_joins(world):
         conn.execute(insert(assets).values(**{**row, "case_number": "S4/2026"}))
     with step_writing(world) as conn:  # the driver alone
         driver.insert(conn, assets, {**row, "case_number": "S5/2026"})
+    assert world.pool.checkedout() == 0  # the step's connection is back in the pool (``conn`` still holds it)
     with reading(world) as conn:
         kept = set(conn.execute(text("SELECT case_number FROM assets WHERE case_number LIKE 'S_/2026'")).scalars())
     assert kept == {"S3/2026", "S4/2026", "S5/2026"}
