@@ -126,8 +126,8 @@ def step_writing(engine: Engine):
         conn = StepConnection(engine, core.connection, core)
     try:
         dbapi = conn.connection.dbapi_connection
-        if engine.dialect.name == "sqlite":  # on the step's cursor: the connection's execute makes one each time
-            driver.cursor(conn).execute("BEGIN IMMEDIATE")  # its error raised as it stands, as from writing()'s begin
+        if engine.dialect.name == "sqlite":  # not on the driver's kept cursor: a worker beside its own reads
+            dbapi.execute("BEGIN IMMEDIATE")  # its error raised as it stands, as from writing()'s begin
         try:
             yield conn
         except BaseException:
