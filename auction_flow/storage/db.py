@@ -126,7 +126,7 @@ def step_writing(engine: Engine):
         conn = StepConnection(engine, core.connection, core)
     try:
         dbapi = conn.connection.dbapi_connection
-        if engine.dialect.name == "sqlite":  # not on the driver's kept cursor: a worker beside its own reads
+        if engine.dialect.name == "sqlite":  # the connection's, not the driver's kept cursor (performance-notes, stop 22)
             dbapi.execute("BEGIN IMMEDIATE")  # its error raised as it stands, as from writing()'s begin
         try:
             yield conn
