@@ -247,6 +247,13 @@ FORWARD = {"seized": ["agree_price", "contract_appraisal"], "appraising": ["reco
            "handed_over": ["close"], "auction_cancelled": ["reauction"], "suspended": ["resume"]}
 
 
+# The days an asset may be seized on, from before the 2024 decree to after the 2025 law, in two
+# spans the machine's seizures take in turn, so that its walks pay under both (decree2024, law2025)
+# whatever the draws. (One st.dates over the whole span left law2025 to one stream of draws, and the
+# stream changes with the constants hypothesis takes from whatever modules happen to be imported.)
+SEIZE_SPANS = [(dt.date(2024, 12, 1), dt.date(2026, 3, 31)), (dt.date(2026, 4, 1), dt.date(2026, 10, 1))]
+
+
 @pytest.fixture(autouse=True)
 def _template(sqlite_template, tmp_path):
     TEMPLATE["path"], TEMPLATE["dir"] = sqlite_template, tmp_path
@@ -269,10 +276,12 @@ class WorkflowMachine(RuleBasedStateMachine):
         if hasattr(self, "url"):
             db.get_engine(self.url).dispose()
 
-    @precondition(lambda self: len(getattr(self, "models", {})) < 3)
-    @rule(kind=st.sampled_from(["movable", "real_estate"]),
-          on=st.dates(dt.date(2024, 12, 1), dt.date(2026, 10, 1)))
-    def seize(self, kind, on):
+    # at most three assets in play at a time: one that ends (released, closed) makes room for another,
+    # so a walk is not left firing at three finished assets
+    @precondition(lambda self: sum(m.state not in FINAL for m in getattr(self, "models", {}).values()) < 3)
+    @rule(kind=st.sampled_from(["movable", "real_estate"]), data=st.data())
+    def seize(self, kind, data):
+        on = data.draw(st.dates(*SEIZE_SPANS[len(self.models) % 2]), "on")
         aid = svc.seize(self.engine, "cv_an", "1/2026", "HG", kind, "tài sản", on=on)
         self.models[aid] = Model(kind, on)
 
@@ -341,13 +350,28 @@ class WorkflowMachine(RuleBasedStateMachine):
                 (m.state, m.deadline, m.entered, m.away), aid
 
 
+def _covered() -> bool:
+    states = {s for s, _ in REACHED}
+    return {"priced", "sold", "paid", "handed_over", "suspended", "auction_failed"} <= states and \
+        {("paid", "decree2024"), ("paid", "law2025")} <= REACHED
+
+
 def test_engine_follows_the_model():
+    from hypothesis import seed
     from hypothesis.stateful import run_state_machine_as_test
 
     REACHED.clear()
-    run_state_machine_as_test(WorkflowMachine, settings=settings(
-        max_examples=30, stateful_step_count=40, deadline=None, derandomize=True,
-        suppress_health_check=list(HealthCheck)))
+    # The walk is derandomized, but its draws are not one fixed stream: hypothesis also draws the
+    # constants of whatever local modules are imported at the time (tests collected before this one, a
+    # string added to the product), so which states one run covers is luck. A run that leaves the
+    # coverage short is followed by at most two more on fixed seeds, each adding what it reaches.
+    for extra in range(3):
+        machine = WorkflowMachine if not extra else seed(extra)(type(f"Walk{extra}", (WorkflowMachine,), {}))
+        run_state_machine_as_test(machine, settings=settings(
+            max_examples=20, stateful_step_count=60, deadline=None, derandomize=True,
+            suppress_health_check=list(HealthCheck)))
+        if _covered():
+            break
     states = {s for s, _ in REACHED}
     # the walk must have covered the lifecycle, or agreeing with the model proves little
     assert {"priced", "sold", "paid", "handed_over", "suspended", "auction_failed"} <= states, states
