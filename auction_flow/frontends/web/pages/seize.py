@@ -112,9 +112,9 @@ def _beside(exc: AuctionFlowError, field: str, lang: str) -> str:
 
 def seize_page(request: Request, who: Identity, values: dict | None = None, status: int = 200,
                error: str | None = None, field: str | None = None, duplicate: int | None = None,
-               chosen: dict | None = None, found: dict | None = None):
+               chosen: dict | None = None, found: dict | None = None, choices: dict | None = None):
     lang = lang_of(request)
-    choices = assets_svc.seizure_choices(engine_of(request), who.username)
+    choices = choices or assets_svc.seizure_choices(engine_of(request), who.username)
     values = {"office": choices["office"] or "", "officer": who.username, "kind": "movable",
               "on": today().isoformat(), **(values or {})}
     return page(request, "seize.html", status=status, choices=choices, values=values, error=error, field=field,
@@ -122,7 +122,7 @@ def seize_page(request: Request, who: Identity, values: dict | None = None, stat
                 title=message("web.seize.title", lang))
 
 
-def _search(request: Request, who: Identity, values: dict, chosen: dict, wanted: dict[str, str]):
+def _search(request: Request, who: Identity, values: dict, chosen: dict, wanted: dict[str, str], choices: dict):
     """The form again with the parties found for each search asked (a search with nothing to search
     for is said beside its box)."""
     found, error, field = {}, None, None
@@ -137,7 +137,8 @@ def _search(request: Request, who: Identity, values: dict, chosen: dict, wanted:
                 field = f"find_{role}"
             continue
         values[f"searched_{role}"] = q
-    return seize_page(request, who, values, 422 if field else 200, error, field, chosen=chosen, found=found)
+    return seize_page(request, who, values, 422 if field else 200, error, field, chosen=chosen, found=found,
+                      choices=choices)
 
 
 @router.get("/assets/new")
@@ -151,11 +152,12 @@ def seize(request: Request, who: Identity = Depends(page_user), data: dict = Dep
     values = {k: str(data.get(k, "")).strip() if k != "description" else str(data.get(k, ""))
               for k in INPUTS}
     lang = lang_of(request)
-    assets_svc.seizure_choices(engine_of(request), who.username)  # a role that may not seize: refused first
+    # a role that may not seize is refused first; what the form offers is read once for the page it shows
+    choices = assets_svc.seizure_choices(engine_of(request), who.username)
     chosen, refused = chosen_parties(request, who, lists)
     wanted = _wanted(values, str(data.get("find", "")))
     if wanted:
-        return _search(request, who, values, chosen, wanted)
+        return _search(request, who, values, chosen, wanted, choices)
     given = {role: [p["id"] for p in chosen[role]] for role in ROLES}
     try:
         if refused:
@@ -168,14 +170,16 @@ def seize(request: Request, who: Identity = Depends(page_user), data: dict = Dep
                                      values["on"] or None, allow_duplicate=bool(values["allow_duplicate"]),
                                      debtors=debtors, creditors=creditors)
     except Refused as r:
-        return seize_page(request, who, values, 422, _beside(r.exc, r.field, lang), r.field, chosen=chosen)
+        return seize_page(request, who, values, 422, _beside(r.exc, r.field, lang), r.field, chosen=chosen,
+                          choices=choices)
     except PermissionDenied:
         raise  # the refusal page, and its access_log row (written by the engine)
     except AuctionFlowError as exc:
         if exc.key == "duplicate_seizure":
             return seize_page(request, who, values, 422, message("web.seize.duplicate", lang, **exc.params),
-                              duplicate=exc.params["asset"], chosen=chosen)
+                              duplicate=exc.params["asset"], chosen=chosen, choices=choices)
         field = _about(exc, given)
         return seize_page(request, who, values, 422 if field else status_of(exc),
-                          _beside(exc, field, lang) if field else exc.render(lang), field, chosen=chosen)
+                          _beside(exc, field, lang) if field else exc.render(lang), field, chosen=chosen,
+                          choices=choices)
     return RedirectResponse(f"/assets/{res['id']}?done=seize", status_code=303)
