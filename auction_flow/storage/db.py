@@ -121,9 +121,10 @@ def step_writing(engine: Engine):
     """
     try:
         conn = StepConnection(engine, engine.raw_connection())
-    except engine.dialect.loaded_dbapi.Error:  # raised as Core raises it (and the pool invalidated on a
-        core = engine.connect()                # disconnect), by connecting as Core does
-        conn = StepConnection(engine, core.connection, core)
+    except engine.dialect.loaded_dbapi.Error as err:
+        # raised as engine.connect() raises it, after one attempt as Core makes (no second connect:
+        # a server that does not answer is waited for once; tests/storage/test_step_checkout.py)
+        raise _core_error(engine, err) from err
     try:
         dbapi = conn.connection.dbapi_connection
         if engine.dialect.name == "sqlite":  # the connection's, not the driver's kept cursor (performance-notes, stop 22)
@@ -150,8 +151,18 @@ def _as_core(engine: Engine, call, *args):
     try:
         call(*args)
     except engine.dialect.loaded_dbapi.Error as err:
-        raise DBAPIError.instance(None, None, err, engine.dialect.loaded_dbapi.Error,
-                                  dialect=engine.dialect) from err
+        raise _core_error(engine, err) from err
+
+
+def _core_error(engine: Engine, err: Exception) -> DBAPIError:
+    """The driver's ``err`` as Core raises it: SQLAlchemy's class (``OperationalError``, which the
+    front ends turn into their one line) and text around the driver's, marked as a lost connection
+    when the dialect says it is one. The project registers no ``handle_error`` listener, the only
+    other thing Core's own wrapping would do."""
+    return DBAPIError.instance(None, None, err, engine.dialect.loaded_dbapi.Error,
+                               hide_parameters=engine.hide_parameters,
+                               connection_invalidated=engine.dialect.is_disconnect(err, None, None),
+                               dialect=engine.dialect)
 
 
 @contextlib.contextmanager
