@@ -1,6 +1,7 @@
 """The scheduler process: APScheduler 3.x running the alert scan and the digests on an interval,
 and the audit log's root over every chain (:func:`root_job`); the digests are a job of their own
-(a hung mail server never delays a scan).
+(a hung mail server never delays a scan). Once a day it removes old sign-in sessions
+(:func:`sessions_job`).
 
 Its job store is in the project's database (``apscheduler_jobs``): a killed scheduler loses
 nothing, and a start finds a run that fell due while it was down and runs it at once
@@ -23,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from auction_flow.common.config import TZ_NAME, now_utc
 from auction_flow.core import roots
 from auction_flow.features.alerts.jobs import JOB_TABLE, MISFIRE_GRACE, digest_job, holder_id, record_run, scan_job
+from auction_flow.features.identity import purge
 from auction_flow.storage.db import get_engine, open_db
 
 log = logging.getLogger("auction_flow.scheduler")
@@ -62,6 +64,22 @@ def root_job(url: str) -> None:
         record_run(engine, "root", "ok", f"root {seq}: {digest[:16]}", started, holder_id())
 
 
+def sessions_job(url: str) -> None:
+    """Remove the sign-in sessions ended or expired longer ago than the retention
+    (``AUCTION_FLOW_SESSION_RETENTION_DAYS``, default 90 days) that no audit row names
+    (auction_flow.features.identity.purge). Takes only the URL."""
+    engine = open_db(url)
+    started = now_utc()
+    try:
+        res = purge.purge_sessions(engine)
+    except Exception as exc:  # noqa: BLE001 - recorded for `scheduler status`, tried again next run
+        log.exception("session purge failed")
+        record_run(engine, "sessions", "failed", f"{type(exc).__name__}: {exc}", started, holder_id())
+    else:
+        record_run(engine, "sessions", "ok", f"removed {res.removed} session(s) ended or expired over {res.days} "
+                   f"day(s) ago; kept {res.kept} named by the audit log", started, holder_id())
+
+
 def build(url: str, interval_minutes: float):
     """A BlockingScheduler with the scan job in the database job store (not started)."""
     engine = open_db(url)
@@ -84,6 +102,9 @@ def build(url: str, interval_minutes: float):
     # never delays a scan
     sched.add_job(digest_job, every, args=[url], id="digest", name="alert digests", replace_existing=True,
                   next_run_time=now)
+    # old sign-in sessions: once a day, and once at each start
+    sched.add_job(sessions_job, IntervalTrigger(hours=24, timezone=tz), args=[url], id="sessions",
+                  name="old sign-in sessions removed", replace_existing=True, next_run_time=now)
     return sched
 
 

@@ -4,6 +4,7 @@ up; its job in the database; the scan lock (lease row on SQLite, advisory lock o
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -15,12 +16,12 @@ from pathlib import Path
 
 import pytest
 from alert_walk import rows, seize
-from sqlalchemy import select, text, update
+from sqlalchemy import insert, select, text, update
 
 from auction_flow.common.config import today
 from auction_flow.features.alerts import jobs as scheduler
 from auction_flow.storage import db
-from auction_flow.storage.schema import scheduler_leases
+from auction_flow.storage.schema import scheduler_leases, sessions, users
 
 EXE = Path(sys.executable).with_name("auction-flow")
 
@@ -109,9 +110,50 @@ def test_killed_scheduler_loses_nothing_and_catches_up(file_db, tmp_path):
 
     r = subprocess.run([str(EXE), "--db", url, "scheduler", "status", "--json"], capture_output=True, text=True)
     status = json.loads(r.stdout)
-    assert sorted(j["id"] for j in status["jobs"]) == ["digest", "root", "scan"]  # the digests: a job of their own
+    # the digests: a job of their own; old sign-in sessions: a daily job
+    assert sorted(j["id"] for j in status["jobs"]) == ["digest", "root", "scan", "sessions"]
     [run] = [x for x in status["last_runs"] if x["job"] == "scan"]
     assert run["outcome"] == "ok" and "raised 1" in run["detail"] and run["holder"].endswith(f":{proc.pid}")
+
+
+def _session(engine, token, expires, ended=None) -> int:
+    with engine.begin() as conn:
+        uid = conn.execute(select(users.c.id).where(users.c.username == "cv_an")).scalar_one()
+        return conn.execute(insert(sessions).values(
+            user_id=uid, token_hash=hashlib.sha256(token.encode()).hexdigest(), channel="cli", client="an@pc",
+            created_at=expires - dt.timedelta(days=7), expires_at=expires, last_used_at=expires - dt.timedelta(days=7),
+            ended_at=ended, ended_reason=ended and "signed_out")).inserted_primary_key[0]
+
+
+def test_scheduler_removes_old_sessions_at_start_and_keeps_the_rest(file_db, tmp_path):
+    url, engine = file_db
+    now = dt.datetime.now(dt.timezone.utc)
+    old = _session(engine, "afs_old", now - dt.timedelta(days=120))
+    signed_out = _session(engine, "afs_out", now + dt.timedelta(days=3), ended=now - dt.timedelta(days=100))
+    recent = _session(engine, "afs_recent", now - dt.timedelta(days=20))
+    live = _session(engine, "afs_live", now + dt.timedelta(days=6))
+
+    def ids():
+        with engine.connect() as conn:
+            return set(conn.execute(select(sessions.c.id)).scalars())
+
+    def purged():
+        runs = {r["job"]: r for r in scheduler.status(engine)["last_runs"]}
+        return "sessions" in runs and ids() == {recent, live}
+
+    proc, log = _start(url, tmp_path, "sessions")
+    try:
+        assert _wait_for(purged, proc), (tmp_path / "sessions.log").read_text()
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        log.close()
+    assert old not in ids() and signed_out not in ids()
+    [run] = [r for r in scheduler.status(engine)["last_runs"] if r["job"] == "sessions"]
+    assert run["outcome"] == "ok" and run["detail"].startswith("removed 2 session(s) ended or expired over 90 day(s)")
+    with engine.connect() as conn:
+        [(next_run,)] = conn.execute(text("SELECT next_run_time FROM apscheduler_jobs WHERE id = 'sessions'"))
+    assert next_run > time.time() + 23 * 3600  # then once a day
 
 
 def test_sqlite_lease_keeps_a_second_scheduler_out(file_db):

@@ -3,6 +3,7 @@ the audit tables or change the schema; the owner role runs migrations."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -12,7 +13,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 
+from auction_flow.common.config import now_utc
 from auction_flow.features.assets import service as assets
+from auction_flow.features.identity import purge
 from auction_flow.storage import db
 from cli import main
 
@@ -85,6 +88,8 @@ def test_the_app_role_cannot_rewrite_the_audit_or_the_schema(world, db_url, pg_r
         r = _run("--db", app_url, "login", "ld_binh", "--password-stdin", input=PASSWORD + "\n")
         assert r.exit_code == 0, r.output
         assert _run("--db", app_url, "--as", "ld_binh", "audit", "verify").exit_code == 0
+        # the scheduler's purge of old sessions runs as the app role (sessions are not audit rows)
+        assert purge.purge_sessions(db.open_db(app_url), days=1, now=now_utc() + dt.timedelta(days=30)).removed >= 1
         # migrations run as the owner
         assert db.downgrade(owner_url, db.REVISIONS[-2]) == db.REVISIONS[-2]
         assert db.upgrade(owner_url) == db.SCHEMA_HEAD

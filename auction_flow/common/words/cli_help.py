@@ -97,6 +97,14 @@ HELP = {
 
         Ví dụ: auction-flow --as admin user deactivate cv_an
         """,
+    "user purge-sessions": """Xóa ngay các phiên đăng nhập cũ (quản trị viên); bộ lập lịch làm việc này mỗi ngày một lần.
+
+        Phiên đã kết thúc hoặc hết hạn lâu hơn thời gian giữ thì bị xóa, trừ phiên mà một dòng
+        nhật ký kiểm tra nhắc đến (phiên mà một bước hoặc một lần từ chối đi qua): các phiên đó được
+        giữ lại cho việc kiểm tra. Các lần đăng nhập sai vẫn nằm trong nhật ký truy cập.
+
+        Ví dụ: auction-flow --as admin user purge-sessions --older-than 30
+        """,
     "user list": """Liệt kê người dùng.
 
         Ví dụ: auction-flow user list

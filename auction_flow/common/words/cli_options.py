@@ -46,6 +46,8 @@ OPTIONS = {
     "user add --must-change": "Người dùng phải đặt mật khẩu mới ở lần đăng nhập đầu tiên.",
     "user add --password-stdin": _PASSWORD_STDIN,
     "user change --role": "Vai trò mới.",
+    "user purge-sessions --older-than": "Xóa các phiên đã kết thúc hoặc hết hạn quá DAYS ngày (mặc định: "
+                                        "$AUCTION_FLOW_SESSION_RETENTION_DAYS, nếu không thì 90).",
     "user change --office": "Đơn vị mới.",
     "user passwd --password-stdin": "Đọc từ đầu vào chuẩn: mật khẩu hiện tại rồi mật khẩu mới, mỗi mật khẩu một dòng "
                                     "(quản trị viên đặt lại mật khẩu của người khác: chỉ mật khẩu mới).",

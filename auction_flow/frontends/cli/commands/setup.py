@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import click
 
+from auction_flow.common.config import TZ_NAME
 from auction_flow.common.render import table
 from auction_flow.demo import service as demo_svc
 from auction_flow.features.admin import service as admin_svc
 from auction_flow.features.admin import workflows as workflows_svc
+from auction_flow.features.identity import purge as purge_svc
 from auction_flow.features.identity import service as identity_svc
 from auction_flow.frontends.cli import params
 from auction_flow.frontends.cli.app import common
@@ -263,6 +267,27 @@ def user_activate(username):
     """
     res = identity_svc.activate(engine(), actor(), username)
     click.echo(t("activated", user=res["username"]))
+
+
+@user.command("purge-sessions")
+@common
+@click.option("--older-than", "days", type=params.CountType(1, 3650), metavar="DAYS",
+              help="Remove sessions ended or expired more than DAYS ago (default: "
+                   "$AUCTION_FLOW_SESSION_RETENTION_DAYS, else 90).")
+@json_option
+def user_purge_sessions(days, as_json):
+    """Remove old sign-in sessions now (administrators); the scheduler does it once a day.
+
+    A session ended or expired longer ago than the retention is deleted, unless an audit row
+    names it (the session a step or a refusal came through): those are kept for the audit.
+    Failed sign-ins stay in the access log.
+
+    Example: auction-flow --as admin user purge-sessions --older-than 30
+    """
+    res = purge_svc.purge_as(engine(), actor(), days)
+    data = {"days": res.days, "before": res.before, "removed": res.removed, "kept": res.kept}
+    out(data, as_json, t("sessions_purged", removed=res.removed, kept=res.kept, days=res.days,
+                         before=res.before.astimezone(ZoneInfo(TZ_NAME)).strftime("%Y-%m-%d %H:%M")))
 
 
 @click.group(cls=HelpGroup)

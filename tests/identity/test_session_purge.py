@@ -1,0 +1,133 @@
+"""Old sign-in sessions are removed after the retention (features/identity/purge.py): live and
+recently ended ones stay, and so does any session the audit log names; failed sign-ins stay in
+access_log. The administrators' command and its refusal; the scheduler's job is tested with the
+scheduler process (tests/alerts/test_scheduler.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+
+import pytest
+from click.testing import CliRunner
+from conftest import PASSWORD, sign_in
+from sqlalchemy import func, insert, select
+
+from cli import main
+
+from auction_flow.common.config import now_utc
+from auction_flow.common.context import acting_via
+from auction_flow.common.errors import InvalidInput
+from auction_flow.features.admin import service as admin
+from auction_flow.features.identity import purge
+from auction_flow.features.identity import service as identity
+from auction_flow.storage.schema import access_log, audit_log, sessions, users
+
+DAY = dt.timedelta(days=1)
+_tokens = itertools.count()
+
+
+def _session(engine, username, *, created, expires, ended=None, reason=None) -> int:
+    """A session row as sign_in leaves it, dated in the past (what ``now - N days`` looks like)."""
+    token = f"afs_test{next(_tokens)}"
+    with engine.begin() as conn:
+        uid = conn.execute(select(users.c.id).where(users.c.username == username)).scalar_one()
+        return conn.execute(insert(sessions).values(
+            user_id=uid, token_hash=hashlib.sha256(token.encode()).hexdigest(), channel="web", client="10.0.0.7",
+            created_at=created, expires_at=expires, last_used_at=created, ended_at=ended,
+            ended_reason=reason)).inserted_primary_key[0]
+
+
+def _ids(engine) -> set[int]:
+    with engine.connect() as conn:
+        return set(conn.execute(select(sessions.c.id)).scalars())
+
+
+def _count(engine, table) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar()
+
+
+@pytest.fixture
+def aged(world):
+    """Sessions of every age: {name: id}."""
+    now = now_utc()
+    s = {
+        "live": _session(world, "cv_an", created=now - DAY / 24, expires=now + DAY / 2),
+        "expired_lately": _session(world, "cv_an", created=now - 10 * DAY, expires=now - 10 * DAY + DAY / 2),
+        "ended_lately": _session(world, "cv_ba", created=now - 5 * DAY, expires=now - 5 * DAY + DAY / 2,
+                                 ended=now - 5 * DAY + DAY / 24, reason="signed_out"),
+        "expired_long_ago": _session(world, "cv_an", created=now - 200 * DAY, expires=now - 200 * DAY + DAY / 2),
+        "ended_long_ago": _session(world, "cv_ba", created=now - 95 * DAY, expires=now - 80 * DAY,
+                                   ended=now - 94 * DAY, reason="deactivated"),
+        "named_long_ago": _session(world, "ld_binh", created=now - 300 * DAY, expires=now - 300 * DAY + DAY / 2),
+    }
+    # a step through the old session: the audit row names it (docs/integrity.md looks it up)
+    with acting_via(f"session:{s['named_long_ago']}"):
+        admin.add_office(world, "admin", "HG-LM", "Chi cục THADS huyện Long Mỹ", "HG")
+    return s
+
+
+def test_sessions_past_the_retention_go_and_the_rest_stay(world, aged):
+    # a failed sign-in: an access_log row (and its audit row), which no purge touches
+    with pytest.raises(identity.SignInRefused):
+        identity.sign_in(world, "cv_an", "wrong-password-1", channel="web", client="10.0.0.7")
+    signed = identity.sign_in(world, "cv_an", PASSWORD, channel="web")
+    logs = (_count(world, access_log), _count(world, audit_log))
+
+    res = purge.purge_sessions(world)
+    assert (res.days, res.removed, res.kept) == (90, 2, 1)
+    assert _ids(world) == {aged["live"], aged["expired_lately"], aged["ended_lately"], aged["named_long_ago"],
+                           signed.session_id}
+    assert (_count(world, access_log), _count(world, audit_log)) == logs
+    assert identity.authenticate(world, signed.token, channel="web").username == "cv_an"  # still signed in
+
+    res = purge.purge_sessions(world)  # nothing more to do
+    assert (res.removed, res.kept) == (0, 1)
+
+
+def test_the_retention_is_a_setting(world, aged, monkeypatch):
+    monkeypatch.setenv(purge.ENV, "7")
+    res = purge.purge_sessions(world)
+    assert (res.days, res.removed) == (7, 3)  # the one expired 10 days ago goes too
+    assert _ids(world) == {aged["live"], aged["ended_lately"], aged["named_long_ago"]}
+    assert purge.purge_sessions(world, days=1).removed == 1  # the one signed out 5 days ago
+    assert _ids(world) == {aged["live"], aged["named_long_ago"]}
+    monkeypatch.setenv(purge.ENV, "zero")
+    with pytest.raises(InvalidInput, match="AUCTION_FLOW_SESSION_RETENTION_DAYS"):
+        purge.purge_sessions(world)
+
+
+def _run(url, *args):
+    return CliRunner().invoke(main, ["--db", url, *map(str, args)])
+
+
+def test_administrators_purge_now_and_a_refusal_is_logged(world, db_url, aged, monkeypatch):
+    assert sign_in(db_url, "admin") and sign_in(db_url, "ld_binh")
+    before = _count(world, access_log)
+    r = _run(db_url, "--as", "ld_binh", "user", "purge-sessions")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.strip() == "error: ld_binh (role supervisor) may not user purge-sessions (only admin may)"
+    with world.connect() as conn:
+        denied = conn.execute(select(access_log.c.actor, access_log.c.action, access_log.c.via)
+                              .order_by(access_log.c.id.desc())).first()
+    assert _count(world, access_log) == before + 1
+    assert denied.actor == "ld_binh" and denied.action == "user purge-sessions" and denied.via.startswith("session:")
+    assert aged["expired_long_ago"] in _ids(world)  # nothing removed
+
+    assert _run(db_url, "--as", "admin", "user", "purge-sessions", "--older-than", "0").exit_code == 2
+    monkeypatch.setenv(purge.ENV, "-3")
+    r = _run(db_url, "--as", "admin", "user", "purge-sessions")
+    assert r.exit_code == 1 and r.stderr.strip() == (
+        "error: AUCTION_FLOW_SESSION_RETENTION_DAYS: how long ended sessions are kept must be a number of days "
+        "from 1 to 3650, got '-3'")
+    monkeypatch.delenv(purge.ENV)
+
+    r = _run(db_url, "--as", "admin", "user", "purge-sessions", "--older-than", "30")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("removed 2 session(s) ended or expired before ")
+    assert r.stdout.strip().endswith("(over 30 days ago); kept 1 that the audit log names")
+    r = _run(db_url, "--lang", "vi", "--as", "admin", "user", "purge-sessions", "--json")
+    assert r.exit_code == 0 and '"removed": 0' in r.stdout and '"kept": 1' in r.stdout
+    assert aged["named_long_ago"] in _ids(world) and aged["expired_long_ago"] not in _ids(world)
