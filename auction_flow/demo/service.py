@@ -65,15 +65,18 @@ def build(url: str, seed: int = 2020, year: int = 2020) -> dict:
 
     steps = 0
     people = demo_data.People(random.Random(seed + 1), year)  # its own stream: the year's plan is unchanged
-    registered: dict[str, int] = {}
+    registered: dict[str, tuple[int, str, str]] = {}  # name -> (party id, identity number, office)
 
-    def party(name: str, kind: str, officer: str) -> int:
+    def party(name: str, kind: str, officer: str, office: str):
+        """The party of ``name`` as the step names it: by id when ``office`` registered it, else by its
+        full identity number (how an officer links a party another office registered)."""
         # one party per name in the demo (the frequent buyer is one enterprise, winning again and again)
         if name not in registered:
             number = people.citizen_id() if kind == "person" else people.enterprise_code()
             address = people.address() if kind == "person" else None
-            registered[name] = casefile_parties.add(eng, officer, name, number, kind, address)["id"]
-        return registered[name]
+            registered[name] = (casefile_parties.add(eng, officer, name, number, kind, address)["id"], number, office)
+        pid, number, held_by = registered[name]
+        return pid if held_by == office else casefile_parties.ByNumber(number)
 
     cal, decisions = WorkCalendar(), procuracy_section.rules().decisions
 
@@ -85,8 +88,9 @@ def build(url: str, seed: int = 2020, year: int = 2020) -> dict:
     sends: list[tuple[dt.date, int, int, str]] = []
     for p in plan.plans:
         with simulated_now(p.seized_on):
-            debtor = party(people.name(), "person", p.officer)
-            creditor = party(*people.creditor(), p.officer)
+            debtor_name = people.name()
+            debtor = party(debtor_name, "person", p.officer, p.office)
+            creditor = party(*people.creditor(), p.officer, p.office)
             asset_id = assets_svc.seize(eng, p.officer, p.case, p.office, p.kind, p.description, on=p.seized_on,
                                         debtors=[debtor], creditors=[creditor])
         seqs = {"seize": 1}  # the asset's audit rows by trigger (the last of each)
@@ -116,9 +120,9 @@ def build(url: str, seed: int = 2020, year: int = 2020) -> dict:
                     if trig == "record_sale":
                         name = next(v for v in sets if v.startswith("buyer="))[len("buyer="):]
                         kind = "enterprise" if name.startswith("Công ty") else "person"
-                        buyer = party(name, kind, p.officer)
+                        buyer = party(name, kind, p.officer, p.office)
                         sets = tuple(v for v in sets if not v.startswith("buyer="))
-                    sets = tuple(v.replace("=DEBTOR", f"={debtor}") for v in sets)  # the party a step names
+                    sets = tuple(v.replace("=DEBTOR", f"={registered[debtor_name][0]}") for v in sets)  # the party a step names
                     assets_svc.advance(eng, asset_id, trig, actor, on, sets, reason, buyer=buyer)
                     steps += 1
                     seqs[trig] = max(seqs.values()) + 1

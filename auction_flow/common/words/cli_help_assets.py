@@ -52,6 +52,9 @@ HELP = {
     "asset seize": """Ghi nhận việc kê biên cùng người phải thi hành án, người được thi hành án, và ban hành
         quyết định kê biên; cho biết số, trạng thái và thời hạn của tài sản mới.
 
+        --debtor và --creditor nhận số của một đương sự bạn được xem; đương sự do đơn vị khác đăng ký được
+        nêu bằng đầy đủ số giấy tờ của họ, --debtor-id-number hoặc --creditor-id-number.
+
         Kê biên lần thứ hai cùng một tài sản (cùng đơn vị, số vụ việc và mô tả) bị từ chối, kèm số của
         tài sản đã có, trừ khi có --allow-duplicate.
 
@@ -91,6 +94,9 @@ HELP = {
         """,
     "party link": """Liên kết một đương sự với một tài sản theo một tư cách (một dòng nhật ký trên chuỗi của tài
         sản).
+
+        Đương sự là PARTY_ID, một đương sự bạn được xem; đương sự do đơn vị khác đăng ký được liên kết bằng
+        đầy đủ số giấy tờ của họ, --id-number N ASSET_ID (không bao giờ bằng một phần số, hay bằng tên).
 
         Ví dụ: auction-flow --as cv_an party link 2 1 --role creditor
         """,

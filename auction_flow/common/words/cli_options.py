@@ -74,6 +74,7 @@ OPTIONS = {
     "asset advance --set": "Một trường thông tin mà thao tác cần.",
     "asset advance --expect-version": "Từ chối (xung đột) nếu tài sản không còn ở phiên bản N như lần xem gần nhất.",
     "asset advance --buyer": "Đương sự đã mua được tài sản (record_sale).",
+    "asset advance --buyer-id-number": "Đương sự đã mua được tài sản, theo đầy đủ số giấy tờ của họ (thay cho --buyer).",
     "asset correct --set": "Một trường mô tả cần sửa (case_number, description, buyer, appraisal_org, auction_org).",
     "asset correct --reason": "Lý do (ghi vào nhật ký).",
     "asset history --now": f"Tính các giai đoạn đang mở đến ngày này ({_DEMO_DAY}).",
@@ -91,10 +92,15 @@ OPTIONS = {
     "asset seize --on": "Ngày kê biên (mặc định: hôm nay).",
     "asset seize --debtor": "Một người phải thi hành án (có thể lặp lại).",
     "asset seize --creditor": "Một người được thi hành án (có thể lặp lại).",
+    "asset seize --debtor-id-number": "Một người phải thi hành án theo đầy đủ số giấy tờ của họ (có thể lặp lại): cách liên kết "
+                                      "đương sự của đơn vị khác.",
+    "asset seize --creditor-id-number": "Một người được thi hành án theo đầy đủ số giấy tờ của họ (có thể lặp lại): cách liên "
+                                        "kết đương sự của đơn vị khác.",
     "asset seize --allow-duplicate": "Vẫn ghi nhận dù đơn vị đã có tài sản cùng vụ việc và mô tả này.",
     "asset seize --quiet": "Chỉ in số của tài sản mới (dùng cho tập lệnh).",
     "import assets --dry-run": "Kiểm tra toàn bộ tệp và báo cáo; không ghi gì.",
     "party add --id-number": "Số căn cước công dân (12 chữ số) hoặc mã số doanh nghiệp (10 chữ số, 13 với chi nhánh).",
+    "party link --id-number": "Đầy đủ số giấy tờ của đương sự, thay cho PARTY_ID: cách liên kết đương sự của đơn vị khác.",
     "party list --role": "Chỉ các đương sự có tư cách này.",
     "doc get --output": "Nơi ghi tệp DOCX.",
     "doc verify --asset": "Mọi văn bản và tệp đính kèm của tài sản này.",

@@ -27,8 +27,9 @@ from auction_flow.storage.schema import assets, audit_log, offices, users
 
 def seize(engine, actor, case_number, office, kind, description, officer=None, on=None, debtors=(),
           creditors=()) -> int:
-    """Record a seizure, its debtors and creditors (party ids) linked, its decision issued; the new id."""
-    papers = casefile_steps.seizure_papers(engine, debtors, creditors)
+    """Record a seizure, its debtors and creditors linked (party ids the actor may see, or their full
+    identity numbers as ``parties.ByNumber``), its decision issued; the new id."""
+    papers = casefile_steps.seizure_papers(engine, actor, debtors, creditors)
     return eng.create(engine, actor, case_number, office, kind, description, officer, on, issue=papers).asset_id
 
 
@@ -95,8 +96,9 @@ def advance(engine, asset_id, trigger, actor, on=None, sets: list[str] | tuple =
     given on the command line.
 
     ``expected_version``: refuse as a conflict if the asset is no longer at that version.
-    ``buyer``: the id of the party who bought (a step that records a buyer: its ``buyer`` field is
-    that party's name, and the party is linked as buyer).
+    ``buyer``: the id of the party who bought, one the actor may see, or its full identity number as
+    ``parties.ByNumber`` (a step that records a buyer: its ``buyer`` field is that party's name, and
+    the party is linked as buyer).
     """
     fields = {}
     for item in sets:
@@ -104,7 +106,7 @@ def advance(engine, asset_id, trigger, actor, on=None, sets: list[str] | tuple =
         if not sep or not name.strip():
             raise UsageError("bad_set", value=shown(item))
         fields[name.strip()] = value
-    papers = casefile_steps.step_papers(engine, asset_id, trigger, fields, buyer)
+    papers = casefile_steps.step_papers(engine, actor, asset_id, trigger, fields, buyer)
     return eng.fire(engine, asset_id, trigger, actor, on=on, fields=fields, reason=reason,
                     expected_version=expected_version, issue=papers)
 

@@ -7,9 +7,18 @@ is the same party in every office, which is what lets "one buyer winning many au
 not spellings of a name. Registering and linking are an officer's or supervisor's work; linking is an
 audit row on the asset's chain. A party is visible to a user who may read its office's records or
 those of an asset it is linked to.
+
+Every step that links a party (``party link``, a seizure's debtors and creditors, a sale's buyer)
+names it by :func:`resolve`: a party id must be one the actor may see (else refused before anything
+is written, and an ``access_log`` row), so nobody links, and so comes to see, a party of another
+office by guessing ids. The same person may be a party in two offices (a debtor with assets in two
+provinces): an officer links a party registered by another office by giving its full identity
+number exactly (:class:`ByNumber`), knowing it being the proof; never by a partial number or a name.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +33,22 @@ from auction_flow.storage.schema import asset_parties, assets, offices, parties
 
 ROLES = ("debtor", "creditor", "buyer", "bidder")
 WRITERS = ("officer", "supervisor")
+
+
+@dataclass(frozen=True)
+class ByNumber:
+    """A party named by its full identity number (as registered; spaces and dashes aside), not by its
+    id: what lets an officer link a party that another office registered."""
+
+    number: str
+
+    def __str__(self) -> str:
+        return self.number
+
+
+def full_number(typed) -> str:
+    """An identity number as typed, without the spaces and dashes it may be written with."""
+    return "".join(ch for ch in str(typed or "") if not ch.isspace() and ch != "-")
 
 
 def _int(value, key: str, **params) -> int:
@@ -191,20 +216,55 @@ def insert_link(conn, asset_id: int, party: dict, role: str, on, username: str) 
     return {"id": party["id"], "role": role, "name": party["name"]}
 
 
-def existing(engine, ids) -> list[dict]:
-    """The parties of these ids (each must exist), in the order given."""
+def by_number(conn, number) -> dict | None:
+    """The party registered with exactly this full identity number, if any."""
+    full = full_number(number)
+    if not (full.isascii() and full.isdigit()):
+        return None
+    row = conn.execute(select(parties, offices.c.code.label("office")).join(offices, offices.c.id == parties.c.office_id)
+                       .where(parties.c.id_number == full)).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def by_numbers(engine, numbers, at_most: int = 50) -> dict[int, dict]:
+    """The parties registered with these full identity numbers (those that are some party's), by id."""
+    with db.reading(engine) as conn:
+        found = [by_number(conn, n) for n in list(numbers)[:at_most]]
+    return {p["id"]: p for p in found if p is not None}
+
+
+def resolve(engine, actor, refs, action: str = "party_link") -> list[dict]:
+    """The parties a step links, in the order given: each a party id the actor may see, or a
+    :class:`ByNumber` (any office's party, its full number being the proof). An id of a party the
+    actor may not see is refused (``cf.party_link_denied``, an ``access_log`` row for ``action``), an id
+    or number of no party is not found; either before anything is written."""
     out = []
     with db.reading(engine) as conn:
-        for pid in ids:
-            out.append(_row(conn, pid))
-    return out
+        user = load_actor(conn, actor)
+        for ref in refs:
+            if isinstance(ref, ByNumber):
+                party = by_number(conn, ref.number)
+                if party is None:
+                    raise NotFound("cf.party_number_not_found", number=ref.number)
+            else:
+                party = _row(conn, ref)
+                if not visible(conn, user, party):
+                    denied = (party, user)
+                    break
+            out.append(party)
+        else:
+            return out
+    party, user = denied
+    _refuse(engine, user, action, party["office"], PermissionDenied(
+        "cf.party_link_denied", user=user["username"], party=party["id"]))
 
 
 def link(engine, actor, party_id, asset_id, role: str, on=None) -> dict:
-    """Link a party to an asset in a role: an audit row (``party_linked``) on the asset's chain."""
+    """Link a party to an asset in a role: an audit row (``party_linked``) on the asset's chain.
+    ``party_id``: an id of a party the actor may see, or a :class:`ByNumber` (see :func:`resolve`)."""
     if role not in ROLES:
         raise InvalidInput("bad_choice", field="--role", choices=", ".join(ROLES), value=role)
-    [party] = existing(engine, [party_id])
+    [party] = resolve(engine, actor, [party_id])
 
     def write(conn, user, asset, day):
         return {"party": (None, insert_link(conn, asset["id"], party, role, day, user["username"]))}

@@ -31,6 +31,7 @@ from auction_flow.common.errors import InvalidInput
 from auction_flow.core import authz
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.engine import load_actor
+from auction_flow.features.casefile import parties as parties_mod
 from auction_flow.storage import db
 from auction_flow.storage.schema import asset_parties, parties
 
@@ -171,7 +172,11 @@ def search(engine, actor, q: str | None = None, case: str | None = None, party: 
 def find_parties(engine, actor, q: str, limit: int = 20) -> list[dict]:
     """The registered parties whose name or identity number match ``q`` (as ``--party`` does), best
     first, among those the actor may see: of an office they may read, or linked to an asset of one
-    (as ``parties.visible`` says). What a form offers to choose from."""
+    (as ``parties.visible`` says). What a form offers to choose from.
+
+    ``q`` that is a party's full identity number, exactly, finds that party first even when it is
+    another office's (``by_number``: knowing the number is the proof that lets an officer link it,
+    see ``parties.resolve``); a part of a number or a name finds only the parties the actor may see."""
     ws = words(q, "--party")
     with db.reading(engine) as conn:
         user = load_actor(conn, actor)
@@ -188,7 +193,11 @@ def find_parties(engine, actor, q: str, limit: int = 20) -> list[dict]:
                     f"{where}ORDER BY f.score, p.id LIMIT {int(limit)}")
         if seen is not None:
             stmt = stmt.bindparams(bindparam("offices", expanding=True))
-        return [dict(r) for r in conn.execute(stmt, sql.params).mappings()]
+        rows = [dict(r) for r in conn.execute(stmt, sql.params).mappings()]
+        held = parties_mod.by_number(conn, q) if seen is not None else None
+        if held is not None and all(r["id"] != held["id"] for r in rows):
+            rows = [{**parties_mod.public(held), "by_number": True}, *rows][:limit]
+        return rows
 
 
 def _parties_of(conn, ids: list[int]) -> dict[int, list[dict]]:

@@ -18,11 +18,11 @@ from auction_flow.features.casefile.papers import Papers
 from auction_flow.storage import db
 
 
-def seizure_papers(engine, debtors=(), creditors=()) -> Papers:
-    """The ``issue`` callable of a seizure: its debtors and creditors (party ids, each existing, none
-    twice in one role) linked, its decision issued."""
-    links = [(p, "debtor") for p in parties_mod.existing(engine, debtors)]
-    links += [(p, "creditor") for p in parties_mod.existing(engine, creditors)]
+def seizure_papers(engine, actor, debtors=(), creditors=()) -> Papers:
+    """The ``issue`` callable of a seizure: its debtors and creditors (party ids the actor may see, or
+    full identity numbers, ``parties.ByNumber``; none twice in one role) linked, its decision issued."""
+    found = parties_mod.resolve(engine, actor, [*debtors, *creditors])
+    links = [(p, "debtor") for p in found[:len(debtors)]] + [(p, "creditor") for p in found[len(debtors):]]
     seen = set()
     for p, role in links:
         if (p["id"], role) in seen:
@@ -31,9 +31,10 @@ def seizure_papers(engine, debtors=(), creditors=()) -> Papers:
     return Papers(links)
 
 
-def step_papers(engine, asset_id, trigger: str, fields: dict, buyer=None) -> Papers:
+def step_papers(engine, actor, asset_id, trigger: str, fields: dict, buyer=None) -> Papers:
     """The ``issue`` callable of a step: its paper, and with ``buyer`` (the id of the party who bought,
-    for a step whose trigger takes a ``buyer`` field) that party linked as buyer, its name put in
+    one the actor may see, or its full identity number, ``parties.ByNumber``, for a step whose trigger
+    takes a ``buyer`` field) that party linked as buyer, its name put in
     ``fields["buyer"]`` (a different name typed there is refused)."""
     links = []
     if buyer is not None:
@@ -43,7 +44,7 @@ def step_papers(engine, asset_id, trigger: str, fields: dict, buyer=None) -> Pap
         trig = wf.triggers.get(trigger)
         if trig is None or "buyer" not in {f.name for f in trig.fields}:
             raise InvalidInput("cf.buyer_not_taken", trigger=trigger)
-        [party] = parties_mod.existing(engine, [buyer])
+        [party] = parties_mod.resolve(engine, actor, [buyer])
         given = " ".join(str(fields.get("buyer") or "").split())
         if given and given != party["name"]:
             raise InvalidInput("cf.buyer_mismatch", given=given, party=party["id"], name=party["name"])

@@ -17,7 +17,7 @@ INPUT = {"text": "text", "money": "text", "date": "date"}
 # refusals about one field, by message key: the step's date, its reason, or a field its guard checks
 ABOUT = {"future_date": "on", "date_before_last": "on", "reason_required": "reason", "g_auction_date": "auction_date",
          "g_reduction_limit": "price", "g_reduction_not_lower": "price", "g_sale_price": "sale_price",
-         "cf.party_not_found": BUYER_PARTY, "cf.buyer_mismatch": BUYER_PARTY, "cf.buyer_not_taken": BUYER_PARTY,
+         "cf.party_not_found": BUYER_PARTY, "cf.party_link_denied": BUYER_PARTY, "cf.buyer_mismatch": BUYER_PARTY, "cf.buyer_not_taken": BUYER_PARTY,
          "g_party_not_of_asset": "party", "g_party_needed": "party", "g_no_receipt": "party",
          "g_receipt_twice": "party", "g_receipt_before_notice": "received_on",
          "g_reappraisal_window_receipt": "party", "g_no_certificate": "ground", "c_date_not_after": "auction_date"}

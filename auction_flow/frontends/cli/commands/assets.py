@@ -6,9 +6,11 @@ from dataclasses import asdict
 
 import click
 
+from auction_flow.common.errors import UsageError
 from auction_flow.common.render import money, table
 from auction_flow.common.words import label as L
 from auction_flow.features.assets import service as assets_svc
+from auction_flow.features.casefile import parties as parties_svc
 from auction_flow.features.casefile import search as search_svc
 from auction_flow.features.supervision import service as supervision_svc
 from auction_flow.frontends.cli import params
@@ -36,14 +38,21 @@ def asset():
 @click.option("--debtor", "debtors", multiple=True, type=params.ID, metavar="PARTY_ID", help="A debtor (repeatable).")
 @click.option("--creditor", "creditors", multiple=True, type=params.ID, metavar="PARTY_ID",
               help="A creditor (repeatable).")
+@click.option("--debtor-id-number", "debtor_numbers", multiple=True, metavar="N",
+              help="A debtor by their full identity number (repeatable): how a party of another office is linked.")
+@click.option("--creditor-id-number", "creditor_numbers", multiple=True, metavar="N",
+              help="A creditor by their full identity number (repeatable): how a party of another office is linked.")
 @click.option("--allow-duplicate", is_flag=True,
               help="Record it even though the office already has an asset of this case and description.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the new asset's id alone (for scripts).")
 @json_option
-def asset_seize(case_number, office_code, kind, description, officer, on, debtors, creditors, allow_duplicate, quiet,
-                as_json):
+def asset_seize(case_number, office_code, kind, description, officer, on, debtors, creditors, debtor_numbers,
+                creditor_numbers, allow_duplicate, quiet, as_json):
     """Record a seizure, its debtors and creditors, and issue its decision; say the new asset's id,
     state and deadline.
+
+    --debtor and --creditor take the id of a party you may see; a party registered by another
+    office is named by its full identity number, --debtor-id-number or --creditor-id-number.
 
     A second seizure of the same thing (same office, case number and description) is refused
     with the first asset's id unless --allow-duplicate is given.
@@ -54,6 +63,8 @@ def asset_seize(case_number, office_code, kind, description, officer, on, debtor
     eng = engine()
     if not allow_duplicate:
         assets_svc.refuse_duplicate(eng, office_code, case_number, description)
+    debtors = [*debtors, *map(parties_svc.ByNumber, debtor_numbers)]
+    creditors = [*creditors, *map(parties_svc.ByNumber, creditor_numbers)]
     new_id = assets_svc.seize(eng, actor(), case_number, office_code, kind, description, officer, on,
                               debtors, creditors)
     if quiet and not as_json:
@@ -75,13 +86,18 @@ def asset_seize(case_number, office_code, kind, description, officer, on, debtor
 @click.option("--expect-version", type=params.COUNT, metavar="N",
               help="Refuse (conflict) unless the asset is still at version N, as last seen.")
 @click.option("--buyer", type=params.ID, metavar="PARTY_ID", help="The party who bought (record_sale).")
+@click.option("--buyer-id-number", metavar="N",
+              help="The party who bought, by their full identity number (instead of --buyer).")
 @json_option
-def asset_advance(asset_id, trigger, on, reason, sets, expect_version, buyer, as_json):
+def asset_advance(asset_id, trigger, on, reason, sets, expect_version, buyer, buyer_id_number, as_json):
     """Fire a trigger on an asset; the paper the step issues is numbered and stored with it.
 
     Example: auction-flow --as cv_an asset advance 1 agree_price --set price=850000000 --on 2026-11-05
     """
-
+    if buyer is not None and buyer_id_number is not None:
+        raise UsageError("cf.buyer_twice")
+    if buyer_id_number is not None:
+        buyer = parties_svc.ByNumber(buyer_id_number)
     res = assets_svc.advance(engine(), asset_id, trigger, actor(), on, sets, reason, expect_version, buyer)
     out(asdict(res), as_json, t("advanced", asset=res.asset_id, from_state=code("state", res.from_state),
                                 to_state=code("state", res.to_state), on=res.on)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from auction_flow.common.errors import InvalidInput
+from auction_flow.common.errors import InvalidInput, UsageError
 from auction_flow.common.render import output_file, table
 from auction_flow.common.words import message, term
 from auction_flow.features.casefile import attachments as attachments_svc
@@ -100,17 +100,24 @@ def party_list(role, as_json):
 
 @party.command("link")
 @common
-@click.argument("party_id", metavar="PARTY_ID", type=params.ID)
-@click.argument("asset_id", metavar="ASSET_ID", type=params.ID)
+@click.argument("ids", nargs=-1, metavar="[PARTY_ID] ASSET_ID", type=params.ID)
+@click.option("--id-number", metavar="N",
+              help="The party's full identity number, instead of PARTY_ID: how a party of another office is linked.")
 @click.option("--role", required=True, type=click.Choice(list(parties_svc.ROLES)))
 @click.option("--on", "on", type=params.DAY, metavar="DATE", help="Business date (default: today).")
 @json_option
-def party_link(party_id, asset_id, role, on, as_json):
+def party_link(ids, id_number, role, on, as_json):
     """Link a party to an asset in a role (an audit row on the asset's chain).
+
+    The party is PARTY_ID, a party you may see; a party registered by another office is linked by
+    its full identity number, --id-number N ASSET_ID (never by a part of it, nor by a name).
 
     Example: auction-flow --as cv_an party link 2 1 --role creditor
     """
-    res = parties_svc.link(engine(), actor(), party_id, asset_id, role, on)
+    if len(ids) != (1 if id_number is not None else 2):
+        raise UsageError("cf.link_arguments")
+    party = parties_svc.ByNumber(id_number) if id_number is not None else ids[0]
+    res = parties_svc.link(engine(), actor(), party, ids[-1], role, on)
     out(res, as_json, cf("linked", asset=res["asset_id"], name=res["name"], party=res["party_id"],
                          role=term("party_role", role, lang())))
 

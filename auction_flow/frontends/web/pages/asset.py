@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
 from auction_flow.common.config import today
-from auction_flow.common.errors import ConflictError, InvalidInput, NotFound, TriggerNotAllowed
+from auction_flow.common.errors import ConflictError, InvalidInput, NotFound, PermissionDenied, TriggerNotAllowed
 from auction_flow.features.assets import service as assets_svc
 from auction_flow.features.casefile import attachments as attachments_svc
 from auction_flow.features.casefile import documents as documents_svc
@@ -61,10 +61,10 @@ def advance(request: Request, asset_id: str, who: Identity = Depends(page_user),
         buyer = forms_mod.buyer_party(data)
         res = assets_svc.advance(engine_of(request), asset_id, trigger, who.username, data.get("on") or None, sets,
                                  data.get("reason"), int(version) if version.isdigit() else None, buyer)
-    except (InvalidInput, TriggerNotAllowed, ConflictError, NotFound) as exc:
+    except (InvalidInput, TriggerNotAllowed, ConflictError, NotFound, PermissionDenied) as exc:
         failed = forms_mod.failed(trigger, data, exc, lang_of(request))
-        if isinstance(exc, NotFound) and failed.field != forms_mod.BUYER_PARTY:
-            raise  # the asset itself
+        if isinstance(exc, (NotFound, PermissionDenied)) and failed.field != forms_mod.BUYER_PARTY:
+            raise  # the asset itself (a refusal: its page, the access_log row written by the service)
         return asset_page(request, who, asset_id, failed=failed, status=422 if failed.field else status_of(exc))
     return RedirectResponse(f"/assets/{res.asset_id}?done={res.trigger}", status_code=303)
 
@@ -77,6 +77,10 @@ def link_party(request: Request, asset_id: str, who: Identity = Depends(page_use
         if not party.isdigit():
             raise InvalidInput("cf.party_not_found", party=party or "-")
         parties_svc.link(engine_of(request), who.username, party, asset_id, data.get("role", ""), data.get("on") or None)
+    except PermissionDenied as exc:
+        if exc.key != "cf.party_link_denied":
+            raise  # the asset's own scope: the refusal page
+        return asset_page(request, who, asset_id, status=422, link_error=exc.render(lang_of(request)))
     except (InvalidInput, NotFound) as exc:
         return asset_page(request, who, asset_id, status=422, link_error=exc.render(lang_of(request)))
     return RedirectResponse(f"/assets/{asset_id}#parties", status_code=303)

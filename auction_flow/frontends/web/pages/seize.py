@@ -2,11 +2,15 @@
 theirs), the officer in charge (themselves by default), the kind, the case and the description,
 the day, and the debtors and creditors already registered as parties: found by name or identity
 number with the case file's party search (diacritics ignored; only the parties the officer may see),
-ticked in the list it shows, or typed as ids. The search is a step of the form itself, so it works
+ticked in the list it shows, or typed as ids. A party registered by another office is found by its
+full identity number, exactly (a part of it or a name finds only the officer's own): the page keeps
+that number beside the tick, and the seizure links the party by it (``parties.ByNumber``), knowing it
+being the proof. The search is a step of the form itself, so it works
 without JavaScript: its button (or Enter in its box) posts the form, which comes back (200) with what
 was typed and ticked and the parties found; a box whose text was not yet searched is searched rather
 than the seizure recorded. A ticked party the officer may not see is refused beside the list (an
-``access_log`` row, as the party pages do). The same service as the command line: the decision is
+``access_log`` row, as the party pages do), and so is an id typed of a party the officer may not see
+(the service refuses it, ``parties.resolve``). The same service as the command line: the decision is
 issued and the parties linked in the seizure's own transaction. A refusal comes back as the same
 form with what was typed and ticked, the message beside the field it is about (422); a second
 seizure of the same thing in the same case is refused with a link to the first, and recorded only
@@ -38,7 +42,7 @@ INPUTS = ("office", "officer", "kind", "case_number", "description", "on", "debt
 BY_OPTION = {"--case": "case_number", "--description": "description", "--on": "on"}
 ABOUT = {"bad_kind": "kind", "office_not_found": "office", "officer_not_in_office": "officer",
          "user_not_found": "officer", "future_date": "on"}
-PARTY_KEYS = ("cf.party_not_found", "cf.already_linked")
+PARTY_KEYS = ("cf.party_not_found", "cf.already_linked", "cf.party_link_denied")
 
 
 class Refused(Exception):
@@ -74,18 +78,23 @@ def _about(exc: AuctionFlowError, given: dict[str, list[int]]) -> str | None:
 
 
 def chosen_parties(request: Request, who: Identity, lists: dict) -> tuple[dict[str, list[dict]], Refused | None]:
-    """The parties ticked for each role, each one the officer may see (else the first refusal, logged)."""
+    """The parties ticked for each role, each one the officer may see or one whose full identity number
+    the page carries (``known``: found by it, ``by_number``); else the first refusal, logged."""
     chosen: dict[str, list[dict]] = {role: [] for role in ROLES}
     refused = None
+    proven = parties_svc.by_numbers(engine_of(request), lists.get("known", []))
     for role in ROLES:
         for item in lists.get(f"pick_{role}", []):
-            try:
-                _, party = parties_svc.load_visible(engine_of(request), who.username, item)
-            except (NotFound, PermissionDenied) as exc:
-                refused = refused or Refused(f"pick_{role}", exc)
-                continue
+            party = proven.get(int(item)) if item.isascii() and item.isdigit() else None
+            by_number = party is not None
+            if party is None:
+                try:
+                    _, party = parties_svc.load_visible(engine_of(request), who.username, item)
+                except (NotFound, PermissionDenied) as exc:
+                    refused = refused or Refused(f"pick_{role}", exc)
+                    continue
             if all(p["id"] != party["id"] for p in chosen[role]):
-                chosen[role].append(parties_svc.public(party))
+                chosen[role].append({**parties_svc.public(party), "by_number": by_number})
     return chosen, refused
 
 
@@ -159,21 +168,29 @@ def seize(request: Request, who: Identity = Depends(page_user), data: dict = Dep
     if wanted:
         return _search(request, who, values, chosen, wanted, choices)
     given = {role: [p["id"] for p in chosen[role]] for role in ROLES}
+    # a party found by its full identity number is linked by it (the proof), the others by id
+    refs = {role: [parties_svc.ByNumber(p["id_number"]) if p["by_number"] else p["id"] for p in chosen[role]]
+            for role in ROLES}
     try:
         if refused:
             raise refused
         for role in ROLES:
-            given[role] += [i for i in party_ids(values[role], role) if i not in given[role]]
-        debtors, creditors = given["debtors"], given["creditors"]
+            typed = [i for i in party_ids(values[role], role) if i not in given[role]]
+            given[role] += typed
+            refs[role] += typed
         res = assets_svc.seize_asset(engine_of(request), who.username, values["case_number"], values["office"],
                                      values["kind"], values["description"], values["officer"] or None,
                                      values["on"] or None, allow_duplicate=bool(values["allow_duplicate"]),
-                                     debtors=debtors, creditors=creditors)
+                                     debtors=refs["debtors"], creditors=refs["creditors"])
     except Refused as r:
         return seize_page(request, who, values, 422, _beside(r.exc, r.field, lang), r.field, chosen=chosen,
                           choices=choices)
-    except PermissionDenied:
-        raise  # the refusal page, and its access_log row (written by the engine)
+    except PermissionDenied as exc:
+        if exc.key not in PARTY_KEYS:
+            raise  # the refusal page, and its access_log row (written by the engine)
+        field = _about(exc, given)  # a typed id of a party the officer may not see (logged by the service)
+        return seize_page(request, who, values, 422, _beside(exc, field, lang), field, chosen=chosen,
+                          choices=choices)
     except AuctionFlowError as exc:
         if exc.key == "duplicate_seizure":
             return seize_page(request, who, values, 422, message("web.seize.duplicate", lang, **exc.params),
