@@ -112,3 +112,33 @@ def test_the_asset_page_and_the_api_refuse_another_offices_id(client, engine, pr
                           "debtors": [binh]})
     assert r.status_code == 403 and str(binh) in r.text
     assert count(engine, access_log) == denied + 2 and count(engine, asset_parties) == links
+
+
+def test_the_asset_page_and_the_api_link_another_offices_party_by_its_full_number(client, engine, province):
+    binh = binh_id(engine)
+    mine = assets_svc.seize(engine, "cv_an", "97/2026", "HG-VT", "movable", "Máy cày", on=dt.date.today())
+    csrf = page_session(client, "cv_an")
+    links = count(engine, asset_parties)
+    page = client.get(f"/assets/{mine}").text
+    assert 'name="id_number"' in page and "đơn vị khác" in page
+    for typed, said in (({"id_number": BINH[:9]}, BINH[:9]), ({"id_number": BINH, "party": "1"}, "không nhập cả hai")):
+        r = client.post(f"/assets/{mine}/parties", data={"csrftoken": csrf, "role": "debtor", **typed},
+                        follow_redirects=False)
+        assert r.status_code == 422 and said in r.text and "Trần Thị Bình" not in r.text
+    assert count(engine, asset_parties) == links
+    r = client.post(f"/assets/{mine}/parties", data={"csrftoken": csrf, "role": "debtor", "id_number": BINH},
+                    follow_redirects=False)
+    assert r.status_code == 303 and count(engine, asset_parties) == links + 1
+    assert [(x["party_id"], x["role"]) for x in parties_svc.asset_parties_view(engine, "cv_an", mine)] == [(binh, "debtor")]
+    r = client.post(f"/assets/{mine}/parties", data={"role": "creditor", "id_number": BINH}, follow_redirects=False)
+    assert r.status_code == 403  # CSRF as ever
+    # the API: by number, as asset seize --debtor-id-number
+    auth = token(client, "cv_an")
+    r = client.post("/api/assets", headers=auth, json={"case_number": "98/2026", "office": "HG-VT", "kind": "movable",
+                                                       "description": "Ghe", "creditor_id_numbers": [BINH]})
+    assert r.status_code == 201, r.text
+    assert [(x["party_id"], x["role"]) for x in parties_svc.asset_parties_view(engine, "cv_an", r.json()["id"])] == \
+        [(binh, "creditor")]
+    r = client.post("/api/assets", headers=auth, json={"case_number": "99/2026", "office": "HG-VT", "kind": "movable",
+                                                       "description": "Xuồng", "debtor_id_numbers": [BINH[:-2]]})
+    assert r.status_code == 404 and BINH[:-2] in r.text

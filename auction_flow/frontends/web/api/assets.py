@@ -12,8 +12,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from auction_flow.common.errors import UsageError
 from auction_flow.common.render import to_json
 from auction_flow.features.assets import service as assets_svc
+from auction_flow.features.casefile import parties as parties_svc
 from auction_flow.features.supervision import service as supervision_svc
 from auction_flow.frontends.web import sessions
 from auction_flow.frontends.web.sessions import Identity, api_user, engine_of
@@ -50,7 +52,10 @@ class Advance(BaseModel):
                                          description="The trigger's fields, e.g. {\"price\": 850000000}.")
     reason: str | None = None
     expect_version: int | None = Field(None, description="Refuse with 409 unless the asset is at this version.")
-    buyer: int | None = Field(None, description="The id of the party who bought (a step that records a buyer).")
+    buyer: int | None = Field(None, description="The id of the party who bought (a step that records a buyer), one "
+                                                "the caller may see.")
+    buyer_id_number: str | None = Field(None, description="The party who bought, by its full identity number "
+                                                          "(instead of `buyer`): how another office's party is named.")
 
 
 class Seize(BaseModel):
@@ -60,8 +65,12 @@ class Seize(BaseModel):
     description: str
     officer: str | None = Field(None, description="The officer assigned (default: the caller).")
     on: str | None = None
-    debtors: list[int] = Field(default_factory=list, description="Party ids of the debtors.")
-    creditors: list[int] = Field(default_factory=list, description="Party ids of the creditors.")
+    debtors: list[int] = Field(default_factory=list, description="Party ids of the debtors (parties the caller may see).")
+    creditors: list[int] = Field(default_factory=list, description="Party ids of the creditors (parties the caller may "
+                                                                   "see).")
+    debtor_id_numbers: list[str] = Field(default_factory=list, description="Debtors by their full identity numbers: "
+                                                                           "how another office's parties are named.")
+    creditor_id_numbers: list[str] = Field(default_factory=list, description="Creditors by their full identity numbers.")
 
 
 class Reassign(BaseModel):
@@ -108,8 +117,10 @@ def list_assets(request: Request, who: Identity = Depends(api_user), state: str 
 @router.post("/assets", status_code=201)
 def seize(request: Request, body: Seize, who: Identity = Depends(api_user)):
     """Record a seizure, its debtors and creditors linked, its decision issued (`asset seize --json`)."""
+    debtors = [*body.debtors, *map(parties_svc.ByNumber, body.debtor_id_numbers)]
+    creditors = [*body.creditors, *map(parties_svc.ByNumber, body.creditor_id_numbers)]
     new_id = assets_svc.seize(engine_of(request), who.username, body.case_number, body.office, body.kind,
-                              body.description, body.officer, body.on, body.debtors, body.creditors)
+                              body.description, body.officer, body.on, debtors, creditors)
     return Response(to_json({"id": new_id}), status_code=201, media_type="application/json")
 
 
@@ -128,8 +139,11 @@ def asset_history(request: Request, asset_id: str, who: Identity = Depends(api_u
 @router.post("/assets/{asset_id}/advance")
 def advance(request: Request, asset_id: str, body: Advance, who: Identity = Depends(api_user)):
     """Fire a trigger; the paper the step issues is numbered and stored with it (`asset advance --json`)."""
+    if body.buyer is not None and body.buyer_id_number is not None:
+        raise UsageError("cf.buyer_twice")
+    buyer = parties_svc.ByNumber(body.buyer_id_number) if body.buyer_id_number is not None else body.buyer
     res = assets_svc.advance(engine_of(request), asset_id, body.trigger, who.username, body.on,
-                             sets_of(body.fields), body.reason, body.expect_version, body.buyer)
+                             sets_of(body.fields), body.reason, body.expect_version, buyer)
     return json_of(asdict(res))
 
 

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 
 from auction_flow.common.config import today
 from auction_flow.common.errors import ConflictError, InvalidInput, NotFound, PermissionDenied, TriggerNotAllowed
+from auction_flow.common.words import message
 from auction_flow.features.assets import service as assets_svc
 from auction_flow.features.casefile import attachments as attachments_svc
 from auction_flow.features.casefile import documents as documents_svc
@@ -71,10 +72,16 @@ def advance(request: Request, asset_id: str, who: Identity = Depends(page_user),
 
 @router.post("/assets/{asset_id}/parties")
 def link_party(request: Request, asset_id: str, who: Identity = Depends(page_user), data: dict = Depends(form_data)):
-    """Link a registered party to the asset in a role (``party link``); a refusal is said beside the form."""
+    """Link a registered party to the asset in a role (``party link``): by its id (a party the officer may
+    see) or by its full identity number (``party link --id-number``); a refusal is said beside the form."""
     try:
-        party = data.get("party", "").strip()
-        if not party.isdigit():
+        party, number = data.get("party", "").strip(), data.get("id_number", "").strip()
+        if party and number:
+            return asset_page(request, who, asset_id, status=422,
+                              link_error=message("web.cf.link_one", lang_of(request)))
+        if number:
+            party = parties_svc.ByNumber(number)
+        elif not party.isdigit():
             raise InvalidInput("cf.party_not_found", party=party or "-")
         parties_svc.link(engine_of(request), who.username, party, asset_id, data.get("role", ""), data.get("on") or None)
     except PermissionDenied as exc:
