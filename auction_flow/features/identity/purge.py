@@ -13,6 +13,13 @@ would cut that evidence. (Every ``access_log`` refusal has its chained audit row
 ``via``; a failed sign-in is an ``access_log`` row of its own and no session.) What goes is the
 sessions that wrote nothing: their token hash, their client and their times. Bearer tokens
 (``api_tokens``) are not purged: each was created and revoked by an audited act.
+
+Which sessions the log names is read once per audit row, not at every purge: each purge reads the
+rows written since the one before, chain by chain through (chain, log_seq) up to each chain's
+committed head (every row at or below a committed head is committed: the head moves in the row's
+own transaction), marks the sessions they name (``sessions.audit_named``) and moves its marks
+(``session_marks``), in the transaction that deletes. The first purge of a database reads the
+whole log once; a day's purge then reads a day's rows, whatever the size of the log.
 """
 
 from __future__ import annotations
@@ -21,13 +28,13 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-from sqlalchemy import String, cast, delete, func, literal, or_, select
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 
 from auction_flow.common.config import now_utc
 from auction_flow.common.errors import InvalidInput
 from auction_flow.core.engine import require_role
 from auction_flow.storage import db
-from auction_flow.storage.schema import audit_log, sessions
+from auction_flow.storage.schema import audit_heads, audit_log, session_marks, sessions
 
 ENV = "AUCTION_FLOW_SESSION_RETENTION_DAYS"
 DEFAULT_DAYS = 90
@@ -55,9 +62,29 @@ def retention_days(days: int | None = None) -> int:
     return int(given)
 
 
-def _named():
-    """The sessions the audit log names, as ``session:<id>`` texts."""
-    return select(audit_log.c.via).where(audit_log.c.via.like("session:%"))
+def _mark_named(conn) -> None:
+    """Read the audit rows written since the last purge (per chain, up to its committed head), mark
+    the sessions they name, and move the marks."""
+    pending = conn.execute(select(audit_heads.c.chain, session_marks.c.log_seq, audit_heads.c.log_seq)
+                           .outerjoin(session_marks, session_marks.c.chain == audit_heads.c.chain)
+                           .where(audit_heads.c.log_seq > func.coalesce(session_marks.c.log_seq, 0))).all()
+    named: set[int] = set()
+    for chain, seen, head in pending:
+        vias = conn.execute(select(audit_log.c.via).distinct().where(
+            audit_log.c.chain == chain, audit_log.c.log_seq > (seen or 0), audit_log.c.log_seq <= head,
+            audit_log.c.via.like("session:%"))).scalars()
+        named.update(int(v[8:]) for v in vias if v[8:].isdigit())
+    ids = sorted(named)
+    for i in range(0, len(ids), 10_000):  # the first purge of a large log names many
+        conn.execute(update(sessions).where(sessions.c.id.in_(ids[i:i + 10_000]), sessions.c.audit_named.is_(False))
+                     .values(audit_named=True))
+    moved = [{"c": chain, "h": head} for chain, seen, head in pending if seen is not None]
+    if moved:
+        conn.execute(update(session_marks).where(session_marks.c.chain == bindparam("c"))
+                     .values(log_seq=bindparam("h")), moved)
+    new = [{"chain": chain, "log_seq": head} for chain, seen, head in pending if seen is None]
+    if new:
+        conn.execute(insert(session_marks), new)
 
 
 def purge_sessions(engine, days: int | None = None, now: dt.datetime | None = None) -> SessionsPurged:
@@ -66,11 +93,11 @@ def purge_sessions(engine, days: int | None = None, now: dt.datetime | None = No
     days = retention_days(days)
     before = (now or now_utc()) - dt.timedelta(days=days)
     old = or_(sessions.c.expires_at < before, sessions.c.ended_at < before)
-    label = literal("session:", String) + cast(sessions.c.id, String)
     with db.writing(engine) as conn:
+        _mark_named(conn)
         kept = conn.execute(select(func.count()).select_from(sessions)
-                            .where(old, label.in_(_named()))).scalar()
-        removed = conn.execute(delete(sessions).where(old, label.not_in(_named()))).rowcount
+                            .where(and_(old, sessions.c.audit_named.is_(True)))).scalar()
+        removed = conn.execute(delete(sessions).where(old, sessions.c.audit_named.is_(False))).rowcount
     return SessionsPurged(days, before, removed, kept)
 
 

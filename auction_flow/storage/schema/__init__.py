@@ -30,7 +30,7 @@ from auction_flow.storage.schema.casefile import (
            unmodelled,
 )
 from auction_flow.storage.schema.core import access_log, assets, audit_log, calendar_days, offices, users
-from auction_flow.storage.schema.identity import api_tokens, sessions, sign_in_throttle
+from auction_flow.storage.schema.identity import api_tokens, session_marks, sessions, sign_in_throttle
 from auction_flow.storage.schema.obligations import asset_obligations
 from auction_flow.storage.schema.procuracy import procuracy_items, procuracy_sends
 from auction_flow.storage.schema.settings import settings
@@ -40,6 +40,6 @@ __all__ = ["TS", "metadata", "offices", "users", "assets", "audit_log", "calenda
            "alert_digests", "complaint_risk_open",
            "scan_marks", "scheduler_leases", "scheduler_runs", "scheduler_history", "audit_heads", "audit_roots",
            "audit_root_heads", "anchors", "complaints",
-           "sessions", "api_tokens", "sign_in_throttle",
+           "sessions", "session_marks", "api_tokens", "sign_in_throttle",
            "blobs", "parties", "asset_parties", "documents", "document_counters", "document_templates", "attachments",
            "unmodelled", "SEARCH_FUNCTIONS", "settings", "procuracy_sends", "procuracy_items", "asset_obligations"]

@@ -9,9 +9,9 @@
 The password hash and the must-change flag are columns of ``users`` (``storage.schema.core``).
 """
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, false
 
-from auction_flow.storage.schema.base import TS, metadata
+from auction_flow.storage.schema.base import CHAIN, TS, metadata
 
 sessions = Table(
     "sessions", metadata,
@@ -25,7 +25,17 @@ sessions = Table(
     Column("last_used_at", TS, nullable=False),
     Column("ended_at", TS),
     Column("ended_reason", String(32)),  # signed_out | deactivated | password_changed | password_reset | replaced
+    # an audit row names this session (via = "session:<id>"): kept by the purge whatever its age
+    # (auction_flow.features.identity.purge, which sets it from the rows it has read)
+    Column("audit_named", Boolean, nullable=False, default=False, server_default=false()),
     Index("ix_sessions_user_id", "user_id"),
+)
+
+# how far the session purge has read each chain of the audit log for the sessions its rows name
+session_marks = Table(
+    "session_marks", metadata,
+    Column("chain", CHAIN, primary_key=True),
+    Column("log_seq", Integer, nullable=False),
 )
 
 api_tokens = Table(
