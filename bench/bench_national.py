@@ -14,7 +14,10 @@ Each figure is a ratio against a bare baseline measured in the same run on the s
 * the alert scan as of TODAY against one bare INSERT ... SELECT of the due assets;
 * ``report summary`` (by office, by officer) and ``report stages`` for the reporting year 2026, of
   one province (its supervisor) and of the country (an administrator), against a bare
-  ``SELECT office, trigger, count(*) ... GROUP BY office, trigger`` over the same rows;
+  ``SELECT office, trigger, count(*) ... GROUP BY office, trigger`` over the same rows: first with
+  nothing folded (the one statement over the year's rows), then ``report rollup`` folds the whole
+  log (timed) into the kept yearly answers, a hundred steps make a small tail, and the same reports
+  read the kept rows and that tail (each compared, once, with the live statement's answer);
 * ``audit verify`` of one office, of one province and of the whole log, each against a bare verify
   of the same rows through psycopg (the same hashes recomputed, stdlib only), each in a fresh child
   process whose own peak RSS (VmHWM) is read at its end;
@@ -239,7 +242,7 @@ def _scope_of(engine, actor: str) -> list[str] | None:
     return None if visible is None else sorted(visible.values())
 
 
-def measure_reports(engine, conninfo: str, rounds: int) -> list:
+def measure_reports(engine, conninfo: str, rounds: int, what: str = "") -> list:
     from auction_flow.features.reports import service as reports
 
     start, end = reports.period(year=YEAR)
@@ -263,11 +266,70 @@ def measure_reports(engine, conninfo: str, rounds: int) -> list:
                           lambda: reports.summary(engine, actor, year=YEAR, by="officer")),
                          ("report stages", lambda: reports.stages(engine, actor, year=YEAR))):
             t = timed(fn, rounds)
-            print(f"{name} --year {YEAR}, {label} ({rows:,} rows in the year): {t:.2f} s; bare GROUP BY "
-                  f"{base:.2f} s; ratio {t / base:.2f}", flush=True)
-            out.append(result(f"{name} --year {YEAR}, {label} ({rows:,} audit rows in the year)", t, "s", base,
+            print(f"{name} --year {YEAR}, {label}{what and ', ' + what} ({rows:,} rows in the year): {t:.2f} s; "
+                  f"bare GROUP BY {base:.2f} s; ratio {t / base:.2f}", flush=True)
+            out.append(result(f"{name} --year {YEAR}, {label}{what and ', ' + what} ({rows:,} audit rows in the year)",
+                              t, "s", base,
                               t / base, goal, f"vs a bare GROUP BY office, trigger over the same rows; median of "
                               f"{rounds}"))
+    return out
+
+
+def _fold(url: str) -> dict:
+    """One fold of the kept yearly answers (auction_flow.features.reports.kept), timed."""
+    from auction_flow.features.reports import service as reports
+    from auction_flow.storage import db
+
+    t0 = time.perf_counter()
+    res = reports.fold_now(db.open_db(url))
+    return {**res, "seconds": time.perf_counter() - t0}
+
+
+def measure_kept(engine, url: str, conninfo: str, rounds: int) -> list:
+    """The reports with nothing folded (the live statement), a first fold of the whole log (timed),
+    a hundred steps (the tail), the reports on the kept answers and that tail, each checked once
+    against the live statement's answer, then the fold of the tail (timed)."""
+    from auction_flow.features.reports import kept
+    from auction_flow.features.reports import service as reports
+
+    start, end = reports.period(year=YEAR)
+    with psql(conninfo) as conn:  # measured from nothing folded (a reused database may have been folded)
+        conn.execute("TRUNCATE report_years, report_sales, report_marks")
+        conn.commit()
+        rows = conn.execute("SELECT count(*) FROM audit_log WHERE business_date BETWEEN %s AND %s",
+                            [start, end]).fetchone()[0]
+    out = measure_reports(engine, conninfo, rounds, "live statement, nothing folded")
+    first = _fold(url)
+    with psql(conninfo) as conn:
+        n_kept, year_kept = conn.execute("SELECT count(*), count(*) FILTER (WHERE year = %s) FROM report_years",
+                                         [YEAR]).fetchone()
+        sales = conn.execute("SELECT count(*) FROM report_sales").fetchone()[0]
+    print(f"first fold: {first['rows']:,} audit rows -> {first['added']:,} kept rows in {first['seconds']:.1f} s; "
+          f"report_years {n_kept:,} rows ({year_kept:,} for {YEAR}, whose audit rows are {rows:,}); "
+          f"report_sales {sales:,}", flush=True)
+    out.append(result(f"report rollup: first fold ({first['rows']:,} audit rows)", first["seconds"], "s", None, None,
+                      "minutes at full size", f"{first['added']:,} kept rows; {year_kept:,} for {YEAR} against "
+                      f"{rows:,} audit rows in the year; report_sales {sales:,}"))
+    _, url_, _ = urls()
+    n = len(steps(url_, 100))
+    real = kept.TAIL_LIMIT  # each report once on each path: the same answer
+    for actor in (f"ld_{PROVINCE}", "admin"):
+        for name, fn in (("office", lambda: reports.summary(engine, actor, year=YEAR)),
+                         ("officer", lambda: reports.summary(engine, actor, year=YEAR, by="officer")),
+                         ("stages", lambda: reports.stages(engine, actor, year=YEAR))):
+            got = fn()
+            kept.TAIL_LIMIT = -1
+            live = fn()
+            kept.TAIL_LIMIT = real
+            print(f"{name}, {actor}: kept {'==' if got == live else '!='} live", flush=True)
+            if got != live:
+                raise SystemExit(f"the kept answer differs from the live one: {name}, {actor}")
+    out += measure_reports(engine, conninfo, rounds, f"kept answers + a tail of {n} steps")
+    second = _fold(url)
+    print(f"fold of the tail: {second['rows']:,} audit rows -> {second['added']:,} kept rows in "
+          f"{second['seconds']:.2f} s", flush=True)
+    out.append(result(f"report rollup: fold of a tail ({second['rows']:,} audit rows)", second["seconds"], "s", None,
+                      None, "-", f"{second['added']:,} kept rows rewritten"))
     return out
 
 
@@ -641,8 +703,8 @@ def main(argv=None) -> int:
         results += measure_verify(args.rounds, set(args.verify_scopes.split(",")))
     if "scan" not in skip:
         results += measure_scan(engine, conninfo, args.rounds)
-    if "reports" not in skip:
-        results += measure_reports(engine, conninfo, args.rounds)
+    if "reports" not in skip:  # the live statement, the first fold, the kept answers with a small tail
+        results += measure_kept(engine, url, conninfo, args.rounds)
     if "latency" not in skip:
         results += measure_latency(args.steps)
     for r in results:

@@ -1,7 +1,8 @@
 """The scheduler process: APScheduler 3.x running the alert scan and the digests on an interval,
 and the audit log's root over every chain (:func:`root_job`); the digests are a job of their own
 (a hung mail server never delays a scan). Once a day it removes old sign-in sessions
-(:func:`sessions_job`).
+(:func:`sessions_job`). Every hour it folds the new audit rows into the reports' kept yearly
+answers (:func:`rollup_job`, PostgreSQL).
 
 Its job store is in the project's database (``apscheduler_jobs``): a killed scheduler loses
 nothing, and a start finds a run that fell due while it was down and runs it at once
@@ -25,6 +26,7 @@ from auction_flow.common.config import TZ_NAME, now_utc
 from auction_flow.core import roots
 from auction_flow.features.alerts.jobs import JOB_TABLE, MISFIRE_GRACE, digest_job, holder_id, record_run, scan_job
 from auction_flow.features.identity import purge
+from auction_flow.features.reports import service as reports
 from auction_flow.storage.db import get_engine, open_db
 
 log = logging.getLogger("auction_flow.scheduler")
@@ -80,6 +82,23 @@ def sessions_job(url: str) -> None:
                    f"day(s) ago; kept {res.kept} named by the audit log", started, holder_id())
 
 
+def rollup_job(url: str) -> None:
+    """One fold of the audit rows written since the last into the reports' kept yearly answers
+    (auction_flow.features.reports.kept): a country's reporting year then reads the kept rows and only
+    the rows since this fold. On SQLite nothing is kept (its reports read the log)."""
+    engine = open_db(url)
+    started = now_utc()
+    try:
+        res = reports.fold_now(engine)
+    except Exception as exc:  # noqa: BLE001 - recorded for `scheduler status`, folded next run
+        log.exception("rollup failed")
+        record_run(engine, "rollup", "failed", f"{type(exc).__name__}: {exc}", started, holder_id())
+    else:
+        detail = (f"{res['rows']} audit rows folded ({res['added']} kept rows written, {len(res['marks'])} chains)"
+                  if res["kept"] else "SQLite: nothing kept")
+        record_run(engine, "rollup", "ok", detail, started, holder_id())
+
+
 def build(url: str, interval_minutes: float):
     """A BlockingScheduler with the scan job in the database job store (not started)."""
     engine = open_db(url)
@@ -105,6 +124,9 @@ def build(url: str, interval_minutes: float):
     # old sign-in sessions: once a day, and once at each start
     sched.add_job(sessions_job, IntervalTrigger(hours=24, timezone=tz), args=[url], id="sessions",
                   name="old sign-in sessions removed", replace_existing=True, next_run_time=now)
+    # every hour whatever the scan's interval: a report reads the rows since the last fold live
+    sched.add_job(rollup_job, IntervalTrigger(hours=1, timezone=tz), args=[url], id="rollup",
+                  name="report rollup", replace_existing=True)
     return sched
 
 

@@ -4,7 +4,8 @@ application role that the server and the command line connect as.
 The application role reads and writes rows, but cannot change the schema (it owns nothing and
 may not CREATE in the schema) and cannot UPDATE, DELETE or TRUNCATE the audit tables: the audit
 log and the refusal log take INSERT only, the roots and anchors INSERT only, and the chains' heads INSERT and UPDATE
-(every audited step moves its chain's head). ``auction-flow db roles`` applies :func:`statements` as a
+(every audited step moves its chain's head); the reports' kept yearly answers INSERT and UPDATE (each fold adds
+to the histograms it touches), their marks INSERT and UPDATE, their kept sales in full (a sale cancelled since is taken out). ``auction-flow db roles`` applies :func:`statements` as a
 superuser; run it again after every ``db upgrade`` (it is idempotent).
 """
 
@@ -26,6 +27,11 @@ LIMITED = {
     "audit_roots": ("SELECT", "INSERT"),
     "audit_root_heads": ("SELECT", "INSERT"),
     "anchors": ("SELECT", "INSERT"),
+    # the reports' kept yearly answers: a fold adds to the packed rows it touches and moves the marks;
+    # never deleted (answers to rebuild are emptied by the owner, then folded again)
+    "report_years": ("SELECT", "INSERT", "UPDATE"),
+    "report_sales": ("SELECT", "INSERT", "UPDATE", "DELETE"),  # a kept sale cancelled, or its prices changed
+    "report_marks": ("SELECT", "INSERT", "UPDATE"),
     "alembic_version": ("SELECT",),
 }
 ROWS = ("SELECT", "INSERT", "UPDATE", "DELETE")

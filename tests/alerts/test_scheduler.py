@@ -111,7 +111,7 @@ def test_killed_scheduler_loses_nothing_and_catches_up(file_db, tmp_path):
     r = subprocess.run([str(EXE), "--db", url, "scheduler", "status", "--json"], capture_output=True, text=True)
     status = json.loads(r.stdout)
     # the digests: a job of their own; old sign-in sessions: a daily job
-    assert sorted(j["id"] for j in status["jobs"]) == ["digest", "root", "scan", "sessions"]
+    assert sorted(j["id"] for j in status["jobs"]) == ["digest", "rollup", "root", "scan", "sessions"]
     [run] = [x for x in status["last_runs"] if x["job"] == "scan"]
     assert run["outcome"] == "ok" and "raised 1" in run["detail"] and run["holder"].endswith(f":{proc.pid}")
 

@@ -73,7 +73,8 @@ def test_the_app_role_cannot_rewrite_the_audit_or_the_schema(world, db_url, pg_r
                     "DELETE FROM access_log", "UPDATE access_log SET reason = 'x'", "DELETE FROM audit_heads",
                     "TRUNCATE audit_heads", "DELETE FROM audit_roots", "UPDATE audit_root_heads SET log_seq = 0",
                     "DELETE FROM anchors", "CREATE TABLE sneaky (id int)", "ALTER TABLE assets ADD COLUMN x int",
-                    "DROP TABLE alerts", "ALTER TABLE audit_log DISABLE TRIGGER ALL"):
+                    "DROP TABLE alerts", "ALTER TABLE audit_log DISABLE TRIGGER ALL",
+                    "DELETE FROM report_years", "DELETE FROM report_marks"):
             with raw.connect() as conn, pytest.raises(ProgrammingError, match="permission denied|must be owner"):
                 conn.execute(text(sql))
         raw.dispose()
@@ -90,6 +91,10 @@ def test_the_app_role_cannot_rewrite_the_audit_or_the_schema(world, db_url, pg_r
         assert _run("--db", app_url, "--as", "ld_binh", "audit", "verify").exit_code == 0
         # the scheduler's purge of old sessions runs as the app role (sessions are not audit rows)
         assert purge.purge_sessions(db.open_db(app_url), days=1, now=now_utc() + dt.timedelta(days=30)).removed >= 1
+        assert sign_in(app_url, "admin")  # the kept answers fold and check as the app role
+        for args in (("report", "rollup"), ("report", "rollup", "--check")):
+            r = _run("--db", app_url, "--as", "admin", *args)
+            assert r.exit_code == 0, r.output
         # migrations run as the owner
         assert db.downgrade(owner_url, db.REVISIONS[-2]) == db.REVISIONS[-2]
         assert db.upgrade(owner_url) == db.SCHEMA_HEAD

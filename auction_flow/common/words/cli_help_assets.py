@@ -75,6 +75,13 @@ HELP = {
         Ví dụ: auction-flow --as ld_binh import assets assets.csv --dry-run
         """,
     "report": "Số liệu báo cáo của lãnh đạo, tính từ nhật ký.",
+    "report rollup": """Cộng các dòng nhật ký mới vào các số liệu năm giữ sẵn của báo cáo (PostgreSQL; quản trị
+        viên), để báo cáo một năm báo cáo của cả nước đọc vài chục nghìn dòng giữ sẵn chứ không đọc từng dòng
+        nhật ký; với --check, tính lại từ nhật ký mọi dòng giữ sẵn và so sánh (khác: mã thoát 1). Bộ lập lịch
+        cộng mỗi giờ.
+
+        Ví dụ: auction-flow --as admin report rollup --check
+        """,
     "report stages": """Số ngày trung vị ở mỗi giai đoạn theo từng đơn vị; có thể vẽ thành biểu đồ.
 
         Ví dụ: auction-flow --as ld_tinh report stages --year 2020 --chart stages.png

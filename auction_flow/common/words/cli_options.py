@@ -104,6 +104,7 @@ OPTIONS = {
     "party list --role": "Chỉ các đương sự có tư cách này.",
     "doc get --output": "Nơi ghi tệp DOCX.",
     "doc verify --asset": "Mọi văn bản và tệp đính kèm của tài sản này.",
+    "report rollup --check": "Tính lại từ nhật ký mọi dòng giữ sẵn và so sánh; khác thì mã thoát 1.",
     "report stages --from": "Ngày đầu của kỳ báo cáo.",
     "report stages --to": "Ngày cuối của kỳ báo cáo (tính cả ngày này).",
     "report stages --year": "Năm báo cáo Y: (Y-1)-10-01 .. Y-09-30.",

@@ -44,22 +44,26 @@ def _first_date(key: str) -> str:
     return f"""NULLIF(left(split_part(a.changes, '"{key}":["', 2), 10), '')::date"""
 
 
+# the per-row values the figures are made of (also what :mod:`kept` folds and reads in its tail): a
+# state left, the days spent in it; a handover's delay after the deadline in force
+LEFT = "a.from_state <> a.to_state"
+STAGE_DAYS = f"a.business_date - COALESCE({_first_date('state_entered_on')}, a.business_date)"
+_EARLIER = ("(SELECT p.changes::jsonb -> 'deadline' ->> 1 FROM audit_log p WHERE p.asset_id = a.asset_id "
+            "AND p.seq < a.seq AND p.changes LIKE '%\"deadline\":%' ORDER BY p.seq DESC LIMIT 1)::date")
+DELAY = (f"CASE WHEN a.trigger = 'hand_over' THEN a.business_date - COALESCE({_first_date('deadline')}, "
+         f"{_EARLIER}) END")
+
+
 def _rows(by: str, scoped: bool, stages_only: bool) -> str:
     kid, key, join = KEYS[by]
-    left = "a.from_state <> a.to_state"
     cols = [f"{kid} AS kid", f"COALESCE({key}, '-') AS key",
-            f'CASE WHEN {left} THEN a.from_state COLLATE "C" END AS stage',
-            f"CASE WHEN {left} THEN a.business_date - COALESCE({_first_date('state_entered_on')}, a.business_date) "
-            "END AS days"]
-    where = left
+            f'CASE WHEN {LEFT} THEN a.from_state COLLATE "C" END AS stage',
+            f"CASE WHEN {LEFT} THEN {STAGE_DAYS} END AS days"]
+    where = LEFT
     if not stages_only:
-        earlier = ("(SELECT p.changes::jsonb -> 'deadline' ->> 1 FROM audit_log p WHERE p.asset_id = a.asset_id "
-                   "AND p.seq < a.seq AND p.changes LIKE '%\"deadline\":%' ORDER BY p.seq DESC LIMIT 1)::date")
-        cols += ['a.trigger COLLATE "C" AS trig', "a.asset_id", "a.seq",
-                 f"CASE WHEN a.trigger = 'hand_over' THEN a.business_date - COALESCE({_first_date('deadline')}, "
-                 f"{earlier}) END AS delay",
+        cols += ['a.trigger COLLATE "C" AS trig', "a.asset_id", "a.seq", f"{DELAY} AS delay",
                  "CASE WHEN a.trigger = 'record_sale' THEN a.id END AS sale_id"]
-        where = f"({left} OR a.trigger = ANY(:wanted))"
+        where = f"({LEFT} OR a.trigger = ANY(:wanted))"
     scope = " AND a.office = ANY(:scope)" if scoped else ""
     return (f"SELECT {', '.join(cols)} FROM audit_log a {join} "
             f"WHERE a.business_date BETWEEN :start AND :end{scope} AND {where}")

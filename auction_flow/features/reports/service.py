@@ -21,6 +21,13 @@ Definitions (a period is a range of business dates, both ends included):
   ``handled_by`` set) and resolved (``status`` resolved); complaints: received in the period,
   of which resolved, and resolved on time (``resolved_on`` <= ``resolve_due``). Both come from
   their own tables; a database without them reports them as not available (None).
+
+Where they are computed: SQLite reads the period's rows (:func:`_sales`, :func:`_pass`). PostgreSQL,
+for a reporting year by office or by officer and its stages, once ``report rollup`` has folded
+the log and while the rows past its marks are few (``kept.TAIL_LIMIT``), reads the year's kept
+answers and the rows past the marks (:mod:`kept`, :mod:`kept_read`); any other period, grouping
+by auction or appraisal organisation, and before any fold, it runs the one statement of
+:mod:`pg_pass` over the period's rows.
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ from auction_flow.core import authz
 from auction_flow.core import engine as eng
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.fields import parse_date, parse_year
-from auction_flow.features.reports import pg_pass
+from auction_flow.features.reports import kept, kept_read, pg_pass
 from auction_flow.features.reports.charts import stages_chart
 from auction_flow.storage import db
 from auction_flow.storage.schema import assets, audit_log, metadata, offices, users
@@ -231,8 +238,16 @@ def _tune(conn) -> None:
     """PostgreSQL, for this report's transaction only: no JIT compilation (its planner prices the
     correlated look-ups high enough to compile, and compiling took longer than the whole query
     at a country's size) and room to group in memory (the histograms have many groups)."""
-    if not db.is_sqlite(conn):  # one round trip (SET LOCAL is set_config(..., true))
+    if not db.is_sqlite(conn):  # one snapshot for every statement of the report (a fold committing meanwhile is
+        # seen whole or not at all); then one round trip (SET LOCAL is set_config(..., true))
+        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         conn.exec_driver_sql("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)")
+
+
+def _kept_year(conn, by: str, start, end) -> bool:
+    """PostgreSQL: whether this report reads the kept answers of a reporting year (:mod:`kept`)."""
+    return (by in ("office", "officer") and (start, end) == period(year=end.year) and not db.is_sqlite(conn)
+            and kept.usable(conn))
 
 
 def _present(conn, names) -> dict[str, bool]:
@@ -353,6 +368,11 @@ def summary(engine, actor: str | None, start=None, end=None, year: int | None = 
             stage_days: dict = defaultdict(Counter)
             _pass(conn, q, out, delays, stage_days)
             late, late_total, per_stage, stage_total = _hist_stats(delays, stage_days)
+        elif _kept_year(conn, by, start, end):  # the year's kept answers and the rows past the marks
+            late, late_total, per_stage, stage_total = kept_read.statistics(
+                conn, by, end.year, start, end, q.scope, counted=COUNTED, p=kept.params(COUNTED, PRICED,
+                                                                                        voiding_triggers()),
+                out=out, median_of=_median)
         else:  # one statement, one pass over the period's rows
             late, late_total, per_stage, stage_total = pg_pass.run(
                 conn, by, start, end, q.scope, counted=COUNTED, priced=PRICED, voiding=voiding_triggers(), out=out,
@@ -386,6 +406,10 @@ def stages(engine, actor: str | None, start=None, end=None, year: int | None = N
             stage_days: dict = defaultdict(Counter)
             _pass(conn, q, {}, {}, stage_days, stages_only=True)
             per_stage = _hist_stats({}, stage_days)[2]
+        elif _kept_year(conn, "office", start, end):
+            per_stage = kept_read.statistics(conn, "office", end.year, start, end, q.scope, counted=COUNTED,
+                                             p=kept.params(COUNTED, PRICED, ()), out={}, median_of=_median,
+                                             stages_only=True)[2]
         else:
             per_stage = pg_pass.run(conn, "office", start, end, q.scope, counted=COUNTED, priced=PRICED, voiding=(),
                                     out={}, median_of=_median, stages_only=True, totals=False)[2]
@@ -398,3 +422,30 @@ def stages(engine, actor: str | None, start=None, end=None, year: int | None = N
     if chart:
         data["chart"] = stages_chart(rows, chart, start, end, lang)
     return data
+
+
+def rollup_fold(engine, actor: str | None) -> dict:
+    """``report rollup``: fold the audit rows written since the last fold into the kept yearly
+    answers (:mod:`kept`). SQLite keeps nothing (its reports read the log): nothing is folded."""
+    eng.require_role(engine, actor, ("admin",), "report rollup")
+    return fold_now(engine)
+
+
+def fold_now(engine, until: dict | None = None) -> dict:
+    """The fold itself, for ``report rollup``, the scheduler's hourly job (no actor) and the benchmark."""
+    if db.is_sqlite(engine):
+        return {"kept": False, "rows": 0, "added": 0, "marks": {}}
+    with db.writing(engine) as conn:
+        conn.exec_driver_sql("SELECT set_config('jit', 'off', true), set_config('work_mem', '256MB', true)")
+        return {"kept": True, **kept.fold(conn, COUNTED, PRICED, voiding_triggers(), until)}
+
+
+def rollup_check(engine, actor: str | None) -> dict:
+    """``report rollup --check``: every kept row recomputed from the folded rows of the log;
+    ``differs`` is the first (year, grain, office, officer, part, sub) that differs, or None."""
+    eng.require_role(engine, actor, ("admin",), "report rollup")
+    if db.is_sqlite(engine):
+        return {"kept": False, "differs": None}
+    with db.reading(engine) as conn:
+        _tune(conn)
+        return {"kept": True, "differs": kept.check(conn, COUNTED, PRICED, voiding_triggers())}

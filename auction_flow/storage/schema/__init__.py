@@ -4,7 +4,7 @@ The tables live in modules by area (``core``: offices, users, assets, the audit 
 calendar and the access log; ``alerts``: alerts, digests and the scheduler's tables;
 ``supervision``: the whole-log head and the complaints register; ``identity``: sessions, bearer
 tokens and the sign-in throttle; ``obligations``: each asset's side clocks; ``casefile``: parties, papers, attachments and their bytes; ``procuracy``: decisions sent to the
-procuracy, its recommendations and protests).
+procuracy, its recommendations and protests; ``reports``: the reports' kept yearly answers).
 Import them from here.
 """
 
@@ -33,6 +33,7 @@ from auction_flow.storage.schema.core import access_log, assets, audit_log, cale
 from auction_flow.storage.schema.identity import api_tokens, session_marks, sessions, sign_in_throttle
 from auction_flow.storage.schema.obligations import asset_obligations
 from auction_flow.storage.schema.procuracy import procuracy_items, procuracy_sends
+from auction_flow.storage.schema.reports import report_marks, report_sales, report_years
 from auction_flow.storage.schema.settings import settings
 from auction_flow.storage.schema.supervision import anchors, audit_heads, audit_root_heads, audit_roots, complaints
 
@@ -42,4 +43,5 @@ __all__ = ["TS", "metadata", "offices", "users", "assets", "audit_log", "calenda
            "audit_root_heads", "anchors", "complaints",
            "sessions", "session_marks", "api_tokens", "sign_in_throttle",
            "blobs", "parties", "asset_parties", "documents", "document_counters", "document_templates", "attachments",
-           "unmodelled", "SEARCH_FUNCTIONS", "settings", "procuracy_sends", "procuracy_items", "asset_obligations"]
+           "unmodelled", "SEARCH_FUNCTIONS", "settings", "procuracy_sends", "procuracy_items", "asset_obligations",
+           "report_years", "report_sales", "report_marks"]

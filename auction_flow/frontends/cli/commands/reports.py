@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from auction_flow.common.errors import UsageError
+from auction_flow.common.errors import AuctionFlowError, UsageError
 
 from auction_flow.features.imports import service as imports_svc
 from auction_flow.features.reports import render as rep
@@ -101,3 +101,37 @@ def report_stages(date_from, date_to, year, now, chart, as_json):
         now = as_of(eng, now)
     data = reports_svc.stages(eng, actor(), date_from, date_to, year, chart, lang(), on=now)
     out(data, as_json, lambda d: rep.stages_text(d, lang()))
+
+
+@report.command("rollup")
+@common
+@click.option("--check", is_flag=True, help="Recompute every kept row from the audit log and compare; exit 1 when "
+              "they differ.")
+@json_option
+def report_rollup(check, as_json):
+    """Fold the audit rows written since the last fold into the reports' kept yearly answers (PostgreSQL;
+    administrators), so a country's reporting year reads tens of thousands of kept rows, not every audit
+    row; with --check, recompute every kept row from the log and compare (exit 1 when they differ). The
+    scheduler folds every hour.
+
+    Example: auction-flow --as admin report rollup --check
+    """
+    if check:
+        res = reports_svc.rollup_check(engine(), actor())
+        differs = res["differs"]
+        if differs is None or as_json:
+            out(res, as_json, t("rollup_check_ok") if res["kept"] else t("rollup_sqlite"))
+        if differs is not None:
+            year, _, office, officer, part, sub = differs
+            raise AuctionFlowError("rollup_differs", year=year, office=office, officer=officer, part=part, sub=sub)
+        return
+    res = reports_svc.rollup_fold(engine(), actor())
+    if not res["kept"]:
+        text = t("rollup_sqlite")
+    elif not res["marks"]:
+        text = t("rollup_nothing")
+    else:
+        chain, position = max(res["marks"].items(), key=lambda kv: (kv[1], kv[0]))
+        text = t("rollup_folded", rows=res["rows"], added=res["added"], chains=len(res["marks"]), chain=chain,
+                 position=position)
+    out(res, as_json, text)

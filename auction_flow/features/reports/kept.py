@@ -1,0 +1,265 @@
+"""PostgreSQL: the reports' answers kept per reporting year, each histogram packed in one row (issue 16).
+
+A country's year is ~5 M audit rows at full size; its report needs, per group, a handful of
+histograms (days spent in each state left, the handovers' delays), counts, the assets priced and
+the sales. ``report_years`` keeps exactly those per reporting year (Oct 1 .. Sep 30), at the grain
+of an office ('o'), of an office and an officer ('u'), and of the whole country (office '*'),
+each histogram in ONE row (JSON ``{value: count}``): a year is tens of thousands of rows whatever
+the number of audit rows. Every part merges by adding key by key.
+
+* :func:`fold` (``report rollup``, and the scheduler hourly) takes a transaction-level advisory lock
+  (two folds queue, never count a row twice), reads each chain's committed head from
+  ``audit_heads`` (READ COMMITTED: every row at or below a committed head is committed), groups
+  the rows between each chain's mark and its head (read per chain through (chain, log_seq)) with
+  the very per-row SQL of :mod:`pg_pass`, adds the groups to the kept rows of the keys they touch
+  (read, add, write back) and moves the marks, in one transaction. A row is folded exactly when
+  ``log_seq <= mark``, whatever its business date: a back-dated row lands past the marks and is
+  folded, later, into its own year.
+* Priced counts distinct assets per group and year: a batch's pricing row counts when no row of the
+  same asset, year and group was folded before. A sale is cancelled ('c') when the asset's next sale
+  or voiding step after it is a voiding one, which no later row can change; a sale not cancelled
+  ('k') depends on later rows and on the asset's current prices, so each one is kept in
+  ``report_sales`` with the prices it was counted with, and a report replaces it by the live
+  classification when its asset has rows past the marks (:mod:`kept_read`). Every change to an
+  asset's prices is a step with its audit row (engine, ``amend``): no price moves without a row.
+* :func:`check` recomputes every kept row from the folded rows of the log and names the first
+  difference.
+
+What is not kept: periods that are not a reporting year, the groupings by auction or appraisal
+organisation (the asset's current column), SQLite (one office, small): they read the log.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+
+from sqlalchemy import bindparam, text
+
+from auction_flow.features.reports.pg_pass import DELAY, LEFT, STAGE_DAYS
+
+LOCK = 0x16_0F02  # pg_advisory_xact_lock key of the fold (issue 16's yearly fold)
+COUNTRY = "*"
+YEAR_OF = "extract(year FROM {a}.business_date + interval '3 months')::int"  # Oct 1 .. Sep 30 is one year
+
+# the rows ``h`` (chain, mark, head) selects, read per chain through (chain, log_seq)
+_BATCH = """b AS MATERIALIZED (
+    SELECT a.id, a.asset_id, a.seq, a.trigger COLLATE "C" AS trigger, {year} AS year,
+           COALESCE(a.office, '-') AS office, COALESCE(a.officer_id, 0) AS officer,
+           CASE WHEN {left} THEN a.from_state COLLATE "C" END AS stage, CASE WHEN {left} THEN {days} END AS days,
+           CASE WHEN a.trigger = ANY(:counted) THEN {delay} END AS delay
+    FROM {h} CROSS JOIN LATERAL (SELECT * FROM audit_log x WHERE x.chain = h.chain AND x.log_seq > h.mark
+                                 AND x.log_seq <= h.head OFFSET 0) a
+    WHERE {left} OR a.trigger = ANY(:wanted))"""
+
+
+_UNNEST = "unnest(CAST(:chains AS text[]), CAST(:marks AS int[]), CAST(:heads AS int[])) AS h(chain, mark, head)"
+
+
+def _folded(p: str) -> str:
+    """``p`` (an audit row) was folded before this fold (the marks are moved at its end)."""
+    return f"{p}.log_seq <= COALESCE((SELECT m.log_seq FROM report_marks m WHERE m.chain = {p}.chain), 0)"
+
+
+def _priced(grain: str, first: bool) -> str:
+    """The batch's (asset, year, group) priced, less those priced in a row folded before."""
+    cols = "asset_id, year, office" + (", officer" if grain == "u" else ", 0 AS officer")
+    same = "" if grain == "o" else " AND COALESCE(p.officer_id, 0) = d.officer"
+    new = "" if first else (
+        f" WHERE NOT EXISTS (SELECT 1 FROM audit_log p WHERE p.asset_id = d.asset_id AND p.trigger = ANY(:priced) "
+        f"AND {YEAR_OF.format(a='p')} = d.year AND COALESCE(p.office, '-') = d.office{same} AND {_folded('p')})")
+    return (f"SELECT 'priced_{grain}', year, office, officer, '', NULL::int, count(*), NULL::numeric, NULL::numeric "
+            f"FROM (SELECT DISTINCT {cols} FROM b WHERE trigger = ANY(:priced)) d{new} GROUP BY 2, 3, 4")
+
+
+def _statement(h: str, first: bool, keep_sales: bool):
+    """Every part of the rows of ``h``, grouped by (part, year, office, officer, sub, value):
+    n, and for the sales x (realised) and y (appraised). With ``keep_sales`` the sales not
+    cancelled are written to ``report_sales`` in the same statement."""
+    batch = _BATCH.format(year=YEAR_OF.format(a="a"), left=LEFT, days=STAGE_DAYS, delay=DELAY, h=h)
+    sales = """, s AS MATERIALIZED (
+    SELECT b.id, b.asset_id, b.year, b.office, b.officer,
+           CASE WHEN (SELECT n.trigger FROM audit_log n WHERE n.asset_id = b.asset_id AND n.seq > b.seq
+                      AND n.trigger = ANY(:after_sale) ORDER BY n.seq LIMIT 1) = ANY(:voiding) THEN 'c' ELSE 'k' END
+           AS kind
+    FROM b WHERE b.trigger = 'record_sale'),
+k AS MATERIALIZED (
+    SELECT s.id, s.asset_id, s.year, s.office, s.officer, COALESCE(t.sale_price, 0) AS x,
+           COALESCE(t.appraised_price, 0) AS y
+    FROM s LEFT JOIN LATERAL (SELECT t.sale_price, t.appraised_price FROM assets t WHERE t.id = s.asset_id LIMIT 1) t
+    ON true WHERE s.kind = 'k')"""
+    if keep_sales:
+        sales += """, kept AS (INSERT INTO report_sales (sale_id, asset_id, year, office, officer, realised, appraised)
+    SELECT id, asset_id, year, office, officer, x, y FROM k)"""
+    sql = f"""WITH {batch}{sales}
+SELECT 'stage', year, office, officer, stage, days, count(*), NULL::numeric, NULL::numeric FROM b
+WHERE stage IS NOT NULL GROUP BY 2, 3, 4, 5, 6
+UNION ALL
+SELECT 'trig', year, office, officer, trigger, delay, count(*), NULL, NULL FROM b
+WHERE trigger = ANY(:counted) GROUP BY 2, 3, 4, 5, 6
+UNION ALL {_priced('u', first)}
+UNION ALL {_priced('o', first)}
+UNION ALL
+SELECT 'sale', year, office, officer, 'c', NULL, count(*), NULL, NULL FROM s WHERE kind = 'c' GROUP BY 2, 3, 4
+UNION ALL
+SELECT 'sale', year, office, officer, 'k', NULL, count(*), sum(x), sum(y) FROM k GROUP BY 2, 3, 4"""
+    return text(sql).bindparams(*(bindparam(n) for n in ("counted", "wanted", "priced", "after_sale", "voiding")))
+
+
+def params(counted, priced, voiding) -> dict:
+    return {"counted": sorted(counted), "wanted": sorted(set(counted) | set(priced) | {"record_sale"}),
+            "priced": list(priced), "after_sale": ["record_sale", *voiding], "voiding": list(voiding)}
+
+
+def value_key(v) -> str:
+    return "" if v is None else str(int(v))
+
+
+def _spread(kept: dict, year, office, officer, part, sub, add: dict, sign: int = 1) -> None:
+    """Add ``add`` to the kept rows of (office, officer) at the three grains."""
+    for key in ((year, "u", office, officer, part, sub), (year, "o", office, 0, part, sub),
+                (year, "u", COUNTRY, officer, part, sub), (year, "o", COUNTRY, 0, part, sub)):
+        kept[key].update({k: sign * v for k, v in add.items()})
+
+
+def pack(rows) -> dict:
+    """The grouped rows of :func:`_statement` as kept rows {(year, grain, office, officer, part, sub):
+    Counter}, at the three grains (an office and an officer; an office; the country)."""
+    kept: dict = defaultdict(Counter)
+    for part, year, office, officer, sub, value, n, x, y in rows:
+        if part.startswith("priced"):
+            grain = part[-1]
+            kept[(year, grain, office, officer, "priced", "")]["n"] += int(n)
+            kept[(year, grain, COUNTRY, officer, "priced", "")]["n"] += int(n)
+            continue
+        if part == "sale":
+            add = {"n": int(n)} if sub == "c" else {"n": int(n), "x": int(x), "y": int(y)}
+        else:
+            add = {value_key(value): int(n)}
+        _spread(kept, year, office, officer, part, sub, add)
+    return kept
+
+
+# The kept sales not cancelled of the assets the batch touches, classified again (the next sale or
+# voiding step, the asset's prices now): a voiding step or a price's change past the old marks
+# is folded into the sale it concerns, which the report then trusts again.
+_AGAIN = text(f"""WITH t AS (SELECT DISTINCT a.asset_id FROM {_UNNEST} CROSS JOIN LATERAL (SELECT x.asset_id
+    FROM audit_log x WHERE x.chain = h.chain AND x.log_seq > h.mark AND x.log_seq <= h.head OFFSET 0) a)
+SELECT r.sale_id, r.year, r.office, r.officer, r.realised, r.appraised,
+       CASE WHEN (SELECT n.trigger FROM audit_log n WHERE n.asset_id = s.asset_id AND n.seq > s.seq
+                  AND n.trigger = ANY(:after_sale) ORDER BY n.seq LIMIT 1) = ANY(:voiding) THEN 'c' ELSE 'k' END,
+       COALESCE(p.sale_price, 0), COALESCE(p.appraised_price, 0)
+FROM t JOIN report_sales r ON r.asset_id = t.asset_id JOIN audit_log s ON s.id = r.sale_id
+JOIN assets p ON p.id = r.asset_id""").bindparams(bindparam("after_sale"), bindparam("voiding"))
+_GONE = text("DELETE FROM report_sales WHERE sale_id = ANY(:ids)")
+_MOVED = text("UPDATE report_sales r SET realised = v.x, appraised = v.y FROM unnest(CAST(:ids AS bigint[]), "
+              "CAST(:x AS bigint[]), CAST(:y AS bigint[])) AS v(id, x, y) WHERE r.sale_id = v.id")
+
+
+def _again(conn, kept: dict, batch: dict, p: dict) -> None:
+    gone, moved = [], []
+    for sale_id, year, office, officer, x0, y0, kind, x, y in conn.execute(_AGAIN, {**batch, **p}):
+        if kind == "k" and (x0, y0) == (x, y):
+            continue
+        _spread(kept, year, office, officer, "sale", "k", {"n": 1, "x": x0, "y": y0}, sign=-1)
+        _spread(kept, year, office, officer, "sale", kind, {"n": 1} if kind == "c" else {"n": 1, "x": x, "y": y})
+        (gone.append(sale_id) if kind == "c" else moved.append((sale_id, x, y)))
+    if gone:
+        conn.execute(_GONE, {"ids": gone})
+    if moved:
+        conn.execute(_MOVED, dict(zip(("ids", "x", "y"), (list(c) for c in zip(*moved)))))
+
+
+_PENDING = text("SELECT h.chain, COALESCE(m.log_seq, 0), h.log_seq FROM audit_heads h "
+                "LEFT JOIN report_marks m ON m.chain = h.chain WHERE h.log_seq > COALESCE(m.log_seq, 0) ORDER BY 1")
+_MOVE = text("INSERT INTO report_marks (chain, log_seq) SELECT * FROM unnest(CAST(:chains AS text[]), "
+             "CAST(:heads AS int[])) ON CONFLICT (chain) DO UPDATE SET log_seq = EXCLUDED.log_seq")
+_KEYS = ("unnest(CAST(:y AS int[]), CAST(:g AS text[]), CAST(:o AS text[]), CAST(:u AS int[]), CAST(:p AS text[]), "
+         "CAST(:s AS text[])")
+_READ = text(f"SELECT r.year, r.grain, r.office, r.officer, r.part, r.sub, r.packed FROM report_years r "
+             f"JOIN {_KEYS}) AS k(year, grain, office, officer, part, sub) "
+             "USING (year, grain, office, officer, part, sub)")
+_WRITE = text(f"INSERT INTO report_years (year, grain, office, officer, part, sub, packed) "
+              f"SELECT * FROM {_KEYS}, CAST(:packed AS text[])) "
+              "ON CONFLICT ON CONSTRAINT pk_report_years DO UPDATE SET packed = EXCLUDED.packed")
+
+
+def _columns(keys) -> dict:
+    return dict(zip("ygoups", (list(c) for c in zip(*keys)))) if keys else dict.fromkeys("ygoups", [])
+
+
+def dumps(hist: Counter) -> str:
+    return json.dumps({k: v for k, v in sorted(hist.items()) if v}, separators=(",", ":"))
+
+
+def fold(conn, counted, priced, voiding, until: dict | None = None) -> dict:
+    """Fold every committed row past the marks, in ``conn``'s transaction (the caller commits).
+    ``until`` ({chain: position}): those chains only, up to there at most (the benchmark's tail).
+    Returns {"rows": audit rows past the marks folded, "added": kept rows written, "marks": {chain: position}}."""
+    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK})
+    first = conn.execute(text("SELECT NOT EXISTS (SELECT 1 FROM report_marks)")).scalar()
+    pending = conn.execute(_PENDING).all()
+    if until is not None:
+        pending = [(c, m, min(h, until[c])) for c, m, h in pending if c in until and until[c] > m]
+    if not pending:
+        return {"rows": 0, "added": 0, "marks": {}}
+    chains, marks, heads = ([r[i] for r in pending] for i in range(3))
+    batch, p = {"chains": chains, "marks": marks, "heads": heads}, params(counted, priced, voiding)
+    kept = pack(conn.execute(_statement(_UNNEST, first, keep_sales=True), {**p, **batch}))
+    if not first:
+        _again(conn, kept, batch, {"after_sale": p["after_sale"], "voiding": p["voiding"]})
+    keys = sorted(kept)
+    if keys:
+        for y, g, o, u, p, s, packed in conn.execute(_READ, _columns(keys)):
+            kept[(y, g, o, u, p, s)].update(json.loads(packed))
+        conn.execute(_WRITE, {**_columns(keys), "packed": [dumps(kept[k]) for k in keys]})
+    conn.execute(_MOVE, {"chains": chains, "heads": heads})
+    if first and keys:  # the planner's statistics for the reports' first reads
+        conn.execute(text("ANALYZE report_years"))
+        conn.execute(text("ANALYZE report_sales"))
+    return {"rows": sum(h - m for _, m, h in pending), "added": len(keys), "marks": dict(zip(chains, heads))}
+
+
+# The most rows past the marks a report reads as its live tail: an hourly fold leaves an hour's
+# steps (a country writes ~600 an hour at full size). When the folds have stopped, the report
+# reads the period's rows as before instead of a growing tail.
+TAIL_LIMIT = 100_000
+
+_STATE = text("SELECT count(m.chain), COALESCE(sum(h.log_seq - COALESCE(m.log_seq, 0)), 0) FROM audit_heads h "
+              "LEFT JOIN report_marks m ON m.chain = h.chain")
+
+
+def usable(conn) -> bool:
+    """Whether a report reads the kept rows and the tail: some chain was folded (else the reports
+    read the log as before) and the rows past the marks are at most :data:`TAIL_LIMIT`."""
+    marks, pending = conn.execute(_STATE).one()
+    return marks > 0 and pending <= TAIL_LIMIT
+
+
+_KEPT_SALES = text("SELECT year, office, officer, count(*), sum(realised), sum(appraised) FROM report_sales "
+                   "GROUP BY 1, 2, 3")
+
+
+def check(conn, counted, priced, voiding):
+    """None when the kept rows are the folded rows of the log, grouped again; else the first
+    (year, grain, office, officer, part, sub) that differs. The sales are checked by how many
+    there are per group (whether one was cancelled may have changed with rows past the marks), and
+    the kept sales not cancelled against ``report_sales``."""
+    h = "(SELECT chain, 0 AS mark, log_seq AS head FROM report_marks) h"
+    log = pack(conn.execute(_statement(h, True, keep_sales=False), params(counted, priced, voiding)))
+    kept = {tuple(r[:6]): Counter(json.loads(r[6])) for r in conn.execute(text(
+        "SELECT year, grain, office, officer, part, sub, packed FROM report_years"))}
+    frozen = pack(("sale", y, o, u, "k", None, n, x, yy) for y, o, u, n, x, yy in conn.execute(_KEPT_SALES))
+    for key in sorted(set(log) | set(kept), key=lambda k: tuple(map(str, k))):
+        want, got = log.get(key, Counter()), kept.get(key, Counter())
+        if key[4] == "sale":
+            if key[5] == "k" and +got != +frozen.get(key, Counter()):
+                return key
+            c = (*key[:5], "c")
+            k = (*key[:5], "k")
+            sold = lambda d: d.get(c, Counter())["n"] + d.get(k, Counter())["n"]  # noqa: E731
+            if sold(log) != sold(kept):
+                return key
+        elif +want != +got:
+            return key
+    return None

@@ -1,0 +1,50 @@
+"""The reports' kept yearly answers (issue 16; auction_flow.features.reports.kept), PostgreSQL.
+
+* ``report_years``: per reporting year (Oct 1 .. Sep 30), grain ('o': an office, officer 0; 'u':
+  an office and an officer, 0 for none), office (its code, '-' for none, '*' for the whole
+  country) and part ('stage' with ``sub`` the state left, 'trig' with ``sub`` a counted trigger,
+  'priced', 'sale' with ``sub`` 'c' cancelled or 'k' kept), ONE row whose ``packed`` text holds
+  the whole histogram as JSON: {days: count} for a stage, {delay or "": count} for a trigger,
+  {"n": assets} for priced, {"n": sales, "x": realised, "y": appraised} for the sales. The year's
+  rows grow with the offices, officers and states, not with the audit rows.
+* ``report_sales``: each folded sale not cancelled ('k'), its frozen contribution (the asset's
+  prices when it was folded), keyed by the sale's audit id: a report takes it back and adds the
+  live one when the asset has rows past the marks.
+* ``report_marks``: per chain of the audit log, the last position folded. A chain's rows commit in
+  ``log_seq`` order (its ``audit_heads`` row is locked by each writer), so a row is folded exactly
+  when its ``log_seq`` is at or below its chain's mark, whatever its business date.
+"""
+
+from sqlalchemy import BigInteger, Column, Index, Integer, PrimaryKeyConstraint, String, Table, Text
+
+from auction_flow.storage.schema.base import CHAIN, metadata
+
+report_years = Table(
+    "report_years", metadata,
+    Column("year", Integer, nullable=False),
+    Column("grain", String(1), nullable=False),  # o | u
+    Column("office", String(32), nullable=False),  # the rows' office code; '-' none; '*' the country
+    Column("officer", Integer, nullable=False),  # the rows' officer_id; 0 none (and at grain 'o')
+    Column("part", String(8), nullable=False),  # stage | trig | priced | sale
+    Column("sub", String(64), nullable=False),  # the state left, the counted trigger, c | k, ''
+    Column("packed", Text, nullable=False),  # the histogram, JSON
+    PrimaryKeyConstraint("year", "grain", "office", "officer", "part", "sub", name="pk_report_years"),
+)
+
+report_sales = Table(
+    "report_sales", metadata,
+    Column("sale_id", BigInteger, primary_key=True),  # the sale's audit_log.id
+    Column("asset_id", Integer, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("office", String(32), nullable=False),
+    Column("officer", Integer, nullable=False),
+    Column("realised", BigInteger),  # the asset's sale_price when folded
+    Column("appraised", BigInteger),  # the asset's appraised_price when folded
+    Index("ix_report_sales_asset", "asset_id"),
+)
+
+report_marks = Table(
+    "report_marks", metadata,
+    Column("chain", CHAIN, primary_key=True),
+    Column("log_seq", Integer, nullable=False),  # the chain's last position folded into report_years
+)
