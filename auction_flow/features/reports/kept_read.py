@@ -15,7 +15,7 @@ value is a whole number of days, so the medians are ``percentile_cont``'s.
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from sqlalchemy import bindparam, text
 
@@ -46,20 +46,27 @@ FROM audit_log a JOIN assets t ON t.id = a.asset_id WHERE a.id = ANY(:ids)""").b
 
 
 class _Sums:
-    """The merged histograms of one report: per (group, part, sub) and, for the totals' medians,
-    per (part, sub) over every group."""
+    """The merged histograms of one report (plain dicts, merged key by key): per (group, part, sub)
+    and, for the totals' medians, per (part, sub) over every group."""
 
     def __init__(self, name_of, scope_set):
-        self.groups: dict = defaultdict(Counter)
-        self.totals: dict = defaultdict(Counter)
+        self.groups: dict = {}
+        self.totals: dict = {}
         self.name_of, self.scope = name_of, scope_set
 
-    def add(self, office, officer, part, sub, hist, sign=1, totals=True):
-        key = self.name_of(office, officer)
+    @staticmethod
+    def _merge(into: dict, key, hist: dict, sign: int) -> None:
+        have = into.get(key)
+        if have is None:
+            into[key] = dict(hist) if sign == 1 else {k: -v for k, v in hist.items()}
+            return
         for k, v in hist.items():
-            self.groups[(key, part, sub)][k] += sign * v
-            if totals:
-                self.totals[(part, sub)][k] += sign * v
+            have[k] = have.get(k, 0) + sign * v
+
+    def add(self, office, officer, part, sub, hist, sign=1, totals=True):
+        self._merge(self.groups, (self.name_of(office, officer), part, sub), hist, sign)
+        if totals:
+            self._merge(self.totals, (part, sub), hist, sign)
 
     def inside(self, office) -> bool:
         return self.scope is None or office in self.scope
@@ -78,13 +85,12 @@ def _kept(conn, sums: _Sums, by: str, year: int, scope, stages_only: bool) -> No
     params = {"year": year, "grains": [grain] + (["o"] if country and grain == "u" else []),
               "offices": [COUNTRY] if country else list(scope), "every": country and grain == "o",
               "stages": stages_only}
-    for g, office, officer, part, sub, packed in conn.execute(_KEPT, params):
+    for g, office, officer, part, sub, packed in conn.execute(_KEPT, params).all():
         hist = json.loads(packed)
         if country:  # the groups from the offices' (by office) or the country's officers' rows; totals from '*'
             if g == "o" and office == COUNTRY:
                 if part in ("stage", "trig"):
-                    for k, v in hist.items():
-                        sums.totals[(part, sub)][k] += v
+                    sums._merge(sums.totals, (part, sub), hist, 1)
                 continue
             if g != grain:
                 continue
@@ -133,8 +139,9 @@ def _tail(conn, sums: _Sums, year: int, start, end, stages_only: bool, p: dict) 
             sums.add(office, officer, "sale", kind, {"n": 1} if kind == "c" else {"n": 1, "x": int(x), "y": int(y)})
 
 
-def _hist(h: Counter) -> Counter:
-    return Counter({int(k): v for k, v in h.items() if v})
+def _hist(h: dict) -> dict:
+    """A histogram's values as numbers (its keys are JSON's text), without the emptied ones."""
+    return {int(k): v for k, v in h.items() if v}
 
 
 def statistics(conn, by: str, year: int, start, end, scope, *, counted: dict, p: dict, out: dict, median_of,
@@ -156,26 +163,26 @@ def statistics(conn, by: str, year: int, start, end, scope, *, counted: dict, p:
             for k in counted[sub]:
                 g[k] = g.get(k, 0) + sum(h.values())
             if sub == "hand_over":
-                delays = _hist(Counter({k: v for k, v in h.items() if k != ""}))
+                delays = _hist({k: v for k, v in h.items() if k != ""})
                 g["handed_over_on_time"] = sum(v for d, v in delays.items() if d <= 0)
                 g["handed_over_late"] = sum(v for d, v in delays.items() if d > 0)
-                over = Counter({d: v for d, v in delays.items() if d > 0})
+                over = {d: v for d, v in delays.items() if d > 0}
                 if over:
                     late[key] = (median_of(over), max(over))
             continue
         for k in ("priced", "sold", "cancelled", "realised", "appraised"):
             g.setdefault(k, 0)
         if part == "priced":
-            g["priced"] = h["n"]
+            g["priced"] = h.get("n", 0)
         else:
-            g["sold"] += h["n"]
+            g["sold"] += h.get("n", 0)
             if sub == "c":
-                g["cancelled"] += h["n"]
+                g["cancelled"] += h.get("n", 0)
             else:
-                g["realised"] += h["x"]
-                g["appraised"] += h["y"]
-    handed = _hist(Counter({k: v for k, v in sums.totals[("trig", "hand_over")].items() if k != ""}))
-    over = Counter({d: v for d, v in handed.items() if d > 0})
+                g["realised"] += h.get("x", 0)
+                g["appraised"] += h.get("y", 0)
+    handed = _hist({k: v for k, v in sums.totals.get(("trig", "hand_over"), {}).items() if k != ""})
+    over = {d: v for d, v in handed.items() if d > 0}
     late_total = (median_of(over), max(over)) if over else (None, None)
     stage_total = {sub: median_of(_hist(h)) for (part, sub), h in sums.totals.items() if part == "stage" and any(
         h.values())}
