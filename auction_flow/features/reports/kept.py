@@ -32,7 +32,6 @@ organisation (the asset's current column), SQLite (one office, small): they read
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
 
 from sqlalchemy import bindparam, text
 
@@ -115,28 +114,46 @@ def value_key(v) -> str:
     return "" if v is None else str(int(v))
 
 
+def _add(kept: dict, key, add: dict, sign: int = 1) -> None:
+    """Add ``add`` (a histogram) to ``kept[key]``, key by key (plain dicts: the first fold adds
+    millions of grouped rows)."""
+    h = kept.get(key)
+    if h is None:
+        kept[key] = {k: sign * v for k, v in add.items()}
+        return
+    for k, v in add.items():
+        h[k] = h.get(k, 0) + sign * v
+
+
 def _spread(kept: dict, year, office, officer, part, sub, add: dict, sign: int = 1) -> None:
     """Add ``add`` to the kept rows of (office, officer) at the three grains."""
     for key in ((year, "u", office, officer, part, sub), (year, "o", office, 0, part, sub),
                 (year, "u", COUNTRY, officer, part, sub), (year, "o", COUNTRY, 0, part, sub)):
-        kept[key].update({k: sign * v for k, v in add.items()})
+        _add(kept, key, add, sign)
 
 
 def pack(rows) -> dict:
     """The grouped rows of :func:`_statement` as kept rows {(year, grain, office, officer, part, sub):
-    Counter}, at the three grains (an office and an officer; an office; the country)."""
-    kept: dict = defaultdict(Counter)
+    {value: count}}, at the three grains (an office and an officer; an office; the country)."""
+    kept: dict = {}
     for part, year, office, officer, sub, value, n, x, y in rows:
+        n = int(n)
         if part.startswith("priced"):
             grain = part[-1]
-            kept[(year, grain, office, officer, "priced", "")]["n"] += int(n)
-            kept[(year, grain, COUNTRY, officer, "priced", "")]["n"] += int(n)
-            continue
-        if part == "sale":
-            add = {"n": int(n)} if sub == "c" else {"n": int(n), "x": int(x), "y": int(y)}
+            _add(kept, (year, grain, office, officer, "priced", ""), {"n": n})
+            _add(kept, (year, grain, COUNTRY, officer, "priced", ""), {"n": n})
+        elif part == "sale":
+            _spread(kept, year, office, officer, part, sub, {"n": n} if sub == "c" else {"n": n, "x": int(x),
+                                                                                         "y": int(y)})
         else:
-            add = {value_key(value): int(n)}
-        _spread(kept, year, office, officer, part, sub, add)
+            vk = value_key(value)
+            for key in ((year, "u", office, officer, part, sub), (year, "o", office, 0, part, sub),
+                        (year, "u", COUNTRY, officer, part, sub), (year, "o", COUNTRY, 0, part, sub)):
+                h = kept.get(key)
+                if h is None:
+                    kept[key] = {vk: n}
+                else:
+                    h[vk] = h.get(vk, 0) + n
     return kept
 
 
@@ -184,11 +201,14 @@ _WRITE = text(f"INSERT INTO report_years (year, grain, office, officer, part, su
               "ON CONFLICT ON CONSTRAINT pk_report_years DO UPDATE SET packed = EXCLUDED.packed")
 
 
+_COPY = "COPY report_years (year, grain, office, officer, part, sub, packed) FROM STDIN"
+
+
 def _columns(keys) -> dict:
     return dict(zip("ygoups", (list(c) for c in zip(*keys)))) if keys else dict.fromkeys("ygoups", [])
 
 
-def dumps(hist: Counter) -> str:
+def dumps(hist: dict) -> str:
     return json.dumps({k: v for k, v in sorted(hist.items()) if v}, separators=(",", ":"))
 
 
@@ -197,7 +217,8 @@ def fold(conn, counted, priced, voiding, until: dict | None = None) -> dict:
     ``until`` ({chain: position}): those chains only, up to there at most (the benchmark's tail).
     Returns {"rows": audit rows past the marks folded, "added": kept rows written, "marks": {chain: position}}."""
     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK})
-    first = conn.execute(text("SELECT NOT EXISTS (SELECT 1 FROM report_marks)")).scalar()
+    first, empty = conn.execute(text("SELECT NOT EXISTS (SELECT 1 FROM report_marks), "
+                                     "NOT EXISTS (SELECT 1 FROM report_years)")).one()
     pending = conn.execute(_PENDING).all()
     if until is not None:
         pending = [(c, m, min(h, until[c])) for c, m, h in pending if c in until and until[c] > m]
@@ -209,9 +230,13 @@ def fold(conn, counted, priced, voiding, until: dict | None = None) -> dict:
     if not first:
         _again(conn, kept, batch, {"after_sale": p["after_sale"], "voiding": p["voiding"]})
     keys = sorted(kept)
-    if keys:
-        for y, g, o, u, p, s, packed in conn.execute(_READ, _columns(keys)):
-            kept[(y, g, o, u, p, s)].update(json.loads(packed))
+    if keys and empty:  # the first fold: COPY (binding a million keys as arrays cost more than the grouping)
+        with conn.connection.driver_connection.cursor() as cur, cur.copy(_COPY) as copy:
+            for k in keys:
+                copy.write_row((*k, dumps(kept[k])))
+    elif keys:
+        for y, g, o, u, p_, s, packed in conn.execute(_READ, _columns(keys)).all():
+            _add(kept, (y, g, o, u, p_, s), json.loads(packed))
         conn.execute(_WRITE, {**_columns(keys), "packed": [dumps(kept[k]) for k in keys]})
     conn.execute(_MOVE, {"chains": chains, "heads": heads})
     if first and keys:  # the planner's statistics for the reports' first reads
@@ -247,19 +272,19 @@ def check(conn, counted, priced, voiding):
     the kept sales not cancelled against ``report_sales``."""
     h = "(SELECT chain, 0 AS mark, log_seq AS head FROM report_marks) h"
     log = pack(conn.execute(_statement(h, True, keep_sales=False), params(counted, priced, voiding)))
-    kept = {tuple(r[:6]): Counter(json.loads(r[6])) for r in conn.execute(text(
+    kept = {tuple(r[:6]): json.loads(r[6]) for r in conn.execute(text(
         "SELECT year, grain, office, officer, part, sub, packed FROM report_years"))}
     frozen = pack(("sale", y, o, u, "k", None, n, x, yy) for y, o, u, n, x, yy in conn.execute(_KEPT_SALES))
+    def nz(d: dict, key) -> dict:
+        return {k: v for k, v in d.get(key, {}).items() if v}
+
+    def sold(d: dict, key) -> int:
+        return sum(d.get((*key[:5], kind), {}).get("n", 0) for kind in ("c", "k"))
+
     for key in sorted(set(log) | set(kept), key=lambda k: tuple(map(str, k))):
-        want, got = log.get(key, Counter()), kept.get(key, Counter())
         if key[4] == "sale":
-            if key[5] == "k" and +got != +frozen.get(key, Counter()):
+            if (key[5] == "k" and nz(kept, key) != nz(frozen, key)) or sold(log, key) != sold(kept, key):
                 return key
-            c = (*key[:5], "c")
-            k = (*key[:5], "k")
-            sold = lambda d: d.get(c, Counter())["n"] + d.get(k, Counter())["n"]  # noqa: E731
-            if sold(log) != sold(kept):
-                return key
-        elif +want != +got:
+        elif nz(log, key) != nz(kept, key):
             return key
     return None
