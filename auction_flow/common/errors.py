@@ -48,6 +48,11 @@ class PermissionDenied(AuctionFlowError):
     """The actor's role or office does not allow the operation."""
 
 
+class Throttled(PermissionDenied):
+    """Refused for a while because of what the actor did before (too many lookups of another office's
+    parties by identity number that found nobody): an ``access_log`` row; the API answers 429."""
+
+
 class ConflictError(AuctionFlowError):
     """The asset changed since it was read (optimistic locking lost)."""
 

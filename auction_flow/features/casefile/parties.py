@@ -14,6 +14,8 @@ is written, and an ``access_log`` row), so nobody links, and so comes to see, a 
 office by guessing ids. The same person may be a party in two offices (a debtor with assets in two
 provinces): an officer links a party registered by another office by giving its full identity
 number exactly (:class:`ByNumber`), knowing it being the proof; never by a partial number or a name.
+Such lookups that reach outside the actor's scope are limited per user (:mod:`number_guard`): the
+misses (numbers of no party) are logged, and too many of them in a while refuse further lookups.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from auction_flow.common.config import now_utc, today
 from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied
 from auction_flow.core import amend, authz
 from auction_flow.core.engine import load_actor, load_asset
-from auction_flow.features.casefile import identity
+from auction_flow.features.casefile import identity, number_guard
 from auction_flow.storage import db
 from auction_flow.storage.schema import asset_parties, assets, offices, parties
 
@@ -226,37 +228,56 @@ def by_number(conn, number) -> dict | None:
     return dict(row) if row is not None else None
 
 
-def by_numbers(engine, numbers, at_most: int = 50) -> dict[int, dict]:
-    """The parties registered with these full identity numbers (those that are some party's), by id."""
+def by_number_checked(engine, user: dict, number) -> dict | None:
+    """The party with this full identity number, if any, looked up within the limit of
+    :mod:`number_guard`: a party ``user`` may see is found as ever; otherwise (another office's party,
+    or no party) the lookup is refused if the user has had too many misses lately, and one that finds
+    no party is a miss. A number not of a full number's length is no party's, found without looking."""
+    full = full_number(number)
+    if not number_guard.full_shaped(full):
+        return None
     with db.reading(engine) as conn:
-        found = [by_number(conn, n) for n in list(numbers)[:at_most]]
+        party = by_number(conn, full)
+        if party is not None and visible(conn, user, party):
+            return party
+    number_guard.gate(engine, user)
+    if party is None:
+        number_guard.record_miss(engine, user, full)
+    return party
+
+
+def by_numbers(engine, actor, numbers, at_most: int = 50) -> dict[int, dict]:
+    """The parties registered with these full identity numbers (those that are some party's), by id;
+    each looked up as :func:`by_number_checked`."""
+    with db.reading(engine) as conn:
+        user = load_actor(conn, actor)
+    found = [by_number_checked(engine, user, n) for n in list(numbers)[:at_most]]
     return {p["id"]: p for p in found if p is not None}
 
 
 def resolve(engine, actor, refs, action: str = "party_link") -> list[dict]:
     """The parties a step links, in the order given: each a party id the actor may see, or a
-    :class:`ByNumber` (any office's party, its full number being the proof). An id of a party the
-    actor may not see is refused (``cf.party_link_denied``, an ``access_log`` row for ``action``), an id
-    or number of no party is not found; either before anything is written."""
+    :class:`ByNumber` (any office's party, its full number being the proof, within the limit of
+    :func:`by_number_checked`). An id of a party the actor may not see is refused
+    (``cf.party_link_denied``, an ``access_log`` row for ``action``), an id or number of no party is
+    not found; either before anything is written."""
     out = []
     with db.reading(engine) as conn:
         user = load_actor(conn, actor)
-        for ref in refs:
-            if isinstance(ref, ByNumber):
-                party = by_number(conn, ref.number)
-                if party is None:
-                    raise NotFound("cf.party_number_not_found", number=ref.number)
-            else:
-                party = _row(conn, ref)
-                if not visible(conn, user, party):
-                    denied = (party, user)
-                    break
-            out.append(party)
+    for ref in refs:
+        if isinstance(ref, ByNumber):
+            party = by_number_checked(engine, user, ref.number)
+            if party is None:
+                raise NotFound("cf.party_number_not_found", number=ref.number)
         else:
-            return out
-    party, user = denied
-    _refuse(engine, user, action, party["office"], PermissionDenied(
-        "cf.party_link_denied", user=user["username"], party=party["id"]))
+            with db.reading(engine) as conn:
+                party = _row(conn, ref)
+                ok = visible(conn, user, party)
+            if not ok:
+                _refuse(engine, user, action, party["office"], PermissionDenied(
+                    "cf.party_link_denied", user=user["username"], party=party["id"]))
+        out.append(party)
+    return out
 
 
 def link(engine, actor, party_id, asset_id, role: str, on=None) -> dict:

@@ -176,7 +176,9 @@ def find_parties(engine, actor, q: str, limit: int = 20) -> list[dict]:
 
     ``q`` that is a party's full identity number, exactly, finds that party first even when it is
     another office's (``by_number``: knowing the number is the proof that lets an officer link it,
-    see ``parties.resolve``); a part of a number or a name finds only the parties the actor may see."""
+    see ``parties.resolve``); a part of a number or a name finds only the parties the actor may see.
+    The lookup of a full number outside the actor's scope is limited (``parties.by_number_checked``):
+    a number of no party is a miss, logged, and too many refuse it (``Throttled``)."""
     ws = words(q, "--party")
     with db.reading(engine) as conn:
         user = load_actor(conn, actor)
@@ -194,10 +196,13 @@ def find_parties(engine, actor, q: str, limit: int = 20) -> list[dict]:
         if seen is not None:
             stmt = stmt.bindparams(bindparam("offices", expanding=True))
         rows = [dict(r) for r in conn.execute(stmt, sql.params).mappings()]
-        held = parties_mod.by_number(conn, q) if seen is not None else None
-        if held is not None and all(r["id"] != held["id"] for r in rows):
-            rows = [{**parties_mod.public(held), "by_number": True}, *rows][:limit]
+    full = parties_mod.full_number(q)
+    if seen is None or any(r["id_number"] == full for r in rows):
         return rows
+    held = parties_mod.by_number_checked(engine, user, full)  # limited per user: see number_guard
+    if held is not None and all(r["id"] != held["id"] for r in rows):
+        rows = [{**parties_mod.public(held), "by_number": True}, *rows][:limit]
+    return rows
 
 
 def _parties_of(conn, ids: list[int]) -> dict[int, list[dict]]:

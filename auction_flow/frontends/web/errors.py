@@ -4,7 +4,8 @@ either the API's ``{"error": "<the one-line message>"}`` or a page in the reader
 
 401 no or bad credentials (a page goes to the sign-in form instead), 403 role or scope (the
 services have written the ``access_log`` row already), 404 not found, 409 the asset changed,
-422 invalid input or a step the workflow refuses, 429 an account that must wait, 503 a database
+422 invalid input or a step the workflow refuses, 429 an account that must wait or a user who looked
+up too many identity numbers of no party (``Throttled``, its ``access_log`` row written), 503 a database
 whose schema does not match the program. Anything else is a 500 whose body is one line; the
 traceback goes to the server's log, never to the reader.
 """
@@ -26,6 +27,7 @@ from auction_flow.common.errors import (
     NotFound,
     PermissionDenied,
     SchemaError,
+    Throttled,
     TriggerNotAllowed,
 )
 from auction_flow.features.identity import service as identity
@@ -50,7 +52,7 @@ class MustChangePassword(AuctionFlowError):
 
 STATUS: tuple[tuple[type[AuctionFlowError], int], ...] = (
     (SignInFirst, 401), (identity.NotSignedIn, 401), (identity.SignInRefused, 401), (identity.LockedOut, 429),
-    (MustChangePassword, 403), (PermissionDenied, 403), (NotFound, 404), (ConflictError, 409),
+    (Throttled, 429), (MustChangePassword, 403), (PermissionDenied, 403), (NotFound, 404), (ConflictError, 409),
     (InvalidInput, 422), (TriggerNotAllowed, 422), (SchemaError, 503),
 )
 

@@ -26,7 +26,10 @@ ERRORS = {status: {"description": what, "content": {"application/json": {"exampl
                                (403, "The role or the office does not allow it (an access_log row is written)"),
                                (404, "No such asset, alert, office or user"),
                                (409, "The asset changed since it was read"),
-                               (422, "Invalid input, or a step the workflow refuses now"))}
+                               (422, "Invalid input, or a step the workflow refuses now"),
+                               (429, "Too many lookups by identity number of no party lately: another office's "
+                                     "parties are not looked up by number until the window has passed (an "
+                                     "access_log row is written)"))}
 router = APIRouter(prefix="/api", tags=["assets"], responses=ERRORS)
 
 

@@ -85,7 +85,7 @@ def link_party(request: Request, asset_id: str, who: Identity = Depends(page_use
             raise InvalidInput("cf.party_not_found", party=party or "-")
         parties_svc.link(engine_of(request), who.username, party, asset_id, data.get("role", ""), data.get("on") or None)
     except PermissionDenied as exc:
-        if exc.key != "cf.party_link_denied":
+        if exc.key not in ("cf.party_link_denied", "cf.party_number_throttled"):
             raise  # the asset's own scope: the refusal page
         return asset_page(request, who, asset_id, status=422, link_error=exc.render(lang_of(request)))
     except (InvalidInput, NotFound) as exc:

@@ -25,7 +25,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
 from auction_flow.common.config import today
-from auction_flow.common.errors import AuctionFlowError, InvalidInput, NotFound, PermissionDenied
+from auction_flow.common.errors import AuctionFlowError, InvalidInput, NotFound, PermissionDenied, Throttled
 from auction_flow.common.words import message
 from auction_flow.features.assets import service as assets_svc
 from auction_flow.features.casefile import parties as parties_svc
@@ -42,7 +42,7 @@ INPUTS = ("office", "officer", "kind", "case_number", "description", "on", "debt
 BY_OPTION = {"--case": "case_number", "--description": "description", "--on": "on"}
 ABOUT = {"bad_kind": "kind", "office_not_found": "office", "officer_not_in_office": "officer",
          "user_not_found": "officer", "future_date": "on"}
-PARTY_KEYS = ("cf.party_not_found", "cf.already_linked", "cf.party_link_denied")
+PARTY_KEYS = ("cf.party_not_found", "cf.already_linked", "cf.party_link_denied", "cf.party_number_throttled")
 
 
 class Refused(Exception):
@@ -82,7 +82,10 @@ def chosen_parties(request: Request, who: Identity, lists: dict) -> tuple[dict[s
     the page carries (``known``: found by it, ``by_number``); else the first refusal, logged."""
     chosen: dict[str, list[dict]] = {role: [] for role in ROLES}
     refused = None
-    proven = parties_svc.by_numbers(engine_of(request), lists.get("known", []))
+    try:
+        proven = parties_svc.by_numbers(engine_of(request), who.username, lists.get("known", []))
+    except Throttled as exc:  # too many numbers of no party lately (logged by the service)
+        proven, refused = {}, Refused("pick_debtors", exc)
     for role in ROLES:
         for item in lists.get(f"pick_{role}", []):
             party = proven.get(int(item)) if item.isascii() and item.isdigit() else None
@@ -138,6 +141,10 @@ def _search(request: Request, who: Identity, values: dict, chosen: dict, wanted:
     for role, q in wanted.items():
         try:
             found[role] = search_svc.find_parties(engine_of(request), who.username, q)
+        except Throttled as exc:  # another office's party by number, after too many misses (logged)
+            if field is None:
+                error, field = exc.render(lang_of(request)), f"find_{role}"
+            continue
         except InvalidInput as exc:  # nothing to search for: said beside the box, as the box's own
             if field is None:
                 lang = lang_of(request)
