@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from casefile_people import DUC, duc, nb_asset  # noqa: F401 - the fixtures
 from sqlalchemy import select
 
 from auction_flow.common.config import now_utc, simulated_now
@@ -17,7 +18,6 @@ from auction_flow.common.errors import InvalidInput, NotFound, Throttled
 from auction_flow.features.casefile import number_guard, parties, search
 from auction_flow.storage.schema import access_log, asset_parties
 
-DUC = "093085001234"  # Nguyễn Văn Đức, registered by cv_an of HG-VT
 NOBODY = ["093085999001", "093085999002", "093085999003", "093085999004"]  # numbers of no party
 
 
@@ -25,20 +25,6 @@ NOBODY = ["093085999001", "093085999002", "093085999003", "093085999004"]  # num
 def limit(monkeypatch):
     monkeypatch.setenv(number_guard.MISSES_ENV, "3")
     monkeypatch.setenv(number_guard.WINDOW_ENV, "60")
-
-
-@pytest.fixture
-def duc(world):
-    return parties.add(world, "cv_an", "Nguyễn Văn Đức", DUC, "person", "Số 5, phường 5, Vị Thanh")["id"]
-
-
-@pytest.fixture
-def nb_asset(world, cli):
-    """An asset of HG-NB (cv_dung's office), with no party yet."""
-    r = cli("asset", "seize", "-q", "--case", "40/2026", "--office", "HG-NB", "--kind", "movable",
-            "--description", "Xe máy Honda 95B-111.11", "--on", "2026-11-02", actor="cv_dung")
-    assert r.exit_code == 0, r.output
-    return int(r.stdout)
 
 
 def rows(engine, action: str) -> list[dict]:

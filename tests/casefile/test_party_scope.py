@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from casefile_people import DUC as NUMBER
+from casefile_people import duc, nb_asset  # noqa: F401 - the fixtures
 from sqlalchemy import func, select
 
 from auction_flow.common.errors import PermissionDenied
@@ -17,27 +19,11 @@ from auction_flow.features.assets import service as assets_svc
 from auction_flow.features.casefile import parties
 from auction_flow.storage.schema import access_log, asset_parties, assets, audit_log
 
-NUMBER = "093085001234"  # Nguyễn Văn Đức, registered by cv_an of HG-VT
-
 
 def counts(engine) -> dict:
     with engine.connect() as conn:
         return {t.name: conn.execute(select(func.count()).select_from(t)).scalar()
                 for t in (access_log, asset_parties, assets, audit_log)}
-
-
-@pytest.fixture
-def duc(world):
-    return parties.add(world, "cv_an", "Nguyễn Văn Đức", NUMBER, "person", "Số 5, phường 5, Vị Thanh")["id"]
-
-
-@pytest.fixture
-def nb_asset(world, cli):
-    """An asset of HG-NB (cv_dung's office), with no party yet."""
-    r = cli("asset", "seize", "-q", "--case", "40/2026", "--office", "HG-NB", "--kind", "movable",
-            "--description", "Xe máy Honda 95B-111.11", "--on", "2026-11-02", actor="cv_dung")
-    assert r.exit_code == 0, r.output
-    return int(r.stdout)
 
 
 def refused_once(r, before: dict, after: dict, party: int):
