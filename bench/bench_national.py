@@ -153,7 +153,7 @@ def history_roots(conninfo: str, n: int, before: dt.datetime) -> dict:
     return {"roots": len(states), "stored": stored}
 
 
-def build(scale: float, admin_url: str, url: str, conninfo: str, n_roots: int = 0) -> dict:
+def build(scale: float, admin_url: str, url: str, conninfo: str, n_roots: int = 0, since=None) -> dict:
     import national_data as nd
     from sqlalchemy import create_engine, text
 
@@ -184,7 +184,7 @@ def build(scale: float, admin_url: str, url: str, conninfo: str, n_roots: int = 
     for c in (a_conn, l_conn):
         c.autocommit = False
         c.execute("SET synchronous_commit = off")
-    loaded = nd.load(a_conn, l_conn, scale, office_ids, user_ids)
+    loaded = nd.load(a_conn, l_conn, scale, office_ids, user_ids, since=since or nd.START)
     a_conn.commit()
     l_conn.commit()
     a_conn.close()
@@ -676,6 +676,10 @@ def main(argv=None) -> int:
     p.add_argument("--name", default=DB, help=f"the database's name (default {DB})")
     p.add_argument("--roots", type=int, default=0, help="build: N roots spread over the history's days before "
                                                          "the last (default: the last only)")
+    p.add_argument("--since", type=dt.date.fromisoformat, default=None,
+                   help="build: the history from this day on (YYYY-MM-DD), at the density of --scale: "
+                        "--scale 1 --since 2025-04-01 builds a country's year 2026 at full size without "
+                        "the eight years before it")
     p.add_argument("--json", action="store_true", help="end with a RESULTS line (bench/run_all.py)")
     args = p.parse_args(argv)
     DB = args.name
@@ -685,7 +689,7 @@ def main(argv=None) -> int:
             n = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
         built = f"reused, {n:,} audit rows"
     else:
-        info = build(args.scale, admin_url, url, conninfo, args.roots)
+        info = build(args.scale, admin_url, url, conninfo, args.roots, args.since)
         built = (f"{info['assets']:,} assets, {info['rows']:,} audit rows, {info['size'] / 2**30:.1f} GiB, "
                  f"built in {info['seconds']:.0f} s")
     with psql(conninfo) as conn:  # the roots a verify checks whole, whatever its scope
@@ -708,7 +712,8 @@ def main(argv=None) -> int:
     if "latency" not in skip:
         results += measure_latency(args.steps)
     for r in results:
-        r["note"] = f"scale {args.scale}; {built}; " + r["note"]
+        since = f" from {args.since}" if args.since else ""
+        r["note"] = f"scale {args.scale}{since}; {built}; " + r["note"]
     print()
     emit(results)
     print("\nper row read (compare between scales):", *per_row(results), sep="\n  ")

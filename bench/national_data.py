@@ -197,15 +197,18 @@ def heads(cur) -> tuple[int, dict[str, tuple[int, str]]]:
     return last_id, {"": tuple(cur.fetchone())}
 
 
-def load(conn_assets, conn_log, scale: float, office_ids: dict, user_ids: dict, seed: int = 16, say=print) -> dict:
+def load(conn_assets, conn_log, scale: float, office_ids: dict, user_ids: dict, seed: int = 16, say=print,
+         since: dt.date = START) -> dict:
     """Generate and COPY; ``conn_assets`` and ``conn_log`` are two psycopg connections (two COPYs
-    stream at once). Returns counts and the time taken."""
+    stream at once). Returns counts and the time taken. ``since``: the history starts that day
+    instead of ``START``, at the density of ``scale`` (as many seizures a day as the ten years
+    would have), so the last years of a country can be built without the first ones."""
     with conn_log.cursor() as cur:
         log_id, start = heads(cur)
     rnd = random.Random(seed)
     codes = [c for c, parent in offices() if parent is not None]
-    n_assets = max(1, int(5_000_000 * scale))
-    n_days = (TODAY - START).days + 1
+    n_days = (TODAY - since).days + 1
+    n_assets = max(1, int(5_000_000 * scale * n_days / ((TODAY - START).days + 1)))
     weights, paths = [w for w, _ in PATHS], [p for _, p in PATHS]
     log = Log(start)
     # The rows are recorded now, as a migration of the past years would record them (their business
@@ -219,7 +222,7 @@ def load(conn_assets, conn_log, scale: float, office_ids: dict, user_ids: dict, 
     with conn_assets.cursor().copy(f"COPY assets ({', '.join(a_cols)}) FROM STDIN") as ca, \
             conn_log.cursor().copy(f"COPY audit_log (id, {', '.join(l_cols + log.cols)}) FROM STDIN") as cl:
         for d in range(n_days):
-            day = START + dt.timedelta(days=d)
+            day = since + dt.timedelta(days=d)
             due = n_assets * (d + 1) // n_days - aid  # seizures spread evenly over the days
             lines = []
             for _ in range(due):
