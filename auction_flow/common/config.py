@@ -18,20 +18,7 @@ _ROOT = Path(__file__).resolve().parents[2]  # the checkout: auction_flow/common
 
 
 def _find(folder: str, env: str) -> Path:
-    return _found(folder, _setting(env) or None)
-
-
-def _setting(name: str) -> str | None:
-    """``os.environ.get(name)``, read from the mapping's own dict: for a name that is not set,
-    ``os.environ.get`` raises and catches a KeyError inside (8,000 instructions, where this costs
-    2,000), and the engine asks for the workflows folder on every step (performance-notes, stop 23).
-    ``os.environ``'s dict is the one its own ``get`` reads and that setting or deleting a name
-    changes; where it is not there, ``os.environ.get`` is asked."""
-    data = getattr(os.environ, "_data", None)
-    if type(data) is not dict:
-        return os.environ.get(name)
-    value = data.get(os.environ.encodekey(name))
-    return None if value is None else os.environ.decodevalue(value)
+    return _found(folder, os.environ.get(env) or None)
 
 
 @functools.lru_cache(maxsize=32)

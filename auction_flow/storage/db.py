@@ -99,16 +99,9 @@ class StepConnection:
     def _in_core_transaction(self) -> bool:
         return self._core is not None and self._core.in_transaction()
 
-    def _close(self, ended: bool = False) -> None:
-        """Return the pool's connection. ``ended``: the driver has just committed or rolled the
-        step's transaction back without error, so the pool's reset (a rollback, which finds nothing
-        to undo) is skipped as Core skips it when its Connection closes on a transaction it has just
-        ended (``_close_special``, SQLAlchemy's own; 8,700 instructions a step, performance-notes
-        stop 23). Otherwise, and where SQLAlchemy has no such call, the pool resets it as ever."""
+    def _close(self) -> None:
         if self._core is not None:
             self._core.close()  # returns the pool's connection, as a Core connection's close does
-        elif ended and (close_reset := getattr(self.connection, "_close_special", None)) is not None:
-            close_reset(transaction_reset=True)
         else:
             self.connection.close()
 
@@ -132,7 +125,6 @@ def step_writing(engine: Engine):
         # raised as engine.connect() raises it, after one attempt as Core makes (no second connect:
         # a server that does not answer is waited for once; tests/storage/test_step_checkout.py)
         raise _core_error(engine, err) from err
-    ended = False  # the driver committed or rolled back without error: nothing for the pool's reset
     try:
         dbapi = conn.connection.dbapi_connection
         if engine.dialect.name == "sqlite":  # the connection's, not the driver's kept cursor (performance-notes, stop 22)
@@ -144,15 +136,13 @@ def step_writing(engine: Engine):
                 conn.core.rollback()
             else:
                 dbapi.rollback()
-                ended = True
             raise
         if conn._in_core_transaction():
             conn.core.commit()
         else:
             _as_core(engine, dbapi.commit)
-            ended = True
     finally:
-        conn._close(ended)
+        conn._close()
 
 
 def _as_core(engine: Engine, call, *args):

@@ -12,7 +12,7 @@ import datetime as dt
 import sqlite3
 
 import pytest
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from auction_flow.core import engine as eng
@@ -137,54 +137,3 @@ def test_step_writing_commit_error_reads_as_cores(world):
     assert seen[0] == seen[1] and seen[0][0] is IntegrityError
     with reading(world) as conn:  # and neither kept the row
         assert conn.execute(text("SELECT count(*) FROM assets WHERE case_number = 'F/2026'")).scalar() == 0
-
-
-def test_step_connection_goes_back_without_a_second_rollback_only_when_the_step_ended_cleanly(world):
-    """db.step_writing returns its connection to the pool telling it the transaction is over (the
-    pool's reset-on-return rollback skipped, as Core skips it) only after the driver's own COMMIT or
-    ROLLBACK succeeded; after a COMMIT the database refused, or a transaction Core ended, the pool
-    resets the connection as ever, and the next step finds no transaction left open."""
-    sqlite = world.dialect.name == "sqlite"
-    with reading(world) as conn:
-        office, officer = conn.execute(text("SELECT office_id, id FROM users WHERE office_id IS NOT NULL")).first()
-    row = {**ROW, "office_id": office, "officer_id": officer}
-    seen = []
-
-    def on_reset(dbapi_conn, record, state):
-        seen.append(state.transaction_was_reset)
-
-    event.listen(world.pool, "reset", on_reset)
-    try:
-        with step_writing(world) as conn:  # committed
-            driver.insert(conn, assets, {**row, "case_number": "R1/2026"})
-        with pytest.raises(RuntimeError):  # rolled back
-            with step_writing(world) as conn:
-                driver.insert(conn, assets, {**row, "case_number": "R2/2026"})
-                raise RuntimeError("refused")
-        assert seen == [True, True]
-        with pytest.raises(IntegrityError):  # the COMMIT refused: the pool rolls back
-            with step_writing(world) as conn:
-                raw = conn.connection.dbapi_connection
-                if sqlite:
-                    raw.execute("PRAGMA defer_foreign_keys=ON")
-                else:
-                    raw.execute("CREATE TEMP TABLE checked_at_commit (x int, UNIQUE (x) DEFERRABLE INITIALLY "
-                                "DEFERRED) ON COMMIT DROP")
-                    raw.execute("INSERT INTO checked_at_commit VALUES (1), (1)")
-                driver.insert(conn, assets, {**row, "office_id": 999_999 if sqlite else office,
-                                             "case_number": "R3/2026"})
-        assert seen == [True, True, False]
-        with step_writing(world) as conn:  # ended by Core: Core's own close, as before
-            conn.execute(insert(assets).values(**{**row, "case_number": "R4/2026"}))
-        assert len(seen) == 4
-        with step_writing(world) as conn:  # no transaction was left open on the pool's connection
-            raw = conn.connection.dbapi_connection
-            if not sqlite:
-                raw.execute("SELECT 1").fetchone()
-            driver.insert(conn, assets, {**row, "case_number": "R5/2026"})
-    finally:
-        event.remove(world.pool, "reset", on_reset)
-    assert world.pool.checkedout() == 0
-    with reading(world) as conn:
-        kept = set(conn.execute(text("SELECT case_number FROM assets WHERE case_number LIKE 'R_/2026'")).scalars())
-    assert kept == {"R1/2026", "R4/2026", "R5/2026"}
