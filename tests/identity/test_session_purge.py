@@ -166,3 +166,32 @@ def test_each_purge_reads_only_the_audit_rows_written_since_the_last(world, aged
         conn.execute(update(sessions).where(sessions.c.id == quiet).values(audit_named=False))
     purge.purge_sessions(world)
     assert quiet not in _ids(world)
+
+
+def test_two_purges_at_once_queue_and_neither_fails(world):
+    """Two schedulers start together and both purge: the second waits for the first (PostgreSQL:
+    an advisory lock; SQLite: the write lock) and then reads the marks the first moved, rather than
+    inserting the same marks again and failing on their key."""
+    import threading
+
+    from sqlalchemy import text
+
+    with world.connect() as conn:
+        heads = dict(conn.execute(select(audit_heads.c.chain, audit_heads.c.log_seq)).all())
+    first = world.connect()  # the first purge, caught after reading the heads and writing its marks
+    tx = first.begin()
+    if world.dialect.name == "postgresql":
+        first.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": purge.LOCK})
+    else:
+        first.exec_driver_sql("SELECT 1")  # (the test's own BEGIN is deferred: take the write lock)
+        first.execute(update(sessions).where(sessions.c.id == -1).values(audit_named=True))
+    first.execute(insert(session_marks), [{"chain": c, "log_seq": h} for c, h in heads.items()])
+    done: list = []
+    second = threading.Thread(target=lambda: done.append(purge.purge_sessions(world)))
+    second.start()
+    second.join(1.0)
+    assert second.is_alive()  # waiting for the first
+    tx.commit()
+    first.close()
+    second.join(30)
+    assert len(done) == 1 and _marks(world) == heads

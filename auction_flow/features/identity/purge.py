@@ -28,7 +28,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text, update
 
 from auction_flow.common.config import now_utc
 from auction_flow.common.errors import InvalidInput
@@ -39,6 +39,7 @@ from auction_flow.storage.schema import audit_heads, audit_log, session_marks, s
 ENV = "AUCTION_FLOW_SESSION_RETENTION_DAYS"
 DEFAULT_DAYS = 90
 MAX_DAYS = 3650
+LOCK = 0x5E55_10A5  # pg_advisory_xact_lock key of the purge: two at once would both insert the same marks
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ def purge_sessions(engine, days: int | None = None, now: dt.datetime | None = No
     before = (now or now_utc()) - dt.timedelta(days=days)
     old = or_(sessions.c.expires_at < before, sessions.c.ended_at < before)
     with db.writing(engine) as conn:
+        if not db.is_sqlite(conn):  # two purges at once (two schedulers starting) queue; SQLite's write lock does it
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK})
         _mark_named(conn)
         kept = conn.execute(select(func.count()).select_from(sessions)
                             .where(and_(old, sessions.c.audit_named.is_(True)))).scalar()
