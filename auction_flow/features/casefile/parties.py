@@ -72,8 +72,10 @@ def _row(conn, party_id) -> dict:
     return dict(row)
 
 
-def visible(conn, user: dict, party: dict) -> bool:
-    seen = authz.visible_offices(conn, user)
+def visible(conn, user: dict, party: dict, seen=...) -> bool:
+    """Whether ``user`` may see ``party`` (``seen``: the user's visible offices, when already read)."""
+    if seen is ...:
+        seen = authz.visible_offices(conn, user)
     if seen is None or party["office_id"] in seen:
         return True
     if not seen:
@@ -261,18 +263,28 @@ def resolve(engine, actor, refs, action: str = "party_link") -> list[dict]:
     :func:`by_number_checked`). An id of a party the actor may not see is refused
     (``cf.party_link_denied``, an ``access_log`` row for ``action``), an id or number of no party is
     not found; either before anything is written."""
-    out = []
+    found: dict[int, tuple[dict, bool] | NotFound] = {}  # each id's (party, visible) or why none: one transaction
     with db.reading(engine) as conn:
         user = load_actor(conn, actor)
-    for ref in refs:
+        seen = authz.visible_offices(conn, user)
+        for i, ref in enumerate(refs):
+            if not isinstance(ref, ByNumber):
+                try:
+                    party = _row(conn, ref)
+                except NotFound as exc:
+                    found[i] = exc
+                else:
+                    found[i] = (party, visible(conn, user, party, seen))
+    out = []
+    for i, ref in enumerate(refs):  # refused in the order given, numbers (which may write a miss) among them
         if isinstance(ref, ByNumber):
             party = by_number_checked(engine, user, ref.number)
             if party is None:
                 raise NotFound("cf.party_number_not_found", number=ref.number)
         else:
-            with db.reading(engine) as conn:
-                party = _row(conn, ref)
-                ok = visible(conn, user, party)
+            if isinstance(found[i], NotFound):
+                raise found[i]
+            party, ok = found[i]
             if not ok:
                 _refuse(engine, user, action, party["office"], PermissionDenied(
                     "cf.party_link_denied", user=user["username"], party=party["id"]))
