@@ -3,6 +3,7 @@ again and again. After each kill the database opens, every chain verifies, and n
 state without its audit row or an audit row without its state."""
 
 import random
+import select
 import signal
 import subprocess
 import time
@@ -20,9 +21,13 @@ def test_sigkill_never_half_writes_a_step(world, db_url):
     rng = random.Random(7)
     kills, applied_before = scale(20), 0
     for i in range(kills):
-        proc = subprocess.Popen(worker_cmd(db_url, 50 + i, 100_000), stdout=subprocess.DEVNULL,
+        proc = subprocess.Popen(worker_cmd(db_url, 50 + i, 100_000), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE)
-        time.sleep(rng.uniform(0.8, 2.0))
+        # the kill's moment counts from the worker's start of work, not from its launch: on a loaded
+        # machine the imports alone outlived a fixed 0.8-2 s, and lives that fired no step proved nothing
+        ready, _, _ = select.select([proc.stdout], [], [], 120)
+        assert ready and proc.stdout.readline() == b"started\n", proc.stderr.read().decode()[-2000:]
+        time.sleep(rng.uniform(0.05, 1.2))
         assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)

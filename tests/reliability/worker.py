@@ -69,6 +69,8 @@ def main(url: str, seed: int, attempts: int, out: str | None):
     engine = db.open_db(url)
     with engine.connect() as conn:
         ids = [r[0] for r in conn.execute(select(assets.c.id))]
+    if out is None:  # started: whoever waits for this line (the crash test) now knows steps are being fired
+        print("started", flush=True)
     counts = {"ok": 0, "conflict": 0, "skipped": 0, "other": []}
     for _ in range(attempts):
         asset_id = rng.choice(ids)
