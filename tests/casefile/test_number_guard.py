@@ -8,6 +8,9 @@ the actor's own parties are found as ever; the window passing lets lookups again
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+import time
 
 import pytest
 from casefile_people import DUC, duc, nb_asset  # noqa: F401 - the fixtures
@@ -131,3 +134,41 @@ def test_the_settings_are_read_and_checked(monkeypatch):
             number_guard.most_misses()
         assert number_guard.MISSES_ENV in str(caught.value)
     assert number_guard.masked("0100233488001") == "010**********"
+
+
+RACER = """
+import os, sys, time
+from auction_flow.common.errors import Throttled
+from auction_flow.features.casefile import search
+from auction_flow.storage import db
+url, number, go = sys.argv[1:4]
+engine = db.open_db(url)
+open(go + "." + number, "w").close()
+while not os.path.exists(go):  # every racer has imported and opened the database: start together
+    time.sleep(0.005)
+try:
+    print("found" if search.find_parties(engine, "cv_dung", number) else "missed")
+except Throttled:
+    print("refused")
+"""
+
+
+def test_racing_lookups_cannot_pass_the_limit_together(world, db_url, limit, tmp_path):
+    # six processes look up six numbers of no party at the same moment, against a limit of 3: the
+    # count, the lookup and the miss's row are one transaction per user, taken in turn, so exactly 3
+    # are misses and 3 refused (counted before each other's rows, all six passed)
+    go = tmp_path / "go"
+    numbers = [f"0930859990{i:02d}" for i in range(10, 16)]
+    procs = [subprocess.Popen([sys.executable, "-c", RACER, db_url, n, str(go)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for n in numbers]
+    deadline = time.monotonic() + 120
+    while not all((tmp_path / f"go.{n}").exists() for n in numbers) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    go.touch()
+    outcomes = []
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err[-2000:]
+        outcomes.append(out.strip())
+    assert sorted(outcomes) == ["missed"] * 3 + ["refused"] * 3
+    assert len(rows(world, number_guard.MISS)) == 3 and len(rows(world, number_guard.REFUSED)) == 3

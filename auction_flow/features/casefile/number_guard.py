@@ -24,7 +24,10 @@ registering them makes a miss or two a day. 20 an hour is far above that and, fo
 million random parts, a crawl of 480 a day.
 
 The misses are counted from ``access_log`` (the user's rows of that action in the window): nothing
-is added to the schema. Two lookups racing may both pass at the limit, a miss or two over it.
+is added to the schema. A user's lookups by number outside the scope are taken one at a time (the
+count, the lookup and the miss's row in one write transaction: SQLite's write lock, and on PostgreSQL
+an advisory lock per user), so lookups racing from many windows or scripts cannot pass the limit
+together.
 """
 
 from __future__ import annotations
@@ -32,9 +35,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from auction_flow.common.config import now_utc
+from auction_flow.common.context import current_via
 from auction_flow.common.errors import InvalidInput, Throttled
 from auction_flow.common.words import message
 from auction_flow.core import authz
@@ -49,6 +53,7 @@ MAX_MISSES = 10_000
 MAX_MINUTES = 7 * 24 * 60
 MISS = "party_number_miss"
 REFUSED = "party_number_throttled"
+LOCK = 0x0F_9A27  # pg_advisory_xact_lock(LOCK, hashtext(username)): one user's lookups by number, one at a time
 FULL_LENGTHS = (10, 12, 13)  # an enterprise code, a citizen number, an enterprise branch's code
 
 
@@ -82,25 +87,44 @@ def masked(number: str) -> str:
     return number[:3] + "*" * (len(number) - 3)
 
 
+def _count(conn, username: str) -> int:
+    since = now_utc() - window()
+    return conn.execute(select(func.count()).select_from(access_log).where(
+        access_log.c.actor == username, access_log.c.action == MISS, access_log.c.at > since)).scalar()
+
+
 def misses(engine, username: str) -> int:
     """The user's misses within the window, to now."""
-    since = now_utc() - window()
     with db.reading(engine) as conn:
-        return conn.execute(select(func.count()).select_from(access_log).where(
-            access_log.c.actor == username, access_log.c.action == MISS, access_log.c.at > since)).scalar()
+        return _count(conn, username)
 
 
-def gate(engine, user: dict) -> None:
-    """Refuse a lookup by number outside ``user``'s scope if the user has had too many misses (an
-    ``access_log`` row); else nothing."""
-    most, minutes = most_misses(), int(window().total_seconds() // 60)
-    if misses(engine, user["username"]) >= most:
-        exc = Throttled("cf.party_number_throttled", user=user["username"], misses=most, minutes=minutes)
-        authz.record_denial(engine, user, REFUSED, None, user.get("office_code"), str(exc))
-        raise exc
+def looked_up(engine, user: dict, number: str, lookup):
+    """``lookup(conn)`` (the party with the full ``number``, or None) for a number that reaches
+    outside ``user``'s scope, within the limit: refused (:class:`Throttled`, an ``access_log`` row)
+    once the user has had too many misses; a lookup that finds no party is a miss (an ``access_log``
+    row naming the number masked). The count, the lookup and the row are one write transaction, and
+    one user's such transactions take turns, so two at once cannot both pass the limit."""
+    most = most_misses()
+    minutes = int(window().total_seconds() // 60)
+    refused = None
+    with db.writing(engine) as conn:
+        if conn.dialect.name == "postgresql":  # SQLite: the write transaction already holds the file's lock
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k, hashtext(:u))"), {"k": LOCK, "u": user["username"]})
+        if _count(conn, user["username"]) >= most:
+            refused = Throttled("cf.party_number_throttled", user=user["username"], misses=most, minutes=minutes)
+            _log(conn, user, REFUSED, str(refused))
+            party = None
+        else:
+            party = lookup(conn)
+            if party is None:
+                _log(conn, user, MISS, message("cf.party_number_miss", "en", number=masked(number),
+                                               digits=len(number)))
+    if refused is not None:  # raised once its row is committed
+        raise refused
+    return party
 
 
-def record_miss(engine, user: dict, number: str) -> None:
-    """One miss of ``user`` (an ``access_log`` row naming the number masked)."""
-    reason = message("cf.party_number_miss", "en", number=masked(number), digits=len(number))
-    authz.record_denial(engine, user, MISS, None, user.get("office_code"), reason)
+def _log(conn, user: dict, action: str, reason: str) -> None:
+    authz.log_refusal(conn, user["username"], user.get("role"), action, None, user.get("office_code"), reason,
+                      current_via())

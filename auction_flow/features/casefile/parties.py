@@ -242,10 +242,7 @@ def by_number_checked(engine, user: dict, number) -> dict | None:
         party = by_number(conn, full)
         if party is not None and visible(conn, user, party):
             return party
-    number_guard.gate(engine, user)
-    if party is None:
-        number_guard.record_miss(engine, user, full)
-    return party
+    return number_guard.looked_up(engine, user, full, lambda conn: by_number(conn, full))
 
 
 def by_numbers(engine, actor, numbers, at_most: int = 50) -> dict[int, dict]:
