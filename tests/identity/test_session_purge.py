@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -22,6 +24,7 @@ from auction_flow.common.errors import InvalidInput
 from auction_flow.features.admin import service as admin
 from auction_flow.features.identity import purge
 from auction_flow.features.identity import service as identity
+from auction_flow.features.supervision import verify as audit_verify
 from auction_flow.storage.schema import access_log, audit_heads, audit_log, session_marks, sessions, users
 
 DAY = dt.timedelta(days=1)
@@ -80,11 +83,12 @@ def test_sessions_past_the_retention_go_and_the_rest_stay(world, aged):
     assert (res.days, res.removed, res.kept) == (90, 2, 1)
     assert _ids(world) == {aged["live"], aged["expired_lately"], aged["ended_lately"], aged["named_long_ago"],
                            signed.session_id}
-    assert (_count(world, access_log), _count(world, audit_log)) == logs
+    # no refusal is touched; the purge itself is one audit row (the scheduler's, as it removed some)
+    assert (_count(world, access_log), _count(world, audit_log)) == (logs[0], logs[1] + 1)
     assert identity.authenticate(world, signed.token, channel="web").username == "cv_an"  # still signed in
 
-    res = purge.purge_sessions(world)  # nothing more to do
-    assert (res.removed, res.kept) == (0, 1)
+    res = purge.purge_sessions(world)  # nothing more to do, and the scheduler's empty purge writes no row
+    assert (res.removed, res.kept) == (0, 1) and _count(world, audit_log) == logs[1] + 1
 
 
 def test_the_retention_is_a_setting(world, aged, monkeypatch):
@@ -126,11 +130,24 @@ def test_administrators_purge_now_and_a_refusal_is_logged(world, db_url, aged, m
 
     r = _run(db_url, "--as", "admin", "user", "purge-sessions", "--older-than", "30")
     assert r.exit_code == 0, r.output
+    r_first_before = r.stdout.split("before ")[1].split(" (over")[0]
     assert r.stdout.startswith("removed 2 session(s) ended or expired before ")
     assert r.stdout.strip().endswith("(over 30 days ago); kept 1 that the audit log names")
     r = _run(db_url, "--lang", "vi", "--as", "admin", "user", "purge-sessions", "--json")
     assert r.exit_code == 0 and '"removed": 0' in r.stdout and '"kept": 1' in r.stdout
     assert aged["named_long_ago"] in _ids(world) and aged["expired_long_ago"] not in _ids(world)
+    # each administrator's purge is an audit row (the one that removed nothing too); who, the cut-off, counts
+    with world.connect() as conn:
+        purges = conn.execute(select(audit_log.c.actor, audit_log.c.role, audit_log.c.changes, audit_log.c.via)
+                              .where(audit_log.c.event == "sessions_purged").order_by(audit_log.c.id)).all()
+    assert [(p.actor, p.role) for p in purges] == [("admin", "admin")] * 2
+    first = json.loads(purges[0].changes)
+    assert first["retention_days"] == [None, 30] and first["removed"] == [None, 2] and first["kept"] == [None, 1]
+    cut = dt.datetime.fromisoformat(first["before"][1]).astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert cut.strftime("%Y-%m-%d %H:%M") == r_first_before and purges[0].via.startswith("session:")
+    assert json.loads(purges[1].changes)["removed"] == [None, 0]
+    report = audit_verify.verify(world)  # the purge rows chain like every administrative row
+    assert report.ok, report
 
 
 def _marks(engine) -> dict:
@@ -143,13 +160,24 @@ def _heads(engine) -> dict:
         return dict(conn.execute(select(audit_heads.c.chain, audit_heads.c.log_seq)).all())
 
 
+def _past_own_row(engine) -> dict:
+    """The heads, the administrative chain's one row back: the last purge's own ``sessions_purged``."""
+    with engine.connect() as conn:
+        last = conn.execute(select(audit_log.c.event).where(audit_log.c.chain == "admin")
+                            .order_by(audit_log.c.log_seq.desc())).first()
+    assert last.event == "sessions_purged"
+    heads = _heads(engine)
+    return {**heads, "admin": heads["admin"] - 1}
+
+
 def test_each_purge_reads_only_the_audit_rows_written_since_the_last(world, aged):
     """A purge reads each chain past its mark only (a day's rows, not the whole log every day): the
     sessions the rows it read named stay marked, rows written since are read by the next purge."""
     now = now_utc()
     late = _session(world, "ld_binh", created=now - 200 * DAY, expires=now - 200 * DAY + DAY / 2)
     purge.purge_sessions(world)
-    assert _marks(world) == _heads(world)  # every chain read up to its committed head
+    # every chain read up to its committed head, but for the purge's own row, written after (the next reads it)
+    assert _marks(world) == _past_own_row(world)
     assert late not in _ids(world) and aged["named_long_ago"] in _ids(world)
 
     # a row written after that purge names a session: the next purge reads it and keeps the session
@@ -158,7 +186,7 @@ def test_each_purge_reads_only_the_audit_rows_written_since_the_last(world, aged
         admin.add_office(world, "admin", "HG-PH", "Chi cục THADS thị xã Phụng Hiệp", "HG")
     assert _marks(world) != _heads(world)
     res = purge.purge_sessions(world)
-    assert quiet in _ids(world) and res.kept == 2 and _marks(world) == _heads(world)
+    assert quiet in _ids(world) and res.kept == 2 and _marks(world) == _heads(world)  # removed none: no row of its own
 
     # the rows below the marks are not read again: a session whose mark was lost from the row
     # (only possible by hand) is not found again by re-reading the whole log

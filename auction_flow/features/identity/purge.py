@@ -20,6 +20,11 @@ committed head (every row at or below a committed head is committed: the head mo
 own transaction), marks the sessions they name (``sessions.audit_named``) and moves its marks
 (``session_marks``), in the transaction that deletes. The first purge of a database reads the
 whole log once; a day's purge then reads a day's rows, whatever the size of the log.
+
+A purge is itself an audit row (``sessions_purged``: the retention, the cut-off, how many went and how
+many stayed), in the transaction that deletes: an administrator's always, the scheduler's when it
+removed any, so who deleted records, when and under which retention is in the log like any other
+administrative act.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, text,
 
 from auction_flow.common.config import now_utc
 from auction_flow.common.errors import InvalidInput
+from auction_flow.core import admin_events
 from auction_flow.core.engine import require_role
 from auction_flow.storage import db
 from auction_flow.storage.schema import audit_heads, audit_log, session_marks, sessions
@@ -88,9 +94,15 @@ def _mark_named(conn) -> None:
         conn.execute(insert(session_marks), new)
 
 
-def purge_sessions(engine, days: int | None = None, now: dt.datetime | None = None) -> SessionsPurged:
+SCHEDULER = {"username": "scheduler", "role": "system"}  # who the scheduler's purge is recorded as
+
+
+def purge_sessions(engine, days: int | None = None, now: dt.datetime | None = None,
+                   actor: dict | None = None) -> SessionsPurged:
     """Delete the sessions that ended or expired more than the retention before ``now`` and that
-    no audit row names (the scheduler's job; an administrator's command is :func:`purge_as`)."""
+    no audit row names (the scheduler's job; an administrator's command is :func:`purge_as`, with
+    ``actor`` the administrator). Recorded as a ``sessions_purged`` audit row when ``actor`` is given
+    or when any session went."""
     days = retention_days(days)
     before = (now or now_utc()) - dt.timedelta(days=days)
     old = or_(sessions.c.expires_at < before, sessions.c.ended_at < before)
@@ -101,11 +113,15 @@ def purge_sessions(engine, days: int | None = None, now: dt.datetime | None = No
         kept = conn.execute(select(func.count()).select_from(sessions)
                             .where(and_(old, sessions.c.audit_named.is_(True)))).scalar()
         removed = conn.execute(delete(sessions).where(old, sessions.c.audit_named.is_(False))).rowcount
+        if actor is not None or removed:
+            admin_events.record(conn, actor or SCHEDULER, "sessions_purged", {
+                "retention_days": (None, days), "before": (None, before.isoformat(timespec="seconds")),
+                "removed": (None, removed), "kept": (None, kept)}, office=(actor or {}).get("office_code"))
     return SessionsPurged(days, before, removed, kept)
 
 
 def purge_as(engine, actor: str | None, days: int | None = None) -> SessionsPurged:
     """:func:`purge_sessions` for an administrator (anyone else is refused, and the refusal
     written to access_log)."""
-    require_role(engine, actor, ("admin",), "user purge-sessions")
-    return purge_sessions(engine, days)
+    admin = require_role(engine, actor, ("admin",), "user purge-sessions")
+    return purge_sessions(engine, days, actor=admin)
