@@ -79,3 +79,42 @@ def test_past_the_limit_the_forms_and_the_api_refuse_lookups_by_number(client, e
     r = client.post(f"/assets/{asset}/parties", data={"csrftoken": csrf, "role": "debtor", "id_number": "093085007777"},
                     follow_redirects=False)
     assert r.status_code == 303 and count(engine, asset_parties) == links + 1
+
+
+def test_the_sale_form_takes_another_offices_buyer_by_full_number_within_the_limit(client, engine, province, limit):
+    binh = next(x for x in parties_svc.list_parties(engine, "cv_dung") if x["name"] == "Trần Thị Bình")["id"]
+    today = dt.date.today()
+    ago = lambda days: (today - dt.timedelta(days=days)).isoformat()  # noqa: E731
+    sold, other = (assets_svc.seize(engine, "cv_an", f"9{i}/2026", "HG-VT", "movable", "Máy xúc", on=ago(40))
+                   for i in (6, 7))
+    for asset in (sold, other):
+        assets_svc.advance(engine, asset, "agree_price", "cv_an", ago(30), ["price=500000000"])
+        assets_svc.advance(engine, asset, "contract_auction", "cv_an", ago(29),
+                           ["auction_org=Công ty Đấu giá Hợp danh", f"auction_date={ago(2)}"])
+    csrf = page_session(client, "cv_an")
+    sale = {"csrftoken": csrf, "trigger": "record_sale", "f_sale_price": "500000000", "f_buyer": "",
+            "f_deposit": "50000000"}
+    # a number of no party: said beside the box, a miss, nothing written
+    r = client.post(f"/assets/{sold}/advance", data={**sale, "buyer_party": NOBODY[0]})
+    assert r.status_code == 422
+    beside = r.text.split('id="record_sale-buyer_party-error"')[1].split("</p>")[0]
+    assert NOBODY[0] in beside and assets_svc.show(engine, sold, "cv_an")["state"] == "auction_contracted"
+    assert len(actions(engine, number_guard.MISS)) == 1
+    # another office's party by its full number, typed with spaces: bought, linked, named on the asset
+    r = client.post(f"/assets/{sold}/advance", data={**sale, "buyer_party": "079 088 004 321"},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text
+    assert [(p["party_id"], p["role"]) for p in parties_svc.asset_parties_view(engine, "cv_an", sold)] == \
+        [(binh, "buyer")]
+    assert assets_svc.show(engine, sold, "cv_an")["buyer"] == "Trần Thị Bình"
+    # past the limit, the same box is refused beside it (an access_log row), the step not taken
+    r = client.post(f"/assets/{other}/advance", data={**sale, "buyer_party": NOBODY[1]})
+    assert r.status_code == 422 and len(actions(engine, number_guard.MISS)) == 2
+    # (Bình is now a party of an asset of cv_an's office, so found as ever: another of HG-NB's)
+    parties_svc.add(engine, "cv_dung", "Phạm Văn Cường", "079088005555", "person")
+    r = client.post(f"/assets/{other}/advance", data={**sale, "buyer_party": "079088005555"})
+    assert r.status_code == 422
+    beside = r.text.split('id="record_sale-buyer_party-error"')[1].split("</p>")[0]
+    assert "đã tra 2 số giấy tờ" in beside and "Phạm Văn Cường" not in r.text
+    assert assets_svc.show(engine, other, "cv_an")["state"] == "auction_contracted"
+    assert actions(engine, number_guard.REFUSED)[-1]["actor"] == "cv_an"

@@ -49,7 +49,7 @@ WORDS = {
     'web.cf.party_id': {"vi": 'Số đương sự', "en": 'Party id'},
     'web.cf.link_id_number': {"vi": 'Hoặc đầy đủ số giấy tờ của đương sự (đương sự của đơn vị khác)', "en": "Or the party's full identity number (a party of another office)"},
     'web.cf.link_one': {"vi": 'nhập số đương sự hoặc số giấy tờ, không nhập cả hai', "en": 'give the party id or the identity number, not both'},
-    'web.cf.buyer_party': {"vi": 'Số đương sự của người mua (nếu đã đăng ký)', "en": "The buyer's party id (if registered)"},
+    'web.cf.buyer_party': {"vi": 'Số đương sự hoặc đầy đủ số giấy tờ của người mua (nếu đã đăng ký)', "en": "The buyer's party id or full identity number (if registered)"},
     'web.cf.buyer_party_hint': {"vi": 'Người mua được liên kết với tài sản; để trống ô tên người mua thì lấy tên của đương sự.', "en": "The buyer is linked to the asset; leave the buyer's name empty to take the party's."},
     'web.cf.issued': {"vi": 'đã ban hành văn bản {number}', "en": 'paper {number} issued'},
     'web.cf.rank': {"vi": 'Hạng', "en": 'Rank'},

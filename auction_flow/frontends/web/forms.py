@@ -8,9 +8,13 @@ from dataclasses import dataclass
 
 from auction_flow.common.errors import AuctionFlowError, InvalidInput
 from auction_flow.common.words import Msg, has_term, message, term
+from auction_flow.features.casefile import number_guard
+from auction_flow.features.casefile import parties as parties_svc
 
 PREFIX = "f_"  # form inputs of trigger fields: f_price, f_buyer... (apart from trigger, on, reason, version)
-BUYER_PARTY = "buyer_party"  # beside a ``buyer`` field: the id of the registered party who bought (``--buyer``)
+# beside a ``buyer`` field: the registered party who bought, by id (``--buyer``) or by full identity number
+# (``--buyer-id-number``: another office's party)
+BUYER_PARTY = "buyer_party"
 # the term kind that labels a choice field's values, when it is not the field's own name
 CHOICE_TERMS = {("suspend", "kind"): "suspension"}
 INPUT = {"text": "text", "money": "text", "date": "date"}
@@ -18,6 +22,7 @@ INPUT = {"text": "text", "money": "text", "date": "date"}
 ABOUT = {"future_date": "on", "date_before_last": "on", "reason_required": "reason", "g_auction_date": "auction_date",
          "g_reduction_limit": "price", "g_reduction_not_lower": "price", "g_sale_price": "sale_price",
          "cf.party_not_found": BUYER_PARTY, "cf.party_link_denied": BUYER_PARTY, "cf.buyer_mismatch": BUYER_PARTY, "cf.buyer_not_taken": BUYER_PARTY,
+         "cf.party_number_not_found": BUYER_PARTY, "cf.party_number_throttled": BUYER_PARTY,
          "g_party_not_of_asset": "party", "g_party_needed": "party", "g_no_receipt": "party",
          "g_receipt_twice": "party", "g_receipt_before_notice": "received_on",
          "g_reappraisal_window_receipt": "party", "g_no_certificate": "ground", "c_date_not_after": "auction_date"}
@@ -26,11 +31,16 @@ FIELD_KEYS = ("missing_field", "unknown_field", "bad_money", "bad_date", "bad_ch
 BESIDE = {"missing_field": "web.required", "reason_required": "web.required"}
 
 
-def buyer_party(data: dict) -> int | None:
-    """The buyer's party id typed beside a ``buyer`` field, if any (digits 0-9, else refused as no such party)."""
+def buyer_party(data: dict) -> int | parties_svc.ByNumber | None:
+    """The buyer typed beside a ``buyer`` field, if any: a full identity number (10, 12 or 13 digits,
+    spaces and dashes aside) is the party of that number, any office's (``--buyer-id-number``, within
+    the lookups' limit); other digits are a party id (``--buyer``); anything else no such party."""
     typed = (data.get(BUYER_PARTY) or "").strip()
     if not typed:
         return None
+    full = parties_svc.full_number(typed)
+    if number_guard.full_shaped(full):
+        return parties_svc.ByNumber(full)
     if not (typed.isascii() and typed.isdigit()):
         raise InvalidInput("cf.party_not_found", party=typed)
     return int(typed)
