@@ -25,8 +25,9 @@ the number of audit rows. Every part merges by adding key by key.
 * :func:`check` recomputes every kept row from the folded rows of the log and names the first
   difference.
 
-What is not kept: periods that are not a reporting year, the groupings by auction or appraisal
-organisation (the asset's current column), SQLite (one office, small): they read the log.
+What is not kept here: the groupings by auction or appraisal organisation (the asset's current
+column: :mod:`kept_org`, folded from the same batch). Periods that are not a reporting year and
+SQLite (one office, small) read the log.
 """
 
 from __future__ import annotations
@@ -212,9 +213,11 @@ def dumps(hist: dict) -> str:
     return json.dumps({k: v for k, v in sorted(hist.items()) if v}, separators=(",", ":"))
 
 
-def fold(conn, counted, priced, voiding, until: dict | None = None) -> dict:
+def fold(conn, counted, priced, voiding, until: dict | None = None, also=None) -> dict:
     """Fold every committed row past the marks, in ``conn``'s transaction (the caller commits).
     ``until`` ({chain: position}): those chains only, up to there at most (the benchmark's tail).
+    ``also(conn, batch, params, first)``: other kept answers folded from the same batch before the
+    marks move (:mod:`kept_org`).
     Returns {"rows": audit rows past the marks folded, "added": kept rows written, "marks": {chain: position}}."""
     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK})
     first, empty = conn.execute(text("SELECT NOT EXISTS (SELECT 1 FROM report_marks), "
@@ -238,6 +241,8 @@ def fold(conn, counted, priced, voiding, until: dict | None = None) -> dict:
         for y, g, o, u, p_, s, packed in conn.execute(_READ, _columns(keys)).all():
             _add(kept, (y, g, o, u, p_, s), json.loads(packed))
         conn.execute(_WRITE, {**_columns(keys), "packed": [dumps(kept[k]) for k in keys]})
+    if also is not None:
+        also(conn, batch, p, first)
     conn.execute(_MOVE, {"chains": chains, "heads": heads})
     if first and keys:  # the planner's statistics for the reports' first reads
         conn.execute(text("ANALYZE report_years"))

@@ -23,11 +23,11 @@ Definitions (a period is a range of business dates, both ends included):
   their own tables; a database without them reports them as not available (None).
 
 Where they are computed: SQLite reads the period's rows (:func:`_sales`, :func:`_pass`). PostgreSQL,
-for a reporting year by office or by officer and its stages, once ``report rollup`` has folded
-the log and while the rows past its marks are few (``kept.TAIL_LIMIT``), reads the year's kept
-answers and the rows past the marks (:mod:`kept`, :mod:`kept_read`); any other period, grouping
-by auction or appraisal organisation, and before any fold, it runs the one statement of
-:mod:`pg_pass` over the period's rows.
+for a reporting year (by office, officer, auction or appraisal organisation, and its stages), once
+``report rollup`` has folded the log and while the rows past its marks are few
+(``kept.TAIL_LIMIT``), reads the year's kept answers and the rows past the marks (:mod:`kept`,
+:mod:`kept_read`; by organisation :mod:`kept_org`); any other period, and before any fold, it runs
+the one statement of :mod:`pg_pass` over the period's rows.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from auction_flow.core import authz
 from auction_flow.core import engine as eng
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.fields import parse_date, parse_year
-from auction_flow.features.reports import kept, kept_read, pg_pass
+from auction_flow.features.reports import kept, kept_org, kept_read, pg_pass
 from auction_flow.features.reports.charts import stages_chart
 from auction_flow.storage import db
 from auction_flow.storage.schema import assets, audit_log, metadata, offices, users
@@ -246,7 +246,7 @@ def _tune(conn) -> None:
 
 def _kept_year(conn, by: str, start, end) -> bool:
     """PostgreSQL: whether this report reads the kept answers of a reporting year (:mod:`kept`)."""
-    return (by in ("office", "officer") and (start, end) == period(year=end.year) and not db.is_sqlite(conn)
+    return (by in BY and (start, end) == period(year=end.year) and not db.is_sqlite(conn)
             and kept.usable(conn))
 
 
@@ -369,7 +369,7 @@ def summary(engine, actor: str | None, start=None, end=None, year: int | None = 
             _pass(conn, q, out, delays, stage_days)
             late, late_total, per_stage, stage_total = _hist_stats(delays, stage_days)
         elif _kept_year(conn, by, start, end):  # the year's kept answers and the rows past the marks
-            late, late_total, per_stage, stage_total = kept_read.statistics(
+            late, late_total, per_stage, stage_total = (kept_org if by in ORGS else kept_read).statistics(
                 conn, by, end.year, start, end, q.scope, counted=COUNTED, p=kept.params(COUNTED, PRICED,
                                                                                         voiding_triggers()),
                 out=out, median_of=_median)
@@ -437,7 +437,7 @@ def fold_now(engine, until: dict | None = None) -> dict:
         return {"kept": False, "rows": 0, "added": 0, "marks": {}}
     with db.writing(engine) as conn:
         conn.exec_driver_sql("SELECT set_config('jit', 'off', true), set_config('work_mem', '256MB', true)")
-        return {"kept": True, **kept.fold(conn, COUNTED, PRICED, voiding_triggers(), until)}
+        return {"kept": True, **kept.fold(conn, COUNTED, PRICED, voiding_triggers(), until, also=kept_org.fold)}
 
 
 def rollup_check(engine, actor: str | None) -> dict:
@@ -448,4 +448,5 @@ def rollup_check(engine, actor: str | None) -> dict:
         return {"kept": False, "differs": None}
     with db.reading(engine) as conn:
         _tune(conn)
-        return {"kept": True, "differs": kept.check(conn, COUNTED, PRICED, voiding_triggers())}
+        p = kept.params(COUNTED, PRICED, voiding_triggers())
+        return {"kept": True, "differs": kept.check(conn, COUNTED, PRICED, voiding_triggers()) or kept_org.check(conn, p)}

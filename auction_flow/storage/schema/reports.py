@@ -13,6 +13,11 @@
 * ``report_marks``: per chain of the audit log, the last position folded. A chain's rows commit in
   ``log_seq`` order (its ``audit_heads`` row is locked by each writer), so a row is folded exactly
   when its ``log_seq`` is at or below its chain's mark, whatever its business date.
+* ``report_org_years``: as ``report_years`` for the groupings by organisation (kind 'a' auction, 'p'
+  appraisal; office '*' the country; ``org`` the asset's, '-' none); parts 'stage', 'trig',
+  'priced' and 'sold' ({"n": sales}; which were not cancelled is read from ``report_sales``).
+* ``report_org_assets``: per asset folded, the organisations its folded rows are counted under
+  ('-' none); a fold that meets a change moves them (auction_flow.features.reports.kept_org).
 """
 
 from sqlalchemy import BigInteger, Column, Index, Integer, PrimaryKeyConstraint, String, Table, Text
@@ -47,4 +52,23 @@ report_marks = Table(
     "report_marks", metadata,
     Column("chain", CHAIN, primary_key=True),
     Column("log_seq", Integer, nullable=False),  # the chain's last position folded into report_years
+)
+
+report_org_years = Table(
+    "report_org_years", metadata,
+    Column("year", Integer, nullable=False),
+    Column("kind", String(1), nullable=False),  # a (auction organisation) | p (appraisal organisation)
+    Column("office", String(32), nullable=False),  # the rows' office code; '-' none; '*' the country
+    Column("org", String(200), nullable=False),  # the asset's organisation as folded; '-' none
+    Column("part", String(8), nullable=False),  # stage | trig | priced | sold
+    Column("sub", String(64), nullable=False),  # the state left, the counted trigger, ''
+    Column("packed", Text, nullable=False),  # the histogram, JSON
+    PrimaryKeyConstraint("year", "kind", "office", "org", "part", "sub", name="pk_report_org_years"),
+)
+
+report_org_assets = Table(
+    "report_org_assets", metadata,
+    Column("asset_id", Integer, primary_key=True),
+    Column("auction_org", String(200), nullable=False),  # as its folded rows are counted; '-' none
+    Column("appraisal_org", String(200), nullable=False),
 )

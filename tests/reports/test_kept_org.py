@@ -1,0 +1,187 @@
+"""The kept yearly answers by auction and by appraisal organisation (issue 16, PostgreSQL): a reporting
+year's report by organisation reads ``report_org_years`` and the rows past the marks, and gives
+exactly what reading the log gives (``tests/reports/legacy_reports.py``), for the country, a province
+and a branch, whatever changed an asset's organisation (a step, ``asset correct``), before or after
+a fold, and whatever the tail holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import province_walk
+import pytest
+from conftest import Cli, _pg_url, drop_pg, fresh_pg
+from legacy_reports import summary as legacy_summary
+from sqlalchemy import text
+from test_kept import _second_province, _try
+
+from auction_flow.features.assets import service as svc
+from auction_flow.features.reports import kept_org
+from auction_flow.features.reports import service as reports
+from auction_flow.storage import db
+
+ACTORS = ("admin", "ld_tinh", "ld_1")  # the country, a province, a branch
+BY = ("auction-org", "appraisal-org")
+YEARS = (2024, 2025, 2026, 2027)
+NEW_AUCTIONEER, NEW_APPRAISER = "Công ty Đấu giá Mới", "Công ty Thẩm định giá Mới"
+
+
+@pytest.fixture(scope="module")
+def built(request):
+    admin_engine = request.getfixturevalue("pg_admin")
+    name = fresh_pg(admin_engine, request.getfixturevalue("pg_template"))
+    url = _pg_url(name)
+    engine = db.open_db(url)
+    province_walk.build(engine, url, n_assets=120)
+    _second_province(engine)
+    engine.dispose()
+    db.get_engine(url).dispose()
+    yield name
+    drop_pg(admin_engine, name)
+
+
+@pytest.fixture
+def copy(request, built):
+    admin_engine = request.getfixturevalue("pg_admin")
+    name = fresh_pg(admin_engine, built)
+    url = _pg_url(name)
+    yield url, db.open_db(url)
+    drop_pg(admin_engine, name)
+
+
+@pytest.fixture
+def spied(monkeypatch):
+    """How many reports read the kept answers by organisation."""
+    calls = []
+    real = kept_org.statistics
+
+    def spy(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(kept_org, "statistics", spy)
+    return calls
+
+
+def _same(engine):
+    """Every report by organisation, kept (or live before a fold) against the log's."""
+    for by in BY:
+        for actor in ACTORS:
+            for year in YEARS:
+                got, want = reports.summary(engine, actor, by=by, year=year), legacy_summary(engine, actor, by=by,
+                                                                                             year=year)
+                if got != want:
+                    diff = [(w["key"], {f: (g.get(f), v) for f, v in w.items() if g.get(f) != v})
+                            for g, w in zip(got["groups"] + [got["total"]], want["groups"] + [want["total"]]) if g != w]
+                    assert got == want, (by, actor, year, [g["key"] for g in got["groups"]],
+                                         [g["key"] for g in want["groups"]], diff)
+
+
+def _one(engine, sql: str, **params):
+    with engine.connect() as conn:
+        return conn.execute(text(sql), params).first()
+
+
+def _correct(engine, aid: int, field: str, value: str) -> None:
+    svc.correct(engine, aid, "ld_tinh", [f"{field}={value}"], "Ghi sai tên tổ chức")
+
+
+def _folded_with(engine, column: str, state: str) -> int:
+    """An asset of HG in ``state`` with an organisation in ``column`` and rows folded."""
+    return _one(engine, f"SELECT a.id FROM assets a JOIN offices o ON o.id = a.office_id WHERE a.state = :s "
+                        f"AND a.{column} IS NOT NULL AND o.code LIKE 'HG-%' ORDER BY a.id LIMIT 1", s=state)[0]
+
+
+def _changes(engine) -> dict:
+    """Organisations changed by ``asset correct`` (auction, appraisal, an asset with none before) and by
+    steps (a sale cancelled and auctioned again by another organisation; an auction failed,
+    the price reduced and the auction contracted with another organisation). Returns the assets changed."""
+    changed = {}
+    changed["corrected"] = _folded_with(engine, "auction_org", "paid")
+    _correct(engine, changed["corrected"], "auction_org", NEW_AUCTIONEER)
+    changed["appraiser"] = _folded_with(engine, "appraisal_org", "priced")
+    _correct(engine, changed["appraiser"], "appraisal_org", NEW_APPRAISER)
+    none = _one(engine, "SELECT a.id FROM assets a JOIN offices o ON o.id = a.office_id WHERE a.auction_org IS NULL "
+                        "AND a.appraisal_org IS NULL AND o.code LIKE 'HG-%' AND EXISTS (SELECT 1 FROM audit_log l "
+                        "WHERE l.asset_id = a.id AND l.trigger = 'agree_price') ORDER BY a.id LIMIT 1")[0]
+    _correct(engine, none, "auction_org", NEW_AUCTIONEER)
+    changed["none"] = none
+
+    def again(last, price):
+        day = last + dt.timedelta(days=1)
+        cancel = {"ground": "court_void", "document_no": "8/2025/QĐ", "issued_by": "Tòa án nhân dân tỉnh",
+                  "document_on": day}
+        return [("cancel_result", day, cancel), ("reauction", day, {}), ("contract_auction", day + dt.timedelta(days=2),
+                                         {"auction_org": NEW_AUCTIONEER, "auction_date": day + dt.timedelta(days=20)}),
+                ("record_sale", day + dt.timedelta(days=22), {"sale_price": price + 3_000_000, "buyer": "Trần Văn Chín",
+                                                              "deposit": price // 10})]
+    changed["reauctioned"] = _try(engine, "paid", again)
+
+    def repriced(last, price):
+        day = last + dt.timedelta(days=1)
+        return [("record_auction_failed", day, {}), ("reduce_price", day + dt.timedelta(days=3),
+                                                      {"price": price * 9 // 10}),
+                ("contract_auction", day + dt.timedelta(days=5), {"auction_org": NEW_AUCTIONEER,
+                                                                  "auction_date": day + dt.timedelta(days=25)})]
+    changed["repriced"] = _try(engine, "auction_contracted", repriced)
+    return changed
+
+
+def test_by_organisation_the_same_unfolded_folded_with_changes_in_the_tail_and_folded_again(copy, spied):
+    url, engine = copy
+    _same(engine)
+    assert not spied  # nothing folded: the live statement
+    reports.rollup_fold(engine, "admin")
+    _same(engine)
+    assert len(spied) == len(BY) * len(ACTORS) * len(YEARS)
+    changed = _changes(engine)
+    # the tail holds the changes of organisation of assets whose rows were folded under the old one
+    for aid in changed.values():
+        was, now = _one(engine, "SELECT r.auction_org || '|' || r.appraisal_org, COALESCE(s.auction_org, '-') || '|' "
+                                "|| COALESCE(s.appraisal_org, '-') FROM report_org_assets r JOIN assets s "
+                                "ON s.id = r.asset_id WHERE r.asset_id = :a", a=aid)
+        assert was != now, aid
+    spied.clear()
+    _same(engine)
+    assert len(spied) == len(BY) * len(ACTORS) * len(YEARS)
+    reports.rollup_fold(engine, "admin")
+    assert _one(engine, "SELECT count(*) FROM report_org_assets r JOIN assets s ON s.id = r.asset_id "
+                        "WHERE r.auction_org <> COALESCE(s.auction_org, '-') "
+                        "OR r.appraisal_org <> COALESCE(s.appraisal_org, '-')")[0] == 0  # moved by the fold
+    _same(engine)
+    assert reports.rollup_check(engine, "admin") == {"kept": True, "differs": None}
+    # changed back after the fold, and a walk of new assets: the tail, then folded again
+    _correct(engine, changed["corrected"], "auction_org", province_walk.ORGS[0])
+    _correct(engine, changed["appraiser"], "appraisal_org", province_walk.APPRAISERS[1])
+    province_walk.walk(engine, random.Random(41), 20)
+    _same(engine)
+    reports.rollup_fold(engine, "admin")
+    _same(engine)
+    assert reports.rollup_check(engine, "admin") == {"kept": True, "differs": None}
+
+
+def test_changed_before_the_first_fold_and_the_check_finds_an_unaudited_change(copy):
+    url, engine = copy
+    changed = _changes(engine)
+    reports.rollup_fold(engine, "admin")
+    _same(engine)
+    cli = Cli(url)
+    assert cli("report", "rollup", "--check", actor="admin").exit_code == 0
+    with engine.begin() as conn:  # not through a step: no audit row, so no fold can know
+        conn.execute(text("UPDATE assets SET auction_org = 'Ai đó' WHERE id = :a"), {"a": changed["corrected"]})
+    assert reports.rollup_check(engine, "admin")["differs"] == (None, "a", None, changed["corrected"], "asset",
+                                                                "Ai đó")
+    assert cli("report", "rollup", "--check", actor="admin").exit_code == 1
+
+
+def test_a_kept_row_altered_is_found(copy):
+    url, engine = copy
+    reports.rollup_fold(engine, "admin")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE report_org_years SET packed = :p WHERE part = 'sold' AND kind = 'p' "
+                          "AND office = '*' AND (year, org) = (SELECT year, org FROM report_org_years WHERE "
+                          "part = 'sold' AND kind = 'p' AND office = '*' ORDER BY 1, 2 LIMIT 1)"), {"p": '{"n":999}'})
+    differs = reports.rollup_check(engine, "admin")["differs"]
+    assert differs is not None and differs[1:3] == ("p", "*") and differs[4] == "sold"
