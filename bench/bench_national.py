@@ -264,7 +264,11 @@ def measure_reports(engine, conninfo: str, rounds: int, what: str = "") -> list:
         for name, fn in (("report summary --by office", lambda: reports.summary(engine, actor, year=YEAR)),
                          ("report summary --by officer",
                           lambda: reports.summary(engine, actor, year=YEAR, by="officer")),
-                         ("report stages", lambda: reports.stages(engine, actor, year=YEAR))):
+                         ("report stages", lambda: reports.stages(engine, actor, year=YEAR)),
+                         ("report summary --by auction-org",
+                          lambda: reports.summary(engine, actor, year=YEAR, by="auction-org")),
+                         ("report summary --by appraisal-org",
+                          lambda: reports.summary(engine, actor, year=YEAR, by="appraisal-org"))):
             t = timed(fn, rounds)
             print(f"{name} --year {YEAR}, {label}{what and ', ' + what} ({rows:,} rows in the year): {t:.2f} s; "
                   f"bare GROUP BY {base:.2f} s; ratio {t / base:.2f}", flush=True)
@@ -294,7 +298,7 @@ def measure_kept(engine, url: str, conninfo: str, rounds: int) -> list:
 
     start, end = reports.period(year=YEAR)
     with psql(conninfo) as conn:  # measured from nothing folded (a reused database may have been folded)
-        conn.execute("TRUNCATE report_years, report_sales, report_marks")
+        conn.execute("TRUNCATE report_years, report_sales, report_marks, report_org_years, report_org_assets")
         conn.commit()
         rows = conn.execute("SELECT count(*) FROM audit_log WHERE business_date BETWEEN %s AND %s",
                             [start, end]).fetchone()[0]
@@ -316,7 +320,9 @@ def measure_kept(engine, url: str, conninfo: str, rounds: int) -> list:
     for actor in (f"ld_{PROVINCE}", "admin"):
         for name, fn in (("office", lambda: reports.summary(engine, actor, year=YEAR)),
                          ("officer", lambda: reports.summary(engine, actor, year=YEAR, by="officer")),
-                         ("stages", lambda: reports.stages(engine, actor, year=YEAR))):
+                         ("stages", lambda: reports.stages(engine, actor, year=YEAR)),
+                         ("auction-org", lambda: reports.summary(engine, actor, year=YEAR, by="auction-org")),
+                         ("appraisal-org", lambda: reports.summary(engine, actor, year=YEAR, by="appraisal-org"))):
             got = fn()
             kept.TAIL_LIMIT = -1
             live = fn()
