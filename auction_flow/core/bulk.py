@@ -12,14 +12,15 @@ from sqlalchemy import func, select
 
 from auction_flow.common.config import now_utc
 from auction_flow.common.context import current_via
-from auction_flow.core import audit, deadlines, effects, roots
+from auction_flow.core import audit, deadlines, effects, obligations, roots
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.calendar import WorkCalendar
 from auction_flow.core.step import Step
 from auction_flow.core.workflow import Workflow
+from auction_flow.core.workflow.obligations_section import for_workflow
 from auction_flow.storage import driver
 from auction_flow.storage.db import reading, writing
-from auction_flow.storage.schema import assets, audit_log
+from auction_flow.storage.schema import asset_obligations, assets, audit_log
 
 
 @contextlib.contextmanager
@@ -43,7 +44,11 @@ def import_assets(engine, records: list[dict], actor: dict, wf: Workflow | None 
     Each record's ``steps`` (trigger, target state, business date, column values) are replayed
     as ``fire`` would leave them: state, state_entered_on and the deadline of each state from
     ``deadlines.compute``; one audit row per step, marked imported and hash-chained (seq 1..n,
-    the first one ``asset_imported``). The rows are built before the write transaction, so the
+    the first one ``asset_imported``); the side clocks each step opens and closes (the workflow's
+    ``obligations:``: a sale's or a failed auction's deposits to refund, a paid sale cancelled) as
+    ``fire`` opens and closes them, in the step's audit row and in ``asset_obligations``; a side
+    step (``side``: the deposits refunded, the buyer refunded) leaves the asset's state and its
+    clock as they were, as the engine's ``to: $same`` does. The rows are built before the write transaction, so the
     write lock is held only to link them into the whole-log chain and insert them (one
     executemany per table, through :func:`auction_flow.driver.insert_many`). Returns the new ids.
 
@@ -82,8 +87,24 @@ def import_assets(engine, records: list[dict], actor: dict, wf: Workflow | None 
 
     hashed = operator.itemgetter(*sorted(audit.HASHED))  # a row's values as audit.row_hash_sorted takes them
 
+    rules = for_workflow(wf)
+
+    def duties(trigger, asset, actor, on, fields, cal, opened: list[dict]):
+        """The obligations the step opens and closes, as the engine's ``obligations.plan``: its audit
+        row's changes; ``opened`` (the asset's rows, kept open here) updated."""
+        if rules.closed_by(trigger) is None and not rules.opened_by(trigger, asset["state"]):
+            return {}
+        planned = obligations.plan(Step(wf, wf.triggers[trigger], asset, actor, on, fields, cal, []),
+                                   [o for o in opened if o["closed_seq"] is None])
+        for c in planned.closed:  # the nearest due of its kind, as plan chose it
+            row = next(o for o in opened if o["opened_seq"] == c["opened_seq"] and o["name"] == c["name"])
+            row.update(closed_seq=asset["version"] + 1, done_on=c["done_on"])
+        opened.extend({"asset_id": asset["id"], "opened_seq": asset["version"] + 1, **o, "closed_seq": None,
+                       "done_on": None} for o in planned.opened)
+        return planned.changes()
+
     def build(ids, cal):
-        asset_rows, audit_rows = [], []
+        asset_rows, audit_rows, duty_rows = [], [], []
         changes_json, row_hash, genesis = audit.changes_json, audit.row_hash_sorted, audit.GENESIS
         for asset_id, rec in zip(ids, records):
             kind, office = rec["kind"], rec["office_code"]
@@ -91,11 +112,16 @@ def import_assets(engine, records: list[dict], actor: dict, wf: Workflow | None 
             asset.update(id=asset_id, case_number=rec["case_number"], description=rec["description"], kind=kind,
                          office_id=rec["office_id"], officer_id=rec["officer_id"])
             prev = genesis
+            opened: list[dict] = []
             for seq, step in enumerate(rec["steps"], 1):
                 on, to = step["on"], step["to"]
-                due, basis, regime = memo.get((to, on, kind)) or deadline(to, on, kind, cal)
-                updates = dict(step["set"], state=to, state_entered_on=on, last_event_on=on,
-                               deadline=due, deadline_basis=basis, deadline_regime=regime)
+                asset["version"] = seq - 1
+                if step.get("side"):  # the state and its clock carry on, as a `to: $same` step leaves them
+                    updates = dict(step["set"], last_event_on=on)
+                else:
+                    due, basis, regime = memo.get((to, on, kind)) or deadline(to, on, kind, cal)
+                    updates = dict(step["set"], state=to, state_entered_on=on, last_event_on=on,
+                                   deadline=due, deadline_basis=basis, deadline_regime=regime)
                 if step.get("effects"):  # a suspension: the trigger's own effects stop the clock, as fire's do
                     trig = wf.triggers[step["trigger"]]
                     done = Step(wf, trig, asset, actor, on, step.get("fields", {}), cal, [])
@@ -113,6 +139,7 @@ def import_assets(engine, records: list[dict], actor: dict, wf: Workflow | None 
                     changes = {k: (asset.get(k), v) for k, v in updates.items() if asset.get(k) != v}
                     if fields := step.get("fields"):
                         changes.update({k: (None, v) for k, v in fields.items()})
+                    changes.update(duties(step["trigger"], asset, actor, on, step.get("fields") or {}, cal, opened))
                 # audit.make_row's row (HASHED columns, prev_hash, hash), the timestamp hashed as its text
                 row = {"asset_id": asset_id, "seq": seq, "event": "asset_imported" if seq == 1 else "transition",
                        "trigger": step["trigger"], "from_state": asset["state"], "to_state": to,
@@ -125,13 +152,14 @@ def import_assets(engine, records: list[dict], actor: dict, wf: Workflow | None 
                 audit_rows.append(row)
             asset.update(version=len(rec["steps"]), last_hash=prev)
             asset_rows.append(asset)
-        return asset_rows, audit_rows
+            duty_rows.extend(opened)
+        return asset_rows, audit_rows, duty_rows
 
     with paused_gc():  # nothing built here is cyclic (see importer.paused_gc)
         with reading(engine) as conn:
             cal = WorkCalendar.from_db(conn)
             ids = next_ids(conn)
-        asset_rows, audit_rows = build(ids, cal)
+        asset_rows, audit_rows, duty_rows = build(ids, cal)
         with writing(engine) as conn:
             chains = sorted({audit.chain_of(row) for row in audit_rows})
             heads = {chain: audit.claim_head(conn, chain) for chain in chains}  # first: the chains' locks
@@ -141,7 +169,7 @@ def import_assets(engine, records: list[dict], actor: dict, wf: Workflow | None 
                 now = now_utc()
                 now_text = json.loads(audit.canonical(now))
                 ids = next_ids(conn) if sqlite else ids
-                asset_rows, audit_rows = build(ids, cal)
+                asset_rows, audit_rows, duty_rows = build(ids, cal)
             office = actor.get("office_code")
             link = audit.link
             for row in audit_rows:
@@ -157,6 +185,7 @@ def import_assets(engine, records: list[dict], actor: dict, wf: Workflow | None 
             try:
                 driver.insert_many(conn, assets, asset_rows)
                 driver.insert_many(conn, audit_log, audit_rows)
+                driver.insert_many(conn, asset_obligations, duty_rows)
             finally:
                 if sqlite:
                     conn.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from auction_flow.core import deadlines, workflow
 from auction_flow.core.calendar import WorkCalendar
-from auction_flow.storage.schema import assets, audit_log, metadata
+from auction_flow.storage.schema import asset_obligations, assets, audit_log, metadata
 
 
 def asset_row(engine, aid) -> dict:
@@ -46,6 +46,15 @@ PAID = ("22/2025/QĐ,HG-VT,real_estate,Nhà và đất số 12,cv_an,paid,2025-0
         "2025-01-20,2.100.000.000,2025-01-24,Công ty Đấu giá Hợp danh Cần Thơ,2025-03-03,2025-03-03,2150000000,"
         "Nguyễn Văn Tám,210000000,2025-03-20,")
 SEIZED = "{n}/2026/QĐ,HG-VT,movable,Xe máy số {n},cv_an,seized,2026-11-02,,,,,,,,,,,,,"
+
+
+def duties(engine, aid) -> list[tuple]:
+    """The asset's side clocks: name, opened by, starts, due, closed by, done."""
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(
+            select(asset_obligations.c.name, asset_obligations.c.opened_seq, asset_obligations.c.starts_on,
+                   asset_obligations.c.due, asset_obligations.c.closed_seq, asset_obligations.c.done_on)
+            .where(asset_obligations.c.asset_id == aid).order_by(asset_obligations.c.opened_seq))]
 
 
 def dump(engine) -> dict:
@@ -121,14 +130,16 @@ def test_an_imported_asset_matches_the_same_asset_walked_through_the_engine(worl
     a, b = audit_rows(world, aid), audit_rows(world, new)
     assert [(x["trigger"], x["from_state"], x["to_state"], x["business_date"]) for x in a] == \
            [(x["trigger"], x["from_state"], x["to_state"], x["business_date"]) for x in b]
-    # the sale's sold_by, its deposit and the facts it keeps included; not the appraisal's notice to the
-    # parties (a fact of workflow v3's record_appraisal effect, forgotten when the auction is contracted),
-    # nor a side clock: imported history opens none (the losing bidders' deposits of a past auction)
+    # the sale's sold_by, its deposit, the facts it keeps and the side clock it opens (the losing bidders'
+    # deposits to refund) included; not the appraisal's notice to the parties (a fact of workflow v3's
+    # record_appraisal effect, forgotten when the auction is contracted)
     def comparable(x):
         noticed = x["trigger"] in ("record_appraisal", "contract_auction")
-        return {k: v for k, v in steps_of(x).items() if k != "notice" and not (noticed and k == "facts")
-                and not k.startswith("obligation.")}
+        return {k: v for k, v in steps_of(x).items() if k != "notice" and not (noticed and k == "facts")}
     assert [comparable(x) for x in a[1:]] == [comparable(x) for x in b[1:]]
+    assert "obligation.deposit_refunds" in b[4]["changes"]
+    assert duties(world, new) == duties(world, aid) == [("deposit_refunds", 5, dt.date(2025, 3, 3),
+                                                         dt.date(2025, 3, 6), None, None)]
 
 
 def test_bom_crlf_semicolons_and_day_first_dates_are_accepted(world, tmp_path, cli):

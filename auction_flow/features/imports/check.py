@@ -24,6 +24,7 @@ from auction_flow.core.calendar import FIRST_YEAR, LAST_YEAR, WorkCalendar
 from auction_flow.core.engine import COLUMNS as ASSET_COLUMNS
 from auction_flow.core.fields import parse_field
 from auction_flow.core.workflow import Field, Workflow, registry
+from auction_flow.features.imports import sides
 from auction_flow.features.imports.rules import Replay
 from auction_flow.storage.schema import assets, offices, users
 
@@ -85,7 +86,7 @@ PATHS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # price reductions (creditor acceptance comes only after the second) and the one re-appraisal.
 COUNTS = {"reductions": ("reduction_count", 99), "reappraisals": ("reappraisal_count", 1)}  # column, most
 COLUMNS = (BASE + tuple(c for s in STEPS[1:] for c in (s.date_col,) + tuple(f for f, _ in s.fields))
-           + ("suspended_from",) + tuple(COUNTS))
+           + ("suspended_from",) + tuple(COUNTS) + sides.COLUMNS)
 KIND_WORDS = {"movable": "movable", "real_estate": "real_estate", "động sản": "movable",
               "bất động sản": "real_estate"}
 # Per state, each step with whether it must / may have been passed: asked once per row.
@@ -275,6 +276,10 @@ def _check_texts(row: dict, bad) -> None:
 
 def _column_of(step: dict, check) -> str:
     """The column a check of ``step`` is about: its field's, else the step's date."""
+    if step.get("side"):  # the deposits or the buyer refunded (its date, or its other column)
+        side = sides.BY_NAME[step["step"]]
+        field_ = check.spec.get("field")
+        return next((c for c, name in side.fields if name == field_), side.date_col)
     spec = BY_NAME[step["step"]]
     field_ = check.spec.get("field")
     return next((c for c, _ in spec.fields if _CHOICE_FIELD.get(c, c) == field_), spec.date_col)
@@ -427,9 +432,13 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
     least = wf.triggers["accept_by_creditor"].params["min_reductions"]
     if any(s["step"] == "creditor_accepted" for s in steps) and counts.get("reduction_count", 0) < least:
         bad("reductions", "ie_creditor_reductions", n=least)
+    if not errs:  # the deposits and the buyer refunded, placed among the steps by their dates
+        sides.add(wf, get, steps, today, bad, parse_day, lambda st: BY_NAME[st["step"]].date_col)
     if errs:
         return None, errs
     for st in steps[1:]:  # a field the workflow version asks that the import has no column for
+        if st.get("side"):
+            continue
         if _older_choice(wf, st):
             continue  # recorded on a value only an older version offered: the fields of its version
         missing = replay.missing_fields(st["trigger"], {**st["set"], **st["fields"]})

@@ -61,6 +61,6 @@ class Replay:
                     st["set"]["facts"] = checks.kept_facts(step)[0]
             asset.update(st["set"])
             asset["state"] = st["to"]
-            if st["trigger"] != "suspend":  # a suspension stops the clock (the engine's effect, run on writing)
+            if st["trigger"] != "suspend" and not st.get("side"):  # a side step leaves the clock running  # a suspension stops the clock (the engine's effect, run on writing)
                 asset["deadline"], asset["deadline_basis"] = self._deadline(st["to"], st["on"], kind)
 
