@@ -173,7 +173,10 @@ def test_changed_before_the_first_fold_and_the_check_finds_an_unaudited_change(c
         conn.execute(text("UPDATE assets SET auction_org = 'Ai đó' WHERE id = :a"), {"a": changed["corrected"]})
     assert reports.rollup_check(engine, "admin")["differs"] == (None, "a", None, changed["corrected"], "asset",
                                                                 "Ai đó")
-    assert cli("report", "rollup", "--check", actor="admin").exit_code == 1
+    r = cli("report", "rollup", "--check", "--lang", "en", actor="admin")
+    assert r.exit_code == 1
+    [line] = r.output.splitlines()
+    assert f"asset {changed['corrected']} " in line and "Ai đó" in line, line
 
 
 def test_a_kept_row_altered_is_found(copy):
@@ -185,3 +188,7 @@ def test_a_kept_row_altered_is_found(copy):
                           "part = 'sold' AND kind = 'p' AND office = '*' ORDER BY 1, 2 LIMIT 1)"), {"p": '{"n":999}'})
     differs = reports.rollup_check(engine, "admin")["differs"]
     assert differs is not None and differs[1:3] == ("p", "*") and differs[4] == "sold"
+    r = Cli(url)("report", "rollup", "--check", "--lang", "en", actor="admin")
+    assert r.exit_code == 1
+    [line] = r.output.splitlines()
+    assert f"organisation {differs[3]}, sold" in line and f"year {differs[0]}" in line, line

@@ -43,6 +43,8 @@ WORDS = {
     'report.chart_title': {"vi": 'Số ngày ở mỗi giai đoạn (trung vị), theo đơn vị, {start} – {end}', "en": 'Days spent in each stage (median) per office, {start} – {end}'},
     'report.chart_ylabel': {"vi": 'ngày', "en": 'days'},
     'report_period': {"vi": 'cần --year NĂM hoặc cả --from NGÀY và --to NGÀY (từ {start} đến {end} không hợp lệ)', "en": 'give --year YEAR, or both --from DATE and --to DATE ({start} .. {end} is not a period)'},
+    'rollup_org_differs': {"vi": 'số liệu năm giữ sẵn theo tổ chức của báo cáo khác nhật ký tại năm {year}, đơn vị {office}, tổ chức {org}, {part} {sub}: đã bị sửa ngoài chương trình', "en": 'the reports\' kept yearly answers by organisation differ from the audit log at year {year}, office {office}, organisation {org}, {part} {sub}: they were altered outside the program'},
+    'rollup_org_asset_differs': {"vi": 'tài sản {asset} đã đổi tổ chức thành {org} mà không có dòng nhật ký nào ghi lại: đã bị sửa ngoài chương trình', "en": 'asset {asset} now has the organisation {org} with no audit row saying so: it was altered outside the program'},
     'rollup_differs': {"vi": 'số liệu năm giữ sẵn của báo cáo khác nhật ký tại năm {year}, đơn vị {office}, cán bộ {officer}, {part} {sub}: đã bị sửa ngoài chương trình', "en": 'the reports\' kept yearly answers differ from the audit log at year {year}, office {office}, officer {officer}, {part} {sub}: they were altered outside the program'},
     'report_by': {"vi": '--by phải là một trong {choices}', "en": '--by must be one of {choices}'},
     'report_chart': {"vi": 'tệp biểu đồ phải là .svg hoặc .png, nhận {file!r}', "en": 'the chart file must end in .svg or .png, got {file!r}'},
