@@ -25,6 +25,7 @@ from auction_flow.core.engine import COLUMNS as ASSET_COLUMNS
 from auction_flow.core.fields import parse_field
 from auction_flow.core.workflow import Field, Workflow, registry
 from auction_flow.features.imports import sides
+from auction_flow.features.imports.days import parse_day, step_day
 from auction_flow.features.imports.rules import Replay
 from auction_flow.storage.schema import assets, offices, users
 
@@ -131,19 +132,6 @@ def decode(data: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise InvalidInput("import_encoding", file=name, line=line, byte=f"0x{data[exc.start]:02X}") from None
-
-
-def parse_day(text: str) -> dt.date | None:
-    text = text.strip()
-    try:
-        if "/" in text:
-            d, m, y = text.split("/")
-            day = dt.date(int(y), int(m), int(d))
-        else:
-            day = dt.date.fromisoformat(text)
-    except ValueError:
-        return None
-    return day if text.isascii() and FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 class _Lookups:
@@ -355,14 +343,9 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
         if not given:
             bad(spec.date_col, "ie_missing", state=state)
             continue
-        on = parse_day(given)
+        on = step_day(given, spec.date_col, today, bad, prev)
         if on is None:
-            bad(spec.date_col, "ie_bad_date", first=FIRST_YEAR, last=LAST_YEAR, value=given)
             continue
-        if on > today:
-            bad(spec.date_col, "ie_future", value=on, today=today)
-        if prev is not None and on < prev[1]:
-            bad(spec.date_col, "ie_order", value=on, prev_col=prev[0], prev=prev[1])
         prev = (spec.date_col, on)
         sets, extra, reason = {}, {}, None
         for col, typ in spec.fields:
@@ -433,7 +416,7 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
     if any(s["step"] == "creditor_accepted" for s in steps) and counts.get("reduction_count", 0) < least:
         bad("reductions", "ie_creditor_reductions", n=least)
     if not errs:  # the deposits and the buyer refunded, placed among the steps by their dates
-        sides.add(wf, get, steps, today, bad, parse_day, lambda st: BY_NAME[st["step"]].date_col)
+        sides.add(wf, get, steps, today, bad, lambda st: BY_NAME[st["step"]].date_col)
     if errs:
         return None, errs
     for st in steps[1:]:  # a field the workflow version asks that the import has no column for

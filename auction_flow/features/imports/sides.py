@@ -23,9 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from auction_flow.common.errors import InvalidInput
-from auction_flow.core.calendar import FIRST_YEAR, LAST_YEAR
 from auction_flow.core.fields import parse_field
 from auction_flow.core.workflow import Workflow
+from auction_flow.features.imports.days import step_day
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ BY_NAME = {s.name: s for s in SIDES}
 COLUMNS = tuple(c for s in SIDES for c in (s.date_col, *(col for col, _ in s.fields)))
 
 
-def add(wf: Workflow, get, steps: list[dict], today, bad, parse_day, date_col_of) -> None:
+def add(wf: Workflow, get, steps: list[dict], today, bad, date_col_of) -> None:
     """Add the row's side steps to ``steps`` (the row's state steps, in date order), each refusal
     reported by ``bad(column, key, **params)``; ``date_col_of(step)`` names a step's date column."""
     for side in SIDES:
@@ -68,14 +68,8 @@ def add(wf: Workflow, get, steps: list[dict], today, bad, parse_day, date_col_of
         if opener is None:
             bad(side.date_col, "ie_side_unopened", trigger=side.trigger, needs=side.needs)
             continue
-        on = parse_day(given)
-        if on is None:
-            bad(side.date_col, "ie_bad_date", first=FIRST_YEAR, last=LAST_YEAR, value=given)
-            continue
-        if on > today:
-            bad(side.date_col, "ie_future", value=on, today=today)
-        if on < opener["on"]:
-            bad(side.date_col, "ie_order", value=on, prev_col=date_col_of(opener), prev=opener["on"])
+        on = step_day(given, side.date_col, today, bad, (date_col_of(opener), opener["on"]))
+        if on is None or on < opener["on"]:
             continue
         trig = wf.triggers[side.trigger]
         fields = {"refunded_on": on}
