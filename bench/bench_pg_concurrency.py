@@ -9,7 +9,13 @@ process times its own loop from a common start signal, after importing and conne
 slowest one is the wall time of the run. Goals (issue 16): at 8 processes the engine at least
 0.8 of the minimal step; at 32 no worse per process, against the minimal step, than at 8.
 Run: python bench/bench_pg_concurrency.py [--transitions N] [--procs 8,32] [--offices K] [--json]
-Needs AUCTION_FLOW_TEST_PG (default postgresql://postgres@127.0.0.1:5432/test).
+Needs AUCTION_FLOW_TEST_PG (default postgresql://postgres@127.0.0.1:5432/test); the database it
+makes and drops is AUCTION_FLOW_BENCH_PG_DB (default af_bench_pg).
+
+Two minimal steps are measured: the issue's baseline reads the whole calendar every step, as the
+engine did until revision 0025; the second ("stamp") reads instead the calendar's one-row stamp
+in its asset SELECT, as the engine does now (it keeps the calendar until the stamp changes), so
+the engine is also compared with a minimal step that does no more reading than it does.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import emit, result  # noqa: E402
 
 PG = os.environ.get("AUCTION_FLOW_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-DB = "af_bench_pg"
+DB = os.environ.get("AUCTION_FLOW_BENCH_PG_DB", "af_bench_pg")  # a database of its own per person benchmarking
 
 
 def arg(name, default):
@@ -96,13 +102,14 @@ def engine_worker(group, n, start_q, done_q):
     done_q.put(time.perf_counter() - start)
 
 
-def psycopg_worker(group, n, start_q, done_q):
+def psycopg_worker(group, n, start_q, done_q, stamp=False):
     """The minimal step, written by hand (no ORM, no Core), with no lock shared with anyone.
 
     One transaction per step, as the engine's: the pool's liveness ping, read the actor, the
     asset and the calendar; update the asset under its version; insert the audit row (in the
     office's chain, no position: no head claimed at all). No validation, no deadline, a
-    stand-in hash."""
+    stand-in hash. ``stamp``: the calendar's stamp read in the asset's SELECT instead of the
+    whole calendar."""
     officer, ids = group
     import psycopg
 
@@ -125,9 +132,14 @@ def psycopg_worker(group, n, start_q, done_q):
         with conn.transaction():
             conn.execute("SELECT u.*, o.code FROM users u LEFT JOIN offices o ON o.id = u.office_id "
                          "WHERE u.username = %(username)s", {"username": officer}).fetchone()
-            a = conn.execute("SELECT a.*, o.code FROM assets a JOIN offices o ON o.id = a.office_id "
-                             "WHERE a.id = %(asset_id)s", {"asset_id": aid}).fetchone()
-            conn.execute("SELECT day, kind, name FROM calendar_days").fetchall()
+            if stamp:
+                a = conn.execute("SELECT a.*, o.code, (SELECT stamp FROM calendar_stamp WHERE id = 1) AS cal "
+                                 "FROM assets a JOIN offices o ON o.id = a.office_id WHERE a.id = %(asset_id)s",
+                                 {"asset_id": aid}).fetchone()
+            else:
+                a = conn.execute("SELECT a.*, o.code FROM assets a JOIN offices o ON o.id = a.office_id "
+                                 "WHERE a.id = %(asset_id)s", {"asset_id": aid}).fetchone()
+                conn.execute("SELECT day, kind, name FROM calendar_days").fetchall()
             version = a["version"]
             h = hashlib.sha256(f"{aid}{version}".encode()).hexdigest()
             cur = conn.execute("UPDATE assets SET state = %(state)s, last_event_on = %(on)s, deadline = NULL, "
@@ -144,6 +156,10 @@ def psycopg_worker(group, n, start_q, done_q):
                           "u": officer, "o": a["code"], "c": "office:" + a["code"], "on": on, "p": a["last_hash"],
                           "h": h})
     done_q.put(time.perf_counter() - start)
+
+
+def psycopg_stamp_worker(group, n, start_q, done_q):
+    psycopg_worker(group, n, start_q, done_q, stamp=True)
 
 
 def run(worker, groups, n) -> float:
@@ -176,7 +192,7 @@ def committed() -> int:
 def measure(procs: int, n: int, offices: int | None = None) -> dict:
     groups = setup(procs, 10, offices)
     rates = {}
-    for name, worker in (("engine", engine_worker), ("psycopg", psycopg_worker)):
+    for name, worker in (("engine", engine_worker), ("psycopg", psycopg_worker), ("stamp", psycopg_stamp_worker)):
         before = committed()
         rates[name] = run(worker, groups, n)
         # each side must have committed every step it timed, one audit row each
@@ -194,16 +210,20 @@ def main():
     for procs in counts:
         per = max(20, n * counts[0] // procs)  # the same number of steps in every run
         rates = measure(procs, per, offices)
-        ours, bare = rates["engine"], rates["psycopg"]
+        ours, bare, lean = rates["engine"], rates["psycopg"], rates["stamp"]
         ratios[procs] = ours / bare
         print(f"{procs} processes x {per} steps: engine {ours:,.0f}/s ({ours / procs:,.1f} per process), "
-              f"minimal psycopg step {bare:,.0f}/s ({bare / procs:,.1f} per process), ratio {ours / bare:.2f}",
-              flush=True)
+              f"minimal psycopg step {bare:,.0f}/s ({bare / procs:,.1f} per process), ratio {ours / bare:.2f}; "
+              f"the minimal step reading the calendar's stamp {lean:,.0f}/s, ratio {ours / lean:.2f}", flush=True)
         where = f"in {offices} office(s)" if offices else "across offices"
         out.append(result(f"PostgreSQL, {procs} processes {where}: audited transitions", ours,
                           "transitions/s", bare, ours / bare, ">= 0.8" if procs == counts[0] else None,
                           f"baseline: the minimal step through psycopg, no shared lock; {ours / procs:,.1f} vs "
                           f"{bare / procs:,.1f} per process"))
+        out.append(result(f"PostgreSQL, {procs} processes {where}: audited transitions, against the minimal step "
+                          "reading the calendar's stamp", ours, "transitions/s", lean, ours / lean, None,
+                          "baseline: the minimal step reading the calendar's one-row stamp in its asset SELECT "
+                          "instead of the whole calendar"))
     if len(counts) > 1:
         first, last = counts[0], counts[-1]
         out.append(result(f"PostgreSQL, {last} against {first} processes: the ratio per process", ratios[last],

@@ -45,6 +45,9 @@ def _library_names(year: int, lang: str):
     return holidays.country_holidays("VN", years=year, language="vi" if lang == "vi" else "en_US")
 
 
+_KEPT: dict[str, "WorkCalendar"] = {}  # calendar_stamp's value -> the calendar built for it (WorkCalendar.kept)
+
+
 class WorkCalendar:
     """Mon-Fri minus public holidays; ``extra_holidays`` and ``extra_workdays`` override."""
 
@@ -61,6 +64,25 @@ class WorkCalendar:
             day, kind, name = stmt.convert(row).values()
             (hol if kind == "holiday" else work)[day] = name
         return cls(hol, work)
+
+    @classmethod
+    def kept(cls, conn, stamp: str | None) -> "WorkCalendar":
+        """The calendar as of ``stamp``, the value of ``calendar_stamp`` read in the caller's
+        transaction: the one this process built for that stamp, else read now (:meth:`from_db`) and
+        kept. Every change to ``calendar_days`` replaces the stamp (database triggers, migration
+        0025), so a calendar kept for a stamp is never older than the days that stamp stands for
+        (read after the stamp, in the same transaction, it may only be newer: the next step sees a
+        new stamp and reads it again). No stamp (its row gone): read now, kept for nobody.
+        The calendar kept is shared by the steps that find its stamp: nothing may change it."""
+        if stamp is None:
+            return cls.from_db(conn)
+        cal = _KEPT.get(stamp)
+        if cal is None:
+            cal = cls.from_db(conn)
+            if len(_KEPT) >= 16:  # a process that serves many databases (tests) keeps a few
+                _KEPT.clear()
+            _KEPT[stamp] = cal
+        return cal
 
     def holiday_name(self, day: dt.date) -> str | None:
         if day in self.extra_holidays:

@@ -79,6 +79,21 @@ _actor_q = _with_office_code(users, "LEFT JOIN", "username")  # a user may have 
 _asset_q = _with_office_code(assets, "JOIN", "id")
 
 
+def _step_q(dialect):
+    """The asset and its office's code, the actor and theirs, and the calendar's stamp, in one
+    statement: the columns of ``_asset_q`` then of ``_actor_q`` (each converts its part), then the stamp."""
+    def cols(table, alias):
+        return ", ".join(f"{alias}." + driver.quote(dialect, c.name) for c in table.c)
+    return driver.Statement(
+        dialect, f"SELECT {cols(assets, 'a')}, o.code, {cols(users, 'u')}, uo.code, "
+                 "(SELECT stamp FROM calendar_stamp WHERE id = 1) "
+                 "FROM assets a JOIN offices o ON o.id = a.office_id JOIN users u ON u.username = :username "
+                 "LEFT JOIN offices uo ON uo.id = u.office_id WHERE a.id = :id")
+
+
+_ASSET_WIDTH, _ACTIVE_AT = len(assets.c) + 1, len(assets.c) + 1 + list(users.c.keys()).index("active")
+
+
 _GUARDS: dict[tuple, tuple[str, dict]] = {}  # (dialect, columns) -> (SQL, types)
 
 
@@ -103,6 +118,27 @@ def load_actor(conn, username: str | None) -> dict:
     if row is None or not row["active"]:
         raise NotFound("user_not_found", user=username)
     return row
+
+
+def load_step(conn, username: str | None, asset_id) -> tuple[dict, dict, str | None]:
+    """The actor, the asset and the calendar's stamp (None: not read), read in one statement;
+    when a row is missing (or the user is inactive, or the id is not one), the separate reads of
+    :func:`load_actor` then :func:`load_asset` give their refusals as before."""
+    if not username:
+        raise InvalidInput("no_actor")
+    check_text(username, "--as")
+    try:
+        number = parse_id(asset_id, "ID")
+    except InvalidInput:
+        number = None  # refused below, after the actor (as before)
+    if number is not None:
+        row = driver.execute(driver.cursor(conn), driver.statement(conn, "step", _step_q),
+                             {"username": username, "id": number}).fetchone()
+        if row is not None and row[_ACTIVE_AT]:
+            asset = driver.statement(conn, "asset", _asset_q).convert(row[:_ASSET_WIDTH])
+            user = driver.statement(conn, "actor", _actor_q).convert(row[_ASSET_WIDTH:-1])
+            return user, asset, row[-1]
+    return load_actor(conn, username), load_asset(conn, asset_id), None
 
 
 def require_role(engine, actor: str | None, roles: tuple[str, ...], action: str) -> dict:
@@ -167,8 +203,7 @@ def fire(engine, asset_id, trigger: str, actor: str | None, on=None, fields: dic
 
 
 def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_version, issue=None) -> AssetTransitioned:
-    user = load_actor(conn, actor)
-    asset = load_asset(conn, asset_id)
+    user, asset, stamp = load_step(conn, actor, asset_id)
     if expected_version is not None and asset["version"] != expected_version:
         raise ConflictError("conflict", asset=asset["id"], seen=expected_version)
     wf = workflow_mod.get(asset["workflow"], asset["workflow_version"])
@@ -200,7 +235,7 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
         raise type(exc)("guard_refused", asset=asset["id"], state=asset["state"], trigger=trigger,
                         why=Msg(exc.key, **exc.params), allowed=", ".join(allowed) or "-") from None
 
-    cal = WorkCalendar.from_db(conn)
+    cal = WorkCalendar.kept(conn, stamp)  # read again only when calendar_days changed
     step = Step(wf, trig, asset, user, on, values, cal, allowed, conn=conn)
     for name in trig.guards:
         guards.GUARDS[name](step)

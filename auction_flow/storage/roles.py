@@ -33,6 +33,7 @@ LIMITED = {
     "report_sales": ("SELECT", "INSERT", "UPDATE", "DELETE"),  # a kept sale cancelled, or its prices changed
     "report_marks": ("SELECT", "INSERT", "UPDATE"),
     "alembic_version": ("SELECT",),
+    "calendar_stamp": ("SELECT", "UPDATE"),  # one row, replaced by calendar_days' triggers (0025)
 }
 ROWS = ("SELECT", "INSERT", "UPDATE", "DELETE")
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -65,8 +66,9 @@ def statements(database: str, owner: str, app: str) -> list[str]:
            f"GRANT USAGE ON SCHEMA public TO {a}",
            f"REVOKE CREATE ON SCHEMA public FROM {a}"]
     out += [f"ALTER TABLE {_q(t)} OWNER TO {o}" for t in tables()]  # its serial sequences follow
-    # so its migrations may replace or drop them (append_only: the roots' and anchors' triggers, 0012)
-    out += [f"ALTER FUNCTION {f} OWNER TO {o}" for f in SEARCH_FUNCTIONS + ("append_only()",)]
+    # so its migrations may replace or drop them (append_only: the roots' and anchors' triggers, 0012;
+    # calendar_changed: calendar_days' trigger, 0025)
+    out += [f"ALTER FUNCTION {f} OWNER TO {o}" for f in SEARCH_FUNCTIONS + ("append_only()", "calendar_changed()")]
     out.append(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {a}")
     for t in tables():
         out.append(f"GRANT {', '.join(LIMITED.get(t, ROWS))} ON TABLE {_q(t)} TO {a}")

@@ -29,7 +29,15 @@ from auction_flow.storage.schema.casefile import (
            parties,
            unmodelled,
 )
-from auction_flow.storage.schema.core import access_log, assets, audit_log, calendar_days, offices, users
+from auction_flow.storage.schema.core import (
+           access_log,
+           assets,
+           audit_log,
+           calendar_days,
+           calendar_stamp,
+           offices,
+           users,
+)
 from auction_flow.storage.schema.identity import api_tokens, session_marks, sessions, sign_in_throttle
 from auction_flow.storage.schema.obligations import asset_obligations
 from auction_flow.storage.schema.procuracy import procuracy_items, procuracy_sends
@@ -38,7 +46,7 @@ from auction_flow.storage.schema.reports import (report_marks, report_org_assets
 from auction_flow.storage.schema.settings import settings
 from auction_flow.storage.schema.supervision import anchors, audit_heads, audit_root_heads, audit_roots, complaints
 
-__all__ = ["TS", "metadata", "offices", "users", "assets", "audit_log", "calendar_days", "access_log", "alerts",
+__all__ = ["TS", "metadata", "offices", "users", "assets", "audit_log", "calendar_days", "calendar_stamp", "access_log", "alerts",
            "alert_digests", "complaint_risk_open",
            "scan_marks", "scheduler_leases", "scheduler_runs", "scheduler_history", "audit_heads", "audit_roots",
            "audit_root_heads", "anchors", "complaints",

@@ -152,6 +152,15 @@ calendar_days = Table(
     Column("created_at", TS, nullable=False),
 )
 
+# One row (id 1): a random text that database triggers on calendar_days replace on every change
+# (migration 0025), so a process keeps the calendar it built until the stamp it was built for changes
+# (auction_flow.core.calendar.kept).
+calendar_stamp = Table(
+    "calendar_stamp", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("stamp", String(36), nullable=False),
+)
+
 access_log = Table(
     "access_log", metadata,
     Column("id", Integer, primary_key=True),
