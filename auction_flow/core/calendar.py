@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import types
 
 from auction_flow.common.words import message
 from auction_flow.storage import driver
@@ -53,8 +54,17 @@ class WorkCalendar:
 
     def __init__(self, extra_holidays: dict[dt.date, str] | None = None,
                  extra_workdays: dict[dt.date, str] | None = None):
-        self.extra_holidays = dict(extra_holidays or {})
-        self.extra_workdays = dict(extra_workdays or {})
+        # read-only: a calendar is shared by the steps that find its stamp (kept), and its walks remembered
+        self.extra_holidays = types.MappingProxyType(dict(extra_holidays or {}))
+        self.extra_workdays = types.MappingProxyType(dict(extra_workdays or {}))
+        self._walks: dict[tuple, object] = {}  # (walk, its arguments) -> its answer
+
+    def _known(self, key: tuple, answer):
+        """Remember a walk's ``answer`` (a kept calendar answers the same few walks step after step)."""
+        if len(self._walks) >= 4096:
+            self._walks.clear()
+        self._walks[key] = answer
+        return answer
 
     @classmethod
     def from_db(cls, conn) -> "WorkCalendar":
@@ -101,35 +111,51 @@ class WorkCalendar:
 
     def next_working_day(self, day: dt.date) -> dt.date:
         """``day`` itself if it is a working day, else the first working day after it."""
+        key = ("next", day)
+        found = self._walks.get(key)
+        if found is not None:
+            return found
         while not self.is_working_day(day):
             day += ONE_DAY
-        return day
+        return self._known(key, day)
 
     def add_working_days(self, start: dt.date, n: int) -> dt.date:
         """The n-th working day after ``start`` (counting from the next day)."""
+        key = ("add", start, n)
+        found = self._walks.get(key)
+        if found is not None:
+            return found
         day = start
         while n > 0:
             day += ONE_DAY
             if self.is_working_day(day):
                 n -= 1
-        return day
+        return self._known(key, day)
 
     def previous_working_day(self, day: dt.date, n: int = 1) -> dt.date:
         """The n-th working day before ``day``."""
+        key = ("previous", day, n)
+        found = self._walks.get(key)
+        if found is not None:
+            return found
         while n > 0:
             day -= ONE_DAY
             if self.is_working_day(day):
                 n -= 1
-        return day
+        return self._known(key, day)
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days in (start, end]."""
+        key = ("between", start, end)
+        found = self._walks.get(key)
+        if found is not None:
+            return found
         count, day = 0, start
         while day < end:
             day += ONE_DAY
             if self.is_working_day(day):
                 count += 1
-        return count
+        return self._known(key, count)
 
     def days_off(self, year: int, lang: str = "en") -> list[tuple[dt.date, str, str]]:
         """(date, kind, name) for every public holiday, recorded day off and make-up workday; the

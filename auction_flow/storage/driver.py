@@ -2,8 +2,9 @@
 
 SQLAlchemy Core costs about 40 µs per statement above the driver (building an execution
 context, events, result set-up), several times what SQLite itself spends on the engine's
-small statements. The engine's step (read the actor, the asset and the calendar; update the
-asset; link and insert the audit row) and the import's bulk inserts therefore go to the
+small statements. The engine's step (read the actor, the asset and the calendar's stamp in one
+statement, the calendar itself only when its stamp changed; update the asset; link and insert the
+audit row) and the import's bulk inserts therefore go to the
 DBAPI cursor of the SQLAlchemy connection, inside the transaction ``db.writing`` opened (or,
 for the engine's step, ``db.step_writing``: the same transaction begun and ended on the driver).
 
