@@ -5,7 +5,7 @@
 organisation (the asset's, '-' none) and part, one row holding the whole histogram.
 ``report_org_assets`` keeps, per asset folded, the organisations its folded rows are counted under:
 when an asset's organisation changes (always a step or a correction, with its audit row), the fold
-moves them. Both start empty: the first fold fills them; until then the reports read the log.
+moves them. ``report_sales`` gets an index by (year, office). Both start empty: the first fold fills them; until then the reports read the log.
 
 Revision ID: 0024
 Revises: 0022
@@ -38,6 +38,8 @@ def upgrade() -> None:
         sa.Column("appraisal_org", sa.String(200), nullable=False),
         sa.PrimaryKeyConstraint("asset_id", name="pk_report_org_assets"),
     )
+    # a report by organisation reads the kept sales of its year and scope (not every year's)
+    op.create_index("ix_report_sales_year_office", "report_sales", ["year", "office"])
     # a fold that began before this revision: its rows are folded with no organisations kept, so
     # the next fold starts again (the kept answers are rebuilt from the log, as a first fold does)
     op.execute("DELETE FROM report_marks")
@@ -46,5 +48,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_report_sales_year_office", table_name="report_sales")
     op.drop_table("report_org_assets")
     op.drop_table("report_org_years")

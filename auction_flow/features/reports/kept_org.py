@@ -101,8 +101,15 @@ def pack(rows, kept: dict | None = None) -> dict:
     """The grouped rows of :func:`_statement` (kept organisations) as kept rows
     {(year, kind, office, org, part, sub): {value: count}}."""
     kept = {} if kept is None else kept
-    for part, g1, g2, year, office, sub, value, n in rows:
-        _spread(kept, (g1, g2), year, office, part, sub, _hist(part, value, int(n)))
+    for part, g1, g2, year, office, sub, value, n in rows:  # plain dicts, inline: the first fold packs millions
+        k = "n" if part in ("sold", "priced") else ("" if value is None else str(value))
+        for key in ((year, "a", office, g1, part, sub), (year, "a", COUNTRY, g1, part, sub),
+                    (year, "p", office, g2, part, sub), (year, "p", COUNTRY, g2, part, sub)):
+            h = kept.get(key)
+            if h is None:
+                kept[key] = {k: n}
+            else:
+                h[k] = h.get(k, 0) + n
     return kept
 
 
@@ -116,15 +123,18 @@ def move(rows, orgs: dict, kept: dict) -> None:
         _spread(kept, new, year, office, part, sub, hist)
 
 
-# the batch's assets: their organisations now kept, those that changed returned with the old ones
-_RECORD = text(f"""WITH t AS (SELECT DISTINCT a.asset_id FROM {_BATCH} WHERE a.asset_id IS NOT NULL),
+# the batch's assets: their organisations now kept, those that changed returned with the old ones. (The
+# first fold keeps every asset's: reading the batch's distinct assets cost more than its grouping, and an
+# asset with no row folded yet is kept under its organisations with nothing counted under them.)
+_RECORD = """WITH t AS ({assets}),
 c AS (SELECT t.asset_id, COALESCE(s.auction_org, '-') AS na, COALESCE(s.appraisal_org, '-') AS np,
              r.auction_org AS oa, r.appraisal_org AS op
       FROM t JOIN assets s ON s.id = t.asset_id LEFT JOIN report_org_assets r ON r.asset_id = t.asset_id),
 up AS (INSERT INTO report_org_assets (asset_id, auction_org, appraisal_org)
        SELECT asset_id, na, np FROM c WHERE oa IS NULL OR oa <> na OR op <> np
        ON CONFLICT (asset_id) DO UPDATE SET auction_org = EXCLUDED.auction_org, appraisal_org = EXCLUDED.appraisal_org)
-SELECT asset_id, oa, op, na, np FROM c WHERE oa IS NOT NULL AND (oa <> na OR op <> np)""")
+SELECT asset_id, oa, op, na, np FROM c WHERE oa IS NOT NULL AND (oa <> na OR op <> np)"""
+_BATCH_ASSETS = f"SELECT DISTINCT a.asset_id FROM {_BATCH} WHERE a.asset_id IS NOT NULL"
 _KEYS = ("unnest(CAST(:y AS int[]), CAST(:k AS text[]), CAST(:o AS text[]), CAST(:g AS text[]), CAST(:p AS text[]), "
          "CAST(:s AS text[])")
 _READ = text(f"SELECT r.year, r.kind, r.office, r.org, r.part, r.sub, r.packed FROM report_org_years r "
@@ -151,7 +161,8 @@ def fold(conn, batch: dict, p: dict, first: bool) -> int:
     """Fold the batch of :func:`kept.fold` (``batch``: chains, marks, heads; ``p``: :func:`kept.params`)
     before its marks move; returns how many kept rows were written."""
     kept: dict = {}
-    moved = {a: ((oa, op), (na, np)) for a, oa, op, na, np in conn.execute(_RECORD, batch)}
+    record = text(_RECORD.format(assets="SELECT id AS asset_id FROM assets" if first else _BATCH_ASSETS))
+    moved = {a: ((oa, op), (na, np)) for a, oa, op, na, np in conn.execute(record, {} if first else batch)}
     if moved:  # their folded rows, every year, from the old organisations to the new ones
         move(conn.execute(_statement("audit_log a", f" AND a.asset_id = ANY(:assets) AND {_FOLDED}", per_asset=True,
                                      names=("assets",)), {**wanted(p), "assets": sorted(moved)}), moved, kept)

@@ -46,6 +46,7 @@ report_sales = Table(
     Column("realised", BigInteger),  # the asset's sale_price when folded
     Column("appraised", BigInteger),  # the asset's appraised_price when folded
     Index("ix_report_sales_asset", "asset_id"),
+    Index("ix_report_sales_year_office", "year", "office"),  # a report by organisation reads its year's and scope's
 )
 
 report_marks = Table(
