@@ -298,7 +298,7 @@ def measure_kept(engine, url: str, conninfo: str, rounds: int) -> list:
 
     start, end = reports.period(year=YEAR)
     with psql(conninfo) as conn:  # measured from nothing folded (a reused database may have been folded)
-        conn.execute("TRUNCATE report_years, report_sales, report_marks, report_org_years, report_org_assets")
+        conn.execute("TRUNCATE report_years, report_months, report_sales, report_marks, report_org_years, report_org_assets")
         conn.commit()
         rows = conn.execute("SELECT count(*) FROM audit_log WHERE business_date BETWEEN %s AND %s",
                             [start, end]).fetchone()[0]
@@ -331,11 +331,76 @@ def measure_kept(engine, url: str, conninfo: str, rounds: int) -> list:
             if got != live:
                 raise SystemExit(f"the kept answer differs from the live one: {name}, {actor}")
     out += measure_reports(engine, conninfo, rounds, f"kept answers + a tail of {n} steps")
+    out += measure_periods(engine, conninfo, rounds)
     second = _fold(url)
     print(f"fold of the tail: {second['rows']:,} audit rows -> {second['added']:,} kept rows in "
           f"{second['seconds']:.2f} s", flush=True)
     out.append(result(f"report rollup: fold of a tail ({second['rows']:,} audit rows)", second["seconds"], "s", None,
                       None, "-", f"{second['added']:,} kept rows rewritten"))
+    return out
+
+
+# periods other than a reporting year (the kept months, their ragged edges live): a month, a quarter, Oct 1 to a
+# month end (the cumulative statistics), a ragged period
+PERIODS = (("a month", "2026-06-01", "2026-06-30"), ("a quarter", "2026-04-01", "2026-06-30"),
+           ("Oct 1 .. a month end", "2025-10-01", "2026-08-31"), ("a ragged period", "2026-04-15", "2026-07-20"))
+
+
+def measure_periods(engine, conninfo: str, rounds: int) -> list:
+    """The reports of :data:`PERIODS` on the kept months (and the tail), and on the live statement
+    (once: its answer is compared with the kept one), each against the bare GROUP BY of the period's
+    rows; and how many rows an officer grain per month would keep (it is not kept)."""
+    from auction_flow.features.reports import kept
+    from auction_flow.features.reports import service as reports
+
+    out = []
+    with psql(conninfo) as conn:
+        months, audit = conn.execute("SELECT (SELECT count(*) FROM report_months), (SELECT count(*) FROM audit_log)"
+                                     ).fetchone()
+        officer = conn.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT date_trunc('month', business_date), office, officer_id, from_state "
+            "FROM audit_log WHERE from_state <> to_state UNION ALL SELECT DISTINCT date_trunc('month', "
+            "business_date), office, officer_id, trigger FROM audit_log WHERE trigger IN ('seize', 'record_sale', "
+            "'record_auction_failed', 'cancel_result', 'hand_over')) x").fetchone()[0]
+    print(f"report_months: {months:,} rows (office and country grains) for {audit:,} audit rows; an officer grain "
+          f"per month would add about {2 * officer:,} (stages and triggers, office and country-wide officers)",
+          flush=True)
+    out.append(result("report_months rows", months, "rows", None, None, "-",
+                      f"{audit:,} audit rows; an officer grain per month would add ~{2 * officer:,}"))
+    real = kept.TAIL_LIMIT
+    for label, actor in ((f"province {PROVINCE}", f"ld_{PROVINCE}"), ("country", "admin")):
+        scope = _scope_of(engine, actor)
+        for what, start, end in PERIODS:
+            where = "business_date BETWEEN %s AND %s" + ("" if scope is None else " AND office = ANY(%s)")
+            args = [start, end] + ([] if scope is None else [scope])
+            with psql(conninfo) as conn:
+                rows = conn.execute(f"SELECT count(*) FROM audit_log WHERE {where}", args).fetchone()[0]
+
+            def bare():
+                with psql(conninfo) as conn:
+                    conn.execute(f"SELECT office, trigger, count(*) FROM audit_log WHERE {where} "
+                                 "GROUP BY office, trigger", args).fetchall()
+
+            base = timed(bare, rounds)
+            for name, fn in (("summary --by office", lambda: reports.summary(engine, actor, start, end)),
+                             ("summary --by officer", lambda: reports.summary(engine, actor, start, end, by="officer")),
+                             ("stages", lambda: reports.stages(engine, actor, start, end))):
+                kept.TAIL_LIMIT = -1
+                t0 = time.perf_counter()
+                live = fn()
+                t_live = time.perf_counter() - t0
+                kept.TAIL_LIMIT = real
+                got = fn()
+                if got != live:
+                    raise SystemExit(f"the kept answer differs from the live one: {name}, {actor}, {start}..{end}")
+                t = timed(fn, rounds)
+                served = "kept months" if "officer" not in name else "live (no officer grain per month)"
+                print(f"{name} {start}..{end} ({what}), {label} ({rows:,} rows): {served} {t:.2f} s, {t / base:.2f}x; "
+                      f"live {t_live:.2f} s, {t_live / base:.2f}x; bare GROUP BY {base:.2f} s; kept == live",
+                      flush=True)
+                out.append(result(f"report {name} {start}..{end} ({what}), {label} ({rows:,} audit rows)", t, "s",
+                                  base, t / base, "<= 3x", f"{served}; live statement {t_live:.2f} s "
+                                  f"({t_live / base:.2f}x, once); median of {rounds}; answers equal"))
     return out
 
 

@@ -30,6 +30,7 @@ LIMITED = {
     # the reports' kept yearly answers: a fold adds to the packed rows it touches and moves the marks;
     # never deleted (answers to rebuild are emptied by the owner, then folded again)
     "report_years": ("SELECT", "INSERT", "UPDATE"),
+    "report_months": ("SELECT", "INSERT", "UPDATE"),
     "report_sales": ("SELECT", "INSERT", "UPDATE", "DELETE"),  # a kept sale cancelled, or its prices changed
     "report_marks": ("SELECT", "INSERT", "UPDATE"),
     "alembic_version": ("SELECT",),

@@ -34,6 +34,16 @@ from auction_flow.storage import db
 ACTORS = ("admin", "ld_tinh", "ld_1")  # the country, a province, a branch
 YEARS = [{"year": 2024}, {"year": 2025}, {"year": 2026}]
 PERIODS = YEARS + [{"start": "2024-11-15", "end": "2025-02-10"}, {"start": "2023-01-01", "end": "2026-12-31"}]
+# periods other than a reporting year (the kept months, their ragged edges read live): a month, a quarter,
+# Oct 1 to a month end, ragged edges, one day, inside one month, across two reporting years, the months of
+# the back-dated rows (2024-03) and of the assets priced in two months (2025-11, 2025-12)
+MONTHS = [{"start": "2025-03-01", "end": "2025-03-31"}, {"start": "2025-01-01", "end": "2025-03-31"},
+          {"start": "2025-10-01", "end": "2026-02-28"}, {"start": "2024-11-15", "end": "2025-02-10"},
+          {"start": "2025-05-12", "end": "2025-05-12"}, {"start": "2025-11-03", "end": "2025-11-20"},
+          {"start": "2024-08-01", "end": "2024-11-30"}, {"start": "2024-02-10", "end": "2024-04-15"},
+          {"start": "2024-03-01", "end": "2024-03-31"}, {"start": "2025-11-01", "end": "2025-12-31"},
+          {"start": "2025-11-06", "end": "2025-12-31"}, {"start": "2025-12-01", "end": "2025-12-31"},
+          {"start": "2023-01-01", "end": "2026-12-31"}]
 
 
 def _second_province(engine):
@@ -83,6 +93,20 @@ def spied(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(kept_read, "statistics", spy)
+    return calls
+
+
+@pytest.fixture
+def spied_months(monkeypatch):
+    """How many reports read the kept months."""
+    calls = []
+    real = kept_read.months_statistics
+
+    def spy(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(kept_read, "months_statistics", spy)
     return calls
 
 
@@ -175,7 +199,8 @@ def test_reports_are_the_same_unfolded_folded_with_a_tail_and_folded_again(copy,
     assert not spied  # nothing folded: the log, as before
     first = reports.rollup_fold(engine, "admin")
     total = _count(engine, "SELECT count(*) FROM audit_log")
-    assert first["rows"] == total and first["added"] == _count(engine, "SELECT count(*) FROM report_years")
+    assert first["rows"] == total and first["added"] == _count(
+        engine, "SELECT (SELECT count(*) FROM report_years) + (SELECT count(*) FROM report_months)")
     _assert_same(_reports(engine), unfolded)
     assert len(spied) == len(ACTORS) * 3 * len(YEARS)  # every reporting year read the kept answers
     _tail(engine, priced_before)
@@ -322,3 +347,83 @@ def test_the_command_folds_on_postgresql_and_says_sqlite_keeps_none(cli, world, 
     else:
         assert said[0].output.startswith("folded ") and "nothing to fold" in said[1].output
         assert "match the audit rows they fold" in said[2].output
+
+
+def _priced_in_two_months(engine, folded_too: bool) -> int:
+    """An asset priced in 2025-11 and priced again in 2025-12 (with ``folded_too`` both before the
+    fold; else the second pricing after it, in the tail)."""
+    aid = svc.seize(engine, "cv_1_0", f"95/{int(folded_too)}/2025/QĐ", "HG-NB", "movable", "Xe ô tô",
+                    on=dt.date(2025, 11, 1))
+    svc.advance(engine, aid, "agree_price", "cv_1_0", "2025-11-05", ["price=70000000"], None)
+    return aid
+
+
+def _price_again(engine, aid: int):
+    svc.advance(engine, aid, "request_reappraisal", "cv_1_0", "2025-12-03", ["ground=officer_error"], "Sai quy trình")
+    svc.advance(engine, aid, "record_appraisal", "cv_1_0", "2025-12-10", ["price=90000000"], None)
+
+
+def test_periods_other_than_a_year_read_the_kept_months_and_equal_the_log(copy, spied_months):
+    """The kept months (by office and the stages; by officer the log), their ragged edges and the
+    rows past the marks give what reading the log gives, before a fold, after it, with a tail
+    (back-dated rows, a folded sale cancelled, an asset priced in two months of a period), after a
+    database folded before the months were kept is folded again, and after a second fold."""
+    url, engine = copy
+    _price_again(engine, _priced_in_two_months(engine, True))
+    again = _priced_in_two_months(engine, False)
+    priced_before = _priced_before(engine)
+    _assert_same(_reports(engine, MONTHS), _legacy(engine, MONTHS))
+    assert not spied_months  # nothing folded: the log
+    reports.rollup_fold(engine, "admin")
+    assert _count(engine, "SELECT count(*) FROM report_months") > 0
+    assert _count(engine, "SELECT count(*) FROM report_months WHERE part = 'priced'") == 0
+    _assert_same(_reports(engine, MONTHS), _legacy(engine, MONTHS))
+    assert sorted(set(spied_months)) == ["office"] and len(spied_months) == len(ACTORS) * 2 * len(MONTHS)
+    _tail(engine, priced_before)
+    _price_again(engine, again)
+    cancelled = _count(engine, f"SELECT count(*) {_PAST} AND a.trigger = 'cancel_result' AND EXISTS (SELECT 1 FROM "
+                               "report_sales s JOIN audit_log p ON p.id = s.sale_id WHERE p.asset_id = a.asset_id)")
+    assert cancelled >= 1
+    with engine.connect() as conn:  # the month of the folded sale the tail cancels, and a ragged period around it
+        sold, voided = conn.execute(text(
+            "SELECT p.business_date, a.business_date FROM audit_log a JOIN report_marks m ON m.chain = a.chain "
+            "JOIN report_sales s ON true JOIN audit_log p ON p.id = s.sale_id AND p.asset_id = a.asset_id "
+            "WHERE a.log_seq > m.log_seq AND a.trigger = 'cancel_result' LIMIT 1")).one()
+    month = sold.replace(day=1)
+    periods = MONTHS + [{"start": str(month), "end": str((month + dt.timedelta(days=32)).replace(day=1)
+                                                         - dt.timedelta(days=1))},
+                        {"start": str(sold), "end": str(voided)}, {"start": str(month), "end": str(voided)}]
+    spied_months.clear()
+    with_tail = _reports(engine, periods)
+    _assert_same(with_tail, _legacy(engine, periods))
+    assert len(spied_months) == len(ACTORS) * 2 * len(periods)
+    with engine.begin() as conn:  # as a database folded before the months were kept (migration 0025)
+        conn.execute(text("DELETE FROM report_months"))
+    spied_months.clear()
+    _assert_same(_reports(engine, periods), with_tail)
+    assert not spied_months  # not kept yet: the log
+    province_walk.walk(engine, random.Random(17), 10)
+    reports.rollup_fold(engine, "admin")  # fills the months of the rows folded before, then folds the tail
+    want = _legacy(engine, periods)
+    _assert_same(_reports(engine, periods), want)
+    assert reports.rollup_check(engine, "admin") == {"kept": True, "differs": None}
+    assert len(spied_months) == len(ACTORS) * 2 * len(periods)
+    reports.rollup_fold(engine, "admin")
+    _assert_same(_reports(engine, periods), want)
+
+
+def test_check_finds_an_altered_kept_month(copy):
+    url, engine = copy
+    reports.rollup_fold(engine, "admin")
+    assert reports.rollup_check(engine, "admin")["differs"] is None
+    with engine.begin() as conn:
+        month, packed = conn.execute(text(
+            "SELECT month, packed FROM report_months WHERE part = 'stage' AND grain = 'o' AND office = 'HG-NB' "
+            "ORDER BY month DESC, sub LIMIT 1")).one()
+        hist = json.loads(packed)
+        hist[next(iter(hist))] += 1
+        conn.execute(text("UPDATE report_months SET packed = :p WHERE month = :m AND grain = 'o' AND office = 'HG-NB' "
+                          "AND packed = :old"), {"p": json.dumps(hist), "m": month, "old": packed})
+    r = Cli(url)("report", "rollup", "--check", "--lang", "en", actor="admin")
+    assert r.exit_code == 1
+    assert f"month {month // 100}-{month % 100:02d}, office HG-NB" in r.output, r.output

@@ -25,9 +25,17 @@ the number of audit rows. Every part merges by adding key by key.
 * :func:`check` recomputes every kept row from the folded rows of the log and names the first
   difference.
 
-What is not kept here: the groupings by auction or appraisal organisation (the asset's current
-column: :mod:`kept_org`, folded from the same batch). Periods that are not a reporting year and
-SQLite (one office, small) read the log.
+* ``report_months`` keeps the same per calendar month of the rows' business date (YYYYMM), folded by
+  the same statement in the same transaction, at the grains of :data:`MONTH_GRAINS` (an office, the
+  country), for the parts that add up across months exactly: stages, counted triggers, sales
+  ('c' permanent; 'k' as ``report_sales`` keeps them, a sale's month is its row's business date).
+  Not priced: an asset priced in two months of a period counts once, which months summed cannot
+  tell; a period's report reads it live (:mod:`kept_read`). A database folded before the months
+  existed has them filled from its folded rows by its next fold (:func:`folded_months`).
+
+What is not kept: periods other than a reporting year by officer (an officer grain per month would
+be several times the office grain's rows), the groupings by auction or appraisal organisation (the
+asset's current column: :mod:`kept_org`, folded from the same batch, per year only), SQLite (one office, small): they read the log.
 """
 
 from __future__ import annotations
@@ -41,16 +49,26 @@ from auction_flow.features.reports.pg_pass import DELAY, LEFT, STAGE_DAYS
 LOCK = 0x16_0F02  # pg_advisory_xact_lock key of the fold (issue 16's yearly fold)
 COUNTRY = "*"
 YEAR_OF = "extract(year FROM {a}.business_date + interval '3 months')::int"  # Oct 1 .. Sep 30 is one year
+MONTH_OF = "(extract(year FROM {a}.business_date)::int * 100 + extract(month FROM {a}.business_date)::int)"  # YYYYMM
+# the grains kept per month: an office and the country's own rows (office '*'). Not an office and
+# an officer: at a country's size those rows are several times the office grain's (measured, see
+# docs/performance-notes.md "Stop 24: kept months"), so a period other than a year by officer reads the log.
+MONTH_GRAINS = ("o",)
 
-# the rows ``h`` (chain, mark, head) selects, read per chain through (chain, log_seq)
+# the rows a fold reads: those ``h`` (chain, mark, head) selects, read per chain through (chain, log_seq)
+_CHAINS = """{h} CROSS JOIN LATERAL (SELECT * FROM audit_log x WHERE x.chain = h.chain AND x.log_seq > h.mark
+                                 AND x.log_seq <= h.head OFFSET 0) a"""
 _BATCH = """b AS MATERIALIZED (
-    SELECT a.id, a.asset_id, a.seq, a.trigger COLLATE "C" AS trigger, {year} AS year,
+    SELECT a.id, a.asset_id, a.seq, a.trigger COLLATE "C" AS trigger, {year} AS year, {month} AS month,
            COALESCE(a.office, '-') AS office, COALESCE(a.officer_id, 0) AS officer,
            CASE WHEN {left} THEN a.from_state COLLATE "C" END AS stage, CASE WHEN {left} THEN {days} END AS days,
            CASE WHEN a.trigger = ANY(:counted) THEN {delay} END AS delay
-    FROM {h} CROSS JOIN LATERAL (SELECT * FROM audit_log x WHERE x.chain = h.chain AND x.log_seq > h.mark
-                                 AND x.log_seq <= h.head OFFSET 0) a
-    WHERE {left} OR a.trigger = ANY(:wanted))"""
+    FROM {source}
+    WHERE ({left} OR a.trigger = ANY(:wanted)){where})"""
+# the rows a report reads live: those of some business dates (a period's ragged edge), through
+# (office, business_date) when scoped
+EDGE = "audit_log a", " AND a.business_date BETWEEN :start AND :end"
+EDGE_SCOPED = "audit_log a", " AND a.business_date BETWEEN :start AND :end AND a.office = ANY(:scope)"
 
 
 _UNNEST = "unnest(CAST(:chains AS text[]), CAST(:marks AS int[]), CAST(:heads AS int[])) AS h(chain, mark, head)"
@@ -68,42 +86,55 @@ def _priced(grain: str, first: bool) -> str:
     new = "" if first else (
         f" WHERE NOT EXISTS (SELECT 1 FROM audit_log p WHERE p.asset_id = d.asset_id AND p.trigger = ANY(:priced) "
         f"AND {YEAR_OF.format(a='p')} = d.year AND COALESCE(p.office, '-') = d.office{same} AND {_folded('p')})")
-    return (f"SELECT 'priced_{grain}', year, office, officer, '', NULL::int, count(*), NULL::numeric, NULL::numeric "
-            f"FROM (SELECT DISTINCT {cols} FROM b WHERE trigger = ANY(:priced)) d{new} GROUP BY 2, 3, 4")
+    return (f"SELECT 'priced_{grain}', year, NULL::int, office, officer, '', NULL::int, count(*), NULL::numeric, "
+            f"NULL::numeric "
+            f"FROM (SELECT DISTINCT {cols} FROM b WHERE trigger = ANY(:priced)) d{new} GROUP BY 2, 4, 5")
 
 
-def _statement(h: str, first: bool, keep_sales: bool):
-    """Every part of the rows of ``h``, grouped by (part, year, office, officer, sub, value):
-    n, and for the sales x (realised) and y (appraised). With ``keep_sales`` the sales not
-    cancelled are written to ``report_sales`` in the same statement."""
-    batch = _BATCH.format(year=YEAR_OF.format(a="a"), left=LEFT, days=STAGE_DAYS, delay=DELAY, h=h)
+def _statement(h: str | None, first: bool, keep_sales: bool, edge: tuple | None = None):
+    """Every part of the rows of ``h`` (or, with ``edge``, of :data:`EDGE`'s), grouped by (part, year,
+    month, office, officer, sub, value): n, and for the sales x (realised) and y (appraised); priced
+    by year only (month NULL), and not for an edge (a report reads it live). With ``keep_sales`` the
+    sales not cancelled are written to ``report_sales`` in the same statement."""
+    source, where = (_CHAINS.format(h=h), "") if edge is None else edge
+    batch = _BATCH.format(year=YEAR_OF.format(a="a"), month=MONTH_OF.format(a="a"), left=LEFT, days=STAGE_DAYS,
+                          delay=DELAY, source=source, where=where)
     sales = """, s AS MATERIALIZED (
-    SELECT b.id, b.asset_id, b.year, b.office, b.officer,
+    SELECT b.id, b.asset_id, b.year, b.month, b.office, b.officer,
            CASE WHEN (SELECT n.trigger FROM audit_log n WHERE n.asset_id = b.asset_id AND n.seq > b.seq
                       AND n.trigger = ANY(:after_sale) ORDER BY n.seq LIMIT 1) = ANY(:voiding) THEN 'c' ELSE 'k' END
            AS kind
     FROM b WHERE b.trigger = 'record_sale'),
 k AS MATERIALIZED (
-    SELECT s.id, s.asset_id, s.year, s.office, s.officer, COALESCE(t.sale_price, 0) AS x,
+    SELECT s.id, s.asset_id, s.year, s.month, s.office, s.officer, COALESCE(t.sale_price, 0) AS x,
            COALESCE(t.appraised_price, 0) AS y
     FROM s LEFT JOIN LATERAL (SELECT t.sale_price, t.appraised_price FROM assets t WHERE t.id = s.asset_id LIMIT 1) t
     ON true WHERE s.kind = 'k')"""
     if keep_sales:
         sales += """, kept AS (INSERT INTO report_sales (sale_id, asset_id, year, office, officer, realised, appraised)
     SELECT id, asset_id, year, office, officer, x, y FROM k)"""
-    sql = f"""WITH {batch}{sales}
-SELECT 'stage', year, office, officer, stage, days, count(*), NULL::numeric, NULL::numeric FROM b
-WHERE stage IS NOT NULL GROUP BY 2, 3, 4, 5, 6
-UNION ALL
-SELECT 'trig', year, office, officer, trigger, delay, count(*), NULL, NULL FROM b
-WHERE trigger = ANY(:counted) GROUP BY 2, 3, 4, 5, 6
+    priced = "" if edge else f"""
 UNION ALL {_priced('u', first)}
-UNION ALL {_priced('o', first)}
+UNION ALL {_priced('o', first)}"""
+    sql = f"""WITH {batch}{sales}
+SELECT 'stage', year, month, office, officer, stage, days, count(*), NULL::numeric, NULL::numeric FROM b
+WHERE stage IS NOT NULL GROUP BY 2, 3, 4, 5, 6, 7
 UNION ALL
-SELECT 'sale', year, office, officer, 'c', NULL, count(*), NULL, NULL FROM s WHERE kind = 'c' GROUP BY 2, 3, 4
+SELECT 'trig', year, month, office, officer, trigger, delay, count(*), NULL, NULL FROM b
+WHERE trigger = ANY(:counted) GROUP BY 2, 3, 4, 5, 6, 7{priced}
 UNION ALL
-SELECT 'sale', year, office, officer, 'k', NULL, count(*), sum(x), sum(y) FROM k GROUP BY 2, 3, 4"""
-    return text(sql).bindparams(*(bindparam(n) for n in ("counted", "wanted", "priced", "after_sale", "voiding")))
+SELECT 'sale', year, month, office, officer, 'c', NULL, count(*), NULL, NULL FROM s WHERE kind = 'c' GROUP BY 2, 3, 4, 5
+UNION ALL
+SELECT 'sale', year, month, office, officer, 'k', NULL, count(*), sum(x), sum(y) FROM k GROUP BY 2, 3, 4, 5"""
+    names = ("counted", "wanted", "after_sale", "voiding") + (() if edge else ("priced",))
+    return text(sql).bindparams(*(bindparam(n) for n in names))
+
+
+def edge_statement(scoped: bool):
+    """The parts of the rows of some business dates (``:start`` .. ``:end``, in ``:scope`` when
+    ``scoped``) grouped as a fold groups them, the sales classified live: what a report adds for
+    the ragged edges of its period (:mod:`kept_read`)."""
+    return _statement(None, True, keep_sales=False, edge=EDGE_SCOPED if scoped else EDGE)
 
 
 def params(counted, priced, voiding) -> dict:
@@ -126,36 +157,50 @@ def _add(kept: dict, key, add: dict, sign: int = 1) -> None:
         h[k] = h.get(k, 0) + sign * v
 
 
-def _spread(kept: dict, year, office, officer, part, sub, add: dict, sign: int = 1) -> None:
-    """Add ``add`` to the kept rows of (office, officer) at the three grains."""
+def _month_keys(month, office, officer, part, sub) -> tuple:
+    keys = ((month, "o", office, 0, part, sub), (month, "o", COUNTRY, 0, part, sub))
+    if "u" in MONTH_GRAINS:
+        keys += ((month, "u", office, officer, part, sub), (month, "u", COUNTRY, officer, part, sub))
+    return keys
+
+
+def _spread(kept: dict, months: dict, year, month, office, officer, part, sub, add: dict, sign: int = 1) -> None:
+    """Add ``add`` to the kept rows of (office, officer) at the three grains of its year and the
+    grains of its month."""
     for key in ((year, "u", office, officer, part, sub), (year, "o", office, 0, part, sub),
                 (year, "u", COUNTRY, officer, part, sub), (year, "o", COUNTRY, 0, part, sub)):
         _add(kept, key, add, sign)
+    for key in _month_keys(month, office, officer, part, sub):
+        _add(months, key, add, sign)
 
 
-def pack(rows) -> dict:
+def pack(rows) -> tuple[dict, dict]:
     """The grouped rows of :func:`_statement` as kept rows {(year, grain, office, officer, part, sub):
-    {value: count}}, at the three grains (an office and an officer; an office; the country)."""
+    {value: count}}, at the three grains (an office and an officer; an office; the country), and
+    the same per month {(month, grain, ...): ...} at :data:`MONTH_GRAINS` (not priced)."""
     kept: dict = {}
-    for part, year, office, officer, sub, value, n, x, y in rows:
+    months: dict = {}
+    for part, year, month, office, officer, sub, value, n, x, y in rows:
         n = int(n)
         if part.startswith("priced"):
             grain = part[-1]
             _add(kept, (year, grain, office, officer, "priced", ""), {"n": n})
             _add(kept, (year, grain, COUNTRY, officer, "priced", ""), {"n": n})
         elif part == "sale":
-            _spread(kept, year, office, officer, part, sub, {"n": n} if sub == "c" else {"n": n, "x": int(x),
-                                                                                         "y": int(y)})
+            _spread(kept, months, year, month, office, officer, part, sub,
+                    {"n": n} if sub == "c" else {"n": n, "x": int(x), "y": int(y)})
         else:
             vk = value_key(value)
-            for key in ((year, "u", office, officer, part, sub), (year, "o", office, 0, part, sub),
-                        (year, "u", COUNTRY, officer, part, sub), (year, "o", COUNTRY, 0, part, sub)):
-                h = kept.get(key)
-                if h is None:
-                    kept[key] = {vk: n}
-                else:
-                    h[vk] = h.get(vk, 0) + n
-    return kept
+            for into, keys in ((kept, ((year, "u", office, officer, part, sub), (year, "o", office, 0, part, sub),
+                                       (year, "u", COUNTRY, officer, part, sub), (year, "o", COUNTRY, 0, part, sub))),
+                               (months, _month_keys(month, office, officer, part, sub))):
+                for key in keys:
+                    h = into.get(key)
+                    if h is None:
+                        into[key] = {vk: n}
+                    else:
+                        h[vk] = h.get(vk, 0) + n
+    return kept, months
 
 
 # The kept sales not cancelled of the assets the batch touches, classified again (the next sale or
@@ -163,7 +208,7 @@ def pack(rows) -> dict:
 # is folded into the sale it concerns, which the report then trusts again.
 _AGAIN = text(f"""WITH t AS (SELECT DISTINCT a.asset_id FROM {_UNNEST} CROSS JOIN LATERAL (SELECT x.asset_id
     FROM audit_log x WHERE x.chain = h.chain AND x.log_seq > h.mark AND x.log_seq <= h.head OFFSET 0) a)
-SELECT r.sale_id, r.year, r.office, r.officer, r.realised, r.appraised,
+SELECT r.sale_id, r.year, {MONTH_OF.format(a="s")}, r.office, r.officer, r.realised, r.appraised,
        CASE WHEN (SELECT n.trigger FROM audit_log n WHERE n.asset_id = s.asset_id AND n.seq > s.seq
                   AND n.trigger = ANY(:after_sale) ORDER BY n.seq LIMIT 1) = ANY(:voiding) THEN 'c' ELSE 'k' END,
        COALESCE(p.sale_price, 0), COALESCE(p.appraised_price, 0)
@@ -174,13 +219,14 @@ _MOVED = text("UPDATE report_sales r SET realised = v.x, appraised = v.y FROM un
               "CAST(:x AS bigint[]), CAST(:y AS bigint[])) AS v(id, x, y) WHERE r.sale_id = v.id")
 
 
-def _again(conn, kept: dict, batch: dict, p: dict) -> None:
+def _again(conn, kept: dict, months: dict, batch: dict, p: dict) -> None:
     gone, moved = [], []
-    for sale_id, year, office, officer, x0, y0, kind, x, y in conn.execute(_AGAIN, {**batch, **p}):
+    for sale_id, year, month, office, officer, x0, y0, kind, x, y in conn.execute(_AGAIN, {**batch, **p}):
         if kind == "k" and (x0, y0) == (x, y):
             continue
-        _spread(kept, year, office, officer, "sale", "k", {"n": 1, "x": x0, "y": y0}, sign=-1)
-        _spread(kept, year, office, officer, "sale", kind, {"n": 1} if kind == "c" else {"n": 1, "x": x, "y": y})
+        _spread(kept, months, year, month, office, officer, "sale", "k", {"n": 1, "x": x0, "y": y0}, sign=-1)
+        _spread(kept, months, year, month, office, officer, "sale", kind,
+                {"n": 1} if kind == "c" else {"n": 1, "x": x, "y": y})
         (gone.append(sale_id) if kind == "c" else moved.append((sale_id, x, y)))
     if gone:
         conn.execute(_GONE, {"ids": gone})
@@ -194,15 +240,42 @@ _MOVE = text("INSERT INTO report_marks (chain, log_seq) SELECT * FROM unnest(CAS
              "CAST(:heads AS int[])) ON CONFLICT (chain) DO UPDATE SET log_seq = EXCLUDED.log_seq")
 _KEYS = ("unnest(CAST(:y AS int[]), CAST(:g AS text[]), CAST(:o AS text[]), CAST(:u AS int[]), CAST(:p AS text[]), "
          "CAST(:s AS text[])")
-_READ = text(f"SELECT r.year, r.grain, r.office, r.officer, r.part, r.sub, r.packed FROM report_years r "
-             f"JOIN {_KEYS}) AS k(year, grain, office, officer, part, sub) "
-             "USING (year, grain, office, officer, part, sub)")
-_WRITE = text(f"INSERT INTO report_years (year, grain, office, officer, part, sub, packed) "
-              f"SELECT * FROM {_KEYS}, CAST(:packed AS text[])) "
-              "ON CONFLICT ON CONSTRAINT pk_report_years DO UPDATE SET packed = EXCLUDED.packed")
 
 
-_COPY = "COPY report_years (year, grain, office, officer, part, sub, packed) FROM STDIN"
+def _sql(table: str, period: str) -> tuple:
+    """The read, the write and the COPY of the kept rows of ``table`` (keyed by ``period``)."""
+    cols = f"{period}, grain, office, officer, part, sub"
+    return (text(f"SELECT r.{period}, r.grain, r.office, r.officer, r.part, r.sub, r.packed FROM {table} r "
+                 f"JOIN {_KEYS}) AS k({cols}) USING ({cols})"),
+            text(f"INSERT INTO {table} ({cols}, packed) SELECT * FROM {_KEYS}, CAST(:packed AS text[])) "
+                 f"ON CONFLICT ON CONSTRAINT pk_{table} DO UPDATE SET packed = EXCLUDED.packed"),
+            f"COPY {table} ({cols}, packed) FROM STDIN")
+
+
+TABLES = {"report_years": _sql("report_years", "year"), "report_months": _sql("report_months", "month")}
+
+# the sales of the folded rows per month, as a fold keeps them: not cancelled ('k') with the prices
+# ``report_sales`` keeps, cancelled ('c') the folded sales not in it (a fold never keeps a cancelled one)
+_FOLDED_SALES = text(f"""SELECT 'sale', r.year, {MONTH_OF.format(a="s")}, r.office, r.officer, 'k', NULL, count(*),
+       sum(r.realised), sum(r.appraised)
+FROM report_sales r JOIN audit_log s ON s.id = r.sale_id GROUP BY 2, 3, 4, 5
+UNION ALL
+SELECT 'sale', {YEAR_OF.format(a="a")}, {MONTH_OF.format(a="a")}, COALESCE(a.office, '-'),
+       COALESCE(a.officer_id, 0), 'c', NULL, count(*), NULL, NULL
+FROM audit_log a WHERE a.trigger = 'record_sale' AND {_folded('a')}
+AND NOT EXISTS (SELECT 1 FROM report_sales r WHERE r.sale_id = a.id) GROUP BY 2, 3, 4, 5""")
+_FOLDED = "(SELECT chain, 0 AS mark, log_seq AS head FROM report_marks) h"
+
+
+def folded_months(conn, p: dict) -> dict:
+    """The kept months of every folded row, from the log: their stages and triggers grouped again,
+    their sales as the fold keeps them (:data:`_FOLDED_SALES`). A fold fills ``report_months`` with
+    it once on a database folded before the months were kept; ``check`` compares with it."""
+    rows = conn.execute(_statement(_FOLDED, True, keep_sales=False), p)
+    months = pack(r for r in rows if r[0] in ("stage", "trig"))[1]
+    for key, h in pack(conn.execute(_FOLDED_SALES))[1].items():
+        _add(months, key, h)
+    return months
 
 
 def _columns(keys) -> dict:
@@ -213,15 +286,34 @@ def dumps(hist: dict) -> str:
     return json.dumps({k: v for k, v in sorted(hist.items()) if v}, separators=(",", ":"))
 
 
+def _write(conn, table: str, kept: dict, empty: bool) -> int:
+    """Add ``kept`` to the rows of ``table`` (read, add, write back); COPY into an empty table
+    (binding a million keys as arrays cost more than the grouping). How many rows were written."""
+    read, write, copy_sql = TABLES[table]
+    keys = sorted(kept)
+    if keys and empty:
+        with conn.connection.driver_connection.cursor() as cur, cur.copy(copy_sql) as copy:
+            for k in keys:
+                copy.write_row((*k, dumps(kept[k])))
+    elif keys:
+        for y, g, o, u, p_, s, packed in conn.execute(read, _columns(keys)).all():
+            _add(kept, (y, g, o, u, p_, s), json.loads(packed))
+        conn.execute(write, {**_columns(keys), "packed": [dumps(kept[k]) for k in keys]})
+    return len(keys)
+
+
 def fold(conn, counted, priced, voiding, until: dict | None = None, also=None) -> dict:
     """Fold every committed row past the marks, in ``conn``'s transaction (the caller commits).
     ``until`` ({chain: position}): those chains only, up to there at most (the benchmark's tail).
     ``also(conn, batch, params, first)``: other kept answers folded from the same batch before the
     marks move (:mod:`kept_org`).
-    Returns {"rows": audit rows past the marks folded, "added": kept rows written, "marks": {chain: position}}."""
+    A database folded before ``report_months`` existed has its folded rows' months kept first
+    (:func:`folded_months`), under the same lock. Returns {"rows": audit rows past the marks
+    folded, "added": kept rows written (years and months), "marks": {chain: position}}."""
     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK})
-    first, empty = conn.execute(text("SELECT NOT EXISTS (SELECT 1 FROM report_marks), "
-                                     "NOT EXISTS (SELECT 1 FROM report_years)")).one()
+    first, empty, no_months = conn.execute(text(
+        "SELECT NOT EXISTS (SELECT 1 FROM report_marks), NOT EXISTS (SELECT 1 FROM report_years), "
+        "NOT EXISTS (SELECT 1 FROM report_months)")).one()
     pending = conn.execute(_PENDING).all()
     if until is not None:
         pending = [(c, m, min(h, until[c])) for c, m, h in pending if c in until and until[c] > m]
@@ -229,25 +321,20 @@ def fold(conn, counted, priced, voiding, until: dict | None = None, also=None) -
         return {"rows": 0, "added": 0, "marks": {}}
     chains, marks, heads = ([r[i] for r in pending] for i in range(3))
     batch, p = {"chains": chains, "marks": marks, "heads": heads}, params(counted, priced, voiding)
-    kept = pack(conn.execute(_statement(_UNNEST, first, keep_sales=True), {**p, **batch}))
+    before = folded_months(conn, p) if no_months and not first else {}
+    kept, months = pack(conn.execute(_statement(_UNNEST, first, keep_sales=True), {**p, **batch}))
+    for key, h in before.items():
+        _add(months, key, h)
     if not first:
-        _again(conn, kept, batch, {"after_sale": p["after_sale"], "voiding": p["voiding"]})
-    keys = sorted(kept)
-    if keys and empty:  # the first fold: COPY (binding a million keys as arrays cost more than the grouping)
-        with conn.connection.driver_connection.cursor() as cur, cur.copy(_COPY) as copy:
-            for k in keys:
-                copy.write_row((*k, dumps(kept[k])))
-    elif keys:
-        for y, g, o, u, p_, s, packed in conn.execute(_READ, _columns(keys)).all():
-            _add(kept, (y, g, o, u, p_, s), json.loads(packed))
-        conn.execute(_WRITE, {**_columns(keys), "packed": [dumps(kept[k]) for k in keys]})
+        _again(conn, kept, months, batch, {"after_sale": p["after_sale"], "voiding": p["voiding"]})
+    added = _write(conn, "report_years", kept, empty) + _write(conn, "report_months", months, no_months)
     if also is not None:
         also(conn, batch, p, first)
     conn.execute(_MOVE, {"chains": chains, "heads": heads})
-    if first and keys:  # the planner's statistics for the reports' first reads
-        conn.execute(text("ANALYZE report_years"))
-        conn.execute(text("ANALYZE report_sales"))
-    return {"rows": sum(h - m for _, m, h in pending), "added": len(keys), "marks": dict(zip(chains, heads))}
+    if first and added:  # the planner's statistics for the reports' first reads
+        for table in ("report_years", "report_months", "report_sales"):
+            conn.execute(text(f"ANALYZE {table}"))
+    return {"rows": sum(h - m for _, m, h in pending), "added": added, "marks": dict(zip(chains, heads))}
 
 
 # The most rows past the marks a report reads as its live tail: an hourly fold leaves an hour's
@@ -266,20 +353,32 @@ def usable(conn) -> bool:
     return marks > 0 and pending <= TAIL_LIMIT
 
 
+# the groupings a period other than a reporting year reads from the kept months
+MONTH_BY = ("office",) + (("officer",) if "u" in MONTH_GRAINS else ())
+_MONTHS_KEPT = text("SELECT EXISTS (SELECT 1 FROM report_months) OR NOT EXISTS (SELECT 1 FROM report_years)")
+
+
+def usable_months(conn) -> bool:
+    """As :func:`usable`, for the kept months: and they were kept (a database folded before
+    ``report_months`` existed has none until its next fold fills them)."""
+    return usable(conn) and conn.execute(_MONTHS_KEPT).scalar()
+
+
 _KEPT_SALES = text("SELECT year, office, officer, count(*), sum(realised), sum(appraised) FROM report_sales "
                    "GROUP BY 1, 2, 3")
 
 
 def check(conn, counted, priced, voiding):
     """None when the kept rows are the folded rows of the log, grouped again; else the first
-    (year, grain, office, officer, part, sub) that differs. The sales are checked by how many
-    there are per group (whether one was cancelled may have changed with rows past the marks), and
-    the kept sales not cancelled against ``report_sales``."""
-    h = "(SELECT chain, 0 AS mark, log_seq AS head FROM report_marks) h"
-    log = pack(conn.execute(_statement(h, True, keep_sales=False), params(counted, priced, voiding)))
+    (year, grain, office, officer, part, sub) that differs, or (month, ...) of ``report_months``
+    (a month is YYYYMM). The sales are checked by how many there are per group (whether one was
+    cancelled may have changed with rows past the marks), and the kept sales not cancelled against
+    ``report_sales``; per month, both kinds as :data:`_FOLDED_SALES` gives them too."""
+    p = params(counted, priced, voiding)
+    log, log_months = pack(conn.execute(_statement(_FOLDED, True, keep_sales=False), p))
     kept = {tuple(r[:6]): json.loads(r[6]) for r in conn.execute(text(
         "SELECT year, grain, office, officer, part, sub, packed FROM report_years"))}
-    frozen = pack(("sale", y, o, u, "k", None, n, x, yy) for y, o, u, n, x, yy in conn.execute(_KEPT_SALES))
+    frozen = pack(("sale", y, None, o, u, "k", None, n, x, yy) for y, o, u, n, x, yy in conn.execute(_KEPT_SALES))[0]
     def nz(d: dict, key) -> dict:
         return {k: v for k, v in d.get(key, {}).items() if v}
 
@@ -291,5 +390,13 @@ def check(conn, counted, priced, voiding):
             if (key[5] == "k" and nz(kept, key) != nz(frozen, key)) or sold(log, key) != sold(kept, key):
                 return key
         elif nz(log, key) != nz(kept, key):
+            return key
+    months = {k: h for k, h in log_months.items() if k[4] != "sale"}
+    for key, h in pack(conn.execute(_FOLDED_SALES))[1].items():
+        _add(months, key, h)
+    kept = {tuple(r[:6]): json.loads(r[6]) for r in conn.execute(text(
+        "SELECT month, grain, office, officer, part, sub, packed FROM report_months"))}
+    for key in sorted(set(log_months) | set(months) | set(kept), key=lambda k: tuple(map(str, k))):
+        if nz(months, key) != nz(kept, key) or (key[4] == "sale" and sold(log_months, key) != sold(kept, key)):
             return key
     return None

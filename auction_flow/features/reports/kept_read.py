@@ -10,20 +10,32 @@ sales not cancelled of every asset the tail touches (whatever the tail row's dat
 live (next sale or voiding step, the asset's prices now), the kept ones first taken back. The
 statistics are those :func:`pg_pass.run` gives, from the merged histograms (``_median``): every
 value is a whole number of days, so the medians are ``percentile_cont``'s.
+
+Any other period by office, and its stages (:func:`months_statistics`): the kept calendar months
+wholly inside it (``report_months``), the tail's rows dated in those months (its kept sales of
+those months taken back and classified live, as above), the rows of the ragged edge days read
+live with the fold's own grouped statement (``kept.edge_statement``: all of them, folded or not,
+so the tail's rows dated there are not counted twice), and the assets priced in the whole period
+read live (distinct per group and period). By officer such a period reads the log (no officer
+grain per month).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 
 from sqlalchemy import bindparam, text
 
-from auction_flow.features.reports.kept import COUNTRY, value_key
+from auction_flow.features.reports.kept import COUNTRY, edge_statement, value_key
 from auction_flow.features.reports.pg_pass import DELAY, LEFT, STAGE_DAYS
 
 _KEPT = text("SELECT grain, office, officer, part, sub, packed FROM report_years WHERE year = :year "
              "AND grain = ANY(:grains) AND (office = ANY(:offices) OR :every) AND (part = 'stage' OR NOT :stages)")
+_KEPT_MONTHS = text("SELECT grain, office, officer, part, sub, packed FROM report_months WHERE month = ANY(:months) "
+                    "AND grain = ANY(:grains) AND (office = ANY(:offices) OR :every) "
+                    "AND (part = 'stage' OR NOT :stages)")
 _TAIL = text(f"""SELECT a.id, a.asset_id, a.trigger, a.business_date BETWEEN :start AND :end AS inside,
        COALESCE(a.office, '-') AS office, COALESCE(a.officer_id, 0) AS officer,
        CASE WHEN {LEFT} THEN a.from_state END AS stage, CASE WHEN {LEFT} THEN {STAGE_DAYS} END AS days,
@@ -37,6 +49,13 @@ _FOLDED_PRICED = text("SELECT p.asset_id, COALESCE(p.office, '-'), COALESCE(p.of
                       "WHERE m.chain = p.chain), 0)")
 _KEPT_SALES = text("SELECT sale_id, office, officer, realised, appraised FROM report_sales WHERE year = :year "
                    "AND asset_id = ANY(:assets)")
+_KEPT_SALES_MONTHS = text("SELECT r.sale_id, r.office, r.officer, r.realised, r.appraised FROM report_sales r "
+                          "JOIN audit_log s ON s.id = r.sale_id WHERE r.asset_id = ANY(:assets) "
+                          "AND s.business_date BETWEEN :start AND :end")
+# a period's assets priced, distinct per group: read live through (trigger, business_date) (months
+# cannot be added up: an asset priced in two months of the period counts once)
+_PRICED = "SELECT {cols}, count(DISTINCT a.asset_id) FROM audit_log a WHERE a.trigger = ANY(:priced) " \
+          "AND a.business_date BETWEEN :start AND :end{scope} GROUP BY 1, 2"
 _LIVE_SALES = text("""SELECT a.id, COALESCE(a.office, '-'), COALESCE(a.officer_id, 0),
        CASE WHEN (SELECT n.trigger FROM audit_log n WHERE n.asset_id = a.asset_id AND n.seq > a.seq
                   AND n.trigger = ANY(:after_sale) ORDER BY n.seq LIMIT 1) = ANY(:voiding) THEN 'c' ELSE 'k' END,
@@ -79,13 +98,16 @@ def _names(conn, by: str):
     return lambda office, officer: users.get(officer, "-")
 
 
-def _kept(conn, sums: _Sums, by: str, year: int, scope, stages_only: bool) -> None:
+def _kept(conn, sums: _Sums, by: str, which: tuple, scope, stages_only: bool) -> None:
+    """The kept rows ``which`` names ((_KEPT, {"year": year}) or (_KEPT_MONTHS, {"months": [...]})),
+    of the actor's scope, merged into ``sums``."""
     grain = "o" if by == "office" else "u"
     country = scope is None
-    params = {"year": year, "grains": [grain] + (["o"] if country and grain == "u" else []),
+    sql, period = which
+    params = {**period, "grains": [grain] + (["o"] if country and grain == "u" else []),
               "offices": [COUNTRY] if country else list(scope), "every": country and grain == "o",
               "stages": stages_only}
-    for g, office, officer, part, sub, packed in conn.execute(_KEPT, params).all():
+    for g, office, officer, part, sub, packed in conn.execute(sql, params).all():
         hist = json.loads(packed)
         if country:  # the groups from the offices' (by office) or the country's officers' rows; totals from '*'
             if g == "o" and office == COUNTRY:
@@ -99,7 +121,10 @@ def _kept(conn, sums: _Sums, by: str, year: int, scope, stages_only: bool) -> No
             sums.add(office, officer, part, sub, hist)
 
 
-def _tail(conn, sums: _Sums, year: int, start, end, stages_only: bool, p: dict) -> None:
+def _tail(conn, sums: _Sums, kept_sales: tuple, start, end, stages_only: bool, p: dict, priced_too: bool = True) -> None:
+    """The rows past the marks dated ``start`` .. ``end`` (the kept rows' dates); ``kept_sales``
+    (statement, parameters) reads the kept sales not cancelled of those dates for some assets;
+    without ``priced_too`` the pricing rows are left to a live read of the period's."""
     assets, priced, sales = set(), {}, []
     for row in conn.execute(_TAIL, {"start": start, "end": end, "counted": p["counted"]}):
         assets.add(row.asset_id)
@@ -111,7 +136,7 @@ def _tail(conn, sums: _Sums, year: int, start, end, stages_only: bool, p: dict) 
             continue
         if row.trigger in p["counted"]:
             sums.add(row.office, row.officer, "trig", row.trigger, {value_key(row.delay): 1})
-        if row.trigger in p["priced"]:
+        if priced_too and row.trigger in p["priced"]:
             priced.setdefault(row.asset_id, set()).add((row.office, row.officer))
         if row.trigger == "record_sale":
             sales.append(row.id)
@@ -129,7 +154,7 @@ def _tail(conn, sums: _Sums, year: int, start, end, stages_only: bool, p: dict) 
                     before[asset].add(key[0])
     # the kept sales not cancelled of the tail's assets: taken back, then classified live with the new ones
     if assets:
-        for sale_id, office, officer, x, y in conn.execute(_KEPT_SALES, {"year": year, "assets": sorted(assets)}):
+        for sale_id, office, officer, x, y in conn.execute(kept_sales[0], {**kept_sales[1], "assets": sorted(assets)}):
             if sums.inside(office):
                 sums.add(office, officer, "sale", "k", {"n": 1, "x": x, "y": y}, sign=-1)
                 sales.append(sale_id)
@@ -146,10 +171,81 @@ def _hist(h: dict) -> dict:
 
 def statistics(conn, by: str, year: int, start, end, scope, *, counted: dict, p: dict, out: dict, median_of,
                stages_only: bool = False):
-    """As :func:`pg_pass.run`: fill ``out`` and return (late, late_total, per_stage, stage_total)."""
+    """As :func:`pg_pass.run`, for the reporting year ``year`` (``start`` .. ``end``): fill ``out``
+    and return (late, late_total, per_stage, stage_total)."""
     sums = _Sums(_names(conn, by), None if scope is None else set(scope))
-    _kept(conn, sums, by, year, scope, stages_only)
-    _tail(conn, sums, year, start, end, stages_only, p)
+    _kept(conn, sums, by, (_KEPT, {"year": year}), scope, stages_only)
+    _tail(conn, sums, (_KEPT_SALES, {"year": year}), start, end, stages_only, p)
+    return _answer(sums, counted, out, median_of)
+
+
+def whole_months(start: dt.date, end: dt.date) -> tuple[list[int], tuple | None, list[tuple]]:
+    """The calendar months (YYYYMM) wholly inside ``start`` .. ``end``, their (first day, last day)
+    (None when no month is whole), and the ragged edges around them [(first day, last day)] (the
+    whole period when no month is whole)."""
+    first = start if start.day == 1 else (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    after = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1)  # the month after end's
+    last = end if after - dt.timedelta(days=1) == end else end.replace(day=1) - dt.timedelta(days=1)
+    if first > last:
+        return [], None, [(start, end)]
+    months, m = [], first
+    while m <= last:
+        months.append(m.year * 100 + m.month)
+        m = (m.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    edges = ([(start, first - dt.timedelta(days=1))] if start < first else []) + (
+        [(last + dt.timedelta(days=1), end)] if last < end else [])
+    return months, (first, last), edges
+
+
+def _edges(conn, sums: _Sums, edges: list, scope, stages_only: bool, p: dict) -> None:
+    """The rows of the ragged edges, read live (all of them, folded or not), grouped as a fold groups
+    them, the sales classified live."""
+    stmt = edge_statement(scope is not None)
+    args = {k: p[k] for k in ("counted", "wanted", "after_sale", "voiding")}
+    if scope is not None:
+        args["scope"] = list(scope)
+    for start, end in edges:
+        for part, _, _, office, officer, sub, value, n, x, y in conn.execute(stmt, {**args, "start": start,
+                                                                                    "end": end}):
+            if part == "sale":
+                if not stages_only:
+                    sums.add(office, officer, part, sub, {"n": n} if sub == "c" else {"n": n, "x": int(x),
+                                                                                       "y": int(y)})
+            elif part == "stage" or not stages_only:
+                sums.add(office, officer, part, sub, {value_key(value): int(n)})
+
+
+def _priced(conn, sums: _Sums, by: str, start, end, scope, p: dict) -> None:
+    cols = "COALESCE(a.office, '-'), 0" if by == "office" else "'', COALESCE(a.officer_id, 0)"
+    sql = text(_PRICED.format(cols=cols, scope="" if scope is None else " AND a.office = ANY(:scope)"))
+    args = {"priced": list(p["priced"]), "start": start, "end": end}
+    if scope is not None:
+        args["scope"] = list(scope)
+    for office, officer, n in conn.execute(sql, args):
+        sums.add(office, officer, "priced", "", {"n": int(n)}, totals=False)
+
+
+def months_statistics(conn, by: str, start, end, scope, *, counted: dict, p: dict, out: dict, median_of,
+                      stages_only: bool = False):
+    """As :func:`statistics`, for a period other than a reporting year, by office (the months keep no
+    officer grain): the kept months wholly inside the period (``report_months``) and the rows past
+    the marks dated in them, the rows of its ragged edge days read live (:func:`_edges`), and the
+    assets priced in the whole period read live (:func:`_priced`)."""
+    sums = _Sums(_names(conn, by), None if scope is None else set(scope))
+    months, kept_days, edges = whole_months(start, end)
+    if months:
+        k_start, k_end = kept_days
+        _kept(conn, sums, by, (_KEPT_MONTHS, {"months": months}), scope, stages_only)
+        _tail(conn, sums, (_KEPT_SALES_MONTHS, {"start": k_start, "end": k_end}), k_start, k_end, stages_only, p,
+              priced_too=False)
+    _edges(conn, sums, edges, scope, stages_only, p)
+    if not stages_only:
+        _priced(conn, sums, by, start, end, scope, p)
+    return _answer(sums, counted, out, median_of)
+
+
+def _answer(sums: _Sums, counted: dict, out: dict, median_of):
+    """Fill ``out`` from the merged histograms; the statistics :func:`pg_pass.run` returns."""
     late, per_stage = {}, {}
     for (key, part, sub), h in sums.groups.items():
         if not any(h.values()):

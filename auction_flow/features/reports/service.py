@@ -26,8 +26,11 @@ Where they are computed: SQLite reads the period's rows (:func:`_sales`, :func:`
 for a reporting year (by office, officer, auction or appraisal organisation, and its stages), once
 ``report rollup`` has folded the log and while the rows past its marks are few
 (``kept.TAIL_LIMIT``), reads the year's kept answers and the rows past the marks (:mod:`kept`,
-:mod:`kept_read`; by organisation :mod:`kept_org`); any other period, and before any fold, it runs
-the one statement of :mod:`pg_pass` over the period's rows.
+:mod:`kept_read`; by organisation :mod:`kept_org`); any other period by office and its stages
+reads the kept calendar months inside the period, the rows past the marks dated in them, the
+ragged edge days live and the assets priced live (``kept_read.months_statistics``); any other
+period by officer or organisation, and before any fold, it runs the one statement of
+:mod:`pg_pass` over the period's rows.
 """
 
 from __future__ import annotations
@@ -250,6 +253,12 @@ def _kept_year(conn, by: str, start, end) -> bool:
             and kept.usable(conn))
 
 
+def _kept_months(conn, by: str) -> bool:
+    """PostgreSQL: whether this report (a period other than a reporting year) reads the kept months,
+    its ragged edges and the assets priced live (:func:`kept_read.months_statistics`)."""
+    return by in kept.MONTH_BY and not db.is_sqlite(conn) and kept.usable_months(conn)
+
+
 def _present(conn, names) -> dict[str, bool]:
     """Which of ``names`` the database has: one small look at the catalogue for all of them (the
     inspector's has_table or get_table_names cost a statement each, or a heavier one)."""
@@ -373,6 +382,10 @@ def summary(engine, actor: str | None, start=None, end=None, year: int | None = 
                 conn, by, end.year, start, end, q.scope, counted=COUNTED, p=kept.params(COUNTED, PRICED,
                                                                                         voiding_triggers()),
                 out=out, median_of=_median)
+        elif _kept_months(conn, by):  # the kept months inside the period, its ragged edges, the tail
+            late, late_total, per_stage, stage_total = kept_read.months_statistics(
+                conn, by, start, end, q.scope, counted=COUNTED, p=kept.params(COUNTED, PRICED, voiding_triggers()),
+                out=out, median_of=_median)
         else:  # one statement, one pass over the period's rows
             late, late_total, per_stage, stage_total = pg_pass.run(
                 conn, by, start, end, q.scope, counted=COUNTED, priced=PRICED, voiding=voiding_triggers(), out=out,
@@ -410,6 +423,11 @@ def stages(engine, actor: str | None, start=None, end=None, year: int | None = N
             per_stage = kept_read.statistics(conn, "office", end.year, start, end, q.scope, counted=COUNTED,
                                              p=kept.params(COUNTED, PRICED, ()), out={}, median_of=_median,
                                              stages_only=True)[2]
+        elif _kept_months(conn, "office"):
+            per_stage = kept_read.months_statistics(conn, "office", start, end, q.scope, counted=COUNTED,
+                                                    p=kept.params(COUNTED, PRICED, voiding_triggers()), out={},
+                                                    median_of=_median,
+                                                    stages_only=True)[2]
         else:
             per_stage = pg_pass.run(conn, "office", start, end, q.scope, counted=COUNTED, priced=PRICED, voiding=(),
                                     out={}, median_of=_median, stages_only=True, totals=False)[2]

@@ -7,6 +7,8 @@
   the whole histogram as JSON: {days: count} for a stage, {delay or "": count} for a trigger,
   {"n": assets} for priced, {"n": sales, "x": realised, "y": appraised} for the sales. The year's
   rows grow with the offices, officers and states, not with the audit rows.
+* ``report_months``: the same per calendar month (``month`` YYYYMM of the rows' business date), at
+  the grains of an office and the country, without 'priced' (read live for such periods).
 * ``report_sales``: each folded sale not cancelled ('k'), its frozen contribution (the asset's
   prices when it was folded), keyed by the sale's audit id: a report takes it back and adds the
   live one when the asset has rows past the marks.
@@ -34,6 +36,20 @@ report_years = Table(
     Column("sub", String(64), nullable=False),  # the state left, the counted trigger, c | k, ''
     Column("packed", Text, nullable=False),  # the histogram, JSON
     PrimaryKeyConstraint("year", "grain", "office", "officer", "part", "sub", name="pk_report_years"),
+)
+
+# per calendar month of the rows' business date (YYYYMM): grains 'o' and the country ('*'); parts stage, trig
+# and sale (priced counts distinct assets per period, which months cannot add up: read live)
+report_months = Table(
+    "report_months", metadata,
+    Column("month", Integer, nullable=False),
+    Column("grain", String(1), nullable=False),
+    Column("office", String(32), nullable=False),
+    Column("officer", Integer, nullable=False),
+    Column("part", String(8), nullable=False),
+    Column("sub", String(64), nullable=False),
+    Column("packed", Text, nullable=False),
+    PrimaryKeyConstraint("month", "grain", "office", "officer", "part", "sub", name="pk_report_months"),
 )
 
 report_sales = Table(

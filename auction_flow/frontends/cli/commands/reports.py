@@ -109,9 +109,9 @@ def report_stages(date_from, date_to, year, now, chart, as_json):
               "they differ.")
 @json_option
 def report_rollup(check, as_json):
-    """Fold the audit rows written since the last fold into the reports' kept yearly answers (PostgreSQL;
-    administrators), so a country's reporting year reads tens of thousands of kept rows, not every audit
-    row; with --check, recompute every kept row from the log and compare (exit 1 when they differ). The
+    """Fold the audit rows written since the last fold into the reports' kept yearly and monthly answers
+    (PostgreSQL; administrators), so a country's reporting year, or its months, read kept rows, not every
+    audit row; with --check, recompute every kept row from the log and compare (exit 1 when they differ). The
     scheduler folds every hour.
 
     Example: auction-flow --as admin report rollup --check
@@ -123,6 +123,9 @@ def report_rollup(check, as_json):
             out(res, as_json, t("rollup_check_ok") if res["kept"] else t("rollup_sqlite"))
         if differs is not None:
             year, grain, office, who, part, sub = differs
+            if year > 9999:  # a kept month, YYYYMM
+                raise AuctionFlowError("rollup_differs_month", month=f"{year // 100}-{year % 100:02d}", office=office,
+                                       officer=who, part=part, sub=sub)
             if part == "asset":  # an asset kept under organisations it no longer has, with no audit row saying so
                 raise AuctionFlowError("rollup_org_asset_differs", asset=who, org=sub)
             if grain in ("a", "p"):  # the kept answers by auction (a) or appraisal (p) organisation
