@@ -60,7 +60,7 @@ _CHAINS = """{h} CROSS JOIN LATERAL (SELECT * FROM audit_log x WHERE x.chain = h
                                  AND x.log_seq <= h.head OFFSET 0) a"""
 _BATCH = """b AS MATERIALIZED (
     SELECT a.id, a.asset_id, a.seq, a.trigger COLLATE "C" AS trigger, {year} AS year, {month} AS month,
-           COALESCE(a.office, '-') AS office, COALESCE(a.officer_id, 0) AS officer,
+           COALESCE(a.office, '-') AS office, {officer} AS officer,
            CASE WHEN {left} THEN a.from_state COLLATE "C" END AS stage, CASE WHEN {left} THEN {days} END AS days,
            CASE WHEN a.trigger = ANY(:counted) THEN {delay} END AS delay
     FROM {source}
@@ -91,14 +91,22 @@ def _priced(grain: str, first: bool) -> str:
             f"FROM (SELECT DISTINCT {cols} FROM b WHERE trigger = ANY(:priced)) d{new} GROUP BY 2, 4, 5")
 
 
-def _statement(h: str | None, first: bool, keep_sales: bool, edge: tuple | None = None):
+def _statement(h: str | None, first: bool, keep_sales: bool, edge: tuple | None = None, stages_only: bool = False):
     """Every part of the rows of ``h`` (or, with ``edge``, of :data:`EDGE`'s), grouped by (part, year,
     month, office, officer, sub, value): n, and for the sales x (realised) and y (appraised); priced
-    by year only (month NULL), and not for an edge (a report reads it live). With ``keep_sales`` the
-    sales not cancelled are written to ``report_sales`` in the same statement."""
+    by year only (month NULL). An edge groups by office only (year, month NULL, officer 0: what a
+    report by office adds) and has no priced (a report reads it live); with ``stages_only``, the
+    stages only. With ``keep_sales`` the sales not cancelled are written to ``report_sales`` in the
+    same statement."""
     source, where = (_CHAINS.format(h=h), "") if edge is None else edge
-    batch = _BATCH.format(year=YEAR_OF.format(a="a"), month=MONTH_OF.format(a="a"), left=LEFT, days=STAGE_DAYS,
-                          delay=DELAY, source=source, where=where)
+    year, month, officer = (YEAR_OF.format(a="a"), MONTH_OF.format(a="a"), "COALESCE(a.officer_id, 0)") \
+        if edge is None else ("NULL::int", "NULL::int", "0")
+    batch = _BATCH.format(year=year, month=month, officer=officer, left=LEFT, days=STAGE_DAYS, delay=DELAY,
+                          source=source, where=where)
+    if stages_only:
+        return text(f"""WITH {batch}
+SELECT 'stage', year, month, office, officer, stage, days, count(*), NULL::numeric, NULL::numeric FROM b
+WHERE stage IS NOT NULL GROUP BY 2, 3, 4, 5, 6, 7""").bindparams(bindparam("counted"), bindparam("wanted"))
     sales = """, s AS MATERIALIZED (
     SELECT b.id, b.asset_id, b.year, b.month, b.office, b.officer,
            CASE WHEN (SELECT n.trigger FROM audit_log n WHERE n.asset_id = b.asset_id AND n.seq > b.seq
@@ -130,11 +138,11 @@ SELECT 'sale', year, month, office, officer, 'k', NULL, count(*), sum(x), sum(y)
     return text(sql).bindparams(*(bindparam(n) for n in names))
 
 
-def edge_statement(scoped: bool):
+def edge_statement(scoped: bool, stages_only: bool = False):
     """The parts of the rows of some business dates (``:start`` .. ``:end``, in ``:scope`` when
-    ``scoped``) grouped as a fold groups them, the sales classified live: what a report adds for
-    the ragged edges of its period (:mod:`kept_read`)."""
-    return _statement(None, True, keep_sales=False, edge=EDGE_SCOPED if scoped else EDGE)
+    ``scoped``) grouped by office as a fold groups them, the sales classified live: what a report
+    by office adds for the ragged edges of its period (:mod:`kept_read`)."""
+    return _statement(None, True, keep_sales=False, edge=EDGE_SCOPED if scoped else EDGE, stages_only=stages_only)
 
 
 def params(counted, priced, voiding) -> dict:

@@ -198,10 +198,10 @@ def whole_months(start: dt.date, end: dt.date) -> tuple[list[int], tuple | None,
 
 
 def _edges(conn, sums: _Sums, edges: list, scope, stages_only: bool, p: dict) -> None:
-    """The rows of the ragged edges, read live (all of them, folded or not), grouped as a fold groups
-    them, the sales classified live."""
-    stmt = edge_statement(scope is not None)
-    args = {k: p[k] for k in ("counted", "wanted", "after_sale", "voiding")}
+    """The rows of the ragged edges, read live (all of them, folded or not), grouped by office as a
+    fold groups them, the sales classified live (by office only: the months keep no officer grain)."""
+    stmt = edge_statement(scope is not None, stages_only)
+    args = {k: p[k] for k in ("counted", "wanted") + (() if stages_only else ("after_sale", "voiding"))}
     if scope is not None:
         args["scope"] = list(scope)
     for start, end in edges:
