@@ -123,11 +123,11 @@ def report_rollup(check, as_json):
             out(res, as_json, t("rollup_check_ok") if res["kept"] else t("rollup_sqlite"))
         if differs is not None:
             year, grain, office, who, part, sub = differs
+            if part == "asset":  # an asset kept under organisations it no longer has, with no audit row saying so
+                raise AuctionFlowError("rollup_org_asset_differs", asset=who, org=sub)
             if year > 9999:  # a kept month, YYYYMM
                 raise AuctionFlowError("rollup_differs_month", month=f"{year // 100}-{year % 100:02d}", office=office,
                                        officer=who, part=part, sub=sub)
-            if part == "asset":  # an asset kept under organisations it no longer has, with no audit row saying so
-                raise AuctionFlowError("rollup_org_asset_differs", asset=who, org=sub)
             if grain in ("a", "p"):  # the kept answers by auction (a) or appraisal (p) organisation
                 raise AuctionFlowError("rollup_org_differs", year=year, office=office, org=who, part=part, sub=sub)
             raise AuctionFlowError("rollup_differs", year=year, office=office, officer=who, part=part, sub=sub)
