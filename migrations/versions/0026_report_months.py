@@ -12,14 +12,14 @@ rows already folded (their stages and triggers from the log, their sales from ``
 the folded sale rows), so the marks are kept and nothing is folded twice; until then the reports of
 such periods read the log as before.
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0026
+Revises: 0025
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0025"
-down_revision = "0024"
+revision = "0026"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
