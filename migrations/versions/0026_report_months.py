@@ -1,14 +1,14 @@
 """report months: the reports' answers kept per calendar month too, so periods other than a reporting year read them (issue 16)
 
 ``report_months`` is ``report_years`` per calendar month of the rows' business date (``month`` is
-YYYYMM), at the grain of an office ('o') and of the whole country (office '*'), for the parts that
-add up across months exactly: the days in each state left, the counted triggers with each
-handover's delay, the sales (cancelled, and not cancelled with the prices ``report_sales`` keeps).
-The assets priced are not kept per month (an asset priced in two months of a period counts once):
-a period reads them live. The same fold (same marks, same lock, same transaction) fills it.
+YYYYMM), at the grain of an office ('o') and of the whole country (office '*'): the days in each
+state left, the counted triggers with each handover's delay, the sales (cancelled, and not
+cancelled with the prices ``report_sales`` keeps), and per office the assets priced in the month
+by the month each was last priced in the office before (so a period of several months counts an
+asset once). The same fold (same marks, same lock, same transaction) fills it.
 
 It starts empty. On a database folded before this revision, the next fold first fills it from the
-rows already folded (their stages and triggers from the log, their sales from ``report_sales`` and
+rows already folded (their stages, triggers and pricings from the log, their sales from ``report_sales`` and
 the folded sale rows), so the marks are kept and nothing is folded twice; until then the reports of
 such periods read the log as before.
 

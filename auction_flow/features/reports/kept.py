@@ -27,15 +27,18 @@ the number of audit rows. Every part merges by adding key by key.
 
 * ``report_months`` keeps the same per calendar month of the rows' business date (YYYYMM), folded by
   the same statement in the same transaction, at the grains of :data:`MONTH_GRAINS` (an office, the
-  country), for the parts that add up across months exactly: stages, counted triggers, sales
-  ('c' permanent; 'k' as ``report_sales`` keeps them, a sale's month is its row's business date).
-  Not priced: an asset priced in two months of a period counts once, which months summed cannot
-  tell; a period's report reads it live (:mod:`kept_read`). A database folded before the months
-  existed has them filled from its folded rows by its next fold (:func:`folded_months`).
+  country): stages, counted triggers and sales add up across months ('c' permanent; 'k' as
+  ``report_sales`` keeps them, a sale's month is its row's business date). Priced cannot be summed
+  (an asset priced in two months of a period counts once): each month keeps, per office, its
+  assets priced by the month the asset was last priced in the office before (:func:`_priced_months`;
+  the fold recomputes those of the assets its batch prices, back-dated rows included), so a period
+  of whole months counts each asset once, exactly. A database folded before the months existed
+  has them filled from its folded rows by its next fold (:func:`folded_months`).
 
 What is not kept: periods other than a reporting year by officer (an officer grain per month would
 be several times the office grain's rows), the groupings by auction or appraisal organisation (the
-asset's current column: :mod:`kept_org`, folded from the same batch, per year only), SQLite (one office, small): they read the log.
+asset's current column: :mod:`kept_org`, folded from the same batch, per year only), SQLite
+(one office, small): they read the log.
 """
 
 from __future__ import annotations
@@ -275,14 +278,46 @@ AND NOT EXISTS (SELECT 1 FROM report_sales r WHERE r.sale_id = a.id) GROUP BY 2,
 _FOLDED = "(SELECT chain, 0 AS mark, log_seq AS head FROM report_marks) h"
 
 
+# Priced per month: an asset counts once per office and period, which months summed cannot tell; so
+# each month keeps, per office, its assets priced by the month the same asset was last priced in the
+# same office before it (0: never). A period of the whole months Ma..Mb counts the entries whose
+# previous month is before Ma: each asset once, at its first month inside the period.
+_PRICED_BY = "lag(month, 1, 0) OVER (PARTITION BY asset_id, office ORDER BY month)"
+# the assets the batch prices: their months before the fold (-1) and after it (+1), the difference kept
+_PRICED_BATCH = f"""WITH t AS (SELECT DISTINCT a.asset_id FROM {_UNNEST} CROSS JOIN LATERAL (SELECT x.asset_id
+    FROM audit_log x WHERE x.chain = h.chain AND x.log_seq > h.mark AND x.log_seq <= h.head
+    AND x.trigger = ANY(:priced) OFFSET 0) a),
+r AS (SELECT p.asset_id, COALESCE(p.office, '-') AS office, {MONTH_OF.format(a="p")} AS month,
+             bool_or(p.log_seq <= COALESCE(m.log_seq, 0)) AS before
+      FROM t JOIN audit_log p ON p.asset_id = t.asset_id AND p.trigger = ANY(:priced)
+      LEFT JOIN report_marks m ON m.chain = p.chain LEFT JOIN {_UNNEST.replace(" h(", " n(")} ON n.chain = p.chain
+      WHERE p.log_seq <= COALESCE(n.head, m.log_seq, 0) GROUP BY 1, 2, 3)
+SELECT month, office, prev, sum(sign) FROM (SELECT month, office, {_PRICED_BY} AS prev, 1 AS sign FROM r
+    UNION ALL SELECT month, office, {_PRICED_BY}, -1 FROM r WHERE before) d GROUP BY 1, 2, 3 HAVING sum(sign) <> 0"""
+# every folded row's (a database folded before the months were kept; the check)
+_PRICED_FOLDED = f"""WITH r AS (SELECT p.asset_id, COALESCE(p.office, '-') AS office, {MONTH_OF.format(a="p")} AS month
+    FROM audit_log p WHERE p.trigger = ANY(:priced) AND {_folded('p')} GROUP BY 1, 2, 3)
+SELECT month, office, prev, count(*) FROM (SELECT month, office, {_PRICED_BY} AS prev FROM r) d GROUP BY 1, 2, 3"""
+
+
+def _priced_months(conn, months: dict, p: dict, batch: dict | None) -> None:
+    """Add to ``months`` the priced entries the batch changes (``batch``: chains, marks, heads), or,
+    without one, those of every folded row."""
+    sql = text(_PRICED_FOLDED if batch is None else _PRICED_BATCH).bindparams(bindparam("priced"))
+    for month, office, prev, n in conn.execute(sql, {"priced": list(p["priced"]), **(batch or {})}):
+        _add(months, (month, "o", office, 0, "priced", ""), {str(prev): int(n)})
+
+
 def folded_months(conn, p: dict) -> dict:
     """The kept months of every folded row, from the log: their stages and triggers grouped again,
-    their sales as the fold keeps them (:data:`_FOLDED_SALES`). A fold fills ``report_months`` with
-    it once on a database folded before the months were kept; ``check`` compares with it."""
+    their assets priced (:func:`_priced_months`), their sales as the fold keeps them
+    (:data:`_FOLDED_SALES`). A fold fills ``report_months`` with it once on a database folded before
+    the months were kept; ``check`` compares with it."""
     rows = conn.execute(_statement(_FOLDED, True, keep_sales=False), p)
     months = pack(r for r in rows if r[0] in ("stage", "trig"))[1]
     for key, h in pack(conn.execute(_FOLDED_SALES))[1].items():
         _add(months, key, h)
+    _priced_months(conn, months, p, None)
     return months
 
 
@@ -333,6 +368,7 @@ def fold(conn, counted, priced, voiding, until: dict | None = None, also=None) -
     kept, months = pack(conn.execute(_statement(_UNNEST, first, keep_sales=True), {**p, **batch}))
     for key, h in before.items():
         _add(months, key, h)
+    _priced_months(conn, months, p, batch)
     if not first:
         _again(conn, kept, months, batch, {"after_sale": p["after_sale"], "voiding": p["voiding"]})
     added = _write(conn, "report_years", kept, empty) + _write(conn, "report_months", months, no_months)
@@ -399,9 +435,7 @@ def check(conn, counted, priced, voiding):
                 return key
         elif nz(log, key) != nz(kept, key):
             return key
-    months = {k: h for k, h in log_months.items() if k[4] != "sale"}
-    for key, h in pack(conn.execute(_FOLDED_SALES))[1].items():
-        _add(months, key, h)
+    months = folded_months(conn, p)
     kept = {tuple(r[:6]): json.loads(r[6]) for r in conn.execute(text(
         "SELECT month, grain, office, officer, part, sub, packed FROM report_months"))}
     for key in sorted(set(log_months) | set(months) | set(kept), key=lambda k: tuple(map(str, k))):

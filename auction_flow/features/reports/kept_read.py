@@ -15,9 +15,11 @@ Any other period by office, and its stages (:func:`months_statistics`): the kept
 wholly inside it (``report_months``), the tail's rows dated in those months (its kept sales of
 those months taken back and classified live, as above), the rows of the ragged edge days read
 live with the fold's own grouped statement (``kept.edge_statement``: all of them, folded or not,
-so the tail's rows dated there are not counted twice), and the assets priced in the whole period
-read live (distinct per group and period). By officer such a period reads the log (no officer
-grain per month).
+so the tail's rows dated there are not counted twice). Priced, distinct per office and period:
+the kept months' assets whose previous month of pricing in the office is before the period's
+first whole month (each such asset once), plus the assets the edges (read live) and the tail's
+rows dated in the months price, when no folded row of those months priced them in the office. By
+officer such a period reads the log (no officer grain per month).
 """
 
 from __future__ import annotations
@@ -52,10 +54,9 @@ _KEPT_SALES = text("SELECT sale_id, office, officer, realised, appraised FROM re
 _KEPT_SALES_MONTHS = text("SELECT r.sale_id, r.office, r.officer, r.realised, r.appraised FROM report_sales r "
                           "JOIN audit_log s ON s.id = r.sale_id WHERE r.asset_id = ANY(:assets) "
                           "AND s.business_date BETWEEN :start AND :end")
-# a period's assets priced, distinct per group: read live through (trigger, business_date) (months
-# cannot be added up: an asset priced in two months of the period counts once)
-_PRICED = "SELECT {cols}, count(DISTINCT a.asset_id) FROM audit_log a WHERE a.trigger = ANY(:priced) " \
-          "AND a.business_date BETWEEN :start AND :end{scope} GROUP BY 1, 2"
+# the assets priced in a ragged edge, per office (through (trigger, business_date))
+_EDGE_PRICED = "SELECT DISTINCT COALESCE(a.office, '-'), a.asset_id FROM audit_log a WHERE a.trigger = ANY(:priced) " \
+               "AND a.business_date BETWEEN :start AND :end{scope}"
 _LIVE_SALES = text("""SELECT a.id, COALESCE(a.office, '-'), COALESCE(a.officer_id, 0),
        CASE WHEN (SELECT n.trigger FROM audit_log n WHERE n.asset_id = a.asset_id AND n.seq > a.seq
                   AND n.trigger = ANY(:after_sale) ORDER BY n.seq LIMIT 1) = ANY(:voiding) THEN 'c' ELSE 'k' END,
@@ -100,7 +101,9 @@ def _names(conn, by: str):
 
 def _kept(conn, sums: _Sums, by: str, which: tuple, scope, stages_only: bool) -> None:
     """The kept rows ``which`` names ((_KEPT, {"year": year}) or (_KEPT_MONTHS, {"months": [...]})),
-    of the actor's scope, merged into ``sums``."""
+    of the actor's scope, merged into ``sums``. A month's priced entries count when the asset's
+    previous month of pricing in the office is before the period's first month (``kept``)."""
+    first = which[1]["months"][0] if "months" in which[1] else None
     grain = "o" if by == "office" else "u"
     country = scope is None
     sql, period = which
@@ -109,6 +112,8 @@ def _kept(conn, sums: _Sums, by: str, which: tuple, scope, stages_only: bool) ->
               "stages": stages_only}
     for g, office, officer, part, sub, packed in conn.execute(sql, params).all():
         hist = json.loads(packed)
+        if first is not None and part == "priced":
+            hist = {"n": sum(v for k, v in hist.items() if int(k) < first)}
         if country:  # the groups from the offices' (by office) or the country's officers' rows; totals from '*'
             if g == "o" and office == COUNTRY:
                 if part in ("stage", "trig"):
@@ -121,11 +126,13 @@ def _kept(conn, sums: _Sums, by: str, which: tuple, scope, stages_only: bool) ->
             sums.add(office, officer, part, sub, hist)
 
 
-def _tail(conn, sums: _Sums, kept_sales: tuple, start, end, stages_only: bool, p: dict, priced_too: bool = True) -> None:
+def _tail(conn, sums: _Sums, kept_sales: tuple, start, end, stages_only: bool, p: dict,
+          priced: dict | None = None) -> None:
     """The rows past the marks dated ``start`` .. ``end`` (the kept rows' dates); ``kept_sales``
     (statement, parameters) reads the kept sales not cancelled of those dates for some assets;
-    without ``priced_too`` the pricing rows are left to a live read of the period's."""
-    assets, priced, sales = set(), {}, []
+    ``priced`` ({asset: {(office, officer)}}): other assets priced in the period (its ragged
+    edges), counted with the tail's as they are, when no folded row of those dates priced them."""
+    assets, priced, sales = set(), {} if priced is None else priced, []
     for row in conn.execute(_TAIL, {"start": start, "end": end, "counted": p["counted"]}):
         assets.add(row.asset_id)
         if not row.inside or not sums.inside(row.office):
@@ -136,7 +143,7 @@ def _tail(conn, sums: _Sums, kept_sales: tuple, start, end, stages_only: bool, p
             continue
         if row.trigger in p["counted"]:
             sums.add(row.office, row.officer, "trig", row.trigger, {value_key(row.delay): 1})
-        if priced_too and row.trigger in p["priced"]:
+        if row.trigger in p["priced"]:
             priced.setdefault(row.asset_id, set()).add((row.office, row.officer))
         if row.trigger == "record_sale":
             sales.append(row.id)
@@ -215,32 +222,37 @@ def _edges(conn, sums: _Sums, edges: list, scope, stages_only: bool, p: dict) ->
                 sums.add(office, officer, part, sub, {value_key(value): int(n)})
 
 
-def _priced(conn, sums: _Sums, by: str, start, end, scope, p: dict) -> None:
-    cols = "COALESCE(a.office, '-'), 0" if by == "office" else "'', COALESCE(a.officer_id, 0)"
-    sql = text(_PRICED.format(cols=cols, scope="" if scope is None else " AND a.office = ANY(:scope)"))
-    args = {"priced": list(p["priced"]), "start": start, "end": end}
+def _edge_priced(conn, edges: list, scope, p: dict) -> dict:
+    """{asset: {(office, 0)}}: the assets priced in the ragged edges (folded or not), per office."""
+    sql = text(_EDGE_PRICED.format(scope="" if scope is None else " AND a.office = ANY(:scope)"))
+    args = {"priced": list(p["priced"])}
     if scope is not None:
         args["scope"] = list(scope)
-    for office, officer, n in conn.execute(sql, args):
-        sums.add(office, officer, "priced", "", {"n": int(n)}, totals=False)
+    priced: dict = {}
+    for start, end in edges:
+        for office, asset in conn.execute(sql, {**args, "start": start, "end": end}):
+            priced.setdefault(asset, set()).add((office, 0))
+    return priced
 
 
 def months_statistics(conn, by: str, start, end, scope, *, counted: dict, p: dict, out: dict, median_of,
                       stages_only: bool = False):
     """As :func:`statistics`, for a period other than a reporting year, by office (the months keep no
     officer grain): the kept months wholly inside the period (``report_months``) and the rows past
-    the marks dated in them, the rows of its ragged edge days read live (:func:`_edges`), and the
-    assets priced in the whole period read live (:func:`_priced`)."""
+    the marks dated in them, the rows of its ragged edge days read live (:func:`_edges`, and their
+    assets priced: :func:`_edge_priced`), merged as the module's docstring says."""
     sums = _Sums(_names(conn, by), None if scope is None else set(scope))
     months, kept_days, edges = whole_months(start, end)
+    priced = {} if stages_only else _edge_priced(conn, edges, scope, p)
     if months:
         k_start, k_end = kept_days
         _kept(conn, sums, by, (_KEPT_MONTHS, {"months": months}), scope, stages_only)
         _tail(conn, sums, (_KEPT_SALES_MONTHS, {"start": k_start, "end": k_end}), k_start, k_end, stages_only, p,
-              priced_too=False)
+              priced)
+    else:  # no kept month: every asset priced in the period once per office
+        for office in (o for groups in priced.values() for o, _ in groups):
+            sums.add(office, 0, "priced", "", {"n": 1}, totals=False)
     _edges(conn, sums, edges, scope, stages_only, p)
-    if not stages_only:
-        _priced(conn, sums, by, start, end, scope, p)
     return _answer(sums, counted, out, median_of)
 
 

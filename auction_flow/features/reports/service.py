@@ -28,7 +28,7 @@ for a reporting year (by office, officer, auction or appraisal organisation, and
 (``kept.TAIL_LIMIT``), reads the year's kept answers and the rows past the marks (:mod:`kept`,
 :mod:`kept_read`; by organisation :mod:`kept_org`); any other period by office and its stages
 reads the kept calendar months inside the period, the rows past the marks dated in them, the
-ragged edge days live and the assets priced live (``kept_read.months_statistics``); any other
+ragged edge days live (``kept_read.months_statistics``); any other
 period by officer or organisation, and before any fold, it runs the one statement of
 :mod:`pg_pass` over the period's rows.
 """

@@ -8,7 +8,8 @@
   {"n": assets} for priced, {"n": sales, "x": realised, "y": appraised} for the sales. The year's
   rows grow with the offices, officers and states, not with the audit rows.
 * ``report_months``: the same per calendar month (``month`` YYYYMM of the rows' business date), at
-  the grains of an office and the country, without 'priced' (read live for such periods).
+  the grains of an office and the country; 'priced' per office only, {previous month the asset was
+  priced in the office (YYYYMM, 0 none): assets} (an asset counts once per period).
 * ``report_sales``: each folded sale not cancelled ('k'), its frozen contribution (the asset's
   prices when it was folded), keyed by the sale's audit id: a report takes it back and adds the
   live one when the asset has rows past the marks.
@@ -38,8 +39,8 @@ report_years = Table(
     PrimaryKeyConstraint("year", "grain", "office", "officer", "part", "sub", name="pk_report_years"),
 )
 
-# per calendar month of the rows' business date (YYYYMM): grains 'o' and the country ('*'); parts stage, trig
-# and sale (priced counts distinct assets per period, which months cannot add up: read live)
+# per calendar month of the rows' business date (YYYYMM): grains 'o' and the country ('*'); priced per office
+# by the asset's previous month of pricing there (an asset counts once per period)
 report_months = Table(
     "report_months", metadata,
     Column("month", Integer, nullable=False),
