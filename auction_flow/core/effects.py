@@ -45,7 +45,12 @@ def keep_receipt(s: Step):
     received[pid] = s.fields["received_on"].isoformat()
     # the days suspended so far in this stint: those after it stop the party's window (core.receipts.counted_from)
     suspended = {**(notice.get("suspended") or {}), pid: s.asset.get("suspended_days") or 0}
-    s.facts["notice"] = {**notice, "received": received, "suspended": suspended}
+    s.facts["notice"] = kept = {**notice, "received": received, "suspended": suspended}
+    start = receipts.clock_from_receipts(s.wf, kept, s.asset)  # the debtor's 30 days: from the receipt
+    if start is not None:
+        dl = deadlines.compute(s.wf, s.asset["state"], start, s.asset["kind"], s.cal)
+        if dl is not None:
+            s.set_deadline(dl.due, dl.basis, dl.regime, dl.unit)
 
 
 @effect

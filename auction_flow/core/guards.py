@@ -36,10 +36,10 @@ def reappraisal_window(s: Step):
         s.refuse("g_reappraisal_window", deadline=end, basis=spec["basis"])
 
 
-def _party(s: Step) -> dict:
-    """The party the step names (field ``party``), linked to the asset in a role of the trigger's
-    ``parties``; else refused naming the parties it may name."""
-    roles = s.trig.params["parties"]
+def _party(s: Step, roles=None) -> dict:
+    """The party the step names (field ``party``), linked to the asset in one of ``roles`` (else the
+    trigger's ``parties``); else refused naming the parties it may name."""
+    roles = roles or s.trig.params["parties"]
     linked = receipts.parties_in(s.conn, s.asset["id"], roles)
     pid = receipts.party_id(s.fields.get("party"))
     found = next((p for p in linked if p["id"] == pid), None)
@@ -56,7 +56,7 @@ def notice_receipt(s: Step):
     notice = receipts.notice_of(s.asset)
     if notice is None:
         s.refuse("g_no_notice", notifying=", ".join(s.trig.params["notices"]))
-    party = _party(s)
+    party = _party(s, receipts.notice_to(s.wf, notice))  # the creditor's acceptance goes to the debtor alone
     notice_on = dt.date.fromisoformat(notice["on"])
     if s.fields["received_on"] < notice_on:
         s.refuse("g_receipt_before_notice", received=s.fields["received_on"], notice=notice["trigger"],
@@ -64,6 +64,22 @@ def notice_receipt(s: Step):
     held = receipts.received_on(notice, party["id"])
     if held is not None:
         s.refuse("g_receipt_twice", party=party["id"], name=party["name"], received=held)
+
+
+@guard
+def notice_received(s: Step):
+    """award_to_creditor: every party the notice went to (the debtors the case file names) received
+    it, recorded with record_receipt: their window counts from their receipt, not from the notice's
+    day. A notice issued before receipts were kept for it (no notice of ``receipt_of`` among the
+    facts), or an asset whose case file names no such party, counts from the notice's day, as before."""
+    notice = receipts.notice_of(s.asset)
+    if notice is None or notice["trigger"] != s.trig.params["receipt_of"]:
+        return
+    linked = receipts.parties_in(s.conn, s.asset["id"], receipts.notice_to(s.wf, notice))
+    missing = [p for p in linked if receipts.received_on(notice, p["id"]) is None]
+    if missing:
+        s.refuse("g_notice_not_received", notice=notice["trigger"], notice_on=notice["on"],
+                 parties=receipts.shown_parties(missing))
 
 
 @guard

@@ -45,6 +45,26 @@ def counted_from(notice: dict | None, party_id: int, asset: dict) -> dt.date | N
     return day + dt.timedelta(days=max(0, (asset.get("suspended_days") or 0) - at))
 
 
+def notice_to(wf, notice: dict) -> tuple[str, ...]:
+    """The roles a notice went to: its step's ``notice_to`` (the creditor's acceptance: the debtor),
+    else the parties of ``record_receipt``."""
+    issuer = wf.triggers.get(notice["trigger"])
+    to = issuer.params.get("notice_to") if issuer is not None else None
+    return tuple(to or wf.triggers["record_receipt"].params["parties"])
+
+
+def clock_from_receipts(wf, notice: dict, asset: dict) -> dt.date | None:
+    """The day the state's clock counts from when its notice's step says ``clock_from_receipt``
+    (the debtor's 30 days: from the debtor's receipt of the creditor's acceptance) and the asset is
+    still in the state that step led to: the last receipt recorded, moved on by the days the asset
+    spent suspended in this state (while suspended, clocks stop); else None."""
+    issuer = wf.triggers.get(notice["trigger"])
+    if issuer is None or not issuer.params.get("clock_from_receipt") or asset["state"] != issuer.dest:
+        return None
+    days = [dt.date.fromisoformat(d) for d in (notice.get("received") or {}).values()]
+    return max(days) + dt.timedelta(days=asset.get("suspended_days") or 0) if days else None
+
+
 def parties_in(conn, asset_id: int, roles) -> list[dict]:
     """The asset's parties in ``roles`` (id, name, role), by id."""
     q = (select(parties.c.id, parties.c.name, asset_parties.c.role)

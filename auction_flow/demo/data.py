@@ -179,10 +179,11 @@ class Year:
         """A day the buyer pays in full: ``lo``..``hi`` days after the sale, within the clock."""
         return min(self.days(sold_on, lo, hi), self.pay_by(sold_on))
 
-    def debtor_window_end(self, notified_on: dt.date) -> dt.date:
-        """The last day of the debtor's days to pay and keep an asset the creditor takes, from the workflow."""
-        rule = workflow_mod.get().clock_rule("debtor_notified", notified_on)
-        return deadlines.due_date(rule, notified_on, "movable", self.cal)
+    def debtor_window_end(self, received_on: dt.date) -> dt.date:
+        """The last day of the debtor's days to pay and keep an asset the creditor takes, from the day the
+        debtor received the notice, from the workflow."""
+        rule = workflow_mod.get().clock_rule("debtor_notified", received_on)
+        return deadlines.due_date(rule, received_on, "movable", self.cal)
 
     def value(self, plan: Plan) -> int:
         lo, hi = (30, 900) if plan.kind == "movable" else (300, 4000)
@@ -304,11 +305,13 @@ def build(year: int, rng: random.Random, cal) -> Year:
         day = y.step(p, "accept_by_creditor", y.wd(day, 3))
         notified = y.step(p, "notify_debtor", y.wd(day, 4))  # within the 10 days
         wait = y.days(notified, 10, 30) - notified  # drawn for both, so the year's later draws stay as they were
+        received = y.wd(notified, 2)  # the debtor's 30 days count from the day the notice reached them
+        y.step(p, "record_receipt", received, "party=DEBTOR", f"received_on={received}")
         if n == 1:  # the debtor pays in full within the 30 days and keeps the asset
             y.step(p, "debtor_pays", y.wd(notified, 15), f"amount={price}")
             continue
         # the debtor's 30 days are over: the asset goes to the creditor, and its handover clock starts
-        awarded = y.step(p, "award_to_creditor", y.wd(y.debtor_window_end(notified), 1))
+        awarded = y.step(p, "award_to_creditor", y.wd(y.debtor_window_end(received), 1))
         y.step(p, "hand_over", y.cal.next_working_day(awarded + wait))
     p = y.new(y.start + dt.timedelta(days=rng.randint(0, 60)), "movable")
     p.procuracy = "late"  # its decisions reach the procuracy after the law's days

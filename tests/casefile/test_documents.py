@@ -70,7 +70,8 @@ def walk(e, p) -> dict[str, int]:
             if n < 2:
                 go(x, "reduce_price", auction, f"price={[54000000, 48600000][n]}")
         go(x, "accept_by_creditor", "2026-08-03")
-        go(x, "notify_debtor", "2026-08-05")  # the debtor's 30 days end on 2026-09-04
+        go(x, "notify_debtor", "2026-08-05")  # received that day: the debtor's 30 days end on 2026-09-04
+    go(d, "record_receipt", "2026-08-05", f"party={p['debtor']['id']}", "received_on=2026-08-05")
     go(d, "award_to_creditor", "2026-09-07")
     go(k, "debtor_pays", "2026-08-28", "amount=50000000")
     f = assets_svc.seize(e, "cv_an", "10/2026", "HG-VT", "movable", "Ghe composite 12 m", on="2026-09-01")

@@ -17,6 +17,8 @@ from auction_flow.common.config import workflows_dir
 from auction_flow.common.errors import TriggerNotAllowed
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.features.alerts import scan as scanner
+from auction_flow.features.casefile import parties
+from auction_flow.features.supervision.verify import verify
 
 SHIPPED = workflows_dir()
 ACCEPT_AFTER = 76  # the walk to creditor_accepted accepts on its start + 76 days (tests/assetwalk.py)
@@ -48,7 +50,7 @@ def test_the_procedure_under_the_2014_rules_day_by_day(world):
         step(world, aid, "award_to_creditor", "2024-05-02")
     en, vi = str(info.value), info.value.render("vi")
     assert "2024-05-02" in en and "allowed from 2024-05-03" in en and "until then: debtor_pays" in en, en
-    assert "allowed now: debtor_pays, award_to_creditor, suspend" in en, en
+    assert "allowed now: record_receipt, debtor_pays, award_to_creditor, suspend" in en, en
     assert "từ ngày 2024-05-03" in vi and "debtor_pays" in vi, vi
     step(world, aid, "award_to_creditor", "2024-05-03")
     # the handover to the creditor: 30 days from Fri 2024-05-03 end on Sunday 2024-06-02 -> Mon 2024-06-03
@@ -56,6 +58,36 @@ def test_the_procedure_under_the_2014_rules_day_by_day(world):
     assert audit_rows(world, aid)[-1]["changes"]["document"][1]["kind"] == "creditor_handover_decision"
     step(world, aid, "hand_over", "2024-05-20")
     assert asset_row(world, aid)["state"] == "handed_over"
+
+
+def test_the_debtors_30_days_count_from_the_debtors_receipt_and_the_award_waits_for_it(world):
+    aid = accepted_on(world, "2024-03-01")
+    debtor = parties.add(world, "cv_an", "Lê Văn Nợ", "093085007777", "person")["id"]
+    creditor = parties.add(world, "cv_an", "Ngân hàng Sông Hậu", "0100233488", "enterprise")["id"]
+    parties.link(world, "cv_an", debtor, aid, "debtor")
+    parties.link(world, "cv_an", creditor, aid, "creditor")
+    step(world, aid, "notify_debtor", "2024-03-05")
+    assert clock(world, aid) == ("debtor_notified", D("2024-04-04"), "law2014")  # from the notice, until a receipt
+    # the notice goes to the debtor: the creditor's receipt is not recorded for it
+    with pytest.raises(TriggerNotAllowed) as info:
+        step(world, aid, "record_receipt", "2024-03-08", party=creditor, received_on="2024-03-08")
+    assert f"party {creditor} is not a debtor of asset {aid}" in str(info.value), str(info.value)
+    # the 30 days from the notice are over, but the debtor's receipt is not recorded: no award
+    with pytest.raises(TriggerNotAllowed) as info:
+        step(world, aid, "award_to_creditor", "2024-04-05")
+    en, vi = str(info.value), info.value.render("vi")
+    assert "the notice of notify_debtor (2024-03-05) is not recorded as received by" in en and "Lê Văn Nợ" in en, en
+    assert "chưa ghi nhận ngày nhận thông báo" in vi and "record_receipt" in vi, vi
+    # recorded late: the debtor received it on Tue 2024-03-12, and the 30 days count from then: Thu 2024-04-11
+    step(world, aid, "record_receipt", "2024-04-05", party=debtor, received_on="2024-03-12")
+    assert clock(world, aid) == ("debtor_notified", D("2024-04-11"), "law2014")
+    assert asset_row(world, aid)["state_entered_on"] == D("2024-03-05")  # the stint began with the notice
+    with pytest.raises(TriggerNotAllowed) as info:  # the debtor's last day
+        step(world, aid, "award_to_creditor", "2024-04-11")
+    assert "allowed from 2024-04-12" in str(info.value), str(info.value)
+    step(world, aid, "award_to_creditor", "2024-04-12")
+    assert asset_row(world, aid)["state"] == "creditor_handover"
+    assert verify(world).ok  # the receipt's facts and the moved clock replay from the chain
 
 
 def test_the_procedure_under_law_106_2025_and_its_60_day_handover(world):
@@ -125,7 +157,7 @@ def test_no_handover_step_before_the_award_names_what_is_allowed(world, trigger)
     with pytest.raises(TriggerNotAllowed) as info:
         step(world, aid, trigger, "2024-03-06", actor="ld_binh", handover_on="2024-03-10", decision="1/QĐ",
              plan_on="2024-03-20", procuracy_invited_on="2024-03-06")
-    assert "allowed now: debtor_pays, award_to_creditor, suspend" in str(info.value), str(info.value)
+    assert "allowed now: record_receipt, debtor_pays, award_to_creditor, suspend" in str(info.value), str(info.value)
 
 
 def test_the_forced_handover_to_the_creditor_keeps_its_deadline(world):

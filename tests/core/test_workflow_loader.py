@@ -25,7 +25,7 @@ TRIGGERS = {  # the public contract: name -> (sources, destination)
     "agree_price": ({"seized"}, "priced"),
     "record_appraisal": ({"appraising"}, "priced"),
     "request_reappraisal": ({"priced", "auction_contracted"}, "appraising"),
-    "record_receipt": ({"priced"}, "$same"),
+    "record_receipt": ({"priced", "debtor_notified"}, "$same"),
     "contract_auction": ({"priced"}, "auction_contracted"),
     "record_auction_failed": ({"auction_contracted"}, "auction_failed"),
     "reduce_price": ({"auction_failed"}, "priced"),
