@@ -12,43 +12,19 @@ import random
 
 import province_walk
 import pytest
-from conftest import Cli, _pg_url, drop_pg, fresh_pg
+from conftest import Cli
 from legacy_reports import summary as legacy_summary
 from sqlalchemy import text
-from test_kept import _second_province, _try
+from test_kept import _try, built, copy  # noqa: F401 - built and copy: the same province, a copy per test
 
 from auction_flow.features.assets import service as svc
 from auction_flow.features.reports import kept_org
 from auction_flow.features.reports import service as reports
-from auction_flow.storage import db
 
 ACTORS = ("admin", "ld_tinh", "ld_1")  # the country, a province, a branch
 BY = ("auction-org", "appraisal-org")
 YEARS = (2024, 2025, 2026, 2027)
 NEW_AUCTIONEER, NEW_APPRAISER = "Công ty Đấu giá Mới", "Công ty Thẩm định giá Mới"
-
-
-@pytest.fixture(scope="module")
-def built(request):
-    admin_engine = request.getfixturevalue("pg_admin")
-    name = fresh_pg(admin_engine, request.getfixturevalue("pg_template"))
-    url = _pg_url(name)
-    engine = db.open_db(url)
-    province_walk.build(engine, url, n_assets=120)
-    _second_province(engine)
-    engine.dispose()
-    db.get_engine(url).dispose()
-    yield name
-    drop_pg(admin_engine, name)
-
-
-@pytest.fixture
-def copy(request, built):
-    admin_engine = request.getfixturevalue("pg_admin")
-    name = fresh_pg(admin_engine, built)
-    url = _pg_url(name)
-    yield url, db.open_db(url)
-    drop_pg(admin_engine, name)
 
 
 @pytest.fixture
