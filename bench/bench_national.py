@@ -242,6 +242,22 @@ def _scope_of(engine, actor: str) -> list[str] | None:
     return None if visible is None else sorted(visible.values())
 
 
+def bare_group_by(conninfo: str, start, end, scope, rounds: int) -> tuple[int, float]:
+    """The period's audit rows in ``scope`` (None: the country), and the median time of the bare
+    ``GROUP BY office, trigger`` over them that every report is measured against."""
+    where = "business_date BETWEEN %s AND %s" + ("" if scope is None else " AND office = ANY(%s)")
+    args = [start, end] + ([] if scope is None else [scope])
+    with psql(conninfo) as conn:
+        rows = conn.execute(f"SELECT count(*) FROM audit_log WHERE {where}", args).fetchone()[0]
+
+    def bare():
+        with psql(conninfo) as conn:
+            conn.execute(f"SELECT office, trigger, count(*) FROM audit_log WHERE {where} GROUP BY office, trigger",
+                         args).fetchall()
+
+    return rows, timed(bare, rounds)
+
+
 def measure_reports(engine, conninfo: str, rounds: int, what: str = "") -> list:
     from auction_flow.features.reports import service as reports
 
@@ -249,18 +265,7 @@ def measure_reports(engine, conninfo: str, rounds: int, what: str = "") -> list:
     out = []
     for label, actor, goal in ((f"province {PROVINCE}", f"ld_{PROVINCE}", "<= 3x; <= 1 s"),
                                ("country", "admin", "<= 3x; <= 5 s")):
-        scope = _scope_of(engine, actor)
-        where = "business_date BETWEEN %s AND %s" + ("" if scope is None else " AND office = ANY(%s)")
-        args = [start, end] + ([] if scope is None else [scope])
-        with psql(conninfo) as conn:
-            rows = conn.execute(f"SELECT count(*) FROM audit_log WHERE {where}", args).fetchone()[0]
-
-        def bare():
-            with psql(conninfo) as conn:
-                conn.execute(f"SELECT office, trigger, count(*) FROM audit_log WHERE {where} GROUP BY office, trigger",
-                             args).fetchall()
-
-        base = timed(bare, rounds)
+        rows, base = bare_group_by(conninfo, start, end, _scope_of(engine, actor), rounds)
         for name, fn in (("report summary --by office", lambda: reports.summary(engine, actor, year=YEAR)),
                          ("report summary --by officer",
                           lambda: reports.summary(engine, actor, year=YEAR, by="officer")),
@@ -371,17 +376,7 @@ def measure_periods(engine, conninfo: str, rounds: int) -> list:
     for label, actor in ((f"province {PROVINCE}", f"ld_{PROVINCE}"), ("country", "admin")):
         scope = _scope_of(engine, actor)
         for what, start, end in PERIODS:
-            where = "business_date BETWEEN %s AND %s" + ("" if scope is None else " AND office = ANY(%s)")
-            args = [start, end] + ([] if scope is None else [scope])
-            with psql(conninfo) as conn:
-                rows = conn.execute(f"SELECT count(*) FROM audit_log WHERE {where}", args).fetchone()[0]
-
-            def bare():
-                with psql(conninfo) as conn:
-                    conn.execute(f"SELECT office, trigger, count(*) FROM audit_log WHERE {where} "
-                                 "GROUP BY office, trigger", args).fetchall()
-
-            base = timed(bare, rounds)
+            rows, base = bare_group_by(conninfo, start, end, scope, rounds)
             for name, fn in (("summary --by office", lambda: reports.summary(engine, actor, start, end)),
                              ("summary --by officer", lambda: reports.summary(engine, actor, start, end, by="officer")),
                              ("stages", lambda: reports.stages(engine, actor, start, end))):
