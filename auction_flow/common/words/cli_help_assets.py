@@ -75,10 +75,10 @@ HELP = {
         Ví dụ: auction-flow --as ld_binh import assets assets.csv --dry-run
         """,
     "report": "Số liệu báo cáo của lãnh đạo, tính từ nhật ký.",
-    "report rollup": """Cộng các dòng nhật ký mới vào các số liệu năm giữ sẵn của báo cáo (PostgreSQL; quản trị
-        viên), để báo cáo một năm báo cáo của cả nước đọc vài chục nghìn dòng giữ sẵn chứ không đọc từng dòng
-        nhật ký; với --check, tính lại từ nhật ký mọi dòng giữ sẵn và so sánh (khác: mã thoát 1). Bộ lập lịch
-        cộng mỗi giờ.
+    "report rollup": """Cộng các dòng nhật ký mới vào các số liệu năm và tháng giữ sẵn của báo cáo (PostgreSQL; quản
+        trị viên), để báo cáo một năm báo cáo của cả nước, hoặc các tháng của nó, đọc các dòng giữ sẵn chứ không
+        đọc từng dòng nhật ký; với --check, tính lại từ nhật ký mọi dòng giữ sẵn và so sánh (khác: mã thoát 1).
+        Bộ lập lịch cộng mỗi giờ.
 
         Ví dụ: auction-flow --as admin report rollup --check
         """,
