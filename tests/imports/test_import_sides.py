@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from test_import import audit_rows, asset_row, dump, duties, steps_of, write
 
+from auction_flow.common.config import workflows_dir
 from auction_flow.features.alerts import service as alerts
 from auction_flow.features.assets import service as svc
 from auction_flow.features.supervision.verify import verify
@@ -116,4 +119,22 @@ def test_a_side_column_that_cannot_be_true_refuses_the_file(world, tmp_path, cli
     r = cli("import", "assets", path, actor="ld_tinh")
     assert r.exit_code == 1
     assert f"line 3, column {column}: " in r.output and reason in r.output, r.output
+    assert dump(world) == before
+
+
+def test_a_workflow_version_without_the_side_step_refuses_its_column_in_one_line(world, tmp_path, cli, monkeypatch):
+    # an office whose current definition is version 2 (no record_refunds): the column is refused, no traceback
+    folder = tmp_path / "workflows"
+    folder.mkdir()
+    shipped = Path(workflows_dir())
+    shutil.copy(shipped / "asset_auction.v2.yaml", folder / "asset_auction.yaml")
+    shutil.copy(shipped / "asset_auction.v1.yaml", folder / "asset_auction.v1.yaml")
+    shutil.copy(shipped / "complaints.yaml", folder / "complaints.yaml")
+    monkeypatch.setenv("AUCTION_FLOW_WORKFLOWS", str(folder))
+    path = write(tmp_path, [HEADER, row(1, refunds="2025-03-05", bidders="2")])
+    before = dump(world)
+    r = cli("import", "assets", path, actor="ld_tinh")
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert ("line 2, column refunds_on: version 2 of the workflow has no 'record_refunds' step with these fields"
+            in r.output), r.output
     assert dump(world) == before

@@ -38,6 +38,7 @@ WORDS = {
     'ie_too_long': {"vi": 'dài {n} ký tự, tối đa {limit}', "en": '{n} characters long, at most {limit} fit'},
     'ie_check': {"vi": '{trigger!r} bị từ chối: {why}', "en": '{trigger!r} refused: {why}'},
     'ie_side_unopened': {"vi": 'không có gì để {trigger!r} khép lại: tài sản không qua bước mở nghĩa vụ này (cần {needs})', "en": "nothing for {trigger!r} to close: the asset did not pass the step that opens it (needs {needs})"},
+    'ie_side_version': {"vi": 'phiên bản {version} của quy trình không có bước {trigger!r} với các trường này: không nhập được cột này', "en": "version {version} of the workflow has no {trigger!r} step with these fields: this column cannot be imported"},
     'ie_side_missing': {"vi": 'thiếu giá trị (bắt buộc khi có {date_col})', "en": 'missing value (required when {date_col} is given)'},
     'ie_side_state': {"vi": '{trigger!r} không ghi được khi tài sản ở trạng thái {state} vào ngày này', "en": '{trigger!r} cannot be recorded while the asset is in state {state} on that day'},
     'ie_no_column': {"vi": 'phiên bản quy trình này yêu cầu {trigger!r} có {fields}, tệp nhập không có cột cho giá trị này', "en": "this workflow version's {trigger!r} needs {fields}, for which the import has no column"},

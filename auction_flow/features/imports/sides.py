@@ -71,7 +71,11 @@ def add(wf: Workflow, get, steps: list[dict], today, bad, date_col_of) -> None:
         on = step_day(given, side.date_col, today, bad, (date_col_of(opener), opener["on"]))
         if on is None or on < opener["on"]:
             continue
-        trig = wf.triggers[side.trigger]
+        trig = wf.triggers.get(side.trigger)
+        asked = {f.name: f for f in trig.fields} if trig is not None else {}
+        if not {"refunded_on", *(name for _, name in side.fields)} <= set(asked):
+            bad(side.date_col, "ie_side_version", trigger=side.trigger, version=wf.version)
+            continue  # an older workflow version: no such step, or not with these fields
         fields = {"refunded_on": on}
         for col, name in side.fields:
             text = get(col, "")
@@ -79,7 +83,7 @@ def add(wf: Workflow, get, steps: list[dict], today, bad, date_col_of) -> None:
                 bad(col, "ie_side_missing", date_col=side.date_col)
                 continue
             try:
-                fields[name] = parse_field(next(f for f in trig.fields if f.name == name), text)
+                fields[name] = parse_field(asked[name], text)
             except InvalidInput as exc:
                 bad(col, exc.key, **exc.params)
         at = next((i for i in range(len(steps), 0, -1) if steps[i - 1]["on"] <= on), 0)
