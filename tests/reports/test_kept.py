@@ -82,32 +82,29 @@ def copy(request, built):
     drop_pg(admin_engine, name)
 
 
-@pytest.fixture
-def spied(monkeypatch):
-    """How many reports read the kept answers."""
+def spy_on(monkeypatch, module, name: str) -> list:
+    """The calls to ``module.name`` from now on, each by its second argument (the grouping)."""
     calls = []
-    real = kept_read.statistics
+    real = getattr(module, name)
 
     def spy(*args, **kwargs):
         calls.append(args[1])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(kept_read, "statistics", spy)
+    monkeypatch.setattr(module, name, spy)
     return calls
+
+
+@pytest.fixture
+def spied(monkeypatch):
+    """How many reports read the kept answers."""
+    return spy_on(monkeypatch, kept_read, "statistics")
 
 
 @pytest.fixture
 def spied_months(monkeypatch):
     """How many reports read the kept months."""
-    calls = []
-    real = kept_read.months_statistics
-
-    def spy(*args, **kwargs):
-        calls.append(args[1])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(kept_read, "months_statistics", spy)
-    return calls
+    return spy_on(monkeypatch, kept_read, "months_statistics")
 
 
 def _reports(engine, periods=PERIODS) -> dict:

@@ -15,7 +15,7 @@ import pytest
 from conftest import Cli
 from legacy_reports import summary as legacy_summary
 from sqlalchemy import text
-from test_kept import _try, built, copy  # noqa: F401 - built and copy: the same province, a copy per test
+from test_kept import _try, built, copy, spy_on  # noqa: F401 - built and copy: the same province, a copy per test
 
 from auction_flow.features.assets import service as svc
 from auction_flow.features.reports import kept_org
@@ -30,15 +30,7 @@ NEW_AUCTIONEER, NEW_APPRAISER = "Công ty Đấu giá Mới", "Công ty Thẩm �
 @pytest.fixture
 def spied(monkeypatch):
     """How many reports read the kept answers by organisation."""
-    calls = []
-    real = kept_org.statistics
-
-    def spy(*args, **kwargs):
-        calls.append(args[1])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(kept_org, "statistics", spy)
-    return calls
+    return spy_on(monkeypatch, kept_org, "statistics")
 
 
 def _same(engine):

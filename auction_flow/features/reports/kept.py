@@ -157,7 +157,7 @@ def value_key(v) -> str:
     return "" if v is None else str(int(v))
 
 
-def _add(kept: dict, key, add: dict, sign: int = 1) -> None:
+def add_hist(kept: dict, key, add: dict, sign: int = 1) -> None:
     """Add ``add`` (a histogram) to ``kept[key]``, key by key (plain dicts: the first fold adds
     millions of grouped rows)."""
     h = kept.get(key)
@@ -180,9 +180,9 @@ def _spread(kept: dict, months: dict, year, month, office, officer, part, sub, a
     grains of its month."""
     for key in ((year, "u", office, officer, part, sub), (year, "o", office, 0, part, sub),
                 (year, "u", COUNTRY, officer, part, sub), (year, "o", COUNTRY, 0, part, sub)):
-        _add(kept, key, add, sign)
+        add_hist(kept, key, add, sign)
     for key in _month_keys(month, office, officer, part, sub):
-        _add(months, key, add, sign)
+        add_hist(months, key, add, sign)
 
 
 def pack(rows) -> tuple[dict, dict]:
@@ -195,8 +195,8 @@ def pack(rows) -> tuple[dict, dict]:
         n = int(n)
         if part.startswith("priced"):
             grain = part[-1]
-            _add(kept, (year, grain, office, officer, "priced", ""), {"n": n})
-            _add(kept, (year, grain, COUNTRY, officer, "priced", ""), {"n": n})
+            add_hist(kept, (year, grain, office, officer, "priced", ""), {"n": n})
+            add_hist(kept, (year, grain, COUNTRY, officer, "priced", ""), {"n": n})
         elif part == "sale":
             _spread(kept, months, year, month, office, officer, part, sub,
                     {"n": n} if sub == "c" else {"n": n, "x": int(x), "y": int(y)})
@@ -305,7 +305,7 @@ def _priced_months(conn, months: dict, p: dict, batch: dict | None) -> None:
     without one, those of every folded row."""
     sql = text(_PRICED_FOLDED if batch is None else _PRICED_BATCH).bindparams(bindparam("priced"))
     for month, office, prev, n in conn.execute(sql, {"priced": list(p["priced"]), **(batch or {})}):
-        _add(months, (month, "o", office, 0, "priced", ""), {str(prev): int(n)})
+        add_hist(months, (month, "o", office, 0, "priced", ""), {str(prev): int(n)})
 
 
 def folded_months(conn, p: dict) -> dict:
@@ -316,7 +316,7 @@ def folded_months(conn, p: dict) -> dict:
     rows = conn.execute(_statement(_FOLDED, True, keep_sales=False), p)
     months = pack(r for r in rows if r[0] in ("stage", "trig"))[1]
     for key, h in pack(conn.execute(_FOLDED_SALES))[1].items():
-        _add(months, key, h)
+        add_hist(months, key, h)
     _priced_months(conn, months, p, None)
     return months
 
@@ -340,7 +340,7 @@ def _write(conn, table: str, kept: dict, empty: bool) -> int:
                 copy.write_row((*k, dumps(kept[k])))
     elif keys:
         for y, g, o, u, p_, s, packed in conn.execute(read, _columns(keys)).all():
-            _add(kept, (y, g, o, u, p_, s), json.loads(packed))
+            add_hist(kept, (y, g, o, u, p_, s), json.loads(packed))
         conn.execute(write, {**_columns(keys), "packed": [dumps(kept[k]) for k in keys]})
     return len(keys)
 
@@ -367,7 +367,7 @@ def fold(conn, counted, priced, voiding, until: dict | None = None, also=None) -
     before = folded_months(conn, p) if no_months and not first else {}
     kept, months = pack(conn.execute(_statement(_UNNEST, first, keep_sales=True), {**p, **batch}))
     for key, h in before.items():
-        _add(months, key, h)
+        add_hist(months, key, h)
     _priced_months(conn, months, p, batch)
     if not first:
         _again(conn, kept, months, batch, {"after_sale": p["after_sale"], "voiding": p["voiding"]})

@@ -31,6 +31,7 @@ import json
 
 from sqlalchemy import bindparam, text
 
+from auction_flow.features.reports.kept import add_hist
 from auction_flow.features.reports.pg_pass import DELAY, LEFT, STAGE_DAYS
 
 KINDS = {"auction-org": "a", "appraisal-org": "p"}
@@ -81,20 +82,11 @@ def _hist(part: str, value, n: int) -> dict:
     return {"n": n} if part in ("sold", "priced") else {_value(value): n}
 
 
-def _add(kept: dict, key, hist: dict, sign: int = 1) -> None:
-    have = kept.get(key)
-    if have is None:
-        kept[key] = {k: sign * v for k, v in hist.items()}
-        return
-    for k, v in hist.items():
-        have[k] = have.get(k, 0) + sign * v
-
-
 def _spread(kept: dict, orgs, year, office, part, sub, hist: dict, sign: int = 1) -> None:
     """Add ``hist`` under the (auction, appraisal) organisations ``orgs``, for the office and the country."""
     for kind, org in zip("ap", orgs):
         for where in (office, COUNTRY):
-            _add(kept, (year, kind, where, org, part, sub), hist, sign)
+            add_hist(kept, (year, kind, where, org, part, sub), hist, sign)
 
 
 def pack(rows, kept: dict | None = None) -> dict:
@@ -178,7 +170,7 @@ def fold(conn, batch: dict, p: dict, first: bool) -> int:
         conn.execute(text("ANALYZE report_org_assets"))
     elif keys:
         for y, k, o, g, p_, s, packed in conn.execute(_READ, _columns(keys)).all():
-            _add(kept, (y, k, o, g, p_, s), json.loads(packed))
+            add_hist(kept, (y, k, o, g, p_, s), json.loads(packed))
         conn.execute(_WRITE, {**_columns(keys), "packed": [_dumps(kept[k]) for k in keys]})
     return len(keys)
 
@@ -253,7 +245,7 @@ class _Groups(dict):
     """{(org, part, sub): histogram}, merged key by key."""
 
     def add(self, org, part, sub, hist: dict, sign: int = 1) -> None:
-        _add(self, (org, part, sub), hist, sign)
+        add_hist(self, (org, part, sub), hist, sign)
 
 
 def _median_stats(h: dict, median_of):
@@ -330,7 +322,7 @@ def statistics(conn, by: str, year: int, start, end, scope, *, counted: dict, p:
             continue
         if part == "stage":
             per_stage[(org, sub)] = _median_stats(h, median_of)
-            _add(stages, sub, h)
+            add_hist(stages, sub, h)
             continue
         g = out[org]
         if part == "trig":
@@ -343,7 +335,7 @@ def statistics(conn, by: str, year: int, start, end, scope, *, counted: dict, p:
                 over = {d: v for d, v in delays.items() if d > 0}
                 if over:
                     late[org] = (median_of(over), max(over))
-                    _add(handed, "over", over)
+                    add_hist(handed, "over", over)
             continue
         for k in ("priced", "sold", "cancelled", "realised", "appraised"):
             g.setdefault(k, 0)
