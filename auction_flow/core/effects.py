@@ -43,8 +43,10 @@ def keep_receipt(s: Step):
     received = dict(notice.get("received") or {})
     pid = str(receipts.party_id(s.fields["party"]))
     received[pid] = s.fields["received_on"].isoformat()
-    # the days suspended so far in this stint: those after it stop the party's window (core.receipts.counted_from)
-    suspended = {**(notice.get("suspended") or {}), pid: s.asset.get("suspended_days") or 0}
+    # the stint's days suspended before the party's receipt: those after it stop the party's window
+    # (core.receipts.counted_from)
+    before = receipts.suspended_before(s.conn, s.wf, s.asset, notice, s.fields["received_on"])
+    suspended = {**(notice.get("suspended") or {}), pid: before}
     s.facts["notice"] = kept = {**notice, "received": received, "suspended": suspended}
     start = receipts.clock_from_receipts(s.wf, kept, s.asset)  # the debtor's 30 days: from the receipt
     if start is not None:

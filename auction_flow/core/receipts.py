@@ -37,12 +37,38 @@ def received_on(notice: dict | None, party_id: int) -> dt.date | None:
 
 def counted_from(notice: dict | None, party_id: int, asset: dict) -> dt.date | None:
     """The day a window of ``party_id`` counts from: its receipt, moved on by the days the asset spent
-    suspended since the receipt was recorded (while suspended, clocks stop)."""
+    suspended after the receipt (while suspended, clocks stop). ``notice["suspended"]`` keeps, per
+    party, the days of the stint's suspensions that came before the party's day of receipt
+    (:func:`suspended_before`; a receipt recorded before that rule kept the days suspended when it was
+    recorded, which is the same for a receipt recorded on its day)."""
     day = received_on(notice, party_id)
     if day is None:
         return None
     at = ((notice or {}).get("suspended") or {}).get(str(party_id), 0)
     return day + dt.timedelta(days=max(0, (asset.get("suspended_days") or 0) - at))
+
+
+def suspended_before(conn, wf, asset: dict, notice: dict, day: dt.date) -> int:
+    """The days the asset spent suspended, in the stint its ``notice`` began, before ``day``: each
+    suspension runs from the day of its step that stopped the clock to the day of the step that
+    restarted it (as the engine counts ``suspended_days``). Read from the asset's chain only when it
+    has been suspended in the stint at all."""
+    if not asset.get("suspended_days"):
+        return 0
+    stops = {t.name for t in wf.triggers.values() if "stop_clock" in t.effects}
+    starts = {t.name for t in wf.triggers.values() if "restart_clock" in t.effects}
+    q = (select(audit_log.c.trigger, audit_log.c.business_date)
+         .where(audit_log.c.asset_id == asset["id"], audit_log.c.seq > notice["seq"],
+                audit_log.c.trigger.in_(sorted(stops | starts)))
+         .order_by(audit_log.c.seq))
+    before, since = 0, None
+    for trigger, on in conn.execute(q):
+        if trigger in stops:
+            since = on
+        elif since is not None:
+            before += max(0, (min(on, day) - since).days)
+            since = None
+    return before
 
 
 def notice_to(wf, notice: dict) -> tuple[str, ...]:
@@ -57,12 +83,12 @@ def clock_from_receipts(wf, notice: dict, asset: dict) -> dt.date | None:
     """The day the state's clock counts from when its notice's step says ``clock_from_receipt``
     (the debtor's 30 days: from the debtor's receipt of the creditor's acceptance) and the asset is
     still in the state that step led to: the last receipt recorded, moved on by the days the asset
-    spent suspended in this state (while suspended, clocks stop); else None."""
+    spent suspended in this state after it (while suspended, clocks stop); else None."""
     issuer = wf.triggers.get(notice["trigger"])
     if issuer is None or not issuer.params.get("clock_from_receipt") or asset["state"] != issuer.dest:
         return None
-    days = [dt.date.fromisoformat(d) for d in (notice.get("received") or {}).values()]
-    return max(days) + dt.timedelta(days=asset.get("suspended_days") or 0) if days else None
+    days = [counted_from(notice, int(pid), asset) for pid in (notice.get("received") or {})]
+    return max(days) if days else None
 
 
 def parties_in(conn, asset_id: int, roles) -> list[dict]:

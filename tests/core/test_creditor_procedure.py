@@ -184,6 +184,38 @@ def test_suspension_in_the_debtors_30_days_stops_and_restarts_them(world):
     step(world, aid, "award_to_creditor", "2024-04-23")
 
 
+def _debtor_of(world, aid) -> int:
+    debtor = parties.add(world, "cv_an", "Lê Văn Nợ", "093085007777", "person")["id"]
+    parties.link(world, "cv_an", debtor, aid, "debtor")
+    return debtor
+
+
+@pytest.mark.parametrize("suspended, received, due", [
+    # suspended from 6 to 10 March, before the debtor's receipt on the 12th: those days do not move
+    # the 30 days counted from the receipt (Thu 2024-04-11)
+    (("2024-03-06", "2024-03-10"), "2024-03-12", "2024-04-11"),
+    # suspended from 10 to 20 March, the receipt on the 15th: the 5 days after it stop the clock,
+    # the 5 before it do not (from the 20th: Fri 2024-04-19)
+    (("2024-03-10", "2024-03-20"), "2024-03-15", "2024-04-19"),
+    # suspended from 22 to 25 March, after the receipt on the 12th, recorded on the 28th: 3 days
+    # (Thu 2024-04-11 + 3 = Sun 14 -> Mon 2024-04-15)
+    (("2024-03-22", "2024-03-25"), "2024-03-12", "2024-04-15"),
+])
+def test_the_debtors_30_days_stop_only_for_the_days_suspended_after_the_receipt(world, suspended, received, due):
+    aid = accepted_on(world, "2024-03-01")
+    debtor = _debtor_of(world, aid)
+    step(world, aid, "notify_debtor", "2024-03-05")
+    step(world, aid, "suspend", suspended[0], kind="postpone")
+    step(world, aid, "resume", suspended[1])
+    step(world, aid, "record_receipt", "2024-03-28", party=debtor, received_on=received)
+    assert clock(world, aid)[:2] == ("debtor_notified", D(due))
+    with pytest.raises(TriggerNotAllowed) as info:  # the debtor's last day
+        step(world, aid, "award_to_creditor", due)
+    assert f"allowed from {D(due) + dt.timedelta(days=1)}" in str(info.value), str(info.value)
+    step(world, aid, "award_to_creditor", (D(due) + dt.timedelta(days=1)).isoformat())
+    assert verify(world).ok
+
+
 def test_the_alerts_watch_each_stage(world):
     aid = accepted_on(world, "2024-03-01")
     rules = ("stalled", "handover")

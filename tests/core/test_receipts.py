@@ -78,6 +78,20 @@ def test_shown_with_the_window(appraised):
     assert shown["notice"]["trigger"] == "record_appraisal" and shown["notice"]["on"].isoformat() == "2026-08-20"
 
 
+def test_a_suspension_between_the_receipt_and_its_record_stops_the_window(appraised):
+    """The debtor received the notice on Fri 2026-09-04 (window: to Fri 2026-09-11); the asset was
+    suspended from Tue 8 to Mon 14 September and the receipt recorded only on the 15th: the 6 days
+    after the receipt move the window's start to the 10th, its end to Thu 2026-09-17."""
+    e, aid, debtor, _, _ = appraised
+    step(e, aid, "suspend", "2026-09-08", kind="postpone")
+    step(e, aid, "resume", "2026-09-14")
+    step(e, aid, "record_receipt", "2026-09-15", party=debtor, received_on="2026-09-04")
+    [receipt] = svc.show(e, aid, "cv_an", on=dt.date(2026, 9, 15))["notice"]["receipts"]
+    assert receipt["window_ends"] == dt.date(2026, 9, 17)
+    assert step(e, aid, "request_reappraisal", "2026-09-17", ground="party_request",
+                party=debtor).to_state == "appraising"
+
+
 def test_request_before_the_receipt_is_recorded_names_record_receipt(appraised):
     e, aid, debtor, _, _ = appraised
     with pytest.raises(TriggerNotAllowed, match=f"first: record_receipt --set party={debtor}"):
