@@ -439,13 +439,65 @@ def test_a_creditor_accepted_asset_needs_its_two_reductions_then_the_debtor_is_n
 @pytest.mark.parametrize("ground,imported", [("collusion", True), ("buyer_default", True), ("court_void", False)])
 def test_a_cancellations_ground_of_an_earlier_version_is_history_and_version_3s_needs_its_document(
         world, tmp_path, cli, ground, imported):
-    header = HEADER + ",cancelled_on,cancel_ground,cancel_reason"
-    row = PAID.replace(",paid,", ",auction_cancelled,") + f",2025-03-25,{ground},Hủy kết quả"
-    r = cli("import", "assets", write(tmp_path, [header, row]), "--json", actor="ld_tinh")
+    header = HEADER + ",cancelled_on,cancel_ground,cancel_reason,cancel_document_no,cancel_document_on,cancel_issued_by"
+    row = PAID.replace(",paid,", ",auction_cancelled,") + f",2025-03-25,{ground},Hủy kết quả,,,"
+    r = cli("--lang", "en", "import", "assets", write(tmp_path, [header, row]), "--json", actor="ld_tinh")
     if imported:  # version 2's grounds: recorded as they were, without a document
         assert r.exit_code == 0, r.output
         aid = json.loads(r.output)["ids"][0]
         assert asset_row(world, aid)["state"] == "auction_cancelled"
-    else:  # the file has no columns for the document a version-3 ground rests on
+    else:  # a version-3 ground rests on a document: each of its columns left empty is named
         assert r.exit_code == 1, r.output
-        assert "document_no" in r.output and "document_on" in r.output and "issued_by" in r.output, r.output
+        for col, name in (("cancel_document_no", "document_no"), ("cancel_document_on", "document_on"),
+                          ("cancel_issued_by", "issued_by")):
+            assert f"column {col}: missing value: this workflow version's 'cancel_result' needs its {name}" \
+                in r.output, r.output
+
+
+DOCUMENT_HEADER = HEADER + ",cancelled_on,cancel_ground,cancel_reason,cancel_document_no,cancel_document_on,cancel_issued_by"
+CANCELLED = PAID.replace(",paid,", ",auction_cancelled,") + ",2025-03-25,court_void,Hợp đồng vô hiệu,{no},{on},{by}"
+
+
+def test_a_version_3_cancellation_imports_with_its_document_as_the_engine_records_it(world, tmp_path, cli):
+    from auction_flow.features.assets import service as svc
+
+    row = CANCELLED.format(no="12/2025/QĐ-TA", on="20/03/2025", by="TAND huyện Vị Thủy")
+    r = cli("import", "assets", write(tmp_path, [DOCUMENT_HEADER, row]), "--json", actor="ld_tinh")
+    assert r.exit_code == 0, r.output
+    aid = json.loads(r.output)["ids"][0]
+    assert asset_row(world, aid)["state"] == "auction_cancelled"
+    imported = audit_rows(world, aid)[-1]
+    assert imported["trigger"] == "cancel_result"
+    # the same cancellation through the engine records the same fields
+    walked = svc.seize(world, "cv_an", "23/2025/QĐ", "HG-VT", "real_estate", "Nhà và đất số 14", on="2025-01-06")
+    for trig, on, sets in (("contract_appraisal", "2025-01-08", ["appraisal_org=Công ty Thẩm định giá Miền Nam"]),
+                           ("record_appraisal", "2025-01-20", ["price=2100000000"]),
+                           ("contract_auction", "2025-01-24", ["auction_org=Công ty Đấu giá Hợp danh Cần Thơ",
+                                                               "auction_date=2025-03-03"]),
+                           ("record_sale", "2025-03-03", ["sale_price=2150000000", "buyer=Nguyễn Văn Tám",
+                                                          "deposit=210000000"]),
+                           ("record_payment", "2025-03-20", [])):
+        svc.advance(world, walked, trig, "cv_an", on, sets)
+    svc.advance(world, walked, "cancel_result", "ld_binh", "2025-03-25",
+                ["ground=court_void", "document_no=12/2025/QĐ-TA", "document_on=2025-03-20",
+                 "issued_by=TAND huyện Vị Thủy"], reason="Hợp đồng vô hiệu")
+    engine_row = audit_rows(world, walked)[-1]
+    for name in ("ground", "document_no", "document_on", "issued_by"):
+        assert imported["changes"][name] == engine_row["changes"][name], name
+
+
+@pytest.mark.parametrize("no, on, by, column, says", [
+    ("12/2025/QĐ-TA", "2025-03-26", "TAND huyện Vị Thủy", "cancel_document_on", "2025-03-26"),  # after the step
+    ("12/2025/QĐ-TA", "32/03/2025", "TAND huyện Vị Thủy", "cancel_document_on", "bad date '32/03/2025'"),
+    ("12/2025/QĐ-TA", "2025-03-20", "", "cancel_issued_by", "needs its issued_by"),
+])
+def test_a_cancellations_document_is_checked_as_the_engine_checks_it(world, tmp_path, cli, no, on, by, column, says):
+    before = dump(world)
+    r = cli("--lang", "en", "import", "assets", write(tmp_path, [DOCUMENT_HEADER, CANCELLED.format(no=no, on=on, by=by)]),
+            actor="ld_tinh")
+    assert r.exit_code == 1, r.output
+    [line] = [ln for ln in r.output.splitlines() if f"column {column}:" in ln]
+    assert says in line, r.output
+    assert dump(world) == before
+
+

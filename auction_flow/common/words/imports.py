@@ -41,5 +41,7 @@ WORDS = {
     'ie_side_version': {"vi": 'phiên bản {version} của quy trình không có bước {trigger!r} với các trường này: không nhập được cột này', "en": "version {version} of the workflow has no {trigger!r} step with these fields: this column cannot be imported"},
     'ie_side_missing': {"vi": 'thiếu giá trị (bắt buộc khi có {date_col})', "en": 'missing value (required when {date_col} is given)'},
     'ie_side_state': {"vi": '{trigger!r} không ghi được khi tài sản ở trạng thái {state} vào ngày này', "en": '{trigger!r} cannot be recorded while the asset is in state {state} on that day'},
+    'ie_missing_field': {"vi": 'thiếu giá trị: bước {trigger!r} của phiên bản quy trình này cần {field}', "en": "missing value: this workflow version's {trigger!r} needs its {field}"},
+    'ie_field_version': {"vi": 'bước {trigger!r} của phiên bản {version} của quy trình không có trường {field}: không nhập được cột này', "en": "version {version} of the workflow's {trigger!r} has no field {field}: this column cannot be imported"},
     'ie_no_column': {"vi": 'phiên bản quy trình này yêu cầu {trigger!r} có {fields}, tệp nhập không có cột cho giá trị này', "en": "this workflow version's {trigger!r} needs {fields}, for which the import has no column"},
 }

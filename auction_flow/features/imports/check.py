@@ -40,7 +40,9 @@ class StepSpec:
     date_col: str
     trigger: str
     to: str
-    fields: tuple[tuple[str, str], ...] = ()  # (column, type: text|money|date|choice|optional)
+    # (column, type: text|money|date|choice|optional|field); a "field" is a field of the trigger only,
+    # parsed by the workflow's definition of it, and may be left empty where the version does not ask it
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 STEPS = (
@@ -58,14 +60,17 @@ STEPS = (
                                                         ("deposit", "money"))),
     StepSpec("paid", "paid_on", "record_payment", "paid"),
     StepSpec("cancelled", "cancelled_on", "cancel_result", "auction_cancelled",
-             (("cancel_ground", "choice"), ("cancel_reason", "optional"))),
+             (("cancel_ground", "choice"), ("cancel_reason", "optional"), ("cancel_document_no", "field"),
+              ("cancel_document_on", "field"), ("cancel_issued_by", "field"))),
     StepSpec("handed_over", "handed_over_on", "hand_over", "handed_over"),
     StepSpec("closed", "closed_on", "close", "closed"),
     # last: an asset suspended in any of the states above (the column suspended_from says which)
     StepSpec("suspended", "suspended_on", "suspend", "suspended", (("suspension_kind", "choice"),)),
 )
-# A choice column's trigger field: cancel_ground -> cancel_result's ground, suspension_kind -> suspend's kind.
-_CHOICE_FIELD = {"cancel_ground": "ground", "suspension_kind": "kind", "creditor_declined": "creditor_declined"}
+# A column's trigger field where the names differ: cancel_ground -> cancel_result's ground, suspension_kind ->
+# suspend's kind, the cancellation's document (the number, date and issuer version 3's grounds rest on).
+_FIELD_OF = {"cancel_ground": "ground", "suspension_kind": "kind", "creditor_declined": "creditor_declined",
+             "cancel_document_no": "document_no", "cancel_document_on": "document_on", "cancel_issued_by": "issued_by"}
 BY_NAME = {s.name: s for s in STEPS}
 _MAIN = ("seized", "priced", "auction_contracted")
 # For each importable state: the steps it must have passed, and those it may have passed.
@@ -193,7 +198,7 @@ def _check(conn, text: str, wf: Workflow, today: dt.date) -> Checked:
     if out.errors:
         return out
     look = _Lookups(conn)
-    choices = {col: _historical(wf, spec.trigger, _CHOICE_FIELD[col])
+    choices = {col: _historical(wf, spec.trigger, _FIELD_OF[col])
                for spec in STEPS for col, typ in spec.fields if typ == "choice"}
     width = len(header)
     replay = Replay(wf, WorkCalendar.from_db(conn))
@@ -214,6 +219,26 @@ def _check(conn, text: str, wf: Workflow, today: dt.date) -> Checked:
             out.records.append(rec)
             out.offices[rec["office_code"]] = rec["office_id"]
     return out
+
+
+def _trigger_field(wf: Workflow, spec: StepSpec, col: str, text: str, extra: dict, bad) -> None:
+    """A column that is one of the step's trigger fields (not the asset's): parsed as the workflow
+    defines the field (a date as every date of the file), into ``extra``; refused on a version whose
+    step has no such field."""
+    field_ = next((f for f in wf.triggers[spec.trigger].fields if f.name == _FIELD_OF[col]), None)
+    if field_ is None:
+        bad(col, "ie_field_version", trigger=spec.trigger, field=_FIELD_OF[col], version=wf.version)
+    elif field_.type == "date":
+        day = parse_day(text)
+        if day is None:
+            bad(col, "ie_bad_date", first=FIRST_YEAR, last=LAST_YEAR, value=text)
+        else:
+            extra[field_.name] = day
+    else:
+        try:
+            extra[field_.name] = parse_field(field_, text)
+        except InvalidInput as exc:
+            bad(col, exc.key, **exc.params)
 
 
 def _historical(wf: Workflow, trigger: str, name: str) -> Field:
@@ -270,7 +295,7 @@ def _column_of(step: dict, check) -> str:
         return next((c for c, name in side.fields if name == field_), side.date_col)
     spec = BY_NAME[step["step"]]
     field_ = check.spec.get("field")
-    return next((c for c, _ in spec.fields if _CHOICE_FIELD.get(c, c) == field_), spec.date_col)
+    return next((c for c, _ in spec.fields if _FIELD_OF.get(c, c) == field_), spec.date_col)
 
 
 def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.date, choices: dict[str, Field],
@@ -353,6 +378,10 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
             if typ == "optional":
                 reason = text or None
                 continue
+            if typ == "field":
+                if text:
+                    _trigger_field(wf, spec, col, text, extra, bad)
+                continue
             if not text:
                 bad(col, "ie_missing", state=state)
                 continue
@@ -425,6 +454,11 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
         if _older_choice(wf, st):
             continue  # recorded on a value only an older version offered: the fields of its version
         missing = replay.missing_fields(st["trigger"], {**st["set"], **st["fields"]})
+        column_of = {_FIELD_OF.get(c, c): c for c, _ in BY_NAME[st["step"]].fields}
+        for name in missing:  # a column left empty (a version-3 ground's document)
+            if name in column_of:
+                bad(column_of[name], "ie_missing_field", trigger=st["trigger"], field=name)
+        missing = [name for name in missing if name not in column_of]
         if missing:
             bad(BY_NAME[st["step"]].date_col, "ie_no_column", trigger=st["trigger"], fields=", ".join(missing))
     if not errs:  # the workflow's checks, as the engine runs them on each step
