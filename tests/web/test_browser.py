@@ -237,3 +237,37 @@ def test_an_officer_records_a_seizure_from_the_desk(page_of, served):
     shown = assets_svc.show(served.engine, new_id, "cv_an")
     assert (shown["state"], shown["kind"], shown["case_number"]) == ("seized", "real_estate", "91/2026/QĐ-CCTHADS")
     assert [p["party_id"] for p in parties_svc.asset_parties_view(served.engine, "cv_an", new_id)] == [debtor]
+
+
+def test_a_supervisor_imports_a_file_from_the_menu(page_of, served):
+    """The menu's Import; a bad file's rows listed, then the file checked (nothing written) and
+    imported; the new asset's page from the ids the page gives."""
+    day = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    header = "case_number,office,kind,description,officer,state,seized_on"
+    good = f"{header}\n71/2026/QĐ,HG-VT,movable,Xe ô tô tải Isuzu 95C-711.71,cv_khoa,seized,{day}\n".encode()
+    bad = good + b"72/2026/QD,HG-VT,movable,Xe may,cv_khoa,sold," + day.encode() + b"\n"
+    page = page_of("ld_binh")
+    page.click("#import-link")
+    assert page.url.endswith("/import")
+
+    def upload(data: bytes, button: str):
+        page.set_input_files("#import-file", files=[{"name": "tài sản.csv", "mimeType": "text/csv", "buffer": data}])
+        with page.expect_response(lambda r: r.request.method == "POST") as answer:
+            page.click(button)
+        page.wait_for_load_state()
+        return answer.value.status
+
+    assert upload(bad, "#import-go") == 422
+    assert "không nhập tài sản nào" in page.locator("#import-error").inner_text()
+    assert "dòng 3, cột" in page.locator("#import-lines").inner_text()
+    khoas = lambda: assets_svc.list_assets(served.engine, "ld_binh", officer="cv_khoa")  # noqa: E731
+    before = len(khoas())
+    assert upload(good, "#import-check") == 200
+    assert "chưa ghi gì" in page.locator("#import-result").inner_text()
+    assert len(khoas()) == before
+    assert upload(good, "#import-go") == 200
+    assert "đã nhập 1 tài sản" in page.locator("#import-result").inner_text()
+    assert len(khoas()) == before + 1
+    page.locator("#import-ids a").first.click()
+    page.wait_for_load_state()
+    assert "Isuzu 95C-711.71" in page.content() and "71/2026/QĐ" in page.content()

@@ -14,10 +14,25 @@ from auction_flow.features.imports import check as importer
 from auction_flow.storage import db
 
 
+IMPORTERS = ("admin", "supervisor")
+
+
 def _importer(conn, actor: str | None) -> dict:
     user = eng.load_actor(conn, actor)
-    if user["role"] not in ("admin", "supervisor"):
+    if user["role"] not in IMPORTERS:
         raise PermissionDenied("import_actor", user=user["username"], role=user["role"])
+    return user
+
+
+def may_import(engine, actor: str | None) -> dict:
+    """The user, when they may import at all (an administrator or a supervisor: the web desk's form);
+    else the refusal is an ``access_log`` row and raised."""
+    with db.reading(engine) as conn:
+        user = eng.load_actor(conn, actor)
+    if user["role"] not in IMPORTERS:
+        denied = PermissionDenied("import_actor", user=user["username"], role=user["role"])
+        authz.record_denial(engine, user, "import", None, None, str(denied))
+        raise denied
     return user
 
 
@@ -31,9 +46,15 @@ def import_assets(engine, path: str, actor: str | None, dry_run: bool = False) -
         data = Path(path).read_bytes()
     except OSError as exc:
         raise InvalidInput("import_unreadable", file=name, why=exc.strerror or str(exc)) from None
+    return import_data(engine, data, name, actor, dry_run)
+
+
+def import_data(engine, data: bytes, name: str, actor: str | None, dry_run: bool = False) -> dict:
+    """:func:`import_assets` of a file's bytes already read (``name``: what messages call it; the
+    web desk's upload)."""
     text = importer.decode(data, name)
     wf = workflow_mod.get()
-    denied = None
+    denied, office = None, None
     with db.reading(engine) as conn:
         try:
             user = _importer(conn, actor)
@@ -51,9 +72,10 @@ def import_assets(engine, path: str, actor: str | None, dry_run: bool = False) -
                     if not authz.in_scope(conn, user, office_id):
                         denied = PermissionDenied("office_denied", user=user["username"], action="import",
                                                   user_office=user.get("office_code") or "-", office=code)
+                        office = code  # the office refused: its supervisors read the row too
                         break
     if denied is not None:
-        authz.record_denial(engine, user, "import", None, None, str(denied))
+        authz.record_denial(engine, user, "import", None, office, str(denied))
         raise denied
     if checked.errors:
         bad_lines = {ln for ln, _, _ in checked.errors}
