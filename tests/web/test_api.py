@@ -6,29 +6,13 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 
 import pytest
-from webkit import PASSWORD, build_province
+from webkit import PASSWORD, TestClient, client, province  # noqa: F401 (the fixtures this module uses)
 
 from auction_flow.features.supervision import service as supervision_svc
 from auction_flow.frontends.web.app import create_app
 from auction_flow.storage import db
-
-with warnings.catch_warnings():  # this Starlette would rather have httpx's successor; httpx is what we have
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
-
-
-@pytest.fixture
-def province(db_url):
-    return build_province(db_url)
-
-
-@pytest.fixture
-def client(db_url, province):
-    with TestClient(create_app(db_url), base_url="http://127.0.0.1") as c:
-        yield c
 
 
 def token(client, username: str) -> dict:

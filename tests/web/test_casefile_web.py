@@ -10,39 +10,19 @@ import hashlib
 import json
 import re
 
-import pytest
 from sqlalchemy import func, select
-from test_api import TestClient, page_session, token
-from webkit import build_province
+from test_api import page_session, token
+from webkit import client, engine, province  # noqa: F401 (the fixtures this module uses)
 
 from auction_flow.features.assets import service as assets_svc
 from auction_flow.features.casefile import documents as documents_svc
 from auction_flow.features.casefile import parties as parties_svc
 from auction_flow.features.supervision import service as supervision_svc
-from auction_flow.frontends.web.app import create_app
 from auction_flow.storage import db
 from auction_flow.storage.schema import attachments, audit_log, blobs
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def province(db_url):
-    return build_province(db_url)
-
-
-@pytest.fixture
-def client(db_url, province):
-    with TestClient(create_app(db_url), base_url="http://127.0.0.1") as c:
-        yield c
-
-
-@pytest.fixture
-def engine(db_url, province):
-    e = db.open_db(db_url)
-    yield e
-    e.dispose()
 
 
 def debtor_of(engine, asset_id: int) -> int:

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import func, select
-from test_api import TestClient, page_session
-from webkit import build_province
+from test_api import page_session
+from webkit import client, engine, province  # noqa: F401 (the fixtures this module uses)
 
 from auction_flow.features.assets import service as assets_svc
 from auction_flow.features.supervision import service as supervision_svc
-from auction_flow.frontends.web.app import create_app
 from auction_flow.storage import db
 from auction_flow.storage.schema import assets, audit_log
 
@@ -27,24 +25,6 @@ BAD = "33/2026/QĐ,HG-VT,movable,Máy cày <b>Kubota</b>,cv_an,priced,2026-09-01
 
 def csv(*rows: str) -> bytes:
     return ("\n".join((HEADER, *rows)) + "\n").encode()
-
-
-@pytest.fixture
-def province(db_url):
-    return build_province(db_url)
-
-
-@pytest.fixture
-def client(db_url, province):
-    with TestClient(create_app(db_url), base_url="http://127.0.0.1") as c:
-        yield c
-
-
-@pytest.fixture
-def engine(db_url, province):
-    e = db.open_db(db_url)
-    yield e
-    e.dispose()
 
 
 def counts(engine) -> tuple[int, int]:

@@ -6,18 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 from test_api import TestClient, page_session
-from webkit import build_province
+from webkit import province  # noqa: F401 (the fixtures this module uses)
 
 from auction_flow.features.assets import service as assets_svc
 from auction_flow.frontends.web.app import create_app
 from auction_flow.storage import db
-
-
-@pytest.fixture
-def province(db_url):
-    return build_province(db_url)
 
 
 def test_the_asset_page_shows_the_refund_due_and_records_it(db_url, province):

@@ -7,33 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from test_api import TestClient, page_session
-from webkit import build_province
+from test_api import page_session
+from webkit import client, engine, province  # noqa: F401 (the fixtures this module uses)
 
 from auction_flow.core.calendar import WorkCalendar
 from auction_flow.features.assets import service as assets_svc
 from auction_flow.features.casefile import parties as parties_svc
-from auction_flow.frontends.web.app import create_app
-from auction_flow.storage import db
-
-
-@pytest.fixture
-def province(db_url):
-    return build_province(db_url)
-
-
-@pytest.fixture
-def client(db_url, province):
-    with TestClient(create_app(db_url), base_url="http://127.0.0.1") as c:
-        yield c
-
-
-@pytest.fixture
-def engine(db_url, province):
-    e = db.open_db(db_url)
-    yield e
-    e.dispose()
 
 
 def form_of(client, asset: int, trigger: str) -> str:

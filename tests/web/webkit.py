@@ -12,11 +12,16 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import httpx
 import pytest
 from conftest import BACKENDS, PASSWORD, password_hash  # noqa: F401 (the suite's user password)
+
+with warnings.catch_warnings():  # this Starlette would rather have httpx's successor; httpx is what we have
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
 
 CHROMIUM = "/usr/bin/chromium"
 PEOPLE = [("cv_an", "officer", "HG-VT"), ("cv_ba", "officer", "HG-VT"), ("cv_dung", "officer", "HG-NB"),
@@ -60,6 +65,31 @@ def build_province(url: str) -> dict[str, int]:
                                      debtors=debtor)
     alerts_svc.scan(engine)
     return ids
+
+
+@pytest.fixture
+def province(db_url):
+    """:func:`build_province` on the test's database: the ids of its assets by name."""
+    return build_province(db_url)
+
+
+@pytest.fixture
+def client(db_url, province):
+    """The desk's ASGI application in-process (Starlette's TestClient) over the province."""
+    from auction_flow.frontends.web.app import create_app
+
+    with TestClient(create_app(db_url), base_url="http://127.0.0.1") as c:
+        yield c
+
+
+@pytest.fixture
+def engine(db_url, province):
+    """An engine on the province's database (the suite's own ``engine`` fixture, once it is built)."""
+    from auction_flow.storage import db
+
+    e = db.open_db(db_url)
+    yield e
+    e.dispose()
 
 
 def free_port() -> int:
