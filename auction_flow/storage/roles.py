@@ -31,6 +31,7 @@ LIMITED = {
     # never deleted (answers to rebuild are emptied by the owner, then folded again)
     "report_years": ("SELECT", "INSERT", "UPDATE"),
     "report_months": ("SELECT", "INSERT", "UPDATE"),
+    "report_spans": ("SELECT", "INSERT", "UPDATE"),
     "report_sales": ("SELECT", "INSERT", "UPDATE", "DELETE"),  # a kept sale cancelled, or its prices changed
     "report_marks": ("SELECT", "INSERT", "UPDATE"),
     "alembic_version": ("SELECT",),

@@ -26,7 +26,7 @@ from sqlalchemy import text
 from auction_flow.common.errors import AuctionFlowError
 from auction_flow.features.admin import service as admin
 from auction_flow.features.assets import service as svc
-from auction_flow.features.reports import kept, kept_read
+from auction_flow.features.reports import kept, kept_periods, kept_read
 from auction_flow.features.reports import service as reports
 from auction_flow.frontends import scheduler
 from auction_flow.storage import db
@@ -34,16 +34,18 @@ from auction_flow.storage import db
 ACTORS = ("admin", "ld_tinh", "ld_1")  # the country, a province, a branch
 YEARS = [{"year": 2024}, {"year": 2025}, {"year": 2026}]
 PERIODS = YEARS + [{"start": "2024-11-15", "end": "2025-02-10"}, {"start": "2023-01-01", "end": "2026-12-31"}]
-# periods other than a reporting year (the kept months, their ragged edges read live): a month, a quarter,
-# Oct 1 to a month end, ragged edges, one day, inside one month, across two reporting years, the months of
-# the back-dated rows (2024-03) and of the assets priced in two months (2025-11, 2025-12)
+# periods other than a reporting year (the kept months and ten-day spans, a few edge days read live): a month,
+# a quarter, Oct 1 to a month end, ragged edges, one day, inside one month, across two reporting years, the
+# months of the back-dated rows (2024-03) and of the assets priced in two months (2025-11, 2025-12); months
+# less some days at both ends, a month less a span, an edge in the days the tail prices again (2025-12-03..10)
 MONTHS = [{"start": "2025-03-01", "end": "2025-03-31"}, {"start": "2025-01-01", "end": "2025-03-31"},
           {"start": "2025-10-01", "end": "2026-02-28"}, {"start": "2024-11-15", "end": "2025-02-10"},
           {"start": "2025-05-12", "end": "2025-05-12"}, {"start": "2025-11-03", "end": "2025-11-20"},
           {"start": "2024-08-01", "end": "2024-11-30"}, {"start": "2024-02-10", "end": "2024-04-15"},
           {"start": "2024-03-01", "end": "2024-03-31"}, {"start": "2025-11-01", "end": "2025-12-31"},
           {"start": "2025-11-06", "end": "2025-12-31"}, {"start": "2025-12-01", "end": "2025-12-31"},
-          {"start": "2023-01-01", "end": "2026-12-31"}]
+          {"start": "2023-01-01", "end": "2026-12-31"}, {"start": "2025-01-04", "end": "2025-03-27"},
+          {"start": "2025-03-03", "end": "2025-05-20"}, {"start": "2025-11-04", "end": "2025-12-08"}]
 
 
 def _second_province(engine):
@@ -103,8 +105,8 @@ def spied(monkeypatch):
 
 @pytest.fixture
 def spied_months(monkeypatch):
-    """How many reports read the kept months."""
-    return spy_on(monkeypatch, kept_read, "months_statistics")
+    """How many reports read the kept months and spans."""
+    return spy_on(monkeypatch, kept_periods, "statistics")
 
 
 def _reports(engine, periods=PERIODS) -> dict:
@@ -197,7 +199,8 @@ def test_reports_are_the_same_unfolded_folded_with_a_tail_and_folded_again(copy,
     first = reports.rollup_fold(engine, "admin")
     total = _count(engine, "SELECT count(*) FROM audit_log")
     assert first["rows"] == total and first["added"] == _count(
-        engine, "SELECT (SELECT count(*) FROM report_years) + (SELECT count(*) FROM report_months)")
+        engine, "SELECT (SELECT count(*) FROM report_years) + (SELECT count(*) FROM report_months) "
+                "+ (SELECT count(*) FROM report_spans)")
     _assert_same(_reports(engine), unfolded)
     assert len(spied) == len(ACTORS) * 3 * len(YEARS)  # every reporting year read the kept answers
     _tail(engine, priced_before)
@@ -322,6 +325,35 @@ def test_the_migration_from_0020_keeps_the_data_and_starts_unfolded(copy):
     _assert_same(_reports(engine), want)
 
 
+def test_the_migration_to_0027_empties_the_months_and_the_next_fold_fills_months_and_spans(copy, spied_months):
+    """0027 empties the months (their priced entries were keyed by month); until the next fold the
+    periods other than a year read the log; that fold, with no new row, fills months and spans from
+    the folded rows; downgrading drops the spans and empties the months (0026's fold fills them)."""
+    url, engine = copy
+    reports.rollup_fold(engine, "admin")
+    want = _legacy(engine, MONTHS)
+    engine.dispose()
+    assert db.downgrade(url, "0026") == "0026"
+    engine = db.get_engine(url)
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT to_regclass('report_spans')")).scalar() is None
+        assert conn.execute(text("SELECT count(*) FROM report_months")).scalar() == 0
+        conn.execute(text("INSERT INTO report_months VALUES (202511, 'o', 'HG-NB', 0, 'priced', '', :p)"),
+                     {"p": '{"0": 1}'})  # as 0026's fold keeps them (by the previous month)
+    engine.dispose()
+    assert db.upgrade(url) == db.SCHEMA_HEAD
+    engine = db.open_db(url)
+    assert _count(engine, "SELECT (SELECT count(*) FROM report_months) + (SELECT count(*) FROM report_spans)") == 0
+    _assert_same(_reports(engine, MONTHS), want)
+    assert not spied_months  # not kept yet: the log
+    folded = reports.rollup_fold(engine, "admin")
+    assert folded["rows"] == 0 and folded["added"] > 0
+    assert _count(engine, "SELECT count(*) FROM report_spans") > 0
+    _assert_same(_reports(engine, MONTHS), want)
+    assert len(spied_months) == len(ACTORS) * 2 * len(MONTHS)
+    assert reports.rollup_check(engine, "admin") == {"kept": True, "differs": None}
+
+
 def test_the_scheduler_folds_and_records_its_run(copy):
     url, engine = copy
     want = _legacy(engine, YEARS)
@@ -395,8 +427,9 @@ def test_periods_other_than_a_year_read_the_kept_months_and_equal_the_log(copy, 
     with_tail = _reports(engine, periods)
     _assert_same(with_tail, _legacy(engine, periods))
     assert len(spied_months) == len(ACTORS) * 2 * len(periods)
-    with engine.begin() as conn:  # as a database folded before the months were kept (migration 0025)
+    with engine.begin() as conn:  # as a database folded before the spans were kept (migration 0027 empties the months)
         conn.execute(text("DELETE FROM report_months"))
+        conn.execute(text("DELETE FROM report_spans"))
     spied_months.clear()
     _assert_same(_reports(engine, periods), with_tail)
     assert not spied_months  # not kept yet: the log
@@ -410,18 +443,45 @@ def test_periods_other_than_a_year_read_the_kept_months_and_equal_the_log(copy, 
     _assert_same(_reports(engine, periods), want)
 
 
-def test_check_finds_an_altered_kept_month(copy):
+def test_a_period_is_its_kept_units_and_live_days_each_day_once():
+    """kept_periods.plan: the kept months and spans (with their signs) and the live days count every
+    day of the period once and no other; at most six live days an edge (half an 11-day span); whole months
+    read no span."""
+    rnd = random.Random(3)
+    for i in range(3000):
+        start = dt.date(2024, 1, 1) + dt.timedelta(days=rnd.randrange(800))
+        end = start + dt.timedelta(days=rnd.randrange(400 if i % 2 else 40))
+        the = kept_periods.plan(start, end)
+        live = {}
+        for first, last, sign in the.live:
+            for k in range((last - first).days + 1):
+                live[first + dt.timedelta(days=k)] = live.get(first + dt.timedelta(days=k), 0) + sign
+        for k in range(-70, (end - start).days + 71):
+            day = start + dt.timedelta(days=k)
+            assert the.weight(day) + live.get(day, 0) == int(start <= day <= end), (start, end, day, the)
+        assert sum((last - first).days + 1 for first, last, _ in the.live) <= 12, (start, end, the)
+    assert kept_periods.plan(dt.date(2026, 4, 1), dt.date(2026, 6, 30)).spans == {}
+    assert kept_periods.plan(dt.date(2025, 3, 3), dt.date(2025, 5, 20)).spans == {2025053: -1}
+
+
+@pytest.mark.parametrize("table, unit", [("report_months", "month"), ("report_spans", "span")])
+def test_check_finds_an_altered_kept_month_or_span(copy, table, unit):
     url, engine = copy
     reports.rollup_fold(engine, "admin")
     assert reports.rollup_check(engine, "admin")["differs"] is None
     with engine.begin() as conn:
-        month, packed = conn.execute(text(
-            "SELECT month, packed FROM report_months WHERE part = 'stage' AND grain = 'o' AND office = 'HG-NB' "
-            "ORDER BY month DESC, sub LIMIT 1")).one()
+        at, packed = conn.execute(text(
+            f"SELECT {unit}, packed FROM {table} WHERE part = 'stage' AND grain = 'o' AND office = 'HG-NB' "
+            f"ORDER BY {unit} DESC, sub LIMIT 1")).one()
         hist = json.loads(packed)
         hist[next(iter(hist))] += 1
-        conn.execute(text("UPDATE report_months SET packed = :p WHERE month = :m AND grain = 'o' AND office = 'HG-NB' "
-                          "AND packed = :old"), {"p": json.dumps(hist), "m": month, "old": packed})
+        conn.execute(text(f"UPDATE {table} SET packed = :p WHERE {unit} = :m AND grain = 'o' AND office = 'HG-NB' "
+                          "AND packed = :old"), {"p": json.dumps(hist), "m": at, "old": packed})
     r = Cli(url)("report", "rollup", "--check", "--lang", "en", actor="admin")
     assert r.exit_code == 1
-    assert f"month {month // 100}-{month % 100:02d}, office HG-NB" in r.output, r.output
+    if unit == "month":
+        assert f"month {at // 100}-{at % 100:02d}, office HG-NB" in r.output, r.output
+    else:
+        first = 1 + 10 * (at % 10 - 1)
+        assert f"days {at // 1000}-{at // 10 % 100:02d}-{first:02d}.." in r.output, r.output
+        assert ", office HG-NB" in r.output and "ten-day" in r.output, r.output

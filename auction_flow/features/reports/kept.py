@@ -25,18 +25,21 @@ the number of audit rows. Every part merges by adding key by key.
 * :func:`check` recomputes every kept row from the folded rows of the log and names the first
   difference.
 
-* ``report_months`` keeps the same per calendar month of the rows' business date (YYYYMM), folded by
-  the same statement in the same transaction, at the grains of :data:`MONTH_GRAINS` (an office, the
-  country): stages, counted triggers and sales add up across months ('c' permanent; 'k' as
-  ``report_sales`` keeps them, a sale's month is its row's business date). Priced cannot be summed
-  (an asset priced in two months of a period counts once): each month keeps, per office, its
-  assets priced by the month the asset was last priced in the office before (:func:`_priced_months`;
-  the fold recomputes those of the assets its batch prices, back-dated rows included), so a period
-  of whole months counts each asset once, exactly. A database folded before the months existed
-  has them filled from its folded rows by its next fold (:func:`folded_months`).
+* ``report_months`` and ``report_spans`` keep the same per calendar month (YYYYMM) and per ten-day
+  span of a month (YYYYMMD: D 1 the days 1-10, 2 the 11th-20th, 3 the 21st to the end) of the rows'
+  business date, folded by the same statement (grouped by span; the month is span // 10) in the same
+  transaction, at the grains of :data:`MONTH_GRAINS` (an office, the country): stages, counted
+  triggers and sales add up and take away ('c' permanent; 'k' as ``report_sales`` keeps them, a
+  sale's unit is its row's business date). Priced cannot be summed (an asset priced twice in a
+  period counts once): each unit keeps, per office, its entries (an asset priced on a day) by the
+  day the asset was last priced in the office before (:func:`_priced_units`; the fold recomputes
+  those of the assets its batch prices, back-dated rows included), so a period starting on day D
+  counts each asset once, exactly, whichever units it adds and takes away (:mod:`kept_periods`). A
+  database folded before the spans existed (0027 empties its months) has both filled from its
+  folded rows by its next fold (:func:`folded_units`).
 
 What is not kept: periods other than a reporting year by officer (an officer grain per month would
-be several times the office grain's rows), the groupings by auction or appraisal organisation (the
+be several times the office grain's rows, per span more), the groupings by auction or appraisal organisation (the
 asset's current column: :mod:`kept_org`, folded from the same batch, per year only), SQLite
 (one office, small): they read the log.
 """
@@ -52,7 +55,10 @@ from auction_flow.features.reports.pg_pass import DELAY, LEFT, STAGE_DAYS
 LOCK = 0x16_0F02  # pg_advisory_xact_lock key of the fold (issue 16's yearly fold)
 COUNTRY = "*"
 YEAR_OF = "extract(year FROM {a}.business_date + interval '3 months')::int"  # Oct 1 .. Sep 30 is one year
-MONTH_OF = "(extract(year FROM {a}.business_date)::int * 100 + extract(month FROM {a}.business_date)::int)"  # YYYYMM
+# a ten-day span of a month (YYYYMMD: D 1 the days 1-10, 2 the 11th-20th, 3 the 21st to the month's end) of a date
+SPAN_OF = ("(extract(year FROM {d})::int * 1000 + extract(month FROM {d})::int * 10 "
+           "+ least((extract(day FROM {d})::int - 1) / 10, 2) + 1)")
+DAY_OF = "to_char({d}, 'YYYYMMDD')::int"  # a date as YYYYMMDD
 # the grains kept per month: an office and the country's own rows (office '*'). Not an office and
 # an officer: at a country's size those rows are several times the office grain's (measured, see
 # docs/performance-notes.md "Stop 24: kept months"), so a period other than a year by officer reads the log.
@@ -62,7 +68,7 @@ MONTH_GRAINS = ("o",)
 _CHAINS = """{h} CROSS JOIN LATERAL (SELECT * FROM audit_log x WHERE x.chain = h.chain AND x.log_seq > h.mark
                                  AND x.log_seq <= h.head OFFSET 0) a"""
 _BATCH = """b AS MATERIALIZED (
-    SELECT a.id, a.asset_id, a.seq, a.trigger COLLATE "C" AS trigger, {year} AS year, {month} AS month,
+    SELECT a.id, a.asset_id, a.seq, a.trigger COLLATE "C" AS trigger, {year} AS year, {span} AS span,
            COALESCE(a.office, '-') AS office, {officer} AS officer,
            CASE WHEN {left} THEN a.from_state COLLATE "C" END AS stage, CASE WHEN {left} THEN {days} END AS days,
            CASE WHEN a.trigger = ANY(:counted) THEN {delay} END AS delay
@@ -96,28 +102,28 @@ def _priced(grain: str, first: bool) -> str:
 
 def _statement(h: str | None, first: bool, keep_sales: bool, edge: tuple | None = None, stages_only: bool = False):
     """Every part of the rows of ``h`` (or, with ``edge``, of :data:`EDGE`'s), grouped by (part, year,
-    month, office, officer, sub, value): n, and for the sales x (realised) and y (appraised); priced
-    by year only (month NULL). An edge groups by office only (year, month NULL, officer 0: what a
+    span, office, officer, sub, value): n, and for the sales x (realised) and y (appraised); priced
+    by year only (span NULL). An edge groups by office only (year, span NULL, officer 0: what a
     report by office adds) and has no priced (a report reads it live); with ``stages_only``, the
     stages only. With ``keep_sales`` the sales not cancelled are written to ``report_sales`` in the
     same statement."""
     source, where = (_CHAINS.format(h=h), "") if edge is None else edge
-    year, month, officer = (YEAR_OF.format(a="a"), MONTH_OF.format(a="a"), "COALESCE(a.officer_id, 0)") \
+    year, span, officer = (YEAR_OF.format(a="a"), SPAN_OF.format(d="a.business_date"), "COALESCE(a.officer_id, 0)") \
         if edge is None else ("NULL::int", "NULL::int", "0")
-    batch = _BATCH.format(year=year, month=month, officer=officer, left=LEFT, days=STAGE_DAYS, delay=DELAY,
+    batch = _BATCH.format(year=year, span=span, officer=officer, left=LEFT, days=STAGE_DAYS, delay=DELAY,
                           source=source, where=where)
     if stages_only:
         return text(f"""WITH {batch}
-SELECT 'stage', year, month, office, officer, stage, days, count(*), NULL::numeric, NULL::numeric FROM b
+SELECT 'stage', year, span, office, officer, stage, days, count(*), NULL::numeric, NULL::numeric FROM b
 WHERE stage IS NOT NULL GROUP BY 2, 3, 4, 5, 6, 7""").bindparams(bindparam("counted"), bindparam("wanted"))
     sales = """, s AS MATERIALIZED (
-    SELECT b.id, b.asset_id, b.year, b.month, b.office, b.officer,
+    SELECT b.id, b.asset_id, b.year, b.span, b.office, b.officer,
            CASE WHEN (SELECT n.trigger FROM audit_log n WHERE n.asset_id = b.asset_id AND n.seq > b.seq
                       AND n.trigger = ANY(:after_sale) ORDER BY n.seq LIMIT 1) = ANY(:voiding) THEN 'c' ELSE 'k' END
            AS kind
     FROM b WHERE b.trigger = 'record_sale'),
 k AS MATERIALIZED (
-    SELECT s.id, s.asset_id, s.year, s.month, s.office, s.officer, COALESCE(t.sale_price, 0) AS x,
+    SELECT s.id, s.asset_id, s.year, s.span, s.office, s.officer, COALESCE(t.sale_price, 0) AS x,
            COALESCE(t.appraised_price, 0) AS y
     FROM s LEFT JOIN LATERAL (SELECT t.sale_price, t.appraised_price FROM assets t WHERE t.id = s.asset_id LIMIT 1) t
     ON true WHERE s.kind = 'k')"""
@@ -128,15 +134,15 @@ k AS MATERIALIZED (
 UNION ALL {_priced('u', first)}
 UNION ALL {_priced('o', first)}"""
     sql = f"""WITH {batch}{sales}
-SELECT 'stage', year, month, office, officer, stage, days, count(*), NULL::numeric, NULL::numeric FROM b
+SELECT 'stage', year, span, office, officer, stage, days, count(*), NULL::numeric, NULL::numeric FROM b
 WHERE stage IS NOT NULL GROUP BY 2, 3, 4, 5, 6, 7
 UNION ALL
-SELECT 'trig', year, month, office, officer, trigger, delay, count(*), NULL, NULL FROM b
+SELECT 'trig', year, span, office, officer, trigger, delay, count(*), NULL, NULL FROM b
 WHERE trigger = ANY(:counted) GROUP BY 2, 3, 4, 5, 6, 7{priced}
 UNION ALL
-SELECT 'sale', year, month, office, officer, 'c', NULL, count(*), NULL, NULL FROM s WHERE kind = 'c' GROUP BY 2, 3, 4, 5
+SELECT 'sale', year, span, office, officer, 'c', NULL, count(*), NULL, NULL FROM s WHERE kind = 'c' GROUP BY 2, 3, 4, 5
 UNION ALL
-SELECT 'sale', year, month, office, officer, 'k', NULL, count(*), sum(x), sum(y) FROM k GROUP BY 2, 3, 4, 5"""
+SELECT 'sale', year, span, office, officer, 'k', NULL, count(*), sum(x), sum(y) FROM k GROUP BY 2, 3, 4, 5"""
     names = ("counted", "wanted", "after_sale", "voiding") + (() if edge else ("priced",))
     return text(sql).bindparams(*(bindparam(n) for n in names))
 
@@ -168,50 +174,63 @@ def add_hist(kept: dict, key, add: dict, sign: int = 1) -> None:
         h[k] = h.get(k, 0) + sign * v
 
 
-def _month_keys(month, office, officer, part, sub) -> tuple:
-    keys = ((month, "o", office, 0, part, sub), (month, "o", COUNTRY, 0, part, sub))
+def _unit_keys(span, office, officer, part, sub) -> tuple:
+    """The keys of (office, officer)'s rows of a ten-day span and of its month (span // 10), at
+    :data:`MONTH_GRAINS`."""
+    keys = ((span, "o", office, 0, part, sub), (span, "o", COUNTRY, 0, part, sub))
     if "u" in MONTH_GRAINS:
-        keys += ((month, "u", office, officer, part, sub), (month, "u", COUNTRY, officer, part, sub))
+        keys += ((span, "u", office, officer, part, sub), (span, "u", COUNTRY, officer, part, sub))
     return keys
 
 
-def _spread(kept: dict, months: dict, year, month, office, officer, part, sub, add: dict, sign: int = 1) -> None:
+def _add_units(units: tuple, span, office, officer, part, sub, add: dict, sign: int = 1) -> None:
+    if span is None:  # the kept sales read back per year (check)
+        return
+    months, spans = units
+    for key in _unit_keys(span, office, officer, part, sub):
+        add_hist(spans, key, add, sign)
+        add_hist(months, (key[0] // 10, *key[1:]), add, sign)
+
+
+def _spread(kept: dict, units: tuple, year, span, office, officer, part, sub, add: dict, sign: int = 1) -> None:
     """Add ``add`` to the kept rows of (office, officer) at the three grains of its year and the
-    grains of its month."""
+    grains of its ten-day span and month (``units``: (months, spans))."""
     for key in ((year, "u", office, officer, part, sub), (year, "o", office, 0, part, sub),
                 (year, "u", COUNTRY, officer, part, sub), (year, "o", COUNTRY, 0, part, sub)):
         add_hist(kept, key, add, sign)
-    for key in _month_keys(month, office, officer, part, sub):
-        add_hist(months, key, add, sign)
+    _add_units(units, span, office, officer, part, sub, add, sign)
 
 
-def pack(rows) -> tuple[dict, dict]:
+def pack(rows) -> tuple[dict, tuple[dict, dict]]:
     """The grouped rows of :func:`_statement` as kept rows {(year, grain, office, officer, part, sub):
     {value: count}}, at the three grains (an office and an officer; an office; the country), and
-    the same per month {(month, grain, ...): ...} at :data:`MONTH_GRAINS` (not priced)."""
+    the same per month {(month, grain, ...): ...} and per ten-day span {(span, grain, ...): ...}
+    at :data:`MONTH_GRAINS` (not priced)."""
     kept: dict = {}
     months: dict = {}
-    for part, year, month, office, officer, sub, value, n, x, y in rows:
+    spans: dict = {}
+    for part, year, span, office, officer, sub, value, n, x, y in rows:
         n = int(n)
         if part.startswith("priced"):
             grain = part[-1]
             add_hist(kept, (year, grain, office, officer, "priced", ""), {"n": n})
             add_hist(kept, (year, grain, COUNTRY, officer, "priced", ""), {"n": n})
         elif part == "sale":
-            _spread(kept, months, year, month, office, officer, part, sub,
+            _spread(kept, (months, spans), year, span, office, officer, part, sub,
                     {"n": n} if sub == "c" else {"n": n, "x": int(x), "y": int(y)})
         else:
             vk = value_key(value)
+            unit_keys = _unit_keys(span, office, officer, part, sub)
             for into, keys in ((kept, ((year, "u", office, officer, part, sub), (year, "o", office, 0, part, sub),
                                        (year, "u", COUNTRY, officer, part, sub), (year, "o", COUNTRY, 0, part, sub))),
-                               (months, _month_keys(month, office, officer, part, sub))):
+                               (spans, unit_keys), (months, ((k[0] // 10, *k[1:]) for k in unit_keys))):
                 for key in keys:
                     h = into.get(key)
                     if h is None:
                         into[key] = {vk: n}
                     else:
                         h[vk] = h.get(vk, 0) + n
-    return kept, months
+    return kept, (months, spans)
 
 
 # The kept sales not cancelled of the assets the batch touches, classified again (the next sale or
@@ -219,7 +238,7 @@ def pack(rows) -> tuple[dict, dict]:
 # is folded into the sale it concerns, which the report then trusts again.
 _AGAIN = text(f"""WITH t AS (SELECT DISTINCT a.asset_id FROM {_UNNEST} CROSS JOIN LATERAL (SELECT x.asset_id
     FROM audit_log x WHERE x.chain = h.chain AND x.log_seq > h.mark AND x.log_seq <= h.head OFFSET 0) a)
-SELECT r.sale_id, r.year, {MONTH_OF.format(a="s")}, r.office, r.officer, r.realised, r.appraised,
+SELECT r.sale_id, r.year, {SPAN_OF.format(d="s.business_date")}, r.office, r.officer, r.realised, r.appraised,
        CASE WHEN (SELECT n.trigger FROM audit_log n WHERE n.asset_id = s.asset_id AND n.seq > s.seq
                   AND n.trigger = ANY(:after_sale) ORDER BY n.seq LIMIT 1) = ANY(:voiding) THEN 'c' ELSE 'k' END,
        COALESCE(p.sale_price, 0), COALESCE(p.appraised_price, 0)
@@ -230,13 +249,13 @@ _MOVED = text("UPDATE report_sales r SET realised = v.x, appraised = v.y FROM un
               "CAST(:x AS bigint[]), CAST(:y AS bigint[])) AS v(id, x, y) WHERE r.sale_id = v.id")
 
 
-def _again(conn, kept: dict, months: dict, batch: dict, p: dict) -> None:
+def _again(conn, kept: dict, units: tuple, batch: dict, p: dict) -> None:
     gone, moved = [], []
-    for sale_id, year, month, office, officer, x0, y0, kind, x, y in conn.execute(_AGAIN, {**batch, **p}):
+    for sale_id, year, span, office, officer, x0, y0, kind, x, y in conn.execute(_AGAIN, {**batch, **p}):
         if kind == "k" and (x0, y0) == (x, y):
             continue
-        _spread(kept, months, year, month, office, officer, "sale", "k", {"n": 1, "x": x0, "y": y0}, sign=-1)
-        _spread(kept, months, year, month, office, officer, "sale", kind,
+        _spread(kept, units, year, span, office, officer, "sale", "k", {"n": 1, "x": x0, "y": y0}, sign=-1)
+        _spread(kept, units, year, span, office, officer, "sale", kind,
                 {"n": 1} if kind == "c" else {"n": 1, "x": x, "y": y})
         (gone.append(sale_id) if kind == "c" else moved.append((sale_id, x, y)))
     if gone:
@@ -263,62 +282,70 @@ def _sql(table: str, period: str) -> tuple:
             f"COPY {table} ({cols}, packed) FROM STDIN")
 
 
-TABLES = {"report_years": _sql("report_years", "year"), "report_months": _sql("report_months", "month")}
+TABLES = {"report_years": _sql("report_years", "year"), "report_months": _sql("report_months", "month"),
+          "report_spans": _sql("report_spans", "span")}
 
-# the sales of the folded rows per month, as a fold keeps them: not cancelled ('k') with the prices
+# the sales of the folded rows per ten-day span, as a fold keeps them: not cancelled ('k') with the prices
 # ``report_sales`` keeps, cancelled ('c') the folded sales not in it (a fold never keeps a cancelled one)
-_FOLDED_SALES = text(f"""SELECT 'sale', r.year, {MONTH_OF.format(a="s")}, r.office, r.officer, 'k', NULL, count(*),
+_FOLDED_SALES = text(f"""SELECT 'sale', r.year, {SPAN_OF.format(d="s.business_date")}, r.office, r.officer, 'k', NULL,
+       count(*),
        sum(r.realised), sum(r.appraised)
 FROM report_sales r JOIN audit_log s ON s.id = r.sale_id GROUP BY 2, 3, 4, 5
 UNION ALL
-SELECT 'sale', {YEAR_OF.format(a="a")}, {MONTH_OF.format(a="a")}, COALESCE(a.office, '-'),
+SELECT 'sale', {YEAR_OF.format(a="a")}, {SPAN_OF.format(d="a.business_date")}, COALESCE(a.office, '-'),
        COALESCE(a.officer_id, 0), 'c', NULL, count(*), NULL, NULL
 FROM audit_log a WHERE a.trigger = 'record_sale' AND {_folded('a')}
 AND NOT EXISTS (SELECT 1 FROM report_sales r WHERE r.sale_id = a.id) GROUP BY 2, 3, 4, 5""")
 _FOLDED = "(SELECT chain, 0 AS mark, log_seq AS head FROM report_marks) h"
 
 
-# Priced per month: an asset counts once per office and period, which months summed cannot tell; so
-# each month keeps, per office, its assets priced by the month the same asset was last priced in the
-# same office before it (0: never). A period of the whole months Ma..Mb counts the entries whose
-# previous month is before Ma: each asset once, at its first month inside the period.
-_PRICED_BY = "lag(month, 1, 0) OVER (PARTITION BY asset_id, office ORDER BY month)"
-# the assets the batch prices: their months before the fold (-1) and after it (+1), the difference kept
+# Priced per month and ten-day span: an asset counts once per office and period, which units summed
+# cannot tell; so each unit keeps, per office, its entries (an asset priced in the office on a day) by
+# the day the same asset was last priced in the same office before (YYYYMMDD, 0: never). A period
+# starting on day D counts the entries of its days whose previous day is before D: each asset once, at
+# its first day inside the period. Entries are per day, so a unit's are its days' (a month's, its
+# spans'), and a period can add and take away units (kept_periods).
+_PRICED_BY = f"lag({DAY_OF.format(d='d')}, 1, 0) OVER (PARTITION BY asset_id, office ORDER BY d)"
+# the assets the batch prices: their entries before the fold (-1) and after it (+1), the difference kept
 _PRICED_BATCH = f"""WITH t AS (SELECT DISTINCT a.asset_id FROM {_UNNEST} CROSS JOIN LATERAL (SELECT x.asset_id
     FROM audit_log x WHERE x.chain = h.chain AND x.log_seq > h.mark AND x.log_seq <= h.head
     AND x.trigger = ANY(:priced) OFFSET 0) a),
-r AS (SELECT p.asset_id, COALESCE(p.office, '-') AS office, {MONTH_OF.format(a="p")} AS month,
+r AS (SELECT p.asset_id, COALESCE(p.office, '-') AS office, p.business_date AS d,
              bool_or(p.log_seq <= COALESCE(m.log_seq, 0)) AS before
       FROM t JOIN audit_log p ON p.asset_id = t.asset_id AND p.trigger = ANY(:priced)
       LEFT JOIN report_marks m ON m.chain = p.chain LEFT JOIN {_UNNEST.replace(" h(", " n(")} ON n.chain = p.chain
       WHERE p.log_seq <= COALESCE(n.head, m.log_seq, 0) GROUP BY 1, 2, 3)
-SELECT month, office, prev, sum(sign) FROM (SELECT month, office, {_PRICED_BY} AS prev, 1 AS sign FROM r
-    UNION ALL SELECT month, office, {_PRICED_BY}, -1 FROM r WHERE before) d GROUP BY 1, 2, 3 HAVING sum(sign) <> 0"""
-# every folded row's (a database folded before the months were kept; the check)
-_PRICED_FOLDED = f"""WITH r AS (SELECT p.asset_id, COALESCE(p.office, '-') AS office, {MONTH_OF.format(a="p")} AS month
+SELECT {SPAN_OF.format(d="d")}, office, prev, sum(sign) FROM (SELECT d, office, {_PRICED_BY} AS prev, 1 AS sign FROM r
+    UNION ALL SELECT d, office, {_PRICED_BY}, -1 FROM r WHERE before) d GROUP BY 1, 2, 3 HAVING sum(sign) <> 0"""
+# every folded row's (a database folded before the spans were kept; the check)
+_PRICED_FOLDED = f"""WITH r AS (SELECT p.asset_id, COALESCE(p.office, '-') AS office, p.business_date AS d
     FROM audit_log p WHERE p.trigger = ANY(:priced) AND {_folded('p')} GROUP BY 1, 2, 3)
-SELECT month, office, prev, count(*) FROM (SELECT month, office, {_PRICED_BY} AS prev FROM r) d GROUP BY 1, 2, 3"""
+SELECT {SPAN_OF.format(d="d")}, office, prev, count(*) FROM (SELECT d, office, {_PRICED_BY} AS prev FROM r) d
+GROUP BY 1, 2, 3"""
 
 
-def _priced_months(conn, months: dict, p: dict, batch: dict | None) -> None:
-    """Add to ``months`` the priced entries the batch changes (``batch``: chains, marks, heads), or,
-    without one, those of every folded row."""
+def _priced_units(conn, units: tuple, p: dict, batch: dict | None) -> None:
+    """Add to ``units`` (months, spans) the priced entries the batch changes (``batch``: chains,
+    marks, heads), or, without one, those of every folded row."""
     sql = text(_PRICED_FOLDED if batch is None else _PRICED_BATCH).bindparams(bindparam("priced"))
-    for month, office, prev, n in conn.execute(sql, {"priced": list(p["priced"]), **(batch or {})}):
-        add_hist(months, (month, "o", office, 0, "priced", ""), {str(prev): int(n)})
+    months, spans = units
+    for span, office, prev, n in conn.execute(sql, {"priced": list(p["priced"]), **(batch or {})}):
+        add_hist(spans, (span, "o", office, 0, "priced", ""), {str(prev): int(n)})
+        add_hist(months, (span // 10, "o", office, 0, "priced", ""), {str(prev): int(n)})
 
 
-def folded_months(conn, p: dict) -> dict:
-    """The kept months of every folded row, from the log: their stages and triggers grouped again,
-    their assets priced (:func:`_priced_months`), their sales as the fold keeps them
-    (:data:`_FOLDED_SALES`). A fold fills ``report_months`` with it once on a database folded before
-    the months were kept; ``check`` compares with it."""
+def folded_units(conn, p: dict) -> tuple[dict, dict]:
+    """The kept months and ten-day spans of every folded row, from the log: their stages and
+    triggers grouped again, their assets priced (:func:`_priced_units`), their sales as the fold
+    keeps them (:data:`_FOLDED_SALES`). A fold fills ``report_months`` and ``report_spans`` with it
+    once on a database folded before the spans were kept; ``check`` compares with it."""
     rows = conn.execute(_statement(_FOLDED, True, keep_sales=False), p)
-    months = pack(r for r in rows if r[0] in ("stage", "trig"))[1]
-    for key, h in pack(conn.execute(_FOLDED_SALES))[1].items():
-        add_hist(months, key, h)
-    _priced_months(conn, months, p, None)
-    return months
+    units = pack(r for r in rows if r[0] in ("stage", "trig"))[1]
+    for into, got in zip(units, pack(conn.execute(_FOLDED_SALES))[1]):
+        for key, h in got.items():
+            add_hist(into, key, h)
+    _priced_units(conn, units, p, None)
+    return units
 
 
 def _columns(keys) -> dict:
@@ -350,33 +377,37 @@ def fold(conn, counted, priced, voiding, until: dict | None = None, also=None) -
     ``until`` ({chain: position}): those chains only, up to there at most (the benchmark's tail).
     ``also(conn, batch, params, first)``: other kept answers folded from the same batch before the
     marks move (:mod:`kept_org`).
-    A database folded before ``report_months`` existed has its folded rows' months kept first
-    (:func:`folded_months`), under the same lock. Returns {"rows": audit rows past the marks
-    folded, "added": kept rows written (years and months), "marks": {chain: position}}."""
+    A database folded before ``report_spans`` existed has its folded rows' months and spans kept
+    first (:func:`folded_units`; its months are kept again: revision 0027 emptied them, their priced
+    entries being keyed by month then), under the same lock. Returns {"rows": audit rows past the
+    marks folded, "added": kept rows written (years, months and spans), "marks": {chain: position}}."""
     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK})
-    first, empty, no_months = conn.execute(text(
+    first, empty, no_spans = conn.execute(text(
         "SELECT NOT EXISTS (SELECT 1 FROM report_marks), NOT EXISTS (SELECT 1 FROM report_years), "
-        "NOT EXISTS (SELECT 1 FROM report_months)")).one()
+        "NOT EXISTS (SELECT 1 FROM report_spans) AND NOT EXISTS (SELECT 1 FROM report_months)")).one()
     pending = conn.execute(_PENDING).all()
     if until is not None:
         pending = [(c, m, min(h, until[c])) for c, m, h in pending if c in until and until[c] > m]
-    if not pending:
+    fill = no_spans and not first  # folded before the spans were kept: its months and spans from the log
+    if not pending and not fill:
         return {"rows": 0, "added": 0, "marks": {}}
     chains, marks, heads = ([r[i] for r in pending] for i in range(3))
     batch, p = {"chains": chains, "marks": marks, "heads": heads}, params(counted, priced, voiding)
-    before = folded_months(conn, p) if no_months and not first else {}
-    kept, months = pack(conn.execute(_statement(_UNNEST, first, keep_sales=True), {**p, **batch}))
-    for key, h in before.items():
-        add_hist(months, key, h)
-    _priced_months(conn, months, p, batch)
+    before = folded_units(conn, p) if fill else None
+    kept, units = pack(conn.execute(_statement(_UNNEST, first, keep_sales=True), {**p, **batch}))
+    for into, got in zip(units, before or ()):
+        for key, h in got.items():
+            add_hist(into, key, h)
+    _priced_units(conn, units, p, batch)
     if not first:
-        _again(conn, kept, months, batch, {"after_sale": p["after_sale"], "voiding": p["voiding"]})
-    added = _write(conn, "report_years", kept, empty) + _write(conn, "report_months", months, no_months)
+        _again(conn, kept, units, batch, {"after_sale": p["after_sale"], "voiding": p["voiding"]})
+    added = (_write(conn, "report_years", kept, empty) + _write(conn, "report_months", units[0], no_spans)
+             + _write(conn, "report_spans", units[1], no_spans))
     if also is not None:
         also(conn, batch, p, first)
     conn.execute(_MOVE, {"chains": chains, "heads": heads})
-    if first and added:  # the planner's statistics for the reports' first reads
-        for table in ("report_years", "report_months", "report_sales"):
+    if (first or no_spans) and added:  # the planner's statistics for the reports' first reads
+        for table in ("report_years", "report_months", "report_spans", "report_sales"):
             conn.execute(text(f"ANALYZE {table}"))
     return {"rows": sum(h - m for _, m, h in pending), "added": added, "marks": dict(zip(chains, heads))}
 
@@ -397,14 +428,14 @@ def usable(conn) -> bool:
     return marks > 0 and pending <= TAIL_LIMIT
 
 
-# the groupings a period other than a reporting year reads from the kept months
+# the groupings a period other than a reporting year reads from the kept months and spans
 MONTH_BY = ("office",) + (("officer",) if "u" in MONTH_GRAINS else ())
-_MONTHS_KEPT = text("SELECT EXISTS (SELECT 1 FROM report_months) OR NOT EXISTS (SELECT 1 FROM report_years)")
+_MONTHS_KEPT = text("SELECT EXISTS (SELECT 1 FROM report_spans) OR NOT EXISTS (SELECT 1 FROM report_years)")
 
 
 def usable_months(conn) -> bool:
-    """As :func:`usable`, for the kept months: and they were kept (a database folded before
-    ``report_months`` existed has none until its next fold fills them)."""
+    """As :func:`usable`, for the kept months and spans: and they were kept (a database folded
+    before ``report_spans`` existed has none until its next fold fills them)."""
     return usable(conn) and conn.execute(_MONTHS_KEPT).scalar()
 
 
@@ -415,11 +446,12 @@ _KEPT_SALES = text("SELECT year, office, officer, count(*), sum(realised), sum(a
 def check(conn, counted, priced, voiding):
     """None when the kept rows are the folded rows of the log, grouped again; else the first
     (year, grain, office, officer, part, sub) that differs, or (month, ...) of ``report_months``
-    (a month is YYYYMM). The sales are checked by how many there are per group (whether one was
-    cancelled may have changed with rows past the marks), and the kept sales not cancelled against
-    ``report_sales``; per month, both kinds as :data:`_FOLDED_SALES` gives them too."""
+    (a month is YYYYMM), or (span, ...) of ``report_spans`` (YYYYMMD). The sales are checked by how
+    many there are per group (whether one was cancelled may have changed with rows past the marks),
+    and the kept sales not cancelled against ``report_sales``; per month and span, both kinds as
+    :data:`_FOLDED_SALES` gives them too."""
     p = params(counted, priced, voiding)
-    log, log_months = pack(conn.execute(_statement(_FOLDED, True, keep_sales=False), p))
+    log, log_units = pack(conn.execute(_statement(_FOLDED, True, keep_sales=False), p))
     kept = {tuple(r[:6]): json.loads(r[6]) for r in conn.execute(text(
         "SELECT year, grain, office, officer, part, sub, packed FROM report_years"))}
     frozen = pack(("sale", y, None, o, u, "k", None, n, x, yy) for y, o, u, n, x, yy in conn.execute(_KEPT_SALES))[0]
@@ -435,10 +467,11 @@ def check(conn, counted, priced, voiding):
                 return key
         elif nz(log, key) != nz(kept, key):
             return key
-    months = folded_months(conn, p)
-    kept = {tuple(r[:6]): json.loads(r[6]) for r in conn.execute(text(
-        "SELECT month, grain, office, officer, part, sub, packed FROM report_months"))}
-    for key in sorted(set(log_months) | set(months) | set(kept), key=lambda k: tuple(map(str, k))):
-        if nz(months, key) != nz(kept, key) or (key[4] == "sale" and sold(log_months, key) != sold(kept, key)):
-            return key
+    for table, unit, log_units, units in zip(("report_months", "report_spans"), ("month", "span"), log_units,
+                                             folded_units(conn, p)):
+        kept = {tuple(r[:6]): json.loads(r[6]) for r in conn.execute(text(
+            f"SELECT {unit}, grain, office, officer, part, sub, packed FROM {table}"))}
+        for key in sorted(set(log_units) | set(units) | set(kept), key=lambda k: tuple(map(str, k))):
+            if nz(units, key) != nz(kept, key) or (key[4] == "sale" and sold(log_units, key) != sold(kept, key)):
+                return key
     return None

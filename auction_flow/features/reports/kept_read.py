@@ -11,34 +11,23 @@ live (next sale or voiding step, the asset's prices now), the kept ones first ta
 statistics are those :func:`pg_pass.run` gives, from the merged histograms (``_median``): every
 value is a whole number of days, so the medians are ``percentile_cont``'s.
 
-Any other period by office, and its stages (:func:`months_statistics`): the kept calendar months
-wholly inside it (``report_months``), the tail's rows dated in those months (its kept sales of
-those months taken back and classified live, as above), the rows of the ragged edge days read
-live with the fold's own grouped statement (``kept.edge_statement``: all of them, folded or not,
-so the tail's rows dated there are not counted twice). Priced, distinct per office and period:
-the kept months' assets whose previous month of pricing in the office is before the period's
-first whole month (each such asset once), plus the assets the edges (read live) and the tail's
-rows dated in the months price, when no folded row of those months priced them in the office. By
-officer such a period reads the log (no officer grain per month).
+Any other period by office, and its stages: :mod:`kept_periods`, which uses this module's helpers.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections import defaultdict
 
 from sqlalchemy import bindparam, text
 
-from auction_flow.features.reports.kept import COUNTRY, edge_statement, value_key
+from auction_flow.features.reports.kept import COUNTRY, value_key
 from auction_flow.features.reports.pg_pass import DELAY, LEFT, STAGE_DAYS
 
 _KEPT = text("SELECT grain, office, officer, part, sub, packed FROM report_years WHERE year = :year "
              "AND grain = ANY(:grains) AND (office = ANY(:offices) OR :every) AND (part = 'stage' OR NOT :stages)")
-_KEPT_MONTHS = text("SELECT grain, office, officer, part, sub, packed FROM report_months WHERE month = ANY(:months) "
-                    "AND grain = ANY(:grains) AND (office = ANY(:offices) OR :every) "
-                    "AND (part = 'stage' OR NOT :stages)")
 _TAIL = text(f"""SELECT a.id, a.asset_id, a.trigger, a.business_date BETWEEN :start AND :end AS inside,
+       a.business_date AS day,
        COALESCE(a.office, '-') AS office, COALESCE(a.officer_id, 0) AS officer,
        CASE WHEN {LEFT} THEN a.from_state END AS stage, CASE WHEN {LEFT} THEN {STAGE_DAYS} END AS days,
        CASE WHEN a.trigger = ANY(:counted) THEN {DELAY} END AS delay
@@ -51,12 +40,6 @@ _FOLDED_PRICED = text("SELECT p.asset_id, COALESCE(p.office, '-'), COALESCE(p.of
                       "WHERE m.chain = p.chain), 0)")
 _KEPT_SALES = text("SELECT sale_id, office, officer, realised, appraised FROM report_sales WHERE year = :year "
                    "AND asset_id = ANY(:assets)")
-_KEPT_SALES_MONTHS = text("SELECT r.sale_id, r.office, r.officer, r.realised, r.appraised FROM report_sales r "
-                          "JOIN audit_log s ON s.id = r.sale_id WHERE r.asset_id = ANY(:assets) "
-                          "AND s.business_date BETWEEN :start AND :end")
-# the assets priced in a ragged edge, per office (through (trigger, business_date))
-_EDGE_PRICED = "SELECT DISTINCT COALESCE(a.office, '-'), a.asset_id FROM audit_log a WHERE a.trigger = ANY(:priced) " \
-               "AND a.business_date BETWEEN :start AND :end{scope}"
 _LIVE_SALES = text("""SELECT a.id, COALESCE(a.office, '-'), COALESCE(a.officer_id, 0),
        CASE WHEN (SELECT n.trigger FROM audit_log n WHERE n.asset_id = a.asset_id AND n.seq > a.seq
                   AND n.trigger = ANY(:after_sale) ORDER BY n.seq LIMIT 1) = ANY(:voiding) THEN 'c' ELSE 'k' END,
@@ -100,10 +83,7 @@ def _names(conn, by: str):
 
 
 def _kept(conn, sums: _Sums, by: str, which: tuple, scope, stages_only: bool) -> None:
-    """The kept rows ``which`` names ((_KEPT, {"year": year}) or (_KEPT_MONTHS, {"months": [...]})),
-    of the actor's scope, merged into ``sums``. A month's priced entries count when the asset's
-    previous month of pricing in the office is before the period's first month (``kept``)."""
-    first = which[1]["months"][0] if "months" in which[1] else None
+    """The kept rows ``which`` names ((_KEPT, {"year": year})), of the actor's scope, merged into ``sums``."""
     grain = "o" if by == "office" else "u"
     country = scope is None
     sql, period = which
@@ -112,8 +92,6 @@ def _kept(conn, sums: _Sums, by: str, which: tuple, scope, stages_only: bool) ->
               "stages": stages_only}
     for g, office, officer, part, sub, packed in conn.execute(sql, params).all():
         hist = json.loads(packed)
-        if first is not None and part == "priced":
-            hist = {"n": sum(v for k, v in hist.items() if int(k) < first)}
         if country:  # the groups from the offices' (by office) or the country's officers' rows; totals from '*'
             if g == "o" and office == COUNTRY:
                 if part in ("stage", "trig"):
@@ -126,13 +104,10 @@ def _kept(conn, sums: _Sums, by: str, which: tuple, scope, stages_only: bool) ->
             sums.add(office, officer, part, sub, hist)
 
 
-def _tail(conn, sums: _Sums, kept_sales: tuple, start, end, stages_only: bool, p: dict,
-          priced: dict | None = None) -> None:
+def _tail(conn, sums: _Sums, kept_sales: tuple, start, end, stages_only: bool, p: dict) -> None:
     """The rows past the marks dated ``start`` .. ``end`` (the kept rows' dates); ``kept_sales``
-    (statement, parameters) reads the kept sales not cancelled of those dates for some assets;
-    ``priced`` ({asset: {(office, officer)}}): other assets priced in the period (its ragged
-    edges), counted with the tail's as they are, when no folded row of those dates priced them."""
-    assets, priced, sales = set(), {} if priced is None else priced, []
+    (statement, parameters) reads the kept sales not cancelled of those dates for some assets."""
+    assets, priced, sales = set(), {}, []
     for row in conn.execute(_TAIL, {"start": start, "end": end, "counted": p["counted"]}):
         assets.add(row.asset_id)
         if not row.inside or not sums.inside(row.office):
@@ -183,81 +158,6 @@ def statistics(conn, by: str, year: int, start, end, scope, *, counted: dict, p:
     sums = _Sums(_names(conn, by), None if scope is None else set(scope))
     _kept(conn, sums, by, (_KEPT, {"year": year}), scope, stages_only)
     _tail(conn, sums, (_KEPT_SALES, {"year": year}), start, end, stages_only, p)
-    return _answer(sums, counted, out, median_of)
-
-
-def whole_months(start: dt.date, end: dt.date) -> tuple[list[int], tuple | None, list[tuple]]:
-    """The calendar months (YYYYMM) wholly inside ``start`` .. ``end``, their (first day, last day)
-    (None when no month is whole), and the ragged edges around them [(first day, last day)] (the
-    whole period when no month is whole)."""
-    first = start if start.day == 1 else (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    after = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1)  # the month after end's
-    last = end if after - dt.timedelta(days=1) == end else end.replace(day=1) - dt.timedelta(days=1)
-    if first > last:
-        return [], None, [(start, end)]
-    months, m = [], first
-    while m <= last:
-        months.append(m.year * 100 + m.month)
-        m = (m.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    edges = ([(start, first - dt.timedelta(days=1))] if start < first else []) + (
-        [(last + dt.timedelta(days=1), end)] if last < end else [])
-    return months, (first, last), edges
-
-
-def _edges(conn, sums: _Sums, edges: list, scope, stages_only: bool, p: dict) -> None:
-    """The rows of the ragged edges, read live (all of them, folded or not), grouped by office as a
-    fold groups them, the sales classified live (by office only: the months keep no officer grain)."""
-    stmt = edge_statement(scope is not None, stages_only)
-    args = {k: p[k] for k in ("counted", "wanted") + (() if stages_only else ("after_sale", "voiding"))}
-    if scope is not None:
-        args["scope"] = list(scope)
-    hists: dict = {}  # (office, part, sub) -> histogram, merged once each (a country's edge: ~70,000 rows)
-    for start, end in edges:
-        for part, _, _, office, _, sub, value, n, x, y in conn.execute(stmt, {**args, "start": start, "end": end}):
-            h = hists.get((office, part, sub))
-            if h is None:
-                h = hists[(office, part, sub)] = {}
-            if part == "sale":
-                for k, v in (("n", n), ("x", x), ("y", y)) if sub == "k" else (("n", n),):
-                    h[k] = h.get(k, 0) + int(v)
-            else:
-                k = value_key(value)
-                h[k] = h.get(k, 0) + int(n)
-    for (office, part, sub), h in hists.items():
-        sums.add(office, 0, part, sub, h)
-
-
-def _edge_priced(conn, edges: list, scope, p: dict) -> dict:
-    """{asset: {(office, 0)}}: the assets priced in the ragged edges (folded or not), per office."""
-    sql = text(_EDGE_PRICED.format(scope="" if scope is None else " AND a.office = ANY(:scope)"))
-    args = {"priced": list(p["priced"])}
-    if scope is not None:
-        args["scope"] = list(scope)
-    priced: dict = {}
-    for start, end in edges:
-        for office, asset in conn.execute(sql, {**args, "start": start, "end": end}):
-            priced.setdefault(asset, set()).add((office, 0))
-    return priced
-
-
-def months_statistics(conn, by: str, start, end, scope, *, counted: dict, p: dict, out: dict, median_of,
-                      stages_only: bool = False):
-    """As :func:`statistics`, for a period other than a reporting year, by office (the months keep no
-    officer grain): the kept months wholly inside the period (``report_months``) and the rows past
-    the marks dated in them, the rows of its ragged edge days read live (:func:`_edges`, and their
-    assets priced: :func:`_edge_priced`), merged as the module's docstring says."""
-    sums = _Sums(_names(conn, by), None if scope is None else set(scope))
-    months, kept_days, edges = whole_months(start, end)
-    priced = {} if stages_only else _edge_priced(conn, edges, scope, p)
-    if months:
-        k_start, k_end = kept_days
-        _kept(conn, sums, by, (_KEPT_MONTHS, {"months": months}), scope, stages_only)
-        _tail(conn, sums, (_KEPT_SALES_MONTHS, {"start": k_start, "end": k_end}), k_start, k_end, stages_only, p,
-              priced)
-    else:  # no kept month: every asset priced in the period once per office
-        for office in (o for groups in priced.values() for o, _ in groups):
-            sums.add(office, 0, "priced", "", {"n": 1}, totals=False)
-    _edges(conn, sums, edges, scope, stages_only, p)
     return _answer(sums, counted, out, median_of)
 
 

@@ -28,7 +28,7 @@ for a reporting year (by office, officer, auction or appraisal organisation, and
 (``kept.TAIL_LIMIT``), reads the year's kept answers and the rows past the marks (:mod:`kept`,
 :mod:`kept_read`; by organisation :mod:`kept_org`); any other period by office and its stages
 reads the kept calendar months inside the period, the rows past the marks dated in them, the
-ragged edge days live (``kept_read.months_statistics``); any other
+ragged edge days live (``kept_periods.statistics``); any other
 period by officer or organisation, and before any fold, it runs the one statement of
 :mod:`pg_pass` over the period's rows.
 """
@@ -47,7 +47,7 @@ from auction_flow.core import authz
 from auction_flow.core import engine as eng
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.fields import parse_date, parse_year
-from auction_flow.features.reports import kept, kept_org, kept_read, pg_pass
+from auction_flow.features.reports import kept, kept_org, kept_periods, kept_read, pg_pass
 from auction_flow.features.reports.charts import stages_chart
 from auction_flow.storage import db
 from auction_flow.storage.schema import assets, audit_log, metadata, offices, users
@@ -255,7 +255,7 @@ def _kept_year(conn, by: str, start, end) -> bool:
 
 def _kept_months(conn, by: str) -> bool:
     """PostgreSQL: whether this report (a period other than a reporting year) reads the kept months,
-    its ragged edges and the assets priced live (:func:`kept_read.months_statistics`)."""
+    its ragged edges and the assets priced live (:func:`kept_periods.statistics`)."""
     return by in kept.MONTH_BY and not db.is_sqlite(conn) and kept.usable_months(conn)
 
 
@@ -383,7 +383,7 @@ def summary(engine, actor: str | None, start=None, end=None, year: int | None = 
                                                                                         voiding_triggers()),
                 out=out, median_of=_median)
         elif _kept_months(conn, by):  # the kept months inside the period, its ragged edges, the tail
-            late, late_total, per_stage, stage_total = kept_read.months_statistics(
+            late, late_total, per_stage, stage_total = kept_periods.statistics(
                 conn, by, start, end, q.scope, counted=COUNTED, p=kept.params(COUNTED, PRICED, voiding_triggers()),
                 out=out, median_of=_median)
         else:  # one statement, one pass over the period's rows
@@ -424,7 +424,7 @@ def stages(engine, actor: str | None, start=None, end=None, year: int | None = N
                                              p=kept.params(COUNTED, PRICED, ()), out={}, median_of=_median,
                                              stages_only=True)[2]
         elif _kept_months(conn, "office"):
-            per_stage = kept_read.months_statistics(conn, "office", start, end, q.scope, counted=COUNTED,
+            per_stage = kept_periods.statistics(conn, "office", start, end, q.scope, counted=COUNTED,
                                                     p=kept.params(COUNTED, PRICED, voiding_triggers()), out={},
                                                     median_of=_median,
                                                     stages_only=True)[2]

@@ -42,7 +42,7 @@ from auction_flow.storage.schema.identity import api_tokens, session_marks, sess
 from auction_flow.storage.schema.obligations import asset_obligations
 from auction_flow.storage.schema.procuracy import procuracy_items, procuracy_sends
 from auction_flow.storage.schema.reports import (report_marks, report_months, report_org_assets, report_org_years, report_sales,
-                                                report_years)
+                                                report_spans, report_years)
 from auction_flow.storage.schema.settings import settings
 from auction_flow.storage.schema.supervision import anchors, audit_heads, audit_root_heads, audit_roots, complaints
 
@@ -53,4 +53,4 @@ __all__ = ["TS", "metadata", "offices", "users", "assets", "audit_log", "calenda
            "sessions", "session_marks", "api_tokens", "sign_in_throttle",
            "blobs", "parties", "asset_parties", "documents", "document_counters", "document_templates", "attachments",
            "unmodelled", "SEARCH_FUNCTIONS", "settings", "procuracy_sends", "procuracy_items", "asset_obligations",
-           "report_years", "report_months", "report_sales", "report_marks", "report_org_years", "report_org_assets"]
+           "report_years", "report_months", "report_spans", "report_sales", "report_marks", "report_org_years", "report_org_assets"]

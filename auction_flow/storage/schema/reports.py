@@ -8,8 +8,10 @@
   {"n": assets} for priced, {"n": sales, "x": realised, "y": appraised} for the sales. The year's
   rows grow with the offices, officers and states, not with the audit rows.
 * ``report_months``: the same per calendar month (``month`` YYYYMM of the rows' business date), at
-  the grains of an office and the country; 'priced' per office only, {previous month the asset was
-  priced in the office (YYYYMM, 0 none): assets} (an asset counts once per period).
+  the grains of an office and the country; 'priced' per office only, {previous day the asset was
+  priced in the office (YYYYMMDD, 0 none): its pricing days in the month} (an asset counts once per
+  period).
+* ``report_spans``: the same per ten-day span of a month (``span`` YYYYMMD, D 1, 2 or 3).
 * ``report_sales``: each folded sale not cancelled ('k'), its frozen contribution (the asset's
   prices when it was folded), keyed by the sale's audit id: a report takes it back and adds the
   live one when the asset has rows past the marks.
@@ -51,6 +53,20 @@ report_months = Table(
     Column("sub", String(64), nullable=False),
     Column("packed", Text, nullable=False),
     PrimaryKeyConstraint("month", "grain", "office", "officer", "part", "sub", name="pk_report_months"),
+)
+
+# per ten-day span of a month (YYYYMMD: D 1 the days 1-10, 2 the 11th-20th, 3 the 21st to the end), as
+# report_months; a period with ragged edges adds and takes away spans (migration 0027)
+report_spans = Table(
+    "report_spans", metadata,
+    Column("span", Integer, nullable=False),
+    Column("grain", String(1), nullable=False),
+    Column("office", String(32), nullable=False),
+    Column("officer", Integer, nullable=False),
+    Column("part", String(8), nullable=False),
+    Column("sub", String(64), nullable=False),
+    Column("packed", Text, nullable=False),
+    PrimaryKeyConstraint("span", "grain", "office", "officer", "part", "sub", name="pk_report_spans"),
 )
 
 report_sales = Table(

@@ -125,6 +125,11 @@ def report_rollup(check, as_json):
             year, grain, office, who, part, sub = differs
             if part == "asset":  # an asset kept under organisations it no longer has, with no audit row saying so
                 raise AuctionFlowError("rollup_org_asset_differs", asset=who, org=sub)
+            if year > 999999:  # a kept ten-day span, YYYYMMD
+                first = 1 + 10 * (year % 10 - 1)
+                raise AuctionFlowError("rollup_differs_span", days=f"{year // 1000}-{year // 10 % 100:02d}-{first:02d}"
+                                       f"..{first + 9 if year % 10 < 3 else 'end'}", office=office, officer=who,
+                                       part=part, sub=sub)
             if year > 9999:  # a kept month, YYYYMM
                 raise AuctionFlowError("rollup_differs_month", month=f"{year // 100}-{year % 100:02d}", office=office,
                                        officer=who, part=part, sub=sub)
