@@ -231,3 +231,27 @@ def test_init_and_user_add_refuse_weak_passwords_and_change_nothing(empty_db_url
     r = _login(cli, "u1", "tam-thoi-2026-u1")
     assert r.exit_code == 0 and "choose a new one now" in r.output
     assert "must change the password" in _err(cli("office", "add", "X", "x", "--as", "u1"))
+
+
+def test_every_administration_command_refused_to_a_supervisor_is_an_access_log_row(world, db_url):
+    """Offices, users and days off: an administrator's; anyone else is refused in one line, an
+    ``access_log`` row (``audit denied`` shows it) and nothing else changed."""
+    cli = Cli(db_url)
+    assert _login(cli, "ld_tinh").exit_code == 0
+    commands = {"office add": ("office", "add", "HG-XX", "Chi cục mới"),
+                "office move": ("office", "move", "HG-NB", "--parent", "HG-VT"),
+                "user add": ("user", "add", "cv_moi", "--role", "officer", "--office", "HG-VT", "--password-stdin"),
+                "user change": ("user", "change", "cv_an", "--role", "supervisor"),
+                "holiday add": ("holiday", "add", "2026-12-24", "Nghỉ"),
+                "holiday workday": ("holiday", "workday", "2026-12-26", "Làm bù")}
+    with world.connect() as conn:
+        before = [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in ("offices", "users", "calendar_days")]
+    for action, args in commands.items():
+        line = _err(cli(*args, "--as", "ld_tinh", input="Mat-khau-moi-2026\n"))
+        assert line == f"error: ld_tinh (role supervisor) may not {action} (only admin may)", line
+    denied = json.loads(cli("audit", "denied", "--json", "--as", "ld_tinh").output)
+    assert [(d["actor"], d["action"]) for d in denied] == [("ld_tinh", a) for a in commands]
+    with world.connect() as conn:
+        after = [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in ("offices", "users", "calendar_days")]
+        cv_an = conn.execute(text("SELECT role FROM users WHERE username = 'cv_an'")).scalar()
+    assert after == before and cv_an == "officer"

@@ -10,7 +10,7 @@ from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied
 from auction_flow.core import admin_events
 from auction_flow.core.authz import office_chain
 from auction_flow.core.calendar import WorkCalendar
-from auction_flow.core.engine import load_actor
+from auction_flow.core.engine import load_actor, require_role
 from auction_flow.core.fields import check_values, parse_date, parse_year
 from auction_flow.storage import db
 from auction_flow.storage.schema import calendar_days, offices, users
@@ -20,6 +20,12 @@ ROLES = ("officer", "supervisor", "procurator", "admin")
 
 def _audit(conn, actor: dict, event: str, changes: dict, reason: str | None = None, office: str | None = None):
     admin_events.record(conn, actor, event, changes, reason, office)
+
+
+def _require_admin(engine, actor: str | None, action: str) -> None:
+    """Refuse anyone but an administrator before anything is read or checked: the refusal is an
+    ``access_log`` row (in a transaction of its own), as every refusal for role or scope."""
+    require_role(engine, actor, ("admin",), action)
 
 
 def _admin(conn, actor: str | None) -> dict:
@@ -60,6 +66,7 @@ def init(url: str, admin: str, name: str | None = None, password_hash: str | Non
 
 
 def add_office(engine, actor: str | None, code: str, name: str, parent: str | None = None) -> dict:
+    _require_admin(engine, actor, "office add")
     code, name = (code or "").strip(), (name or "").strip()
     if not code or not name:
         raise InvalidInput("empty_text", field="CODE" if not code else "NAME")
@@ -93,6 +100,7 @@ def add_user(engine, actor: str | None, username: str, role: str, office: str | 
     """Add a user. ``password_hash`` as ``features.identity`` hashes it (none: the user cannot
     sign in until an administrator sets a password); ``must_change_password``: the user must
     choose a new one at the first sign-in."""
+    _require_admin(engine, actor, "user add")
     username = (username or "").strip()
     if not username:
         raise InvalidInput("empty_text", field="USERNAME")
@@ -128,6 +136,7 @@ def change_user(engine, actor: str | None, username: str, role: str | None = Non
                 office: str | None = None) -> dict:
     """Change a user's role or office (administrators), audited as ``user_changed``: who may do
     what follows from these two, so every change of either is in the chain."""
+    _require_admin(engine, actor, "user change")
     if role is not None and role not in ROLES:
         raise InvalidInput("bad_role", roles=", ".join(ROLES), value=role)
     with db.writing(engine) as conn:
@@ -158,6 +167,7 @@ def change_user(engine, actor: str | None, username: str, role: str | None = Non
 def move_office(engine, actor: str | None, code: str, parent: str | None) -> dict:
     """Put an office under another one (or at the top: ``parent`` None), audited as
     ``office_moved``: supervisors and procurators reach the offices under theirs."""
+    _require_admin(engine, actor, "office move")
     with db.writing(engine) as conn:
         user = _admin(conn, actor)
         row = conn.execute(select(offices.c.id, offices.c.code, offices.c.parent_id)
@@ -190,6 +200,7 @@ def list_users(engine) -> list[dict]:
 
 def add_day(engine, actor: str | None, day, name: str, kind: str) -> dict:
     """Record a day off the government declared (kind=holiday) or a make-up working day."""
+    _require_admin(engine, actor, "holiday add" if kind == "holiday" else "holiday workday")
     day = parse_date(day, "DATE")
     if not (name or "").strip():
         raise InvalidInput("empty_text", field="NAME")
