@@ -172,4 +172,6 @@ access_log = Table(
     Column("office", String(32)),
     Column("reason", Text, nullable=False),
     Column("via", String(32)),  # the session or token the refused request came through
+    # a user's refusals of one kind in a window: the identity-number guard's count (migration 0028)
+    Index("ix_access_log_actor_action_at", "actor", "action", "at"),
 )
