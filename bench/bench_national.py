@@ -303,7 +303,8 @@ def measure_kept(engine, url: str, conninfo: str, rounds: int) -> list:
 
     start, end = reports.period(year=YEAR)
     with psql(conninfo) as conn:  # measured from nothing folded (a reused database may have been folded)
-        conn.execute("TRUNCATE report_years, report_months, report_sales, report_marks, report_org_years, report_org_assets")
+        conn.execute("TRUNCATE report_years, report_months, report_spans, report_sales, report_marks, report_org_years, "
+                     "report_org_assets")
         conn.commit()
         rows = conn.execute("SELECT count(*) FROM audit_log WHERE business_date BETWEEN %s AND %s",
                             [start, end]).fetchone()[0]
@@ -345,14 +346,16 @@ def measure_kept(engine, url: str, conninfo: str, rounds: int) -> list:
     return out
 
 
-# periods other than a reporting year (the kept months, their ragged edges live): a month, a quarter, Oct 1 to a
-# month end (the cumulative statistics), a ragged period
+# periods other than a reporting year (the kept months and ten-day spans, a few edge days live): a month, a
+# quarter, Oct 1 to a month end (the cumulative statistics), a ragged period (4 edge days live), one with
+# about the most edge days live (10)
 PERIODS = (("a month", "2026-06-01", "2026-06-30"), ("a quarter", "2026-04-01", "2026-06-30"),
-           ("Oct 1 .. a month end", "2025-10-01", "2026-08-31"), ("a ragged period", "2026-04-15", "2026-07-20"))
+           ("Oct 1 .. a month end", "2025-10-01", "2026-08-31"), ("a ragged period", "2026-04-15", "2026-07-20"),
+           ("ragged, 10 edge days live", "2026-04-06", "2026-07-26"))
 
 
 def measure_periods(engine, conninfo: str, rounds: int) -> list:
-    """The reports of :data:`PERIODS` on the kept months (and the tail), and on the live statement
+    """The reports of :data:`PERIODS` on the kept months and spans (and the tail), and on the live statement
     (once: its answer is compared with the kept one), each against the bare GROUP BY of the period's
     rows; and how many rows an officer grain per month would keep (it is not kept)."""
     from auction_flow.features.reports import kept
@@ -360,18 +363,19 @@ def measure_periods(engine, conninfo: str, rounds: int) -> list:
 
     out = []
     with psql(conninfo) as conn:
-        months, audit = conn.execute("SELECT (SELECT count(*) FROM report_months), (SELECT count(*) FROM audit_log)"
-                                     ).fetchone()
+        months, spans, audit = conn.execute("SELECT (SELECT count(*) FROM report_months), (SELECT count(*) FROM "
+                                            "report_spans), (SELECT count(*) FROM audit_log)").fetchone()
         officer = conn.execute(
             "SELECT count(*) FROM (SELECT DISTINCT date_trunc('month', business_date), office, officer_id, from_state "
             "FROM audit_log WHERE from_state <> to_state UNION ALL SELECT DISTINCT date_trunc('month', "
             "business_date), office, officer_id, trigger FROM audit_log WHERE trigger IN ('seize', 'record_sale', "
             "'record_auction_failed', 'cancel_result', 'hand_over')) x").fetchone()[0]
-    print(f"report_months: {months:,} rows (office and country grains) for {audit:,} audit rows; an officer grain "
-          f"per month would add about {2 * officer:,} (stages and triggers, office and country-wide officers)",
-          flush=True)
+    print(f"report_months: {months:,} rows, report_spans: {spans:,} (office and country grains) for {audit:,} audit "
+          f"rows; an officer grain per month would add about {2 * officer:,} (stages and triggers, office and "
+          f"country-wide officers)", flush=True)
     out.append(result("report_months rows", months, "rows", None, None, "-",
                       f"{audit:,} audit rows; an officer grain per month would add ~{2 * officer:,}"))
+    out.append(result("report_spans rows", spans, "rows", None, None, "-", f"{audit:,} audit rows"))
     real = kept.TAIL_LIMIT
     for label, actor in ((f"province {PROVINCE}", f"ld_{PROVINCE}"), ("country", "admin")):
         scope = _scope_of(engine, actor)
@@ -389,7 +393,7 @@ def measure_periods(engine, conninfo: str, rounds: int) -> list:
                 if got != live:
                     raise SystemExit(f"the kept answer differs from the live one: {name}, {actor}, {start}..{end}")
                 t = timed(fn, rounds)
-                served = "kept months" if "officer" not in name else "live (no officer grain per month)"
+                served = "kept months and spans" if "officer" not in name else "live (no officer grain per month)"
                 print(f"{name} {start}..{end} ({what}), {label} ({rows:,} rows): {served} {t:.2f} s, {t / base:.2f}x; "
                       f"live {t_live:.2f} s, {t_live / base:.2f}x; bare GROUP BY {base:.2f} s; kept == live",
                       flush=True)

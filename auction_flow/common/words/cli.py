@@ -39,6 +39,7 @@ WORDS = {
     'cli.imported': {"vi": '{file}: đã nhập {rows} tài sản ({states}){ids}', "en": '{file}: imported {rows} assets ({states}){ids}'},
     'cli.import_ids': {"vi": ', số {first}..{last}', "en": ', ids {first}..{last}'},
     'cli.rollup_folded': {"vi": 'đã cộng {rows} dòng nhật ký vào các số liệu năm giữ sẵn của báo cáo ({added} dòng giữ sẵn được ghi), {chains} chuỗi, mỗi chuỗi đến đầu chuỗi lúc này (xa nhất: {chain} vị trí {position})', "en": 'folded {rows} audit rows into the reports\' kept yearly answers ({added} kept rows written), {chains} chains, each up to its head at this moment (furthest: {chain} position {position})'},
+    'cli.rollup_filled': {"vi": 'không có dòng mới để cộng; đã lập {added} dòng số liệu tháng và mười ngày từ các dòng nhật ký đã cộng trước đó', "en": 'nothing new to fold; the kept monthly and ten-day answers were made from the rows folded before: {added} kept rows'},
     'cli.rollup_nothing': {"vi": 'không có gì để cộng: mọi chuỗi nhật ký đã được cộng đến đầu chuỗi', "en": 'nothing to fold: every chain of the audit log is folded up to its head'},
     'cli.rollup_sqlite': {"vi": 'SQLite không giữ sẵn gì: báo cáo đọc thẳng nhật ký', "en": 'SQLite keeps nothing: its reports read the audit log'},
     'cli.rollup_check_ok': {"vi": 'các số liệu năm giữ sẵn khớp với các dòng nhật ký đã cộng', "en": 'the kept yearly answers match the audit rows they fold'},

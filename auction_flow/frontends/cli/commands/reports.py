@@ -140,8 +140,8 @@ def report_rollup(check, as_json):
     res = reports_svc.rollup_fold(engine(), actor())
     if not res["kept"]:
         text = t("rollup_sqlite")
-    elif not res["marks"]:
-        text = t("rollup_nothing")
+    elif not res["marks"]:  # nothing past the marks; a database folded before 0027 has its months and spans made
+        text = t("rollup_filled", added=res["added"]) if res["added"] else t("rollup_nothing")
     else:
         chain, position = max(res["marks"].items(), key=lambda kv: (kv[1], kv[0]))
         text = t("rollup_folded", rows=res["rows"], added=res["added"], chains=len(res["marks"]), chain=chain,
