@@ -218,6 +218,12 @@ def _claim_q(dialect):
                                      "DO UPDATE SET log_seq = audit_heads.log_seq RETURNING log_seq, log_hash")
 
 
+def _lock_q(dialect):
+    # PostgreSQL: an existing head's row lock, without writing the row (the no-op upsert writes a
+    # new version of it: 4 WAL records against 1, and a dead tuple; performance-notes, stop 24)
+    return driver.Statement(dialect, "SELECT log_seq, log_hash FROM audit_heads WHERE chain = :chain FOR UPDATE")
+
+
 def _move_q(dialect):
     return driver.Statement(dialect, "UPDATE audit_heads SET log_seq = :log_seq, log_hash = :log_hash "
                                      "WHERE chain = :chain")
@@ -235,6 +241,14 @@ def head(conn, chain: str) -> tuple[int, str]:
 
 def claim_head(conn, chain: str) -> tuple[int, str]:
     """Lock the head of ``chain`` for this transaction; return (last log_seq, last link)."""
+    # On PostgreSQL SELECT ... FOR UPDATE takes an existing head's row lock and reads it under the
+    # lock: a concurrent writer of the chain waits there, then reads the head that writer committed.
+    # A chain with no head yet (its first row) goes on to the upsert, which makes the head or, when
+    # another writer made it meanwhile, waits for that one and locks it.
+    if conn.dialect.name == "postgresql":
+        row = driver.execute(driver.cursor(conn), driver.statement(conn, "lock", _lock_q), {"chain": chain}).fetchone()
+        if row is not None:
+            return row[0], row[1]
     # One upsert ... RETURNING: it takes the row lock (PostgreSQL) or the write lock (SQLite)
     # and reads the head under it, so a concurrent writer of the chain waits here, then sees the new head.
     row = driver.execute(driver.cursor(conn), driver.statement(conn, "claim", _claim_q), {"chain": chain}).fetchone()
@@ -267,13 +281,16 @@ class Guard(NamedTuple):
 
 
 def _guarded_claim(dialect, guard: Guard):
-    """PostgreSQL: the guard's UPDATE and the claim of the chain's head in one statement (one round
-    trip less per step). The head is claimed only from the UPDATE's row, so when the UPDATE matches
-    nothing no head is claimed and no row comes back; the asset's row is locked before the head's,
-    as when they were two statements."""
-    sql = (f"WITH guard AS ({guard.sql} RETURNING 1) INSERT INTO audit_heads (chain, log_seq, log_hash) "
-           f"SELECT :_chain, 0, '{GENESIS}' FROM guard ON CONFLICT (chain) "
-           "DO UPDATE SET log_seq = audit_heads.log_seq RETURNING log_seq, log_hash")
+    """PostgreSQL: the guard's UPDATE and the lock of the chain's head in one statement (one round
+    trip less per step), answering (rows the guard changed, the head's log_seq, its link). The head
+    is locked (``FOR UPDATE``, as :func:`claim_head`) only when the UPDATE changed its row: the
+    lock's condition reads the guard's result, so the asset's row is locked before the head's, as
+    when they were two statements, and when the UPDATE matches nothing no head is locked. A chain
+    with no head yet answers no head (the caller then claims it with the upsert)."""
+    sql = (f"WITH guard AS ({guard.sql} RETURNING 1), "
+           "head AS (SELECT log_seq, log_hash FROM audit_heads WHERE chain = :_chain "
+           "AND EXISTS (SELECT 1 FROM guard) FOR UPDATE) "
+           "SELECT g.n, h.log_seq, h.log_hash FROM (SELECT count(*) AS n FROM guard) g LEFT JOIN head h ON true")
     return driver.Statement(dialect, sql, guard.columns)
 
 
@@ -298,10 +315,11 @@ def insert(conn, row: dict, guard: Guard | None = None) -> dict | None:
         seq, prev = claim_head(conn, chain)  # the lock is held from here to the commit: nothing slow after it
     elif postgres:
         stmt = driver.statement(conn, ("guarded_claim", guard.key), lambda d: _guarded_claim(d, guard))
-        claimed = driver.execute(driver.cursor(conn), stmt, {**guard.values, "_chain": chain}).fetchone()
-        if claimed is None:
+        changed, seq, prev = driver.execute(driver.cursor(conn), stmt, {**guard.values, "_chain": chain}).fetchone()
+        if changed != 1:
             return None
-        seq, prev = claimed
+        if seq is None:  # the chain's first row: its head is made by the upsert
+            seq, prev = claim_head(conn, chain)
     else:  # in-process: two statements cost nothing more
         stmt = driver.statement(conn, ("guard", guard.key),
                                 lambda d: driver.Statement(d, guard.sql, guard.columns))
