@@ -111,4 +111,7 @@ def now_utc() -> dt.datetime:
 
 def today() -> dt.date:
     """Today's calendar date in Asia/Ho_Chi_Minh."""
-    return now_utc().astimezone(ZoneInfo(TZ_NAME)).date()
+    return now_utc().astimezone(_VN).date()
+
+
+_VN = ZoneInfo(TZ_NAME)  # ZoneInfo(key) answers this same instance from its cache: looked up once

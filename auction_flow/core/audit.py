@@ -38,9 +38,9 @@ HASHED = ("asset_id", "seq", "event", "trigger", "from_state", "to_state", "acto
 
 def _plain(value):
     if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        return value.isoformat(timespec="microseconds")
+        if value.tzinfo is not None:  # in UTC, whose offset isoformat writes "+00:00": the text before it
+            return value.astimezone(dt.timezone.utc).isoformat("T", "microseconds")[:-6]
+        return value.isoformat("T", "microseconds")
     if isinstance(value, dt.date):
         return driver.date_text(value) if type(value) is dt.date else value.isoformat()
     return value
@@ -112,12 +112,15 @@ def row_hash_sorted(prev_hash: str, values, via: str | None = None) -> str:
     ``via`` (the session or token the row came through) is hashed only when present: rows
     written before it existed, and rows with none, hash exactly as they always did.
     """
-    body = dict(zip(_SORTED, values))
-    if len(body) == _N:  # replacing a value keeps the key's place, so the order stays sorted
-        body["business_date"] = _plain(body["business_date"])
-        body["imported"] = bool(body["imported"])
-        body["recorded_at"] = _plain(body["recorded_at"])
+    if len(values) == _N:  # the body as a dict display in sorted(HASHED) order (checked below): no zip, no dict() call
+        (actor, asset_id, business_date, changes, event, from_state, imported, office, reason, recorded_at, role,
+         seq, to_state, trigger) = values
+        body = {"actor": actor, "asset_id": asset_id, "business_date": _plain(business_date), "changes": changes,
+                "event": event, "from_state": from_state, "imported": bool(imported), "office": office,
+                "reason": reason, "recorded_at": _plain(recorded_at), "role": role, "seq": seq,
+                "to_state": to_state, "trigger": trigger}
     else:  # fewer values than columns: the keys they reach
+        body = dict(zip(_SORTED, values))
         for key in ("business_date", "recorded_at"):
             if key in body:
                 body[key] = _plain(body[key])

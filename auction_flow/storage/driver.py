@@ -93,8 +93,16 @@ def _sqlite_date(proc, value):
 
 def _sqlite_datetime(proc, value):
     if type(value) is dt.datetime:  # SQLAlchemy's text drops the offset: the fields as they stand
-        return (value.replace(tzinfo=None) if value.tzinfo is not None else value).isoformat(" ", "microseconds")
+        tz = value.tzinfo
+        if tz is None:
+            return value.isoformat(" ", "microseconds")
+        if tz is _UTC:  # the step's timestamps: isoformat writes UTC's offset "+00:00", left out
+            return value.isoformat(" ", "microseconds")[:-6]
+        return value.replace(tzinfo=None).isoformat(" ", "microseconds")
     return proc(value)
+
+
+_UTC = dt.timezone.utc
 
 
 _FAST_DATES = {("DATE", "%(year)04d-%(month)02d-%(day)02d"): _sqlite_date,
@@ -134,7 +142,9 @@ _STATEMENTS: dict[tuple, dict] = {}  # (dialect, driver) -> {key: Statement}
 def statement(conn, key, build) -> Statement:
     """The statement ``key`` of this connection's dialect, built by ``build(dialect)`` once."""
     dialect = conn.dialect
-    cache = _STATEMENTS.setdefault((dialect.name, dialect.driver), {})
+    cache = _STATEMENTS.get((dialect.name, dialect.driver))
+    if cache is None:
+        cache = _STATEMENTS.setdefault((dialect.name, dialect.driver), {})
     stmt = cache.get(key)
     if stmt is None:
         stmt = cache[key] = build(dialect)

@@ -143,8 +143,20 @@ class Workflow:
         return current
 
     def clock_rule(self, state: str, day: dt.date) -> ClockRule | None:
-        """The clock of ``state`` for a clock starting on ``day``; None if the state has none."""
-        return self.rule_in_force(self.states[state].clock, day)
+        """The clock of ``state`` for a clock starting on ``day``; None if the state has none. A
+        loaded workflow is fixed, so the answer for a (state, day) is kept (a step asks it; 4,096 at most)."""
+        key = (state, day)
+        kept = self._clock_rules
+        if key in kept:
+            return kept[key]
+        rule = self.rule_in_force(self.states[state].clock, day)
+        if len(kept) < 4096:
+            kept[key] = rule
+        return rule
+
+    @functools.cached_property
+    def _clock_rules(self) -> dict[tuple, ClockRule | None]:
+        return {}
 
     def rule_in_force(self, rules: tuple[ClockRule, ...], day: dt.date) -> ClockRule | None:
         """Of a clock's ``rules`` (a state's, or an obligation's), the one for a clock starting on ``day``."""
