@@ -38,12 +38,19 @@ HASHED = ("asset_id", "seq", "event", "trigger", "from_state", "to_state", "acto
 
 def _plain(value):
     if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:  # in UTC, whose offset isoformat writes "+00:00": the text before it
-            return value.astimezone(dt.timezone.utc).isoformat("T", "microseconds")[:-6]
+        if value.tzinfo is not None:
+            if type(value) is dt.datetime and value.tzinfo is _UTC:  # a step's timestamp: its text is kept for its column
+                text = driver.utc_text(value)
+                return text[:10] + "T" + text[11:]
+            # in UTC, whose offset isoformat writes "+00:00": the text before it
+            return value.astimezone(_UTC).isoformat("T", "microseconds")[:-6]
         return value.isoformat("T", "microseconds")
     if isinstance(value, dt.date):
         return driver.date_text(value) if type(value) is dt.date else value.isoformat()
     return value
+
+
+_UTC = dt.timezone.utc
 
 
 def timestamp_text(value) -> str:
@@ -89,7 +96,10 @@ def changes_json(changes: dict) -> str:
     Dates and times inside are converted by the encoder's ``default`` (:func:`_plain`), which
     it calls for exactly the values JSON cannot hold itself: the same text as converting first.
     """
-    return _CANONICAL({k: [a, b] for k, (a, b) in changes.items()})
+    for pair in changes.values():  # JSON writes a tuple as a list: pairs given as tuples are encoded as they stand
+        if type(pair) is not tuple or len(pair) != 2:
+            return _CANONICAL({k: [a, b] for k, (a, b) in changes.items()})
+    return _CANONICAL(changes)
 
 
 _SORTED = tuple(sorted(HASHED))

@@ -42,7 +42,7 @@ class Statement:
                       if p is not None]
         self.results = [_result(dialect, col) for col in (results or [])]
         self.names = [col.name for col in (results or [])]
-        self.converts = [(name, proc) for name, proc in zip(self.names, self.results) if proc is not None]
+        self.converts = tuple((i, proc) for i, proc in enumerate(self.results) if proc is not None)  # by position
 
     def params(self, values: dict) -> dict:
         if not self.binds:
@@ -54,12 +54,13 @@ class Statement:
         return values
 
     def convert(self, row) -> dict:
-        out = dict(zip(self.names, row))
-        for name, proc in self.converts:  # only the columns whose type converts (dates on SQLite)
-            value = out[name]
-            if value is not None:
-                out[name] = proc(value)
-        return out
+        if self.converts:  # only the columns whose type converts (dates on SQLite), by position in the row
+            row = list(row)
+            for i, proc in self.converts:
+                value = row[i]
+                if value is not None:
+                    row[i] = proc(value)
+        return dict(zip(self.names, row))
 
 
 def _bind(dialect, col):
@@ -96,13 +97,26 @@ def _sqlite_datetime(proc, value):
         tz = value.tzinfo
         if tz is None:
             return value.isoformat(" ", "microseconds")
-        if tz is _UTC:  # the step's timestamps: isoformat writes UTC's offset "+00:00", left out
-            return value.isoformat(" ", "microseconds")[:-6]
+        if tz is _UTC:  # the step's timestamps
+            return utc_text(value)
         return value.replace(tzinfo=None).isoformat(" ", "microseconds")
     return proc(value)
 
 
 _UTC = dt.timezone.utc
+_LAST_UTC: tuple = (None, "")  # the last timestamp utc_text wrote, and its text
+
+
+def utc_text(moment: dt.datetime) -> str:
+    """A timestamp in UTC (its tzinfo ``datetime.timezone.utc``) as ``YYYY-MM-DD HH:MM:SS.ffffff``,
+    without the offset. The last one is kept (by identity): a step's ``recorded_at`` is written out
+    twice, for its row's hash and for its column, and ``isoformat`` costs a step about 1% each time."""
+    last = _LAST_UTC
+    if last[0] is moment:
+        return last[1]
+    text = moment.isoformat(" ", "microseconds")[:-6]  # isoformat writes UTC's offset "+00:00": left out
+    globals()["_LAST_UTC"] = (moment, text)
+    return text
 
 
 _FAST_DATES = {("DATE", "%(year)04d-%(month)02d-%(day)02d"): _sqlite_date,

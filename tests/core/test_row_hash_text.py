@@ -82,3 +82,24 @@ def test_a_timestamp_is_stored_as_sqlalchemy_stores_it(moment):
     ours = driver._bind(dialect, Col)
     core = DateTime().dialect_impl(dialect).bind_processor(dialect)
     assert ours(moment) == core(moment)
+
+
+VALUE = SCALAR | st.dates(dt.date(1990, 1, 1), dt.date(2090, 12, 31)) | MOMENTS | st.dictionaries(st.text(max_size=5), SCALAR, max_size=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=12), st.tuples(VALUE, VALUE) | st.lists(VALUE, min_size=2, max_size=2),
+                       max_size=12))
+def test_the_changes_text_is_the_canonical_jsons(changes):
+    def plain(value):
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is not None:
+                value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            return value.isoformat(timespec="microseconds")
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        raise TypeError(value)
+
+    want = json.dumps({k: [a, b] for k, (a, b) in changes.items()}, sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"), default=plain)
+    assert audit.changes_json(changes) == want
