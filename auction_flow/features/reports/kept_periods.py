@@ -29,7 +29,7 @@ from itertools import groupby
 from sqlalchemy import bindparam, text
 
 from auction_flow.features.reports.kept import COUNTRY, edge_statement, value_key
-from auction_flow.features.reports.kept_read import _LIVE_SALES, _TAIL, _answer, _names, _Sums
+from auction_flow.features.reports.kept_read import LIVE_SALES, TAIL, Sums, answer, names
 
 _DAY = dt.timedelta(days=1)
 
@@ -149,7 +149,7 @@ def _day(d: dt.date) -> int:
     return d.year * 10000 + d.month * 100 + d.day
 
 
-def _kept(conn, sums: _Sums, the: Plan, start: dt.date, scope, stages_only: bool) -> None:
+def _kept(conn, sums: Sums, the: Plan, start: dt.date, scope, stages_only: bool) -> None:
     """The kept months and spans of ``the`` plan in the actor's scope, each with its sign; a unit's
     priced entries count when their previous day is before ``start``."""
     if not the.months and not the.spans:
@@ -171,7 +171,7 @@ def _kept(conn, sums: _Sums, the: Plan, start: dt.date, scope, stages_only: bool
             sums._merge(sums.totals, (part, sub), hist, sign)
 
 
-def _live(conn, sums: _Sums, the: Plan, start: dt.date, scope, stages_only: bool, p: dict) -> None:
+def _live(conn, sums: Sums, the: Plan, start: dt.date, scope, stages_only: bool, p: dict) -> None:
     """The live day ranges of ``the`` plan, each with its sign: every row of those days (folded or
     not), grouped by office as a fold groups them, the sales classified live; the entries priced
     on those days whose previous pricing day in the office is before ``start``."""
@@ -202,12 +202,12 @@ def _live(conn, sums: _Sums, the: Plan, start: dt.date, scope, stages_only: bool
             sums.add(office, 0, part, sub, h, sign)
 
 
-def _tail(conn, sums: _Sums, the: Plan, start: dt.date, stages_only: bool, p: dict) -> None:
+def _tail(conn, sums: Sums, the: Plan, start: dt.date, stages_only: bool, p: dict) -> None:
     """The rows past the marks, each with the weight its date has in the kept units; the kept sales
     not cancelled of the assets they touch taken back and classified live; the priced entries of the
     assets they price as the folded rows give them taken back, as every row gives them added."""
     assets, priced, sales = set(), set(), {}
-    for row in conn.execute(_TAIL, {"start": start, "end": start, "counted": p["counted"]}):
+    for row in conn.execute(TAIL, {"start": start, "end": start, "counted": p["counted"]}):
         assets.add(row.asset_id)
         if row.trigger in p["priced"]:
             priced.add(row.asset_id)
@@ -233,7 +233,7 @@ def _tail(conn, sums: _Sums, the: Plan, start: dt.date, stages_only: bool, p: di
                 sums.add(office, 0, "sale", "k", {"n": 1, "x": x, "y": y}, -n)
                 sales[sale_id] = n
     if sales:
-        for sale_id, office, _, kind, x, y in conn.execute(_LIVE_SALES, {"ids": list(sales), "after_sale":
+        for sale_id, office, _, kind, x, y in conn.execute(LIVE_SALES, {"ids": list(sales), "after_sale":
                                                                          p["after_sale"], "voiding": p["voiding"]}):
             sums.add(office, 0, "sale", kind, {"n": 1} if kind == "c" else {"n": 1, "x": int(x), "y": int(y)},
                      sales[sale_id])
@@ -257,9 +257,9 @@ def statistics(conn, by: str, start, end, scope, *, counted: dict, p: dict, out:
     """As :func:`kept_read.statistics`, for a period other than a reporting year, by office (the
     months and spans keep no officer grain): the kept units of its :func:`plan`, its live days, the
     tail, merged as the module's docstring says."""
-    sums = _Sums(_names(conn, by), None if scope is None else set(scope))
+    sums = Sums(names(conn, by), None if scope is None else set(scope))
     the = plan(start, end)
     _kept(conn, sums, the, start, scope, stages_only)
     _live(conn, sums, the, start, scope, stages_only, p)
     _tail(conn, sums, the, start, stages_only, p)
-    return _answer(sums, counted, out, median_of)
+    return answer(sums, counted, out, median_of)

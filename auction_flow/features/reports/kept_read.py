@@ -26,7 +26,7 @@ from auction_flow.features.reports.pg_pass import DELAY, LEFT, STAGE_DAYS
 
 _KEPT = text("SELECT grain, office, officer, part, sub, packed FROM report_years WHERE year = :year "
              "AND grain = ANY(:grains) AND (office = ANY(:offices) OR :every) AND (part = 'stage' OR NOT :stages)")
-_TAIL = text(f"""SELECT a.id, a.asset_id, a.trigger, a.business_date BETWEEN :start AND :end AS inside,
+TAIL = text(f"""SELECT a.id, a.asset_id, a.trigger, a.business_date BETWEEN :start AND :end AS inside,
        a.business_date AS day,
        COALESCE(a.office, '-') AS office, COALESCE(a.officer_id, 0) AS officer,
        CASE WHEN {LEFT} THEN a.from_state END AS stage, CASE WHEN {LEFT} THEN {STAGE_DAYS} END AS days,
@@ -40,7 +40,7 @@ _FOLDED_PRICED = text("SELECT p.asset_id, COALESCE(p.office, '-'), COALESCE(p.of
                       "WHERE m.chain = p.chain), 0)")
 _KEPT_SALES = text("SELECT sale_id, office, officer, realised, appraised FROM report_sales WHERE year = :year "
                    "AND asset_id = ANY(:assets)")
-_LIVE_SALES = text("""SELECT a.id, COALESCE(a.office, '-'), COALESCE(a.officer_id, 0),
+LIVE_SALES = text("""SELECT a.id, COALESCE(a.office, '-'), COALESCE(a.officer_id, 0),
        CASE WHEN (SELECT n.trigger FROM audit_log n WHERE n.asset_id = a.asset_id AND n.seq > a.seq
                   AND n.trigger = ANY(:after_sale) ORDER BY n.seq LIMIT 1) = ANY(:voiding) THEN 'c' ELSE 'k' END,
        COALESCE(t.sale_price, 0), COALESCE(t.appraised_price, 0)
@@ -48,7 +48,7 @@ FROM audit_log a JOIN assets t ON t.id = a.asset_id WHERE a.id = ANY(:ids)""").b
     bindparam("after_sale"), bindparam("voiding"))
 
 
-class _Sums:
+class Sums:
     """The merged histograms of one report (plain dicts, merged key by key): per (group, part, sub)
     and, for the totals' medians, per (part, sub) over every group."""
 
@@ -75,14 +75,14 @@ class _Sums:
         return self.scope is None or office in self.scope
 
 
-def _names(conn, by: str):
+def names(conn, by: str):
     if by == "office":
         return lambda office, officer: office
     users = dict(conn.execute(text("SELECT id, username FROM users")).all())
     return lambda office, officer: users.get(officer, "-")
 
 
-def _kept(conn, sums: _Sums, by: str, which: tuple, scope, stages_only: bool) -> None:
+def _kept(conn, sums: Sums, by: str, which: tuple, scope, stages_only: bool) -> None:
     """The kept rows ``which`` names ((_KEPT, {"year": year})), of the actor's scope, merged into ``sums``."""
     grain = "o" if by == "office" else "u"
     country = scope is None
@@ -104,11 +104,11 @@ def _kept(conn, sums: _Sums, by: str, which: tuple, scope, stages_only: bool) ->
             sums.add(office, officer, part, sub, hist)
 
 
-def _tail(conn, sums: _Sums, kept_sales: tuple, start, end, stages_only: bool, p: dict) -> None:
+def _tail(conn, sums: Sums, kept_sales: tuple, start, end, stages_only: bool, p: dict) -> None:
     """The rows past the marks dated ``start`` .. ``end`` (the kept rows' dates); ``kept_sales``
     (statement, parameters) reads the kept sales not cancelled of those dates for some assets."""
     assets, priced, sales = set(), {}, []
-    for row in conn.execute(_TAIL, {"start": start, "end": end, "counted": p["counted"]}):
+    for row in conn.execute(TAIL, {"start": start, "end": end, "counted": p["counted"]}):
         assets.add(row.asset_id)
         if not row.inside or not sums.inside(row.office):
             continue
@@ -141,7 +141,7 @@ def _tail(conn, sums: _Sums, kept_sales: tuple, start, end, stages_only: bool, p
                 sums.add(office, officer, "sale", "k", {"n": 1, "x": x, "y": y}, sign=-1)
                 sales.append(sale_id)
     if sales:
-        for _, office, officer, kind, x, y in conn.execute(_LIVE_SALES, {"ids": sales, "after_sale": p["after_sale"],
+        for _, office, officer, kind, x, y in conn.execute(LIVE_SALES, {"ids": sales, "after_sale": p["after_sale"],
                                                                          "voiding": p["voiding"]}):
             sums.add(office, officer, "sale", kind, {"n": 1} if kind == "c" else {"n": 1, "x": int(x), "y": int(y)})
 
@@ -155,13 +155,13 @@ def statistics(conn, by: str, year: int, start, end, scope, *, counted: dict, p:
                stages_only: bool = False):
     """As :func:`pg_pass.run`, for the reporting year ``year`` (``start`` .. ``end``): fill ``out``
     and return (late, late_total, per_stage, stage_total)."""
-    sums = _Sums(_names(conn, by), None if scope is None else set(scope))
+    sums = Sums(names(conn, by), None if scope is None else set(scope))
     _kept(conn, sums, by, (_KEPT, {"year": year}), scope, stages_only)
     _tail(conn, sums, (_KEPT_SALES, {"year": year}), start, end, stages_only, p)
-    return _answer(sums, counted, out, median_of)
+    return answer(sums, counted, out, median_of)
 
 
-def _answer(sums: _Sums, counted: dict, out: dict, median_of):
+def answer(sums: Sums, counted: dict, out: dict, median_of):
     """Fill ``out`` from the merged histograms; the statistics :func:`pg_pass.run` returns."""
     late, per_stage = {}, {}
     for (key, part, sub), h in sums.groups.items():
