@@ -271,3 +271,37 @@ def test_a_supervisor_imports_a_file_from_the_menu(page_of, served):
     page.locator("#import-ids a").first.click()
     page.wait_for_load_state()
     assert "Isuzu 95C-711.71" in page.content() and "71/2026/QĐ" in page.content()
+
+
+def test_an_administrator_adds_a_user_who_signs_in_with_the_one_time_password(page_of, served):
+    """The menu's Users; the form; the one-time password shown once; the new officer's first
+    sign-in goes to the change of password, then to their desk."""
+    page = page_of("admin")
+    page.click("#users-link")
+    assert page.url.endswith("/admin/users")
+    page.locator("#user-add summary").click()
+    page.fill("#user-username", "cv_web")
+    page.fill("#user-name", "Trần Văn Web")
+    page.select_option("#user-role", "officer")
+    page.select_option("#user-office", "HG-NB")
+    page.click("#user-add-submit")
+    page.wait_for_load_state()
+    assert "cv_web" in page.locator("#users-done").inner_text()
+    one_time = page.locator("#one-time-password").inner_text().strip()
+    assert len(one_time) == 14
+    assert "HG-NB" in page.locator("#user-cv_web").inner_text()
+
+    newcomer = page_of(None)
+    newcomer.goto("/login")
+    newcomer.fill("#username", "cv_web")
+    newcomer.fill("#password", one_time)
+    newcomer.click("form[action='/login'] button[type=submit]")
+    newcomer.wait_for_load_state()
+    assert newcomer.url.endswith("/password")
+    newcomer.fill("#pw-old", one_time)
+    newcomer.fill("#pw-new", "Mat-khau-rieng-cua-Web")
+    newcomer.fill("#pw-repeat", "Mat-khau-rieng-cua-Web")
+    newcomer.locator("form[action='/password'] button[type=submit]").click()
+    newcomer.wait_for_load_state()
+    assert newcomer.url.endswith("/desk")
+    assert "cv_web" in newcomer.locator("header .me").inner_text()

@@ -3,6 +3,7 @@
 WORDS = {
     'label.id': {"vi": 'Số', "en": 'ID'},
     'label.state': {"vi": 'Trạng thái', "en": 'State'},
+    'label.role': {"vi": 'Vai trò', "en": 'Role'},
     'label.office': {"vi": 'Đơn vị', "en": 'Office'},
     'label.officer': {"vi": 'Chấp hành viên', "en": 'Officer'},
     'label.kind': {"vi": 'Loại', "en": 'Kind'},

@@ -22,6 +22,13 @@ def _audit(conn, actor: dict, event: str, changes: dict, reason: str | None = No
     admin_events.record(conn, actor, event, changes, reason, office)
 
 
+def users_page(engine, actor: str | None) -> dict:
+    """What the web desk's users page shows an administrator: every user and every office; anyone
+    else is refused (an ``access_log`` row)."""
+    _require_admin(engine, actor, "user list")
+    return {"users": list_users(engine), "offices": list_offices(engine)}
+
+
 def _require_admin(engine, actor: str | None, action: str) -> None:
     """Refuse anyone but an administrator before anything is read or checked: the refusal is an
     ``access_log`` row (in a transaction of its own), as every refusal for role or scope."""

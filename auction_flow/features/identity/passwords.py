@@ -61,6 +61,22 @@ def check(password: str, username: str | None = None) -> str:
     return pw
 
 
+ONE_TIME_LETTERS = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud or copied by hand
+
+
+def one_time(username: str | None = None) -> str:
+    """A password an administrator hands over once (the user must change it at the first sign-in):
+    three groups of four letters and digits drawn by ``secrets`` (about 70 bits), meeting the policy."""
+    import secrets
+
+    while True:
+        pw = "-".join("".join(secrets.choice(ONE_TIME_LETTERS) for _ in range(4)) for _ in range(3))
+        try:
+            return check(pw, username)
+        except InvalidInput:
+            continue
+
+
 def hash_password(password: str, username: str | None = None) -> str:
     """The argon2id hash (PHC string) of a password that meets the policy."""
     return _hasher().hash(check(password, username))

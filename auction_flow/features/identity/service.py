@@ -228,6 +228,11 @@ def sign_out(engine, token: str) -> None:
             _end(conn, sessions.c.token_hash == digest(token), "signed_out", now_utc())
 
 
+def one_time_password(username: str | None = None) -> str:
+    """A password for an administrator to hand over once (see :func:`passwords.one_time`)."""
+    return passwords.one_time(username)
+
+
 def hash_password(password: str, username: str | None = None) -> str:
     """The argon2id hash of a new password that meets the policy (for ``init`` and ``user add``)."""
     return passwords.hash_password(password, username)

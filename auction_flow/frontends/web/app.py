@@ -39,7 +39,7 @@ from auction_flow.frontends.web.api import casefile as api_casefile
 from auction_flow.frontends.web.api import procuracy as api_procuracy
 from auction_flow.frontends.web.api import reads as api_reads
 from auction_flow.frontends.web.pages import (account, asset, casefile, desk, imports, procuracy, reports, seize,
-                                             supervision)
+                                             supervision, users)
 from auction_flow.frontends.web.views import DEFAULT_LANG, LANG_COOKIE, render_text, text
 from auction_flow.storage.db import open_db
 
@@ -112,7 +112,7 @@ def create_app(url: str | None = None, secret: str | None = None):
     api.state.engine = engine
     errors.install(api)
     for module in (account, desk, seize, asset, casefile,  # seize's /assets/new before /assets/{id}
-                   supervision, procuracy, reports, imports, api_assets, api_casefile,
+                   supervision, procuracy, reports, imports, users, api_assets, api_casefile,
                    api_reads, api_procuracy):
         api.include_router(module.router)
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
