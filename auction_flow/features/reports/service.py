@@ -27,8 +27,8 @@ for a reporting year (by office, officer, auction or appraisal organisation, and
 ``report rollup`` has folded the log and while the rows past its marks are few
 (``kept.TAIL_LIMIT``), reads the year's kept answers and the rows past the marks (:mod:`kept`,
 :mod:`kept_read`; by organisation :mod:`kept_org`); any other period by office and its stages
-reads the kept calendar months inside the period, the rows past the marks dated in them, the
-ragged edge days live (``kept_periods.statistics``); any other
+reads kept calendar months and ten-day spans added and taken away, at most six edge days an edge
+live, and the rows past the marks (``kept_periods.statistics``); any other
 period by officer or organisation, and before any fold, it runs the one statement of
 :mod:`pg_pass` over the period's rows.
 """
@@ -254,8 +254,8 @@ def _kept_year(conn, by: str, start, end) -> bool:
 
 
 def _kept_months(conn, by: str) -> bool:
-    """PostgreSQL: whether this report (a period other than a reporting year) reads the kept months,
-    its ragged edges and the assets priced live (:func:`kept_periods.statistics`)."""
+    """PostgreSQL: whether this report (a period other than a reporting year) reads the kept months
+    and ten-day spans, a few edge days live and the tail (:func:`kept_periods.statistics`)."""
     return by in kept.MONTH_BY and not db.is_sqlite(conn) and kept.usable_months(conn)
 
 
@@ -382,7 +382,7 @@ def summary(engine, actor: str | None, start=None, end=None, year: int | None = 
                 conn, by, end.year, start, end, q.scope, counted=COUNTED, p=kept.params(COUNTED, PRICED,
                                                                                         voiding_triggers()),
                 out=out, median_of=_median)
-        elif _kept_months(conn, by):  # the kept months inside the period, its ragged edges, the tail
+        elif _kept_months(conn, by):  # kept months and spans added and taken away, a few edge days, the tail
             late, late_total, per_stage, stage_total = kept_periods.statistics(
                 conn, by, start, end, q.scope, counted=COUNTED, p=kept.params(COUNTED, PRICED, voiding_triggers()),
                 out=out, median_of=_median)
