@@ -24,16 +24,23 @@ TEXT = st.text(max_size=40) | st.none()
 SCALAR = TEXT | st.integers(-2**63, 2**63 - 1) | st.booleans()
 
 
-def definition(prev_hash: str, row: dict) -> str:
-    def plain(value):
-        if isinstance(value, dt.datetime):
-            if value.tzinfo is not None:
-                value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-            return value.isoformat(timespec="microseconds")
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        return value
+def plain(value, other=lambda value: value):
+    """A moment as the definition writes it (UTC, naive, microseconds), a date as ISO; anything else
+    as ``other`` makes it (itself; or refused, as json.dumps's ``default``)."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value.isoformat(timespec="microseconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return other(value)
 
+
+def refused(value):
+    raise TypeError(value)
+
+
+def definition(prev_hash: str, row: dict) -> str:
     body = {k: plain(row.get(k)) for k in audit.HASHED}
     body["imported"] = bool(body["imported"])
     if row.get("via") is not None:
@@ -91,15 +98,6 @@ VALUE = SCALAR | st.dates(dt.date(1990, 1, 1), dt.date(2090, 12, 31)) | MOMENTS 
 @given(st.dictionaries(st.text(max_size=12), st.tuples(VALUE, VALUE) | st.lists(VALUE, min_size=2, max_size=2),
                        max_size=12))
 def test_the_changes_text_is_the_canonical_jsons(changes):
-    def plain(value):
-        if isinstance(value, dt.datetime):
-            if value.tzinfo is not None:
-                value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-            return value.isoformat(timespec="microseconds")
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        raise TypeError(value)
-
     want = json.dumps({k: [a, b] for k, (a, b) in changes.items()}, sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"), default=plain)
+                      separators=(",", ":"), default=lambda value: plain(value, refused))
     assert audit.changes_json(changes) == want
