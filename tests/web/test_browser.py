@@ -268,6 +268,7 @@ def test_a_supervisor_imports_a_file_from_the_menu(page_of, served):
     assert upload(good, "#import-go") == 200
     assert "đã nhập 1 tài sản" in page.locator("#import-result").inner_text()
     assert len(khoas()) == before + 1
+    assert page.locator("#import-ids a").count() == 1  # one asset: one id, not "77 .. 77"
     page.locator("#import-ids a").first.click()
     page.wait_for_load_state()
     assert "Isuzu 95C-711.71" in page.content() and "71/2026/QĐ" in page.content()

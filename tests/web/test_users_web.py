@@ -124,6 +124,10 @@ def test_a_refused_addition_keeps_what_was_typed_and_adds_nobody(client, engine)
     r = client.post("/admin/users?lang=en", data={"csrftoken": csrf, "username": "cv_khac", "role": "officer",
                                                   "office": ""})
     assert r.status_code == 422 and 'id="user-add-error"' in r.text
+    for bad in ("cv/an", "cv an", "lê_văn", "-cv"):  # typed after --as and in the desk's addresses
+        r = client.post("/admin/users?lang=en", data={"csrftoken": csrf, "username": bad, "role": "officer",
+                                                      "office": "HG-VT"})
+        assert r.status_code == 422 and "may hold only ASCII letters, digits and . _ -" in html.unescape(r.text), bad
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM users")).scalar() == before
 

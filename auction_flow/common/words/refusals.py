@@ -23,6 +23,7 @@ WORDS = {
     'bad_money': {"vi": '{field}: số tiền phải là số nguyên VND dương, nhận {value!r}', "en": '{field}: money must be a positive whole number of VND, got {value!r}'},
     'bad_date': {"vi": '{field}: ngày phải có dạng YYYY-MM-DD, nhận {value!r}', "en": '{field}: a date must be YYYY-MM-DD, got {value!r}'},
     'bad_choice': {"vi": '{field}: phải là một trong {choices}, nhận {value!r}', "en": '{field}: must be one of {choices}, got {value!r}'},
+    'bad_username': {"vi": '{field}: tên đăng nhập {value!r} chỉ được gồm chữ cái không dấu, chữ số và . _ - (bắt đầu bằng chữ cái hoặc chữ số)', "en": '{field}: the username {value!r} may hold only ASCII letters, digits and . _ - (starting with a letter or a digit)'},
     'empty_text': {"vi": '{field}: không được để trống', "en": '{field}: must not be empty'},
     'reason_required': {"vi": '{trigger!r} cần lý do (--reason)', "en": '{trigger!r} needs a reason (--reason)'},
     'future_date': {"vi": 'ngày {on} là ngày trong tương lai (hôm nay là {today})', "en": 'the date {on} is in the future (today is {today})'},

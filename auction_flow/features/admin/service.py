@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -29,6 +31,20 @@ def users_page(engine, actor: str | None) -> dict:
     return {"users": list_users(engine), "offices": list_offices(engine)}
 
 
+USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _username(value: str | None, field: str) -> str:
+    """A new user's name as typed, if it is one: ASCII letters, digits and ``. _ -`` (it is typed after
+    ``--as``, read in every audit row and sits in the web desk's addresses); else refused naming ``field``."""
+    name = (value or "").strip()
+    if not name:
+        raise InvalidInput("empty_text", field=field)
+    if not USERNAME.fullmatch(name):
+        raise InvalidInput("bad_username", field=field, value=name)
+    return name
+
+
 def _require_admin(engine, actor: str | None, action: str) -> None:
     """Refuse anyone but an administrator before anything is read or checked: the refusal is an
     ``access_log`` row (in a transaction of its own), as every refusal for role or scope."""
@@ -48,8 +64,7 @@ def init(url: str, admin: str, name: str | None = None, password_hash: str | Non
 
     ``password_hash``: the administrator's password as ``features.identity`` hashes it (the
     front end hashes it; no password reaches this module)."""
-    if not admin or not admin.strip():
-        raise InvalidInput("empty_text", field="--admin")
+    admin = _username(admin, "--admin")
     check_values(users, {"username": admin.strip(), "name": (name or admin).strip()},
                  {"username": "--admin", "name": "--name"})
     db.prepare(url)
@@ -108,9 +123,7 @@ def add_user(engine, actor: str | None, username: str, role: str, office: str | 
     sign in until an administrator sets a password); ``must_change_password``: the user must
     choose a new one at the first sign-in."""
     _require_admin(engine, actor, "user add")
-    username = (username or "").strip()
-    if not username:
-        raise InvalidInput("empty_text", field="USERNAME")
+    username = _username(username, "USERNAME")
     if role not in ROLES:
         raise InvalidInput("bad_role", roles=", ".join(ROLES), value=role)
     check_values(users, {"username": username, "name": (name or username).strip(), "email": email},
