@@ -111,11 +111,12 @@ def utc_text(moment: dt.datetime) -> str:
     """A timestamp in UTC (its tzinfo ``datetime.timezone.utc``) as ``YYYY-MM-DD HH:MM:SS.ffffff``,
     without the offset. The last one is kept (by identity): a step's ``recorded_at`` is written out
     twice, for its row's hash and for its column, and ``isoformat`` costs a step about 1% each time."""
+    global _LAST_UTC
     last = _LAST_UTC
     if last[0] is moment:
         return last[1]
     text = moment.isoformat(" ", "microseconds")[:-6]  # isoformat writes UTC's offset "+00:00": left out
-    globals()["_LAST_UTC"] = (moment, text)
+    _LAST_UTC = (moment, text)
     return text
 
 

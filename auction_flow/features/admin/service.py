@@ -65,7 +65,7 @@ def init(url: str, admin: str, name: str | None = None, password_hash: str | Non
     ``password_hash``: the administrator's password as ``features.identity`` hashes it (the
     front end hashes it; no password reaches this module)."""
     admin = _username(admin, "--admin")
-    check_values(users, {"username": admin.strip(), "name": (name or admin).strip()},
+    check_values(users, {"username": admin, "name": (name or admin).strip()},
                  {"username": "--admin", "name": "--name"})
     db.prepare(url)
     engine = db.get_engine(url)
@@ -78,13 +78,13 @@ def init(url: str, admin: str, name: str | None = None, password_hash: str | Non
     with db.writing(engine) as conn:
         if conn.execute(select(func.count()).select_from(users)).scalar():
             raise InvalidInput("not_empty")
-        conn.execute(insert(users).values(username=admin.strip(), name=name or admin.strip(), role="admin",
+        conn.execute(insert(users).values(username=admin, name=name or admin, role="admin",
                                           office_id=None, active=True, created_at=now_utc(),
                                           password_hash=password_hash, must_change_password=False,
                                           password_changed_at=now_utc() if password_hash else None))
-        _audit(conn, {"username": admin.strip(), "role": "admin"}, "user_added",
-               {"username": (None, admin.strip()), "role": (None, "admin"), "office": (None, None)})
-    return {"username": admin.strip(), "role": "admin", "database": url}
+        _audit(conn, {"username": admin, "role": "admin"}, "user_added",
+               {"username": (None, admin), "role": (None, "admin"), "office": (None, None)})
+    return {"username": admin, "role": "admin", "database": url}
 
 
 def add_office(engine, actor: str | None, code: str, name: str, parent: str | None = None) -> dict:

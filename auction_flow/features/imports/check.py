@@ -72,6 +72,8 @@ STEPS = (
 _FIELD_OF = {"cancel_ground": "ground", "suspension_kind": "kind", "creditor_declined": "creditor_declined",
              "cancel_document_no": "document_no", "cancel_document_on": "document_on", "cancel_issued_by": "issued_by"}
 BY_NAME = {s.name: s for s in STEPS}
+# Per step, the trigger field each of its columns gives -> that column (a check or a missing field names it).
+_COLUMN_OF = {s.name: {_FIELD_OF.get(c, c): c for c, _ in s.fields} for s in STEPS}
 _MAIN = ("seized", "priced", "auction_contracted")
 # For each importable state: the steps it must have passed, and those it may have passed.
 PATHS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -293,9 +295,7 @@ def _column_of(step: dict, check) -> str:
         side = sides.BY_NAME[step["step"]]
         field_ = check.spec.get("field")
         return next((c for c, name in side.fields if name == field_), side.date_col)
-    spec = BY_NAME[step["step"]]
-    field_ = check.spec.get("field")
-    return next((c for c, _ in spec.fields if _FIELD_OF.get(c, c) == field_), spec.date_col)
+    return _COLUMN_OF[step["step"]].get(check.spec.get("field"), BY_NAME[step["step"]].date_col)
 
 
 def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.date, choices: dict[str, Field],
@@ -454,7 +454,7 @@ def _check_row(row: dict, line: int, look: _Lookups, wf: Workflow, today: dt.dat
         if _older_choice(wf, st):
             continue  # recorded on a value only an older version offered: the fields of its version
         missing = replay.missing_fields(st["trigger"], {**st["set"], **st["fields"]})
-        column_of = {_FIELD_OF.get(c, c): c for c, _ in BY_NAME[st["step"]].fields}
+        column_of = _COLUMN_OF[st["step"]]
         for name in missing:  # a column left empty (a version-3 ground's document)
             if name in column_of:
                 bad(column_of[name], "ie_missing_field", trigger=st["trigger"], field=name)

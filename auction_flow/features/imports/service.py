@@ -28,12 +28,12 @@ def may_import(engine, actor: str | None) -> dict:
     """The user, when they may import at all (an administrator or a supervisor: the web desk's form);
     else the refusal is an ``access_log`` row and raised."""
     with db.reading(engine) as conn:
-        user = eng.load_actor(conn, actor)
-    if user["role"] not in IMPORTERS:
-        denied = PermissionDenied("import_actor", user=user["username"], role=user["role"])
-        authz.record_denial(engine, user, "import", None, None, str(denied))
-        raise denied
-    return user
+        try:
+            return _importer(conn, actor)
+        except PermissionDenied as exc:
+            user, denied = eng.load_actor(conn, actor), exc
+    authz.record_denial(engine, user, "import", None, None, str(denied))
+    raise denied
 
 
 def import_assets(engine, path: str, actor: str | None, dry_run: bool = False) -> dict:
