@@ -149,7 +149,8 @@ def require_role(engine, actor: str | None, roles: tuple[str, ...], action: str)
     if user["role"] not in roles:
         exc = PermissionDenied("role_denied", user=user["username"], role=user["role"], action=action,
                                allowed_roles=", ".join(roles))
-        authz.record_denial(engine, user, action, None, None, str(exc))
+        # the refused user's own office: its supervisors read the row (audit denied) as the administrators do
+        authz.record_denial(engine, user, action, None, user.get("office_code"), str(exc))
         raise exc
     return user
 

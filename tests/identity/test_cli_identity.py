@@ -255,3 +255,8 @@ def test_every_administration_command_refused_to_a_supervisor_is_an_access_log_r
         after = [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in ("offices", "users", "calendar_days")]
         cv_an = conn.execute(text("SELECT role FROM users WHERE username = 'cv_an'")).scalar()
     assert after == before and cv_an == "officer"
+    # a branch officer's try is read by the branch's supervisor too (the row names the officer's office)
+    assert _login(cli, "cv_an").exit_code == 0 and _login(cli, "ld_binh").exit_code == 0
+    assert "may not user add" in _err(cli(*commands["user add"], "--as", "cv_an", input="Mat-khau-moi-2026\n"))
+    seen = json.loads(cli("audit", "denied", "--json", "--as", "ld_binh").output)
+    assert [(d["actor"], d["action"], d["office"]) for d in seen] == [("cv_an", "user add", "HG-VT")]

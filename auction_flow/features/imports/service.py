@@ -32,7 +32,7 @@ def may_import(engine, actor: str | None) -> dict:
             return _importer(conn, actor)
         except PermissionDenied as exc:
             user, denied = eng.load_actor(conn, actor), exc
-    authz.record_denial(engine, user, "import", None, None, str(denied))
+    authz.record_denial(engine, user, "import", None, user.get("office_code"), str(denied))
     raise denied
 
 
@@ -60,6 +60,7 @@ def import_data(engine, data: bytes, name: str, actor: str | None, dry_run: bool
             user = _importer(conn, actor)
         except PermissionDenied as exc:
             user, denied = eng.load_actor(conn, actor), exc
+            office = user.get("office_code")  # the refused user's own office
         if denied is None:
             try:
                 checked = importer.check(conn, text, wf, today())
