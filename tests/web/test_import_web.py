@@ -6,16 +6,19 @@ multipart form's CSRF token."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from test_api import page_session
 from webkit import client, engine, province  # noqa: F401 (the fixtures this module uses)
 
+from auction_flow.common.config import now_utc
 from auction_flow.features.assets import service as assets_svc
+from auction_flow.features.imports import staged
 from auction_flow.features.supervision import service as supervision_svc
 from auction_flow.storage import db
-from auction_flow.storage.schema import assets, audit_log
+from auction_flow.storage.schema import assets, audit_log, import_staged
 
 HEADER = "case_number,office,kind,description,officer,state,seized_on,priced_on,price"
 GOOD = ["31/2026/QĐ,HG-VT,movable,Xe tải Hino 95C-111.22,cv_an,seized,2026-10-05,,",
@@ -111,3 +114,61 @@ def test_the_import_form_checks_its_csrf_token_and_asks_for_a_file(client, engin
     empty = send(client, csrf, b"", "check")
     assert empty.status_code == 422 and "the file is empty" in empty.text
     assert counts(engine) == before
+
+
+def _staged_token(page: str) -> str:
+    form = page.split('id="import-staged-form"')[1].split("</form>")[0]
+    return re.search(r'name="staged" value="([^"]+)"', form).group(1)
+
+
+def post_staged(client, csrf, token: str, lang="en"):
+    return client.post(f"/import?lang={lang}", data={"csrftoken": csrf, "action": "import", "staged": token})
+
+
+def test_a_checked_file_is_imported_without_choosing_it_again_once_and_only_by_its_checker(client, engine):
+    csrf = page_session(client, "ld_binh")
+    before = counts(engine)
+    checked = send(client, csrf, csv(*GOOD), "check")
+    assert checked.status_code == 200, checked.text
+    button = checked.text.split('id="import-staged"')[1].split("</button>")[0]
+    assert "Import the checked file (tài sản.csv, 2 rows)" in button
+    token = _staged_token(checked.text)
+    with db.reading(engine) as conn:  # kept as its hash only, for the user who checked it
+        kept = conn.execute(select(import_staged.c.token_hash, import_staged.c.username,
+                                   import_staged.c.content)).all()
+    assert [(k.username, bytes(k.content)) for k in kept] == [("ld_binh", csv(*GOOD))]
+    assert token not in kept[0].token_hash and len(kept[0].token_hash) == 64
+    assert counts(engine) == before  # a check writes no asset
+
+    other = page_session(client, "ld_tinh")  # another supervisor: the token is not theirs
+    refused = post_staged(client, other, token)
+    assert refused.status_code == 422 and "choose the file again" in refused.text
+    assert counts(engine) == before
+
+    csrf = page_session(client, "ld_binh")
+    done = post_staged(client, csrf, token, lang="vi")
+    assert done.status_code == 200, done.text
+    assert "tài sản.csv: đã nhập 2 tài sản." in done.text.split('id="import-result"')[1].split("</p>")[0]
+    assert counts(engine)[0] == before[0] + 2
+    again = post_staged(client, csrf, token)  # imported once: the token names nothing now
+    assert again.status_code == 422 and "no longer kept" in again.text
+    assert counts(engine)[0] == before[0] + 2
+    with db.reading(engine) as conn:
+        assert conn.execute(select(func.count()).select_from(import_staged)).scalar() == 0
+
+
+def test_a_checked_file_waits_an_hour_at_most_and_a_new_check_replaces_it(client, engine):
+    csrf = page_session(client, "ld_binh")
+    before = counts(engine)
+    first = _staged_token(send(client, csrf, csv(GOOD[0]), "check").text)
+    second = _staged_token(send(client, csrf, csv(GOOD[1]), "check").text)
+    replaced = post_staged(client, csrf, first)  # the user's earlier check is dropped by the next
+    assert replaced.status_code == 422 and "no longer kept" in replaced.text
+    with db.writing(engine) as conn:  # the second check was made 61 minutes ago
+        conn.execute(update(import_staged).values(staged_at=now_utc() - staged.KEPT_FOR - dt.timedelta(minutes=1)))
+    late = post_staged(client, csrf, second)
+    assert late.status_code == 422 and "over 60 minutes old" in late.text
+    assert counts(engine) == before
+    # a refused file is not kept: nothing to import
+    bad = send(client, csrf, csv(*GOOD, BAD), "check")
+    assert bad.status_code == 422 and 'id="import-staged-form"' not in bad.text

@@ -3,7 +3,7 @@
 The tables live in modules by area (``core``: offices, users, assets, the audit log, the
 calendar and the access log; ``alerts``: alerts, digests and the scheduler's tables;
 ``supervision``: the whole-log head and the complaints register; ``identity``: sessions, bearer
-tokens and the sign-in throttle; ``obligations``: each asset's side clocks; ``casefile``: parties, papers, attachments and their bytes; ``procuracy``: decisions sent to the
+tokens and the sign-in throttle; ``imports``: a file checked on the web desk until it is imported; ``obligations``: each asset's side clocks; ``casefile``: parties, papers, attachments and their bytes; ``procuracy``: decisions sent to the
 procuracy, its recommendations and protests; ``reports``: the reports' kept yearly answers).
 Import them from here.
 """
@@ -38,6 +38,7 @@ from auction_flow.storage.schema.core import (
            offices,
            users,
 )
+from auction_flow.storage.schema.imports import import_staged
 from auction_flow.storage.schema.identity import api_tokens, session_marks, sessions, sign_in_throttle
 from auction_flow.storage.schema.obligations import asset_obligations
 from auction_flow.storage.schema.procuracy import procuracy_items, procuracy_sends
@@ -53,4 +54,4 @@ __all__ = ["TS", "metadata", "offices", "users", "assets", "audit_log", "calenda
            "sessions", "session_marks", "api_tokens", "sign_in_throttle",
            "blobs", "parties", "asset_parties", "documents", "document_counters", "document_templates", "attachments",
            "unmodelled", "SEARCH_FUNCTIONS", "settings", "procuracy_sends", "procuracy_items", "asset_obligations",
-           "report_years", "report_months", "report_spans", "report_sales", "report_marks", "report_org_years", "report_org_assets"]
+           "import_staged", "report_years", "report_months", "report_spans", "report_sales", "report_marks", "report_org_years", "report_org_assets"]
