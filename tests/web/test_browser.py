@@ -241,7 +241,8 @@ def test_an_officer_records_a_seizure_from_the_desk(page_of, served):
 
 def test_a_supervisor_imports_a_file_from_the_menu(page_of, served):
     """The menu's Import; a bad file's rows listed, then the file checked (nothing written) and
-    imported; the new asset's page from the ids the page gives."""
+    imported from the answer's button without choosing it again; the new asset's page from the ids
+    the page gives."""
     day = (dt.date.today() - dt.timedelta(days=1)).isoformat()
     header = "case_number,office,kind,description,officer,state,seized_on"
     good = f"{header}\n71/2026/QĐ,HG-VT,movable,Xe ô tô tải Isuzu 95C-711.71,cv_khoa,seized,{day}\n".encode()
@@ -265,7 +266,10 @@ def test_a_supervisor_imports_a_file_from_the_menu(page_of, served):
     assert upload(good, "#import-check") == 200
     assert "chưa ghi gì" in page.locator("#import-result").inner_text()
     assert len(khoas()) == before
-    assert upload(good, "#import-go") == 200
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:  # the checked file, not chosen again
+        page.click("#import-staged")
+    page.wait_for_load_state()
+    assert answer.value.status == 200
     assert "đã nhập 1 tài sản" in page.locator("#import-result").inner_text()
     assert len(khoas()) == before + 1
     assert page.locator("#import-ids a").count() == 1  # one asset: one id, not "77 .. 77"
