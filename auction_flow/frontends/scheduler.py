@@ -26,6 +26,7 @@ from auction_flow.common.config import TZ_NAME, now_utc
 from auction_flow.core import roots
 from auction_flow.features.alerts.jobs import JOB_TABLE, MISFIRE_GRACE, digest_job, holder_id, record_run, scan_job
 from auction_flow.features.identity import purge
+from auction_flow.features.imports import staged
 from auction_flow.features.reports import service as reports
 from auction_flow.storage.db import get_engine, open_db
 
@@ -69,17 +70,20 @@ def root_job(url: str) -> None:
 def sessions_job(url: str) -> None:
     """Remove the sign-in sessions ended or expired longer ago than the retention
     (``AUCTION_FLOW_SESSION_RETENTION_DAYS``, default 90 days) that no audit row names
-    (auction_flow.features.identity.purge). Takes only the URL."""
+    (auction_flow.features.identity.purge), and the import page's checked files nobody imported
+    within the hour (auction_flow.features.imports.staged). Takes only the URL."""
     engine = open_db(url)
     started = now_utc()
     try:
         res = purge.purge_sessions(engine)
+        files = staged.expire(engine)
     except Exception as exc:  # noqa: BLE001 - recorded for `scheduler status`, tried again next run
         log.exception("session purge failed")
         record_run(engine, "sessions", "failed", f"{type(exc).__name__}: {exc}", started, holder_id())
     else:
         record_run(engine, "sessions", "ok", f"removed {res.removed} session(s) ended or expired over {res.days} "
-                   f"day(s) ago; kept {res.kept} named by the audit log", started, holder_id())
+                   f"day(s) ago; kept {res.kept} named by the audit log; removed {files} checked import file(s) "
+                   f"kept over {int(staged.KEPT_FOR.total_seconds() // 60)} minutes", started, holder_id())
 
 
 def rollup_job(url: str) -> None:

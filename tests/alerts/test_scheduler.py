@@ -20,8 +20,9 @@ from sqlalchemy import insert, select, text, update
 
 from auction_flow.common.config import today
 from auction_flow.features.alerts import jobs as scheduler
+from auction_flow.features.imports import staged
 from auction_flow.storage import db
-from auction_flow.storage.schema import scheduler_leases, sessions, users
+from auction_flow.storage.schema import import_staged, scheduler_leases, sessions, users
 
 EXE = Path(sys.executable).with_name("auction-flow")
 
@@ -132,6 +133,11 @@ def test_scheduler_removes_old_sessions_at_start_and_keeps_the_rest(file_db, tmp
     signed_out = _session(engine, "afs_out", now + dt.timedelta(days=3), ended=now - dt.timedelta(days=100))
     recent = _session(engine, "afs_recent", now - dt.timedelta(days=20))
     live = _session(engine, "afs_live", now + dt.timedelta(days=6))
+    staged.keep(engine, "ld_binh", "a.csv", b"old")  # a checked import file nobody came back for
+    staged.keep(engine, "ld_tinh", "b.csv", b"new")  # one checked a moment ago: kept
+    with engine.begin() as conn:
+        conn.execute(update(import_staged).where(import_staged.c.file_name == "a.csv")
+                     .values(staged_at=now - staged.KEPT_FOR - dt.timedelta(minutes=5)))
 
     def ids():
         with engine.connect() as conn:
@@ -151,6 +157,9 @@ def test_scheduler_removes_old_sessions_at_start_and_keeps_the_rest(file_db, tmp
     assert old not in ids() and signed_out not in ids()
     [run] = [r for r in scheduler.status(engine)["last_runs"] if r["job"] == "sessions"]
     assert run["outcome"] == "ok" and run["detail"].startswith("removed 2 session(s) ended or expired over 90 day(s)")
+    assert run["detail"].endswith("removed 1 checked import file(s) kept over 60 minutes"), run["detail"]
+    with engine.connect() as conn:
+        assert [r.file_name for r in conn.execute(select(import_staged.c.file_name))] == ["b.csv"]
     with engine.connect() as conn:
         [(next_run,)] = conn.execute(text("SELECT next_run_time FROM apscheduler_jobs WHERE id = 'sessions'"))
     assert next_run > time.time() + 23 * 3600  # then once a day

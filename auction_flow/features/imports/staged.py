@@ -4,7 +4,8 @@
 under a random token the page holds in a hidden field (only the token's SHA-256 is stored), so that
 *Import the checked file* writes exactly what was checked without the file being chosen again. A
 kept file belongs to the user who checked it and lives :data:`KEPT_FOR` at most: each new check
-drops that user's earlier ones and every expired one, and a successful import drops its own.
+drops that user's earlier ones and every expired one, a successful import drops its own, and the
+scheduler's daily purge (:func:`expire`) drops those nobody came back for.
 """
 
 from __future__ import annotations
@@ -58,3 +59,10 @@ def drop(engine, username: str, token: str) -> None:
     with db.writing(engine) as conn:
         conn.execute(delete(import_staged).where(import_staged.c.token_hash == _digest(token),
                                                  import_staged.c.username == username))
+
+
+def expire(engine, now: dt.datetime | None = None) -> int:
+    """Drop every file kept longer than :data:`KEPT_FOR` (the scheduler's daily purge: a checked file
+    holds parties' names and identity numbers); how many."""
+    with db.writing(engine) as conn:
+        return conn.execute(delete(import_staged).where(import_staged.c.staged_at < (now or now_utc()) - KEPT_FOR)).rowcount
