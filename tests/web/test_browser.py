@@ -280,7 +280,8 @@ def test_a_supervisor_imports_a_file_from_the_menu(page_of, served):
 
 def test_an_administrator_adds_a_user_who_signs_in_with_the_one_time_password(page_of, served):
     """The menu's Users; the form; the one-time password shown once; the new officer's first
-    sign-in goes to the change of password, then to their desk."""
+    sign-in goes to the change of password, then to their desk; a deactivation asked first, its
+    way out changing nothing, then done, ending the newcomer's session."""
     page = page_of("admin")
     page.click("#users-link")
     assert page.url.endswith("/admin/users")
@@ -310,3 +311,20 @@ def test_an_administrator_adds_a_user_who_signs_in_with_the_one_time_password(pa
     newcomer.wait_for_load_state()
     assert newcomer.url.endswith("/desk")
     assert "cv_web" in newcomer.locator("header .me").inner_text()
+
+    page.goto("/admin/users")  # the administrator deactivates cv_web: asked first, then done
+    page.locator("#user-cv_web button.deactivate").click()
+    page.wait_for_load_state()
+    assert "cv_web (Trần Văn Web)" in page.locator("#users-confirm h1").inner_text()
+    page.click("#users-confirm-cancel")  # the way out changes nothing
+    page.wait_for_load_state()
+    assert page.url.endswith("/admin/users")
+    newcomer.reload()
+    assert newcomer.url.endswith("/desk")  # still signed in
+    page.locator("#user-cv_web button.deactivate").click()
+    page.wait_for_load_state()
+    page.click("#users-confirm-yes")
+    page.wait_for_load_state()
+    assert "cv_web" in page.locator("#users-done").inner_text()
+    newcomer.reload()
+    assert "/login" in newcomer.url  # their session ended

@@ -79,7 +79,7 @@ def test_a_reset_ends_the_users_sessions_and_gives_a_new_one_time_password(clien
     officer, signed = sign_in(db_url, "cv_an", PASSWORD)
     with officer:
         assert officer.get("/desk").status_code == 200
-        r = client.post("/admin/users/cv_an/reset?lang=en", data={"csrftoken": csrf})
+        r = client.post("/admin/users/cv_an/reset?lang=en", data={"csrftoken": csrf, "confirm": "yes"})
         assert r.status_code == 200 and "cv_an's password was reset" in html.unescape(r.text)
         one_time = re.search(r'<code id="one-time-password">([^<]+)</code>', r.text).group(1)
         assert officer.get("/desk", follow_redirects=False).headers["location"].startswith("/login")  # session ended
@@ -101,16 +101,47 @@ def test_change_deactivate_and_activate_from_the_page(client, engine, db_url):
     same = client.post("/admin/users/cv_ba/change?lang=en", data={"csrftoken": csrf, "role": "supervisor",
                                                                   "office": "HG-NB"})
     assert same.status_code == 422 and "cv_ba: nothing to change" in same.text.split('id="users-error"')[1]
-    client.post("/admin/users/cv_dung/deactivate", data={"csrftoken": csrf})
+    client.post("/admin/users/cv_dung/deactivate", data={"csrftoken": csrf, "confirm": "yes"})
     assert sign_in(db_url, "cv_dung", PASSWORD)[1].status_code == 401
-    again = client.post("/admin/users/cv_dung/deactivate?lang=en", data={"csrftoken": csrf})
+    again = client.post("/admin/users/cv_dung/deactivate?lang=en", data={"csrftoken": csrf, "confirm": "yes"})
     assert again.status_code == 422 and "already deactivated" in again.text
     client.post("/admin/users/cv_dung/activate", data={"csrftoken": csrf})
     assert sign_in(db_url, "cv_dung", PASSWORD)[1].status_code == 303
     assert [e for e, _ in events(engine, "user_deactivated", "user_activated")] == ["user_deactivated",
                                                                                    "user_activated"]
-    nobody = client.post("/admin/users/nobody/deactivate?lang=en", data={"csrftoken": csrf})
+    nobody = client.post("/admin/users/nobody/deactivate?lang=en", data={"csrftoken": csrf, "confirm": "yes"})
     assert nobody.status_code == 404 and "nobody" in nobody.text
+    asked = client.post("/admin/users/nobody/deactivate?lang=en", data={"csrftoken": csrf})  # the question too
+    assert asked.status_code == 404 and "no user &#39;nobody&#39;" in asked.text
+
+
+def test_a_reset_or_a_deactivation_asks_first_and_the_question_changes_nothing(client, engine, db_url):
+    csrf = page_session(client, "admin")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE users SET name = 'Lê <b>Dũng</b>' WHERE username = 'cv_dung'"))
+    officer, _ = sign_in(db_url, "cv_dung", PASSWORD)
+    with officer:
+        before = everything_written(engine)
+        for action, question, button in (
+                ("reset", "Reset the password of cv_dung (Lê &lt;b&gt;Dũng&lt;/b&gt;)?", "Reset the password"),
+                ("deactivate", "Deactivate cv_dung (Lê &lt;b&gt;Dũng&lt;/b&gt;)?", "Deactivate")):
+            asked = client.post(f"/admin/users/cv_dung/{action}?lang=en", data={"csrftoken": csrf})
+            assert asked.status_code == 200, asked.text
+            assert question in asked.text and "<b>Dũng</b>" not in asked.text  # escaped
+            form = asked.text.split('id="users-confirm-form"')[1].split("</form>")[0]
+            assert f'action="/admin/users/cv_dung/{action}"' in asked.text.split('id="users-confirm-form"')[0][-200:]
+            assert 'name="confirm" value="yes"' in form and 'name="csrftoken"' in form and button in form
+            assert 'href="/admin/users" id="users-confirm-cancel"' in form
+            assert "one-time-password" not in asked.text
+        assert officer.get("/desk").status_code == 200  # the question ended no session
+        assert everything_written(engine) == before  # and wrote nothing
+        vi = client.post("/admin/users/cv_dung/deactivate?lang=vi", data={"csrftoken": csrf})
+        assert "Khóa cv_dung (Lê &lt;b&gt;Dũng&lt;/b&gt;)?" in vi.text and "Hủy, quay lại danh sách" in vi.text
+        done = client.post("/admin/users/cv_dung/deactivate", data={"csrftoken": csrf, "confirm": "yes"},
+                           follow_redirects=False)
+        assert done.status_code == 303
+        assert officer.get("/desk", follow_redirects=False).headers["location"].startswith("/login")
+    assert [e for e, _ in events(engine, "user_deactivated")] == ["user_deactivated"]
 
 
 def test_a_refused_addition_keeps_what_was_typed_and_adds_nobody(client, engine):

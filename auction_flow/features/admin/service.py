@@ -24,10 +24,10 @@ def _audit(conn, actor: dict, event: str, changes: dict, reason: str | None = No
     admin_events.record(conn, actor, event, changes, reason, office)
 
 
-def users_page(engine, actor: str | None) -> dict:
+def users_page(engine, actor: str | None, action: str = "user list") -> dict:
     """What the web desk's users page shows an administrator: every user and every office; anyone
-    else is refused (an ``access_log`` row)."""
-    _require_admin(engine, actor, "user list")
+    else is refused (an ``access_log`` row naming ``action``, the command the page stands for)."""
+    _require_admin(engine, actor, action)
     return {"users": list_users(engine), "offices": list_offices(engine)}
 
 

@@ -7,6 +7,11 @@ A user added here, or whose password is reset here, gets a one-time password dra
 and shown once, on the answer to that form only (never stored in clear, logged or sent anywhere):
 the administrator hands it over, and the user must choose their own at the first sign-in. Every
 change is the same audited event as on the command line.
+
+A reset and a deactivation end the user's sessions at once, so the row's button asks first: its
+form (without ``confirm=yes``) answers a page naming the user and what will happen, whose own form
+(with it) acts, and whose other way out goes back to the list. No script is needed (the desk's
+content security policy allows none inline).
 """
 
 from __future__ import annotations
@@ -71,9 +76,29 @@ def _act(request: Request, who: Identity, username: str, action: str, do):
     return RedirectResponse(f"/admin/users?done={action}&user={quote(username)}", status_code=303)
 
 
+COMMAND = {"reset": "user passwd", "deactivate": "user deactivate"}  # what a refusal of the question names
+
+
+def _confirm(request: Request, who: Identity, username: str, action: str, button: str):
+    """The page asking the administrator to confirm ``action`` on ``username`` (refused to anyone
+    else, with an ``access_log`` row naming the command, as the action itself is)."""
+    lang = lang_of(request)
+    shown = admin_svc.users_page(engine_of(request), who.username, COMMAND[action])
+    user = next((u for u in shown["users"] if u["username"] == username), None)
+    if user is None:
+        return _page(request, who, status=404, error=NotFound("user_not_found", user=username).render(lang),
+                     failed=username)
+    name = user.get("name") or "-"
+    return page(request, "users_confirm.html", user=user, action=action, button=text(lang, button),
+                question=text(lang, f"users.confirm_{action}", user=username, name=name),
+                why=text(lang, f"users.confirm_{action}_why"), title=text(lang, "users.title"))
+
+
 @router.post("/admin/users/{username}/reset")
-def reset(request: Request, username: str, who: Identity = Depends(page_user)):
-    """A new one-time password, shown on this answer only; the user's sessions end."""
+def reset(request: Request, username: str, who: Identity = Depends(page_user), data: dict = Depends(form_data)):
+    """A new one-time password, shown on this answer only; the user's sessions end. Asked first."""
+    if data.get("confirm") != "yes":
+        return _confirm(request, who, username, "reset", "users.reset_button")
     lang, engine = lang_of(request), engine_of(request)
     one_time = identity_svc.one_time_password(username)
     try:
@@ -92,7 +117,10 @@ def change(request: Request, username: str, who: Identity = Depends(page_user), 
 
 
 @router.post("/admin/users/{username}/deactivate")
-def deactivate(request: Request, username: str, who: Identity = Depends(page_user)):
+def deactivate(request: Request, username: str, who: Identity = Depends(page_user), data: dict = Depends(form_data)):
+    """The user can no longer sign in; their sessions and tokens end. Asked first."""
+    if data.get("confirm") != "yes":
+        return _confirm(request, who, username, "deactivate", "users.deactivate")
     return _act(request, who, username, "deactivated",
                 lambda: identity_svc.deactivate(engine_of(request), who.username, username))
 
