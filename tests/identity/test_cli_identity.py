@@ -260,3 +260,20 @@ def test_every_administration_command_refused_to_a_supervisor_is_an_access_log_r
     assert "may not user add" in _err(cli(*commands["user add"], "--as", "cv_an", input="Mat-khau-moi-2026\n"))
     seen = json.loads(cli("audit", "denied", "--json", "--as", "ld_binh").output)
     assert [(d["actor"], d["action"], d["office"]) for d in seen] == [("cv_an", "user add", "HG-VT")]
+
+
+def test_user_list_shows_the_users_of_the_offices_one_may_read(world, db_url):
+    cli = Cli(db_url)
+    names = {}
+    for who in ("admin", "ld_tinh", "ld_binh", "cv_dung", "ksv"):
+        assert _login(cli, who).exit_code == 0
+        r = cli("user", "list", "--json", "--as", who)
+        assert r.exit_code == 0, r.output
+        names[who] = [u["username"] for u in json.loads(r.output)]
+    everyone = ["admin", "cv_an", "cv_ba", "cv_dung", "ksv", "ld_binh", "ld_tinh"]
+    assert names["admin"] == everyone
+    assert names["ld_tinh"] == names["ksv"] == ["cv_an", "cv_ba", "cv_dung", "ksv", "ld_binh", "ld_tinh"]  # HG and under
+    assert names["ld_binh"] == ["cv_an", "cv_ba", "ld_binh"]  # HG-VT only
+    assert names["cv_dung"] == ["cv_dung"]  # HG-NB's only officer
+    shown = cli("user", "list", "--as", "cv_dung").output
+    assert "cv_an@thads.test" not in shown and "cv_dung@thads.test" in shown

@@ -105,7 +105,7 @@ HELP = {
 
         Ví dụ: auction-flow --as admin user purge-sessions --older-than 30
         """,
-    "user list": """Liệt kê người dùng.
+    "user list": """Liệt kê người dùng của các đơn vị bạn được xem (quản trị viên: mọi người dùng).
 
         Ví dụ: auction-flow user list
         """,

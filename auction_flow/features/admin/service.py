@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from auction_flow.common.config import now_utc
 from auction_flow.common.errors import InvalidInput, NotFound, PermissionDenied
 from auction_flow.core import admin_events
-from auction_flow.core.authz import office_chain
+from auction_flow.core.authz import office_chain, visible_offices
 from auction_flow.core.calendar import WorkCalendar
 from auction_flow.core.engine import load_actor, require_role
 from auction_flow.core.fields import check_values, parse_date, parse_year
@@ -210,12 +210,19 @@ def move_office(engine, actor: str | None, code: str, parent: str | None) -> dic
     return {"code": row["code"], "parent": parent or None}
 
 
-def list_users(engine) -> list[dict]:
+def list_users(engine, actor: str | None = None) -> list[dict]:
+    """Every user (the administrator's page), or, for ``actor`` (``user list``), the users of the
+    offices whose records the actor may read: an administrator every user; a supervisor or a
+    procurator those of their office and the offices under it; an officer their own office's. A
+    user's e-mail address and the other offices' staff are not every signed-in user's to read."""
     with db.reading(engine) as conn:
-        rows = conn.execute(select(users.c.username, users.c.name, users.c.role, offices.c.code.label("office"),
-                                   users.c.email, users.c.active)
-                            .outerjoin(offices, offices.c.id == users.c.office_id).order_by(users.c.username))
-        return [dict(r._mapping) for r in rows]
+        query = (select(users.c.username, users.c.name, users.c.role, offices.c.code.label("office"), users.c.email,
+                        users.c.active).outerjoin(offices, offices.c.id == users.c.office_id).order_by(users.c.username))
+        if actor is not None:
+            seen = visible_offices(conn, load_actor(conn, actor))
+            if seen is not None:
+                query = query.where(users.c.office_id.in_(list(seen)))
+        return [dict(r._mapping) for r in conn.execute(query)]
 
 
 def add_day(engine, actor: str | None, day, name: str, kind: str) -> dict:

@@ -207,12 +207,12 @@ def user_change(username, role, office_code):
 @common
 @json_option
 def user_list(as_json):
-    """List users.
+    """List the users of the offices you may read (an administrator: every user).
 
     Example: auction-flow user list
     """
 
-    out(admin_svc.list_users(engine()), as_json, lambda rows: table([{**r, "role": code("role", r["role"])} for r in rows], cols(
+    out(admin_svc.list_users(engine(), actor()), as_json, lambda rows: table([{**r, "role": code("role", r["role"])} for r in rows], cols(
         ("username", "username"), ("name", "full_name"), ("role", "role"), ("office", "office"), ("email", "email"),
         ("active", "active"))))
 
