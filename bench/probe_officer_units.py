@@ -123,13 +123,16 @@ def build_rows(conninfo):
         t0 = time.perf_counter()
         c.execute("DROP TABLE IF EXISTS probe_rows")
         c.execute(f"""CREATE TABLE probe_rows AS WITH b AS MATERIALIZED ({b})
-SELECT b.d, b.officer, sc.code::smallint AS stage, b.days::int AS days, tc.code::smallint AS trig, b.delay::int AS delay,
+SELECT b.d, b.officer, sc.code::smallint AS stage, b.days::int AS days, tc.code::smallint AS trig,
+       b.delay::int AS delay,
        CASE WHEN b.trigger = ANY(%(priced)s) THEN b.asset_id END AS priced,
-       CASE WHEN b.trigger = 'record_sale' THEN CASE WHEN (SELECT n.trigger FROM audit_log n WHERE n.asset_id = b.asset_id
-    AND n.seq > b.seq AND n.trigger = ANY(%(after_sale)s) ORDER BY n.seq LIMIT 1) = ANY(%(voiding)s) THEN 'c'
-    ELSE 'k' END END AS sale,
-       CASE WHEN b.trigger = 'record_sale' THEN (SELECT t.sale_price FROM assets t WHERE t.id = b.asset_id) END AS x,
-       CASE WHEN b.trigger = 'record_sale' THEN (SELECT t.appraised_price FROM assets t WHERE t.id = b.asset_id) END AS y
+       CASE WHEN b.trigger = 'record_sale' THEN CASE WHEN (SELECT n.trigger FROM audit_log n
+    WHERE n.asset_id = b.asset_id AND n.seq > b.seq AND n.trigger = ANY(%(after_sale)s) ORDER BY n.seq LIMIT 1)
+    = ANY(%(voiding)s) THEN 'c' ELSE 'k' END END AS sale,
+       CASE WHEN b.trigger = 'record_sale' THEN (SELECT t.sale_price FROM assets t WHERE t.id = b.asset_id)
+       END AS x,
+       CASE WHEN b.trigger = 'record_sale' THEN (SELECT t.appraised_price FROM assets t WHERE t.id = b.asset_id)
+       END AS y
 FROM b LEFT JOIN probe_codes sc ON sc.name = b.stage LEFT JOIN probe_codes tc ON tc.name = 't:' || b.trigger
 ORDER BY b.d""", P)
         c.execute("CREATE INDEX ON probe_rows (d)")
@@ -142,8 +145,8 @@ ROWS_SQL = """WITH r AS MATERIALIZED (SELECT * FROM probe_rows WHERE d BETWEEN %
 SELECT 'stage', officer, stage, count(*), max(days), percentile_cont(0.5) WITHIN GROUP (ORDER BY days), NULL::numeric
 FROM r WHERE stage IS NOT NULL GROUP BY officer, stage
 UNION ALL SELECT 'days', stage, days, count(*), NULL, NULL, NULL FROM r WHERE stage IS NOT NULL GROUP BY stage, days
-UNION ALL SELECT 'count', officer, trig, count(*), count(*) FILTER (WHERE delay <= 0), count(*) FILTER (WHERE delay > 0),
-    NULL FROM r WHERE trig IS NOT NULL GROUP BY officer, trig
+UNION ALL SELECT 'count', officer, trig, count(*), count(*) FILTER (WHERE delay <= 0),
+    count(*) FILTER (WHERE delay > 0), NULL FROM r WHERE trig IS NOT NULL GROUP BY officer, trig
 UNION ALL SELECT 'late', officer, NULL, count(*), max(delay), percentile_cont(0.5) WITHIN GROUP (ORDER BY delay), NULL
     FROM r WHERE trig = %(ho)s AND delay > 0 GROUP BY GROUPING SETS ((officer), ())
 UNION ALL SELECT 'priced', officer, NULL, count(*), NULL, NULL, NULL FROM (SELECT DISTINCT officer, priced FROM r
@@ -381,7 +384,8 @@ def measure(conninfo, url, rounds):
         print(f"{what} {a}..{b} ({rows:,} rows): bare {m['bare']:.2f} s; edges live {m['edges live']:.2f} s "
               f"{m['edges live'] / m['bare']:.2f}x {tims['l']}; days kept {m['days kept']:.2f} s "
               f"{m['days kept'] / m['bare']:.2f}x {tims['d']}; live statement {t_live:.2f} s "
-              f"{t_live / m['bare']:.2f}x; narrow per-row table {m['rows']:.2f} s {m['rows'] / m['bare']:.2f}x", flush=True)
+              f"{t_live / m['bare']:.2f}x; narrow per-row table {m['rows']:.2f} s {m['rows'] / m['bare']:.2f}x",
+              flush=True)
 
 
 def main():
