@@ -105,7 +105,7 @@ def reappraisal_ground(s: Step):
     if received is None:
         s.refuse("g_no_receipt", party=party["id"], name=party["name"])
     spec = receipts.in_force(s.trig.params["reappraisal_window"], s.wf, received)
-    end = receipts.window_end(spec, receipts.counted_from(notice, party["id"], s.asset), s.cal)
+    end = receipts.party_window_end(s.conn, s.wf, spec, notice, party["id"], s.asset, s.cal)
     if s.on > end:
         s.refuse("g_reappraisal_window_receipt", party=party["id"], name=party["name"], received=received,
                  days=spec["days"], deadline=end, basis=spec["basis"])

@@ -48,27 +48,32 @@ def counted_from(notice: dict | None, party_id: int, asset: dict) -> dt.date | N
     return day + dt.timedelta(days=max(0, (asset.get("suspended_days") or 0) - at))
 
 
-def suspended_before(conn, wf, asset: dict, notice: dict, day: dt.date) -> int:
-    """The days the asset spent suspended, in the stint its ``notice`` began, before ``day``: each
-    suspension runs from the day of its step that stopped the clock to the day of the step that
-    restarted it (as the engine counts ``suspended_days``). Read from the asset's chain only when it
-    has been suspended in the stint at all."""
+def suspensions(conn, wf, asset: dict, notice: dict) -> list[tuple[dt.date, dt.date]]:
+    """The asset's suspensions ended since its ``notice`` was issued, each (the day of the step that
+    stopped the clock, the day of the step that restarted it): the days from the first up to, not
+    including, the second are suspended, as the engine counts ``suspended_days``. Read from the
+    asset's chain only when it has been suspended in the stint at all."""
     if not asset.get("suspended_days"):
-        return 0
+        return []
     stops = {t.name for t in wf.triggers.values() if "stop_clock" in t.effects}
     starts = {t.name for t in wf.triggers.values() if "restart_clock" in t.effects}
     q = (select(audit_log.c.trigger, audit_log.c.business_date)
          .where(audit_log.c.asset_id == asset["id"], audit_log.c.seq > notice["seq"],
                 audit_log.c.trigger.in_(sorted(stops | starts)))
          .order_by(audit_log.c.seq))
-    before, since = 0, None
+    out, since = [], None
     for trigger, on in conn.execute(q):
         if trigger in stops:
             since = on
         elif since is not None:
-            before += max(0, (min(on, day) - since).days)
+            out.append((since, on))
             since = None
-    return before
+    return out
+
+
+def suspended_before(conn, wf, asset: dict, notice: dict, day: dt.date) -> int:
+    """The days the asset spent suspended, in the stint its ``notice`` began, before ``day``."""
+    return sum(max(0, (min(end, day) - start).days) for start, end in suspensions(conn, wf, asset, notice))
 
 
 def notice_to(wf, notice: dict) -> tuple[str, ...]:
@@ -127,7 +132,26 @@ def window_end(spec: dict, received: dt.date, cal: WorkCalendar) -> dt.date:
     return cal.next_working_day(received + dt.timedelta(days=spec["days"]))
 
 
-def windows(wf, asset: dict, cal: WorkCalendar, names: dict[int, str] | None = None) -> dict | None:
+def party_window_end(conn, wf, spec: dict, notice: dict, party: int, asset: dict, cal: WorkCalendar) -> dt.date:
+    """The last day of ``party``'s window of ``spec`` from its receipt of ``notice``, the time the
+    asset spent suspended after the receipt not counted (the clock stops). Calendar days: the window
+    moves on by the days suspended (:func:`counted_from`). Working days: the working days suspended
+    are the ones that do not count; a weekend or a holiday inside a suspension would not have
+    counted anyway, so moving the start by every day suspended would give a later end than the law's
+    remaining days."""
+    if spec.get("unit") != "working" or not asset.get("suspended_days"):
+        return window_end(spec, counted_from(notice, party, asset), cal)
+    received = received_on(notice, party)
+    stopped = [(start, end) for start, end in suspensions(conn, wf, asset, notice) if end > received]
+    day, left = received, spec["days"]
+    while left:
+        day += dt.timedelta(days=1)
+        if cal.is_working_day(day) and not any(start <= day < end for start, end in stopped):
+            left -= 1
+    return day
+
+
+def windows(conn, wf, asset: dict, cal: WorkCalendar, names: dict[int, str] | None = None) -> dict | None:
     """What ``asset show`` says of the notice: its step, its day, and each receipt recorded with the
     end of the re-appraisal window it opens (None when the asset has no notice)."""
     notice = notice_of(asset)
@@ -139,7 +163,7 @@ def windows(wf, asset: dict, cal: WorkCalendar, names: dict[int, str] | None = N
     for pid, day in sorted((notice.get("received") or {}).items(), key=lambda kv: (kv[1], kv[0])):
         start = counted_from(notice, int(pid), asset)
         rows.append({"party": int(pid), "name": (names or {}).get(int(pid)), "received_on": dt.date.fromisoformat(day),
-                     "window_ends": window_end(in_force(spec, wf, start), start, cal)
+                     "window_ends": party_window_end(conn, wf, in_force(spec, wf, start), notice, int(pid), asset, cal)
                      if spec and spec.get("from") == "receipt" else None})
     on = dt.date.fromisoformat(notice["on"]) if notice.get("on") else None
     return {"seq": notice.get("seq"), "trigger": notice.get("trigger"), "on": on, "receipts": rows,

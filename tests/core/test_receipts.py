@@ -92,6 +92,41 @@ def test_a_suspension_between_the_receipt_and_its_record_stops_the_window(apprai
                 party=debtor).to_state == "appraising"
 
 
+def test_days_off_inside_a_suspension_do_not_move_a_working_day_window(appraised):
+    """The debtor received the notice on Thu 2026-10-08; the asset was suspended from Sat 10 to Mon 12
+    October (the weekend: no working day stopped). Five working days from the receipt: Fri 9, Mon 12,
+    Tue 13, Wed 14, Thu 15. Moving the start by the two days suspended would have ended the window a
+    day late, on Fri 16."""
+    e, aid, debtor, _, _ = appraised
+    step(e, aid, "record_receipt", "2026-10-08", party=debtor, received_on="2026-10-08")
+    step(e, aid, "suspend", "2026-10-10", kind="postpone")
+    step(e, aid, "resume", "2026-10-12")
+    [receipt] = svc.show(e, aid, "cv_an", on=dt.date(2026, 10, 13))["notice"]["receipts"]
+    assert receipt["window_ends"] == dt.date(2026, 10, 15)
+    before = dump(e)
+    with pytest.raises(TriggerNotAllowed) as refused:
+        step(e, aid, "request_reappraisal", "2026-10-16", ground="party_request", party=debtor)
+    assert "2026-10-15" in str(refused.value)
+    assert dump(e) == before
+    assert step(e, aid, "request_reappraisal", "2026-10-15", ground="party_request",
+                party=debtor).to_state == "appraising"
+
+
+def test_working_days_inside_a_suspension_after_the_receipt_do_not_count(appraised):
+    """Received Mon 2026-10-05; suspended Wed 7 to Wed 14 (Wed 7 - Tue 13: five working days stopped).
+    Counted: Tue 6, Wed 14, Thu 15, Fri 16, Mon 19."""
+    e, aid, debtor, _, _ = appraised
+    step(e, aid, "record_receipt", "2026-10-05", party=debtor, received_on="2026-10-05")
+    step(e, aid, "suspend", "2026-10-07", kind="postpone")
+    step(e, aid, "resume", "2026-10-14")
+    [receipt] = svc.show(e, aid, "cv_an", on=dt.date(2026, 10, 14))["notice"]["receipts"]
+    assert receipt["window_ends"] == dt.date(2026, 10, 19)
+    with pytest.raises(TriggerNotAllowed):
+        step(e, aid, "request_reappraisal", "2026-10-20", ground="party_request", party=debtor)
+    assert step(e, aid, "request_reappraisal", "2026-10-19", ground="party_request",
+                party=debtor).to_state == "appraising"
+
+
 def test_request_before_the_receipt_is_recorded_names_record_receipt(appraised):
     e, aid, debtor, _, _ = appraised
     with pytest.raises(TriggerNotAllowed, match=f"first: record_receipt --set party={debtor}"):

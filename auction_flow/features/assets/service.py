@@ -143,7 +143,7 @@ def notice_view(conn, row: dict) -> dict:
     roles = trig.params.get("parties", ()) if trig else ()
     names = {p["id"]: p["name"] for p in receipts.parties_in(conn, row["id"], roles)} if roles else {}
     return {"valid_until": dt.date.fromisoformat(valid) if valid else None,
-            "notice": receipts.windows(wf, row, WorkCalendar.from_db(conn), names)}
+            "notice": receipts.windows(conn, wf, row, WorkCalendar.from_db(conn), names)}
 
 
 def _query():
