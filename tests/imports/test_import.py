@@ -75,8 +75,9 @@ def test_example_file_imports_with_the_engines_deadlines_and_a_chained_history(w
     r = cli("import", "assets", str(EXAMPLE), "--json", actor="ld_tinh")
     assert r.exit_code == 0, r.output
     res = json.loads(r.output)
-    assert res["rows"] == 7 and res["dry_run"] is False
+    assert res["rows"] == 8 and res["dry_run"] is False
     assert res["by_state"]["paid"] == res["by_state"]["returned_to_debtor"] == 1
+    assert res["by_state"]["auction_cancelled"] == 2
     first, last = res["ids"]
     with world.connect() as conn:
         rows = {a.case_number: a for a in conn.execute(select(assets).where(assets.c.id.between(first, last)))}
@@ -99,6 +100,11 @@ def test_example_file_imports_with_the_engines_deadlines_and_a_chained_history(w
         assert a.deadline == (dl.due if dl else None), a.case_number
     handed = rows["03/2025/QĐ-CCTHADS"]
     assert handed.deadline == dt.date(2026, 3, 16)  # 2026-03-05 + 10 days is a Sunday
+    # a cancellation on a ground of the current procedure, with the document it rests on
+    [cancel] = [h for h in audit_rows(world, rows["44/2026/QĐ-CCTHADS"].id) if h["trigger"] == "cancel_result"]
+    assert {k: cancel["changes"][k][1] for k in ("ground", "document_no", "document_on", "issued_by")} == {
+        "ground": "winner_violation", "document_no": "12/2026/QĐ-XPHC", "document_on": "2026-08-18",
+        "issued_by": "Sở Tư pháp tỉnh Hậu Giang"}
     from auction_flow.features.supervision.verify import verify
 
     assert verify(world).ok
