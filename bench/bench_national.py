@@ -5,10 +5,13 @@
     .venv/bin/python bench/bench_national.py --scale 0.05 --reuse   # measure again, no rebuild
     .venv/bin/python bench/bench_national.py --scale 0.01 --reuse --skip scan,reports,latency   # verify only
     .venv/bin/python bench/bench_national.py --scale 0.01 --roots 1000 --only verify   # with a root history
+    .venv/bin/python bench/bench_national.py --scale 1 --provinces 2 --only verify   # 2 provinces at full size
 
 The database (bench/national_data.py: 63 provinces, 700 offices, rows in time order, real
-hashes, loaded through COPY) is ``af_national`` on the server of AUCTION_FLOW_TEST_PG (default
-postgresql://postgres@127.0.0.1:5432/test); it is kept for --reuse (drop it with --drop).
+hashes, loaded through COPY; with ``--provinces N`` only the first N provinces, each as dense as
+in the whole country, so "the whole log" is then theirs only) is ``af_national`` on the server
+of AUCTION_FLOW_TEST_PG (default postgresql://postgres@127.0.0.1:5432/test); it is kept for
+--reuse (drop it with --drop).
 Each figure is a ratio against a bare baseline measured in the same run on the same rows:
 
 * the alert scan as of TODAY against one bare INSERT ... SELECT of the due assets;
@@ -77,7 +80,7 @@ def _droppable(cur, tables) -> tuple[list, list]:
     return cons, cur.fetchall()
 
 
-def _people(url: str, nd) -> tuple[dict, dict]:
+def _people(url: str, nd, provinces: int) -> tuple[dict, dict]:
     """The 700 offices, 4 officers and a supervisor per branch, a supervisor per province, added
     through the administration's service (audited: ``audit verify`` checks the offices and users
     against their rows). Returns {office code: id} and {username: id}."""
@@ -88,7 +91,7 @@ def _people(url: str, nd) -> tuple[dict, dict]:
     from auction_flow.storage.schema import offices, users
 
     engine = db.open_db(url)
-    for code, parent in nd.offices():
+    for code, parent in nd.offices(provinces):
         admin.add_office(engine, "admin", code, f"THADS {code}", parent)
         if parent is None:
             admin.add_user(engine, "admin", f"ld_{code}", "supervisor", code)
@@ -153,7 +156,8 @@ def history_roots(conninfo: str, n: int, before: dt.datetime) -> dict:
     return {"roots": len(states), "stored": stored}
 
 
-def build(scale: float, admin_url: str, url: str, conninfo: str, n_roots: int = 0, since=None) -> dict:
+def build(scale: float, admin_url: str, url: str, conninfo: str, n_roots: int = 0, since=None,
+          provinces: int | None = None) -> dict:
     import national_data as nd
     from sqlalchemy import create_engine, text
 
@@ -169,7 +173,8 @@ def build(scale: float, admin_url: str, url: str, conninfo: str, n_roots: int = 
     admin.init(url, "admin")
     db.get_engine(url).dispose()
     t0 = time.perf_counter()
-    office_ids, user_ids = _people(url, nd)
+    provinces = provinces or nd.PROVINCES
+    office_ids, user_ids = _people(url, nd, provinces)
     print(f"{len(office_ids):,} offices and {len(user_ids):,} users added in {time.perf_counter() - t0:.0f} s",
           flush=True)
     with psql(conninfo) as conn, conn.cursor() as cur:
@@ -184,7 +189,7 @@ def build(scale: float, admin_url: str, url: str, conninfo: str, n_roots: int = 
     for c in (a_conn, l_conn):
         c.autocommit = False
         c.execute("SET synchronous_commit = off")
-    loaded = nd.load(a_conn, l_conn, scale, office_ids, user_ids, since=since or nd.START)
+    loaded = nd.load(a_conn, l_conn, scale, office_ids, user_ids, since=since or nd.START, provinces=provinces)
     a_conn.commit()
     l_conn.commit()
     a_conn.close()
@@ -608,12 +613,12 @@ def bare_verify(conninfo: str, scope: str | None = None) -> int:
     return n
 
 
-def measure_verify(rounds: int = 1, scopes=("office", "province", "log")) -> list:
+def measure_verify(rounds: int = 1, scopes=("office", "province", "log"), log_rounds: int = 1) -> list:
     """``audit verify`` of one office, of one province and of the whole log, each against a bare
     psycopg verify of the same rows, each side in a fresh child process (time, VmHWM). An office and
     a province: one untimed run first (the scope's rows then in the cache for both sides), then
     ``rounds`` pairs, the side that goes first alternating, their median times and highest peaks; the
-    whole log once."""
+    whole log once, or as the scopes with ``log_rounds`` pairs (more than 1)."""
     _, url, conninfo = urls()
     with psql(conninfo) as conn:  # the province's branch with the most audit rows
         office = conn.execute("SELECT o.code FROM offices o JOIN audit_heads h ON h.chain = 'office:' || o.code "
@@ -625,9 +630,10 @@ def measure_verify(rounds: int = 1, scopes=("office", "province", "log")) -> lis
             (f"one province ({PROVINCE})", f"province:{PROVINCE}", "province"),
             ("the whole log", None, "log")) if name in scopes]:
         pairs = []
-        if scope is not None:  # untimed: the first run after a build or another scope pays the cold cache
+        n = rounds if scope is not None else log_rounds
+        if scope is not None or n > 1:  # untimed: the first run after a build or another scope pays the cold cache
             child("bare_verify", conninfo, scope)
-        for i in range(1 if scope is None else max(1, rounds)):
+        for i in range(max(1, n)):
             if i % 2:
                 bare = child("bare_verify", conninfo, scope)
                 pairs.append((child("ours_verify", url, conninfo, scope), bare))
@@ -643,7 +649,8 @@ def measure_verify(rounds: int = 1, scopes=("office", "province", "log")) -> lis
                        bare["rows"] / bare["seconds"], ratio, ">= 0.7",
                        f"vs a bare psycopg verify of the same rows; {ours['seconds']:.2f} s against "
                        f"{bare['seconds']:.2f} s" + ("" if scope is None else f"; median of {len(pairs)}; ours "
-                                                     "also checks every root and replays the offices' assets")),
+                                                     "also checks every root and replays the offices' assets")
+                       + (f"; median of {len(pairs)} alternated" if scope is None and len(pairs) > 1 else "")),
                 result(f"audit verify, {label}: peak memory of the verifying process", ours["peak_mb"], "MB",
                        bare["peak_mb"], ours["peak_mb"] / bare["peak_mb"], "flat",
                        "VmHWM of a fresh child process; baseline: the bare verify's")]
@@ -742,6 +749,9 @@ def main(argv=None) -> int:
     p.add_argument("--verify-scopes", default="office,province,log",
                    help="comma-separated, what verify measures: office,province,log "
                         "(the whole log at full size: hours)")
+    p.add_argument("--log-rounds", type=int, default=1,
+                   help="verify: the whole log's pairs (default 1, not warmed; more: warmed and alternated "
+                        "as an office's and a province's)")
     p.add_argument("--only", default="", help="comma-separated, the others skipped: --reuse --only reports")
     p.add_argument("--name", default=DB, help=f"the database's name (default {DB})")
     p.add_argument("--roots", type=int, default=0, help="build: N roots spread over the history's days before "
@@ -750,6 +760,10 @@ def main(argv=None) -> int:
                    help="build: the history from this day on (YYYY-MM-DD), at the density of --scale: "
                         "--scale 1 --since 2025-04-01 builds a country's year 2026 at full size without "
                         "the eight years before it")
+    p.add_argument("--provinces", type=int, default=None, choices=range(1, 64), metavar="N",
+                   help="build: the first N provinces only (1-63), each with the offices, assets and audit rows "
+                        "it has at --scale in the whole country: --scale 1 --provinces 2 puts P01's ~854,000 "
+                        "rows in ~1.3 GiB instead of 38; 'the whole log' is then those provinces only")
     p.add_argument("--json", action="store_true", help="end with a RESULTS line (bench/run_all.py)")
     args = p.parse_args(argv)
     DB = args.name
@@ -759,7 +773,7 @@ def main(argv=None) -> int:
             n = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
         built = f"reused, {n:,} audit rows"
     else:
-        info = build(args.scale, admin_url, url, conninfo, args.roots, args.since)
+        info = build(args.scale, admin_url, url, conninfo, args.roots, args.since, args.provinces)
         built = (f"{info['assets']:,} assets, {info['rows']:,} audit rows, {info['size'] / 2**30:.1f} GiB, "
                  f"built in {info['seconds']:.0f} s")
     with psql(conninfo) as conn:  # the roots a verify checks whole, whatever its scope
@@ -774,7 +788,7 @@ def main(argv=None) -> int:
                                         if args.only else set())
     results = []
     if "verify" not in skip:  # first: the scan's rounds delete alerts, which verify rightly reports
-        results += measure_verify(args.rounds, set(args.verify_scopes.split(",")))
+        results += measure_verify(args.rounds, set(args.verify_scopes.split(",")), args.log_rounds)
     if "scan" not in skip:
         results += measure_scan(engine, conninfo, args.rounds)
     if "reports" not in skip:  # the live statement, the first fold, the kept answers with a small tail
@@ -783,7 +797,8 @@ def main(argv=None) -> int:
         results += measure_latency(args.steps)
     for r in results:
         since = f" from {args.since}" if args.since else ""
-        r["note"] = f"scale {args.scale}{since}; {built}; " + r["note"]
+        only = f", the first {args.provinces} provinces only" if args.provinces else ""
+        r["note"] = f"scale {args.scale}{since}{only}; {built}; " + r["note"]
     print()
     emit(results)
     print("\nper row read (compare between scales):", *per_row(results), sep="\n  ")

@@ -56,12 +56,14 @@ CLOCK = {"seized": 7, "appraising": 30, "priced": 10, "auction_contracted": 30, 
          "paid": 30, "creditor_accepted": 30, "handed_over": 10}
 
 
-def offices() -> list[tuple[str, str | None]]:
-    """(code, parent code) of every office: the 63 departments first, then their branches."""
-    out = [(f"P{p:02d}", None) for p in range(1, PROVINCES + 1)]
+def offices(provinces: int = PROVINCES) -> list[tuple[str, str | None]]:
+    """(code, parent code) of every office of the first ``provinces`` provinces: their departments
+    first, then their branches (P01 .. P07 have 11 branches, the others 10)."""
+    out = [(f"P{p:02d}", None) for p in range(1, provinces + 1)]
     for b in range(BRANCHES):
         p = b % PROVINCES + 1
-        out.append((f"P{p:02d}-{b // PROVINCES + 1:02d}", f"P{p:02d}"))
+        if p <= provinces:
+            out.append((f"P{p:02d}-{b // PROVINCES + 1:02d}", f"P{p:02d}"))
     return out
 
 
@@ -198,17 +200,22 @@ def heads(cur) -> tuple[int, dict[str, tuple[int, str]]]:
 
 
 def load(conn_assets, conn_log, scale: float, office_ids: dict, user_ids: dict, seed: int = 16, say=print,
-         since: dt.date = START) -> dict:
+         since: dt.date = START, provinces: int = PROVINCES) -> dict:
     """Generate and COPY; ``conn_assets`` and ``conn_log`` are two psycopg connections (two COPYs
     stream at once). Returns counts and the time taken. ``since``: the history starts that day
     instead of ``START``, at the density of ``scale`` (as many seizures a day as the ten years
-    would have), so the last years of a country can be built without the first ones."""
+    would have), so the last years of a country can be built without the first ones.
+    ``provinces``: only the first N provinces' branches seize, each as many assets as at
+    ``scale`` in the whole country (the country's assets times their share of the branches), so a
+    province is as dense as in the whole country without building the others; the whole log is
+    then those provinces only. All 63 draw the same random numbers as before the option."""
     with conn_log.cursor() as cur:
         log_id, start = heads(cur)
     rnd = random.Random(seed)
-    codes = [c for c, parent in offices() if parent is not None]
+    codes = [c for c, parent in offices() if parent is not None]  # by branch number, all 637
+    mine = [b for b in range(BRANCHES) if b % PROVINCES < provinces]  # the branches that seize
     n_days = (TODAY - since).days + 1
-    n_assets = max(1, int(5_000_000 * scale * n_days / ((TODAY - START).days + 1)))
+    n_assets = max(1, int(5_000_000 * scale * n_days / ((TODAY - START).days + 1) * len(mine) / BRANCHES))
     weights, paths = [w for w, _ in PATHS], [p for _, p in PATHS]
     log = Log(start)
     # The rows are recorded now, as a migration of the past years would record them (their business
@@ -227,7 +234,7 @@ def load(conn_assets, conn_log, scale: float, office_ids: dict, user_ids: dict, 
             lines = []
             for _ in range(due):
                 aid += 1
-                rows, a = _plan(rnd, aid, day, rnd.randrange(BRANCHES), codes, weights, paths, loaded_at,
+                rows, a = _plan(rnd, aid, day, mine[rnd.randrange(len(mine))], codes, weights, paths, loaded_at,
                                 (office_ids, user_ids))
                 lines.append("\t".join(_esc(a[c]) for c in a_cols))
                 for row in rows:
