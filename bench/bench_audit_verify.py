@@ -79,7 +79,8 @@ def build(url: str, rows: int, n_assets: int, batch: int = 20000) -> None:
                              role="officer", office="HG-VT", business_date=at.date(), recorded_at=at,
                              reason=None, changes=json.dumps(changes), imported=False)
         log_seq += 1
-        row.update(actor_office="HG-VT", chain=CHAIN, log_seq=log_seq, log_prev_hash=log_prev)
+        # officer_id: the officer in charge at the row (migration 0020), which the records' replay checks
+        row.update(actor_office="HG-VT", chain=CHAIN, log_seq=log_seq, log_prev_hash=log_prev, officer_id=1)
         row["log_hash"] = log_prev = audit.link(CHAIN, log_prev, log_seq, row["hash"], "HG-VT")
         last[asset_id] = (seq + 1, row["hash"])
         buf.append(row)
