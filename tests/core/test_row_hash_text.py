@@ -101,3 +101,41 @@ def test_the_changes_text_is_the_canonical_jsons(changes):
     want = json.dumps({k: [a, b] for k, (a, b) in changes.items()}, sort_keys=True, ensure_ascii=False,
                       separators=(",", ":"), default=lambda value: plain(value, refused))
     assert audit.changes_json(changes) == want
+
+
+# The two texts go through orjson when it is there (performance-notes, stop 26): the same text as
+# json.dumps for every character, and json's own text for what orjson writes otherwise or refuses.
+EVERY_CHAR = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+
+
+def test_every_character_is_written_as_json_writes_it():
+    for start in range(0, len(EVERY_CHAR), 4096):
+        text = EVERY_CHAR[start:start + 4096]
+        changes = {text[:7]: (text, None), "b": (None, text)}
+        assert audit.changes_json(changes) == json.dumps({k: list(v) for k, v in changes.items()}, sort_keys=True,
+                                                         ensure_ascii=False, separators=(",", ":"))
+        row = dict.fromkeys(audit.HASHED, text)
+        row.update(imported=False, business_date=None, recorded_at=None, asset_id=1, seq=2)
+        assert audit.row_hash("0" * 64, row) == definition("0" * 64, row)
+
+
+def test_values_orjson_writes_otherwise_are_jsons():
+    class Text(str):
+        pass
+
+    for value in (0.1, 1e16, 1e-7, float("nan"), float("inf"), 2 ** 64 + 5, -2 ** 63 - 1, 2 ** 64 - 1, Text("x"),
+                  "lone \ud800 surrogate", [1.5, {"k": 2.0}], {"n": 1e22}):
+        want = json.dumps({"f": [value, None]}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        assert audit.changes_json({"f": (value, None)}) == want
+        assert audit.canonical({"f": [value, None]}) == want
+    for value in (0.5, 1e16, 2 ** 64 + 5, Text("x")):
+        row = dict.fromkeys(audit.HASHED)
+        row.update(imported=False, changes=value, reason=value)
+        assert audit.row_hash("0" * 64, row) == definition("0" * 64, row)
+
+
+def test_keys_that_are_not_text_are_jsons():
+    for changes in ({1: ("a", "b")}, {True: (1, 2)}, {None: (1, 2)}):
+        want = json.dumps({k: list(v) for k, v in changes.items()}, sort_keys=True, ensure_ascii=False,
+                          separators=(",", ":"))
+        assert audit.changes_json(changes) == want
