@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, make_url, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidatePoolError
 
 from auction_flow.common.config import migrations_dir
 from auction_flow.common.errors import NotFound, SchemaError
@@ -56,8 +57,34 @@ def get_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        # The pool's pre-ping (``pool_pre_ping=True``) as a checkout listener, which the engine's
+        # step skips: its own first statement is its ping (:func:`step_writing`).
+        engine = create_engine(url)
+        event.listen(engine, "connect", _fresh)
+        event.listen(engine, "checkout", functools.partial(_ping, engine.dialect))
     return engine
+
+
+_SKIP_PING = contextvars.ContextVar("af_skip_ping", default=False)
+
+
+def _fresh(_dbapi_conn, record):
+    record.info["af_fresh"] = True  # a connection just made needs no ping (as pool_pre_ping)
+
+
+def _ping(dialect, dbapi_conn, record, _proxy):
+    """SQLAlchemy's ``pool_pre_ping``, written with its public parts: a connection checked out
+    again is pinged first; when the ping finds it lost, every connection the pool held until now
+    is invalidated and the checkout goes on with a new one (``InvalidatePoolError``). Skipped for a
+    new connection, and for the checkout of :func:`step_writing` on PostgreSQL."""
+    if record.info.pop("af_fresh", False) or _SKIP_PING.get():
+        return
+    try:
+        dialect.do_ping(dbapi_conn)  # what pool_pre_ping sends (Dialect.do_ping)
+    except dialect.loaded_dbapi.Error as err:
+        if dialect.is_disconnect(err, dbapi_conn, None):
+            raise InvalidatePoolError() from err
+        raise
 
 
 @contextlib.contextmanager
@@ -115,8 +142,8 @@ def step_writing(engine: Engine) -> "_StepTransaction":
     around BEGIN and COMMIT is skipped (about a tenth of a step's CPU, bench_engine_cpu.py). A
     statement sent through Core inside the block (a guard, an effect, a paper) joins it: Core's
     own begin finds it open (:func:`_sqlite_begin`), and the commit then goes through Core. The
-    connection is checked out of the engine's pool as Core's would be (pre-ping on PostgreSQL,
-    reset at check-in); Core's Connection over it is made only if used (:class:`StepConnection`).
+    connection is checked out of the engine's pool as Core's would be (reset at check-in; on
+    PostgreSQL its BEGIN is the pool's ping, :meth:`_StepTransaction._enter_postgresql`); Core's Connection over it is made only if used (:class:`StepConnection`).
     Used as ``with step_writing(engine) as conn:``.
     """
     return _StepTransaction(engine)
@@ -127,19 +154,17 @@ class _StepTransaction:
     one by ``contextlib.contextmanager``, whose generator and wrapper cost a step about 1%
     (bench_engine_cpu.py). The connection is checked out on entering, as the generator did."""
 
-    __slots__ = ("engine", "conn", "dbapi")
+    __slots__ = ("engine", "conn", "dbapi", "began")
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        self.began = False  # PostgreSQL: BEGIN sent in autocommit (_enter_postgresql)
 
     def __enter__(self) -> StepConnection:
         engine = self.engine
-        try:
-            conn = self.conn = StepConnection(engine, engine.raw_connection())
-        except engine.dialect.loaded_dbapi.Error as err:
-            # raised as engine.connect() raises it, after one attempt as Core makes (no second connect:
-            # a server that does not answer is waited for once; tests/storage/test_step_checkout.py)
-            raise _core_error(engine, err) from err
+        if engine.dialect.name == "postgresql":
+            return self._enter_postgresql(engine)
+        conn = self.conn = self._checkout(engine)
         try:
             dbapi = self.dbapi = conn.connection.dbapi_connection
             if engine.dialect.name == "sqlite":  # the connection's, not the driver's kept cursor (performance-notes, stop 22)
@@ -148,6 +173,60 @@ class _StepTransaction:
             conn._close()
             raise
         return conn
+
+    @staticmethod
+    def _checkout(engine: Engine) -> StepConnection:
+        try:
+            return StepConnection(engine, engine.raw_connection())
+        except engine.dialect.loaded_dbapi.Error as err:
+            # raised as engine.connect() raises it, after one attempt as Core makes (no second connect:
+            # a server that does not answer is waited for once; tests/storage/test_step_checkout.py)
+            raise _core_error(engine, err) from err
+
+    def _enter_postgresql(self, engine: Engine) -> StepConnection:
+        """PostgreSQL: the step's BEGIN is its connection's ping. The pool's ping (:func:`_ping`) is
+        skipped at the checkout and BEGIN is sent in autocommit (psycopg would send its own BEGIN
+        as a round trip of its own before the first statement); when BEGIN finds the connection
+        lost, it is invalidated and the step checks out another, pinged as every checkout is, as
+        ``pool_pre_ping`` did. One round trip a step less (performance-notes, stop 26). Until the
+        step ends its transaction psycopg's connection is in autocommit: it sends no BEGIN of its
+        own, and its ``commit`` and ``rollback`` (the step's, or Core's) send COMMIT and ROLLBACK
+        while a transaction is open; it is set back before the check-in."""
+        skip = _SKIP_PING.set(True)
+        try:
+            conn = self._checkout(engine)
+        finally:
+            _SKIP_PING.reset(skip)
+        for pinged in (False, True):
+            try:
+                self._begin(engine, conn)
+                return conn
+            except engine.dialect.loaded_dbapi.Error as err:
+                dbapi = conn.connection.dbapi_connection
+                lost = dbapi is not None and engine.dialect.is_disconnect(err, dbapi, None)
+                if lost:
+                    conn.connection.invalidate(err)
+                else:
+                    _end_autocommit(conn, dbapi)
+                conn._close()
+                if pinged or not lost:
+                    raise _core_error(engine, err) from err
+            except BaseException:
+                _end_autocommit(conn, conn.connection.dbapi_connection)
+                conn._close()
+                raise
+            conn = self._checkout(engine)  # pinged: pool_pre_ping's second connection
+        raise AssertionError("not reached")
+
+    def _begin(self, engine: Engine, conn: StepConnection) -> None:
+        dbapi = self.dbapi = conn.connection.dbapi_connection
+        self.conn = conn
+        if dbapi.isolation_level is None and dbapi.read_only is None and dbapi.deferrable is None:
+            dbapi.autocommit = True  # psycopg's own BEGIN would be this plain one
+            self.began = True
+            driver.cursor(conn).execute("BEGIN")
+        else:  # psycopg begins with its own options: pinged, as at any other checkout
+            engine.dialect.do_ping(dbapi)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         conn = self.conn
@@ -162,7 +241,20 @@ class _StepTransaction:
             else:
                 _as_core(self.engine, self.dbapi.commit)
         finally:
+            if self.began:  # PostgreSQL: after the step's BEGIN (_enter_postgresql)
+                _end_autocommit(conn, self.dbapi)
             conn._close()
+
+
+def _end_autocommit(conn: StepConnection, dbapi) -> None:
+    """psycopg's connection out of the autocommit the step's BEGIN set (before it goes back to the
+    pool); one that cannot be (lost, or still in a transaction) is invalidated, not pooled."""
+    if dbapi is None or not dbapi.autocommit:
+        return
+    try:
+        dbapi.autocommit = False
+    except Exception as err:  # noqa: BLE001 - whatever refused it, the connection is not pooled
+        conn.connection.invalidate(err)
 
 
 def _as_core(engine: Engine, call, *args):

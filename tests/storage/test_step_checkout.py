@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import func, make_url, select
 from sqlalchemy.exc import OperationalError
 
+from auction_flow.common.errors import TriggerNotAllowed
 from auction_flow.common.words import message
 from auction_flow.core import engine as eng
 from auction_flow.storage import db
@@ -132,3 +133,48 @@ def test_postgresql_step_whose_server_hangs_up_is_refused_as_core_refuses_it(db_
     # as many connection attempts as Core makes: a server that does not answer is waited for once
     assert by_core >= 1 and by_step == by_core
     assert _written(real, aid) == before  # nothing written
+
+
+def _terminate_others(engine) -> int:
+    """The server closes every other connection to the engine's database (an administrator's
+    pg_terminate_backend, a server restart as the pooled connections see it)."""
+    import psycopg
+
+    url = engine.url
+    with psycopg.connect(host=url.host, port=url.port, user=url.username, password=url.password,
+                         dbname=url.database, autocommit=True) as admin:
+        return admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                             "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_postgresql_step_on_a_connection_the_server_closed_is_written_once_on_a_new_one(db_url):
+    # the step's checkout is not pinged: its BEGIN is the ping, and a lost connection is replaced
+    engine, aid = _world(db_url)
+    _step(engine, aid)  # the pool now holds the step's connection
+    rows = _written(engine, aid)[1]
+    assert _terminate_others(engine) >= 1
+    later = eng.fire(engine, aid, "suspend", "cv_an", on=SEIZED + dt.timedelta(days=2), fields={"kind": "postpone"})
+    assert later.version == 3
+    assert _written(engine, aid) == ((3, "suspended"), rows + 1)  # the step's row, once
+    assert _terminate_others(engine) >= 1
+    assert _written(engine, aid)[0][0] == 3  # Core's checkout is pinged (as pool_pre_ping): it reads on
+    engine.dispose()
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_postgresql_step_returns_its_connection_out_of_autocommit(db_url):
+    engine, aid = _world(db_url)
+    _step(engine, aid)
+    with pytest.raises(TriggerNotAllowed):
+        _step(engine, aid)  # refused (agree_price again, from priced): rolled back
+    pooled = engine.raw_connection()
+    try:
+        assert pooled.dbapi_connection.autocommit is False
+    finally:
+        pooled.close()
+    with engine.connect() as conn:  # Core's transaction is the driver's own again: rolled back, nothing kept
+        conn.execute(assets.update().where(assets.c.id == aid).values(description="changed"))
+        conn.rollback()
+    assert _written(engine, aid)[0] == (2, "priced")
+    engine.dispose()
