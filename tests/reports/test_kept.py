@@ -26,7 +26,7 @@ from sqlalchemy import text
 from auction_flow.common.errors import AuctionFlowError
 from auction_flow.features.admin import service as admin
 from auction_flow.features.assets import service as svc
-from auction_flow.features.reports import kept, kept_periods, kept_read
+from auction_flow.features.reports import kept, kept_officer, kept_periods, kept_read
 from auction_flow.features.reports import service as reports
 from auction_flow.frontends import scheduler
 from auction_flow.storage import db
@@ -107,6 +107,12 @@ def spied(monkeypatch):
 def spied_months(monkeypatch):
     """How many reports read the kept months and spans."""
     return spy_on(monkeypatch, kept_periods, "statistics")
+
+
+@pytest.fixture
+def spied_officer(monkeypatch):
+    """How many reports by officer read the kept officer units."""
+    return spy_on(monkeypatch, kept_officer, "statistics")
 
 
 def _reports(engine, periods=PERIODS) -> dict:
@@ -392,8 +398,8 @@ def _price_again(engine, aid: int):
     svc.advance(engine, aid, "record_appraisal", "cv_1_0", "2025-12-10", ["price=90000000"], None)
 
 
-def test_periods_other_than_a_year_read_the_kept_months_and_equal_the_log(copy, spied_months):
-    """The kept months (by office and the stages; by officer the log), their ragged edges and the
+def test_periods_other_than_a_year_read_the_kept_months_and_equal_the_log(copy, spied_months, spied_officer):
+    """The kept months (by office and the stages; by officer the kept officer units), their ragged edges and the
     rows past the marks give what reading the log gives, before a fold, after it, with a tail
     (back-dated rows, a folded sale cancelled, an asset priced in two months of a period), after a
     database folded before the months were kept is folded again, and after a second fold."""
@@ -402,13 +408,16 @@ def test_periods_other_than_a_year_read_the_kept_months_and_equal_the_log(copy, 
     again = _priced_in_two_months(engine, False)
     priced_before = _priced_before(engine)
     _assert_same(_reports(engine, MONTHS), _legacy(engine, MONTHS))
-    assert not spied_months  # nothing folded: the log
+    assert not spied_months and not spied_officer  # nothing folded: the log
     reports.rollup_fold(engine, "admin")
     assert _count(engine, "SELECT count(*) FROM report_months") > 0
+    # by officer, per day: an entry priced again by the same officer keeps the day it was priced before
+    assert _count(engine, "SELECT count(*) FROM report_officer_units WHERE kind = 'd'") > 0
     # an asset priced in an earlier month of its office is kept by that month
     assert _count(engine, "SELECT count(*) FROM report_months WHERE part = 'priced' AND packed ~ '\"[1-9]'") > 0
     _assert_same(_reports(engine, MONTHS), _legacy(engine, MONTHS))
     assert sorted(set(spied_months)) == ["office"] and len(spied_months) == len(ACTORS) * 2 * len(MONTHS)
+    assert sorted(set(spied_officer)) == ["officer"] and len(spied_officer) == len(ACTORS) * len(MONTHS)
     _tail(engine, priced_before)
     _price_again(engine, again)
     cancelled = _count(engine, f"SELECT count(*) {_PAST} AND a.trigger = 'cancel_result' AND EXISTS (SELECT 1 FROM "
@@ -424,21 +433,26 @@ def test_periods_other_than_a_year_read_the_kept_months_and_equal_the_log(copy, 
                                                          - dt.timedelta(days=1))},
                         {"start": str(sold), "end": str(voided)}, {"start": str(month), "end": str(voided)}]
     spied_months.clear()
+    spied_officer.clear()
     with_tail = _reports(engine, periods)
     _assert_same(with_tail, _legacy(engine, periods))
     assert len(spied_months) == len(ACTORS) * 2 * len(periods)
+    assert len(spied_officer) == len(ACTORS) * len(periods)
     with engine.begin() as conn:  # as a database folded before the spans were kept (migration 0027 empties the months)
-        conn.execute(text("DELETE FROM report_months"))
+        conn.execute(text("DELETE FROM report_months"))  # and before the officer units were (0029 creates them empty)
         conn.execute(text("DELETE FROM report_spans"))
+        conn.execute(text("DELETE FROM report_officer_units"))
     spied_months.clear()
+    spied_officer.clear()
     _assert_same(_reports(engine, periods), with_tail)
-    assert not spied_months  # not kept yet: the log
+    assert not spied_months and not spied_officer  # not kept yet: the log
     province_walk.walk(engine, random.Random(17), 10)
     reports.rollup_fold(engine, "admin")  # fills the months of the rows folded before, then folds the tail
     want = _legacy(engine, periods)
     _assert_same(_reports(engine, periods), want)
     assert reports.rollup_check(engine, "admin") == {"kept": True, "differs": None}
     assert len(spied_months) == len(ACTORS) * 2 * len(periods)
+    assert len(spied_officer) == len(ACTORS) * len(periods)  # filled by the fold from the rows folded before
     reports.rollup_fold(engine, "admin")
     _assert_same(_reports(engine, periods), want)
 
@@ -485,3 +499,21 @@ def test_check_finds_an_altered_kept_month_or_span(copy, table, unit):
         first = 1 + 10 * (at % 10 - 1)
         assert f"days {at // 1000}-{at // 10 % 100:02d}-{first:02d}.." in r.output, r.output
         assert ", office HG-NB" in r.output and "ten-day" in r.output, r.output
+
+
+def test_check_finds_an_altered_kept_officer_day(copy):
+    url, engine = copy
+    reports.rollup_fold(engine, "admin")
+    assert reports.rollup_check(engine, "admin")["differs"] is None
+    with engine.begin() as conn:
+        day, counts = conn.execute(text(
+            "SELECT unit, counts FROM report_officer_units WHERE kind = 'd' AND office = 'HG-NB' "
+            "AND length(counts) > 0 ORDER BY unit DESC LIMIT 1")).one()
+        altered = (int.from_bytes(counts[:8], "big") + 1).to_bytes(8, "big") + counts[8:]
+        conn.execute(text("UPDATE report_officer_units SET counts = :c WHERE kind = 'd' AND unit = :d "
+                          "AND office = 'HG-NB'"), {"c": altered, "d": day})
+    r = Cli(url)("report", "rollup", "--check", "--lang", "en", actor="admin")
+    assert r.exit_code == 1
+    first = 1 + 10 * min((day % 100 - 1) // 10, 2)
+    assert f"days {day // 10000}-{day // 100 % 100:02d}-{first:02d}.." in r.output, r.output
+    assert ", office HG-NB" in r.output, r.output

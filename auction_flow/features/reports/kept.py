@@ -38,8 +38,9 @@ the number of audit rows. Every part merges by adding key by key.
   database folded before the spans existed (0027 empties its months) has both filled from its
   folded rows by its next fold (:func:`folded_units`).
 
-What is not kept: periods other than a reporting year by officer (an officer grain per month would
-be several times the office grain's rows, per span more), the groupings by auction or appraisal organisation (the
+What is not kept here: periods other than a reporting year by officer (an officer grain per month in
+JSON would be several times the office grain's rows: :mod:`kept_officer` keeps them packed as number
+arrays, folded from the same batch), the groupings by auction or appraisal organisation (the
 asset's current column: :mod:`kept_org`, folded from the same batch, per year only), SQLite
 (one office, small): they read the log.
 """

@@ -28,8 +28,9 @@ for a reporting year (by office, officer, auction or appraisal organisation, and
 (``kept.TAIL_LIMIT``), reads the year's kept answers and the rows past the marks (:mod:`kept`,
 :mod:`kept_read`; by organisation :mod:`kept_org`); any other period by office and its stages
 reads kept calendar months and ten-day spans added and taken away, at most six edge days an edge
-live, and the rows past the marks (``kept_periods.statistics``); any other
-period by officer or organisation, and before any fold, it runs the one statement of
+live, and the rows past the marks (``kept_periods.statistics``); by officer, kept officer units
+(months, spans, days) and the rows past the marks (``kept_officer.statistics``); any other
+period by organisation, and before any fold, it runs the one statement of
 :mod:`pg_pass` over the period's rows.
 """
 
@@ -47,7 +48,7 @@ from auction_flow.core import authz
 from auction_flow.core import engine as eng
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.fields import parse_date, parse_year
-from auction_flow.features.reports import kept, kept_org, kept_periods, kept_read, pg_pass
+from auction_flow.features.reports import kept, kept_officer, kept_org, kept_periods, kept_read, pg_pass
 from auction_flow.features.reports.charts import stages_chart
 from auction_flow.storage import db
 from auction_flow.storage.schema import assets, audit_log, metadata, offices, users
@@ -259,6 +260,12 @@ def _kept_months(conn, by: str) -> bool:
     return by in kept.MONTH_BY and not db.is_sqlite(conn) and kept.usable_months(conn)
 
 
+def _kept_officer(conn, by: str) -> bool:
+    """PostgreSQL: whether this report by officer (a period other than a reporting year) reads the
+    kept officer units and the tail (:func:`kept_officer.statistics`)."""
+    return by == "officer" and not db.is_sqlite(conn) and kept.usable(conn) and kept_officer.usable(conn)
+
+
 def _present(conn, names) -> dict[str, bool]:
     """Which of ``names`` the database has: one small look at the catalogue for all of them (the
     inspector's has_table or get_table_names cost a statement each, or a heavier one)."""
@@ -386,6 +393,10 @@ def summary(engine, actor: str | None, start=None, end=None, year: int | None = 
             late, late_total, per_stage, stage_total = kept_periods.statistics(
                 conn, by, start, end, q.scope, counted=COUNTED, p=kept.params(COUNTED, PRICED, voiding_triggers()),
                 out=out, median_of=_median)
+        elif _kept_officer(conn, by):  # kept officer units (months, spans, days) and the tail
+            late, late_total, per_stage, stage_total = kept_officer.statistics(
+                conn, by, start, end, q.scope, counted=COUNTED, p=kept.params(COUNTED, PRICED, voiding_triggers()),
+                out=out)
         else:  # one statement, one pass over the period's rows
             late, late_total, per_stage, stage_total = pg_pass.run(
                 conn, by, start, end, q.scope, counted=COUNTED, priced=PRICED, voiding=voiding_triggers(), out=out,
@@ -455,7 +466,13 @@ def fold_now(engine, until: dict | None = None) -> dict:
         return {"kept": False, "rows": 0, "added": 0, "marks": {}}
     with db.writing(engine) as conn:
         conn.exec_driver_sql("SELECT set_config('jit', 'off', true), set_config('work_mem', '256MB', true)")
-        return {"kept": True, **kept.fold(conn, COUNTED, PRICED, voiding_triggers(), until, also=kept_org.fold)}
+        return {"kept": True, **kept.fold(conn, COUNTED, PRICED, voiding_triggers(), until, also=_also)}
+
+
+def _also(conn, batch: dict, p: dict, first: bool) -> None:
+    """The kept answers folded from :func:`kept.fold`'s batch beside its own: by organisation, by officer per day."""
+    kept_org.fold(conn, batch, p, first)
+    kept_officer.fold(conn, batch, p, first)
 
 
 def rollup_check(engine, actor: str | None) -> dict:
@@ -467,4 +484,5 @@ def rollup_check(engine, actor: str | None) -> dict:
     with db.reading(engine) as conn:
         _tune(conn)
         p = kept.params(COUNTED, PRICED, voiding_triggers())
-        return {"kept": True, "differs": kept.check(conn, COUNTED, PRICED, voiding_triggers()) or kept_org.check(conn, p)}
+        return {"kept": True, "differs": kept.check(conn, COUNTED, PRICED, voiding_triggers())
+                or kept_org.check(conn, p) or kept_officer.check(conn, p)}

@@ -12,6 +12,9 @@
   priced in the office (YYYYMMDD, 0 none): its pricing days in the month} (an asset counts once per
   period).
 * ``report_spans``: the same per ten-day span of a month (``span`` YYYYMMD, D 1, 2 or 3).
+* ``report_officer_units``: per day ('d' YYYYMMDD), ten-day span ('s') and month ('m') and per office,
+  the folded rows' entries (officer, part, value) -> count as two int64 arrays
+  (auction_flow.features.reports.kept_officer); ``report_codes`` names their codes (only grows).
 * ``report_sales``: each folded sale not cancelled ('k'), its frozen contribution (the asset's
   prices when it was folded), keyed by the sale's audit id: a report takes it back and adds the
   live one when the asset has rows past the marks.
@@ -25,7 +28,8 @@
   ('-' none); a fold that meets a change moves them (auction_flow.features.reports.kept_org).
 """
 
-from sqlalchemy import BigInteger, Column, Index, Integer, PrimaryKeyConstraint, String, Table, Text
+from sqlalchemy import (BigInteger, Column, Index, Integer, LargeBinary, PrimaryKeyConstraint, SmallInteger, String,
+                        Table, Text)
 
 from auction_flow.storage.schema.base import CHAIN, metadata
 
@@ -67,6 +71,23 @@ report_spans = Table(
     Column("sub", String(64), nullable=False),
     Column("packed", Text, nullable=False),
     PrimaryKeyConstraint("span", "grain", "office", "officer", "part", "sub", name="pk_report_spans"),
+)
+
+# by officer, per day, span and month (migration 0029): packed number arrays, not JSON
+report_officer_units = Table(
+    "report_officer_units", metadata,
+    Column("kind", String(1), nullable=False),  # d | s | m
+    Column("unit", Integer, nullable=False),  # YYYYMMDD | YYYYMMD | YYYYMM
+    Column("office", String(32), nullable=False),
+    Column("keys", LargeBinary, nullable=False),  # big-endian int64, sorted
+    Column("counts", LargeBinary, nullable=False),  # big-endian int64, one per key
+    PrimaryKeyConstraint("kind", "unit", "office", name="pk_report_officer_units"),
+)
+
+report_codes = Table(
+    "report_codes", metadata,
+    Column("name", String(80), primary_key=True),  # 's:' + a state, 't:' + a trigger
+    Column("code", SmallInteger, nullable=False, unique=True),
 )
 
 report_sales = Table(
