@@ -96,6 +96,7 @@ assets = Table(
     Column("created_at", TS, nullable=False),
     Index("ix_assets_state_deadline", "state", "deadline"),
     Index("ix_assets_office_state", "office_id", "state"),
+    Index("ix_assets_office_id_id", "office_id", "id"),  # one office's assets in id order (audit verify --office)
     Index("ix_assets_deadline", "deadline"),
 )
 
