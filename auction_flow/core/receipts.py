@@ -132,17 +132,19 @@ def window_end(spec: dict, received: dt.date, cal: WorkCalendar) -> dt.date:
     return cal.next_working_day(received + dt.timedelta(days=spec["days"]))
 
 
-def party_window_end(conn, wf, spec: dict, notice: dict, party: int, asset: dict, cal: WorkCalendar) -> dt.date:
+def party_window_end(conn, wf, spec: dict, notice: dict, party: int, asset: dict, cal: WorkCalendar,
+                     stops: list | None = None) -> dt.date:
     """The last day of ``party``'s window of ``spec`` from its receipt of ``notice``, the time the
     asset spent suspended after the receipt not counted (the clock stops). Calendar days: the window
     moves on by the days suspended (:func:`counted_from`). Working days: the working days suspended
     are the ones that do not count; a weekend or a holiday inside a suspension would not have
     counted anyway, so moving the start by every day suspended would give a later end than the law's
-    remaining days."""
+    remaining days. ``stops``: the asset's :func:`suspensions`, when the caller has read them."""
     if spec.get("unit") != "working" or not asset.get("suspended_days"):
         return window_end(spec, counted_from(notice, party, asset), cal)
     received = received_on(notice, party)
-    stopped = [(start, end) for start, end in suspensions(conn, wf, asset, notice) if end > received]
+    stops = suspensions(conn, wf, asset, notice) if stops is None else stops
+    stopped = [(start, end) for start, end in stops if end > received]
     day, left = received, spec["days"]
     while left:
         day += dt.timedelta(days=1)
@@ -159,11 +161,12 @@ def windows(conn, wf, asset: dict, cal: WorkCalendar, names: dict[int, str] | No
         return None
     trig = wf.triggers.get("request_reappraisal")
     spec = trig.params.get("reappraisal_window") if trig else None
-    rows = []
+    rows, stops = [], suspensions(conn, wf, asset, notice)  # read once for every party
     for pid, day in sorted((notice.get("received") or {}).items(), key=lambda kv: (kv[1], kv[0])):
         start = counted_from(notice, int(pid), asset)
         rows.append({"party": int(pid), "name": (names or {}).get(int(pid)), "received_on": dt.date.fromisoformat(day),
-                     "window_ends": party_window_end(conn, wf, in_force(spec, wf, start), notice, int(pid), asset, cal)
+                     "window_ends": party_window_end(conn, wf, in_force(spec, wf, start), notice, int(pid), asset, cal,
+                                                    stops)
                      if spec and spec.get("from") == "receipt" else None})
     on = dt.date.fromisoformat(notice["on"]) if notice.get("on") else None
     return {"seq": notice.get("seq"), "trigger": notice.get("trigger"), "on": on, "receipts": rows,

@@ -24,11 +24,23 @@ def _audit(conn, actor: dict, event: str, changes: dict, reason: str | None = No
     admin_events.record(conn, actor, event, changes, reason, office)
 
 
-def users_page(engine, actor: str | None, action: str = "user list") -> dict:
+def users_page(engine, actor: str | None) -> dict:
     """What the web desk's users page shows an administrator: every user and every office; anyone
-    else is refused (an ``access_log`` row naming ``action``, the command the page stands for)."""
-    _require_admin(engine, actor, action)
+    else is refused (an ``access_log`` row)."""
+    _require_admin(engine, actor, "user list")
     return {"users": list_users(engine), "offices": list_offices(engine)}
+
+
+def user_for_admin(engine, actor: str | None, username: str, action: str) -> dict:
+    """One user's row as :func:`list_users` gives it, for an administrator about to act on it (the
+    users page's question before a reset or a deactivation); anyone else is refused with an
+    ``access_log`` row naming ``action``; an unknown name is :class:`NotFound`."""
+    _require_admin(engine, actor, action)
+    with db.reading(engine) as conn:
+        row = conn.execute(_USERS.where(users.c.username == username)).first()
+    if row is None:
+        raise NotFound("user_not_found", user=username)
+    return dict(row._mapping)
 
 
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -210,14 +222,17 @@ def move_office(engine, actor: str | None, code: str, parent: str | None) -> dic
     return {"code": row["code"], "parent": parent or None}
 
 
+_USERS = (select(users.c.username, users.c.name, users.c.role, offices.c.code.label("office"), users.c.email,
+                 users.c.active).outerjoin(offices, offices.c.id == users.c.office_id))
+
+
 def list_users(engine, actor: str | None = None) -> list[dict]:
     """Every user (the administrator's page), or, for ``actor`` (``user list``), the users of the
     offices whose records the actor may read: an administrator every user; a supervisor or a
     procurator those of their office and the offices under it; an officer their own office's. A
     user's e-mail address and the other offices' staff are not every signed-in user's to read."""
     with db.reading(engine) as conn:
-        query = (select(users.c.username, users.c.name, users.c.role, offices.c.code.label("office"), users.c.email,
-                        users.c.active).outerjoin(offices, offices.c.id == users.c.office_id).order_by(users.c.username))
+        query = _USERS.order_by(users.c.username)
         if actor is not None:
             seen = visible_offices(conn, load_actor(conn, actor))
             if seen is not None:

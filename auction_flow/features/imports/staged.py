@@ -28,13 +28,17 @@ def _digest(text: str | bytes) -> str:
     return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
 
 
+def _expired(at: dt.datetime):
+    """The kept files older than :data:`KEPT_FOR` at ``at``."""
+    return import_staged.c.staged_at < at - KEPT_FOR
+
+
 def keep(engine, username: str, name: str, data: bytes) -> str:
     """Keep ``data`` (a file that passed the check) for ``username``; the token that names it."""
     token = secrets.token_urlsafe(32)
     at = now_utc()
     with db.writing(engine) as conn:
-        conn.execute(delete(import_staged).where(or_(import_staged.c.username == username,
-                                                     import_staged.c.staged_at < at - KEPT_FOR)))
+        conn.execute(delete(import_staged).where(or_(import_staged.c.username == username, _expired(at))))
         conn.execute(insert(import_staged).values(token_hash=_digest(token), username=username, file_name=name[:255],
                                                   sha256=_digest(data), content=data, staged_at=at))
     return token
@@ -65,4 +69,4 @@ def expire(engine, now: dt.datetime | None = None) -> int:
     """Drop every file kept longer than :data:`KEPT_FOR` (the scheduler's daily purge: a checked file
     holds parties' names and identity numbers); how many."""
     with db.writing(engine) as conn:
-        return conn.execute(delete(import_staged).where(import_staged.c.staged_at < (now or now_utc()) - KEPT_FOR)).rowcount
+        return conn.execute(delete(import_staged).where(_expired(now or now_utc()))).rowcount

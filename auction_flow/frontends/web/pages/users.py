@@ -83,11 +83,10 @@ def _confirm(request: Request, who: Identity, username: str, action: str, button
     """The page asking the administrator to confirm ``action`` on ``username`` (refused to anyone
     else, with an ``access_log`` row naming the command, as the action itself is)."""
     lang = lang_of(request)
-    shown = admin_svc.users_page(engine_of(request), who.username, COMMAND[action])
-    user = next((u for u in shown["users"] if u["username"] == username), None)
-    if user is None:
-        return _page(request, who, status=404, error=NotFound("user_not_found", user=username).render(lang),
-                     failed=username)
+    try:
+        user = admin_svc.user_for_admin(engine_of(request), who.username, username, COMMAND[action])
+    except NotFound as exc:
+        return _page(request, who, status=status_of(exc), error=exc.render(lang), failed=username)
     name = user.get("name") or "-"
     return page(request, "users_confirm.html", user=user, action=action, button=text(lang, button),
                 question=text(lang, f"users.confirm_{action}", user=username, name=name),
