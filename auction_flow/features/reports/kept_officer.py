@@ -11,9 +11,14 @@ cancelled (n, realised, appraised: three codes whose count is the sum, as ``repo
 them) and the pricing entries: an asset priced by an officer on a day, by the day the same officer
 last priced the same asset before (the value YYYYMMDD, 0 none): a period starting on day D counts
 those whose value is before D, each (officer, asset) once, exactly as the live statement's distinct
-(officer, asset). An entry depends on its own row and on earlier or later rows of its asset only, so
-a fold recomputes, from the rows folded after it, the days of every office-day where an asset its
-batch touches has a row, and each month and span of those days as the sum of its days.
+(officer, asset). :data:`PRICED_O` (officer -1, so its keys come first) is the office's own: an
+asset priced in the office on a day, by the day it was last priced in the office by any officer
+(as ``kept`` keys the months' and spans' priced): the office grain's days read it
+(:mod:`kept_days`; revision 0033 emptied the units so the next fold keeps it).
+
+An entry depends on its own row and on earlier or later rows of its asset only, so a fold
+recomputes, from the rows folded after it, the days of every office-day where an asset its batch
+touches has a row, and each month and span of those days as the sum of its days.
 
 A report (:func:`statistics`) reads its period as :func:`kept_periods.plan` writes it, each live day
 range as its kept days, for the actor's offices (the country: every office, merged by officer: an
@@ -33,7 +38,7 @@ from auction_flow.features.reports import kept_periods
 from auction_flow.features.reports.kept_read import LIVE_SALES, TAIL
 from auction_flow.features.reports.pg_pass import DELAY, LEFT, STAGE_DAYS
 
-SALE_C, SALE_KN, SALE_KX, SALE_KY, PRICED = 250, 251, 252, 253, 254
+SALE_C, SALE_KN, SALE_KX, SALE_KY, PRICED, PRICED_O = 250, 251, 252, 253, 254, 255
 NULL = -(2 ** 31)
 _LOW = 2 ** 32 - 1
 _DAY = dt.timedelta(days=1)
@@ -73,7 +78,8 @@ def _entries_sql(some: bool) -> str:
            CASE WHEN a.trigger = ANY(:counted) THEN {DELAY} END AS delay
     FROM {rows} {_FOLDED.format(a="a")}
     WHERE {_IS_FOLDED.format(a="a")} AND ({LEFT} OR a.trigger = ANY(:wanted))),
-e AS (SELECT DISTINCT day, d, office, officer, asset_id FROM f WHERE trigger = ANY(:priced))
+e AS (SELECT DISTINCT day, d, office, officer, asset_id FROM f WHERE trigger = ANY(:priced)),
+o AS (SELECT DISTINCT day, d, office, asset_id FROM f WHERE trigger = ANY(:priced))
 SELECT day, office, {_sql_key("officer", "c.code", "days")}, count(*) FROM f JOIN report_codes c ON c.name = f.stage
 GROUP BY 1, 2, 3
 UNION ALL
@@ -92,6 +98,12 @@ SELECT e.day, e.office, {_sql_key("e.officer", str(PRICED), "COALESCE(to_char(b.
 FROM e LEFT JOIN LATERAL (SELECT max(q.business_date) AS d FROM audit_log q {_FOLDED.format(a="q")}
     WHERE q.asset_id = e.asset_id AND q.trigger = ANY(:priced) AND COALESCE(q.officer_id, 0) = e.officer
     AND q.business_date < e.d AND {_IS_FOLDED.format(a="q")}) b ON true
+GROUP BY 1, 2, 3
+UNION ALL
+SELECT o.day, o.office, {_sql_key("-1", str(PRICED_O), "COALESCE(to_char(b.d, 'YYYYMMDD')::int, 0)")}, count(*)
+FROM o LEFT JOIN LATERAL (SELECT max(q.business_date) AS d FROM audit_log q {_FOLDED.format(a="q")}
+    WHERE q.asset_id = o.asset_id AND q.trigger = ANY(:priced) AND COALESCE(q.office, '-') = o.office
+    AND q.business_date < o.d AND {_IS_FOLDED.format(a="q")}) b ON true
 GROUP BY 1, 2, 3"""
 
 
@@ -357,6 +369,8 @@ def _num(v):
 def _answer(keys, counts, name_of, names: dict, counted: dict, first: int, out: dict):
     """pg_pass.run's statistics from the merged entries (``names``: code -> name)."""
     keys, counts = _reduce(keys, counts)
+    mine = keys >> 40 > 0  # not the offices' own priced entries (PRICED_O, officer -1)
+    keys, counts = keys[mine], counts[mine]
     name = {i: name_of(i - 1) for i in np.unique(keys >> 40).tolist()}
     code = (keys >> 32) & 0xFF
     value = (keys & _LOW) - 2 ** 31

@@ -1,17 +1,19 @@
 """PostgreSQL: a period other than a reporting year, by office, and its stages, from the kept months
-and ten-day spans (:mod:`kept`), a few edge days read live, and the rows past the marks (issue 16).
+and ten-day spans (:mod:`kept`), a few edge days (kept days, :mod:`kept_days`; read live on a
+database whose officer units are not kept yet), and the rows past the marks (issue 16).
 
 A period is written as kept units added and taken away, and day ranges read live (:func:`plan`):
 each calendar month wholly inside it is its kept month; a month the period cuts is either its spans
 inside the period or the month less its spans outside, whichever reads fewer units and days (the
 month on a tie), where a span the edge cuts is either its days inside read live or the span less its
 days outside read live (at most six days an edge, half an 11-day span). 2026-04-15 .. 07-20 reads
-the months 04 to 07 less the spans 04-01..10 and 07-21..31 and less the days 04-11..14 (live).
+the months 04 to 07 less the spans 04-01..10 and 07-21..31 and less the days 04-11..14. When the
+days are kept (:func:`statistics`' ``days``), each live day is its kept day instead (:meth:`Plan.keep_days`).
 
 Every part adds up and takes away: the stages, the counted triggers, the sales (as the fold keeps
 them) and priced, whose kept entries are an asset priced in an office on a day, by the day it was
 last priced there before: a period starting on day D counts its entries whose previous day is before
-D, each asset once, in a kept unit as in the live days (:data:`_LIVE_PRICED`). The kept units hold
+D, each asset once, in a kept unit as in the live days (:data:`_LIVE_PRICED`) or kept days. The kept units hold
 the folded rows; the rows past the marks (the tail) count with the weight their date has in the kept
 units (+1, -1 or 0: the live days read every row, folded or not); the kept sales not cancelled of the
 assets the tail touches are taken back with that weight and classified live; the priced entries of
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 
 from sqlalchemy import bindparam, text
@@ -51,17 +53,30 @@ class Plan:
     months: dict  # YYYYMM -> +1 / -1
     spans: dict  # YYYYMMD -> +1 / -1
     live: list  # [(first day, last day, +1 / -1)]
+    days: dict = field(default_factory=dict)  # YYYYMMDD -> +1 / -1: kept days (:meth:`keep_days`)
+
+    def keep_days(self) -> None:
+        """Each live day as its kept day (with its sign), none read live."""
+        for first, last, sign in self.live:
+            d = first
+            while d <= last:
+                k = _day(d)
+                self.days[k] = self.days.get(k, 0) + sign
+                d += _DAY
+        self.days = {k: s for k, s in self.days.items() if s}
+        self.live = []
 
     def weight(self, day: dt.date) -> int:
         """How many times the kept units count a row dated ``day``."""
         span = day.year * 1000 + day.month * 10 + min((day.day - 1) // 10, 2) + 1
-        return self.months.get(span // 10, 0) + self.spans.get(span, 0)
+        return self.months.get(span // 10, 0) + self.spans.get(span, 0) + self.days.get(_day(day), 0)
 
     def bounds(self) -> tuple | None:
         """The first and last day of the kept units (None: no kept unit)."""
         ranges = [(dt.date(m // 100, m % 100, 1), _next_month(dt.date(m // 100, m % 100, 1)) - _DAY)
                   for m in self.months]
         ranges += [spans_of(dt.date(s // 1000, s // 10 % 100, 1))[s % 10 - 1][1:] for s in self.spans]
+        ranges += [(d, d) for d in (dt.date(k // 10000, k // 100 % 100, k % 100) for k in self.days)]
         return (min(r[0] for r in ranges), max(r[1] for r in ranges)) if ranges else None
 
 
@@ -175,6 +190,8 @@ def _live(conn, sums: Sums, the: Plan, start: dt.date, scope, stages_only: bool,
     """The live day ranges of ``the`` plan, each with its sign: every row of those days (folded or
     not), grouped by office as a fold groups them, the sales classified live; the entries priced
     on those days whose previous pricing day in the office is before ``start``."""
+    if not the.live:
+        return
     stmt = edge_statement(scope is not None, stages_only)
     args = {k: p[k] for k in ("counted", "wanted") + (() if stages_only else ("after_sale", "voiding"))}
     if scope is not None:
@@ -253,12 +270,16 @@ def _tail(conn, sums: Sums, the: Plan, start: dt.date, stages_only: bool, p: dic
 
 
 def statistics(conn, by: str, start, end, scope, *, counted: dict, p: dict, out: dict, median_of,
-               stages_only: bool = False):
+               stages_only: bool = False, days=None):
     """As :func:`kept_read.statistics`, for a period other than a reporting year, by office (the
-    months and spans keep no officer grain): the kept units of its :func:`plan`, its live days, the
-    tail, merged as the module's docstring says."""
+    months and spans keep no officer grain): the kept units of its :func:`plan`, its edge days
+    (with ``days``, :func:`kept_days.add_days`, the kept days; else read live), the tail, merged as
+    the module's docstring says."""
     sums = Sums(names(conn, by), None if scope is None else set(scope))
     the = plan(start, end)
+    if days is not None:
+        the.keep_days()
+        days(conn, sums, the.days, scope, _day(start), stages_only)
     _kept(conn, sums, the, start, scope, stages_only)
     _live(conn, sums, the, start, scope, stages_only, p)
     _tail(conn, sums, the, start, stages_only, p)

@@ -28,7 +28,8 @@ for a reporting year (by office, officer, auction or appraisal organisation, and
 (``kept.TAIL_LIMIT``), reads the year's kept answers and the rows past the marks (:mod:`kept`,
 :mod:`kept_read`; by organisation :mod:`kept_org`); any other period by office and its stages
 reads kept calendar months and ten-day spans added and taken away, at most six edge days an edge
-live, and the rows past the marks (``kept_periods.statistics``); by officer, kept officer units
+from the kept officer units' days summed per office (:mod:`kept_days`; live before they are kept),
+and the rows past the marks (``kept_periods.statistics``); by officer, kept officer units
 (months, spans, days) and the rows past the marks (``kept_officer.statistics``); any other
 period by organisation, and before any fold, it runs the one statement of
 :mod:`pg_pass` over the period's rows.
@@ -48,7 +49,7 @@ from auction_flow.core import authz
 from auction_flow.core import engine as eng
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.fields import parse_date, parse_year
-from auction_flow.features.reports import kept, kept_officer, kept_org, kept_periods, kept_read, pg_pass
+from auction_flow.features.reports import kept, kept_days, kept_officer, kept_org, kept_periods, kept_read, pg_pass
 from auction_flow.features.reports.charts import stages_chart
 from auction_flow.storage import db
 from auction_flow.storage.schema import assets, audit_log, metadata, offices, users
@@ -256,8 +257,14 @@ def _kept_year(conn, by: str, start, end) -> bool:
 
 def _kept_months(conn, by: str) -> bool:
     """PostgreSQL: whether this report (a period other than a reporting year) reads the kept months
-    and ten-day spans, a few edge days live and the tail (:func:`kept_periods.statistics`)."""
+    and ten-day spans, a few edge days (kept or live) and the tail (:func:`kept_periods.statistics`)."""
     return by in kept.MONTH_BY and not db.is_sqlite(conn) and kept.usable_months(conn)
+
+
+def _kept_days(conn):
+    """The reader of the kept days by office (:func:`kept_days.add_days`) when they are kept; None on a
+    database whose officer units are not kept yet (folded before revision 0033): the edges read live."""
+    return kept_days.add_days if kept_days.usable(conn) else None
 
 
 def _kept_officer(conn, by: str) -> bool:
@@ -392,7 +399,7 @@ def summary(engine, actor: str | None, start=None, end=None, year: int | None = 
         elif _kept_months(conn, by):  # kept months and spans added and taken away, a few edge days, the tail
             late, late_total, per_stage, stage_total = kept_periods.statistics(
                 conn, by, start, end, q.scope, counted=COUNTED, p=kept.params(COUNTED, PRICED, voiding_triggers()),
-                out=out, median_of=_median)
+                out=out, median_of=_median, days=_kept_days(conn))
         elif _kept_officer(conn, by):  # kept officer units (months, spans, days) and the tail
             late, late_total, per_stage, stage_total = kept_officer.statistics(
                 conn, by, start, end, q.scope, counted=COUNTED, p=kept.params(COUNTED, PRICED, voiding_triggers()),
@@ -437,7 +444,7 @@ def stages(engine, actor: str | None, start=None, end=None, year: int | None = N
         elif _kept_months(conn, "office"):
             per_stage = kept_periods.statistics(conn, "office", start, end, q.scope, counted=COUNTED,
                                                     p=kept.params(COUNTED, PRICED, voiding_triggers()), out={},
-                                                    median_of=_median,
+                                                    median_of=_median, days=_kept_days(conn),
                                                     stages_only=True)[2]
         else:
             per_stage = pg_pass.run(conn, "office", start, end, q.scope, counted=COUNTED, priced=PRICED, voiding=(),
