@@ -24,8 +24,8 @@ from auction_flow.features.reports.kept_officer import (
     SALE_KN,
     SALE_KX,
     SALE_KY,
-    _arrays,
-    _reduce,
+    arrays,
+    summed,
     usable,
 )
 
@@ -49,7 +49,7 @@ def add_days(conn, sums, days: dict, scope, first: int, stages_only: bool) -> No
     offices, keys, counts = [], [], []
     for office, day, k, c in conn.execute(_DAYS, {"days": list(days), "offices": [] if country else list(scope),
                                                  "every": country}):
-        ka, ca = _arrays(k, c, days[day])
+        ka, ca = arrays(k, c, days[day])
         keys.append((ka & _LOW) | (len(offices) << 40))  # the office's index in place of the officer
         counts.append(ca)
         offices.append(office)
@@ -66,7 +66,7 @@ def add_days(conn, sums, days: dict, scope, first: int, stages_only: bool) -> No
     index = {o: i for i, o in enumerate(dict.fromkeys(offices))}
     remap = np.array([index[o] for o in offices], np.int64)
     keys = (keys[want] & _LOW) | (remap[keys[want] >> 40] << 40)
-    keys, counts = _reduce(keys, counts[want])
+    keys, counts = summed(keys, counts[want])
     if not len(keys):
         return
     by_office = list(index)

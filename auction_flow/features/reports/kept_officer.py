@@ -125,7 +125,7 @@ _DAYS_OF = text("SELECT u.unit, u.office, u.keys, u.counts FROM report_officer_u
                 "ON u.office = w.office AND u.kind = 'd' AND u.unit / 100 = w.month")
 
 
-def _reduce(keys, counts):
+def summed(keys, counts):
     """Entries summed by key, sorted, without the zeros."""
     if not len(keys):
         return keys, counts
@@ -146,7 +146,7 @@ def _blob(keys, counts) -> tuple[bytes, bytes]:
     return keys.astype(">i8").tobytes(), counts.astype(">i8").tobytes()
 
 
-def _arrays(keys: bytes, counts: bytes, sign: int = 1):
+def arrays(keys: bytes, counts: bytes, sign: int = 1):
     return np.frombuffer(keys, ">i8").astype(np.int64), np.frombuffer(counts, ">i8").astype(np.int64) * sign
 
 
@@ -176,7 +176,7 @@ def fold(conn, batch: dict, p: dict, first: bool) -> int:
     days: dict = {}
     for (day, office), rows in groupby(sorted(got, key=lambda r: (r[0], r[1])), key=lambda r: (r[0], r[1])):
         rows = list(rows)
-        days[(day, office)] = _reduce(np.array([r[2] for r in rows], np.int64),
+        days[(day, office)] = summed(np.array([r[2] for r in rows], np.int64),
                                       np.array([r[3] for r in rows], np.int64))
     for office, d in pairs or ():  # an office-day with no entry left is kept empty
         days.setdefault((d.year * 10000 + d.month * 100 + d.day, office), (np.zeros(0, np.int64),) * 2)
@@ -189,10 +189,10 @@ def fold(conn, batch: dict, p: dict, first: bool) -> int:
         for day, office, k, c in conn.execute(_DAYS_OF, {"offices": [o for o, _ in part],
                                                          "months": [m for _, m in part]}):
             span = _span(day)
-            ka, ca = _arrays(k, c)
+            ka, ca = arrays(k, c)
             for unit in (("s", span), ("m", day // 100)):
                 sums.setdefault((*unit, office), []).append((ka, ca))
-    rows = [(kind, unit, office, *_blob(*_reduce(np.concatenate([k for k, _ in kc]),
+    rows = [(kind, unit, office, *_blob(*summed(np.concatenate([k for k, _ in kc]),
                                                  np.concatenate([c for _, c in kc]))))
             for (kind, unit, office), kc in sums.items()]
     _write(conn, rows)
@@ -220,7 +220,7 @@ def check(conn, p: dict):
     kept = {}
     for kind, unit, office, k, c in conn.execute(text("SELECT kind, unit, office, keys, counts FROM "
                                                       "report_officer_units")):
-        ka, ca = _arrays(k, c)
+        ka, ca = arrays(k, c)
         kept[(kind, unit, office)] = dict(zip(ka.tolist(), ca.tolist()))
     for kind, unit, office in sorted(set(log) | set(kept)):
         if {k: v for k, v in log.get((kind, unit, office), {}).items() if v} != kept.get((kind, unit, office), {}):
@@ -368,7 +368,7 @@ def _num(v):
 
 def _answer(keys, counts, name_of, names: dict, counted: dict, first: int, out: dict):
     """pg_pass.run's statistics from the merged entries (``names``: code -> name)."""
-    keys, counts = _reduce(keys, counts)
+    keys, counts = summed(keys, counts)
     mine = keys >> 40 > 0  # not the offices' own priced entries (PRICED_O, officer -1)
     keys, counts = keys[mine], counts[mine]
     name = {i: name_of(i - 1) for i in np.unique(keys >> 40).tolist()}
@@ -378,7 +378,7 @@ def _answer(keys, counts, name_of, names: dict, counted: dict, first: int, out: 
     per_stage = {}
     for g, med, n, worst in _medians(keys[stage] >> 32, value[stage], counts[stage]):
         per_stage[(name[g >> 8], names[g & 0xFF][2:])] = (_num(med), n, worst)
-    k2, c2 = _reduce(keys[stage] & (2 ** 40 - 1), counts[stage])  # over every officer
+    k2, c2 = summed(keys[stage] & (2 ** 40 - 1), counts[stage])  # over every officer
     stage_total = {names[g][2:]: _num(m) for g, m, _, _ in _medians(k2 >> 32, (k2 & _LOW) - 2 ** 31, c2)}
     trig = np.isin(code, [c for c, n in names.items() if n.startswith("t:")])
     for g, n in _sums(keys[trig] >> 32, counts[trig]):
@@ -394,7 +394,7 @@ def _answer(keys, counts, name_of, names: dict, counted: dict, first: int, out: 
     late_mask = handed & (value > 0)
     late = {name[g]: (_num(m), worst) for g, m, _, worst in _medians(keys[late_mask] >> 40, value[late_mask],
                                                                      counts[late_mask])}
-    k3, c3 = _reduce(keys[late_mask] & (2 ** 40 - 1), counts[late_mask])
+    k3, c3 = summed(keys[late_mask] & (2 ** 40 - 1), counts[late_mask])
     every = list(_medians(np.zeros(len(k3), np.int64), (k3 & _LOW) - 2 ** 31, c3))
     late_total = (_num(every[0][1]), every[0][3]) if every else (None, None)
     for o in np.unique(keys[code >= SALE_C] >> 40).tolist():
@@ -420,7 +420,7 @@ def statistics(conn, by: str, start, end, scope, *, counted: dict, p: dict, out:
         country = scope is None
         for kind, unit, k, c in conn.execute(_UNITS, {"kinds": [k for k, _ in units], "units": [u for _, u in units],
                                                       "offices": [] if country else list(scope), "every": country}):
-            ka, ca = _arrays(k, c, units[(kind, unit)])
+            ka, ca = arrays(k, c, units[(kind, unit)])
             ent.keys.append(ka)
             ent.counts.append(ca)
     _tail(conn, ent, units, (first_day, last_day), start, scope, p)
