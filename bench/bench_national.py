@@ -309,7 +309,7 @@ def measure_kept(engine, url: str, conninfo: str, rounds: int) -> list:
     start, end = reports.period(year=YEAR)
     with psql(conninfo) as conn:  # measured from nothing folded (a reused database may have been folded)
         conn.execute("TRUNCATE report_years, report_months, report_spans, report_sales, report_marks, report_org_years, "
-                     "report_org_assets, report_officer_units")
+                     "report_org_assets, report_officer_units, report_org_units")
         conn.commit()
         rows = conn.execute("SELECT count(*) FROM audit_log WHERE business_date BETWEEN %s AND %s",
                             [start, end]).fetchone()[0]
@@ -359,10 +359,12 @@ PERIODS = (("a month", "2026-06-01", "2026-06-30"), ("a quarter", "2026-04-01", 
            ("ragged, 10 edge days live", "2026-04-06", "2026-07-26"))
 
 
-def measure_periods(engine, conninfo: str, rounds: int) -> list:
-    """The reports of :data:`PERIODS` on the kept months and spans (and the tail), and on the live statement
-    (once: its answer is compared with the kept one), each against the bare GROUP BY of the period's
-    rows; and how many rows an officer grain per month would keep (it is not kept)."""
+def measure_periods(engine, conninfo: str, rounds: int, groupings=None) -> list:
+    """The reports of :data:`PERIODS` on the kept months and spans (by officer and by organisation the
+    kept units; and the tail), and on the live statement (once: its answer is compared with the kept
+    one), each against the bare GROUP BY of the period's rows; and how many rows an officer grain per
+    month would keep (it is not kept). ``groupings``: the reports measured (office, officer, stages,
+    auction-org, appraisal-org; default all)."""
     from auction_flow.features.reports import kept
     from auction_flow.features.reports import service as reports
 
@@ -381,6 +383,11 @@ def measure_periods(engine, conninfo: str, rounds: int) -> list:
     out.append(result("report_months rows", months, "rows", None, None, "-",
                       f"{audit:,} audit rows; an officer grain per month would add ~{2 * officer:,}"))
     out.append(result("report_spans rows", spans, "rows", None, None, "-", f"{audit:,} audit rows"))
+    with psql(conninfo) as conn:
+        for table in ("report_officer_units", "report_org_units"):
+            n, size = conn.execute(f"SELECT count(*), pg_total_relation_size('{table}') FROM {table}").fetchone()
+            print(f"{table}: {n:,} rows, {size / 2**20:.1f} MB with its key (TOAST included)", flush=True)
+            out.append(result(f"{table} size", size / 2**20, "MB", None, None, "-", f"{n:,} rows; {audit:,} audit rows"))
     real = kept.TAIL_LIMIT
     for label, actor in ((f"province {PROVINCE}", f"ld_{PROVINCE}"), ("country", "admin")):
         scope = _scope_of(engine, actor)
@@ -388,7 +395,13 @@ def measure_periods(engine, conninfo: str, rounds: int) -> list:
             rows, base = bare_group_by(conninfo, start, end, scope, rounds)
             for name, fn in (("summary --by office", lambda: reports.summary(engine, actor, start, end)),
                              ("summary --by officer", lambda: reports.summary(engine, actor, start, end, by="officer")),
-                             ("stages", lambda: reports.stages(engine, actor, start, end))):
+                             ("stages", lambda: reports.stages(engine, actor, start, end)),
+                             ("summary --by auction-org",
+                              lambda: reports.summary(engine, actor, start, end, by="auction-org")),
+                             ("summary --by appraisal-org",
+                              lambda: reports.summary(engine, actor, start, end, by="appraisal-org"))):
+                if groupings and name.split()[-1] not in groupings:
+                    continue
                 kept.TAIL_LIMIT = -1
                 t0 = time.perf_counter()
                 live = fn()
@@ -398,7 +411,8 @@ def measure_periods(engine, conninfo: str, rounds: int) -> list:
                 if got != live:
                     raise SystemExit(f"the kept answer differs from the live one: {name}, {actor}, {start}..{end}")
                 t = timed(fn, rounds)
-                served = "kept months and spans" if "officer" not in name else "kept officer units"
+                served = ("kept officer units" if "officer" in name else "kept organisation units" if "org" in name
+                          else "kept months and spans")
                 print(f"{name} {start}..{end} ({what}), {label} ({rows:,} rows): {served} {t:.2f} s, {t / base:.2f}x; "
                       f"live {t_live:.2f} s, {t_live / base:.2f}x; bare GROUP BY {base:.2f} s; kept == live",
                       flush=True)
@@ -765,6 +779,8 @@ def main(argv=None) -> int:
                         "it has at --scale in the whole country: --scale 1 --provinces 2 puts P01's ~854,000 "
                         "rows in ~1.3 GiB instead of 38; 'the whole log' is then those provinces only")
     p.add_argument("--json", action="store_true", help="end with a RESULTS line (bench/run_all.py)")
+    p.add_argument("--period-by", default="", help="with --only periods: the reports measured, comma-separated "
+                                                   "(office,officer,stages,auction-org,appraisal-org; default all)")
     args = p.parse_args(argv)
     DB = args.name
     admin_url, url, conninfo = urls()
@@ -793,6 +809,11 @@ def main(argv=None) -> int:
         results += measure_scan(engine, conninfo, args.rounds)
     if "reports" not in skip:  # the live statement, the first fold, the kept answers with a small tail
         results += measure_kept(engine, url, conninfo, args.rounds)
+    if "periods" in args.only.split(","):  # the periods alone, on the database as folded (a first fold if none)
+        fold = _fold(url)
+        print(f"fold before the periods: {fold['rows']:,} audit rows -> {fold['added']:,} kept rows in "
+              f"{fold['seconds']:.1f} s", flush=True)
+        results += measure_periods(engine, conninfo, args.rounds, set(filter(None, args.period_by.split(","))))
     if "latency" not in skip:
         results += measure_latency(args.steps)
     for r in results:

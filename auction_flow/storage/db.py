@@ -19,7 +19,8 @@ from auction_flow.storage import driver
 # Alembic revisions in order; the last one is what this code expects. A test checks this
 # against migrations/ so the two cannot drift.
 REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0009", "0011", "0016", "0012", "0015", "0014", "0020",
-             "0019", "0017", "0023", "0022", "0024", "0025", "0026", "0027", "0028", "0032", "0029", "0031", "0033")
+             "0019", "0017", "0023", "0022", "0024", "0025", "0026", "0027", "0028", "0032", "0029", "0031", "0033",
+             "0034")
 SCHEMA_HEAD = REVISIONS[-1]
 
 

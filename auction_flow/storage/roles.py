@@ -34,6 +34,8 @@ LIMITED = {
     "report_spans": ("SELECT", "INSERT", "UPDATE"),
     "report_officer_units": ("SELECT", "INSERT", "UPDATE"),
     "report_codes": ("SELECT", "INSERT"),
+    "report_org_units": ("SELECT", "INSERT", "UPDATE"),
+    "report_org_codes": ("SELECT", "INSERT"),
     "report_sales": ("SELECT", "INSERT", "UPDATE", "DELETE"),  # a kept sale cancelled, or its prices changed
     "report_marks": ("SELECT", "INSERT", "UPDATE"),
     "alembic_version": ("SELECT",),

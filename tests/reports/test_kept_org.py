@@ -15,10 +15,11 @@ import pytest
 from conftest import Cli
 from legacy_reports import summary as legacy_summary
 from sqlalchemy import text
-from test_kept import _try, built, copy, spy_on  # noqa: F401 - built and copy: the same province, a copy per test
+from test_kept import (MONTHS, _count, _price_again, _priced_before, _priced_in_two_months, _tail, _try,  # noqa: F401
+                       built, copy, spy_on)  # built and copy: the same province, a copy per test
 
 from auction_flow.features.assets import service as svc
-from auction_flow.features.reports import kept_org
+from auction_flow.features.reports import kept_org, kept_org_periods
 from auction_flow.features.reports import service as reports
 
 ACTORS = ("admin", "ld_tinh", "ld_1")  # the country, a province, a branch
@@ -31,6 +32,26 @@ NEW_AUCTIONEER, NEW_APPRAISER = "Công ty Đấu giá Mới", "Công ty Thẩm �
 def spied(monkeypatch):
     """How many reports read the kept answers by organisation."""
     return spy_on(monkeypatch, kept_org, "statistics")
+
+
+@pytest.fixture
+def spied_periods(monkeypatch):
+    """How many reports by organisation over a period other than a reporting year read the kept units."""
+    return spy_on(monkeypatch, kept_org_periods, "statistics")
+
+
+def _same_periods(engine, periods=MONTHS):
+    """Every report by organisation over ``periods`` (not reporting years) against the log's."""
+    for by in BY:
+        for actor in ACTORS:
+            for period in periods:
+                got, want = reports.summary(engine, actor, by=by, **period), legacy_summary(engine, actor, by=by,
+                                                                                            **period)
+                if got != want:
+                    diff = [(w["key"], {f: (g.get(f), v) for f, v in w.items() if g.get(f) != v})
+                            for g, w in zip(got["groups"] + [got["total"]], want["groups"] + [want["total"]]) if g != w]
+                    assert got == want, (by, actor, period, [g["key"] for g in got["groups"]],
+                                         [g["key"] for g in want["groups"]], diff)
 
 
 def _same(engine):
@@ -160,3 +181,74 @@ def test_a_kept_row_altered_is_found(copy):
     assert r.exit_code == 1
     [line] = r.output.splitlines()
     assert f"organisation {differs[3]}, sold" in line and f"year {differs[0]}" in line, line
+
+
+def test_periods_by_organisation_read_the_kept_units_and_equal_the_log(copy, spied_periods):
+    """A period other than a reporting year by organisation (a month, a quarter, Oct 1 to a month end, ragged
+    edges, one day, across reporting years; the country, a province, a branch) reads the kept organisation units
+    after a fold and gives what reading the log gives: before a fold, after it, with a tail (organisations
+    changed after the fold by a correction and by steps, back-dated rows, a folded sale cancelled, an asset priced
+    again in the next month), after the next fold moved them, after the units are emptied (as a database folded
+    before revision 0034: the log) and filled by the next fold; and the check finds nothing."""
+    url, engine = copy
+    _price_again(engine, _priced_in_two_months(engine, True))
+    again = _priced_in_two_months(engine, False)
+    priced_before = _priced_before(engine)
+    _same_periods(engine)
+    assert not spied_periods  # nothing folded: the live statement
+    reports.rollup_fold(engine, "admin")
+    assert _count(engine, "SELECT count(*) FROM report_org_units WHERE kind = 'd'") > 0
+    _same_periods(engine)
+    assert sorted(set(spied_periods)) == sorted(BY) and len(spied_periods) == len(BY) * len(ACTORS) * len(MONTHS)
+    changed = _changes(engine)  # organisations changed after the fold: the tail moves the assets' folded rows
+    _tail(engine, priced_before)
+    _price_again(engine, again)
+    with engine.connect() as conn:  # the month of a folded sale the tail cancels, and a ragged period around it
+        sold, voided = conn.execute(text(
+            "SELECT p.business_date, a.business_date FROM audit_log a JOIN report_marks m ON m.chain = a.chain "
+            "JOIN report_sales s ON true JOIN audit_log p ON p.id = s.sale_id AND p.asset_id = a.asset_id "
+            "WHERE a.log_seq > m.log_seq AND a.trigger = 'cancel_result' LIMIT 1")).one()
+        moved = conn.execute(text("SELECT min(business_date), max(business_date) FROM audit_log "
+                                  "WHERE asset_id = :a"), {"a": changed["corrected"]}).one()
+    month = sold.replace(day=1)
+    periods = MONTHS + [{"start": str(month), "end": str((month + dt.timedelta(days=32)).replace(day=1)
+                                                         - dt.timedelta(days=1))},
+                        {"start": str(sold), "end": str(voided)}, {"start": str(moved[0]), "end": str(moved[1])}]
+    spied_periods.clear()
+    _same_periods(engine, periods)
+    assert len(spied_periods) == len(BY) * len(ACTORS) * len(periods)
+    reports.rollup_fold(engine, "admin")  # moves the changed assets' days to their new organisations
+    _same_periods(engine, periods)
+    assert reports.rollup_check(engine, "admin") == {"kept": True, "differs": None}
+    _correct(engine, changed["corrected"], "auction_org", province_walk.ORGS[0])  # changed back: the tail
+    _same_periods(engine, periods)
+    with engine.begin() as conn:  # as a database folded before revision 0034
+        conn.execute(text("DELETE FROM report_org_units"))
+    spied_periods.clear()
+    _same_periods(engine, periods[:4])
+    assert not spied_periods  # not kept yet: the log
+    province_walk.walk(engine, random.Random(23), 10)
+    reports.rollup_fold(engine, "admin")  # fills the units from the rows folded before, then folds the tail
+    _same_periods(engine, periods)
+    assert len(spied_periods) == len(BY) * len(ACTORS) * len(periods)
+    assert reports.rollup_check(engine, "admin") == {"kept": True, "differs": None}
+
+
+def test_check_finds_an_altered_kept_organisation_day(copy):
+    url, engine = copy
+    reports.rollup_fold(engine, "admin")
+    assert reports.rollup_check(engine, "admin")["differs"] is None
+    with engine.begin() as conn:
+        day, counts = conn.execute(text(
+            "SELECT unit, counts FROM report_org_units WHERE grouping = 'p' AND kind = 'd' AND office = 'HG-NB' "
+            "AND length(counts) > 0 ORDER BY unit DESC LIMIT 1")).one()
+        altered = (int.from_bytes(counts[:8], "big") + 1).to_bytes(8, "big") + counts[8:]
+        conn.execute(text("UPDATE report_org_units SET counts = :c WHERE grouping = 'p' AND kind = 'd' AND unit = :d "
+                          "AND office = 'HG-NB'"), {"c": altered, "d": day})
+    assert reports.rollup_check(engine, "admin")["differs"] == (day // 100 * 10 + min((day % 100 - 1) // 10, 2) + 1,
+                                                                "u", "HG-NB", 0, "appraisal-org", "")
+    r = Cli(url)("report", "rollup", "--check", "--lang", "en", actor="admin")
+    assert r.exit_code == 1
+    first = 1 + 10 * min((day % 100 - 1) // 10, 2)
+    assert f"days {day // 10000}-{day // 100 % 100:02d}-{first:02d}.." in r.output, r.output
+    assert ", office HG-NB" in r.output, r.output

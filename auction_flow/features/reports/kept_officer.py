@@ -430,3 +430,7 @@ def statistics(conn, by: str, start, end, scope, *, counted: dict, p: dict, out:
     return _answer(np.concatenate(ent.keys), np.concatenate(ent.counts), lambda i: users.get(i, "-"),
                    {c: n for n, c in ent.codes.items()}, counted, start.year * 10000 + start.month * 100 + start.day,
                    out)
+
+
+# the same packed form grouped by organisation (:mod:`kept_org_periods`) reads and writes through these
+pack_entries, span_of, plan_units, weight, answer = _blob, _span, _units, _weight, _answer

@@ -30,9 +30,9 @@ for a reporting year (by office, officer, auction or appraisal organisation, and
 reads kept calendar months and ten-day spans added and taken away, at most six edge days an edge
 from the kept officer units' days summed per office (:mod:`kept_days`; live before they are kept),
 and the rows past the marks (``kept_periods.statistics``); by officer, kept officer units
-(months, spans, days) and the rows past the marks (``kept_officer.statistics``); any other
-period by organisation, and before any fold, it runs the one statement of
-:mod:`pg_pass` over the period's rows.
+(months, spans, days) and the rows past the marks (``kept_officer.statistics``); by organisation,
+kept organisation units the same way (``kept_org_periods.statistics``); before any fold, it runs
+the one statement of :mod:`pg_pass` over the period's rows.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ from auction_flow.core import authz
 from auction_flow.core import engine as eng
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.fields import parse_date, parse_year
-from auction_flow.features.reports import kept, kept_days, kept_officer, kept_org, kept_periods, kept_read, pg_pass
+from auction_flow.features.reports import (kept, kept_days, kept_officer, kept_org, kept_org_periods, kept_periods,
+                                          kept_read, pg_pass)
 from auction_flow.features.reports.charts import stages_chart
 from auction_flow.storage import db
 from auction_flow.storage.schema import assets, audit_log, metadata, offices, users
@@ -273,6 +274,12 @@ def _kept_officer(conn, by: str) -> bool:
     return by == "officer" and not db.is_sqlite(conn) and kept.usable(conn) and kept_officer.usable(conn)
 
 
+def _kept_org_periods(conn, by: str) -> bool:
+    """PostgreSQL: whether this report by organisation (a period other than a reporting year) reads
+    the kept organisation units and the tail (:func:`kept_org_periods.statistics`)."""
+    return by in ORGS and not db.is_sqlite(conn) and kept.usable(conn) and kept_org_periods.usable(conn)
+
+
 def _present(conn, names) -> dict[str, bool]:
     """Which of ``names`` the database has: one small look at the catalogue for all of them (the
     inspector's has_table or get_table_names cost a statement each, or a heavier one)."""
@@ -404,6 +411,10 @@ def summary(engine, actor: str | None, start=None, end=None, year: int | None = 
             late, late_total, per_stage, stage_total = kept_officer.statistics(
                 conn, by, start, end, q.scope, counted=COUNTED, p=kept.params(COUNTED, PRICED, voiding_triggers()),
                 out=out)
+        elif _kept_org_periods(conn, by):  # kept organisation units (months, spans, days) and the tail
+            late, late_total, per_stage, stage_total = kept_org_periods.statistics(
+                conn, by, start, end, q.scope, counted=COUNTED, p=kept.params(COUNTED, PRICED, voiding_triggers()),
+                out=out)
         else:  # one statement, one pass over the period's rows
             late, late_total, per_stage, stage_total = pg_pass.run(
                 conn, by, start, end, q.scope, counted=COUNTED, priced=PRICED, voiding=voiding_triggers(), out=out,
@@ -477,9 +488,11 @@ def fold_now(engine, until: dict | None = None) -> dict:
 
 
 def _also(conn, batch: dict, p: dict, first: bool) -> None:
-    """The kept answers folded from :func:`kept.fold`'s batch beside its own: by organisation, by officer per day."""
+    """The kept answers folded from :func:`kept.fold`'s batch beside its own: by organisation, by officer per day,
+    by organisation per day (after :func:`kept_org.fold`, which keeps the batch's assets' organisations now)."""
     kept_org.fold(conn, batch, p, first)
     kept_officer.fold(conn, batch, p, first)
+    kept_org_periods.fold(conn, batch, p, first)
 
 
 def rollup_check(engine, actor: str | None) -> dict:
@@ -492,4 +505,5 @@ def rollup_check(engine, actor: str | None) -> dict:
         _tune(conn)
         p = kept.params(COUNTED, PRICED, voiding_triggers())
         return {"kept": True, "differs": kept.check(conn, COUNTED, PRICED, voiding_triggers())
-                or kept_org.check(conn, p) or kept_officer.check(conn, p)}
+                or kept_org.check(conn, p) or kept_officer.check(conn, p)
+                                          or kept_org_periods.check(conn, p)}

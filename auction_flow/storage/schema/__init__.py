@@ -43,7 +43,8 @@ from auction_flow.storage.schema.identity import api_tokens, session_marks, sess
 from auction_flow.storage.schema.obligations import asset_obligations
 from auction_flow.storage.schema.procuracy import procuracy_items, procuracy_sends
 from auction_flow.storage.schema.reports import (report_codes, report_marks, report_months, report_officer_units,
-                                                report_org_assets, report_org_years, report_sales, report_spans,
+                                                report_org_assets, report_org_codes, report_org_units,
+                                                report_org_years, report_sales, report_spans,
                                                 report_years)
 from auction_flow.storage.schema.settings import settings
 from auction_flow.storage.schema.supervision import anchors, audit_heads, audit_root_heads, audit_roots, complaints
@@ -56,4 +57,4 @@ __all__ = ["TS", "metadata", "offices", "users", "assets", "audit_log", "calenda
            "blobs", "parties", "asset_parties", "documents", "document_counters", "document_templates", "attachments",
            "unmodelled", "SEARCH_FUNCTIONS", "settings", "procuracy_sends", "procuracy_items", "asset_obligations",
            "import_staged", "report_years", "report_months", "report_spans", "report_sales", "report_marks", "report_org_years", "report_org_assets",
-           "report_officer_units", "report_codes"]
+           "report_officer_units", "report_codes", "report_org_units", "report_org_codes"]

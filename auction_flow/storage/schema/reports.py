@@ -26,6 +26,9 @@
   'priced' and 'sold' ({"n": sales}; which were not cancelled is read from ``report_sales``).
 * ``report_org_assets``: per asset folded, the organisations its folded rows are counted under
   ('-' none); a fold that meets a change moves them (auction_flow.features.reports.kept_org).
+* ``report_org_units``: as ``report_officer_units`` for the groupings by organisation ('a' auction,
+  'p' appraisal), the entries keyed by the organisation's number in ``report_org_codes`` (only grows)
+  (auction_flow.features.reports.kept_org_periods).
 """
 
 from sqlalchemy import (BigInteger, Column, Index, Integer, LargeBinary, PrimaryKeyConstraint, SmallInteger, String,
@@ -82,6 +85,24 @@ report_officer_units = Table(
     Column("keys", LargeBinary, nullable=False),  # big-endian int64, sorted
     Column("counts", LargeBinary, nullable=False),  # big-endian int64, one per key
     PrimaryKeyConstraint("kind", "unit", "office", name="pk_report_officer_units"),
+)
+
+# by auction ('a') or appraisal ('p') organisation, per day, span and month (migration 0034): as above
+report_org_units = Table(
+    "report_org_units", metadata,
+    Column("grouping", String(1), nullable=False),  # a | p
+    Column("kind", String(1), nullable=False),  # d | s | m
+    Column("unit", Integer, nullable=False),  # YYYYMMDD | YYYYMMD | YYYYMM
+    Column("office", String(32), nullable=False),
+    Column("keys", LargeBinary, nullable=False),  # big-endian int64, sorted
+    Column("counts", LargeBinary, nullable=False),  # big-endian int64, one per key
+    PrimaryKeyConstraint("grouping", "kind", "unit", "office", name="pk_report_org_units"),
+)
+
+report_org_codes = Table(
+    "report_org_codes", metadata,
+    Column("org", String(200), primary_key=True),  # an organisation's name as assets hold it, '-' none
+    Column("code", Integer, nullable=False, unique=True),
 )
 
 report_codes = Table(
