@@ -98,13 +98,16 @@ _LEAF = frozenset({str, int, bool, type(None)})
 _LEAF_OR_DATE = _LEAF | {dt.date, dt.datetime}
 
 
-def _orjson(sort_keys: bool, default):
+def _orjson(sort_keys: bool, default, dates: bool = False):
+    """``dates``: the encoder writes dates (``datetime.date`` exactly) itself, as ``isoformat``, without
+    calling ``default``; it is given only values with no timestamp (orjson's own text of a timestamp is
+    not ``_plain``'s)."""
     try:
         import orjson
     except ImportError:
         return None
-    option = (orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS
-              | (orjson.OPT_SORT_KEYS if sort_keys else 0))
+    option = (orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS
+              | (0 if dates else orjson.OPT_PASSTHROUGH_DATETIME) | (orjson.OPT_SORT_KEYS if sort_keys else 0))
     dumps, error = orjson.dumps, orjson.JSONEncodeError
 
     def encode(value) -> bytes | None:  # None: orjson refused it (the caller asks json)
@@ -115,7 +118,9 @@ def _orjson(sort_keys: bool, default):
     sample = {"b": [None, "Điều \"98\"\n\x00\x1f\x7f\u2028\\ \U0001f600"],
               "a": [1, -2, True, False, ("t", 0), {"z": "x", "y": 2 ** 63 - 1}]}
     plain = _CANONICAL if sort_keys else _ENCODE
-    if default is not None:
+    if dates:
+        sample["c"] = [dt.date(2026, 3, 2), dt.date(1, 1, 1), dt.date(999, 12, 31), dt.date(9999, 12, 31)]
+    elif default is not None:
         sample["c"] = [dt.date(2026, 3, 2), dt.datetime(2026, 3, 2, 1, 2, 3, 4005, tzinfo=dt.timezone.utc)]
     try:
         ok = encode(sample).decode("utf-8") == plain(sample)
@@ -126,6 +131,9 @@ def _orjson(sort_keys: bool, default):
 
 _FAST_CANONICAL = _orjson(True, _plain)
 _FAST_ENCODE = _orjson(False, None)
+# The changes of a step hold dates (its day, deadlines) and seldom a timestamp: orjson writes a date as
+# isoformat does, without a call to _plain for each (a fifth of the changes' text; performance-notes, stop 27).
+_FAST_CANONICAL_DATES = _orjson(True, _plain, dates=True) if _FAST_CANONICAL is not None else None
 
 
 def _leaves_plain(value, leaf=_LEAF_OR_DATE) -> bool:
@@ -155,14 +163,19 @@ def changes_json(changes: dict) -> str:
     Dates and times inside are converted by the encoder's ``default`` (:func:`_plain`), which
     it calls for exactly the values JSON cannot hold itself: the same text as converting first.
     """
-    simple, leaf = _FAST_CANONICAL is not None, _LEAF_OR_DATE
+    simple, leaf, stamp = _FAST_CANONICAL is not None, _LEAF_OR_DATE, dt.datetime
+    encode = _FAST_CANONICAL_DATES or _FAST_CANONICAL
     for pair in changes.values():  # JSON writes a tuple as a list: pairs given as tuples are encoded as they stand
         if type(pair) is not tuple or len(pair) != 2:
             return canonical({k: [a, b] for k, (a, b) in changes.items()})
-        if simple and (type(pair[0]) not in leaf or type(pair[1]) not in leaf):
-            simple = False
+        if simple:
+            before, after = type(pair[0]), type(pair[1])
+            if before not in leaf or after not in leaf:
+                simple = False
+            elif before is stamp or after is stamp:  # a timestamp: its text is _plain's
+                encode = _FAST_CANONICAL
     if simple:
-        fast = _FAST_CANONICAL(changes)
+        fast = encode(changes)
         if fast is not None:
             return fast.decode("utf-8")
         return _CANONICAL(changes)
@@ -257,13 +270,15 @@ def chain_of(row: dict) -> str:
     return OFFICE + office if office else ADMIN
 
 
+_BLANK = dict.fromkeys(HASHED)  # a row's hashed columns, in order, before its fields are given
+
+
 def make_row(prev_hash: str, **fields) -> dict:
     """A complete audit_log row with its hash over ``prev_hash`` and its own content.
 
     ``via`` defaults to the session or token the front end authenticated
     (:func:`auction_flow.common.context.current_via`)."""
-    row = dict.fromkeys(HASHED)
-    row.update(fields)
+    row = {**_BLANK, **fields}  # one merge (a dict filled then updated grew twice: a step's row is built once)
     if "via" not in fields:
         row["via"] = current_via()
     row["imported"] = bool(row["imported"])

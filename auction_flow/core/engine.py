@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
 
-from auction_flow.common.config import now_utc
+from auction_flow.common.config import day_of, now_utc
 from auction_flow.common.errors import ConflictError, InvalidInput, NotFound, PermissionDenied, TriggerNotAllowed
 from auction_flow.common.words import Msg
 from auction_flow.core import audit, authz, checks, deadlines, effects, guards, obligations
@@ -226,10 +226,11 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
         raise TriggerNotAllowed("not_allowed_now", asset=asset["id"], state=asset["state"], trigger=trigger,
                                 allowed=", ".join(allowed) or "-")
     open_duties = obligations.pending(conn, wf, asset, trigger, allowed)  # a close with none open: refused
+    moment = now_utc()  # the step's clock, read once: today's date for the checks, and the row's recorded_at
     try:
-        on = check_date(on, asset["last_event_on"], asset["id"])
+        on = check_date(on, asset["last_event_on"], asset["id"], day_of(moment))
         values = parse_fields(trig, dict(fields or {}))
-        reason = check_text((reason or "").strip(), "--reason") or None
+        reason = (check_text(reason.strip(), "--reason") or None) if reason else None  # none given: nothing to check
         if trig.reason_required and not reason:
             raise InvalidInput("reason_required", trigger=trigger)
     except InvalidInput as exc:  # name the asset, its state and what is allowed now (issue 2, part 6)
@@ -279,7 +280,7 @@ def _fire(conn, who, asset_id, trigger, actor, on, fields, reason, expected_vers
     row = audit.make_row(
         asset["last_hash"], asset_id=asset["id"], seq=seen + 1, event="transition", trigger=trigger,
         from_state=asset["state"], to_state=new_state, actor=user["username"], role=user["role"],
-        office=asset["office_code"], business_date=on, recorded_at=now_utc(), reason=reason,
+        office=asset["office_code"], business_date=on, recorded_at=moment, reason=reason,
         changes=audit.changes_json(changes), imported=False)
     row["actor_office"] = user["office_code"]  # known here: spares audit.insert a lookup
     row["officer_id"] = asset["officer_id"]  # the officer in charge (not hashed: audit verify derives it)

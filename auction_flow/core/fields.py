@@ -201,8 +201,8 @@ def parse_fields(trig, given: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_date(on, last: dt.date | None, asset_id, today: dt.date | None = None) -> dt.date:
-    on = today_vn() if on is None else parse_date(on, "--on")
-    today = today or today_vn()
+    today = today or today_vn()  # the clock read once
+    on = today if on is None else parse_date(on, "--on")
     if on > today:
         raise InvalidInput("future_date", on=on, today=today)
     if last is not None and on < last:
