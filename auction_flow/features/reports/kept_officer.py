@@ -120,6 +120,9 @@ _WRITE = text("INSERT INTO report_officer_units (kind, unit, office, keys, count
               "unnest(CAST(:kinds AS text[]), CAST(:units AS int[]), CAST(:offices AS text[]), CAST(:keys AS bytea[]), "
               "CAST(:counts AS bytea[])) ON CONFLICT ON CONSTRAINT pk_report_officer_units DO UPDATE "
               "SET keys = EXCLUDED.keys, counts = EXCLUDED.counts")
+_DROP = text("DELETE FROM report_officer_units u USING unnest(CAST(:kinds AS text[]), CAST(:units AS int[]), "
+             "CAST(:offices AS text[])) AS w(kind, unit, office) "
+             "WHERE u.kind = w.kind AND u.unit = w.unit AND u.office = w.office")
 _DAYS_OF = text("SELECT u.unit, u.office, u.keys, u.counts FROM report_officer_units u "
                 "JOIN unnest(CAST(:offices AS text[]), CAST(:months AS int[])) AS w(office, month) "
                 "ON u.office = w.office AND u.kind = 'd' AND u.unit / 100 = w.month")
@@ -151,9 +154,16 @@ def arrays(keys: bytes, counts: bytes, sign: int = 1):
 
 
 def _write(conn, rows: list) -> None:
+    """Write the units ``rows`` (kind, unit, office, keys, counts); one with no entry left is deleted
+    (a fold in one batch never writes it: the same kept rows whatever the batches)."""
+    empty = [r[:3] for r in rows if not r[3]]
+    rows = [r for r in rows if r[3]]
     for i in range(0, len(rows), 5000):
         part = rows[i:i + 5000]
         conn.execute(_WRITE, dict(zip(("kinds", "units", "offices", "keys", "counts"), (list(c) for c in zip(*part)))))
+    for i in range(0, len(empty), 5000):
+        part = empty[i:i + 5000]
+        conn.execute(_DROP, dict(zip(("kinds", "units", "offices"), (list(c) for c in zip(*part)))))
 
 
 def fold(conn, batch: dict, p: dict, first: bool) -> int:
@@ -178,12 +188,15 @@ def fold(conn, batch: dict, p: dict, first: bool) -> int:
         rows = list(rows)
         days[(day, office)] = summed(np.array([r[2] for r in rows], np.int64),
                                       np.array([r[3] for r in rows], np.int64))
-    for office, d in pairs or ():  # an office-day with no entry left is kept empty
+    for office, d in pairs or ():  # an office-day with no entry left: its row deleted
         days.setdefault((d.year * 10000 + d.month * 100 + d.day, office), (np.zeros(0, np.int64),) * 2)
     out = [("d", day, office, *_blob(*kc)) for (day, office), kc in days.items()]
     _write(conn, out)
     months = sorted({(office, day // 100) for day, office in days})
     sums: dict = {}
+    for day, office in days:  # a span or month of the days changed with no day left: its row deleted
+        for unit in (("s", _span(day)), ("m", day // 100)):
+            sums.setdefault((*unit, office), [(np.zeros(0, np.int64),) * 2])
     for i in range(0, len(months), 2000):
         part = months[i:i + 2000]
         for day, office, k, c in conn.execute(_DAYS_OF, {"offices": [o for o, _ in part],

@@ -49,8 +49,8 @@ from auction_flow.core import authz
 from auction_flow.core import engine as eng
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.fields import parse_date, parse_year
-from auction_flow.features.reports import (kept, kept_days, kept_officer, kept_org, kept_org_periods, kept_periods,
-                                          kept_read, pg_pass)
+from auction_flow.features.reports import (kept, kept_batches, kept_days, kept_officer, kept_org, kept_org_periods,
+                                           kept_periods, kept_read, pg_pass)
 from auction_flow.features.reports.charts import stages_chart
 from auction_flow.storage import db
 from auction_flow.storage.schema import assets, audit_log, metadata, offices, users
@@ -471,20 +471,26 @@ def stages(engine, actor: str | None, start=None, end=None, year: int | None = N
     return data
 
 
-def rollup_fold(engine, actor: str | None) -> dict:
+def rollup_fold(engine, actor: str | None, progress=None) -> dict:
     """``report rollup``: fold the audit rows written since the last fold into the kept yearly
-    answers (:mod:`kept`). SQLite keeps nothing (its reports read the log): nothing is folded."""
+    answers (:mod:`kept`), in batches (:mod:`kept_batches`; ``progress`` is told of each). SQLite
+    keeps nothing (its reports read the log): nothing is folded."""
     eng.require_role(engine, actor, ("admin",), "report rollup")
-    return fold_now(engine)
+    return fold_now(engine, progress=progress)
 
 
-def fold_now(engine, until: dict | None = None) -> dict:
-    """The fold itself, for ``report rollup``, the scheduler's hourly job (no actor) and the benchmark."""
+def fold_now(engine, until: dict | None = None, progress=None, batch_rows: int | None = None) -> dict:
+    """The fold itself, for ``report rollup``, the scheduler's hourly job (no actor) and the benchmark:
+    at most ``batch_rows`` audit rows (:data:`kept_batches.BATCH_ROWS`) per transaction."""
     if db.is_sqlite(engine):
-        return {"kept": False, "rows": 0, "added": 0, "marks": {}}
-    with db.writing(engine) as conn:
-        conn.exec_driver_sql("SELECT set_config('jit', 'off', true), set_config('work_mem', '256MB', true)")
-        return {"kept": True, **kept.fold(conn, COUNTED, PRICED, voiding_triggers(), until, also=_also)}
+        return {"kept": False, "rows": 0, "added": 0, "marks": {}, "batches": 0}
+
+    def fold_one(upto: dict | None) -> dict:
+        with db.writing(engine) as conn:
+            conn.exec_driver_sql("SELECT set_config('jit', 'off', true), set_config('work_mem', '256MB', true)")
+            return kept.fold(conn, COUNTED, PRICED, voiding_triggers(), upto, also=_also)
+
+    return {"kept": True, **kept_batches.run(engine, fold_one, until, progress, batch_rows)}
 
 
 def _also(conn, batch: dict, p: dict, first: bool) -> None:

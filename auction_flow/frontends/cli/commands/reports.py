@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from auction_flow.common.errors import AuctionFlowError, UsageError
@@ -137,7 +139,10 @@ def report_rollup(check, as_json):
                 raise AuctionFlowError("rollup_org_differs", year=year, office=office, org=who, part=part, sub=sub)
             raise AuctionFlowError("rollup_differs", year=year, office=office, officer=who, part=part, sub=sub)
         return
-    res = reports_svc.rollup_fold(engine(), actor())
+    def progress(step: dict) -> None:  # each committed batch of a fold in several, on stderr (stdout: the answer)
+        click.echo(json.dumps(step) if as_json else t(step["code"], **step), err=True)
+
+    res = reports_svc.rollup_fold(engine(), actor(), progress)
     if not res["kept"]:
         text = t("rollup_sqlite")
     elif not res["marks"]:  # nothing past the marks; a database folded before 0027 has its months and spans made
