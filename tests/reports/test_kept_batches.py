@@ -37,10 +37,15 @@ def twin(request, built):
     drop_pg(admin_engine, name)
 
 
+# the organisations' codes (report_codes' names of organisations, report_org_codes) are numbered in the order the
+# batches meet them, so the organisation units' keys differ by batches: compared by --check and the reports only
+BY_CODE = {"report_codes", "report_org_codes", "report_org_units"}
+
+
 def _kept(engine) -> dict:
-    """Every kept table (report_*), its rows sorted."""
+    """Every kept table (report_*) but :data:`BY_CODE`, its rows sorted."""
     with engine.connect() as conn:
-        tables = [t for (t,) in conn.execute(kept_batches._KEPT_TABLES)]
+        tables = [t for (t,) in conn.execute(kept_batches._KEPT_TABLES) if t not in BY_CODE]
         out = {}
         for t in tables:
             rows = conn.execute(text(f'SELECT * FROM "{t}"')).all()
