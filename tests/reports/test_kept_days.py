@@ -120,8 +120,9 @@ def test_edge_days_are_kept_days_and_equal_the_log(copy, spied):
 
 def test_a_database_folded_before_0033_reads_live_edges_until_its_next_fold(copy, spied):
     """0033 empties the officer units (kept without the offices' priced entries): the periods by
-    office read the kept months and spans and their edges live, equal to the log; the next fold
-    that folds rows fills the units from every folded row, and the edges are kept days again."""
+    office read the kept months and spans and their edges live, equal to the log; the next fold,
+    even with no row to fold, fills the units from every folded row, and the edges are kept days
+    again, as after a fold that folds rows."""
     days, live, periods = spied
     url, engine = copy
     _two_officers(engine, dt.date(2025, 11, 6), 1)
@@ -135,6 +136,12 @@ def test_a_database_folded_before_0033_reads_live_edges_until_its_next_fold(copy
     assert _count(engine, "SELECT count(*) FROM report_spans") > 0
     _assert_same(_reports(engine), want)
     assert len(periods) == len(ACTORS) * 2 * len(PERIODS) and live and not days  # kept spans, live edges
+    assert reports.rollup_fold(engine, "admin")["rows"] == 0  # a quiet database: nothing to fold, units refilled
+    assert _count(engine, "SELECT count(*) FROM report_officer_units") > 0
+    live.clear()
+    _assert_same(_reports(engine), want)
+    assert days and not live
+    assert reports.rollup_check(engine, "admin") == {"kept": True, "differs": None}
     province_walk.walk(engine, random.Random(23), 10)
     reports.rollup_fold(engine, "admin")
     assert _count(engine, "SELECT count(*) FROM report_officer_units") > 0

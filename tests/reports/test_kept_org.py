@@ -222,11 +222,19 @@ def test_periods_by_organisation_read_the_kept_units_and_equal_the_log(copy, spi
     assert reports.rollup_check(engine, "admin") == {"kept": True, "differs": None}
     _correct(engine, changed["corrected"], "auction_org", province_walk.ORGS[0])  # changed back: the tail
     _same_periods(engine, periods)
+    reports.rollup_fold(engine, "admin")  # the change folded: nothing past the marks
     with engine.begin() as conn:  # as a database folded before revision 0034
         conn.execute(text("DELETE FROM report_org_units"))
     spied_periods.clear()
     _same_periods(engine, periods[:4])
     assert not spied_periods  # not kept yet: the log
+    assert reports.rollup_fold(engine, "admin")["rows"] == 0  # nothing to fold: the units refilled all the same
+    _same_periods(engine, periods[:4])
+    assert len(spied_periods) == len(BY) * len(ACTORS) * 4
+    assert reports.rollup_check(engine, "admin") == {"kept": True, "differs": None}
+    with engine.begin() as conn:  # emptied again: refilled by the next fold that folds rows too
+        conn.execute(text("DELETE FROM report_org_units"))
+    spied_periods.clear()
     province_walk.walk(engine, random.Random(23), 10)
     reports.rollup_fold(engine, "admin")  # fills the units from the rows folded before, then folds the tail
     _same_periods(engine, periods)

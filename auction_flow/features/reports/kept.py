@@ -373,11 +373,13 @@ def _write(conn, table: str, kept: dict, empty: bool) -> int:
     return len(keys)
 
 
-def fold(conn, counted, priced, voiding, until: dict | None = None, also=None) -> dict:
+def fold(conn, counted, priced, voiding, until: dict | None = None, also=None, refill=None) -> dict:
     """Fold every committed row past the marks, in ``conn``'s transaction (the caller commits).
     ``until`` ({chain: position}): those chains only, up to there at most (the benchmark's tail).
     ``also(conn, batch, params, first)``: other kept answers folded from the same batch before the
-    marks move (:mod:`kept_org`).
+    marks move (:mod:`kept_org`). ``refill(conn, params)``, when no row is past the marks: those
+    answers a revision emptied filled from the folded rows (else a quiet database, which writes no
+    row, would read them live for ever); it returns how many kept rows it wrote.
     A database folded before ``report_spans`` existed has its folded rows' months and spans kept
     first (:func:`folded_units`; its months are kept again: revision 0027 emptied them, their priced
     entries being keyed by month then), under the same lock. Returns {"rows": audit rows past the
@@ -391,7 +393,8 @@ def fold(conn, counted, priced, voiding, until: dict | None = None, also=None) -
         pending = [(c, m, min(h, until[c])) for c, m, h in pending if c in until and until[c] > m]
     fill = no_spans and not first  # folded before the spans were kept: its months and spans from the log
     if not pending and not fill:
-        return {"rows": 0, "added": 0, "marks": {}}
+        added = refill(conn, params(counted, priced, voiding)) if refill is not None and not first else 0
+        return {"rows": 0, "added": added, "marks": {}}
     chains, marks, heads = ([r[i] for r in pending] for i in range(3))
     batch, p = {"chains": chains, "marks": marks, "heads": heads}, params(counted, priced, voiding)
     before = folded_units(conn, p) if fill else None

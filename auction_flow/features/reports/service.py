@@ -488,7 +488,7 @@ def fold_now(engine, until: dict | None = None, progress=None, batch_rows: int |
     def fold_one(upto: dict | None) -> dict:
         with db.writing(engine) as conn:
             conn.exec_driver_sql("SELECT set_config('jit', 'off', true), set_config('work_mem', '256MB', true)")
-            return kept.fold(conn, COUNTED, PRICED, voiding_triggers(), upto, also=_also)
+            return kept.fold(conn, COUNTED, PRICED, voiding_triggers(), upto, also=_also, refill=_refill)
 
     return {"kept": True, **kept_batches.run(engine, fold_one, until, progress, batch_rows)}
 
@@ -499,6 +499,16 @@ def _also(conn, batch: dict, p: dict, first: bool) -> None:
     kept_org.fold(conn, batch, p, first)
     kept_officer.fold(conn, batch, p, first)
     kept_org_periods.fold(conn, batch, p, first)
+
+
+_NOTHING = {"chains": [], "marks": [], "heads": []}
+
+
+def _refill(conn, p: dict) -> int:
+    """With no row past the marks: the officer or organisation units a revision emptied (0033, 0034)
+    filled from the folded rows (each module's fold fills when its table is empty)."""
+    return sum(module.fold(conn, _NOTHING, p, False) or 0
+               for module in (kept_officer, kept_org_periods) if not module.usable(conn))
 
 
 def rollup_check(engine, actor: str | None) -> dict:
