@@ -467,3 +467,4 @@ def statistics(conn, by: str, start, end, scope, *, counted: dict, p: dict, out:
 
 # the same packed form grouped by organisation (:mod:`kept_org_periods`) reads and writes through these
 pack_entries, span_of, plan_units, weight, answer = _blob, _span, _units, _weight, _answer
+FOLDED, IS_FOLDED, BATCH_ROWS, TOUCHED = _FOLDED, _IS_FOLDED, _BATCH_ROWS, _TOUCHED

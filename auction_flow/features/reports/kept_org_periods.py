@@ -35,24 +35,19 @@ from itertools import groupby
 import numpy as np
 from sqlalchemy import text
 
-from auction_flow.features.reports.kept_officer import (PRICED, SALE_C, SALE_KN, SALE_KX, SALE_KY, answer, arrays,
-                                                        pack_entries, plan_units, span_of, summed, weight)
+from auction_flow.features.reports.kept_officer import (BATCH_ROWS, FOLDED, IS_FOLDED, PRICED, SALE_C, SALE_KN,
+                                                        SALE_KX, SALE_KY, TOUCHED, answer, arrays, pack_entries,
+                                                        plan_units, span_of, summed, weight)
 from auction_flow.features.reports.kept_org import KINDS
 from auction_flow.features.reports.pg_pass import DELAY, LEFT, STAGE_DAYS
 
 NULL = -(2 ** 31)
 # the rows folded once this fold's marks move (the batch's heads; else the marks)
-_FOLDED = ("LEFT JOIN report_marks m ON m.chain = {a}.chain LEFT JOIN unnest(CAST(:chains AS text[]), "
-           "CAST(:heads AS int[])) AS n{a}(chain, head) ON n{a}.chain = {a}.chain")
-_IS_FOLDED = "{a}.log_seq <= COALESCE(n{a}.head, m.log_seq, 0)"
-_BATCH_ROWS = ("unnest(CAST(:chains AS text[]), CAST(:marks AS int[]), CAST(:heads AS int[])) AS h(chain, mark, head) "
-               "CROSS JOIN LATERAL (SELECT * FROM audit_log y WHERE y.chain = h.chain AND y.log_seq > h.mark "
-               "AND y.log_seq <= h.head OFFSET 0) a")
+_FOLDED, _IS_FOLDED, _BATCH_ROWS = FOLDED, IS_FOLDED, BATCH_ROWS  # the officer units' (kept_officer)
 _DAYS_ROWS = ("unnest(CAST(:offices AS text[]), CAST(:days AS date[])) AS t(office, day) CROSS JOIN LATERAL "
               "(SELECT * FROM audit_log x WHERE x.office = t.office AND x.business_date = t.day UNION ALL "
               "SELECT * FROM audit_log x WHERE t.office = '-' AND x.office IS NULL AND x.business_date = t.day) a")
-_TOUCHED = text(f"""SELECT DISTINCT COALESCE(x.office, '-'), x.business_date FROM audit_log x WHERE x.asset_id IN (
-    SELECT a.asset_id FROM {_BATCH_ROWS})""")
+_TOUCHED = TOUCHED
 _BOTH = "CROSS JOIN LATERAL (VALUES ('a', {e}.ga), ('p', {e}.gp)) AS g(grouping, org)"
 # a sale not cancelled, as the live statement classifies it: the asset's next sale or voiding step is not a voiding one
 _LIVE_SALE = """LEFT JOIN LATERAL (SELECT f.id AS sale_id, s.sale_price AS realised, s.appraised_price AS appraised
