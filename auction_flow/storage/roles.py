@@ -5,7 +5,7 @@ The application role reads and writes rows, but cannot change the schema (it own
 may not CREATE in the schema) and cannot UPDATE, DELETE or TRUNCATE the audit tables: the audit
 log and the refusal log take INSERT only, the roots and anchors INSERT only, and the chains' heads INSERT and UPDATE
 (every audited step moves its chain's head); the reports' kept yearly answers INSERT and UPDATE (each fold adds
-to the histograms it touches), their marks INSERT and UPDATE, their kept sales in full (a sale cancelled since is taken out). ``auction-flow db roles`` applies :func:`statements` as a
+to the histograms it touches), their marks INSERT and UPDATE, the officer and organisation units also DELETE (a unit left with no entry goes), their kept sales in full (a sale cancelled since is taken out). ``auction-flow db roles`` applies :func:`statements` as a
 superuser; run it again after every ``db upgrade`` (it is idempotent).
 """
 
@@ -32,9 +32,10 @@ LIMITED = {
     "report_years": ("SELECT", "INSERT", "UPDATE"),
     "report_months": ("SELECT", "INSERT", "UPDATE"),
     "report_spans": ("SELECT", "INSERT", "UPDATE"),
-    "report_officer_units": ("SELECT", "INSERT", "UPDATE"),
+    # a unit a fold leaves with no entry is deleted (kept_officer, kept_org_periods)
+    "report_officer_units": ("SELECT", "INSERT", "UPDATE", "DELETE"),
     "report_codes": ("SELECT", "INSERT"),
-    "report_org_units": ("SELECT", "INSERT", "UPDATE"),
+    "report_org_units": ("SELECT", "INSERT", "UPDATE", "DELETE"),
     "report_org_codes": ("SELECT", "INSERT"),
     "report_sales": ("SELECT", "INSERT", "UPDATE", "DELETE"),  # a kept sale cancelled, or its prices changed
     "report_marks": ("SELECT", "INSERT", "UPDATE"),

@@ -54,6 +54,14 @@ def _kept(engine) -> dict:
     return out
 
 
+def _org_units(engine) -> list:
+    """The organisation units kept (grouping, kind, unit, office) and how many entries each has (their keys
+    depend on the codes' order, their number does not)."""
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT grouping, kind, unit, office, length(keys) / 8 FROM report_org_units "
+                                 "ORDER BY 1, 2, 3, 4")).all()
+
+
 def _pending(engine) -> list:
     with engine.connect() as conn:
         return conn.execute(kept_batches._PENDING).all()
@@ -82,6 +90,7 @@ def test_a_first_fold_in_batches_keeps_what_one_fold_keeps(copy, twin):
     assert [s["batch"] for s in steps] == list(range(1, len(steps) + 1)) and steps[-1]["rows"] == total
     assert all(s["code"] == "rollup_batch" and s["of"] == total for s in steps)
     assert _kept(engine) == _kept(twin[1])
+    assert _org_units(engine) == _org_units(twin[1])  # no unit left empty by a batch (kept by one fold: none)
     assert reports.rollup_check(engine, "admin") == {"kept": True, "differs": None}
     _assert_same(_reports(engine), _legacy(engine))
     # a tail (a folded sale cancelled, an asset priced again, back-dated rows), folded in batches and in one
@@ -91,6 +100,7 @@ def test_a_first_fold_in_batches_keeps_what_one_fold_keeps(copy, twin):
     assert reports.fold_now(twin[1], batch_rows=10 ** 9)["batches"] == 1
     assert reports.fold_now(engine, batch_rows=SMALL)["batches"] > 1
     assert _kept(engine) == _kept(twin[1])
+    assert _org_units(engine) == _org_units(twin[1])
     assert reports.rollup_check(engine, "admin") == {"kept": True, "differs": None}
     _assert_same(_reports(engine, YEARS), _legacy(engine, YEARS))
 

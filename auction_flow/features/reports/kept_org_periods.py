@@ -108,6 +108,9 @@ _WRITE = text("INSERT INTO report_org_units (grouping, kind, unit, office, keys,
               "unnest(CAST(:groupings AS text[]), CAST(:kinds AS text[]), CAST(:units AS int[]), "
               "CAST(:offices AS text[]), CAST(:keys AS bytea[]), CAST(:counts AS bytea[])) "
               "ON CONFLICT ON CONSTRAINT pk_report_org_units DO UPDATE SET keys = EXCLUDED.keys, counts = EXCLUDED.counts")
+_DROP = text("DELETE FROM report_org_units u USING unnest(CAST(:groupings AS text[]), CAST(:kinds AS text[]), "
+             "CAST(:units AS int[]), CAST(:offices AS text[])) AS w(grouping, kind, unit, office) "
+             "WHERE u.grouping = w.grouping AND u.kind = w.kind AND u.unit = w.unit AND u.office = w.office")
 _DAYS_OF = text("SELECT u.grouping, u.unit, u.office, u.keys, u.counts FROM report_org_units u "
                 "JOIN unnest(CAST(:offices AS text[]), CAST(:months AS int[])) AS w(office, month) "
                 "ON u.office = w.office AND u.kind = 'd' AND u.unit / 100 = w.month")
@@ -149,10 +152,17 @@ def _grouped(rows, codes: _Codes) -> dict:
 
 
 def _write(conn, rows: list) -> None:
+    """Write the units ``rows`` (grouping, kind, unit, office, keys, counts); one with no entry left is
+    deleted, as :mod:`kept_officer` deletes its own (the same kept rows whatever the batches)."""
+    empty = [r[:4] for r in rows if not r[4]]
+    rows = [r for r in rows if r[4]]
     for i in range(0, len(rows), 5000):
         part = rows[i:i + 5000]
         conn.execute(_WRITE, dict(zip(("groupings", "kinds", "units", "offices", "keys", "counts"),
                                       (list(c) for c in zip(*part)))))
+    for i in range(0, len(empty), 5000):
+        part = empty[i:i + 5000]
+        conn.execute(_DROP, dict(zip(("groupings", "kinds", "units", "offices"), (list(c) for c in zip(*part)))))
 
 
 def _params(p: dict, chains=(), heads=()) -> dict:
@@ -181,13 +191,16 @@ def fold(conn, batch: dict, p: dict, first: bool) -> int:
     if names:
         conn.execute(_NAMES, {"names": names})
     days = _grouped(got, _Codes(conn))
-    for office, d in pairs or ():  # an office-day with no entry left is kept empty
+    for office, d in pairs or ():  # an office-day with no entry left: its row deleted
         for grouping in KINDS.values():
             days.setdefault((grouping, d.year * 10000 + d.month * 100 + d.day, office), (np.zeros(0, np.int64),) * 2)
     out = [(grouping, "d", day, office, *pack_entries(*kc)) for (grouping, day, office), kc in days.items()]
     _write(conn, out)
     months = sorted({(office, day // 100) for _, day, office in days})
     sums: dict = {}
+    for grouping, day, office in days:  # a span or month of the days changed with no day left: its row deleted
+        for unit in (("s", span_of(day)), ("m", day // 100)):
+            sums.setdefault((grouping, *unit, office), [(np.zeros(0, np.int64),) * 2])
     for i in range(0, len(months), 2000):
         part = months[i:i + 2000]
         for grouping, day, office, k, c in conn.execute(_DAYS_OF, {"offices": [o for o, _ in part],
