@@ -260,3 +260,25 @@ def test_check_finds_an_altered_kept_organisation_day(copy):
     first = 1 + 10 * min((day % 100 - 1) // 10, 2)
     assert f"days {day // 10000}-{day // 100 % 100:02d}-{first:02d}.." in r.output, r.output
     assert ", office HG-NB" in r.output, r.output
+
+
+def test_the_keys_the_statement_packs_are_those_packed_row_by_row(copy):
+    """The fold and the check pack each entry's key in SQL (Stop 28): the same keys, summed the same, as
+    the organisation's and the name's numbers packed one row at a time in Python (the read's tail)."""
+    url, engine = copy
+    _price_again(engine, _priced_in_two_months(engine, True))
+    reports.rollup_fold(engine, "admin")
+    p = reports.kept.params(reports.COUNTED, reports.PRICED, reports.voiding_triggers())
+    with engine.connect() as conn:
+        codes = kept_org_periods._Codes(conn)
+        by_row: dict = {}
+        for g, day, office, org, name, value, n in conn.execute(
+                text(kept_org_periods._entries_sql("audit_log a")), kept_org_periods._params(p)):
+            into = by_row.setdefault((g, day, office), {})
+            key = codes.key(org, name, value)
+            into[key] = into.get(key, 0) + int(n)
+        keyed = kept_org_periods._grouped(conn.execute(
+            text(kept_org_periods._entries_sql("audit_log a", keyed=True)), kept_org_periods._params(p)).all())
+    want = {g: {k: n for k, n in sorted(d.items()) if n} for g, d in by_row.items()}
+    assert {g: dict(zip(k.tolist(), c.tolist())) for g, (k, c) in keyed.items()} == {g: d for g, d in want.items() if d}
+    assert len(keyed) > 100 and not any(0 in k.tolist() for k, _ in keyed.values())

@@ -151,6 +151,12 @@ def _by_day(got: list) -> dict:
     day = np.fromiter((r[0] for r in got), np.int64, len(got))
     keys = np.fromiter((r[2] for r in got), np.int64, len(got))
     counts = np.fromiter((int(r[3]) for r in got), np.int64, len(got))
+    return _by_place(day, office, list(names), keys, counts)
+
+
+def _by_place(day, office, name_of: list, keys, counts) -> dict:
+    """:func:`_by_day` over arrays: ``office`` the index of a place in ``name_of`` (an office, or
+    anything hashable: :mod:`kept_org_periods` a grouping and an office)."""
     order = np.lexsort((keys, office, day))
     day, office, keys, counts = day[order], office[order], keys[order], counts[order]
     new = np.r_[True, (day[1:] != day[:-1]) | (office[1:] != office[:-1]) | (keys[1:] != keys[:-1])]
@@ -158,7 +164,8 @@ def _by_day(got: list) -> dict:
     day, office, keys, counts = day[starts], office[starts], keys[starts], np.add.reduceat(counts, starts)
     nz = counts != 0
     day, office, keys, counts = day[nz], office[nz], keys[nz], counts[nz]
-    name_of = list(names)
+    if not len(day):
+        return {}
     groups = np.flatnonzero(np.r_[True, (day[1:] != day[:-1]) | (office[1:] != office[:-1])])
     ends = np.r_[groups[1:], len(day)]
     return {(int(day[a]), name_of[office[a]]): (keys[a:b], counts[a:b]) for a, b in zip(groups.tolist(), ends.tolist())}
@@ -467,4 +474,4 @@ def statistics(conn, by: str, start, end, scope, *, counted: dict, p: dict, out:
 
 # the same packed form grouped by organisation (:mod:`kept_org_periods`) reads and writes through these
 pack_entries, span_of, plan_units, weight, answer = _blob, _span, _units, _weight, _answer
-FOLDED, IS_FOLDED, BATCH_ROWS, TOUCHED = _FOLDED, _IS_FOLDED, _BATCH_ROWS, _TOUCHED
+FOLDED, IS_FOLDED, BATCH_ROWS, TOUCHED, CODES, by_place = _FOLDED, _IS_FOLDED, _BATCH_ROWS, _TOUCHED, _CODES, _by_place
