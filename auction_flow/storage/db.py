@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError, InvalidatePoolError
 
 from auction_flow.common.config import migrations_dir
 from auction_flow.common.errors import NotFound, SchemaError
-from auction_flow.storage import driver
+from auction_flow.storage import driver, parked
 
 # Alembic revisions in order; the last one is what this code expects. A test checks this
 # against migrations/ so the two cannot drift.
@@ -143,8 +143,11 @@ def step_writing(engine: Engine) -> "_StepTransaction":
     around BEGIN and COMMIT is skipped (about a tenth of a step's CPU, bench_engine_cpu.py). A
     statement sent through Core inside the block (a guard, an effect, a paper) joins it: Core's
     own begin finds it open (:func:`_sqlite_begin`), and the commit then goes through Core. The
-    connection is checked out of the engine's pool as Core's would be (reset at check-in; on
-    PostgreSQL its BEGIN is the pool's ping, :meth:`_StepTransaction._enter_postgresql`); Core's Connection over it is made only if used (:class:`StepConnection`).
+    connection is the one the same thread's last clean step parked (:mod:`auction_flow.storage.parked`:
+    one per engine, for one thread, closed by ``engine.dispose()``), else checked out of the engine's
+    pool as Core's would be (reset at check-in); on PostgreSQL its BEGIN is its ping
+    (:meth:`_StepTransaction._enter_postgresql`). Core's Connection over it is made only if used
+    (:class:`StepConnection`), and a step that used it, raised or failed to commit is not parked.
     Used as ``with step_writing(engine) as conn:``.
     """
     return _StepTransaction(engine)
@@ -155,7 +158,7 @@ class _StepTransaction:
     one by ``contextlib.contextmanager``, whose generator and wrapper cost a step about 1%
     (bench_engine_cpu.py). The connection is checked out on entering, as the generator did."""
 
-    __slots__ = ("engine", "conn", "dbapi", "began")
+    __slots__ = ("engine", "conn", "dbapi", "began", "slot")
 
     def __init__(self, engine: Engine):
         self.engine = engine
@@ -163,9 +166,10 @@ class _StepTransaction:
 
     def __enter__(self) -> StepConnection:
         engine = self.engine
+        self.slot = parked.slot(engine)  # before the check-out: a dispose after it parks nothing
         if engine.dialect.name == "postgresql":
             return self._enter_postgresql(engine)
-        conn = self.conn = self._checkout(engine)
+        conn = self.conn = parked.take(self.slot) or self._checkout(engine)
         try:
             dbapi = self.dbapi = conn.connection.dbapi_connection
             if engine.dialect.name == "sqlite":  # the connection's, not the driver's kept cursor (performance-notes, stop 22)
@@ -193,11 +197,13 @@ class _StepTransaction:
         step ends its transaction psycopg's connection is in autocommit: it sends no BEGIN of its
         own, and its ``commit`` and ``rollback`` (the step's, or Core's) send COMMIT and ROLLBACK
         while a transaction is open; it is set back before the check-in."""
-        skip = _SKIP_PING.set(True)
-        try:
-            conn = self._checkout(engine)
-        finally:
-            _SKIP_PING.reset(skip)
+        conn = parked.take(self.slot)  # the thread's last step's connection, not pinged either
+        if conn is None:
+            skip = _SKIP_PING.set(True)
+            try:
+                conn = self._checkout(engine)
+            finally:
+                _SKIP_PING.reset(skip)
         for pinged in (False, True):
             try:
                 self._begin(engine, conn)
@@ -231,6 +237,7 @@ class _StepTransaction:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         conn = self.conn
+        committed = False
         try:
             if exc_type is not None:  # rolled back, and the block's exception goes on (None returned)
                 if conn._in_core_transaction():
@@ -241,10 +248,17 @@ class _StepTransaction:
                 conn.core.commit()
             else:
                 _as_core(self.engine, self.dbapi.commit)
+                committed = True  # by the driver, Core never used: the one case parked
         finally:
             if self.began:  # PostgreSQL: after the step's BEGIN (_enter_postgresql)
                 _end_autocommit(conn, self.dbapi)
-            conn._close()
+            # parked for the thread's next step only when it ended clean: committed, still valid (not
+            # invalidated), no transaction open on SQLite (psycopg refuses to leave autocommit in one,
+            # and is then invalidated); else back to the pool, which rolls it back (parked.py)
+            if not (committed and conn._core is None and conn.connection.dbapi_connection is self.dbapi
+                    and (self.began or self.engine.dialect.name == "sqlite" and not self.dbapi.in_transaction)
+                    and parked.park(self.slot, conn)):
+                conn._close()
 
 
 def _end_autocommit(conn: StepConnection, dbapi) -> None:

@@ -107,7 +107,14 @@ def test_step_writing_is_one_transaction_that_core_joins(world):
         conn.execute(insert(assets).values(**{**row, "case_number": "S4/2026"}))
     with step_writing(world) as conn:  # the driver alone
         driver.insert(conn, assets, {**row, "case_number": "S5/2026"})
-    assert world.pool.checkedout() == 0  # the step's connection is back in the pool (``conn`` still holds it)
+    # the driver-only step's connection is parked for this thread's next step (storage/parked.py): the
+    # one connection out of the pool; the refused step's and the Core-joined step's went back to it
+    assert world.pool.checkedout() == 1
+    kept = conn.connection.dbapi_connection
+    world.dispose()  # closes the parked one too, as the pool's
+    assert world.pool.checkedout() == 0
+    with pytest.raises(world.dialect.loaded_dbapi.Error):  # closed: sqlite3's ProgrammingError, psycopg's OperationalError
+        kept.cursor().execute("SELECT 1")
     with reading(world) as conn:
         kept = set(conn.execute(text("SELECT case_number FROM assets WHERE case_number LIKE 'S_/2026'")).scalars())
     assert kept == {"S3/2026", "S4/2026", "S5/2026"}

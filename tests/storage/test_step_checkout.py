@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import socket
+import sqlite3
 import threading
 
 import pytest
 from sqlalchemy import func, make_url, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from auction_flow.common.errors import TriggerNotAllowed
 from auction_flow.common.words import message
@@ -177,4 +178,69 @@ def test_postgresql_step_returns_its_connection_out_of_autocommit(db_url):
         conn.execute(assets.update().where(assets.c.id == aid).values(description="changed"))
         conn.rollback()
     assert _written(engine, aid)[0] == (2, "priced")
+    engine.dispose()
+
+
+def _driver_connection(engine):
+    """The DBAPI connection the next step of this thread will work on (looked at inside a step)."""
+    with db.step_writing(engine) as conn:
+        return conn.connection.dbapi_connection
+
+
+def _is_closed(engine, dbapi) -> bool:
+    if engine.dialect.name == "sqlite":
+        try:
+            dbapi.execute("SELECT 1")
+        except sqlite3.ProgrammingError:  # "Cannot operate on a closed database."
+            return True
+        return False
+    return dbapi.closed
+
+
+@pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)
+def test_a_clean_step_parks_its_connection_for_the_thread_and_dispose_closes_it(db_url):
+    """storage/parked.py: a step that committed on the driver keeps its connection for the same
+    thread's next step (no pool check-out and check-in); another thread's step never gets it; a
+    refused step's connection goes back to the pool with no transaction open; dispose closes the
+    parked connection as it closes the pool's."""
+    engine, aid = _world(db_url)
+    engine.dispose()
+    first = _driver_connection(engine)
+    assert _driver_connection(engine) is first and engine.pool.checkedout() == 1  # parked, taken again
+    _step(engine, aid)
+    assert _driver_connection(engine) is first
+    seen = []
+    other = threading.Thread(target=lambda: seen.append(_driver_connection(engine)))
+    other.start()
+    other.join()
+    assert seen[0] is not first  # another thread's step checked out its own, and returned it to the pool
+    assert engine.pool.checkedout() == 1 and _driver_connection(engine) is first
+    with pytest.raises(TriggerNotAllowed):
+        _step(engine, aid)  # refused (agree_price again, from priced): rolled back, not parked
+    assert engine.pool.checkedout() == 0  # the refused step's connection is in the pool, with nothing open
+    if engine.dialect.name == "sqlite":
+        assert not first.in_transaction
+    else:
+        assert first.info.transaction_status == first.info.transaction_status.IDLE and not first.autocommit
+    kept = _driver_connection(engine)  # the next clean step parks its connection again
+    assert engine.pool.checkedout() == 1 and _driver_connection(engine) is kept
+    engine.dispose()
+    assert engine.pool.checkedout() == 0 and _is_closed(engine, kept) and _is_closed(engine, first)
+    assert _driver_connection(engine) is not first  # a new pool's connection, parked in its turn
+    engine.dispose()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_step_that_fails_at_commit_is_not_parked(db_url):
+    """A COMMIT the database refuses (a deferred foreign key) leaves the connection to the pool,
+    which rolls it back: nothing is parked with its transaction open."""
+    engine, aid = _world(db_url)
+    engine.dispose()
+    with pytest.raises(IntegrityError):
+        with db.step_writing(engine) as conn:
+            raw = conn.connection.dbapi_connection
+            raw.execute("PRAGMA defer_foreign_keys=ON")
+            raw.execute("UPDATE assets SET office_id = 999999 WHERE id = ?", (aid,))
+    assert engine.pool.checkedout() == 0 and not raw.in_transaction
+    assert _written(engine, aid)[0] == (1, "seized")
     engine.dispose()
