@@ -67,6 +67,7 @@ def get_engine(url: str) -> Engine:
 
 
 _SKIP_PING = contextvars.ContextVar("af_skip_ping", default=False)
+_PG_IDLE = 0  # psycopg.pq.TransactionStatus.IDLE (libpq's PQTRANS_IDLE), without importing psycopg here
 
 
 def _fresh(_dbapi_conn, record):
@@ -196,9 +197,11 @@ class _StepTransaction:
         ``pool_pre_ping`` did. One round trip a step less (performance-notes, stop 26). Until the
         step ends its transaction psycopg's connection is in autocommit: it sends no BEGIN of its
         own, and its ``commit`` and ``rollback`` (the step's, or Core's) send COMMIT and ROLLBACK
-        while a transaction is open; it is set back before the check-in."""
+        while a transaction is open; it is set back before the check-in (a connection parked for the
+        thread's next step stays in it: that step's BEGIN is sent in it again, with no ping)."""
         conn = parked.take(self.slot)  # the thread's last step's connection, not pinged either
-        if conn is None:
+        kept = conn is not None  # parked still in the autocommit its step's BEGIN set
+        if not kept:
             skip = _SKIP_PING.set(True)
             try:
                 conn = self._checkout(engine)
@@ -206,7 +209,7 @@ class _StepTransaction:
                 _SKIP_PING.reset(skip)
         for pinged in (False, True):
             try:
-                self._begin(engine, conn)
+                self._begin(engine, conn, kept)
                 return conn
             except engine.dialect.loaded_dbapi.Error as err:
                 dbapi = conn.connection.dbapi_connection
@@ -222,13 +225,16 @@ class _StepTransaction:
                 _end_autocommit(conn, conn.connection.dbapi_connection)
                 conn._close()
                 raise
-            conn = self._checkout(engine)  # pinged: pool_pre_ping's second connection
+            conn, kept = self._checkout(engine), False  # pinged: pool_pre_ping's second connection
         raise AssertionError("not reached")
 
-    def _begin(self, engine: Engine, conn: StepConnection) -> None:
+    def _begin(self, engine: Engine, conn: StepConnection, kept: bool) -> None:
         dbapi = self.dbapi = conn.connection.dbapi_connection
         self.conn = conn
-        if dbapi.isolation_level is None and dbapi.read_only is None and dbapi.deferrable is None:
+        if kept:  # parked by this thread's last step, still in autocommit: only this step's BEGIN to send
+            self.began = True
+            driver.cursor(conn).execute("BEGIN")
+        elif dbapi.isolation_level is None and dbapi.read_only is None and dbapi.deferrable is None:
             dbapi.autocommit = True  # psycopg's own BEGIN would be this plain one
             self.began = True
             driver.cursor(conn).execute("BEGIN")
@@ -250,15 +256,21 @@ class _StepTransaction:
                 _as_core(self.engine, self.dbapi.commit)
                 committed = True  # by the driver, Core never used: the one case parked
         finally:
-            if self.began:  # PostgreSQL: after the step's BEGIN (_enter_postgresql)
-                _end_autocommit(conn, self.dbapi)
-            # parked for the thread's next step only when it ended clean: committed, still valid (not
-            # invalidated), no transaction open on SQLite (psycopg refuses to leave autocommit in one,
-            # and is then invalidated); else back to the pool, which rolls it back (parked.py)
+            # parked for the thread's next step only when it ended clean: committed by the driver,
+            # still valid (not invalidated), no transaction open; on PostgreSQL left in the autocommit
+            # its BEGIN set (the next step sends BEGIN again). Else back to the pool, which rolls it
+            # back, out of autocommit (parked.py)
             if not (committed and conn._core is None and conn.connection.dbapi_connection is self.dbapi
-                    and (self.began or self.engine.dialect.name == "sqlite" and not self.dbapi.in_transaction)
-                    and parked.park(self.slot, conn)):
+                    and self._idle() and parked.park(self.slot, conn)):
+                if self.began:  # PostgreSQL: after the step's BEGIN (_enter_postgresql)
+                    _end_autocommit(conn, self.dbapi)
                 conn._close()
+
+    def _idle(self) -> bool:
+        """No transaction open on the step's connection (after its COMMIT)."""
+        if self.began:  # psycopg, in autocommit since the step's BEGIN
+            return self.dbapi.info.transaction_status == _PG_IDLE
+        return self.engine.dialect.name == "sqlite" and not self.dbapi.in_transaction
 
 
 def _end_autocommit(conn: StepConnection, dbapi) -> None:
