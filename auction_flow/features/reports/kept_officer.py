@@ -34,7 +34,7 @@ from itertools import groupby
 import numpy as np
 from sqlalchemy import text
 
-from auction_flow.features.reports import kept_periods
+from auction_flow.features.reports import kept_periods, kept_refill
 from auction_flow.features.reports.kept_read import LIVE_SALES, TAIL
 from auction_flow.features.reports.pg_pass import DELAY, LEFT, STAGE_DAYS
 
@@ -197,24 +197,45 @@ def _write(conn, rows: list) -> None:
         conn.execute(_DROP, dict(zip(("kinds", "units", "offices"), (list(c) for c in zip(*part)))))
 
 
+UNITS = kept_refill.Units("report_officer_units", ("r",))
+
+
+def _args(p: dict, batch: dict) -> dict:
+    return {**{k: p[k] for k in ("counted", "wanted", "priced")}, "chains": batch["chains"], "heads": batch["heads"]}
+
+
 def fold(conn, batch: dict, p: dict, first: bool) -> int:
     """Inside :func:`kept.fold`, before the marks move: the office-days the batch changes (all on
-    the first fold, or when nothing is kept yet) recomputed from the rows folded after it, and
-    the spans and months of those days summed from their days. How many rows were written."""
-    fill = first or not conn.execute(text("SELECT EXISTS (SELECT 1 FROM report_officer_units)")).scalar()
-    conn.execute(text(_CODES.format(rows="audit_log a" if fill else _BATCH_ROWS)),
-                 {"counted": p["counted"], **({} if fill else batch)})
-    args = {**{k: p[k] for k in ("counted", "wanted", "priced")}, "chains": batch["chains"], "heads": batch["heads"]}
-    if fill:
-        pairs = None
-        got = conn.execute(text(_entries_sql(False)), args).all()
-    else:
-        pairs = sorted(conn.execute(_TOUCHED, batch).all())
-        if not pairs:
-            return 0
-        got = conn.execute(text(_entries_sql(True)), {**args, "offices": [o for o, _ in pairs],
-                                                        "days": [d for _, d in pairs]}).all()
+    the first fold) recomputed from the rows folded after it, and the spans and months of those
+    days summed from their days; the offices not made yet when a revision emptied the units (or a
+    refill stopped) made (:func:`kept_refill.rest`). How many rows were written."""
+    conn.execute(text(_CODES.format(rows="audit_log a" if first else _BATCH_ROWS)),
+                 {"counted": p["counted"], **({} if first else batch)})
+    if first:
+        return _put(conn, conn.execute(text(_entries_sql(False)), _args(p, batch)).all(), None, True)
+    pairs = sorted(conn.execute(_TOUCHED, batch).all())
+    n = _put(conn, conn.execute(text(_entries_sql(True)), {**_args(p, batch), "offices": [o for o, _ in pairs],
+                                                          "days": [d for _, d in pairs]}).all(), pairs) if pairs else 0
+    return n + kept_refill.rest(conn, UNITS, fill, p, batch)
+
+
+def fill(conn, p: dict, offices: list, batch: dict, first_part: bool) -> int:
+    """Every day of ``offices`` computed from the rows folded (and the batch's), their spans and months
+    summed (:mod:`kept_refill`: a part of the units a revision emptied). How many rows were written."""
+    conn.execute(text(_CODES.format(rows="audit_log a" if first_part else kept_refill.OFFICE_ROWS)),
+                 {"counted": p["counted"], **({} if first_part else {"offices": offices})})
+    pairs = sorted(conn.execute(kept_refill.OFFICE_DAYS, {"offices": offices}).all())
+    if not pairs:
+        return 0
+    return _put(conn, conn.execute(text(_entries_sql(True)), {**_args(p, batch), "offices": [o for o, _ in pairs],
+                                                             "days": [d for _, d in pairs]}).all(), None)
+
+
+def _put(conn, got: list, pairs, analyze: bool = False) -> int:
+    """Write the days of the entries ``got`` (and, with ``pairs``, delete those of its office-days with none)
+    and their spans and months summed from the days kept."""
     days = _by_day(got)
+    del got
     for office, d in pairs or ():  # an office-day with no entry left: its row deleted
         days.setdefault((d.year * 10000 + d.month * 100 + d.day, office), (np.zeros(0, np.int64),) * 2)
     out = [("d", day, office, *_blob(*kc)) for (day, office), kc in days.items()]
@@ -236,15 +257,16 @@ def fold(conn, batch: dict, p: dict, first: bool) -> int:
                                                  np.concatenate([c for _, c in kc]))))
             for (kind, unit, office), kc in sums.items()]
     _write(conn, rows)
-    if fill:
+    if analyze:
         conn.execute(text("ANALYZE report_officer_units"))
     return len(out) + len(rows)
 
 
 def usable(conn) -> bool:
-    """Whether officer units are kept (a database folded before revision 0029 has none until its next fold)."""
-    return conn.execute(text("SELECT EXISTS (SELECT 1 FROM report_officer_units) OR NOT EXISTS "
-                             "(SELECT 1 FROM report_years)")).scalar()
+    """Whether officer units are kept (a database folded before revision 0029 or 0033 has none until its
+    next fold has made them all: :mod:`kept_refill`)."""
+    return conn.execute(text(f"SELECT (EXISTS (SELECT 1 FROM report_officer_units) AND NOT {UNITS.pending()}) "
+                             "OR NOT EXISTS (SELECT 1 FROM report_years)")).scalar()
 
 
 def check(conn, p: dict):
@@ -259,7 +281,7 @@ def check(conn, p: dict):
             log[(*unit, office)][k] += n
     kept = {}
     for kind, unit, office, k, c in conn.execute(text("SELECT kind, unit, office, keys, counts FROM "
-                                                      "report_officer_units")):
+                                                      "report_officer_units WHERE kind <> 'r'")):
         ka, ca = arrays(k, c)
         kept[(kind, unit, office)] = dict(zip(ka.tolist(), ca.tolist()))
     for kind, unit, office in sorted(set(log) | set(kept)):

@@ -38,6 +38,7 @@ from sqlalchemy import text
 from auction_flow.features.reports.kept_officer import (BATCH_ROWS, CODES, FOLDED, IS_FOLDED, PRICED, SALE_C,
                                                         SALE_KN, SALE_KX, SALE_KY, TOUCHED, answer, arrays, by_place,
                                                         pack_entries, plan_units, span_of, summed, weight)
+from auction_flow.features.reports import kept_refill
 from auction_flow.features.reports.kept_org import KINDS
 from auction_flow.features.reports.pg_pass import DELAY, LEFT, STAGE_DAYS
 
@@ -181,27 +182,47 @@ def _params(p: dict, chains=(), heads=()) -> dict:
     return {**{k: p[k] for k in ("counted", "wanted", "priced")}, "chains": list(chains), "heads": list(heads)}
 
 
+UNITS = kept_refill.Units("report_org_units", ("r", "r"))
+
+
 def fold(conn, batch: dict, p: dict, first: bool) -> int:
     """Inside :func:`kept.fold`, after :func:`kept_org.fold` and before the marks move: the office-days
-    the batch changes (all on the first fold, or when nothing is kept yet) computed again from the
-    rows folded after it, and the spans and months of those days summed from their days. How many
-    rows were written."""
-    fill = first or not conn.execute(text("SELECT EXISTS (SELECT 1 FROM report_org_units)")).scalar()
-    where = "" if fill else f" WHERE r.asset_id IN (SELECT a.asset_id FROM {_BATCH_ROWS})"
-    conn.execute(text(_ORG_CODES.format(where=where)), {} if fill else batch)
+    the batch changes (all on the first fold) computed again from the rows folded after it, and the
+    spans and months of those days summed from their days; the offices not made yet when a revision
+    emptied the units (or a refill stopped) made (:func:`kept_refill.rest`). How many rows were written."""
+    rows = "audit_log a" if first else _BATCH_ROWS
+    conn.execute(text(_ORG_CODES.format(where="" if first else f" WHERE r.asset_id IN (SELECT a.asset_id FROM {rows})")),
+                 {} if first else batch)
     # the names of the states left and of the counted triggers, as kept_officer codes them (before this, in _also)
-    conn.execute(text(CODES.format(rows="audit_log a" if fill else _BATCH_ROWS)),
-                 {"counted": p["counted"], **({} if fill else batch)})
+    conn.execute(text(CODES.format(rows=rows)), {"counted": p["counted"], **({} if first else batch)})
     args = _params(p, batch["chains"], batch["heads"])
-    if fill:
-        pairs = None
-        got = conn.execute(text(_entries_sql("audit_log a", keyed=True)), args).all()
-    else:
-        pairs = sorted(conn.execute(_TOUCHED, batch).all())
-        if not pairs:
-            return 0
-        got = conn.execute(text(_entries_sql(_DAYS_ROWS, keyed=True)), {**args, "offices": [o for o, _ in pairs],
-                                                                        "days": [d for _, d in pairs]}).all()
+    if first:
+        return _put(conn, conn.execute(text(_entries_sql("audit_log a", keyed=True)), args).all(), None, True)
+    pairs = sorted(conn.execute(_TOUCHED, batch).all())
+    n = _put(conn, conn.execute(text(_entries_sql(_DAYS_ROWS, keyed=True)), {
+        **args, "offices": [o for o, _ in pairs], "days": [d for _, d in pairs]}).all(), pairs) if pairs else 0
+    return n + kept_refill.rest(conn, UNITS, fill, p, batch)
+
+
+def fill(conn, p: dict, offices: list, batch: dict, first_part: bool) -> int:
+    """Every day of ``offices`` computed from the rows folded (and the batch's), their spans and months
+    summed (:mod:`kept_refill`: a part of the units a revision emptied). How many rows were written."""
+    rows = "audit_log a" if first_part else kept_refill.OFFICE_ROWS
+    some = {} if first_part else {"offices": offices}
+    conn.execute(text(_ORG_CODES.format(where="" if first_part else
+                                        f" WHERE r.asset_id IN (SELECT a.asset_id FROM {rows})")), some)
+    conn.execute(text(CODES.format(rows=rows)), {"counted": p["counted"], **some})
+    pairs = sorted(conn.execute(kept_refill.OFFICE_DAYS, {"offices": offices}).all())
+    if not pairs:
+        return 0
+    return _put(conn, conn.execute(text(_entries_sql(_DAYS_ROWS, keyed=True)), {
+        **_params(p, batch["chains"], batch["heads"]), "offices": [o for o, _ in pairs],
+        "days": [d for _, d in pairs]}).all(), None)
+
+
+def _put(conn, got: list, pairs, analyze: bool = False) -> int:
+    """Write the days of the entries ``got`` (and, with ``pairs``, delete those of its office-days with none)
+    and their spans and months summed from the days kept."""
     days = _grouped(got)
     del got
     for office, d in pairs or ():  # an office-day with no entry left: its row deleted
@@ -225,15 +246,16 @@ def fold(conn, batch: dict, p: dict, first: bool) -> int:
                                                                          np.concatenate([c for _, c in kc]))))
             for (grouping, kind, unit, office), kc in sums.items()]
     _write(conn, rows)
-    if fill:
+    if analyze:
         conn.execute(text("ANALYZE report_org_units"))
     return len(out) + len(rows)
 
 
 def usable(conn) -> bool:
-    """Whether organisation units are kept (a database folded before revision 0034 has none until its next fold)."""
-    return conn.execute(text("SELECT EXISTS (SELECT 1 FROM report_org_units) OR NOT EXISTS "
-                             "(SELECT 1 FROM report_years)")).scalar()
+    """Whether organisation units are kept (a database folded before revision 0034 has none until its next
+    fold has made them all: :mod:`kept_refill`)."""
+    return conn.execute(text(f"SELECT (EXISTS (SELECT 1 FROM report_org_units) AND NOT {UNITS.pending()}) "
+                             "OR NOT EXISTS (SELECT 1 FROM report_years)")).scalar()
 
 
 def check(conn, p: dict):
@@ -249,7 +271,7 @@ def check(conn, p: dict):
                 into[key] = into.get(key, 0) + n
     kept = {}
     for grouping, kind, unit, office, k, c in conn.execute(text(
-            "SELECT grouping, kind, unit, office, keys, counts FROM report_org_units")):
+            "SELECT grouping, kind, unit, office, keys, counts FROM report_org_units WHERE kind <> 'r'")):
         ka, ca = arrays(k, c)
         kept[(grouping, kind, unit, office)] = dict(zip(ka.tolist(), ca.tolist()))
     by = {v: k for k, v in KINDS.items()}

@@ -50,7 +50,7 @@ from auction_flow.core import engine as eng
 from auction_flow.core import workflow as workflow_mod
 from auction_flow.core.fields import parse_date, parse_year
 from auction_flow.features.reports import (kept, kept_batches, kept_days, kept_officer, kept_org, kept_org_periods,
-                                           kept_periods, kept_read, pg_pass)
+                                           kept_periods, kept_read, kept_refill, pg_pass)
 from auction_flow.features.reports.charts import stages_chart
 from auction_flow.storage import db
 from auction_flow.storage.schema import assets, audit_log, metadata, offices, users
@@ -490,7 +490,11 @@ def fold_now(engine, until: dict | None = None, progress=None, batch_rows: int |
             conn.exec_driver_sql("SELECT set_config('jit', 'off', true), set_config('work_mem', '256MB', true)")
             return kept.fold(conn, COUNTED, PRICED, voiding_triggers(), upto, also=_also, refill=_refill)
 
-    return {"kept": True, **kept_batches.run(engine, fold_one, until, progress, batch_rows)}
+    # the units a revision emptied, made again office by office, each part committed (kept_refill)
+    made = kept_refill.run(engine, [(m.UNITS, m.fill) for m in (kept_officer, kept_org_periods)],
+                           kept.params(COUNTED, PRICED, voiding_triggers()), progress, batch_rows)
+    out = kept_batches.run(engine, fold_one, until, progress, batch_rows)
+    return {"kept": True, **out, "added": out["added"] + made}
 
 
 def _also(conn, batch: dict, p: dict, first: bool) -> None:
