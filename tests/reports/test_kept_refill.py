@@ -1,7 +1,8 @@
 """The officer and organisation units a revision empties (0029, 0033, 0034), made again by the next fold
 office by office in parts, each its own transaction (issue 16, PostgreSQL; kept_refill): the same units one
 fold made, a refill killed between parts goes on (its units not read meanwhile), a fold of new rows during
-a refill makes the rest inside its transaction. The province of tests/reports/test_kept.py."""
+a refill makes the rest inside its transaction; and a database folded at revision 0028 upgraded to head and
+folded again reads every report family as the log gives it. The province of tests/reports/test_kept.py."""
 
 from __future__ import annotations
 
@@ -151,3 +152,36 @@ def test_the_command_goes_on_with_a_refill_stopped_and_tells_each_part(copy, mon
     r = Cli(url)("report", "rollup", "--lang", "vi", actor="admin")
     assert r.exit_code == 0 and r.output.startswith("phần 1/"), r.output
     assert _units(engine) == before
+
+
+def test_a_database_folded_at_0028_upgraded_and_folded_again_reads_every_report_as_the_log(copy):
+    """Folded, then downgraded to 0028 (what a fold kept then: years, months, spans, sales, organisations'
+    years; no officer units, offices' priced days or organisation units) and upgraded to head: every report
+    family equal to the log before the next fold (the units empty: read live), after it (the refill in parts:
+    the units made), with a tail and after it is folded; --check clean."""
+    url, engine = copy
+    priced_before = _priced_before(engine)
+    reports.fold_now(engine)
+    want = _all(engine, legacy=True)
+    engine.dispose()
+    assert db.downgrade(url, "0028") == "0028"
+    assert db.upgrade(url) == db.SCHEMA_HEAD
+    engine = db.open_db(url)
+    assert all(not rows for rows in _units(engine).values()) and _usable(engine) == (False, False)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM report_years")).scalar() > 0
+    _assert_same(_all(engine), want)
+    r = Cli(url)("report", "rollup", "--lang", "en", actor="admin")  # nothing new to fold: the refill
+    lines = r.output.splitlines()
+    assert r.exit_code == 0 and lines[-1].startswith("nothing new to fold;") and len(lines) == 1, r.output
+    assert _usable(engine) == (True, True)
+    _assert_same(_all(engine), want)
+    r = Cli(url)("report", "rollup", "--check", actor="admin")
+    assert r.exit_code == 0, r.output
+    _tail(engine, priced_before)
+    want = _all(engine, legacy=True)
+    _assert_same(_all(engine), want)
+    assert reports.fold_now(engine)["rows"] > 0
+    _assert_same(_all(engine), want)
+    r = Cli(url)("report", "rollup", "--check", actor="admin")
+    assert r.exit_code == 0, r.output
