@@ -1,9 +1,11 @@
-"""A period by office other than a reporting year (and its stages) reads its edge days from the kept
-officer units' days summed per office (issue 16, PostgreSQL; ``kept_days``), none live, and gives
+"""A period by office other than a reporting year (and its stages) reads its months, ten-day spans and
+edge days from the kept officer units summed per office (issue 16, PostgreSQL; ``kept_days``), no JSON
+month or span and no day live, and gives
 exactly what reading the log gives (``tests/reports/legacy_reports.py``): ragged periods, ten edge
 days, a single day, a month, for the country, a province and a branch; with a tail, a back-dated
 row, an asset priced twice in a period by two officers of one office; and on a database folded
-before revision 0033 (its units emptied: the edges read live until its next fold fills them).
+before revision 0033 (its units emptied: the JSON months and spans and live edges until its next fold
+fills them).
 """
 
 from __future__ import annotations
@@ -56,21 +58,31 @@ def _legacy(engine, periods=PERIODS) -> dict:
 
 @pytest.fixture
 def spied(monkeypatch):
-    """The calls of the kept days' reader and of the live edges' statement."""
-    days, live = [], []
-    real_days, real_edge = kept_days.add_days, kept_periods.edge_statement
+    """The kept units each call of the kept units' reader read ({(kind, unit): sign}), the calls of the
+    live edges' statement and of the JSON months' and spans' reader, and the periods' reports."""
+    units, live, json_units = [], [], []
+    real_units, real_edge, real_kept = kept_days.add_units, kept_periods.edge_statement, kept_periods._kept
 
-    def add_days(conn, sums, the_days, *args):
-        days.append(dict(the_days))
-        return real_days(conn, sums, the_days, *args)
+    def add_units(conn, sums, the_units, *args):
+        units.append(dict(the_units))
+        return real_units(conn, sums, the_units, *args)
 
     def edge_statement(*args, **kwargs):
         live.append(args)
         return real_edge(*args, **kwargs)
 
-    monkeypatch.setattr(kept_days, "add_days", add_days)
+    def _kept(*args, **kwargs):
+        json_units.append(args)
+        return real_kept(*args, **kwargs)
+
+    monkeypatch.setattr(kept_days, "add_units", add_units)
     monkeypatch.setattr(kept_periods, "edge_statement", edge_statement)
-    return days, live, spy_on(monkeypatch, kept_periods, "statistics")
+    monkeypatch.setattr(kept_periods, "_kept", _kept)
+    return units, live, json_units, spy_on(monkeypatch, kept_periods, "statistics")
+
+
+def _kinds(units: list) -> set:
+    return {kind for u in units for kind, _ in u}
 
 
 def _two_officers(engine, on: dt.date, seq: int) -> int:
@@ -90,8 +102,10 @@ def _officers_of(engine, aid: int) -> set:
                                      "('agree_price', 'record_appraisal')"), {"a": aid}).scalars())
 
 
-def test_edge_days_are_kept_days_and_equal_the_log(copy, spied):
-    days, live, periods = spied
+def test_periods_by_office_are_kept_officer_units_and_equal_the_log(copy, spied):
+    """The months, spans and edge days of every period by office and its stages are the kept officer
+    units summed per office (no JSON month or span read, no day read live), equal to the log."""
+    days, live, json_units, periods = spied
     url, engine = copy
     _price_again(engine, _priced_in_two_months(engine, True))
     twice = _two_officers(engine, dt.date(2025, 11, 6), 1)
@@ -102,8 +116,10 @@ def test_edge_days_are_kept_days_and_equal_the_log(copy, spied):
     assert _count(engine, "SELECT count(*) FROM report_officer_units WHERE kind = 'd' AND "
                           "substring(keys FROM 1 FOR 4) = '\\x000000ff'::bytea") > 0
     _assert_same(_reports(engine), _legacy(engine))
-    assert len(periods) == len(ACTORS) * 2 * len(PERIODS) and days and not live
-    assert any(len(d) == 10 for d in days)  # the ten edge days, kept
+    assert len(periods) == len(ACTORS) * 2 * len(PERIODS) and days and not live and not json_units
+    assert _kinds(days) == {"m", "s", "d"}  # months, spans and days, all from the officer units
+    assert any(sum(k == "d" for k, _ in d) == 10 for d in days)  # the ten edge days, kept
+    assert any(-1 in d.values() for d in days)  # a unit taken away (a month less a span)
     # a tail: a folded sale cancelled, a new sale, an asset priced before the marks priced again, a
     # back-dated seizure and pricing (2024-03), walks; an asset priced by two officers in the tail
     _tail(engine, priced_before)
@@ -112,18 +128,18 @@ def test_edge_days_are_kept_days_and_equal_the_log(copy, spied):
     periods.clear()
     want = _legacy(engine)
     _assert_same(_reports(engine), want)
-    assert len(periods) == len(ACTORS) * 2 * len(PERIODS) and days and not live
+    assert len(periods) == len(ACTORS) * 2 * len(PERIODS) and days and not live and not json_units
     reports.rollup_fold(engine, "admin")
     _assert_same(_reports(engine), want)
     assert reports.rollup_check(engine, "admin") == {"kept": True, "differs": None}
 
 
-def test_a_database_folded_before_0033_reads_live_edges_until_its_next_fold(copy, spied):
+def test_a_database_folded_before_0033_reads_json_months_and_live_edges_until_its_next_fold(copy, spied):
     """0033 empties the officer units (kept without the offices' priced entries): the periods by
-    office read the kept months and spans and their edges live, equal to the log; the next fold,
-    even with no row to fold, fills the units from every folded row, and the edges are kept days
-    again, as after a fold that folds rows."""
-    days, live, periods = spied
+    office read the JSON months and spans and their edges live, equal to the log; the next fold,
+    even with no row to fold, fills the units from every folded row, and the periods are kept
+    officer units again, as after a fold that folds rows."""
+    days, live, json_units, periods = spied
     url, engine = copy
     _two_officers(engine, dt.date(2025, 11, 6), 1)
     reports.rollup_fold(engine, "admin")
@@ -135,12 +151,14 @@ def test_a_database_folded_before_0033_reads_live_edges_until_its_next_fold(copy
     assert _count(engine, "SELECT count(*) FROM report_officer_units") == 0
     assert _count(engine, "SELECT count(*) FROM report_spans") > 0
     _assert_same(_reports(engine), want)
-    assert len(periods) == len(ACTORS) * 2 * len(PERIODS) and live and not days  # kept spans, live edges
+    # JSON months and spans, live edges
+    assert len(periods) == len(ACTORS) * 2 * len(PERIODS) and live and json_units and not days
     assert reports.rollup_fold(engine, "admin")["rows"] == 0  # a quiet database: nothing to fold, units refilled
     assert _count(engine, "SELECT count(*) FROM report_officer_units") > 0
     live.clear()
+    json_units.clear()
     _assert_same(_reports(engine), want)
-    assert days and not live
+    assert days and not live and not json_units
     assert reports.rollup_check(engine, "admin") == {"kept": True, "differs": None}
     province_walk.walk(engine, random.Random(23), 10)
     reports.rollup_fold(engine, "admin")
@@ -148,7 +166,7 @@ def test_a_database_folded_before_0033_reads_live_edges_until_its_next_fold(copy
     want = _legacy(engine)
     live.clear()
     _assert_same(_reports(engine), want)
-    assert days and not live
+    assert days and not live and not json_units
     assert reports.rollup_check(engine, "admin") == {"kept": True, "differs": None}
 
 

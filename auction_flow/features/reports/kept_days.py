@@ -1,15 +1,16 @@
-"""PostgreSQL: the days of a period by office (its edges, which the kept months and ten-day spans do
-not cover) from the kept officer units' days (:mod:`kept_officer`), instead of the log (issue 16;
-docs/performance-notes.md "Stop 27: edge days").
+"""PostgreSQL: a period by office (its months, ten-day spans and edge days) from the kept officer
+units (:mod:`kept_officer`) summed per office, instead of the JSON months and spans of :mod:`kept`
+and the log (issue 16; docs/performance-notes.md "Stop 27: edge days", "Stop 28: by-office periods").
 
-A kept day of an office (kind 'd') holds its folded rows' entries (officer, code, value) -> count:
-summed over the officers they are the office's stages, counted triggers and sales, exactly as the
-fold keeps them per month and span (:mod:`kept`; a sale as ``report_sales`` keeps it). Priced is not
-a sum over officers (an asset priced by two officers of an office counts once): the units keep the
-office's own entries too (:data:`kept_officer.PRICED_O`, officer -1: an asset priced in the office
-on a day, by the day it was last priced there before), which count, as the months' and spans' do,
-when that day is before the period's first day. So the days add and take away as the months and
-spans do, and :mod:`kept_periods` reads none of its period's days live.
+A kept unit of an office (a day 'd', a span 's', a month 'm') holds its folded rows' entries
+(officer, code, value) -> count: summed over the officers they are the office's stages, counted
+triggers and sales, exactly as the fold keeps them per month and span (:mod:`kept`; a sale as
+``report_sales`` keeps it). Priced is not a sum over officers (an asset priced by two officers of an
+office counts once): the units keep the office's own entries too (:data:`kept_officer.PRICED_O`,
+officer -1: an asset priced in the office on a day, by the day it was last priced there before),
+which count, as the JSON months' and spans' do, when that day is before the period's first day. So
+the units add and take away as :func:`kept_periods.plan` writes the period, and :mod:`kept_periods`
+reads neither the JSON rows nor any day live: one statement, one numpy sort.
 """
 
 from __future__ import annotations
@@ -29,27 +30,29 @@ from auction_flow.features.reports.kept_officer import (
     usable,
 )
 
-_DAYS = text("SELECT u.office, u.unit, u.keys, u.counts FROM report_officer_units u "
-             "WHERE u.kind = 'd' AND u.unit = ANY(:days) AND (u.office = ANY(:offices) OR :every)")
+_UNITS = text("SELECT u.office, u.kind, u.unit, u.keys, u.counts FROM report_officer_units u "
+              "JOIN unnest(CAST(:kinds AS text[]), CAST(:units AS int[])) AS w(kind, unit) "
+              "ON u.kind = w.kind AND u.unit = w.unit WHERE u.office = ANY(:offices) OR :every")
 _LOW = 2 ** 40 - 1  # a key without its officer: code << 32 | value + 2^31
 _SALES = {SALE_C: ("c", "n"), SALE_KN: ("k", "n"), SALE_KX: ("k", "x"), SALE_KY: ("k", "y")}
 
-__all__ = ["add_days", "usable"]
+__all__ = ["add_units", "usable"]
 
 
-def add_days(conn, sums, days: dict, scope, first: int, stages_only: bool) -> None:
-    """Add to ``sums`` (:class:`kept_read.Sums`) the kept days ``days`` ({YYYYMMDD: sign}) of the
-    offices of ``scope`` (None: every office), by office: each (office, part, sub) once, its
-    histogram summed over the office's officers; priced the office's entries whose previous day is
-    before ``first`` (YYYYMMDD)."""
-    if not days:
+def add_units(conn, sums, units: dict, scope, first: int, stages_only: bool) -> None:
+    """Add to ``sums`` (:class:`kept_read.Sums`) the kept units ``units`` ({(kind, unit): sign}: 'm'
+    YYYYMM, 's' YYYYMMD, 'd' YYYYMMDD) of the offices of ``scope`` (None: every office), by office:
+    each (office, part, sub) once, its histogram summed over the office's officers and the units;
+    priced the office's entries whose previous day is before ``first`` (YYYYMMDD)."""
+    if not units:
         return
     names = {c: n for n, c in conn.execute(text("SELECT name, code FROM report_codes")).all()}
     country = scope is None
     offices, keys, counts = [], [], []
-    for office, day, k, c in conn.execute(_DAYS, {"days": list(days), "offices": [] if country else list(scope),
-                                                 "every": country}):
-        ka, ca = arrays(k, c, days[day])
+    for office, kind, unit, k, c in conn.execute(_UNITS, {"kinds": [k for k, _ in units],
+                                                          "units": [u for _, u in units],
+                                                          "offices": [] if country else list(scope), "every": country}):
+        ka, ca = arrays(k, c, units[(kind, unit)])
         keys.append((ka & _LOW) | (len(offices) << 40))  # the office's index in place of the officer
         counts.append(ca)
         offices.append(office)
@@ -62,7 +65,7 @@ def add_days(conn, sums, days: dict, scope, first: int, stages_only: bool) -> No
     want = stage if stages_only else (
         stage | np.isin(code, [c for c, n in names.items() if n.startswith("t:")])
         | np.isin(code, list(_SALES)) | ((code == PRICED_O) & (value < first)))
-    # the same office under two indexes (two days): one index per office
+    # the same office under two indexes (two units): one index per office
     index = {o: i for i, o in enumerate(dict.fromkeys(offices))}
     remap = np.array([index[o] for o in offices], np.int64)
     keys = (keys[want] & _LOW) | (remap[keys[want] >> 40] << 40)

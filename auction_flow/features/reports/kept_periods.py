@@ -1,6 +1,7 @@
 """PostgreSQL: a period other than a reporting year, by office, and its stages, from the kept months
-and ten-day spans (:mod:`kept`), a few edge days (kept days, :mod:`kept_days`; read live on a
-database whose officer units are not kept yet), and the rows past the marks (issue 16).
+and ten-day spans, a few edge days and the rows past the marks (issue 16): the months, spans and
+days from the kept officer units summed per office (:mod:`kept_days`); on a database whose officer
+units are not kept yet, the JSON months and spans (:mod:`kept`) and the edge days read live.
 
 A period is written as kept units added and taken away, and day ranges read live (:func:`plan`):
 each calendar month wholly inside it is its kept month; a month the period cuts is either its spans
@@ -8,7 +9,7 @@ inside the period or the month less its spans outside, whichever reads fewer uni
 month on a tie), where a span the edge cuts is either its days inside read live or the span less its
 days outside read live (at most six days an edge, half an 11-day span). 2026-04-15 .. 07-20 reads
 the months 04 to 07 less the spans 04-01..10 and 07-21..31 and less the days 04-11..14. When the
-days are kept (:func:`statistics`' ``days``), each live day is its kept day instead (:meth:`Plan.keep_days`).
+units are kept (:func:`statistics`' ``units``), each live day is its kept day instead (:meth:`Plan.keep_days`).
 
 Every part adds up and takes away: the stages, the counted triggers, the sales (as the fold keeps
 them) and priced, whose kept entries are an asset priced in an office on a day, by the day it was
@@ -65,6 +66,11 @@ class Plan:
                 d += _DAY
         self.days = {k: s for k, s in self.days.items() if s}
         self.live = []
+
+    def units(self) -> dict:
+        """The kept units, each with its sign: {('m', YYYYMM) | ('s', YYYYMMD) | ('d', YYYYMMDD): sign}."""
+        return {(kind, u): s for kind, signs in (("m", self.months), ("s", self.spans), ("d", self.days))
+                for u, s in signs.items() if s}
 
     def weight(self, day: dt.date) -> int:
         """How many times the kept units count a row dated ``day``."""
@@ -270,17 +276,19 @@ def _tail(conn, sums: Sums, the: Plan, start: dt.date, stages_only: bool, p: dic
 
 
 def statistics(conn, by: str, start, end, scope, *, counted: dict, p: dict, out: dict, median_of,
-               stages_only: bool = False, days=None):
-    """As :func:`kept_read.statistics`, for a period other than a reporting year, by office (the
-    months and spans keep no officer grain): the kept units of its :func:`plan`, its edge days
-    (with ``days``, :func:`kept_days.add_days`, the kept days; else read live), the tail, merged as
-    the module's docstring says."""
+               stages_only: bool = False, units=None):
+    """As :func:`kept_read.statistics`, for a period other than a reporting year, by office: the
+    kept units of its :func:`plan` (its live days as kept days) and the tail, merged as the module's
+    docstring says. With ``units`` (:func:`kept_days.add_units`) the months, spans and days are the
+    kept officer units summed per office; else (a database whose officer units are not kept yet) the
+    JSON months and spans and the edge days read live."""
     sums = Sums(names(conn, by), None if scope is None else set(scope))
     the = plan(start, end)
-    if days is not None:
+    if units is not None:
         the.keep_days()
-        days(conn, sums, the.days, scope, _day(start), stages_only)
-    _kept(conn, sums, the, start, scope, stages_only)
-    _live(conn, sums, the, start, scope, stages_only, p)
+        units(conn, sums, the.units(), scope, _day(start), stages_only)
+    else:
+        _kept(conn, sums, the, start, scope, stages_only)
+        _live(conn, sums, the, start, scope, stages_only, p)
     _tail(conn, sums, the, start, stages_only, p)
     return answer(sums, counted, out, median_of)

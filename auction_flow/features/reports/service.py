@@ -27,9 +27,9 @@ for a reporting year (by office, officer, auction or appraisal organisation, and
 ``report rollup`` has folded the log and while the rows past its marks are few
 (``kept.TAIL_LIMIT``), reads the year's kept answers and the rows past the marks (:mod:`kept`,
 :mod:`kept_read`; by organisation :mod:`kept_org`); any other period by office and its stages
-reads kept calendar months and ten-day spans added and taken away, at most six edge days an edge
-from the kept officer units' days summed per office (:mod:`kept_days`; live before they are kept),
-and the rows past the marks (``kept_periods.statistics``); by officer, kept officer units
+reads kept calendar months, ten-day spans and at most six edge days an edge added and taken away,
+from the kept officer units summed per office (:mod:`kept_days`; before those are kept, the JSON
+months and spans and the edges live), and the rows past the marks (``kept_periods.statistics``); by officer, kept officer units
 (months, spans, days) and the rows past the marks (``kept_officer.statistics``); by organisation,
 kept organisation units the same way (``kept_org_periods.statistics``); before any fold, it runs
 the one statement of :mod:`pg_pass` over the period's rows.
@@ -262,10 +262,11 @@ def _kept_months(conn, by: str) -> bool:
     return by in kept.MONTH_BY and not db.is_sqlite(conn) and kept.usable_months(conn)
 
 
-def _kept_days(conn):
-    """The reader of the kept days by office (:func:`kept_days.add_days`) when they are kept; None on a
-    database whose officer units are not kept yet (folded before revision 0033): the edges read live."""
-    return kept_days.add_days if kept_days.usable(conn) else None
+def _kept_units(conn):
+    """The reader of the kept officer units summed by office (:func:`kept_days.add_units`: the period's
+    months, spans and edge days) when they are kept; None on a database whose officer units are not
+    kept yet (folded before revision 0033): the JSON months and spans, and the edges read live."""
+    return kept_days.add_units if kept_days.usable(conn) else None
 
 
 def _kept_officer(conn, by: str) -> bool:
@@ -406,7 +407,7 @@ def summary(engine, actor: str | None, start=None, end=None, year: int | None = 
         elif _kept_months(conn, by):  # kept months and spans added and taken away, a few edge days, the tail
             late, late_total, per_stage, stage_total = kept_periods.statistics(
                 conn, by, start, end, q.scope, counted=COUNTED, p=kept.params(COUNTED, PRICED, voiding_triggers()),
-                out=out, median_of=_median, days=_kept_days(conn))
+                out=out, median_of=_median, units=_kept_units(conn))
         elif _kept_officer(conn, by):  # kept officer units (months, spans, days) and the tail
             late, late_total, per_stage, stage_total = kept_officer.statistics(
                 conn, by, start, end, q.scope, counted=COUNTED, p=kept.params(COUNTED, PRICED, voiding_triggers()),
@@ -455,7 +456,7 @@ def stages(engine, actor: str | None, start=None, end=None, year: int | None = N
         elif _kept_months(conn, "office"):
             per_stage = kept_periods.statistics(conn, "office", start, end, q.scope, counted=COUNTED,
                                                     p=kept.params(COUNTED, PRICED, voiding_triggers()), out={},
-                                                    median_of=_median, days=_kept_days(conn),
+                                                    median_of=_median, units=_kept_units(conn),
                                                     stages_only=True)[2]
         else:
             per_stage = pg_pass.run(conn, "office", start, end, q.scope, counted=COUNTED, priced=PRICED, voiding=(),
