@@ -48,44 +48,62 @@ def add_units(conn, sums, units: dict, scope, first: int, stages_only: bool) -> 
         return
     names = {c: n for n, c in conn.execute(text("SELECT name, code FROM report_codes")).all()}
     country = scope is None
-    offices, keys, counts = [], [], []
+    index: dict = {}  # office -> its index, in place of the officer in the keys
+    offices, signs, key_bytes, count_bytes = [], [], [], []
     for office, kind, unit, k, c in conn.execute(_UNITS, {"kinds": [k for k, _ in units],
                                                           "units": [u for _, u in units],
                                                           "offices": [] if country else list(scope), "every": country}):
-        ka, ca = arrays(k, c, units[(kind, unit)])
-        keys.append((ka & _LOW) | (len(offices) << 40))  # the office's index in place of the officer
-        counts.append(ca)
-        offices.append(office)
-    if not keys:
+        offices.append(index.setdefault(office, len(index)))
+        signs.append(units[(kind, unit)])
+        key_bytes.append(k)
+        count_bytes.append(c)
+    if not key_bytes:
         return
-    keys, counts = np.concatenate(keys), np.concatenate(counts)
-    code = (keys >> 32) & 0xFF
-    value = (keys & 0xFFFFFFFF) - 2 ** 31
-    stage = np.isin(code, [c for c, n in names.items() if n.startswith("s:")])
-    want = stage if stages_only else (
-        stage | np.isin(code, [c for c, n in names.items() if n.startswith("t:")])
-        | np.isin(code, list(_SALES)) | ((code == PRICED_O) & (value < first)))
-    # the same office under two indexes (two units): one index per office
-    index = {o: i for i, o in enumerate(dict.fromkeys(offices))}
-    remap = np.array([index[o] for o in offices], np.int64)
-    keys = (keys[want] & _LOW) | (remap[keys[want] >> 40] << 40)
-    keys, counts = summed(keys, counts[want])
+    # every unit's arrays at once (one buffer each), the office's index and the unit's sign repeated per entry
+    lengths = np.array([len(k) // 8 for k in key_bytes], np.int64)
+    keys, counts = arrays(b"".join(key_bytes), b"".join(count_bytes))
+    keys = (keys & _LOW) | (np.repeat(np.array(offices, np.int64), lengths) << 40)
+    counts = counts * np.repeat(np.array(signs, np.int64), lengths)
+    part = np.zeros(256, np.int8)  # by code: 1 a state left, 2 a counted trigger, 3 a sale, 4 the office's priced
+    for c, n in names.items():
+        part[c] = 1 if n.startswith("s:") else 2 if n.startswith("t:") else 0
+    part[list(_SALES)], part[PRICED_O] = 3, 4
+    p = part[(keys >> 32) & 0xFF]
+    want = (p == 1) if stages_only else ((p > 0) & (p < 4)) | ((p == 4) & ((keys & 0xFFFFFFFF) - 2 ** 31 < first))
+    keys, counts = summed(keys[want], counts[want])
     if not len(keys):
         return
     by_office = list(index)
-    groups = keys >> 32  # office index << 8 | code
+    for g, hist in _hists(keys, counts, names):  # each (office, part, sub) once: sums is merged as it comes
+        office, c = by_office[g >> 8], g & 0xFF
+        if c == PRICED_O:
+            sums._merge(sums.groups, (sums.name_of(office, 0), "priced", ""), hist, 1)
+        elif c in _SALES:
+            sums._merge(sums.groups, (sums.name_of(office, 0), "sale", _SALES[c][0]), hist, 1)
+        else:
+            sums._merge(sums.groups, (sums.name_of(office, 0), "stage" if names[c][0] == "s" else
+                                      "trig", names[c][2:]), hist, 1)
+    # the totals' histograms (the stages' and the counted triggers' medians) summed over the offices
+    mine = part[(keys >> 32) & 0xFF]
+    mine = (mine == 1) | (mine == 2)
+    k2, c2 = summed(keys[mine] & _LOW, counts[mine])
+    for c, hist in _hists(k2, c2, names):
+        sums._merge(sums.totals, ("stage" if names[c][0] == "s" else "trig", names[c][2:]), hist, 1)
+
+
+def _hists(keys, counts, names: dict):
+    """Entries sorted by key (office index << 40 | code << 32 | value): (office index << 8 | code, its
+    histogram as :class:`kept_read.Sums` keeps it) per group."""
+    groups = keys >> 32
     starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
     ends = np.r_[starts[1:], len(keys)]
     values = ((keys & 0xFFFFFFFF) - 2 ** 31).tolist()
     counts = counts.tolist()
     for g, a, b in zip(groups[starts].tolist(), starts.tolist(), ends.tolist()):
-        office, c = by_office[g >> 8], g & 0xFF
+        c = g & 0xFF
         if c == PRICED_O:
-            sums.add(office, 0, "priced", "", {"n": sum(counts[a:b])})
+            yield g, {"n": sum(counts[a:b])}
         elif c in _SALES:
-            kind, field = _SALES[c]
-            sums.add(office, 0, "sale", kind, {field: sum(counts[a:b])})
+            yield g, {_SALES[c][1]: sum(counts[a:b])}
         else:
-            name = names[c]
-            sums.add(office, 0, "stage" if name.startswith("s:") else "trig", name[2:],
-                     {("" if v == NULL else str(v)): n for v, n in zip(values[a:b], counts[a:b])})
+            yield g, {("" if v == NULL else str(v)): n for v, n in zip(values[a:b], counts[a:b])}
