@@ -61,11 +61,11 @@ def spied(monkeypatch):
     """The kept units each call of the kept units' reader read ({(kind, unit): sign}), the calls of the
     live edges' statement and of the JSON months' and spans' reader, and the periods' reports."""
     units, live, json_units = [], [], []
-    real_units, real_edge, real_kept = kept_days.add_units, kept_periods.edge_statement, kept_periods._kept
+    real_units, real_edge, real_kept = kept_days.read_units, kept_periods.edge_statement, kept_periods._kept
 
-    def add_units(conn, sums, the_units, *args):
+    def read_units(conn, offices, the_units, *args):
         units.append(dict(the_units))
-        return real_units(conn, sums, the_units, *args)
+        return real_units(conn, offices, the_units, *args)
 
     def edge_statement(*args, **kwargs):
         live.append(args)
@@ -75,7 +75,7 @@ def spied(monkeypatch):
         json_units.append(args)
         return real_kept(*args, **kwargs)
 
-    monkeypatch.setattr(kept_days, "add_units", add_units)
+    monkeypatch.setattr(kept_days, "read_units", read_units)
     monkeypatch.setattr(kept_periods, "edge_statement", edge_statement)
     monkeypatch.setattr(kept_periods, "_kept", _kept)
     return units, live, json_units, spy_on(monkeypatch, kept_periods, "statistics")

@@ -1,4 +1,4 @@
-"""PostgreSQL: a period by office (its months, ten-day spans and edge days) from the kept officer
+"""PostgreSQL: a period by office other than a reporting year, and its stages, from the kept officer
 units (:mod:`kept_officer`) summed per office, instead of the JSON months and spans of :mod:`kept`
 and the log (issue 16; docs/performance-notes.md "Stop 27: edge days", "Stop 28: by-office periods").
 
@@ -9,101 +9,180 @@ triggers and sales, exactly as the fold keeps them per month and span (:mod:`kep
 office counts once): the units keep the office's own entries too (:data:`kept_officer.PRICED_O`,
 officer -1: an asset priced in the office on a day, by the day it was last priced there before),
 which count, as the JSON months' and spans' do, when that day is before the period's first day. So
-the units add and take away as :func:`kept_periods.plan` writes the period, and :mod:`kept_periods`
-reads neither the JSON rows nor any day live: one statement, one numpy sort.
+the units add and take away as :func:`kept_periods.plan` writes the period (its live days as kept
+days): one statement, one numpy sort. The rows past the marks are added as :mod:`kept_periods` adds
+them, as entries of the same form, and the answer is :func:`kept_officer.answer`'s with the office
+in place of the officer (no Python histogram per office and part: a single day's report by office
+was mostly that).
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from itertools import groupby
 
 import numpy as np
 from sqlalchemy import text
 
 from auction_flow.features.reports.kept_officer import (
     NULL,
+    PRICED,
     PRICED_O,
     SALE_C,
     SALE_KN,
     SALE_KX,
     SALE_KY,
+    answer,
     arrays,
+    plan_units,
     summed,
     usable,
+    weight,
 )
+from auction_flow.features.reports.kept_periods import KEPT_SALES, PRICINGS
+from auction_flow.features.reports.kept_read import LIVE_SALES, TAIL
 
 _UNITS = text("SELECT u.office, u.kind, u.unit, u.keys, u.counts FROM report_officer_units u "
               "JOIN unnest(CAST(:kinds AS text[]), CAST(:units AS int[])) AS w(kind, unit) "
               "ON u.kind = w.kind AND u.unit = w.unit WHERE u.office = ANY(:offices) OR :every")
 _LOW = 2 ** 40 - 1  # a key without its officer: code << 32 | value + 2^31
-_SALES = {SALE_C: ("c", "n"), SALE_KN: ("k", "n"), SALE_KX: ("k", "x"), SALE_KY: ("k", "y")}
+_SALES = (SALE_C, SALE_KN, SALE_KX, SALE_KY)
+_NO_VALUE = 2 ** 31  # a value 0, as a key holds it
 
-__all__ = ["add_units", "usable"]
+__all__ = ["read_units", "statistics", "usable"]
 
 
-def add_units(conn, sums, units: dict, scope, first: int, stages_only: bool) -> None:
-    """Add to ``sums`` (:class:`kept_read.Sums`) the kept units ``units`` ({(kind, unit): sign}: 'm'
-    YYYYMM, 's' YYYYMMD, 'd' YYYYMMDD) of the offices of ``scope`` (None: every office), by office:
-    each (office, part, sub) once, its histogram summed over the office's officers and the units;
-    priced the office's entries whose previous day is before ``first`` (YYYYMMDD)."""
+class _Offices:
+    """The offices of one report, each by its index + 1 in the keys' officer part (0 is the offices'
+    own priced entries' part, which :func:`kept_officer.answer` leaves out)."""
+
+    def __init__(self):
+        self.index: dict = {}
+        self.names: list = []
+
+    def slot(self, office: str) -> int:
+        i = self.index.get(office)
+        if i is None:
+            i = self.index[office] = len(self.names)
+            self.names.append(office)
+        return i + 1
+
+    def name_of(self, i: int) -> str:
+        return self.names[i]
+
+
+def read_units(conn, offices: _Offices, units: dict, scope, first: int, stages_only: bool, codes: dict):
+    """The entries (keys, counts) of the kept units ``units`` ({(kind, unit): sign}: 'm' YYYYMM, 's'
+    YYYYMMD, 'd' YYYYMMDD) of the offices of ``scope`` (None: every office), by office: each key's
+    officer part the office's slot, its count summed over the office's officers and the units with
+    their signs; priced the office's entries whose previous day is before ``first`` (YYYYMMDD), as
+    :data:`kept_officer.PRICED` entries of value 0 (each an asset priced in the office)."""
     if not units:
-        return
-    names = {c: n for n, c in conn.execute(text("SELECT name, code FROM report_codes")).all()}
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     country = scope is None
-    index: dict = {}  # office -> its index, in place of the officer in the keys
-    offices, signs, key_bytes, count_bytes = [], [], [], []
+    slots, signs, key_bytes, count_bytes = [], [], [], []
     for office, kind, unit, k, c in conn.execute(_UNITS, {"kinds": [k for k, _ in units],
                                                           "units": [u for _, u in units],
                                                           "offices": [] if country else list(scope), "every": country}):
-        offices.append(index.setdefault(office, len(index)))
+        slots.append(offices.slot(office))
         signs.append(units[(kind, unit)])
         key_bytes.append(k)
         count_bytes.append(c)
     if not key_bytes:
-        return
-    # every unit's arrays at once (one buffer each), the office's index and the unit's sign repeated per entry
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    # every unit's arrays at once (one buffer each), the office's slot and the unit's sign repeated per entry
     lengths = np.array([len(k) // 8 for k in key_bytes], np.int64)
     keys, counts = arrays(b"".join(key_bytes), b"".join(count_bytes))
-    keys = (keys & _LOW) | (np.repeat(np.array(offices, np.int64), lengths) << 40)
+    keys = (keys & _LOW) | (np.repeat(np.array(slots, np.int64), lengths) << 40)
     counts = counts * np.repeat(np.array(signs, np.int64), lengths)
     part = np.zeros(256, np.int8)  # by code: 1 a state left, 2 a counted trigger, 3 a sale, 4 the office's priced
-    for c, n in names.items():
-        part[c] = 1 if n.startswith("s:") else 2 if n.startswith("t:") else 0
+    for name, c in codes.items():
+        part[c] = 1 if name.startswith("s:") else 2 if name.startswith("t:") else 0
     part[list(_SALES)], part[PRICED_O] = 3, 4
     p = part[(keys >> 32) & 0xFF]
-    want = (p == 1) if stages_only else ((p > 0) & (p < 4)) | ((p == 4) & ((keys & 0xFFFFFFFF) - 2 ** 31 < first))
-    keys, counts = summed(keys[want], counts[want])
-    if not len(keys):
+    if stages_only:
+        want = p == 1
+    else:
+        priced = (p == 4) & ((keys & 0xFFFFFFFF) - 2 ** 31 < first)
+        keys = np.where(priced, (keys >> 40 << 40) | (PRICED << 32) | _NO_VALUE, keys)
+        want = ((p > 0) & (p < 4)) | priced
+    return summed(keys[want], counts[want])
+
+
+def statistics(conn, by: str, start: dt.date, end: dt.date, scope, *, counted: dict, p: dict, out: dict,
+               median_of=None, stages_only: bool = False):
+    """As :func:`kept_periods.statistics`, from the kept officer units summed per office and the tail."""
+    units, first_day, last_day = plan_units(start, end)
+    first = start.year * 10000 + start.month * 100 + start.day
+    codes = dict(conn.execute(text("SELECT name, code FROM report_codes")).all())
+    offices = _Offices()
+    keys, counts = read_units(conn, offices, units, scope, first, stages_only, codes)
+    more_k, more_c = [], []
+
+    def add(office, name_or_code, value, n) -> None:
+        code = name_or_code
+        if isinstance(code, str):
+            if code not in codes:  # a state no fold has met yet: a code for this report only
+                codes[code] = max([c for c in codes.values() if c < SALE_C], default=0) + 1
+            code = codes[code]
+        more_k.append((offices.slot(office) << 40) | (code << 32) | ((NULL if value is None else int(value))
+                                                                      + 2 ** 31))
+        more_c.append(int(n))
+
+    _tail(conn, add, units, (first_day, last_day), start, scope, p, stages_only)
+    keys = np.concatenate([keys, np.array(more_k, np.int64)])
+    counts = np.concatenate([counts, np.array(more_c, np.int64)])
+    return answer(keys, counts, offices.name_of, {c: n for n, c in codes.items()}, counted, first, out)
+
+
+def _tail(conn, add, units: dict, bounds: tuple, start: dt.date, scope, p: dict, stages_only: bool) -> None:
+    """As :func:`kept_periods._tail`, as entries: the rows past the marks, each with the weight its
+    date has in the kept units; the kept sales not cancelled of the assets they touch taken back and
+    classified live; the priced entries of the assets they price as the folded rows give them taken
+    back, as every row gives them added (each asset once per office)."""
+    inside = (lambda office: True) if scope is None else set(scope).__contains__
+    assets, priced, sales = set(), set(), {}
+    for row in conn.execute(TAIL, {"start": start, "end": start, "counted": p["counted"]}):
+        assets.add(row.asset_id)
+        if row.trigger in p["priced"]:
+            priced.add(row.asset_id)
+        n = weight(units, row.day)
+        if not n or not inside(row.office):
+            continue
+        if row.stage is not None:
+            add(row.office, "s:" + row.stage, row.days, n)
+        if stages_only:
+            continue
+        if row.trigger in p["counted"]:
+            add(row.office, "t:" + row.trigger, row.delay, n)
+        if row.trigger == "record_sale":
+            sales[row.id] = n
+    if stages_only:
         return
-    by_office = list(index)
-    for g, hist in _hists(keys, counts, names):  # each (office, part, sub) once: sums is merged as it comes
-        office, c = by_office[g >> 8], g & 0xFF
-        if c == PRICED_O:
-            sums._merge(sums.groups, (sums.name_of(office, 0), "priced", ""), hist, 1)
-        elif c in _SALES:
-            sums._merge(sums.groups, (sums.name_of(office, 0), "sale", _SALES[c][0]), hist, 1)
-        else:
-            sums._merge(sums.groups, (sums.name_of(office, 0), "stage" if names[c][0] == "s" else
-                                      "trig", names[c][2:]), hist, 1)
-    # the totals' histograms (the stages' and the counted triggers' medians) summed over the offices
-    mine = part[(keys >> 32) & 0xFF]
-    mine = (mine == 1) | (mine == 2)
-    k2, c2 = summed(keys[mine] & _LOW, counts[mine])
-    for c, hist in _hists(k2, c2, names):
-        sums._merge(sums.totals, ("stage" if names[c][0] == "s" else "trig", names[c][2:]), hist, 1)
-
-
-def _hists(keys, counts, names: dict):
-    """Entries sorted by key (office index << 40 | code << 32 | value): (office index << 8 | code, its
-    histogram as :class:`kept_read.Sums` keeps it) per group."""
-    groups = keys >> 32
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-    ends = np.r_[starts[1:], len(keys)]
-    values = ((keys & 0xFFFFFFFF) - 2 ** 31).tolist()
-    counts = counts.tolist()
-    for g, a, b in zip(groups[starts].tolist(), starts.tolist(), ends.tolist()):
-        c = g & 0xFF
-        if c == PRICED_O:
-            yield g, {"n": sum(counts[a:b])}
-        elif c in _SALES:
-            yield g, {_SALES[c][1]: sum(counts[a:b])}
-        else:
-            yield g, {("" if v == NULL else str(v)): n for v, n in zip(values[a:b], counts[a:b])}
+    if assets:
+        for sale_id, office, x, y, day in conn.execute(KEPT_SALES, {"assets": sorted(assets), "start": bounds[0],
+                                                                    "end": bounds[1]}):
+            n = weight(units, day)
+            if n and inside(office):
+                for code, v in ((SALE_KN, 1), (SALE_KX, x or 0), (SALE_KY, y or 0)):
+                    add(office, code, 0, -n * v)
+                sales[sale_id] = n
+    if sales:
+        for sale_id, office, _, kind, x, y in conn.execute(LIVE_SALES, {"ids": list(sales), "after_sale":
+                                                                         p["after_sale"], "voiding": p["voiding"]}):
+            n = sales[sale_id]
+            for code, v in ((SALE_C, 1),) if kind == "c" else ((SALE_KN, 1), (SALE_KX, x), (SALE_KY, y)):
+                add(office, code, 0, n * int(v))
+    if priced:
+        rows = conn.execute(PRICINGS, {"assets": sorted(priced), "priced": list(p["priced"])}).all()
+        for (_, office), days in groupby(rows, key=lambda r: (r[0], r[1])):
+            if not inside(office):
+                continue
+            days = [(d, folded) for _, _, d, folded in days]
+            for sign, seen in ((-1, [d for d, folded in days if folded]), (1, [d for d, _ in days])):
+                before = None
+                for d in seen:
+                    n = weight(units, d)
+                    if n and (before is None or before < start):
+                        add(office, PRICED, 0, sign * n)
+                    before = d

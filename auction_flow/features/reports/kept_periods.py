@@ -277,18 +277,20 @@ def _tail(conn, sums: Sums, the: Plan, start: dt.date, stages_only: bool, p: dic
 
 def statistics(conn, by: str, start, end, scope, *, counted: dict, p: dict, out: dict, median_of,
                stages_only: bool = False, units=None):
-    """As :func:`kept_read.statistics`, for a period other than a reporting year, by office: the
-    kept units of its :func:`plan` (its live days as kept days) and the tail, merged as the module's
-    docstring says. With ``units`` (:func:`kept_days.add_units`) the months, spans and days are the
-    kept officer units summed per office; else (a database whose officer units are not kept yet) the
-    JSON months and spans and the edge days read live."""
+    """As :func:`kept_read.statistics`, for a period other than a reporting year, by office. With
+    ``units`` (:func:`kept_days.statistics`) the kept officer units summed per office and the tail;
+    else (a database whose officer units are not kept yet) the JSON months and spans of its
+    :func:`plan`, its edge days read live and the tail, merged as the module's docstring says."""
+    if units is not None:
+        return units(conn, by, start, end, scope, counted=counted, p=p, out=out, median_of=median_of,
+                     stages_only=stages_only)
     sums = Sums(names(conn, by), None if scope is None else set(scope))
     the = plan(start, end)
-    if units is not None:
-        the.keep_days()
-        units(conn, sums, the.units(), scope, _day(start), stages_only)
-    else:
-        _kept(conn, sums, the, start, scope, stages_only)
-        _live(conn, sums, the, start, scope, stages_only, p)
+    _kept(conn, sums, the, start, scope, stages_only)
+    _live(conn, sums, the, start, scope, stages_only, p)
     _tail(conn, sums, the, start, stages_only, p)
     return answer(sums, counted, out, median_of)
+
+
+# the tail's statements, which :mod:`kept_days` reads too
+KEPT_SALES, PRICINGS = _KEPT_SALES, _PRICINGS

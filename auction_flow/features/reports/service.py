@@ -263,10 +263,10 @@ def _kept_months(conn, by: str) -> bool:
 
 
 def _kept_units(conn):
-    """The reader of the kept officer units summed by office (:func:`kept_days.add_units`: the period's
-    months, spans and edge days) when they are kept; None on a database whose officer units are not
+    """The report from the kept officer units summed by office (:func:`kept_days.statistics`: the
+    period's months, spans and edge days, and the tail) when they are kept; None on a database whose officer units are not
     kept yet (folded before revision 0033): the JSON months and spans, and the edges read live."""
-    return kept_days.add_units if kept_days.usable(conn) else None
+    return kept_days.statistics if kept_days.usable(conn) else None
 
 
 def _kept_officer(conn, by: str) -> bool:
