@@ -64,10 +64,10 @@ _TOUCHED = text("""SELECT DISTINCT COALESCE(x.office, '-'), x.business_date FROM
     AND y.log_seq > h.mark AND y.log_seq <= h.head OFFSET 0) a)""")
 
 
-def _entries_sql(some: bool) -> str:
+def _entries_sql(some) -> str:
     """(day YYYYMMDD, office, key, n) of the folded rows, of some office-days (``:offices``,
-    ``:days``) or of all."""
-    rows = ("audit_log a" if not some else
+    ``:days``), of the rows ``some`` names (a str: :data:`kept_refill.OFFICE_ROWS`) or of all."""
+    rows = (some if isinstance(some, str) else "audit_log a" if not some else
             "unnest(CAST(:offices AS text[]), CAST(:days AS date[])) AS t(office, day) CROSS JOIN LATERAL "
             "(SELECT * FROM audit_log x WHERE x.office = t.office AND x.business_date = t.day UNION ALL "
             "SELECT * FROM audit_log x WHERE t.office = '-' AND x.office IS NULL AND x.business_date = t.day) a")
@@ -224,11 +224,8 @@ def fill(conn, p: dict, offices: list, batch: dict, first_part: bool) -> int:
     summed (:mod:`kept_refill`: a part of the units a revision emptied). How many rows were written."""
     conn.execute(text(_CODES.format(rows="audit_log a" if first_part else kept_refill.OFFICE_ROWS)),
                  {"counted": p["counted"], **({} if first_part else {"offices": offices})})
-    pairs = sorted(conn.execute(kept_refill.OFFICE_DAYS, {"offices": offices}).all())
-    if not pairs:
-        return 0
-    return _put(conn, conn.execute(text(_entries_sql(True)), {**_args(p, batch), "offices": [o for o, _ in pairs],
-                                                             "days": [d for _, d in pairs]}).all(), None)
+    return _put(conn, conn.execute(text(_entries_sql(kept_refill.OFFICE_ROWS)),
+                                   {**_args(p, batch), "offices": offices}).all(), None)
 
 
 def _put(conn, got: list, pairs, analyze: bool = False) -> int:

@@ -212,12 +212,8 @@ def fill(conn, p: dict, offices: list, batch: dict, first_part: bool) -> int:
     conn.execute(text(_ORG_CODES.format(where="" if first_part else
                                         f" WHERE r.asset_id IN (SELECT a.asset_id FROM {rows})")), some)
     conn.execute(text(CODES.format(rows=rows)), {"counted": p["counted"], **some})
-    pairs = sorted(conn.execute(kept_refill.OFFICE_DAYS, {"offices": offices}).all())
-    if not pairs:
-        return 0
-    return _put(conn, conn.execute(text(_entries_sql(_DAYS_ROWS, keyed=True)), {
-        **_params(p, batch["chains"], batch["heads"]), "offices": [o for o, _ in pairs],
-        "days": [d for _, d in pairs]}).all(), None)
+    return _put(conn, conn.execute(text(_entries_sql(kept_refill.OFFICE_ROWS, keyed=True)), {
+        **_params(p, batch["chains"], batch["heads"]), "offices": offices}).all(), None)
 
 
 def _put(conn, got: list, pairs, analyze: bool = False) -> int:

@@ -35,7 +35,6 @@ _OFFICES = text("SELECT o, count(*) FROM (SELECT COALESCE(office, '-') COLLATE \
 # the rows of some offices (``:offices``, '-' those with none)
 OFFICE_ROWS = ("(SELECT * FROM audit_log x WHERE x.office = ANY(CAST(:offices AS text[])) "
                "OR (x.office IS NULL AND '-' = ANY(CAST(:offices AS text[])))) a")
-OFFICE_DAYS = text(f"SELECT DISTINCT COALESCE(a.office, '-'), a.business_date FROM {OFFICE_ROWS}")
 
 
 @dataclass(frozen=True)
