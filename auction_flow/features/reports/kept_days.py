@@ -19,7 +19,6 @@ was mostly that).
 from __future__ import annotations
 
 import datetime as dt
-from itertools import groupby
 
 import numpy as np
 from sqlalchemy import text
@@ -36,11 +35,9 @@ from auction_flow.features.reports.kept_officer import (
     arrays,
     plan_units,
     summed,
+    tail,
     usable,
-    weight,
 )
-from auction_flow.features.reports.kept_periods import KEPT_SALES, PRICINGS
-from auction_flow.features.reports.kept_read import LIVE_SALES, TAIL
 
 _UNITS = text("SELECT u.office, u.kind, u.unit, u.keys, u.counts FROM report_officer_units u "
               "JOIN unnest(CAST(:kinds AS text[]), CAST(:units AS int[])) AS w(kind, unit) "
@@ -129,60 +126,7 @@ def statistics(conn, by: str, start: dt.date, end: dt.date, scope, *, counted: d
                                                                       + 2 ** 31))
         more_c.append(int(n))
 
-    _tail(conn, add, units, (first_day, last_day), start, scope, p, stages_only)
+    tail(conn, add, units, (first_day, last_day), start, scope, p, by_office=True, stages_only=stages_only)
     keys = np.concatenate([keys, np.array(more_k, np.int64)])
     counts = np.concatenate([counts, np.array(more_c, np.int64)])
     return answer(keys, counts, offices.name_of, {c: n for n, c in codes.items()}, counted, first, out)
-
-
-def _tail(conn, add, units: dict, bounds: tuple, start: dt.date, scope, p: dict, stages_only: bool) -> None:
-    """As :func:`kept_periods._tail`, as entries: the rows past the marks, each with the weight its
-    date has in the kept units; the kept sales not cancelled of the assets they touch taken back and
-    classified live; the priced entries of the assets they price as the folded rows give them taken
-    back, as every row gives them added (each asset once per office)."""
-    inside = (lambda office: True) if scope is None else set(scope).__contains__
-    assets, priced, sales = set(), set(), {}
-    for row in conn.execute(TAIL, {"start": start, "end": start, "counted": p["counted"]}):
-        assets.add(row.asset_id)
-        if row.trigger in p["priced"]:
-            priced.add(row.asset_id)
-        n = weight(units, row.day)
-        if not n or not inside(row.office):
-            continue
-        if row.stage is not None:
-            add(row.office, "s:" + row.stage, row.days, n)
-        if stages_only:
-            continue
-        if row.trigger in p["counted"]:
-            add(row.office, "t:" + row.trigger, row.delay, n)
-        if row.trigger == "record_sale":
-            sales[row.id] = n
-    if stages_only:
-        return
-    if assets:
-        for sale_id, office, x, y, day in conn.execute(KEPT_SALES, {"assets": sorted(assets), "start": bounds[0],
-                                                                    "end": bounds[1]}):
-            n = weight(units, day)
-            if n and inside(office):
-                for code, v in ((SALE_KN, 1), (SALE_KX, x or 0), (SALE_KY, y or 0)):
-                    add(office, code, 0, -n * v)
-                sales[sale_id] = n
-    if sales:
-        for sale_id, office, _, kind, x, y in conn.execute(LIVE_SALES, {"ids": list(sales), "after_sale":
-                                                                         p["after_sale"], "voiding": p["voiding"]}):
-            n = sales[sale_id]
-            for code, v in ((SALE_C, 1),) if kind == "c" else ((SALE_KN, 1), (SALE_KX, x), (SALE_KY, y)):
-                add(office, code, 0, n * int(v))
-    if priced:
-        rows = conn.execute(PRICINGS, {"assets": sorted(priced), "priced": list(p["priced"])}).all()
-        for (_, office), days in groupby(rows, key=lambda r: (r[0], r[1])):
-            if not inside(office):
-                continue
-            days = [(d, folded) for _, _, d, folded in days]
-            for sign, seen in ((-1, [d for d, folded in days if folded]), (1, [d for d, _ in days])):
-                before = None
-                for d in seen:
-                    n = weight(units, d)
-                    if n and (before is None or before < start):
-                        add(office, PRICED, 0, sign * n)
-                    before = d

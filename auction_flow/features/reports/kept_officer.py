@@ -343,14 +343,21 @@ class _Entries:
             self.codes[name] = max([c for c in self.codes.values() if c < SALE_C], default=0) + 1
         return self.codes[name]
 
-    def add(self, officer, code, value, n) -> None:
+    def add(self, officer, name_or_code, value, n) -> None:
+        code = self.code(name_or_code) if isinstance(name_or_code, str) else name_or_code
         self.more_k.append(_key(officer, code, value))
         self.more_c.append(int(n))
 
 
-def _tail(conn, ent: _Entries, units: dict, bounds: tuple, start: dt.date, scope, p: dict) -> None:
-    """As :func:`kept_periods._tail`, by officer."""
+def _tail(conn, add, units: dict, bounds: tuple, start: dt.date, scope, p: dict, *, by_office: bool = False,
+          stages_only: bool = False) -> None:
+    """As :func:`kept_periods._tail`, as entries ``add(place, name or code, value, n)`` by officer, or
+    by office (:mod:`kept_days`): the rows past the marks, each with the weight its date has in the
+    kept units; the kept sales not cancelled of the assets they touch taken back and classified live;
+    the priced entries of the assets they price as the folded rows give them taken back, as every row
+    gives them added (each asset once per officer, or once per office)."""
     inside = (lambda office: True) if scope is None else set(scope).__contains__
+    place = (lambda office, officer: office) if by_office else (lambda office, officer: officer)
     assets, priced, sales = set(), set(), {}
     for row in conn.execute(TAIL, {"start": start, "end": start, "counted": p["counted"]}):
         assets.add(row.asset_id)
@@ -360,37 +367,41 @@ def _tail(conn, ent: _Entries, units: dict, bounds: tuple, start: dt.date, scope
         if not n or not inside(row.office):
             continue
         if row.stage is not None:
-            ent.add(row.officer, ent.code("s:" + row.stage), row.days, n)
-        if row.trigger in p["counted"]:
-            ent.add(row.officer, ent.code("t:" + row.trigger), row.delay, n)
-        if row.trigger == "record_sale":
+            add(place(row.office, row.officer), "s:" + row.stage, row.days, n)
+        if not stages_only and row.trigger in p["counted"]:
+            add(place(row.office, row.officer), "t:" + row.trigger, row.delay, n)
+        if not stages_only and row.trigger == "record_sale":
             sales[row.id] = n
+    if stages_only:
+        return
     if assets:
         for sale_id, office, officer, x, y, day in conn.execute(_KEPT_SALES, {"assets": sorted(assets),
                                                                               "start": bounds[0], "end": bounds[1]}):
             n = _weight(units, day)
             if n and inside(office):
                 for code, v in ((SALE_KN, 1), (SALE_KX, x or 0), (SALE_KY, y or 0)):
-                    ent.add(officer, code, 0, -n * v)
+                    add(place(office, officer), code, 0, -n * v)
                 sales[sale_id] = n
     if sales:
-        for sale_id, _, officer, kind, x, y in conn.execute(LIVE_SALES, {"ids": list(sales), "after_sale":
-                                                                          p["after_sale"], "voiding": p["voiding"]}):
+        for sale_id, office, officer, kind, x, y in conn.execute(LIVE_SALES, {"ids": list(sales), "after_sale":
+                                                                              p["after_sale"], "voiding": p["voiding"]}):
             n = sales[sale_id]
             for code, v in ((SALE_C, 1),) if kind == "c" else ((SALE_KN, 1), (SALE_KX, x), (SALE_KY, y)):
-                ent.add(officer, code, 0, n * int(v))
+                add(place(office, officer), code, 0, n * int(v))
     if priced:
-        rows = conn.execute(_PRICINGS, {"assets": sorted(priced), "priced": list(p["priced"])}).all()
-        for (_, office, officer), days in groupby(rows, key=lambda r: (r[0], r[1], r[2])):
-            if not inside(office):
+        # each asset's pricing days once per office (kept_periods.PRICINGS) or once per officer
+        pricings = kept_periods.PRICINGS if by_office else _PRICINGS
+        rows = conn.execute(pricings, {"assets": sorted(priced), "priced": list(p["priced"])}).all()
+        for who, days in groupby(rows, key=lambda r: r[:-2]):
+            if not inside(who[1]):
                 continue
-            days = [(d, folded) for _, _, _, d, folded in days]
+            days = [(r[-2], r[-1]) for r in days]
             for sign, seen in ((-1, [d for d, folded in days if folded]), (1, [d for d, _ in days])):
                 before = None
                 for d in seen:
                     n = _weight(units, d)
                     if n and (before is None or before < start):
-                        ent.add(officer, PRICED, 0, sign * n)
+                        add(who[1] if by_office else who[2], PRICED, 0, sign * n)
                     before = d
 
 
@@ -482,7 +493,7 @@ def statistics(conn, by: str, start, end, scope, *, counted: dict, p: dict, out:
             ka, ca = arrays(k, c, units[(kind, unit)])
             ent.keys.append(ka)
             ent.counts.append(ca)
-    _tail(conn, ent, units, (first_day, last_day), start, scope, p)
+    _tail(conn, ent.add, units, (first_day, last_day), start, scope, p)
     ent.keys.append(np.array(ent.more_k, np.int64))
     ent.counts.append(np.array(ent.more_c, np.int64))
     users = dict(conn.execute(text("SELECT id, username FROM users")).all())
@@ -492,5 +503,5 @@ def statistics(conn, by: str, start, end, scope, *, counted: dict, p: dict, out:
 
 
 # the same packed form grouped by organisation (:mod:`kept_org_periods`) reads and writes through these
-pack_entries, span_of, plan_units, weight, answer = _blob, _span, _units, _weight, _answer
+pack_entries, span_of, plan_units, weight, answer, tail = _blob, _span, _units, _weight, _answer, _tail
 FOLDED, IS_FOLDED, BATCH_ROWS, TOUCHED, CODES, by_place = _FOLDED, _IS_FOLDED, _BATCH_ROWS, _TOUCHED, _CODES, _by_place
