@@ -49,9 +49,16 @@ def run_workers(url: str, n: int, attempts: int, tmp: Path) -> list[dict]:
 
 
 def check_record(engine) -> dict:
-    """Every asset's state, version and hash chain agree with its audit rows. Returns totals."""
+    """Every asset's state, version and hash chain agree with its audit rows. Returns totals.
+
+    Read in one snapshot: on PostgreSQL a killed worker's last COMMIT, sent before the kill, can
+    still land while the check reads (the server finishes it after the client is gone), and a
+    check reading each statement's latest rows then counts the versions after it and the audit
+    rows before it (a whole step seen half, not a step written half)."""
     problems, rows_seen = [], 0
     with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ")
         for a in conn.execute(select(assets.c.id, assets.c.state, assets.c.version, assets.c.last_hash)
                               .order_by(assets.c.id)):
             rows = conn.execute(select(audit_log).where(audit_log.c.asset_id == a.id)
